@@ -1,1 +1,2 @@
-export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium, launchChromium } from "./chromium.ts";
+export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium, launchChromium } from "./chromium.js";
+export { GitFixture, PROTOSHIP_BIN, REPO_ROOT, protoship, run, tempDir, type RunResult } from "./git-fixture.ts";

@@ -1,0 +1,95 @@
+import { EnvironmentError, ProtoshipError } from "../errors.js";
+import { EMPTY_TREE, ZERO_SHA, type GitRepo } from "../git/git.js";
+import type { PushedRef } from "./pre-push-input.js";
+
+/** The commit (or the empty tree, for a first commit) a change is compared against. */
+export interface Base {
+  sha: string;
+  /** How the base was chosen, for the summary line. */
+  label: string;
+}
+
+/**
+ * The base of `protoship check` without --pre-push: `--against` when given; otherwise the
+ * merge-base with the branch's upstream; otherwise with the default branch (a branch with no
+ * upstream yet, a detached HEAD); otherwise, in a repository with no commit, the empty tree.
+ */
+export async function resolveBase(repo: GitRepo, options: { against?: string; defaultBranch?: string; remote?: string }): Promise<Base> {
+  const head = await repo.resolveCommit("HEAD");
+  if (options.against) {
+    const sha = await resolveOrFetch(repo, options.against, options.remote ?? "origin");
+    const mb = head ? await mergeBaseOrDeepen(repo, sha, head, options.remote ?? "origin") : sha;
+    return { sha: mb, label: options.against };
+  }
+  if (!head) return { sha: EMPTY_TREE, label: "(no commits yet)" };
+  const upstream = await repo.resolveCommit("@{upstream}");
+  if (upstream) return { sha: await mergeBaseOrDeepen(repo, upstream, head, options.remote ?? "origin"), label: "upstream" };
+  for (const candidate of defaultBranchCandidates(options)) {
+    const sha = await repo.resolveCommit(candidate);
+    if (sha) return { sha: await mergeBaseOrDeepen(repo, sha, head, options.remote ?? "origin"), label: candidate };
+  }
+  throw new ProtoshipError("cannot tell what to compare with: no upstream and no main or master branch", {
+    hint: "pass --against <ref>, e.g. protoship check --against origin/main",
+  });
+}
+
+function defaultBranchCandidates(options: { defaultBranch?: string; remote?: string }): string[] {
+  const remote = options.remote ?? "origin";
+  const names = options.defaultBranch ? [options.defaultBranch] : ["main", "master"];
+  return [`${remote}/HEAD`, ...names.flatMap((n) => [`${remote}/${n}`, n])];
+}
+
+/**
+ * The base of one pushed ref: exactly the commits being pushed are checked. For an existing
+ * remote branch that is the remote's commit (its merge-base with ours, for a force push); for a
+ * new branch, the boundary of the commits that no ref of the remote has yet; for a history the
+ * remote has none of, the empty tree.
+ */
+export async function resolvePushBase(repo: GitRepo, ref: PushedRef, remote: string): Promise<Base> {
+  if (!ZERO_SHA.test(ref.remoteSha) && (await repo.hasObject(ref.remoteSha))) {
+    const mb = await repo.mergeBase(ref.remoteSha, ref.localSha);
+    if (mb) return { sha: mb, label: ref.remoteRef };
+  }
+  const out = await repo.raw(["rev-list", "--boundary", ref.localSha, "--not", `--remotes=${remote}`]);
+  const boundary = out.split("\n").filter((l) => l.startsWith("-")).map((l) => l.slice(1).trim());
+  if (boundary[0]) return { sha: boundary[0], label: `${remote} (new branch)` };
+  if (out.trim() === "") return { sha: ref.localSha, label: `${remote} (already there)` };
+  if (await repo.isShallow()) {
+    throw new EnvironmentError("this shallow clone does not have the history the push builds on", `run: git fetch --unshallow ${remote}`);
+  }
+  return { sha: EMPTY_TREE, label: "(first push)" };
+}
+
+/** Resolves a ref; a missing remote-tracking ref is fetched once before giving up. */
+async function resolveOrFetch(repo: GitRepo, ref: string, remote: string): Promise<string> {
+  const sha = await repo.resolveCommit(ref);
+  if (sha) return sha;
+  const branch = ref.startsWith(`${remote}/`) ? ref.slice(remote.length + 1) : ref;
+  try {
+    await repo.raw(["fetch", "--no-tags", "--quiet", remote, "--", `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`]);
+  } catch {
+    // Fall through to the error below, which says what to run.
+  }
+  const fetched = (await repo.resolveCommit(ref)) ?? (await repo.resolveCommit(`${remote}/${branch}`));
+  if (fetched) return fetched;
+  throw new EnvironmentError(`unknown revision ${JSON.stringify(ref)}`, `check the name, or run: git fetch ${remote} ${branch}`);
+}
+
+/**
+ * The merge-base of two commits. In a shallow clone (CI's checkout) it may be missing: then the
+ * history is deepened from the remote, and if that is not enough the error says what to run.
+ */
+async function mergeBaseOrDeepen(repo: GitRepo, a: string, b: string, remote: string): Promise<string> {
+  const mb = await repo.mergeBase(a, b);
+  if (mb) return mb;
+  if (await repo.isShallow()) {
+    try {
+      await repo.raw(["fetch", "--no-tags", "--quiet", "--unshallow", remote]);
+    } catch (error) {
+      throw new EnvironmentError("this shallow clone lacks the history to find the merge-base, and fetching it failed", `run: git fetch --unshallow ${remote}`, error);
+    }
+    const again = await repo.mergeBase(a, b);
+    if (again) return again;
+  }
+  throw new EnvironmentError(`${a.slice(0, 12)} and ${b.slice(0, 12)} have no common history`, "pass --against <ref> with a related commit");
+}

@@ -1,0 +1,133 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
+import { parseBufFindings, parseFormatDiff } from "../buf/parse-findings.js";
+import { runBuf } from "../buf/run-buf.js";
+import { ProtoshipError } from "../errors.js";
+import type { Finding, Step } from "../report/finding.js";
+import type { Targets } from "./select-targets.js";
+
+/** Inputs of one comparison, materialised on disk. */
+export interface StepInputs {
+  workspace: BufWorkspace;
+  targets: Targets;
+  /** Folder holding the checked side (the repository root or an overlay of it). */
+  headDir: string;
+  /** Folder holding the base side, or undefined when there is no base (first commit). */
+  baseDir: string | undefined;
+  steps: ReadonlySet<Step>;
+  /** Rewrite unformatted files instead of reporting them. */
+  fix: boolean;
+}
+
+/**
+ * Runs buf format, lint and breaking for one comparison, concurrently, and returns buf's findings
+ * with repository-relative paths.
+ */
+export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
+  const { targets, workspace } = inputs;
+  const cwd = (dir: string): string => path.join(dir, ...workspace.dir.split("/").filter(Boolean));
+  const pathArgs = (files: readonly string[]): string[] => (targets.full ? [] : files.flatMap((f) => ["--path", fromWorkspace(workspace, f)]));
+  const toRepoPath = (p: string): string => (workspace.dir ? `${workspace.dir}/${p}` : p);
+  const hasHead = targets.full || targets.headFiles.length > 0;
+  const jobs: Promise<Finding[]>[] = [];
+
+  if (inputs.steps.has("format") && hasHead) {
+    jobs.push(
+      runBuf(["format", inputs.fix ? "-w" : "-d", ...pathArgs(targets.headFiles)], { cwd: cwd(inputs.headDir) }).then((r) => {
+        if (r.code !== 0 && r.code !== 100) return compileOrFail(r, "format");
+        return inputs.fix ? [] : parseFormatDiff(r.stdout, toRepoPath);
+      }),
+    );
+  }
+  if (inputs.steps.has("lint") && hasHead) {
+    jobs.push(runBuf(["lint", "--error-format", "json", ...pathArgs(targets.headFiles)], { cwd: cwd(inputs.headDir) }).then((r) => parseBufFindings(r, "lint", (p) => toRepoPath(p ?? workspace.configFile))));
+  }
+  if (inputs.steps.has("breaking") && inputs.baseDir && (targets.full || targets.baseFiles.length > 0)) {
+    jobs.push(runBreaking(inputs, cwd, pathArgs));
+  }
+  return dedupe((await Promise.all(jobs)).flat());
+}
+
+/**
+ * buf breaking between two images built with the same --path filter. Comparing images (rather
+ * than `--against .git#…`) avoids cloning the repository, and lets a side where every targeted
+ * file was deleted still be compared, which is how a deleted or renamed file is reported.
+ */
+async function runBreaking(inputs: StepInputs, cwd: (dir: string) => string, pathArgs: (files: readonly string[]) => string[]): Promise<Finding[]> {
+  const { workspace, targets } = inputs;
+  const tmp = await mkdtemp(path.join(os.tmpdir(), "protoship-images-"));
+  try {
+    const baseImage = path.join(tmp, "base.binpb");
+    const headImage = path.join(tmp, "head.binpb");
+    const headSource = targets.full || targets.headFiles.length > 0 ? cwd(inputs.headDir) : await emptyModule(tmp);
+    const [base, head] = await Promise.all([
+      runBuf(["build", "--error-format", "json", "-o", baseImage, ...pathArgs(targets.baseFiles)], { cwd: cwd(inputs.baseDir!) }),
+      runBuf(["build", "--error-format", "json", "-o", headImage, ...(headSource === cwd(inputs.headDir) ? pathArgs(targets.headFiles) : [])], { cwd: headSource }),
+    ]);
+    if (base.code !== 0) {
+      throw new ProtoshipError(`the base does not compile, so breaking changes cannot be checked: ${firstFinding(base.stdout || base.stderr)}`, {
+        hint: "pass --against <ref> with a base that builds, or --skip breaking",
+      });
+    }
+    // A head that does not compile is already reported by lint as COMPILE findings.
+    if (head.code !== 0) return head.code === 100 ? parseBufFindings(head, "lint", (p) => (workspace.dir && p ? `${workspace.dir}/${p}` : (p ?? ""))) : [];
+    const config = JSON.stringify({ version: "v2", breaking: workspace.modules[0]?.breaking ?? {} });
+    const result = await runBuf(["breaking", headImage, "--against", baseImage, "--exclude-imports", "--config", config, "--error-format", "json"], { cwd: tmp });
+    return parseBufFindings(result, "breaking", (p, f) => repoPathOfModuleFile(workspace, p ?? deletedFileOf(f.message ?? "")));
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** A one-file module standing in for a side where every targeted file was deleted. */
+async function emptyModule(tmp: string): Promise<string> {
+  const dir = path.join(tmp, "empty");
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, "buf.yaml"), "version: v2\n");
+  await writeFile(path.join(dir, "protoship_empty_placeholder.proto"), 'syntax = "proto3";\npackage protoship.placeholder;\n');
+  return dir;
+}
+
+/** buf reports FILE_NO_DELETE without a path; the file is named in its message. */
+function deletedFileOf(message: string): string {
+  return /file "([^"]+)"/.exec(message)?.[1] ?? "";
+}
+
+function repoPathOfModuleFile(workspace: BufWorkspace, modulePath: string): string {
+  // Image paths are relative to their module; a workspace with several modules is disambiguated
+  // by which module's root the first matching module is (rare: two modules holding one path).
+  const module = workspace.modules.find((m) => moduleOf(workspace, m.root ? `${m.root}/${modulePath}` : modulePath)) ?? workspace.modules[0];
+  return module?.root ? `${module.root}/${modulePath}` : modulePath;
+}
+
+function fromWorkspace(workspace: BufWorkspace, file: string): string {
+  return workspace.dir ? file.slice(workspace.dir.length + 1) : file;
+}
+
+function compileOrFail(result: { code: number; stderr: string }, step: Step): Finding[] {
+  // buf format refuses files that do not parse; lint reports those as COMPILE findings already.
+  if (/^.+?:\d+:\d+:/m.test(result.stderr)) return [];
+  throw new ProtoshipError(`buf ${step} failed: ${result.stderr.trim().split("\n")[0] ?? `exit ${result.code}`}`);
+}
+
+function firstFinding(text: string): string {
+  const line = text.split("\n").find((l) => l.trim()) ?? "";
+  try {
+    const f = JSON.parse(line) as { path?: string; start_line?: number; start_column?: number; message?: string };
+    return `${f.path}:${f.start_line}:${f.start_column}: ${f.message}`;
+  } catch {
+    return line.trim();
+  }
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.file}\0${f.line}\0${f.column}\0${f.rule}\0${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,24 @@
+import { Command } from "commander";
+import { createRequire } from "node:module";
+import { registerCheck } from "./cli/check-command.js";
+
+/**
+ * The command tree. Each command's flags live in src/cli/<name>-command.ts and its work in
+ * src/commands/<name>.ts, imported only when the command runs, so `protoship check --pre-push`
+ * on a push without protos pays only for what it uses.
+ */
+export function buildProgram(): Command {
+  const program = new Command("protoship")
+    .description("Lint, check, release, generate and document protobuf APIs from git.")
+    .version(readVersion(), "-v, --version")
+    .option("-C, --cwd <dir>", "run as if protoship was started in <dir> (like git -C)")
+    .exitOverride()
+    .showHelpAfterError("(run protoship --help for usage)");
+  registerCheck(program);
+  return program;
+}
+
+function readVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require("../package.json") as { version: string }).version;
+}

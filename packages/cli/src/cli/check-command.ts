@@ -1,0 +1,44 @@
+import { Option, type Command } from "commander";
+import { ProtoshipError } from "../errors.js";
+import type { Step } from "../report/finding.js";
+import { commandCwd, setExitCode } from "./shared.js";
+
+/** `protoship check`: flags only; the work is in commands/check.ts, loaded on use. */
+export function registerCheck(program: Command): void {
+  program
+    .command("check")
+    .description("format, lint and breaking-check the .proto files that changed since a base")
+    .option("--against <ref>", "git ref to compare with (default: merge-base with upstream, else main/master)")
+    .option("--pre-push", "read git's pre-push lines from stdin and check exactly the pushed commits")
+    .option("--remote <name>", "with --pre-push: the remote being pushed to (the hook's first argument)")
+    .option("--staged", "check the index instead of the working tree")
+    .option("--fix", "rewrite files that buf format would change (working tree only)")
+    .option("--skip <steps>", "comma-separated steps to skip: format, lint, breaking", "")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "github-actions"]).default("text"))
+    .action(async (opts, command: Command) => {
+      const { check } = await import("../commands/check.js");
+      setExitCode(
+        await check({
+          cwd: commandCwd(command),
+          against: opts.against,
+          prePush: Boolean(opts.prePush),
+          remote: opts.remote,
+          staged: Boolean(opts.staged),
+          fix: Boolean(opts.fix),
+          skip: parseSkip(opts.skip),
+          output: opts.format,
+        }),
+      );
+    });
+}
+
+function parseSkip(value: string): Set<Step> {
+  const steps = new Set<Step>();
+  for (const raw of value.split(",").map((s) => s.trim()).filter(Boolean)) {
+    if (raw !== "format" && raw !== "lint" && raw !== "breaking") {
+      throw new ProtoshipError(`--skip: unknown step "${raw}" (expected format, lint or breaking)`);
+    }
+    steps.add(raw);
+  }
+  return steps;
+}

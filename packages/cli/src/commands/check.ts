@@ -1,0 +1,96 @@
+import { readBufWorkspace } from "../buf/buf-config.js";
+import { materialize, type RevisionTree } from "../check/revision-tree.js";
+import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
+import { resolveBase, resolvePushBase, type Base } from "../check/resolve-base.js";
+import { runSteps } from "../check/run-steps.js";
+import { relevantPathspecs, selectTargets } from "../check/select-targets.js";
+import { loadConfig } from "../config/load-config.js";
+import { ExitCode, ProtoshipError } from "../errors.js";
+import { diffPaths, type Side } from "../git/diff.js";
+import { EMPTY_TREE, GitRepo } from "../git/git.js";
+import type { Finding, Step } from "../report/finding.js";
+import { render, type OutputFormat } from "../report/render.js";
+
+/** Options of `protoship check`. */
+export interface CheckOptions {
+  cwd: string;
+  /** Base ref; default: merge-base with upstream, else with main/master. */
+  against?: string;
+  /** Check the pushed commits read from standard input (the pre-push hook). */
+  prePush?: boolean;
+  /** With prePush: the remote's name, as git passes it to the hook. */
+  remote?: string;
+  /** Pre-push lines, instead of reading standard input (for embedding). */
+  prePushInput?: string;
+  /** Check the index instead of the working tree. */
+  staged?: boolean;
+  fix?: boolean;
+  skip?: ReadonlySet<Step>;
+  output?: OutputFormat;
+  /** Where the report goes (default: stdout). */
+  write?: (text: string) => void;
+}
+
+/** One base/head pair to check. */
+interface Comparison {
+  base: Base;
+  head: Side;
+  label: string;
+}
+
+/**
+ * Formats, lints and breaking-checks the .proto files that changed between a base and what is
+ * checked. Returns the exit code: 0 clean, 1 findings.
+ */
+export async function check(options: CheckOptions): Promise<number> {
+  const repo = await GitRepo.open(options.cwd);
+  const config = await loadConfig(repo.root);
+  const workspace = await readBufWorkspace(repo.root, config.bufYaml);
+  const steps = new Set(config.check.steps.filter((s) => !options.skip?.has(s)));
+  const comparisons = await listComparisons(repo, options, config.check.defaultBranch, config.release.remote);
+  if (options.fix && comparisons.some((c) => c.head.kind !== "worktree")) {
+    throw new ProtoshipError("--fix rewrites the working tree, so it cannot be combined with --pre-push or --staged");
+  }
+
+  const pathspecs = relevantPathspecs(workspace);
+  const findings: Finding[] = [];
+  const checked = new Set<string>();
+  for (const comparison of comparisons) {
+    const changes = await diffPaths(repo, comparison.base.sha, comparison.head, pathspecs);
+    const targets = selectTargets(workspace, changes);
+    if (!targets) continue;
+    const trees: RevisionTree[] = [];
+    try {
+      const head = await materialize(repo, comparison.head, pathspecs);
+      trees.push(head);
+      const base = comparison.base.sha === EMPTY_TREE ? undefined : await materialize(repo, { kind: "commit", sha: comparison.base.sha }, pathspecs);
+      if (base) trees.push(base);
+      findings.push(...(await runSteps({ workspace, targets, headDir: head.dir, baseDir: base?.dir, steps, fix: Boolean(options.fix) })));
+      for (const f of targets.full ? ["(all files: buf configuration changed)"] : targets.headFiles) checked.add(f);
+    } finally {
+      await Promise.all(trees.map((t) => t.dispose()));
+    }
+  }
+
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  write(render({ findings, checkedFiles: [...checked], comparisons: comparisons.map((c) => c.label) }, options.output ?? "text"));
+  return findings.length > 0 ? ExitCode.Findings : ExitCode.Ok;
+}
+
+async function listComparisons(repo: GitRepo, options: CheckOptions, defaultBranch: string | undefined, configRemote: string): Promise<Comparison[]> {
+  const remote = options.remote ?? configRemote;
+  if (!options.prePush) {
+    const base = await resolveBase(repo, { ...(options.against ? { against: options.against } : {}), ...(defaultBranch ? { defaultBranch } : {}), remote });
+    const head: Side = options.staged ? { kind: "index" } : { kind: "worktree" };
+    return [{ base, head, label: `${base.label}..${head.kind}` }];
+  }
+  const refs = parsePrePushInput(options.prePushInput ?? (await readStdin()));
+  const comparisons: Comparison[] = [];
+  for (const ref of refs) {
+    if (isDeletion(ref)) continue;
+    const base = await resolvePushBase(repo, ref, remote);
+    if (base.sha === ref.localSha) continue;
+    comparisons.push({ base, head: { kind: "commit", sha: ref.localSha }, label: `${ref.localRef} → ${ref.remoteRef}` });
+  }
+  return comparisons;
+}

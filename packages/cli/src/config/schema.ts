@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+/**
+ * protoship.yaml: every key is optional, so a repository with only a buf.yaml works as is.
+ * Objects are strict: a misspelt key is an error, not a silently ignored setting.
+ */
+export const configSchema = z
+  .object({
+    /** Where the module's buf.yaml lives, relative to the repository root. */
+    bufYaml: z.string().default("buf.yaml"),
+    check: z
+      .object({
+        /** Default base ref for `protoship check` when none is given and there is no upstream. */
+        defaultBranch: z.string().optional(),
+        /** Steps to run. */
+        steps: z.array(z.enum(["format", "lint", "breaking"])).default(["format", "lint", "breaking"]),
+      })
+      .strict()
+      .prefault({}),
+    stubs: z
+      .object({
+        /** npm scope of generated packages, e.g. "@mesh". */
+        scope: z.string().regex(/^@[a-z0-9][a-z0-9._-]*$/, "an npm scope such as @acme").default("@mesh"),
+        /** Folder the stub packages are written to. */
+        outDir: z.string().default("packages/stubs"),
+        /** npm names per proto package, overriding the default `<scope>/<package-with-dashes>`. */
+        names: z.record(z.string(), z.string()).default({}),
+        /** Extra ts-proto options, appended to protoship's defaults. */
+        tsProtoOptions: z.array(z.string()).default([]),
+        /** Proto packages not to generate (e.g. third-party ones). */
+        exclude: z.array(z.string()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    docs: z
+      .object({
+        outDir: z.string().default("site"),
+        title: z.string().default("API reference"),
+      })
+      .strict()
+      .prefault({}),
+    release: z
+      .object({
+        /** The only branch releases are cut from. */
+        branch: z.string().default("main"),
+        /** The git remote tags are pushed to. */
+        remote: z.string().default("origin"),
+        /** Tag name template; {name} is the npm name and {version} the version. */
+        tagFormat: z.string().default("{name}@{version}"),
+        /** npm registry to publish to (default: npm's configured registry). */
+        registry: z.string().url().optional(),
+        /** npm dist-tag for published versions. */
+        distTag: z.string().default("latest"),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/** protoship.yaml after defaults are applied. */
+export type ProtoshipConfig = z.infer<typeof configSchema>;

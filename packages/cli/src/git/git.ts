@@ -1,0 +1,84 @@
+import { simpleGit, type SimpleGit } from "simple-git";
+import { EnvironmentError } from "../errors.js";
+
+/** The id of git's empty tree: the "base" of a repository's first commit. */
+export const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+/** git's all-zero object id, used by hooks for "no such ref". */
+export const ZERO_SHA = /^0+$/;
+
+/**
+ * A repository, addressed by its top-level folder. All calls pass arguments as arrays (never a
+ * shell string) and end options with `--` before any path or ref that came from outside, so a
+ * file or branch named `--upload-pack=…` is only ever a name.
+ */
+export class GitRepo {
+  readonly root: string;
+  readonly git: SimpleGit;
+
+  private constructor(root: string) {
+    this.root = root;
+    this.git = simpleGit({ baseDir: root, config: ["core.quotePath=false"] });
+  }
+
+  /** Finds the repository containing `cwd`. */
+  static async open(cwd: string): Promise<GitRepo> {
+    let top: string;
+    try {
+      top = (await simpleGit({ baseDir: cwd }).revparse(["--show-toplevel"])).trim();
+    } catch (error) {
+      throw new EnvironmentError(`${cwd} is not inside a git repository`, "run protoship in a git repository or pass -C <dir>", error);
+    }
+    return new GitRepo(top);
+  }
+
+  /** Runs git with raw arguments and returns stdout. */
+  raw(args: readonly string[]): Promise<string> {
+    return this.git.raw([...args]);
+  }
+
+  /** Resolves a revision to a commit id, or undefined when it does not exist. */
+  async resolveCommit(rev: string): Promise<string | undefined> {
+    try {
+      return (await this.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async hasObject(sha: string): Promise<boolean> {
+    try {
+      await this.raw(["cat-file", "-e", `${sha}^{commit}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async isShallow(): Promise<boolean> {
+    return (await this.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+  }
+
+  async mergeBase(a: string, b: string): Promise<string | undefined> {
+    try {
+      return (await this.raw(["merge-base", a, b])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Reads a file's bytes at a commit. */
+  async readBlob(rev: string, file: string): Promise<Buffer> {
+    const out = await this.git.binaryCatFile(["blob", `${rev}:${file}`]);
+    return out;
+  }
+
+  /** The symbolic name of HEAD's branch, or undefined when detached or unborn. */
+  async currentBranch(): Promise<string | undefined> {
+    try {
+      const name = (await this.raw(["symbolic-ref", "--quiet", "--short", "HEAD"])).trim();
+      return name || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

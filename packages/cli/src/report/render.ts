@@ -1,0 +1,62 @@
+import pc from "picocolors";
+import { sortFindings, type Finding } from "./finding.js";
+
+/** Output formats of `protoship check`. */
+export type OutputFormat = "text" | "json" | "github-actions";
+
+/** What a check run looked at, for the summary. */
+export interface CheckSummary {
+  findings: Finding[];
+  /** Files that were checked, repository-relative. */
+  checkedFiles: string[];
+  /** What was compared, e.g. "HEAD~1..worktree". */
+  comparisons: string[];
+}
+
+/** Renders findings and a one-line summary in the chosen format. */
+export function render(summary: CheckSummary, format: OutputFormat): string {
+  const findings = sortFindings(summary.findings);
+  if (format === "json") {
+    return `${JSON.stringify({ findings, checkedFiles: summary.checkedFiles, comparisons: summary.comparisons }, null, 2)}\n`;
+  }
+  if (format === "github-actions") {
+    return findings.map(githubAnnotation).join("") + `${summaryLine(summary)}\n`;
+  }
+  let out = "";
+  let file: string | undefined;
+  for (const f of findings) {
+    if (f.file !== file) {
+      file = f.file;
+      out += `${out ? "\n" : ""}${pc.underline(f.file)}\n`;
+    }
+    out += `${f.file}:${f.line}:${f.column}: ${f.message} ${pc.dim(`(${f.rule})`)}\n`;
+  }
+  return `${out}${out ? "\n" : ""}${summaryLine(summary, true)}\n`;
+}
+
+function summaryLine(summary: CheckSummary, color = false): string {
+  const n = summary.findings.length;
+  const files = new Set(summary.findings.map((f) => f.file)).size;
+  const checked = `${summary.checkedFiles.length} .proto file${summary.checkedFiles.length === 1 ? "" : "s"} checked`;
+  if (n === 0) {
+    const text = summary.checkedFiles.length ? `✔ ${checked}, no findings` : "✔ no .proto changes to check";
+    return color ? pc.green(text) : text;
+  }
+  const bySteps = (["breaking", "lint", "format"] as const)
+    .map((s) => [s, summary.findings.filter((f) => f.step === s).length] as const)
+    .filter(([, c]) => c > 0)
+    .map(([s, c]) => `${c} ${s}`)
+    .join(", ");
+  const text = `✖ ${n} finding${n === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"} (${bySteps}); ${checked}`;
+  return color ? pc.red(text) : text;
+}
+
+/** A workflow command; see GitHub's docs on escaping data and properties. */
+function githubAnnotation(f: Finding): string {
+  const prop = (s: string): string => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
+  const data = (s: string): string => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  const level = f.step === "format" ? "warning" : "error";
+  const end = f.endLine ? `,endLine=${f.endLine}` : "";
+  const endCol = f.endColumn && f.endLine === f.line ? `,endColumn=${f.endColumn}` : "";
+  return `::${level} file=${prop(f.file)},line=${f.line}${end},col=${f.column}${endCol},title=${prop(`${f.rule} (buf ${f.step})`)}::${data(f.message)}\n`;
+}

@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import path from "node:path";
+import { GitFixture, REPO_ROOT, protoship, tempDir } from "@protoship/testkit";
+import { ORDER_ADDITIVE, ORDER_BREAKING, findingsOf, shopRepo } from "./fixtures.ts";
+
+const ORDER = "proto/shop/order/v1/order.proto";
+const ZERO = "0".repeat(40);
+
+describe("protoship check --pre-push", () => {
+  let tmp: { dir: string; dispose: () => Promise<void> };
+  let n = 0;
+  const fresh = (): string => path.join(tmp.dir, `repo-${++n}`);
+  before(async () => {
+    tmp = await tempDir();
+  });
+  after(async () => {
+    await tmp.dispose();
+  });
+
+  /** A clone of a bare remote holding the small module. */
+  async function cloneWithRemote(): Promise<{ local: GitFixture; bare: string }> {
+    const seed = await shopRepo(fresh());
+    const bare = path.join(tmp.dir, `remote-${n}.git`);
+    await GitFixture.init(bare, { bare: true });
+    await seed.git("push", "-q", bare, "main");
+    const local = await GitFixture.clone(bare, fresh());
+    return { local, bare };
+  }
+
+  const line = (localRef: string, localSha: string, remoteRef: string, remoteSha: string): string => `${localRef} ${localSha} ${remoteRef} ${remoteSha}\n`;
+
+  it("checks the pushed commit, not the working tree", async () => {
+    const { local } = await cloneWithRemote();
+    const remoteSha = await local.git("rev-parse", "origin/main");
+    await local.write(ORDER, ORDER_BREAKING);
+    const sha = await local.commitAll("breaking");
+    await local.write(ORDER, ORDER_ADDITIVE); // the working tree is fine, the commit is not
+    const r = await protoship(local.dir, ["check", "--pre-push", "--remote", "origin", "--format", "json"], line("refs/heads/main", sha, "refs/heads/main", remoteSha));
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(findingsOf(r.stdout).map((f) => [f.file, f.line, f.rule]), [[ORDER, 10, "FIELD_SAME_TYPE"]]);
+  });
+
+  it("passes a pushed additive commit even when the working tree is broken", async () => {
+    const { local } = await cloneWithRemote();
+    const remoteSha = await local.git("rev-parse", "origin/main");
+    await local.write(ORDER, ORDER_ADDITIVE);
+    const sha = await local.commitAll("additive");
+    await local.write(ORDER, ORDER_BREAKING);
+    const r = await protoship(local.dir, ["check", "--pre-push"], line("refs/heads/main", sha, "refs/heads/main", remoteSha));
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+
+  it("checks only the commits a new branch adds, for every ref pushed", async () => {
+    const { local } = await cloneWithRemote();
+    await local.git("checkout", "-q", "-b", "feature");
+    await local.write("proto/shop/order/v1/extra.proto", 'syntax = "proto3";\npackage shop.order.v1;\n// Fine.\nmessage Extra {}\n');
+    const ok = await local.commitAll("fine");
+    await local.git("checkout", "-q", "-b", "feature2", "main");
+    await local.write(ORDER, ORDER_BREAKING);
+    const bad = await local.commitAll("breaking");
+    let r = await protoship(local.dir, ["check", "--pre-push"], line("refs/heads/feature", ok, "refs/heads/feature", ZERO));
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    r = await protoship(local.dir, ["check", "--pre-push", "--format", "json"], line("refs/heads/feature", ok, "refs/heads/feature", ZERO) + line("refs/heads/feature2", bad, "refs/heads/feature2", ZERO));
+    assert.equal(r.code, 1);
+    assert.deepEqual(findingsOf(r.stdout).map((f) => f.rule), ["FIELD_SAME_TYPE"]);
+  });
+
+  it("lets a branch deletion and a push without .proto changes through", async () => {
+    const { local } = await cloneWithRemote();
+    const remoteSha = await local.git("rev-parse", "origin/main");
+    let r = await protoship(local.dir, ["check", "--pre-push"], line("(delete)", ZERO, "refs/heads/old", remoteSha));
+    assert.equal(r.code, 0, r.stderr);
+    await local.write("docs.md", "no protos here\n");
+    const sha = await local.commitAll("docs");
+    r = await protoship(local.dir, ["check", "--pre-push"], line("refs/heads/main", sha, "refs/heads/main", remoteSha));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /no \.proto changes/);
+  });
+
+  it("checks the first push of a brand-new repository", async () => {
+    const repo = await GitFixture.init(fresh());
+    await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\nlint:\n  use: [STANDARD]\n");
+    await repo.write(ORDER, 'syntax = "proto3";\npackage shop.order.v1;\nmessage order {}\n');
+    const sha = await repo.commitAll("root commit");
+    const r = await protoship(repo.dir, ["check", "--pre-push", "--format", "json"], line("refs/heads/main", sha, "refs/heads/main", ZERO));
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(findingsOf(r.stdout).map((f) => f.rule), ["MESSAGE_PASCAL_CASE"]);
+  });
+
+  it("rejects malformed hook input with exit 2", async () => {
+    const { local } = await cloneWithRemote();
+    const r = await protoship(local.dir, ["check", "--pre-push"], "garbage\n");
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /pre-push input line 1/);
+  });
+
+  it("refuses a real git push of a breaking change through the installed hook and accepts an additive one", async () => {
+    const { local } = await cloneWithRemote();
+    // Install the same hook the monorepo's husky setup installs.
+    const hooks = path.join(local.dir, ".hooks");
+    const { cp } = await import("node:fs/promises");
+    await cp(path.join(REPO_ROOT, ".husky/pre-push"), path.join(hooks, "pre-push"));
+    const { chmod, writeFile } = await import("node:fs/promises");
+    // The hook finds the CLI at the repository root; point it at the monorepo's build.
+    await writeFile(path.join(hooks, "pre-push"), `#!/bin/sh\nexec node "${path.join(REPO_ROOT, "packages/cli/bin/protoship.js")}" check --pre-push --remote "$1"\n`);
+    await chmod(path.join(hooks, "pre-push"), 0o755);
+    await local.git("config", "core.hooksPath", hooks);
+
+    await local.write(ORDER, ORDER_BREAKING);
+    await local.commitAll("breaking");
+    let push = await local.gitResult(["push", "origin", "main"]);
+    assert.notEqual(push.code, 0, "the breaking push must be refused");
+    assert.match(push.stderr + push.stdout, /FIELD_SAME_TYPE/);
+    assert.match(push.stderr, /failed to push|hook declined/);
+
+    await local.git("reset", "-q", "--hard", "origin/main");
+    await local.write(ORDER, ORDER_ADDITIVE);
+    await local.commitAll("additive");
+    push = await local.gitResult(["push", "origin", "main"]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.equal(await local.git("rev-parse", "origin/main"), await local.git("rev-parse", "HEAD"));
+
+    await local.write(ORDER, ORDER_BREAKING);
+    await local.commitAll("breaking again");
+    push = await local.gitResult(["push", "--no-verify", "origin", "main"]);
+    assert.equal(push.code, 0, "--no-verify stays the escape");
+  });
+});
