@@ -8,6 +8,8 @@ export interface BufResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** stdout as bytes, when run with `binary: true` (images). */
+  stdoutBytes?: Buffer;
 }
 
 let cachedBinary: string | undefined;
@@ -32,18 +34,19 @@ export function bufBinary(): string {
  * Runs buf with an argument array. buf exits 100 for findings, which is data, not failure; any
  * other non-zero exit is returned too and judged by the caller.
  */
-export function runBuf(args: readonly string[], options: { cwd: string; input?: Buffer }): Promise<BufResult> {
+export function runBuf(args: readonly string[], options: { cwd: string; input?: Buffer; binary?: boolean }): Promise<BufResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       bufBinary(),
       [...args],
-      { cwd: options.cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" },
+      { cwd: options.cwd, maxBuffer: 1024 * 1024 * 1024, encoding: "buffer" },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== "number") {
           reject(new EnvironmentError(`cannot run buf: ${error.message}`, "run the README's install command"));
           return;
         }
-        resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
+        const code = typeof error?.code === "number" ? error.code : 0;
+        resolve({ code, stdout: options.binary ? "" : stdout.toString("utf8"), stderr: stderr.toString("utf8"), ...(options.binary ? { stdoutBytes: stdout } : {}) });
       },
     );
     if (options.input) child.stdin?.end(options.input);

@@ -1,0 +1,45 @@
+import { fromBinary } from "@bufbuild/protobuf";
+import { FileDescriptorSetSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
+import path from "node:path";
+import { runBuf } from "../buf/run-buf.js";
+import { ProtoshipError } from "../errors.js";
+
+/** The compiled schema of a buf workspace: every file, with source info (comments, positions). */
+export interface SchemaImage {
+  /** All files, imports included, in dependency order as buf emits them. */
+  files: FileDescriptorProto[];
+  /** Names of the files that belong to the module (not imports such as google/protobuf/*). */
+  ownFiles: Set<string>;
+}
+
+/**
+ * Compiles the buf workspace in `dir` with the real buf binary and reads the image through
+ * @bufbuild/protobuf descriptors — never by parsing .proto text ourselves. A schema error becomes
+ * a ProtoshipError with buf's `file:line:col` (repository-relative).
+ */
+export async function loadImage(dir: string, options: { workspaceDir?: string } = {}): Promise<SchemaImage> {
+  const cwd = options.workspaceDir ? path.join(dir, options.workspaceDir) : dir;
+  const [withImports, own] = await Promise.all([
+    runBuf(["build", "--error-format", "json", "-o", "-#format=binpb"], { cwd, binary: true }),
+    runBuf(["build", "--error-format", "json", "--exclude-imports", "-o", "-#format=binpb"], { cwd, binary: true }),
+  ]);
+  for (const result of [withImports, own]) {
+    if (result.code !== 0) {
+      const first = result.stderr.split("\n").find((l) => l.trim()) ?? `buf build exited ${result.code}`;
+      throw new ProtoshipError(`the schema does not compile: ${describeBufError(first, options.workspaceDir)}`, { exitCode: 1 });
+    }
+  }
+  const files = fromBinary(FileDescriptorSetSchema, withImports.stdoutBytes!).file;
+  const ownFiles = new Set(fromBinary(FileDescriptorSetSchema, own.stdoutBytes!).file.map((f) => f.name));
+  return { files, ownFiles };
+}
+
+function describeBufError(line: string, workspaceDir: string | undefined): string {
+  try {
+    const f = JSON.parse(line) as { path?: string; start_line?: number; start_column?: number; message?: string; type?: string };
+    const file = workspaceDir && f.path ? `${workspaceDir}/${f.path}` : f.path;
+    return `${file}:${f.start_line}:${f.start_column}: ${f.message}${f.type ? ` (${f.type})` : ""}`;
+  } catch {
+    return line.trim();
+  }
+}

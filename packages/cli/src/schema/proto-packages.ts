@@ -1,0 +1,55 @@
+import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
+import type { ProtoshipConfig } from "../config/schema.js";
+import type { SchemaImage } from "./load-image.js";
+
+/**
+ * A releasable unit: one proto package of the module. Stub packages, release tags and versions
+ * are all per unit.
+ */
+export interface ProtoPackageUnit {
+  /** The proto package, e.g. "mesh.probe.v1". */
+  protoPackage: string;
+  /** The npm package name, e.g. "@mesh/probe-v1". */
+  npmName: string;
+  /** The module's files in this package. */
+  files: FileDescriptorProto[];
+  /** Other units of the module this one imports (by proto package), sorted. */
+  dependsOn: string[];
+}
+
+/**
+ * The npm name of a proto package: from config, else `<scope>/<package-with-dashes>`, leaving out
+ * a first segment that repeats the scope (`mesh.probe.v1` in scope `@mesh` is `@mesh/probe-v1`).
+ */
+export function npmNameOf(protoPackage: string, config: ProtoshipConfig): string {
+  const configured = config.stubs.names[protoPackage];
+  if (configured) return configured;
+  const scope = config.stubs.scope;
+  const segments = protoPackage.toLowerCase().split(".");
+  if (segments.length > 1 && segments[0] === scope.slice(1)) segments.shift();
+  return `${scope}/${segments.join("-").replace(/_/g, "-")}`;
+}
+
+/** Groups the module's own files into units, sorted by proto package. */
+export function protoPackageUnits(image: SchemaImage, config: ProtoshipConfig): ProtoPackageUnit[] {
+  const byPackage = new Map<string, FileDescriptorProto[]>();
+  const packageOfFile = new Map<string, string>();
+  for (const file of image.files) packageOfFile.set(file.name, file.package);
+  for (const file of image.files) {
+    if (!image.ownFiles.has(file.name) || config.stubs.exclude.includes(file.package)) continue;
+    const list = byPackage.get(file.package) ?? [];
+    list.push(file);
+    byPackage.set(file.package, list);
+  }
+  return [...byPackage.keys()].sort().map((protoPackage) => {
+    const files = byPackage.get(protoPackage)!;
+    const deps = new Set<string>();
+    for (const file of files) {
+      for (const dep of file.dependency) {
+        const pkg = packageOfFile.get(dep);
+        if (pkg && pkg !== protoPackage && byPackage.has(pkg)) deps.add(pkg);
+      }
+    }
+    return { protoPackage, npmName: npmNameOf(protoPackage, config), files, dependsOn: [...deps].sort() };
+  });
+}
