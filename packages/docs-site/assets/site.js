@@ -1,0 +1,179 @@
+/* protoship docs-site client: search box and small navigation niceties.
+ * Everything shown from the index (names, summaries) is untrusted and set via textContent only. */
+(function () {
+  "use strict";
+
+  var root = document.documentElement.getAttribute("data-root") || "";
+  var input = document.getElementById("search-input");
+  var panel = document.getElementById("search-results");
+  var KIND_LABEL = {
+    package: "package",
+    service: "service",
+    rpc: "rpc",
+    message: "message",
+    field: "field",
+    enum: "enum",
+    value: "value",
+    extension: "extension",
+  };
+
+  /* On narrow screens the sidebar starts collapsed so content comes first. */
+  var nav = document.querySelector(".nav-details");
+  if (nav && window.matchMedia && window.matchMedia("(max-width: 900px)").matches) {
+    nav.removeAttribute("open");
+  }
+
+  /* Close the version menu when clicking elsewhere. */
+  document.addEventListener("click", function (ev) {
+    var open = document.querySelector(".version-switcher[open]");
+    if (open && !open.contains(ev.target)) open.removeAttribute("open");
+  });
+
+  if (!input || !panel) return;
+
+  /* Definitions outrank their members; shorter names (closer to the query) rank higher. */
+  var KIND_WEIGHT = { package: 1.3, service: 1.3, rpc: 1.3, message: 1.2, enum: 1.2, extension: 1, field: 0.9, value: 0.9 };
+  var QUERY_OPTIONS = {
+    prefix: true,
+    fuzzy: 0.2,
+    boost: { name: 4, fullName: 2 },
+    combineWith: "AND",
+    boostDocument: function (id, term, stored) {
+      var name = (stored && stored.name) || "";
+      var exact = name.toLowerCase() === String(term).toLowerCase() ? 2 : 1;
+      return exact * (KIND_WEIGHT[stored && stored.kind] || 1) * (1 + 4 / Math.max(name.length, 4));
+    },
+  };
+
+  var indexPromise = null;
+  var selected = -1;
+  var results = [];
+
+  function loadIndex() {
+    if (!indexPromise) {
+      indexPromise = fetch(root + "assets/search-index.json")
+        .then(function (r) {
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          return r.json();
+        })
+        .then(function (data) {
+          return window.MiniSearch.loadJS(data.index, data.options);
+        });
+      indexPromise.catch(function () {
+        indexPromise = null;
+      });
+    }
+    return indexPromise;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function el(tag, className, text) {
+    var n = document.createElement(tag);
+    if (className) n.className = className;
+    if (text !== undefined) n.textContent = text;
+    return n;
+  }
+
+  function close() {
+    panel.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    selected = -1;
+  }
+
+  function select(i) {
+    var items = panel.querySelectorAll(".search-result");
+    if (items.length === 0) return;
+    selected = (i + items.length) % items.length;
+    for (var j = 0; j < items.length; j++) items[j].setAttribute("aria-selected", j === selected ? "true" : "false");
+    items[selected].scrollIntoView({ block: "nearest" });
+  }
+
+  function render(query) {
+    clear(panel);
+    selected = -1;
+    if (results.length === 0) {
+      panel.appendChild(el("div", "search-empty", 'No results for "' + query + '"'));
+    }
+    results.forEach(function (r, i) {
+      var a = el("a", "search-result");
+      a.href = root + r.url;
+      a.id = "search-result-" + i;
+      a.setAttribute("role", "option");
+      a.setAttribute("aria-selected", "false");
+      var title = el("span", "result-title");
+      title.appendChild(el("span", "kind kind-" + r.kind, KIND_LABEL[r.kind] || r.kind));
+      title.appendChild(el("span", "result-name", r.name));
+      a.appendChild(title);
+      if (r.fullName && r.fullName !== r.name) a.appendChild(el("span", "result-full", r.fullName));
+      if (r.summary) a.appendChild(el("span", "result-summary", r.summary));
+      a.addEventListener("click", close);
+      panel.appendChild(a);
+    });
+    panel.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
+
+  function search() {
+    var query = input.value.trim();
+    if (query === "") {
+      close();
+      return;
+    }
+    loadIndex().then(
+      function (mini) {
+        if (input.value.trim() !== query) return; // a newer query is in flight
+        results = mini
+          .search(query, QUERY_OPTIONS)
+          .slice(0, 20);
+        render(query);
+      },
+      function () {
+        clear(panel);
+        panel.appendChild(
+          el("div", "search-empty", "Search is unavailable: the index could not be loaded (serve the site over HTTP)."),
+        );
+        panel.hidden = false;
+      },
+    );
+  }
+
+  input.addEventListener("input", search);
+  input.addEventListener("focus", function () {
+    loadIndex().catch(function () {});
+    if (input.value.trim() !== "") search();
+  });
+  input.addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowDown") {
+      ev.preventDefault();
+      select(selected + 1);
+    } else if (ev.key === "ArrowUp") {
+      ev.preventDefault();
+      select(selected - 1);
+    } else if (ev.key === "Enter") {
+      var items = panel.querySelectorAll(".search-result");
+      var target = items[selected >= 0 ? selected : 0];
+      if (target) {
+        ev.preventDefault();
+        close();
+        window.location.href = target.href;
+      }
+    } else if (ev.key === "Escape") {
+      close();
+      input.blur();
+    }
+  });
+  document.addEventListener("click", function (ev) {
+    if (!panel.contains(ev.target) && ev.target !== input) close();
+  });
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable);
+    if (ev.key === "/" && !typing) {
+      ev.preventDefault();
+      input.focus();
+    }
+  });
+})();

@@ -1,0 +1,44 @@
+import { html, type SafeHtml } from "../html.js";
+import { plainSummary } from "../markdown.js";
+import { isDeprecated, type SiteModel } from "../site-model.js";
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** The landing page: one card per proto package, plus the scalar type table. */
+export function renderIndexPage(site: SiteModel, title: string): SafeHtml {
+  const totals = {
+    services: site.packages.reduce((n, p) => n + p.services.length, 0),
+    messages: site.packages.reduce((n, p) => n + p.messages.length, 0),
+    enums: site.packages.reduce((n, p) => n + p.enums.length, 0),
+  };
+  return html`<header class="page-header">
+<p class="eyebrow">API reference</p>
+<h1 class="page-title">${title}</h1>
+<p class="stats"><span class="stat">${plural(site.packages.length, "package")}</span><span class="stat">${plural(totals.services, "service")}</span><span class="stat">${plural(totals.messages, "message")}</span><span class="stat">${plural(totals.enums, "enum")}</span></p>
+</header>
+<h2 class="group-heading">Packages</h2>
+<ul class="package-grid">
+${site.packages.map((p) => {
+    const summaries = p.files.map((f) => plainSummary(f.description, 220)).filter((s) => s !== "");
+    const dep = p.files.length > 0 && p.files.every((f) => isDeprecated(f));
+    return html`<li class="package-card">
+<a class="package-link" href="${p.page}"><code>${p.label}</code></a>${dep ? html` <span class="badge badge-deprecated">Deprecated</span>` : ""}
+${summaries.length > 0 ? html`<p class="package-summary">${summaries.join(" ")}</p>` : html`<p class="package-summary muted">No description.</p>`}
+<p class="package-meta">${[
+      plural(p.services.length, "service"),
+      plural(p.messages.length, "message"),
+      plural(p.enums.length, "enum"),
+      plural(p.files.length, "file"),
+    ].join(" · ")}</p>
+</li>`;
+  })}
+</ul>
+${site.scalars.length > 0
+    ? html`<h2 class="group-heading" id="scalar-value-types">Scalar value types</h2>
+<table class="fields scalars"><thead><tr><th>Proto type</th><th>Notes</th><th>C++</th><th>Java</th><th>Python</th><th>Go</th><th>C#</th></tr></thead><tbody>
+${site.scalars.map((s) => html`<tr id="scalar-${s.protoType}"><td data-label="Proto type"><code>${s.protoType}</code></td><td data-label="Notes">${s.notes ?? ""}</td><td data-label="C++"><code>${s.cppType ?? ""}</code></td><td data-label="Java"><code>${s.javaType ?? ""}</code></td><td data-label="Python"><code>${s.pythonType ?? ""}</code></td><td data-label="Go"><code>${s.goType ?? ""}</code></td><td data-label="C#"><code>${s.csType ?? ""}</code></td></tr>`)}
+</tbody></table>`
+    : ""}`;
+}

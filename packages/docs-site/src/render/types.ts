@@ -1,0 +1,53 @@
+import { escapeHtml, html, raw, type SafeHtml } from "../html.js";
+import type { DocField } from "../model.js";
+import { normalizeTypeName, type SiteModel } from "../site-model.js";
+
+/** Escapes a dotted name and lets it wrap after each dot instead of mid-identifier. */
+export function breakableName(name: string): SafeHtml {
+  return raw(name.split(".").map(escapeHtml).join(".<wbr>"));
+}
+
+/** Renders references to proto types as links to their definitions. */
+export class TypeLinker {
+  private readonly scalarNames: Set<string>;
+
+  constructor(
+    private readonly site: SiteModel,
+    /** Prefix from the current page to the site root. */
+    private readonly root: string,
+    /** Package of the current page; same-package types are shown by their shorter long name. */
+    private readonly currentPkg: string,
+  ) {
+    this.scalarNames = new Set(site.scalars.map((s) => s.protoType));
+  }
+
+  /** A link to the type's definition, or plain code when it is not documented here. */
+  ref(fullType: string | undefined, longType: string | undefined, type: string): SafeHtml {
+    const full = normalizeTypeName(fullType) || normalizeTypeName(longType) || type;
+    const target = this.site.types.get(full);
+    if (target) {
+      const label = target.pkg === this.currentPkg ? longType || type : full;
+      return html`<a class="type-link" href="${this.root}${target.href}" title="${full}"><code>${breakableName(label)}</code></a>`;
+    }
+    if (this.scalarNames.has(full)) {
+      return html`<a class="type-link scalar" href="${this.root}index.html#scalar-${full}"><code>${breakableName(full)}</code></a>`;
+    }
+    return html`<code class="type-external" title="${full}">${breakableName(full || type)}</code>`;
+  }
+
+  /** The type column of a field: `map<K, V>` for maps, otherwise a link. */
+  fieldType(f: DocField): SafeHtml {
+    if (f.ismap) {
+      const entry = this.site.mapEntries.get(normalizeTypeName(f.fullType));
+      const key = entry?.fields.find((x) => x.name === "key");
+      const value = entry?.fields.find((x) => x.name === "value");
+      if (key && value) {
+        return html`<span class="map-type"><code>map&lt;</code>${this.ref(key.fullType, key.longType, key.type)}<code>, </code>${this.ref(value.fullType, value.longType, value.type)}<code>&gt;</code></span>`;
+      }
+      if (f.keyType && f.valueType) {
+        return html`<span class="map-type"><code>map&lt;</code>${this.ref(f.keyFullType, f.keyType, f.keyType)}<code>, </code>${this.ref(f.valueFullType, f.valueType, f.valueType)}<code>&gt;</code></span>`;
+      }
+    }
+    return this.ref(f.fullType, f.longType, f.type);
+  }
+}

@@ -1,0 +1,65 @@
+import { html, raw, type SafeHtml } from "../html.js";
+import { renderMarkdownInline } from "../markdown.js";
+import type { PackageVersions } from "../model.js";
+import type { PackageInfo } from "../site-model.js";
+
+/** Anchor of a version on the changelog page. */
+export function versionAnchor(pkg: string, version: string): string {
+  return `${pkg}@${version}`;
+}
+
+/** Site-relative link for a version, from the `versionHref` template or the changelog entry. */
+function versionLink(entry: PackageVersions, version: string, template: string | undefined): string {
+  if (template) {
+    return template
+      .replaceAll("{package}", encodeURIComponent(entry.package))
+      .replaceAll("{version}", encodeURIComponent(version));
+  }
+  return `changelog.html#${encodeURIComponent(versionAnchor(entry.package, version))}`;
+}
+
+/** Chooses the release history relevant to a page: the page's own package if listed, else the first. */
+export function versionsForPage(all: PackageVersions[], pkgName: string | undefined): PackageVersions | undefined {
+  return all.find((v) => v.package === pkgName) ?? all[0];
+}
+
+/**
+ * A no-JS version switcher (`<details>` menu of links). Works on static hosting; with
+ * `versionHref` it can jump between side-by-side builds of the site.
+ */
+export function renderVersionSwitcher(
+  entry: PackageVersions | undefined,
+  root: string,
+  current: string | undefined,
+  template: string | undefined,
+): SafeHtml {
+  if (!entry || entry.versions.length === 0) return html``;
+  const active = current && entry.versions.some((v) => v.version === current) ? current : entry.versions[0]?.version;
+  return html`<details class="version-switcher">
+<summary aria-label="Version of ${entry.package}"><span class="muted">${entry.package}</span> <strong>v${active}</strong></summary>
+<ul class="version-menu">
+${entry.versions.map((v) => html`<li><a href="${root}${versionLink(entry, v.version, template)}"${v.version === active ? html` aria-current="true"` : ""}>v${v.version}${v.date ? html` <span class="muted">${v.date}</span>` : ""}</a></li>`)}
+<li class="version-all"><a href="${root}changelog.html">Full changelog</a></li>
+</ul>
+</details>`;
+}
+
+/** The changelog page: every package's versions with their (untrusted, sanitised) entries. */
+export function renderChangelogPage(all: PackageVersions[], packages: PackageInfo[]): SafeHtml {
+  const pages = new Map(packages.map((p) => [p.name, p.page]));
+  return html`<header class="page-header">
+<p class="eyebrow">Releases</p>
+<h1 class="page-title">Changelog</h1>
+</header>
+${all.map((entry) => {
+    const page = pages.get(entry.package);
+    return html`<section class="element changelog-package" id="${`pkg:${entry.package}`}">
+<h2 class="el-heading"><span class="kind kind-package">package</span> ${page ? html`<a href="${page}"><code>${entry.package}</code></a>` : html`<code>${entry.package}</code>`}</h2>
+${entry.versions.length === 0 ? html`<p class="muted">No releases yet.</p>` : ""}
+${entry.versions.map((v) => html`<article class="release" id="${versionAnchor(entry.package, v.version)}">
+<h3 class="release-heading">v${v.version}${v.date ? html` <time class="muted">${v.date}</time>` : ""}</h3>
+${v.changelog.length > 0 ? html`<ul class="changelog">${v.changelog.map((line) => html`<li>${raw(renderMarkdownInline(line))}</li>`)}</ul>` : html`<p class="muted">No changes listed.</p>`}
+</article>`)}
+</section>`;
+  })}`;
+}

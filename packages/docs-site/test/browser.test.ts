@@ -1,0 +1,143 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "@protoship/testkit";
+import { buildSite } from "../src/index.js";
+import { handModel, loadGoldenModel, versions } from "./fixtures.js";
+import { serveStatic } from "./static-server.js";
+
+const outputDir = fileURLToPath(new URL("../test-output/", import.meta.url));
+
+let tmp: string;
+let site: { url: string; close: () => Promise<void> };
+let browser: Browser;
+let pages: string[];
+/** Every URL any page asked for, across all contexts. */
+const requested: string[] = [];
+
+async function newContext(opts: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> {
+  const ctx = await browser.newContext(opts);
+  ctx.on("request", (req) => requested.push(req.url()));
+  return ctx;
+}
+
+before(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), "docs-site-browser-"));
+  const result = await buildSite({ model: [loadGoldenModel(), handModel], outDir: path.join(tmp, "site"), title: "Acme APIs", versions });
+  pages = result.pages;
+  site = await serveStatic(result.outDir);
+  browser = await launchChromium();
+  await mkdir(outputDir, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+function byId(page: Page, id: string) {
+  return page.locator(`[id="${id}"]`);
+}
+
+test("search finds an RPC, links resolve across packages, injected comments stay inert text", async () => {
+  const ctx = await newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(site.url + "index.html");
+
+  await page.locator("#search-input").click();
+  await page.keyboard.type("GetOrd");
+  const first = page.locator(".search-result").first();
+  await first.waitFor({ state: "visible" });
+  // The RPC itself should rank above GetOrderRequest, which also matches the prefix.
+  assert.equal(await first.locator(".result-name").textContent(), "GetOrder");
+  assert.equal(await first.locator(".kind").textContent(), "rpc");
+  const hit = first;
+  await hit.click();
+  await page.waitForURL(/packages\/acme\.shop\.v1\.html#acme\.shop\.v1\.OrderService\.GetOrder$/);
+
+  const rpc = byId(page, "acme.shop.v1.OrderService.GetOrder");
+  const rpcText = await rpc.innerText();
+  assert.ok(rpcText.includes("<script>window.__pwned=1</script>"), "script tag visible as text");
+  assert.ok(rpcText.includes('<img src=x onerror="window.__pwned=1">'), "img tag visible as text");
+  assert.ok(rpcText.includes("[click](javascript:window.__pwned=1)"), "javascript link visible as text");
+  assert.ok(rpcText.includes("*/"), "comment terminator visible");
+  assert.ok(rpcText.includes("/v1/orders/{id}"), "HTTP binding shown");
+  assert.equal(await page.locator('main img, main a[href^="javascript:"]').count(), 0);
+  assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+
+  // Cross-package type link: WatchOrders takes acme.common.v1.Customer.
+  await byId(page, "acme.shop.v1.OrderService.WatchOrders").locator("a.type-link", { hasText: "acme.common.v1.Customer" }).click();
+  await page.waitForURL(/packages\/acme\.common\.v1\.html#acme\.common\.v1\.Customer$/);
+  const box = await byId(page, "acme.common.v1.Customer").boundingBox();
+  assert.ok(box && box.y >= 0 && box.y < 900, "linked definition scrolled into view");
+  assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+
+  // Version switcher leads to the changelog entry; the hostile changelog line is text.
+  await page.goto(site.url + "packages/acme.shop.v1.html");
+  await page.locator(".version-switcher > summary").click();
+  await page.locator(".version-menu a", { hasText: "v1.0.0" }).click();
+  await page.waitForURL(/changelog\.html#acme\.shop\.v1%401\.0\.0$|changelog\.html#acme\.shop\.v1@1\.0\.0$/);
+  assert.ok((await page.locator("main").innerText()).includes("<script>window.__pwned=1</script>"));
+  assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+
+  await page.goto(site.url + "packages/acme.shop.v1.html");
+  await page.screenshot({ path: path.join(outputDir, "package-light.png"), fullPage: true });
+  await page.goto(site.url + "index.html");
+  await page.screenshot({ path: path.join(outputDir, "index-light.png"), fullPage: false });
+  await page.locator("#search-input").click();
+  await page.keyboard.type("booking");
+  await page.locator(".search-result").first().waitFor();
+  await page.screenshot({ path: path.join(outputDir, "search-light.png") });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("dark mode renders with a dark background", async () => {
+  const ctx = await newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
+  const page = await ctx.newPage();
+  await page.goto(site.url + "packages/com.example.html");
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
+  assert.ok((r ?? 255) + (g ?? 255) + (b ?? 255) < 120, `dark background expected, got ${bg}`);
+  await page.screenshot({ path: path.join(outputDir, "package-dark.png"), fullPage: true });
+  await ctx.close();
+});
+
+test("no horizontal overflow on a 390px wide phone, on every page", async () => {
+  const ctx = await newContext({ viewport: { width: 390, height: 844 }, colorScheme: "light", isMobile: true, hasTouch: true });
+  const page = await ctx.newPage();
+  for (const rel of pages) {
+    await page.goto(site.url + rel);
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
+    assert.ok(scrollWidth <= innerWidth, `${rel}: scrollWidth ${scrollWidth} > viewport ${innerWidth}`);
+  }
+  await page.goto(site.url + "packages/acme.shop.v1.html");
+  await page.screenshot({ path: path.join(outputDir, "package-phone.png"), fullPage: true });
+  await page.locator("#search-input").click();
+  await page.keyboard.type("status");
+  await page.locator(".search-result").first().waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `search results overflow by ${overflow}px`);
+  await page.screenshot({ path: path.join(outputDir, "search-phone.png") });
+  await ctx.close();
+});
+
+test("the site made no request to any host other than 127.0.0.1", () => {
+  assert.ok(requested.some((u) => u.endsWith("/assets/search-index.json")), "search index was fetched");
+  assert.ok(requested.some((u) => u.endsWith("/assets/minisearch.js")), "local minisearch bundle was loaded");
+  const foreign = requested.filter((u) => {
+    if (u.startsWith("data:") || u.startsWith("about:")) return false;
+    return new URL(u).hostname !== "127.0.0.1";
+  });
+  assert.deepEqual(foreign, []);
+});

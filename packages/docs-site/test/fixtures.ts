@@ -1,0 +1,143 @@
+import path from "node:path";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { DocModel, PackageVersions } from "../src/index.js";
+
+/** /work/main (or the CI clone): the monorepo root. */
+export const repoRoot = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+
+/** The protoc-gen-doc golden JSON, kept beside the repo in shared/. */
+export function loadGoldenModel(): DocModel {
+  const file = path.resolve(repoRoot, "../shared/conformance/protoc-gen-doc/golden/example.json");
+  return JSON.parse(readFileSync(file, "utf8")) as DocModel;
+}
+
+/** Hostile comment: every construct must end up as inert text. */
+export const INJECTED =
+  'Evil <script>window.__pwned=1</script> and <img src=x onerror="window.__pwned=1"> ' +
+  "and [click](javascript:window.__pwned=1) and */ end.";
+
+/** Two packages with cross-package type references, maps, oneofs, streaming, deprecation. */
+export const handModel: DocModel = {
+  files: [
+    {
+      name: "acme/shop/v1/shop.proto",
+      package: "acme.shop.v1",
+      description: "Shop API. " + INJECTED,
+      messages: [
+        {
+          name: "Order",
+          longName: "Order",
+          fullName: "acme.shop.v1.Order",
+          description: "An order placed by a customer.",
+          fields: [
+            { name: "id", description: "Order id.", label: "", type: "string", longType: "string", fullType: "string", ismap: false, isoneof: false, oneofdecl: "", defaultValue: "", jsonName: "id", number: 1 },
+            { name: "customer", description: "Who ordered.", label: "", type: "Customer", longType: "Customer", fullType: "acme.common.v1.Customer", ismap: false, isoneof: false, oneofdecl: "", defaultValue: "", jsonName: "customer", number: 2 },
+            { name: "labels", description: "Free-form labels.", label: "repeated", type: "LabelsEntry", longType: "Order.LabelsEntry", fullType: "acme.shop.v1.Order.LabelsEntry", ismap: true, isoneof: false, oneofdecl: "", defaultValue: "", jsonName: "labels", number: 3 },
+            { name: "card_token", description: "Pay by card.", label: "", type: "string", longType: "string", fullType: "string", ismap: false, isoneof: true, oneofdecl: "payment", defaultValue: "", jsonName: "cardToken", number: 4 },
+            { name: "voucher", description: "Pay by voucher.", label: "", type: "string", longType: "string", fullType: "string", ismap: false, isoneof: true, oneofdecl: "payment", defaultValue: "", jsonName: "voucher", number: 5 },
+            { name: "legacy_code", description: "Old code. " + INJECTED, label: "", type: "string", longType: "string", fullType: "string", ismap: false, isoneof: false, oneofdecl: "", defaultValue: "", options: { deprecated: true }, jsonName: "legacyCode", number: 6 },
+          ],
+        },
+        {
+          name: "LabelsEntry",
+          longName: "Order.LabelsEntry",
+          fullName: "acme.shop.v1.Order.LabelsEntry",
+          description: "",
+          fields: [
+            { name: "key", description: "", label: "", type: "string", longType: "string", fullType: "string" },
+            { name: "value", description: "", label: "", type: "Status", longType: "Status", fullType: "acme.common.v1.Status" },
+          ],
+        },
+        {
+          name: "GetOrderRequest",
+          longName: "GetOrderRequest",
+          fullName: "acme.shop.v1.GetOrderRequest",
+          description: "Request for GetOrder.",
+          fields: [{ name: "id", description: "Order id.", label: "", type: "string", longType: "string", fullType: "string" }],
+        },
+      ],
+      enums: [],
+      extensions: [],
+      services: [
+        {
+          name: "OrderService",
+          longName: "OrderService",
+          fullName: "acme.shop.v1.OrderService",
+          description: "Manages orders.",
+          methods: [
+            {
+              name: "GetOrder",
+              description: "Fetches one order. " + INJECTED,
+              requestType: "GetOrderRequest",
+              requestLongType: "GetOrderRequest",
+              requestFullType: "acme.shop.v1.GetOrderRequest",
+              requestStreaming: false,
+              responseType: "Order",
+              responseLongType: "Order",
+              responseFullType: "acme.shop.v1.Order",
+              responseStreaming: false,
+              options: { "google.api.http": { rules: [{ method: "GET", pattern: "/v1/orders/{id}", body: "" }] } },
+            },
+            {
+              name: "WatchOrders",
+              description: "Streams order updates.",
+              requestType: "Customer",
+              requestLongType: "Customer",
+              requestFullType: "acme.common.v1.Customer",
+              requestStreaming: true,
+              responseType: "Order",
+              responseLongType: "Order",
+              responseFullType: "acme.shop.v1.Order",
+              responseStreaming: true,
+              deprecated: true,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "acme/common/v1/common.proto",
+      package: "acme.common.v1",
+      description: "Common types shared by all APIs.",
+      messages: [
+        {
+          name: "Customer",
+          longName: "Customer",
+          fullName: "acme.common.v1.Customer",
+          description: "A customer.",
+          fields: [
+            { name: "name", description: "Display name.", label: "", type: "string", longType: "string", fullType: "string" },
+            { name: "status", description: "Account status.", label: "", type: "Status", longType: "Status", fullType: "acme.common.v1.Status" },
+          ],
+        },
+      ],
+      enums: [
+        {
+          name: "Status",
+          longName: "Status",
+          fullName: "acme.common.v1.Status",
+          description: "Account status.",
+          values: [
+            { name: "STATUS_UNSPECIFIED", number: "0", description: "Unknown." },
+            { name: "STATUS_ACTIVE", number: "1", description: "Active." },
+            { name: "STATUS_BANNED", number: "2", description: "Banned.", options: { deprecated: true } },
+          ],
+        },
+      ],
+      services: [],
+      extensions: [],
+    },
+  ],
+};
+
+/** Release history in the shape the release engineer will provide. */
+export const versions: PackageVersions[] = [
+  {
+    package: "acme.shop.v1",
+    versions: [
+      { version: "1.1.0", date: "2026-11-20", changelog: ["Added `WatchOrders`.", "Hostile: <script>window.__pwned=1</script>"] },
+      { version: "1.0.0", date: "2026-10-01", changelog: ["First release."] },
+    ],
+  },
+];
