@@ -6,7 +6,7 @@ import { runSteps } from "../check/run-steps.js";
 import { relevantPathspecs, selectTargets } from "../check/select-targets.js";
 import { loadConfig } from "../config/load-config.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
-import { diffPaths, type Side } from "../git/diff.js";
+import { diffPaths, untrackedPaths, type Side } from "../git/diff.js";
 import { EMPTY_TREE, GitRepo } from "../git/git.js";
 import type { Finding, Step } from "../report/finding.js";
 import { render, type OutputFormat } from "../report/render.js";
@@ -57,6 +57,10 @@ export async function check(options: CheckOptions): Promise<number> {
   const checked = new Set<string>();
   for (const comparison of comparisons) {
     const changes = await diffPaths(repo, comparison.base.sha, comparison.head, pathspecs);
+    // New files nobody has `git add`ed yet are part of the working tree being checked.
+    if (comparison.head.kind === "worktree") {
+      for (const file of await untrackedPaths(repo, pathspecs)) changes.push({ status: "A", path: file });
+    }
     const targets = selectTargets(workspace, changes);
     if (!targets) continue;
     const trees: RevisionTree[] = [];

@@ -1,0 +1,30 @@
+// The whole test suite: install if needed, build everything, then run every package's tests
+// with node's test runner (TypeScript through tsx). `.ci/run` runs exactly this.
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { ROOT, ensureInstalled, pnpm, sh, step } from "./lib.mjs";
+
+ensureInstalled();
+step("build");
+pnpm(["exec", "turbo", "run", "build", "--output-logs=errors-only"]);
+
+const files = [];
+const walk = (dir) => {
+  for (const name of readdirSync(dir)) {
+    if (name === "node_modules" || name === "dist") continue;
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) walk(full);
+    else if (name.endsWith(".test.ts")) files.push(path.relative(ROOT, full));
+  }
+};
+for (const pkg of readdirSync(path.join(ROOT, "packages"))) {
+  const testDir = path.join(ROOT, "packages", pkg, "test");
+  try {
+    if (statSync(testDir).isDirectory()) walk(testDir);
+  } catch {}
+}
+files.sort();
+const only = process.argv.slice(2);
+const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files;
+step(`test (${selected.length} files)`);
+sh(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...selected]);
