@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
-import { z } from "zod";
 import { ConfigError } from "../errors.js";
 
 /** A buf module: a folder whose .proto files are addressed relative to it. */
@@ -27,14 +26,20 @@ export interface BufWorkspace {
   configFiles: string[];
 }
 
-const section = z.record(z.string(), z.unknown()).optional();
-const v2Schema = z.object({
-  version: z.literal("v2"),
-  modules: z.array(z.object({ path: z.string().default("."), excludes: z.array(z.string()).optional(), lint: section, breaking: section }).loose()).optional(),
-  lint: section,
-  breaking: section,
-}).loose();
-const v1Schema = z.object({ version: z.enum(["v1", "v1beta1"]), lint: section, breaking: section, build: z.object({ excludes: z.array(z.string()).optional() }).loose().optional() }).loose();
+type Section = Record<string, unknown>;
+interface RawModule {
+  path?: string;
+  excludes?: string[];
+  lint?: Section;
+  breaking?: Section;
+}
+interface RawConfig {
+  version?: string;
+  modules?: RawModule[];
+  lint?: Section;
+  breaking?: Section;
+  build?: { excludes?: string[] };
+}
 
 /**
  * Reads the buf configuration at `bufYaml` (relative to `root`) into a list of modules, without
@@ -57,19 +62,20 @@ export async function readBufWorkspace(root: string, bufYaml: string): Promise<B
   const dir = toPosix(path.dirname(bufYaml)) === "." ? "" : toPosix(path.dirname(bufYaml));
   const join = (p: string): string => toPosix(path.posix.normalize(path.posix.join(dir, p))).replace(/^\.$/, "").replace(/\/$/, "");
   const configFiles = [bufYaml, join("buf.lock")].map(toPosix);
-  const version = (data as { version?: unknown } | null)?.version;
+  // buf validates its own file when it runs; here we only read what protoship needs from it.
+  const cfg = (data ?? {}) as RawConfig;
+  const version = cfg.version;
+  if (cfg.modules !== undefined && !Array.isArray(cfg.modules)) throw new ConfigError(`${bufYaml}: modules: expected a list`);
   if (version === "v2") {
-    const cfg = v2Schema.parse(data);
     const modules = (cfg.modules ?? [{ path: "." }]).map((m) => ({
-      root: join(m.path),
+      root: join(m.path ?? "."),
       excludes: (m.excludes ?? []).map(join),
-      breaking: (m.breaking ?? cfg.breaking ?? {}) as Record<string, unknown>,
-      lint: (m.lint ?? cfg.lint ?? {}) as Record<string, unknown>,
+      breaking: m.breaking ?? cfg.breaking ?? {},
+      lint: m.lint ?? cfg.lint ?? {},
     }));
     return { configFile: toPosix(bufYaml), dir, modules, configFiles };
   }
   if (version === "v1" || version === "v1beta1") {
-    const cfg = v1Schema.parse(data);
     return {
       configFile: toPosix(bufYaml),
       dir,

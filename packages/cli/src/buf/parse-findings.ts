@@ -43,34 +43,46 @@ export function parseBufFindings(result: BufResult, step: Step, mapPath: (bufPat
 }
 
 /**
- * Turns `buf format -d` output (a unified diff per file) into one FORMAT finding per hunk, at the
- * first line that differs in the file as written.
+ * Turns `buf format -d` output (a unified diff per file) into one FORMAT finding per file, at the
+ * first line that differs in the file as written, with the number of places that differ.
  */
 export function parseFormatDiff(diff: string, mapPath: (bufPath: string) => string): Finding[] {
   const findings: Finding[] = [];
-  let file: string | undefined;
+  let current: Finding | undefined;
+  let hunks = 0;
   let oldLine = 0;
-  let reported = true;
+  const flush = (): void => {
+    if (!current) return;
+    current.message = `file is not formatted as \`buf format\` would write it (${hunks} place${hunks === 1 ? "" : "s"}; fix with protoship check --fix)`;
+    findings.push(current);
+    current = undefined;
+  };
+  let file: string | undefined;
+  let seekingFirstChange = false;
   for (const line of diff.split("\n")) {
     if (line.startsWith("--- ")) {
+      flush();
       file = mapPath(line.slice(4).split("\t")[0]!.replace(/\.orig$/, ""));
+      hunks = 0;
       continue;
     }
     if (line.startsWith("+++ ") || line.startsWith("diff ")) continue;
     const hunk = /^@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@/.exec(line);
     if (hunk) {
+      hunks++;
       oldLine = Number(hunk[1]);
-      reported = false;
+      seekingFirstChange = current === undefined;
       continue;
     }
-    if (!file || reported) continue;
+    if (!file || !seekingFirstChange) continue;
     if (line.startsWith("-") || line.startsWith("+")) {
-      findings.push({ step: "format", file, line: Math.max(oldLine, 1), column: 1, rule: "FORMAT", message: "file is not formatted as `buf format` would write it (fix with protoship check --fix)" });
-      reported = true;
+      current = { step: "format", file, line: Math.max(oldLine, 1), column: 1, rule: "FORMAT", message: "" };
+      seekingFirstChange = false;
     } else if (line.startsWith(" ")) {
       oldLine++;
     }
   }
+  flush();
   return findings;
 }
 

@@ -24,19 +24,29 @@ export async function resolveBase(repo: GitRepo, options: { against?: string; de
   if (!head) return { sha: EMPTY_TREE, label: "(no commits yet)" };
   const upstream = await repo.resolveCommit("@{upstream}");
   if (upstream) return { sha: await mergeBaseOrDeepen(repo, upstream, head, options.remote ?? "origin"), label: "upstream" };
-  for (const candidate of defaultBranchCandidates(options)) {
-    const sha = await repo.resolveCommit(candidate);
-    if (sha) return { sha: await mergeBaseOrDeepen(repo, sha, head, options.remote ?? "origin"), label: candidate };
+  // One for-each-ref instead of a rev-parse per candidate: this runs on every check.
+  const candidates = defaultBranchCandidates(options);
+  const out = await repo.raw(["for-each-ref", "--format=%(refname)%00%(objectname)", ...candidates.map((c) => c.ref)]);
+  const known = new Map(out.split("\n").filter(Boolean).map((l) => l.split("\0") as [string, string]));
+  for (const candidate of candidates) {
+    const sha = known.get(candidate.ref);
+    if (sha) return { sha: await mergeBaseOrDeepen(repo, sha, head, options.remote ?? "origin"), label: candidate.name };
   }
   throw new ProtoshipError("cannot tell what to compare with: no upstream and no main or master branch", {
     hint: "pass --against <ref>, e.g. protoship check --against origin/main",
   });
 }
 
-function defaultBranchCandidates(options: { defaultBranch?: string; remote?: string }): string[] {
+function defaultBranchCandidates(options: { defaultBranch?: string; remote?: string }): { name: string; ref: string }[] {
   const remote = options.remote ?? "origin";
   const names = options.defaultBranch ? [options.defaultBranch] : ["main", "master"];
-  return [`${remote}/HEAD`, ...names.flatMap((n) => [`${remote}/${n}`, n])];
+  return [
+    { name: `${remote}/HEAD`, ref: `refs/remotes/${remote}/HEAD` },
+    ...names.flatMap((n) => [
+      { name: `${remote}/${n}`, ref: `refs/remotes/${remote}/${n}` },
+      { name: n, ref: `refs/heads/${n}` },
+    ]),
+  ];
 }
 
 /**

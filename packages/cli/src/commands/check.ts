@@ -1,9 +1,9 @@
-import { readBufWorkspace } from "../buf/buf-config.js";
+import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
 import { materialize, type RevisionTree } from "../check/revision-tree.js";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
 import { resolveBase, resolvePushBase, type Base } from "../check/resolve-base.js";
 import { runSteps } from "../check/run-steps.js";
-import { relevantPathspecs, selectTargets } from "../check/select-targets.js";
+import { RELEVANT_PATHSPECS, selectTargets } from "../check/select-targets.js";
 import { loadConfig } from "../config/load-config.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { diffPaths, untrackedPaths, type Side } from "../git/diff.js";
@@ -45,29 +45,36 @@ interface Comparison {
 export async function check(options: CheckOptions): Promise<number> {
   const repo = await GitRepo.open(options.cwd);
   const config = await loadConfig(repo.root);
-  const workspace = await readBufWorkspace(repo.root, config.bufYaml);
   const steps = new Set(config.check.steps.filter((s) => !options.skip?.has(s)));
   const comparisons = await listComparisons(repo, options, config.check.defaultBranch, config.release.remote);
   if (options.fix && comparisons.some((c) => c.head.kind !== "worktree")) {
     throw new ProtoshipError("--fix rewrites the working tree, so it cannot be combined with --pre-push or --staged");
   }
 
-  const pathspecs = relevantPathspecs(workspace);
   const findings: Finding[] = [];
   const checked = new Set<string>();
+  let workspace: BufWorkspace | undefined;
+  let untracked: string[] | undefined;
   for (const comparison of comparisons) {
-    const changes = await diffPaths(repo, comparison.base.sha, comparison.head, pathspecs);
+    // Diff first, with pathspecs that need no configuration: a push without .proto changes ends
+    // here, before buf.yaml is even read.
+    const [changes, newFiles] = await Promise.all([
+      diffPaths(repo, comparison.base.sha, comparison.head, RELEVANT_PATHSPECS),
+      (untracked ??= await untrackedPaths(repo, RELEVANT_PATHSPECS)),
+    ]);
     // New files nobody has `git add`ed yet are part of the working tree being checked.
-    if (comparison.head.kind === "worktree") {
-      for (const file of await untrackedPaths(repo, pathspecs)) changes.push({ status: "A", path: file });
-    }
+    if (comparison.head.kind === "worktree") changes.push(...newFiles.map((path) => ({ status: "A" as const, path })));
+    if (changes.length === 0) continue;
+    workspace ??= await readBufWorkspace(repo.root, config.bufYaml);
     const targets = selectTargets(workspace, changes);
     if (!targets) continue;
     const trees: RevisionTree[] = [];
     try {
-      const head = await materialize(repo, comparison.head, pathspecs);
+      const head = await materialize(repo, comparison.head, RELEVANT_PATHSPECS, newFiles);
       trees.push(head);
-      const base = comparison.base.sha === EMPTY_TREE ? undefined : await materialize(repo, { kind: "commit", sha: comparison.base.sha }, pathspecs);
+      const baseSide: Side = { kind: "commit", sha: comparison.base.sha };
+      // Against the working tree, the base→head diff is exactly what the base overlay needs.
+      const base = comparison.base.sha === EMPTY_TREE ? undefined : await materialize(repo, baseSide, RELEVANT_PATHSPECS, newFiles, comparison.head.kind === "worktree" ? changes : undefined);
       if (base) trees.push(base);
       findings.push(...(await runSteps({ workspace, targets, headDir: head.dir, baseDir: base?.dir, steps, fix: Boolean(options.fix) })));
       for (const f of targets.full ? ["(all files: buf configuration changed)"] : targets.headFiles) checked.add(f);

@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from "yaml";
+import type { Node } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../errors.js";
-import { configSchema, type ProtoshipConfig } from "./schema.js";
+import { DEFAULTS } from "./defaults.js";
+import type { ProtoshipConfig } from "./schema.js";
 
 export const CONFIG_FILE = "protoship.yaml";
 
@@ -18,14 +19,15 @@ export async function loadConfig(root: string): Promise<ProtoshipConfig> {
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return configSchema.parse({});
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return structuredClone(DEFAULTS) as ProtoshipConfig;
     throw new ConfigError(`${CONFIG_FILE}: cannot read: ${(error as Error).message}`);
   }
   return parseConfigText(text, CONFIG_FILE);
 }
 
 /** Validates config text; `label` is how the file is named in messages. */
-export function parseConfigText(text: string, label: string): ProtoshipConfig {
+export async function parseConfigText(text: string, label: string): Promise<ProtoshipConfig> {
+  const [{ configSchema }, { LineCounter, parseDocument, isMap, isSeq }] = await Promise.all([import("./schema.js"), import("yaml")]);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const yamlError = doc.errors[0];
@@ -39,7 +41,7 @@ export function parseConfigText(text: string, label: string): ProtoshipConfig {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const keyPath = issuePath(issue);
-  const node = nodeAt(doc.contents, keyPath);
+  const node = nodeAt(doc.contents, keyPath, isMap, isSeq);
   const pos = node?.range ? lineCounter.linePos(node.range[0]) : undefined;
   const where = pos ? `${label}:${pos.line}:${pos.col}` : label;
   throw new ConfigError(`${where}: ${keyPath.join(".") || "(root)"}: ${describeIssue(issue)}`);
@@ -57,7 +59,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message.replace(/^Invalid input: /, "");
 }
 
-function nodeAt(root: unknown, keyPath: readonly string[]): Node | undefined {
+function nodeAt(root: unknown, keyPath: readonly string[], isMap: (n: unknown) => n is import("yaml").YAMLMap, isSeq: (n: unknown) => n is import("yaml").YAMLSeq): Node | undefined {
   let node = root as Node | undefined;
   for (const key of keyPath) {
     if (isMap(node)) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULTS } from "./defaults.js";
 
 /**
  * protoship.yaml: every key is optional, so a repository with only a buf.yaml works as is.
@@ -7,22 +8,22 @@ import { z } from "zod";
 export const configSchema = z
   .object({
     /** Where the module's buf.yaml lives, relative to the repository root. */
-    bufYaml: z.string().default("buf.yaml"),
+    bufYaml: z.string().default(DEFAULTS.bufYaml),
     check: z
       .object({
         /** Default base ref for `protoship check` when none is given and there is no upstream. */
         defaultBranch: z.string().optional(),
         /** Steps to run. */
-        steps: z.array(z.enum(["format", "lint", "breaking"])).default(["format", "lint", "breaking"]),
+        steps: z.array(z.enum(["format", "lint", "breaking"])).default([...DEFAULTS.check.steps]),
       })
       .strict()
       .prefault({}),
     stubs: z
       .object({
         /** npm scope of generated packages, e.g. "@mesh". */
-        scope: z.string().regex(/^@[a-z0-9][a-z0-9._-]*$/, "an npm scope such as @acme").default("@mesh"),
+        scope: z.string().regex(/^@[a-z0-9][a-z0-9._-]*$/, "an npm scope such as @acme").default(DEFAULTS.stubs.scope),
         /** Folder the stub packages are written to. */
-        outDir: z.string().default("packages/stubs"),
+        outDir: z.string().default(DEFAULTS.stubs.outDir),
         /** npm names per proto package, overriding the default `<scope>/<package-with-dashes>`. */
         names: z.record(z.string(), z.string()).default({}),
         /** Extra ts-proto options, appended to protoship's defaults. */
@@ -34,23 +35,23 @@ export const configSchema = z
       .prefault({}),
     docs: z
       .object({
-        outDir: z.string().default("site"),
-        title: z.string().default("API reference"),
+        outDir: z.string().default(DEFAULTS.docs.outDir),
+        title: z.string().default(DEFAULTS.docs.title),
       })
       .strict()
       .prefault({}),
     release: z
       .object({
         /** The only branch releases are cut from. */
-        branch: z.string().default("main"),
+        branch: z.string().default(DEFAULTS.release.branch),
         /** The git remote tags are pushed to. */
-        remote: z.string().default("origin"),
+        remote: z.string().default(DEFAULTS.release.remote),
         /** Tag name template; {name} is the npm name and {version} the version. */
-        tagFormat: z.string().default("{name}@{version}"),
+        tagFormat: z.string().default(DEFAULTS.release.tagFormat),
         /** npm registry to publish to (default: npm's configured registry). */
         registry: z.string().url().optional(),
         /** npm dist-tag for published versions. */
-        distTag: z.string().default("latest"),
+        distTag: z.string().default(DEFAULTS.release.distTag),
       })
       .strict()
       .prefault({}),
