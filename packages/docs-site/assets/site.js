@@ -31,17 +31,39 @@
 
   if (!input || !panel) return;
 
+  /* The index stores compact documents (see src/search-index.ts): k kind, g page table index,
+   * x path inside the package (leading "." = absolute full name), s summary. */
+  function leafName(kind, x) {
+    var short = x.charAt(0) === "." ? x.slice(1) : x;
+    if (kind === "rpc" || kind === "field" || kind === "value") return short.slice(short.lastIndexOf(".") + 1);
+    return short;
+  }
+
+  function expand(r, pages) {
+    var page = pages[r.g] || ["", ""];
+    var pkg = page[1];
+    var fullName = r.k === "package" ? pkg : r.x.charAt(0) === "." ? r.x.slice(1) : pkg ? pkg + "." + r.x : r.x;
+    return {
+      kind: r.k,
+      name: r.k === "package" ? pkg || "(no package)" : leafName(r.k, r.x),
+      fullName: fullName,
+      summary: r.s,
+      url: r.k === "package" ? page[0] : page[0] + "#" + encodeURIComponent(fullName),
+    };
+  }
+
   /* Definitions outrank their members; shorter names (closer to the query) rank higher. */
   var KIND_WEIGHT = { package: 1.3, service: 1.3, rpc: 1.3, message: 1.2, enum: 1.2, extension: 1, field: 0.9, value: 0.9 };
   var QUERY_OPTIONS = {
     prefix: true,
     fuzzy: 0.2,
-    boost: { name: 4, fullName: 2 },
+    boost: { n: 4, x: 2, q: 2 },
     combineWith: "AND",
     boostDocument: function (id, term, stored) {
-      var name = (stored && stored.name) || "";
+      if (!stored) return 1;
+      var name = stored.k === "package" ? "" : leafName(stored.k, stored.x);
       var exact = name.toLowerCase() === String(term).toLowerCase() ? 2 : 1;
-      return exact * (KIND_WEIGHT[stored && stored.kind] || 1) * (1 + 4 / Math.max(name.length, 4));
+      return exact * (KIND_WEIGHT[stored.k] || 1) * (1 + 4 / Math.max(name.length, 4));
     },
   };
 
@@ -57,7 +79,7 @@
           return r.json();
         })
         .then(function (data) {
-          return window.MiniSearch.loadJS(data.index, data.options);
+          return { mini: window.MiniSearch.loadJS(data.index, data.options), pages: data.pages };
         });
       indexPromise.catch(function () {
         indexPromise = null;
@@ -123,11 +145,14 @@
       return;
     }
     loadIndex().then(
-      function (mini) {
+      function (loaded) {
         if (input.value.trim() !== query) return; // a newer query is in flight
-        results = mini
+        results = loaded.mini
           .search(query, QUERY_OPTIONS)
-          .slice(0, 20);
+          .slice(0, 20)
+          .map(function (r) {
+            return expand(r, loaded.pages);
+          });
         render(query);
       },
       function () {

@@ -107,6 +107,10 @@ test("dark mode renders with a dark background", async () => {
   const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
   assert.ok((r ?? 255) + (g ?? 255) + (b ?? 255) < 120, `dark background expected, got ${bg}`);
   await page.screenshot({ path: path.join(outputDir, "package-dark.png"), fullPage: true });
+  await page.locator("#search-input").click();
+  await page.keyboard.type("vehicle");
+  await page.locator(".search-result").first().waitFor();
+  await page.screenshot({ path: path.join(outputDir, "search-dark.png") });
   await ctx.close();
 });
 

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import MiniSearch from "minisearch";
 import { buildSite, DocSiteError, type DocModel } from "../src/index.js";
+import { expandSearchResult } from "../src/search-index.js";
 import { handModel, INJECTED, loadGoldenModel, versions } from "./fixtures.js";
 
 let tmp: string;
@@ -78,12 +79,21 @@ describe("golden protoc-gen-doc example", () => {
   test("search index covers every element and loads in MiniSearch", async () => {
     const data = JSON.parse(await read(out, "assets/search-index.json"));
     const mini = MiniSearch.loadJS(data.index, data.options);
-    const top = mini.search("BookVehicle", { prefix: true })[0];
-    assert.equal(top?.kind, "rpc");
-    assert.equal(top?.url, "packages/com.example.html#com.example.BookingService.BookVehicle");
-    const kinds = new Set(Object.values(data.index.storedFields as Record<string, { kind: string }>).map((d) => d.kind));
-    assert.deepEqual([...kinds].sort(), ["enum", "extension", "field", "message", "package", "rpc", "service", "value"]);
-    assert.equal(mini.search("CATEGORY_INHOUSE")[0]?.kind, "value");
+    const expand = (r: unknown) => expandSearchResult(r as never, data.pages);
+    const top = expand(mini.search("BookVehicle", { prefix: true })[0]);
+    assert.equal(top.kind, "rpc");
+    assert.equal(top.name, "BookVehicle");
+    assert.equal(top.fullName, "com.example.BookingService.BookVehicle");
+    assert.equal(top.url, "packages/com.example.html#com.example.BookingService.BookVehicle");
+    const nested = expand(mini.search("Vehicle.Category").find((r) => r.k === "message"));
+    assert.equal(nested.name, "Vehicle.Category");
+    assert.equal(nested.url, "packages/com.example.html#com.example.Vehicle.Category");
+    const stored = Object.values(data.index.storedFields as Record<string, { k: string }>);
+    assert.deepEqual([...new Set(stored.map((d) => d.k))].sort(), ["enum", "extension", "field", "message", "package", "rpc", "service", "value"]);
+    // 1 package + 1 service + 2 rpcs + 10 messages + 40 fields + 1 enum + 2 values + 2 extensions.
+    assert.equal(stored.length, 59);
+    assert.equal(expand(mini.search("CATEGORY_INHOUSE")[0]).kind, "value");
+    assert.equal(expand(mini.search("com.example", { combineWith: "AND" })[0]).url, "packages/com.example.html");
     // The browser bundle is shipped locally and defines the global the client uses.
     const bundle = await read(out, "assets/minisearch.js");
     assert.match(bundle, /global\.MiniSearch = factory\(\)|\.MiniSearch\s*=/);
@@ -196,6 +206,18 @@ describe("hostile names and malformed input", () => {
     assertNoActiveContent(pkgPage, page);
     assert.ok(page.includes("&lt;b&gt;Bad&lt;/b&gt;"));
     assert.ok(page.includes("f&lt;i&gt;"));
+  });
+
+  test("with many packages the sidebar lists only the current one; the index lists all", async () => {
+    const files = Array.from({ length: 160 }, (_, i) => ({ name: `p${i}.proto`, package: `pkg${i}`, messages: [] }));
+    const dir = path.join(tmp, "many");
+    const result = await buildSite({ model: { files }, outDir: dir });
+    assert.equal(result.pages.length, 161);
+    const page = await read(dir, "packages/pkg7.html");
+    assert.equal((page.match(/href="\.\.\/packages\/pkg\d+\.html"/g) ?? []).length, 1);
+    assert.ok(page.includes("159 more on"));
+    const index = await read(dir, "index.html");
+    assert.equal((index.match(/class="package-link"/g) ?? []).length, 160);
   });
 
   test("a failing build leaves the previous site intact and no temp dirs behind", async () => {

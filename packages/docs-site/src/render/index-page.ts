@@ -27,11 +27,14 @@ ${site.packages.map((p) => {
 <a class="package-link" href="${p.page}"><code>${p.label}</code></a>${dep ? html` <span class="badge badge-deprecated">Deprecated</span>` : ""}
 ${summaries.length > 0 ? html`<p class="package-summary">${summaries.join(" ")}</p>` : html`<p class="package-summary muted">No description.</p>`}
 <p class="package-meta">${[
-      plural(p.services.length, "service"),
-      plural(p.messages.length, "message"),
-      plural(p.enums.length, "enum"),
-      plural(p.files.length, "file"),
-    ].join(" · ")}</p>
+      [p.services.length, "service"] as const,
+      [p.messages.length, "message"] as const,
+      [p.enums.length, "enum"] as const,
+      [p.files.length, "file"] as const,
+    ]
+      .filter(([n, w]) => n > 0 || w === "file")
+      .map(([n, w]) => plural(n, w))
+      .join(" · ")}</p>
 </li>`;
   })}
 </ul>

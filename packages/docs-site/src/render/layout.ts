@@ -5,6 +5,9 @@ import type { PackageInfo } from "../site-model.js";
 export const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
 
+/** Above this many packages the sidebar lists only the current one (the index lists all). */
+export const MAX_NAV_PACKAGES = 150;
+
 /** Entries of the in-page table of contents shown in the sidebar. */
 export interface TocGroup {
   title: string;
@@ -29,6 +32,8 @@ export interface LayoutInput {
 
 /** Wraps page content in the shared chrome: header with search, sidebar, footer. */
 export function layout(p: LayoutInput): string {
+  // Every page repeats the package list; past a limit that would make site size quadratic.
+  const navPackages = p.packages.length <= MAX_NAV_PACKAGES ? p.packages : p.packages.filter((pkg) => pkg.page === p.path);
   const navLink = (href: string, label: string) =>
     html`<li><a href="${p.root}${href}"${p.path === href ? html` aria-current="page"` : ""}>${label}</a></li>`;
   const toc = (p.toc ?? [])
@@ -73,7 +78,7 @@ export function layout(p: LayoutInput): string {
         ${p.hasChangelog ? navLink("changelog.html", "Changelog") : ""}
       </ul>
       <h3 class="nav-heading">Packages</h3>
-      <ul class="nav-list">${p.packages.map((pkg) => navLink(pkg.page, pkg.label))}</ul>
+      <ul class="nav-list">${navPackages.map((pkg) => navLink(pkg.page, pkg.label))}${navPackages.length < p.packages.length ? html`<li class="muted">${p.packages.length - navPackages.length} more on <a href="${p.root}index.html">All packages</a></li>` : ""}</ul>
       ${toc}
     </details>
   </nav>
