@@ -23,6 +23,16 @@
     nav.removeAttribute("open");
   }
 
+  /* Open collapsed sections (e.g. scalar types) that contain the linked anchor. */
+  function revealTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    for (var n = target; n; n = n.parentElement) if (n.tagName === "DETAILS") n.setAttribute("open", "");
+    if (target) target.scrollIntoView();
+  }
+  window.addEventListener("hashchange", revealTarget);
+  if (location.hash) revealTarget();
+
   /* Close the version menu when clicking elsewhere. */
   document.addEventListener("click", function (ev) {
     var open = document.querySelector(".version-switcher[open]");

@@ -87,6 +87,12 @@ test("search finds an RPC, links resolve across packages, injected comments stay
   assert.ok((await page.locator("main").innerText()).includes("<script>window.__pwned=1</script>"));
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
 
+  // Scalar types link to the (collapsed) scalar table on the index, which opens on arrival.
+  await page.goto(site.url + "packages/acme.shop.v1.html");
+  await byId(page, "acme.shop.v1.GetOrderRequest.id").locator("a.type-link.scalar").click();
+  await page.waitForURL(/index\.html#scalar-string$/);
+  await byId(page, "scalar-string").waitFor({ state: "visible" });
+
   await page.goto(site.url + "packages/acme.shop.v1.html");
   await page.screenshot({ path: path.join(outputDir, "package-light.png"), fullPage: true });
   await page.goto(site.url + "index.html");

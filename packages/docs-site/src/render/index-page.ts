@@ -39,9 +39,9 @@ ${summaries.length > 0 ? html`<p class="package-summary">${summaries.join(" ")}<
   })}
 </ul>
 ${site.scalars.length > 0
-    ? html`<h2 class="group-heading" id="scalar-value-types">Scalar value types</h2>
+    ? html`<details class="scalars-details" id="scalar-value-types"><summary class="group-heading">Scalar value types</summary>
 <table class="fields scalars"><thead><tr><th>Proto type</th><th>Notes</th><th>C++</th><th>Java</th><th>Python</th><th>Go</th><th>C#</th></tr></thead><tbody>
 ${site.scalars.map((s) => html`<tr id="scalar-${s.protoType}"><td data-label="Proto type"><code>${s.protoType}</code></td><td data-label="Notes">${s.notes ?? ""}</td><td data-label="C++"><code>${s.cppType ?? ""}</code></td><td data-label="Java"><code>${s.javaType ?? ""}</code></td><td data-label="Python"><code>${s.pythonType ?? ""}</code></td><td data-label="Go"><code>${s.goType ?? ""}</code></td><td data-label="C#"><code>${s.csType ?? ""}</code></td></tr>`)}
-</tbody></table>`
+</tbody></table></details>`
     : ""}`;
 }

@@ -104,7 +104,7 @@ ${m.extensions.length > 0 ? html`<h4>Extensions declared here</h4>${this.extensi
     const dep = isDeprecated(f);
     const label = f.ismap ? "" : f.label ?? "";
     return html`<tr id="${anchorId(id)}" class="${inOneof ? "in-oneof" : ""}${dep ? " row-deprecated" : ""}">
-<td data-label="Field"><code class="field-name${dep ? " is-deprecated" : ""}">${f.name}</code>${f.jsonName ? html`<div class="json-name">JSON: <code>${f.jsonName}</code></div>` : ""}</td>
+<td data-label="Field"><a class="self-link" href="${anchorHref(id)}"><code class="field-name${dep ? " is-deprecated" : ""}">${f.name}</code></a>${f.jsonName ? html`<div class="json-name">JSON: <code>${f.jsonName}</code></div>` : ""}</td>
 ${showNumber ? html`<td data-label="#">${f.number ?? ""}</td>` : ""}
 <td data-label="Type">${this.types.fieldType(f)}</td>
 <td data-label="Label">${label ? html`<span class="label label-${label}">${label}</span>` : ""}</td>
