@@ -81,13 +81,30 @@
   var selected = -1;
   var results = [];
 
+  /* Over HTTP fetch the JSON index; from file:// (where fetch is blocked) load the same data
+   * from search-index.js, which assigns it to a global. */
+  function fetchIndexData() {
+    if (location.protocol === "file:") {
+      return new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = root + "assets/search-index.js";
+        s.onload = function () {
+          if (window.__PROTOSHIP_SEARCH_INDEX__) resolve(window.__PROTOSHIP_SEARCH_INDEX__);
+          else reject(new Error("search index missing"));
+        };
+        s.onerror = reject;
+        document.head.appendChild(s);
+      });
+    }
+    return fetch(root + "assets/search-index.json").then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    });
+  }
+
   function loadIndex() {
     if (!indexPromise) {
-      indexPromise = fetch(root + "assets/search-index.json")
-        .then(function (r) {
-          if (!r.ok) throw new Error("HTTP " + r.status);
-          return r.json();
-        })
+      indexPromise = fetchIndexData()
         .then(function (data) {
           return { mini: window.MiniSearch.loadJS(data.index, data.options), pages: data.pages };
         });
@@ -168,7 +185,7 @@
       function () {
         clear(panel);
         panel.appendChild(
-          el("div", "search-empty", "Search is unavailable: the index could not be loaded (serve the site over HTTP)."),
+          el("div", "search-empty", "Search is unavailable: the search index could not be loaded."),
         );
         panel.hidden = false;
       },

@@ -71,7 +71,10 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     const site = buildSiteModel(options.model);
     const docs = collectSearchDocuments(site);
     searchDocuments = docs.length;
-    await writeFile(path.join(assets, "search-index.json"), buildSearchIndexJson(docs));
+    const indexJson = buildSearchIndexJson(docs);
+    await writeFile(path.join(assets, "search-index.json"), indexJson);
+    // Same data as a script, so search also works when the site is opened from file://.
+    await writeFile(path.join(assets, "search-index.js"), `window.__PROTOSHIP_SEARCH_INDEX__=${indexJson};\n`);
 
     const write = async (rel: string, input: Omit<LayoutInput, "siteTitle" | "packages" | "hasChangelog" | "path">) => {
       await writeFile(path.join(tmp, rel), layout({ ...input, siteTitle: title, packages: site.packages, hasChangelog, path: rel }));

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "@protoship/testkit";
 import { buildSite } from "../src/index.js";
@@ -139,6 +139,20 @@ test("no horizontal overflow on a 390px wide phone, on every page", async () => 
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `search results overflow by ${overflow}px`);
   await page.screenshot({ path: path.join(outputDir, "search-phone.png") });
+  await ctx.close();
+});
+
+test("search also works when the site is opened from file://", async () => {
+  const ctx = await browser.newContext(); // untracked: file:// URLs have no host
+  const page = await ctx.newPage();
+  await page.goto(pathToFileURL(path.join(tmp, "site", "index.html")).href);
+  await page.locator("#search-input").click();
+  await page.keyboard.type("WatchOrders");
+  const first = page.locator(".search-result").first();
+  await first.waitFor({ state: "visible" });
+  assert.equal(await first.locator(".result-name").textContent(), "WatchOrders");
+  await first.click();
+  await page.waitForURL(/acme\.shop\.v1\.html#acme\.shop\.v1\.OrderService\.WatchOrders$/);
   await ctx.close();
 });
 
