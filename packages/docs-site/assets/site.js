@@ -65,8 +65,14 @@
   /* Definitions outrank their members; shorter names (closer to the query) rank higher. */
   var KIND_WEIGHT = { package: 1.3, service: 1.3, rpc: 1.3, message: 1.2, enum: 1.2, extension: 1, field: 0.9, value: 0.9 };
   var QUERY_OPTIONS = {
-    prefix: true,
-    fuzzy: 0.2,
+    /* Prefix and fuzzy matching on very short terms touch most of a large index; skip them. */
+    prefix: function (term) {
+      return term.length >= 2;
+    },
+    fuzzy: function (term) {
+      return term.length >= 5 ? 0.2 : false;
+    },
+    maxFuzzy: 2,
     boost: { n: 4, x: 2, q: 2 },
     combineWith: "AND",
     boostDocument: function (id, term, stored) {
@@ -167,7 +173,7 @@
 
   function search() {
     var query = input.value.trim();
-    if (query === "") {
+    if (query.length < 2) {
       close();
       return;
     }
@@ -192,7 +198,12 @@
     );
   }
 
-  input.addEventListener("input", search);
+  /* Debounced so fast typing on a big index runs one search, not one per keystroke. */
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(search, 80);
+  });
   input.addEventListener("focus", function () {
     loadIndex().catch(function () {});
     if (input.value.trim() !== "") search();
