@@ -36,11 +36,18 @@ export interface DocField extends DocElement {
   number?: number | string;
   /** Optional extra key: the JSON name (camelCase by default). */
   jsonName?: string;
-  /** Optional extra keys describing map fields; otherwise the map entry message is looked up. */
-  keyType?: string;
-  keyFullType?: string;
-  valueType?: string;
-  valueFullType?: string;
+  /** Optional extra key: true when `json_name` is set explicitly in the .proto. */
+  hasCustomJsonName?: boolean;
+  /** Optional extra keys: key/value types of a map field (else the map entry message is used). */
+  mapKey?: DocTypeRef;
+  mapValue?: DocTypeRef;
+}
+
+/** A type reference in protoc-gen-doc's three spellings (short, package-relative, full). */
+export interface DocTypeRef {
+  type: string;
+  longType?: string;
+  fullType?: string;
 }
 
 /** An extension field declared in a file or message. */
@@ -62,6 +69,8 @@ export interface DocExtension extends DocElement {
 export interface DocOneof {
   name: string;
   description?: string;
+  /** Names of the member fields. */
+  fields?: string[];
 }
 
 /** A message. `longName` is relative to the package (`Outer.Inner`), `fullName` absolute. */
@@ -74,6 +83,8 @@ export interface DocMessage extends DocElement {
   extensions?: DocExtension[];
   fields?: DocField[];
   oneofs?: DocOneof[];
+  /** Optional extra key: true for the synthetic `XxxEntry` message of a map field (not listed). */
+  isMapEntry?: boolean;
 }
 
 /** A value of an enum. `number` is a string in protoc-gen-doc's output. */
@@ -126,6 +137,10 @@ export interface DocFile extends DocElement {
   extensions?: DocExtension[];
   messages?: DocMessage[];
   services?: DocService[];
+  /** Optional extra key: `proto2`, `proto3` or `editions`. */
+  syntax?: string;
+  /** Optional extra key: the edition (e.g. `2023`) of an editions file. */
+  edition?: string;
 }
 
 /** Mapping of a proto scalar type to language types (shown on the index page). */

@@ -197,6 +197,7 @@ export function buildSiteModel(input: DocModel | DocModel[]): SiteModel {
   const mapEntries = new Map<string, NMessage>();
   for (const pkg of packages) {
     for (const m of pkg.messages) {
+      if (m.isMapEntry === true) mapEntries.set(m.fullName, m);
       for (const f of m.fields) {
         const entry = f.ismap ? messagesByName.get(normalizeTypeName(f.fullType)) : undefined;
         if (entry) mapEntries.set(entry.fullName, entry);

@@ -185,6 +185,51 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
   });
 });
 
+describe("additive keys emitted by @protoship/protoc-gen-doc", () => {
+  test("isMapEntry, mapKey/mapValue, null lists, syntax, oneofs and custom JSON names", async () => {
+    const model = {
+      files: [
+        {
+          name: "m.proto",
+          package: "add",
+          description: "",
+          syntax: "editions",
+          edition: "2023",
+          enums: [{ name: "Empty", longName: "Empty", fullName: "add.Empty", description: "", values: null }],
+          services: [{ name: "Idle", longName: "Idle", fullName: "add.Idle", description: "", methods: null }],
+          messages: [
+            {
+              name: "Bag",
+              longName: "Bag",
+              fullName: "add.Bag",
+              description: "",
+              isMapEntry: false,
+              oneofs: [{ name: "choice", description: "Pick *one*.", fields: ["a"] }],
+              fields: [
+                { name: "items", label: "repeated", type: "ItemsEntry", longType: "Bag.ItemsEntry", fullType: "add.Bag.ItemsEntry", ismap: true, jsonName: "items", hasCustomJsonName: false, number: 1, mapKey: { type: "int64", longType: "int64", fullType: "int64" }, mapValue: { type: "Bag", longType: "Bag", fullType: "add.Bag" } },
+                { name: "a", type: "string", fullType: "string", isoneof: true, oneofdecl: "choice", jsonName: "a", number: 2 },
+                { name: "b", type: "string", fullType: "string", jsonName: "bee", hasCustomJsonName: true, number: 3 },
+              ],
+            },
+            { name: "ItemsEntry", longName: "Bag.ItemsEntry", fullName: "add.Bag.ItemsEntry", description: "", isMapEntry: true, fields: [] },
+          ],
+        },
+      ],
+      scalarValueTypes: [],
+    } as unknown as DocModel;
+    const dir = path.join(tmp, "additive");
+    await buildSite({ model, outDir: dir });
+    const page = await read(dir, "packages/add.html");
+    assert.match(page, /<code>map&lt;<\/code><code class="type-external" title="int64">int64<\/code><code>, <\/code><a class="type-link" href="\.\.\/packages\/add\.html#add\.Bag"/);
+    assert.ok(!page.includes('id="add.Bag.ItemsEntry"'), "map entry message hidden");
+    assert.ok(page.includes('<span class="badge badge-syntax">edition 2023</span>'));
+    assert.ok(page.includes("<p>Pick <em>one</em>.</p>"), "oneof description rendered");
+    assert.ok(page.includes("JSON: <code>bee</code>"));
+    assert.ok(!page.includes("JSON: <code>a</code>"), "default JSON name equal to the field name is not repeated");
+    assert.ok(page.includes('id="add.Empty"') && page.includes('id="add.Idle"'));
+  });
+});
+
 describe("hostile names and malformed input", () => {
   test("package and type names are escaped and page file names sanitised", async () => {
     const evil = 'x"><script>window.__pwned=1</script>';

@@ -104,7 +104,7 @@ ${m.extensions.length > 0 ? html`<h4>Extensions declared here</h4>${this.extensi
     const dep = isDeprecated(f);
     const label = f.ismap ? "" : f.label ?? "";
     return html`<tr id="${anchorId(id)}" class="${inOneof ? "in-oneof" : ""}${dep ? " row-deprecated" : ""}">
-<td data-label="Field"><a class="self-link" href="${anchorHref(id)}"><code class="field-name${dep ? " is-deprecated" : ""}">${f.name}</code></a>${f.jsonName ? html`<div class="json-name">JSON: <code>${f.jsonName}</code></div>` : ""}</td>
+<td data-label="Field"><a class="self-link" href="${anchorHref(id)}"><code class="field-name${dep ? " is-deprecated" : ""}">${f.name}</code></a>${f.jsonName && (f.jsonName !== f.name || f.hasCustomJsonName === true) ? html`<div class="json-name">JSON: <code>${f.jsonName}</code></div>` : ""}</td>
 ${showNumber ? html`<td data-label="#">${f.number ?? ""}</td>` : ""}
 <td data-label="Type">${this.types.fieldType(f)}</td>
 <td data-label="Label">${label ? html`<span class="label label-${label}">${label}</span>` : ""}</td>
@@ -147,7 +147,7 @@ ${otherOptions(e.options)}
 <p class="stats">${counts.filter(([n]) => n > 0).map(([n, w]) => html`<span class="stat">${n} ${w}${n === 1 ? "" : "s"}</span>`)}</p>
 </header>
 <section class="files">
-${p.files.map((f) => html`<div class="file-doc"><p class="file-name"><span class="kind kind-file">file</span> <code>${f.name}</code>${isDeprecated(f) ? html` ${deprecatedBadge}` : ""}</p>${description(f)}</div>`)}
+${p.files.map((f) => html`<div class="file-doc"><p class="file-name"><span class="kind kind-file">file</span> <code>${f.name}</code>${f.syntax ? html` <span class="badge badge-syntax">${f.syntax === "editions" && f.edition ? `edition ${f.edition}` : f.syntax}</span>` : ""}${isDeprecated(f) ? html` ${deprecatedBadge}` : ""}</p>${description(f)}</div>`)}
 </section>
 ${p.services.length > 0 ? html`<h2 class="group-heading" id="services">Services</h2>${p.services.map((s) => this.service(s))}` : ""}
 ${p.messages.length > 0 ? html`<h2 class="group-heading" id="messages">Messages</h2>${p.messages.map((m) => this.message(m))}` : ""}

@@ -44,8 +44,10 @@ export class TypeLinker {
       if (key && value) {
         return html`<span class="map-type"><code>map&lt;</code>${this.ref(key.fullType, key.longType, key.type)}<code>, </code>${this.ref(value.fullType, value.longType, value.type)}<code>&gt;</code></span>`;
       }
-      if (f.keyType && f.valueType) {
-        return html`<span class="map-type"><code>map&lt;</code>${this.ref(f.keyFullType, f.keyType, f.keyType)}<code>, </code>${this.ref(f.valueFullType, f.valueType, f.valueType)}<code>&gt;</code></span>`;
+      if (f.mapKey?.type && f.mapValue?.type) {
+        const k = f.mapKey;
+        const v = f.mapValue;
+        return html`<span class="map-type"><code>map&lt;</code>${this.ref(k.fullType, k.longType, k.type)}<code>, </code>${this.ref(v.fullType, v.longType, v.type)}<code>&gt;</code></span>`;
       }
     }
     return this.ref(f.fullType, f.longType, f.type);
