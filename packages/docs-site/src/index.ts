@@ -21,6 +21,7 @@ export type {
   DocOptions,
   DocScalarValueType,
   DocService,
+  DocTypeRef,
   PackageVersions,
   ReleasedVersion,
 } from "./model.js";
