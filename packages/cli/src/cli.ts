@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { createRequire } from "node:module";
 import { registerCheck } from "./cli/check-command.js";
+import { registerRelease } from "./cli/release-command.js";
 
 /**
  * The command tree. Each command's flags live in src/cli/<name>-command.ts and its work in
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError("(run protoship --help for usage)");
   registerCheck(program);
+  registerRelease(program);
   return program;
 }
 

@@ -1,0 +1,52 @@
+import { create, toBinary } from "@bufbuild/protobuf";
+import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { runBuf } from "../buf/run-buf.js";
+import { ProtoshipError } from "../errors.js";
+import type { SchemaImage } from "../schema/load-image.js";
+
+/** A buf breaking finding, with the module-relative file it is about. */
+export interface BreakingFinding {
+  file: string;
+  line: number | null;
+  rule: string;
+  message: string;
+}
+
+/**
+ * Runs `buf breaking` with the rules of buf.yaml's `breaking` section (buf's default is FILE)
+ * between two images, imports excluded. Images are re-serialised from the descriptors already
+ * loaded (unknown fields, such as buf's is-import marker, survive the round trip), so no extra
+ * compile is needed.
+ */
+export async function breakingFindings(head: SchemaImage, base: SchemaImage, breakingConfig: Record<string, unknown>): Promise<BreakingFinding[]> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), "protoship-release-"));
+  try {
+    const headFile = path.join(tmp, "head.binpb");
+    const baseFile = path.join(tmp, "base.binpb");
+    await Promise.all([writeFile(headFile, imageBytes(head)), writeFile(baseFile, imageBytes(base))]);
+    const config = JSON.stringify({ version: "v2", breaking: breakingConfig });
+    const result = await runBuf(["breaking", headFile, "--against", baseFile, "--exclude-imports", "--config", config, "--error-format", "json"], { cwd: tmp });
+    if (result.code !== 0 && result.code !== 100) {
+      throw new ProtoshipError(`buf breaking failed: ${result.stderr.trim().split("\n")[0] ?? `exit ${result.code}`}`);
+    }
+    const findings: BreakingFinding[] = [];
+    for (const line of result.stdout.split("\n")) {
+      if (!line.startsWith("{")) continue;
+      const f = JSON.parse(line) as { path?: string; start_line?: number; type?: string; message?: string };
+      const message = f.message ?? "";
+      // FILE_NO_DELETE has no path: the deleted file is named in the message.
+      const file = f.path ?? /file "([^"]+)"/.exec(message)?.[1] ?? "";
+      findings.push({ file, line: f.path && f.start_line ? f.start_line : null, rule: f.type ?? "UNKNOWN", message });
+    }
+    return findings;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function imageBytes(image: SchemaImage): Uint8Array {
+  return toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: image.files }));
+}

@@ -1,0 +1,90 @@
+import { GitError } from "simple-git";
+import type { GitRepo } from "../git/git.js";
+
+/**
+ * Git operations of `release tag`. Every call passes an argument array and ends options before
+ * names; nothing here moves or deletes a tag except {@link deleteLocalTag}, used only to undo
+ * tags the same run created.
+ */
+
+/** Whether the working tree or index has changes (untracked, not ignored, files count). */
+export async function dirtyPaths(repo: GitRepo): Promise<string[]> {
+  const out = await repo.raw(["status", "--porcelain", "-z", "--untracked-files=normal"]);
+  return out.split("\0").filter(Boolean).map((l) => l.slice(3));
+}
+
+/** Whether a remote is configured. */
+export async function hasRemote(repo: GitRepo, remote: string): Promise<boolean> {
+  const out = await repo.raw(["remote"]);
+  return out.split("\n").some((r) => r.trim() === remote);
+}
+
+/**
+ * The refs a remote advertises under `prefix`, name → commit (annotated tags peeled). Reads the
+ * remote without touching any local ref, so two runs in one clone do not fight over ref locks.
+ */
+export async function remoteRefs(repo: GitRepo, remote: string, patterns: readonly string[]): Promise<Map<string, string>> {
+  const out = await repo.raw(["ls-remote", "--end-of-options", remote, ...patterns]);
+  const refs = new Map<string, string>();
+  for (const line of out.split("\n")) {
+    const [sha, ref] = line.split("\t");
+    if (!sha || !ref) continue;
+    if (ref.endsWith("^{}")) refs.set(ref.slice(0, -3), sha);
+    else if (!refs.has(ref)) refs.set(ref, sha);
+  }
+  return refs;
+}
+
+/** The commit a local tag points at, or undefined. */
+export async function localTagCommit(repo: GitRepo, tag: string): Promise<string | undefined> {
+  return repo.resolveCommit(`refs/tags/${tag}`);
+}
+
+/** Whether `ancestor` is an ancestor of (or equal to) `descendant`. */
+export async function isAncestor(repo: GitRepo, ancestor: string, descendant: string): Promise<boolean> {
+  try {
+    await repo.raw(["merge-base", "--is-ancestor", ancestor, descendant]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Creates an annotated tag. Git takes the ref's lock and refuses an existing name, so two runs
+ * racing in one clone create it once: the loser gets `false`.
+ */
+export async function createAnnotatedTag(repo: GitRepo, tag: string, commit: string, message: string): Promise<boolean> {
+  try {
+    await repo.raw(["-c", "tag.gpgSign=false", "tag", "-a", "--cleanup=verbatim", "-m", message, "--end-of-options", tag, commit]);
+    return true;
+  } catch (error) {
+    if (error instanceof GitError && /already exists|cannot lock ref|unable to create/i.test(error.message)) return false;
+    throw error;
+  }
+}
+
+/** Deletes a local tag this run created (never a remote one). */
+export async function deleteLocalTag(repo: GitRepo, tag: string): Promise<void> {
+  await repo.raw(["tag", "-d", "--end-of-options", tag]);
+}
+
+/** Pushes tags in one atomic push: all land or none. Returns git's error text on failure. */
+export async function pushTagsAtomically(repo: GitRepo, remote: string, tags: readonly string[]): Promise<string | undefined> {
+  try {
+    await repo.raw(["push", "--atomic", "--porcelain", "--end-of-options", remote, ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`)]);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Copies tags from the remote into the local repository (they are already released there). */
+export async function fetchTags(repo: GitRepo, remote: string, tags: readonly string[]): Promise<void> {
+  if (tags.length === 0) return;
+  try {
+    await repo.raw(["fetch", "--quiet", "--no-tags", "--end-of-options", remote, ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`)]);
+  } catch {
+    // Best effort: the tags are on the remote, which is what counts.
+  }
+}

@@ -1,0 +1,52 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { BufWorkspace } from "../buf/buf-config.js";
+import { materialize } from "../check/revision-tree.js";
+import { RELEVANT_PATHSPECS } from "../check/select-targets.js";
+import { ProtoshipError } from "../errors.js";
+import { untrackedPaths } from "../git/diff.js";
+import type { GitRepo } from "../git/git.js";
+import { loadImage, type SchemaImage } from "../schema/load-image.js";
+
+/** The schema at one commit, and how to turn its module-relative file names into repository paths. */
+export interface RevisionImage {
+  image: SchemaImage;
+  repoPath(moduleFile: string): string;
+}
+
+/**
+ * Compiles the schema as it is at `commit`, through an overlay of the working tree (cheap: only
+ * the .proto and buf files that differ are written).
+ */
+export async function imageAtCommit(repo: GitRepo, workspace: BufWorkspace, commit: string, label: string): Promise<RevisionImage> {
+  const untracked = await untrackedPaths(repo, RELEVANT_PATHSPECS);
+  const tree = await materialize(repo, { kind: "commit", sha: commit }, RELEVANT_PATHSPECS, untracked);
+  try {
+    let image: SchemaImage;
+    try {
+      image = await loadImage(tree.dir, workspace.dir ? { workspaceDir: workspace.dir } : {});
+    } catch (error) {
+      if (error instanceof ProtoshipError) throw new ProtoshipError(`at ${label}: ${error.message}`, { exitCode: error.exitCode, cause: error });
+      throw error;
+    }
+    const dir = tree.dir;
+    const roots = workspace.modules.map((m) => m.root);
+    const cache = new Map<string, string>();
+    // Image file names are relative to their module; with several modules, the one holding the
+    // file at this revision is the one it came from.
+    const repoPath = (file: string): string => {
+      let p = cache.get(file);
+      if (p === undefined) {
+        const root = roots.length === 1 ? roots[0]! : (roots.find((r) => existsSync(path.join(dir, r, file))) ?? roots[0] ?? "");
+        p = root ? `${root}/${file}` : file;
+        cache.set(file, p);
+      }
+      return p;
+    };
+    // Resolve every own file now: the overlay folder is gone once this returns.
+    for (const f of image.ownFiles) repoPath(f);
+    return { image, repoPath };
+  } finally {
+    await tree.dispose();
+  }
+}
