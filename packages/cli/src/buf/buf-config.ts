@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parse } from "yaml";
 import { ConfigError } from "../errors.js";
 
 /** A buf module: a folder whose .proto files are addressed relative to it. */
@@ -55,6 +54,7 @@ export async function readBufWorkspace(root: string, bufYaml: string): Promise<B
   }
   let data: unknown;
   try {
+    const { parse } = await import("yaml"); // loaded only when a .proto changed
     data = parse(text);
   } catch (error) {
     throw new ConfigError(`${bufYaml}: invalid YAML: ${(error as Error).message.split("\n")[0]}`);

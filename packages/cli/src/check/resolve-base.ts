@@ -56,7 +56,8 @@ function defaultBranchCandidates(options: { defaultBranch?: string; remote?: str
  * remote has none of, the empty tree.
  */
 export async function resolvePushBase(repo: GitRepo, ref: PushedRef, remote: string): Promise<Base> {
-  if (!ZERO_SHA.test(ref.remoteSha) && (await repo.hasObject(ref.remoteSha))) {
+  if (!ZERO_SHA.test(ref.remoteSha)) {
+    // Fails (undefined) when the remote's commit was never fetched here; then use the boundary.
     const mb = await repo.mergeBase(ref.remoteSha, ref.localSha);
     if (mb) return { sha: mb, label: ref.remoteRef };
   }

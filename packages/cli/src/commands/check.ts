@@ -1,4 +1,4 @@
-import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
+import type { BufWorkspace } from "../buf/buf-config.js";
 import { materialize, type RevisionTree } from "../check/revision-tree.js";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
 import { resolveBase, resolvePushBase, type Base } from "../check/resolve-base.js";
@@ -58,13 +58,16 @@ export async function check(options: CheckOptions): Promise<number> {
   for (const comparison of comparisons) {
     // Diff first, with pathspecs that need no configuration: a push without .proto changes ends
     // here, before buf.yaml is even read.
-    const [changes, newFiles] = await Promise.all([
-      diffPaths(repo, comparison.base.sha, comparison.head, RELEVANT_PATHSPECS),
-      (untracked ??= await untrackedPaths(repo, RELEVANT_PATHSPECS)),
-    ]);
-    // New files nobody has `git add`ed yet are part of the working tree being checked.
-    if (comparison.head.kind === "worktree") changes.push(...newFiles.map((path) => ({ status: "A" as const, path })));
+    const changes = await diffPaths(repo, comparison.base.sha, comparison.head, RELEVANT_PATHSPECS);
+    // New files nobody has `git add`ed yet are part of the working tree being checked; listing
+    // them costs a directory walk, so a commit-to-commit diff does it only once it has changes.
+    if (comparison.head.kind === "worktree") {
+      untracked ??= await untrackedPaths(repo, RELEVANT_PATHSPECS);
+      changes.push(...untracked.map((path) => ({ status: "A" as const, path })));
+    }
     if (changes.length === 0) continue;
+    const newFiles = (untracked ??= await untrackedPaths(repo, RELEVANT_PATHSPECS));
+    const { readBufWorkspace } = await import("../buf/buf-config.js");
     workspace ??= await readBufWorkspace(repo.root, config.bufYaml);
     const targets = selectTargets(workspace, changes);
     if (!targets) continue;

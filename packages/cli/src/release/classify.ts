@@ -68,7 +68,7 @@ export function severityOf(changes: readonly SchemaChange[]): Severity {
 
 function explains(finding: BreakingFinding, entry: SchemaDiffEntry): boolean {
   const el = entry.element;
-  if (finding.file !== entry.file && finding.file !== el.file) return false;
+  if (finding.file !== entry.file && finding.file !== el.file && finding.file !== entry.oldFile) return false;
   if (el.kind === "file") return finding.rule.startsWith("FILE_") && (finding.message.includes(`"${el.name}"`) || finding.file === el.file);
   const quoted = (s: string): boolean => finding.message.includes(`"${s}"`);
   if (!el.tokens.some(quoted)) return false;

@@ -15,6 +15,8 @@ export interface SchemaDiffEntry {
   /** Module-relative file the change is reported in. */
   file: string;
   line: number | null;
+  /** For an element moved to another file: the file it was in. */
+  oldFile?: string;
 }
 
 /**
@@ -37,6 +39,10 @@ export function diffSchemas(base: readonly FileDescriptorProto[], head: readonly
       if (was === value) continue;
       // A rename changes the default JSON name too; say it once.
       if (prop === "JSON name" && old.props.name !== el.props.name) continue;
+      if (prop === "file") {
+        out.push({ category: "changed", element: el, message: `moved ${el.kind} \`${el.name}\` from \`${was}\` to \`${value}\``, file: el.file, line: el.line, oldFile: was });
+        continue;
+      }
       const message =
         prop === "name"
           ? `renamed ${el.kind} \`${old.name}\` in \`${el.parent}\` to \`${el.name}\``

@@ -91,7 +91,7 @@ export function fileElements(file: FileDescriptorProto): SchemaElement[] {
     const key = `enum:${full}`;
     out.push({
       key, kind: "enum", name: full, parent: parentKey === fileKey ? file.name : scope.slice(0, -1), parentKey, file: file.name, ...at(path),
-      props: { "reserved numbers": e.reservedRange.map((r) => `${r.start}-${r.end}`).join(","), "reserved names": e.reservedName.join(",") },
+      props: { ...(parentKey === fileKey ? { file: file.name } : {}), "reserved numbers": e.reservedRange.map((r) => `${r.start}-${r.end}`).join(","), "reserved names": e.reservedName.join(",") },
       options: optionsOf(EnumOptionsSchema, e.options), tokens: [e.name], parentToken,
     });
     e.value.forEach((v, i) => {
@@ -126,7 +126,7 @@ export function fileElements(file: FileDescriptorProto): SchemaElement[] {
     const key = `message:${full}`;
     out.push({
       key, kind: "message", name: full, parent: parentKey === fileKey ? file.name : scope.slice(0, -1), parentKey, file: file.name, ...at(path),
-      props: { "reserved numbers": m.reservedRange.map((r) => `${r.start}-${r.end}`).join(","), "reserved names": m.reservedName.join(","), "extension ranges": m.extensionRange.map((r) => `${r.start}-${r.end}`).join(",") },
+      props: { ...(parentKey === fileKey ? { file: file.name } : {}), "reserved numbers": m.reservedRange.map((r) => `${r.start}-${r.end}`).join(","), "reserved names": m.reservedName.join(","), "extension ranges": m.extensionRange.map((r) => `${r.start}-${r.end}`).join(",") },
       options: optionsOf(MessageOptionsSchema, m.options), tokens: [m.name], parentToken,
     });
     const oneofs = m.oneofDecl.map((o) => o.name);
@@ -155,7 +155,7 @@ export function fileElements(file: FileDescriptorProto): SchemaElement[] {
     const key = `service:${full}`;
     out.push({
       key, kind: "service", name: full, parent: file.name, parentKey: fileKey, file: file.name, ...at([FILE_SERVICE, i]),
-      props: {}, options: optionsOf(ServiceOptionsSchema, s.options), tokens: [s.name], parentToken: undefined,
+      props: { file: file.name }, options: optionsOf(ServiceOptionsSchema, s.options), tokens: [s.name], parentToken: undefined,
     });
     s.method.forEach((r, j) => {
       out.push({

@@ -1,0 +1,90 @@
+// Benchmark of the pre-push gate on the google-proto-files corpus: one field's type changes in
+// one file; naive full buf, hand-scoped buf, protoship check and --pre-push, and the floor (buf
+// on just the changed file's import closure), side by side in one run.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fromBinary } from "@bufbuild/protobuf";
+import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { BUF, CACHE, PROTOSHIP, corpusRepo } from "./corpus.mjs";
+import { fmt, ratio, timeCommand } from "./timing.mjs";
+
+const FILE = "google/cloud/language/v1/language_service.proto";
+const FROM = "int32 begin_offset = 2;";
+const TO = "int64 begin_offset = 2;";
+
+/** Runs the benchmark and returns a Markdown section. */
+export async function bench({ runs = 5, naiveRuns = runs } = {}) {
+  const repo = corpusRepo("check");
+  const mainSha = repo.git("rev-parse", "HEAD");
+  const sh = (script) => ["-c", script];
+
+  // The change, in the working tree (protoship check) and committed on a branch (pre-push).
+  repo.git("checkout", "-q", "-b", "change");
+  const source = readFileSync(path.join(repo.dir, FILE), "utf8");
+  if (!source.includes(FROM)) throw new Error(`corpus changed: ${FILE} lacks "${FROM}"`);
+  writeFileSync(path.join(repo.dir, FILE), source.replace(FROM, TO));
+
+  const rows = [];
+  const add = (name, command, result) => rows.push({ name, command, ...result });
+
+  const naive = timeCommand("sh", sh(`"${BUF}" lint; "${BUF}" breaking --against '.git#branch=main'`), { cwd: repo.dir, runs: naiveRuns, warmup: 0 });
+  add("1. naive full buf", "buf lint; buf breaking --against '.git#branch=main'", naive);
+  const scoped = timeCommand("sh", sh(`"${BUF}" lint --path ${FILE} --error-format json; "${BUF}" breaking --against '.git#branch=main' --path ${FILE} --error-format json`), { cwd: repo.dir, runs });
+  add("2. hand-scoped buf", `buf lint --path F && buf breaking --against '.git#branch=main' --path F`, scoped);
+  const same = timeCommand(process.execPath, [PROTOSHIP, "check", "--skip", "format", "--format", "json"], { cwd: repo.dir, runs });
+  add("3a. protoship check --skip format (same work as 2)", "protoship check --skip format", same);
+  const full = timeCommand(process.execPath, [PROTOSHIP, "check", "--format", "json"], { cwd: repo.dir, runs });
+  add("3b. protoship check (format + lint + breaking)", "protoship check", full);
+
+  repo.git("commit", "-qam", "change a field type");
+  const sha = repo.git("rev-parse", "HEAD");
+  const pushLine = `refs/heads/change ${sha} refs/heads/change ${"0".repeat(40)}\n`;
+  const prePush = timeCommand(process.execPath, [PROTOSHIP, "check", "--pre-push", "--remote", "origin"], { cwd: repo.dir, input: pushLine, runs });
+  add("3c. protoship check --pre-push (same commit)", "protoship check --pre-push", prePush);
+
+  // The floor: buf itself on only the changed file's import closure, at head and at base.
+  const floorDir = path.join(CACHE, "floor");
+  rmSync(floorDir, { recursive: true, force: true });
+  const image = execFileSync(BUF, ["build", "--path", FILE, "-o", "-#format=binpb"], { cwd: repo.dir, maxBuffer: 1 << 30 });
+  const closure = fromBinary(FileDescriptorSetSchema, image).file.map((f) => f.name).filter((n) => !n.startsWith("google/protobuf/"));
+  for (const side of ["head", "base"]) {
+    for (const name of closure) {
+      const target = path.join(floorDir, side, name);
+      mkdirSync(path.dirname(target), { recursive: true });
+      if (side === "head") cpSync(path.join(repo.dir, name), target);
+      else writeFileSync(target, execFileSync("git", ["show", `${mainSha}:${name}`], { cwd: repo.dir, maxBuffer: 1 << 30 }));
+    }
+    cpSync(path.join(repo.dir, "buf.yaml"), path.join(floorDir, side, "buf.yaml"));
+  }
+  const floor = timeCommand("sh", sh(`"${BUF}" lint --path ${FILE} --error-format json; "${BUF}" breaking --against ../base --path ${FILE} --error-format json`), { cwd: path.join(floorDir, "head"), runs });
+  add(`floor: buf on the import closure only (${closure.length} files)`, "buf lint --path F; buf breaking <closure> --against <closure at main>", floor);
+
+  // A push that touches no .proto file.
+  writeFileSync(path.join(repo.dir, "README.md"), "corpus, edited\n");
+  repo.git("commit", "-qam", "docs only");
+  const docSha = repo.git("rev-parse", "HEAD");
+  const noProto = timeCommand(process.execPath, [PROTOSHIP, "check", "--pre-push", "--remote", "origin"], { cwd: repo.dir, input: `refs/heads/change ${docSha} refs/heads/change ${sha}\n`, runs });
+  add("no-proto push: protoship check --pre-push", "protoship check --pre-push (README-only commit)", noProto);
+
+  // Findings must be identical to the hand-scoped buf run: same rules, same lines.
+  const bufFindings = scoped.last.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).map((f) => `${f.path}:${f.start_line}:${f.start_column} ${f.type}`).sort();
+  const ours = JSON.parse(same.last.stdout).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.rule}`).sort();
+  const identical = JSON.stringify(bufFindings) === JSON.stringify(ours);
+  const prePushFindings = JSON.parse(full.last.stdout).findings.filter((f) => f.step !== "format").length;
+
+  const t = (r) => fmt(r.median);
+  const lines = [
+    `## Pre-push gate: one field's type changed in one file of ${repo.count} protos`,
+    "",
+    `Corpus: google-proto-files (googleapis + grafeas, google/protobuf dropped), buf.yaml with lint STANDARD and breaking FILE. Change: \`${FROM}\` → \`${TO}\` in \`${FILE}\`. Median of ${runs} runs (naive: ${naiveRuns}) after one warm-up; wall clock of the whole command.`,
+    "",
+    "| what | command | median | vs protoship check |",
+    "| --- | --- | ---: | ---: |",
+    ...rows.map((r) => `| ${r.name} | \`${r.command.replace(/\|/g, "\\|")}\` | ${t(r)} | ${ratio(r.median, same.median)} |`),
+    "",
+    `- protoship check (same steps as 2) is **${ratio(scoped.median, same.median)} faster** than hand-scoped buf and **${ratio(naive.median, same.median)} faster** than naive full buf; it is within **${ratio(same.median, floor.median)}** of the floor.`,
+    `- Findings identical to (2), same rules, same lines: **${identical ? "yes" : "NO"}** (${ours.length} findings: ${[...new Set(ours.map((l) => l.split(" ")[1]))].join(", ")}). The full check also reports buf format differences (${prePushFindings} lint/breaking findings + format).`,
+  ];
+  return lines.join("\n");
+}

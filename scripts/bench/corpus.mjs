@@ -1,0 +1,41 @@
+// The real-world corpus for benchmarks: google-proto-files (googleapis + grafeas, ~7,200 protos,
+// google/protobuf dropped because buf ships the well-known types) as a git repository on main
+// with a bare remote. Built once under .cache/bench and reused.
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ROOT } from "../lib.mjs";
+
+export const CACHE = path.join(ROOT, ".cache/bench");
+export const BUF = path.join(ROOT, "node_modules/.bin/buf");
+export const PROTOSHIP = path.join(ROOT, "packages/cli/bin/protoship.js");
+
+const git = (cwd, ...args) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+
+/** Returns { dir, remote, count }: a fresh clone of the cached corpus repository. */
+export function corpusRepo(name = "corpus") {
+  const seed = path.join(CACHE, "seed");
+  const remote = path.join(CACHE, "remote.git");
+  if (!existsSync(path.join(remote, "HEAD"))) {
+    rmSync(CACHE, { recursive: true, force: true });
+    mkdirSync(seed, { recursive: true });
+    const src = path.join(ROOT, "node_modules/google-proto-files");
+    cpSync(path.join(src, "google"), path.join(seed, "google"), { recursive: true });
+    cpSync(path.join(src, "grafeas"), path.join(seed, "grafeas"), { recursive: true });
+    rmSync(path.join(seed, "google/protobuf"), { recursive: true, force: true });
+    writeFileSync(path.join(seed, "buf.yaml"), "version: v2\nlint:\n  use: [STANDARD]\nbreaking:\n  use: [FILE]\n");
+    writeFileSync(path.join(seed, "README.md"), "corpus\n");
+    git(seed, "init", "-q", "-b", "main");
+    git(seed, "-c", "user.name=bench", "-c", "user.email=bench@protoship.invalid", "add", "-A");
+    git(seed, "-c", "user.name=bench", "-c", "user.email=bench@protoship.invalid", "commit", "-qm", "corpus");
+    git(CACHE, "init", "-q", "--bare", "-b", "main", remote);
+    git(seed, "push", "-q", remote, "main");
+  }
+  const dir = path.join(CACHE, name);
+  rmSync(dir, { recursive: true, force: true });
+  git(CACHE, "clone", "-q", remote, dir);
+  git(dir, "config", "user.name", "bench");
+  git(dir, "config", "user.email", "bench@protoship.invalid");
+  const count = Number(execFileSync("sh", ["-c", "git ls-files '*.proto' | wc -l"], { cwd: dir, encoding: "utf8" }).trim());
+  return { dir, remote, count, git: (...args) => git(dir, ...args) };
+}

@@ -1,0 +1,36 @@
+// `pnpm bench`: runs every benchmark in this folder in one run and writes BENCHMARKS.md with the
+// machine it ran on. `pnpm bench check` runs only the named ones. BENCH_RUNS sets the run count.
+import { execFileSync } from "node:child_process";
+import { readdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ROOT } from "../lib.mjs";
+
+const only = process.argv.slice(2);
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const names = readdirSync(path.dirname(new URL(import.meta.url).pathname))
+  .filter((f) => f.endsWith(".mjs") && !["run.mjs", "corpus.mjs", "timing.mjs"].includes(f))
+  .map((f) => f.replace(/\.mjs$/, ""))
+  .filter((n) => !only.length || only.includes(n))
+  .sort();
+
+const sections = [];
+for (const name of names) {
+  console.log(`▶ bench ${name}`);
+  const mod = await import(`./${name}.mjs`);
+  const section = await mod.bench({ runs });
+  console.log(section, "\n");
+  sections.push(section);
+}
+
+const buf = execFileSync(path.join(ROOT, "node_modules/.bin/buf"), ["--version"], { encoding: "utf8" }).trim();
+const header = [
+  "# Benchmarks",
+  "",
+  `Produced by \`pnpm bench\` (scripts/bench/run.mjs) on ${new Date().toISOString().slice(0, 10)}.`,
+  "",
+  `Machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}; Node ${process.version}; buf ${buf}.`,
+  "",
+].join("\n");
+if (!only.length) writeFileSync(path.join(ROOT, "BENCHMARKS.md"), `${header}\n${sections.join("\n\n")}\n`);
+else console.log("(partial run: BENCHMARKS.md not rewritten)");
