@@ -1,0 +1,65 @@
+import type { DocField, DocHttpOption, DocMessage, DocOptions } from "./model.js";
+
+/** Anchor used by Go protoc-gen-doc 1.5.1 templates: every character outside `[A-Za-z0-9_-]` becomes `-`. */
+export function anchor(name: string): string {
+  return name.replace(/[^a-zA-Z0-9_-]/g, "-");
+}
+
+/** Scalar protobuf types, which link to the scalar table rather than to a message or enum. */
+const SCALARS = new Set([
+  "double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64",
+  "fixed32", "fixed64", "sfixed32", "sfixed64", "bool", "string", "bytes",
+]);
+
+/** Link target for a type given its full name. */
+export function typeAnchor(fullType: string): string {
+  return SCALARS.has(fullType) ? fullType : anchor(fullType);
+}
+
+/** Options other than `deprecated`, as `name: value` plain text lines (to be escaped by the caller). */
+export function optionLines(options: DocOptions | undefined): string[] {
+  if (options === undefined) return [];
+  return Object.entries(options)
+    .filter(([k]) => k !== "deprecated")
+    .map(([k, v]) => `${k}: ${formatOptionValue(k, v)}`);
+}
+
+function formatOptionValue(name: string, value: unknown): string {
+  if (name === "google.api.http" && isHttp(value)) {
+    return value.rules.map((r) => `${r.method} ${r.pattern}${r.body ? ` (body: ${r.body})` : ""}`).join("; ");
+  }
+  if (Array.isArray(value) && value.every((x) => typeof x === "object" && x !== null && "name" in x && "value" in x)) {
+    return value.map((x: { name: unknown; value: unknown }) => `${String(x.name)} = ${JSON.stringify(x.value)}`).join(", ");
+  }
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function isHttp(v: unknown): v is DocHttpOption {
+  return typeof v === "object" && v !== null && Array.isArray((v as DocHttpOption).rules);
+}
+
+/** True when the field is deprecated. */
+export function isDeprecated(options: DocOptions | undefined): boolean {
+  return options?.["deprecated"] === true;
+}
+
+/** Label shown for a field: maps are shown as `map<K, V>`, so their synthetic "repeated" is dropped. */
+export function displayLabel(f: DocField): string {
+  return f.ismap && f.mapKey ? "" : f.label;
+}
+
+/** Fields shown in the main table: everything except members of real oneofs (shown as groups). */
+export function plainFields(m: DocMessage): DocField[] {
+  const grouped = new Set(m.oneofs.flatMap((o) => o.fields));
+  return m.fields.filter((f) => !(f.isoneof && grouped.has(f.name)));
+}
+
+/** Fields of one oneof group, in declaration order. */
+export function oneofFields(m: DocMessage, oneof: string): DocField[] {
+  return m.fields.filter((f) => f.isoneof && f.oneofdecl === oneof);
+}
+
+/** Messages shown by the markdown/html renderers (map entries are rendered as `map<K, V>` instead). */
+export function visibleMessages(messages: readonly DocMessage[]): DocMessage[] {
+  return messages.filter((m) => !m.isMapEntry);
+}

@@ -1,0 +1,136 @@
+import type { DocEnum, DocField, DocFile, DocFileExtension, DocMessage, DocModel, DocService } from "./model.js";
+import { anchor, displayLabel, isDeprecated, oneofFields, optionLines, plainFields, typeAnchor, visibleMessages } from "./render-common.js";
+
+/**
+ * Escape untrusted text for markdown so that it renders as text: HTML is entity-escaped (no raw
+ * tags, no autolinks), `[`/`]` are backslash-escaped (no links or images, so no `javascript:`
+ * URLs), and code fences are defused so a comment cannot swallow the rest of the document.
+ * Emphasis and inline code written in comments still work.
+ */
+export function mdText(s: string): string {
+  return s
+    .replace(/\\/g, "\\\\")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&#34;")
+    .replace(/[[\]]/g, (c) => `\\${c}`)
+    .replace(/^( {0,3})(`{3,}|~{3,})/gm, (_m, sp: string, fence: string) => `${sp}\\${fence}`);
+}
+
+/**
+ * Escape untrusted text for a markdown table cell: as {@link mdText}, plus `|` escaped, single
+ * line breaks joined with a space and paragraph breaks turned into `<br><br>`, so a multi-line
+ * comment stays inside its row.
+ */
+export function mdCell(s: string): string {
+  return mdText(s.replace(/\r\n?/g, "\n").trim())
+    .replace(/\|/g, "\\|")
+    .replace(/\n[ \t]*\n\s*/g, "<br><br>")
+    .replace(/\n\s*/g, " ");
+}
+
+function link(text: string, target: string): string {
+  return `[${mdText(text)}](#${target})`;
+}
+
+function typeLink(longType: string, fullType: string): string {
+  return link(longType, typeAnchor(fullType));
+}
+
+function fieldType(f: DocField): string {
+  if (f.ismap && f.mapKey && f.mapValue) {
+    return `map&lt;${typeLink(f.mapKey.longType, f.mapKey.fullType)}, ${typeLink(f.mapValue.longType, f.mapValue.fullType)}&gt;`;
+  }
+  return typeLink(f.longType, f.fullType);
+}
+
+function fieldName(f: DocField): string {
+  return f.hasCustomJsonName ? `${mdCell(f.name)}<br>json: ${mdCell(f.jsonName)}` : mdCell(f.name);
+}
+
+function describe(description: string, options: DocField["options"], defaultValue = ""): string {
+  const parts: string[] = [];
+  const main = (isDeprecated(options) ? "**Deprecated.** " : "") + mdCell(description);
+  if (main.trim() !== "") parts.push(main.trim());
+  if (defaultValue !== "") parts.push(`Default: ${mdCell(defaultValue)}`);
+  const head = parts.join(" ");
+  const opts = optionLines(options).map(mdCell);
+  return [head, ...opts].filter((x) => x !== "").join("<br>");
+}
+
+function fieldRow(f: DocField): string {
+  return `| ${fieldName(f)} | ${fieldType(f)} | ${mdCell(displayLabel(f))} | ${describe(f.description, f.options, f.defaultValue)} |`;
+}
+
+const FIELD_HEADER = "| Field | Type | Label | Description |\n| ----- | ---- | ----- | ----------- |";
+const EXT_HEADER = "| Extension | Type | Base | Number | Description |\n| --------- | ---- | ---- | ------ | ----------- |";
+
+function extensionRow(e: DocFileExtension): string {
+  return `| ${mdCell(e.name)} | ${mdCell(e.longType)} | ${mdCell(e.containingLongType)} | ${e.number} | ${describe(e.description, e.options, e.defaultValue)} |`;
+}
+
+function message(m: DocMessage, out: string[]): void {
+  out.push(`<a name="${anchor(m.fullName)}"></a>`, "", `### ${mdText(m.longName)}`, mdText(m.description), "");
+  const opts = optionLines(m.options);
+  if (isDeprecated(m.options)) opts.unshift("deprecated");
+  if (opts.length > 0) out.push(`Options: ${opts.map(mdCell).join("; ")}`, "");
+  const plain = plainFields(m);
+  if (plain.length > 0) out.push("", FIELD_HEADER, ...plain.map(fieldRow), "");
+  for (const o of m.oneofs) {
+    const fields = oneofFields(m, o.name);
+    out.push("", `**oneof ${mdText(o.name)}** (at most one of these fields is set)${o.description ? `: ${mdCell(o.description)}` : ""}`, "");
+    out.push(FIELD_HEADER, ...fields.map(fieldRow), "");
+  }
+  if (m.hasExtensions) out.push("", EXT_HEADER, ...m.extensions.map(extensionRow), "");
+  out.push("", "");
+}
+
+function enumSection(e: DocEnum, out: string[]): void {
+  out.push(`<a name="${anchor(e.fullName)}"></a>`, "", `### ${mdText(e.longName)}`, mdText(e.description), "");
+  out.push("| Name | Number | Description |", "| ---- | ------ | ----------- |");
+  for (const v of e.values ?? []) out.push(`| ${mdCell(v.name)} | ${mdCell(v.number)} | ${describe(v.description, v.options)} |`);
+  out.push("", "");
+}
+
+function service(s: DocService, out: string[]): void {
+  out.push(`<a name="${anchor(s.fullName)}"></a>`, "", `### ${mdText(s.longName)}`, mdText(s.description), "");
+  out.push("| Method Name | Request Type | Response Type | Description |", "| ----------- | ------------ | ------------- | ------------|");
+  for (const m of s.methods ?? []) {
+    const req = typeLink(m.requestLongType, m.requestFullType) + (m.requestStreaming ? " stream" : "");
+    const res = typeLink(m.responseLongType, m.responseFullType) + (m.responseStreaming ? " stream" : "");
+    out.push(`| ${mdCell(m.name)} | ${req} | ${res} | ${describe(m.description, m.options)} |`);
+  }
+  out.push("", "");
+}
+
+function file(f: DocFile, out: string[]): void {
+  out.push(`<a name="${anchor(f.name)}"></a>`, '<p align="right"><a href="#top">Top</a></p>', "", `## ${mdText(f.name)}`, mdText(f.description), "", "");
+  for (const m of visibleMessages(f.messages)) message(m, out);
+  for (const e of f.enums) enumSection(e, out);
+  if (f.hasExtensions) {
+    out.push(`<a name="${anchor(f.name)}-extensions"></a>`, "", "### File-level Extensions", EXT_HEADER, ...f.extensions.map(extensionRow), "", "");
+  }
+  for (const s of f.services) service(s, out);
+}
+
+/** Markdown output with the layout of Go protoc-gen-doc's markdown template. */
+export function renderMarkdown(model: DocModel): string {
+  const out: string[] = ["# Protocol Documentation", '<a name="top"></a>', "", "## Table of Contents", ""];
+  for (const f of model.files) {
+    out.push(`- ${link(f.name, anchor(f.name))}`);
+    for (const m of visibleMessages(f.messages)) out.push(`    - ${link(m.longName, anchor(m.fullName))}`);
+    for (const e of f.enums) out.push(`    - ${link(e.longName, anchor(e.fullName))}`);
+    if (f.hasExtensions) out.push(`    - ${link("File-level Extensions", `${anchor(f.name)}-extensions`)}`);
+    for (const s of f.services) out.push(`    - ${link(s.longName, anchor(s.fullName))}`);
+  }
+  out.push("- [Scalar Value Types](#scalar-value-types)", "", "", "");
+  for (const f of model.files) file(f, out);
+  out.push("## Scalar Value Types", "", "| .proto Type | Notes | C++ | Java | Python | Go | C# | PHP | Ruby |", "| ----------- | ----- | --- | ---- | ------ | -- | -- | --- | ---- |");
+  for (const s of model.scalarValueTypes) {
+    out.push(
+      `| <a name="${anchor(s.protoType)}" /> ${s.protoType} | ${mdCell(s.notes)} | ${mdCell(s.cppType)} | ${mdCell(s.javaType)} | ${mdCell(s.pythonType)} | ${mdCell(s.goType)} | ${mdCell(s.csType)} | ${mdCell(s.phpType)} | ${mdCell(s.rubyType)} |`,
+    );
+  }
+  return `${out.join("\n")}\n`;
+}
