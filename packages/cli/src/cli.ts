@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { createRequire } from "node:module";
 import { registerCheck } from "./cli/check-command.js";
+import { registerDocs } from "./cli/docs-command.js";
 import { registerRelease } from "./cli/release-command.js";
 
 /**
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError("(run protoship --help for usage)");
   registerCheck(program);
+  registerDocs(program);
   registerRelease(program);
   return program;
 }
