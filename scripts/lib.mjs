@@ -23,6 +23,7 @@ export function pnpm(args, options) {
 }
 
 /** Installs dependencies when node_modules is missing (a fresh clone). */
+// (kept for scripts that must not reinstall)
 export function ensureInstalled() {
   if (!existsSync(path.join(ROOT, "node_modules/.modules.yaml"))) pnpm(["install", "--frozen-lockfile"]);
 }

@@ -1,10 +1,11 @@
-// The whole test suite: install if needed, build everything, then run every package's tests
-// with node's test runner (TypeScript through tsx). `.ci/run` runs exactly this.
+// The whole test suite: install, build everything, then run every package's tests with node's
+// test runner (TypeScript through tsx). `.ci/run` runs exactly this.
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { ROOT, ensureInstalled, pnpm, sh, step } from "./lib.mjs";
+import { ROOT, pnpm, sh, step } from "./lib.mjs";
 
-ensureInstalled();
+step("install (pnpm, frozen lockfile)");
+pnpm(["install", "--frozen-lockfile"]);
 step("build");
 pnpm(["exec", "turbo", "run", "build", "--output-logs=errors-only"]);
 
