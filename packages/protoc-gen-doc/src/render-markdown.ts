@@ -49,11 +49,16 @@ function fieldName(f: DocField): string {
   return f.hasCustomJsonName ? `${mdCell(f.name)}<br>json: ${mdCell(f.jsonName)}` : mdCell(f.name);
 }
 
-function describe(description: string, options: DocField["options"], defaultValue = ""): string {
+/** A code span for a short untrusted value (code spans never interpret HTML or links). */
+function codeSpan(s: string): string {
+  return /[`\n\r]/.test(s) ? mdCell(s) : `\`${s.replace(/\|/g, "\\|")}\``;
+}
+
+function describe(description: string, options: DocField["options"], defaultValue = "", defaultAsCode = false): string {
   const parts: string[] = [];
   const main = (isDeprecated(options) ? "**Deprecated.** " : "") + mdCell(description);
   if (main.trim() !== "") parts.push(main.trim());
-  if (defaultValue !== "") parts.push(`Default: ${mdCell(defaultValue)}`);
+  if (defaultValue !== "") parts.push(`Default: ${defaultAsCode ? codeSpan(defaultValue) : mdCell(defaultValue)}`);
   const head = parts.join(" ");
   const opts = optionLines(options).map(mdCell);
   return [head, ...opts].filter((x) => x !== "").join("<br>");
@@ -67,7 +72,7 @@ const FIELD_HEADER = "| Field | Type | Label | Description |\n| ----- | ---- | -
 const EXT_HEADER = "| Extension | Type | Base | Number | Description |\n| --------- | ---- | ---- | ------ | ----------- |";
 
 function extensionRow(e: DocFileExtension): string {
-  return `| ${mdCell(e.name)} | ${mdCell(e.longType)} | ${mdCell(e.containingLongType)} | ${e.number} | ${describe(e.description, e.options, e.defaultValue)} |`;
+  return `| ${mdCell(e.name)} | ${mdCell(e.longType)} | ${mdCell(e.containingLongType)} | ${e.number} | ${describe(e.description, e.options, e.defaultValue, true)} |`;
 }
 
 function message(m: DocMessage, out: string[]): void {
@@ -127,10 +132,10 @@ export function renderMarkdown(model: DocModel): string {
   out.push("- [Scalar Value Types](#scalar-value-types)", "", "", "");
   for (const f of model.files) file(f, out);
   out.push("## Scalar Value Types", "", "| .proto Type | Notes | C++ | Java | Python | Go | C# | PHP | Ruby |", "| ----------- | ----- | --- | ---- | ------ | -- | -- | --- | ---- |");
+  // The scalar table is our own constant data (no escaping, so `[]byte` reads as in Go's output).
   for (const s of model.scalarValueTypes) {
-    out.push(
-      `| <a name="${anchor(s.protoType)}" /> ${s.protoType} | ${mdCell(s.notes)} | ${mdCell(s.cppType)} | ${mdCell(s.javaType)} | ${mdCell(s.pythonType)} | ${mdCell(s.goType)} | ${mdCell(s.csType)} | ${mdCell(s.phpType)} | ${mdCell(s.rubyType)} |`,
-    );
+    const cells = [s.notes, s.cppType, s.javaType, s.pythonType, s.goType, s.csType, s.phpType, s.rubyType];
+    out.push(`| <a name="${anchor(s.protoType)}" /> ${s.protoType} | ${cells.join(" | ")} |`);
   }
   return `${out.join("\n")}\n`;
 }
