@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import path from "node:path";
-import { GitFixture, protoship, tempDir } from "@protoship/testkit";
+import { GitFixture, protoship, suiteTempDirs } from "@protoship/testkit";
 import { CUSTOMER_V1, ORDER_ADDITIVE, ORDER_BREAKING, ORDER_V1, findingsOf, shopRepo } from "./fixtures.ts";
 
 const ORDER = "proto/shop/order/v1/order.proto";
 
 describe("protoship check", () => {
-  let tmp: { dir: string; dispose: () => Promise<void> };
-  let n = 0;
-  const fresh = (): string => path.join(tmp.dir, `repo-${++n}`);
-  before(async () => {
-    tmp = await tempDir();
-  });
-  after(async () => {
-    await tmp.dispose();
-  });
+  const { fresh, root } = suiteTempDirs({ before, after });
 
   it("reports nothing and exits 0 when no .proto changed", async () => {
     const repo = await shopRepo(fresh());
@@ -156,7 +148,7 @@ describe("protoship check", () => {
     await origin.write(ORDER, ORDER_ADDITIVE);
     await origin.commitAll("second");
     const clone = await GitFixture.clone(`file://${origin.dir}`, fresh(), ["--depth=1"]);
-    await clone.git("remote", "set-url", "origin", path.join(tmp.dir, "gone.git"));
+    await clone.git("remote", "set-url", "origin", path.join(root(), "gone.git"));
     await clone.git("update-ref", "refs/heads/old", (await origin.git("rev-parse", "HEAD~1")).trim()).catch(() => undefined);
     const r = await protoship(clone.dir, ["check", "--against", "old"]);
     assert.equal(r.code, 2);
@@ -187,10 +179,10 @@ describe("protoship check", () => {
   it("runs in another folder with -C and rewrites formatting with --fix", async () => {
     const repo = await shopRepo(fresh());
     await repo.write(ORDER, ORDER_V1.replace("message Order {", "message   Order{"));
-    let r = await protoship(tmp.dir, ["-C", repo.dir, "check", "--format", "json"]);
+    let r = await protoship(root(), ["-C", repo.dir, "check", "--format", "json"]);
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(findingsOf(r.stdout).map((f) => [f.rule, f.line]), [["FORMAT", 6]]);
-    r = await protoship(tmp.dir, ["-C", repo.dir, "check", "--fix"]);
+    r = await protoship(root(), ["-C", repo.dir, "check", "--fix"]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(await repo.read(ORDER), ORDER_V1);
   });

@@ -1,27 +1,19 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import path from "node:path";
-import { GitFixture, REPO_ROOT, protoship, tempDir } from "@protoship/testkit";
+import { GitFixture, REPO_ROOT, protoship, suiteTempDirs } from "@protoship/testkit";
 import { ORDER_ADDITIVE, ORDER_BREAKING, findingsOf, shopRepo } from "./fixtures.ts";
 
 const ORDER = "proto/shop/order/v1/order.proto";
 const ZERO = "0".repeat(40);
 
 describe("protoship check --pre-push", () => {
-  let tmp: { dir: string; dispose: () => Promise<void> };
-  let n = 0;
-  const fresh = (): string => path.join(tmp.dir, `repo-${++n}`);
-  before(async () => {
-    tmp = await tempDir();
-  });
-  after(async () => {
-    await tmp.dispose();
-  });
+  const { fresh, root } = suiteTempDirs({ before, after });
 
   /** A clone of a bare remote holding the small module. */
   async function cloneWithRemote(): Promise<{ local: GitFixture; bare: string }> {
     const seed = await shopRepo(fresh());
-    const bare = path.join(tmp.dir, `remote-${n}.git`);
+    const bare = fresh("remote");
     await GitFixture.init(bare, { bare: true });
     await seed.git("push", "-q", bare, "main");
     const local = await GitFixture.clone(bare, fresh());

@@ -108,3 +108,23 @@ export class GitFixture {
     await cp(path.join(REPO_ROOT, "buf.yaml"), path.join(this.dir, "buf.yaml"));
   }
 }
+
+/**
+ * For a `describe` block: one temporary folder for the whole suite (removed after it) and a
+ * function that names a fresh sub-folder per call, so every test gets its own repository.
+ */
+export function suiteTempDirs(hooks: { before: (fn: () => Promise<void>) => void; after: (fn: () => Promise<void>) => void }): { fresh: (prefix?: string) => string; root: () => string } {
+  let tmp: { dir: string; dispose: () => Promise<void> } | undefined;
+  let n = 0;
+  hooks.before(async () => {
+    tmp = await tempDir();
+  });
+  hooks.after(async () => {
+    await tmp?.dispose();
+  });
+  const root = (): string => {
+    if (!tmp) throw new Error("suiteTempDirs: used outside a test");
+    return tmp.dir;
+  };
+  return { root, fresh: (prefix = "repo") => path.join(root(), `${prefix}-${++n}`) };
+}
