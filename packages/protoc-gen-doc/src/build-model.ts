@@ -125,7 +125,10 @@ class ModelBuilder {
     const addMessage = (m: DescMessage): void => {
       doc.messages.push(this.message(m));
       for (const e of m.nestedEnums) doc.enums.push(this.enum(e));
-      for (const n of nestedMessagesWithMapEntries(m, this.registry)) addMessage(n);
+      for (const n of nestedMessagesWithMapEntries(m)) {
+        if ("desc" in n) addMessage(n.desc);
+        else doc.messages.push(this.mapEntry(n.entry, n.parent));
+      }
     };
     for (const e of f.enums) doc.enums.push(this.enum(e));
     for (const m of f.messages) addMessage(m);
@@ -160,6 +163,44 @@ class ModelBuilder {
     const options = extractOptions(m.proto.options, this.registry);
     if (options) doc.options = options;
     return doc;
+  }
+
+  /** A synthetic map entry message, shaped like Go protoc-gen-doc's (it lists them as messages). */
+  mapEntry(entry: DescriptorProto, parent: DescMessage): DocMessage {
+    const file = parent.file;
+    const pkg = file.proto.package;
+    const typeName = `${parent.typeName}.${entry.name}`;
+    return {
+      name: entry.name,
+      longName: longName(typeName, pkg),
+      fullName: typeName,
+      description: "",
+      hasExtensions: false,
+      hasFields: entry.field.length > 0,
+      hasOneofs: false,
+      extensions: [],
+      fields: entry.field.map((p): DocField => {
+        const t = typeRef(p, pkg);
+        const jsonName = p.jsonName !== "" ? p.jsonName : protoCamelCase(p.name);
+        return {
+          name: this.opts.camelCaseFields ? jsonName : p.name,
+          description: "",
+          label: file.proto.syntax === "proto3" ? "" : "optional",
+          type: t.type,
+          longType: t.longType,
+          fullType: t.fullType,
+          ismap: false,
+          isoneof: false,
+          oneofdecl: "",
+          defaultValue: "",
+          number: p.number,
+          jsonName,
+          hasCustomJsonName: false,
+        };
+      }),
+      oneofs: [],
+      isMapEntry: true,
+    };
   }
 
   private fieldName(f: DescField): string {
@@ -206,7 +247,7 @@ class ModelBuilder {
     const containingFullType = trimPrefix(extendee, ".");
     const doc: DocFileExtension = {
       name: e.name,
-      longName: `${containingLongType}.${e.name}`,
+      longName: `${trimPrefix(containingLongType, ".")}.${e.name}`,
       fullName: `${containingFullType}.${e.name}`,
       description: this.comments.description(e),
       label: labelOf(e, e.file),
@@ -287,14 +328,15 @@ class ModelBuilder {
   }
 }
 
-/** Nested messages in declaration order, including synthetic map entries (which protobuf-es leaves out of nestedMessages). */
-function nestedMessagesWithMapEntries(m: DescMessage, registry: Registry): DescMessage[] {
-  const out: DescMessage[] = [];
-  for (const p of m.proto.nestedType as DescriptorProto[]) {
-    const found = m.nestedMessages.find((n) => n.proto === p) ?? registry.getMessage(`${m.typeName}.${p.name}`);
-    if (found) out.push(found);
-  }
-  return out;
+/** A nested message in declaration order: a real message, or the proto of a synthetic map entry. */
+type Nested = { desc: DescMessage } | { entry: DescriptorProto; parent: DescMessage };
+
+/** Nested messages in declaration order, including synthetic map entries (protobuf-es has no DescMessage for them). */
+function nestedMessagesWithMapEntries(m: DescMessage): Nested[] {
+  return m.proto.nestedType.map((p): Nested => {
+    const desc = m.nestedMessages.find((n) => n.proto === p);
+    return desc ? { desc } : { entry: p, parent: m };
+  });
 }
 
 /**

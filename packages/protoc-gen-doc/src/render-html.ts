@@ -18,7 +18,8 @@ export function commentHtml(text: string): string {
 }
 
 function typeLink(longType: string, fullType: string): string {
-  return `<a href="#${escapeHtml(typeAnchor(fullType))}">${escapeHtml(longType)}</a>`;
+  // Go keeps a leading "." on long names of types from other packages; show them without it.
+  return `<a href="#${escapeHtml(typeAnchor(fullType))}">${escapeHtml(longType.replace(/^\./, ""))}</a>`;
 }
 
 function fieldType(f: DocField): string {

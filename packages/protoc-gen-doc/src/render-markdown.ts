@@ -35,7 +35,8 @@ function link(text: string, target: string): string {
 }
 
 function typeLink(longType: string, fullType: string): string {
-  return link(longType, typeAnchor(fullType));
+  // Go keeps a leading "." on long names of types from other packages; show them without it.
+  return link(longType.replace(/^\./, ""), typeAnchor(fullType));
 }
 
 function fieldType(f: DocField): string {
@@ -72,7 +73,7 @@ const FIELD_HEADER = "| Field | Type | Label | Description |\n| ----- | ---- | -
 const EXT_HEADER = "| Extension | Type | Base | Number | Description |\n| --------- | ---- | ---- | ------ | ----------- |";
 
 function extensionRow(e: DocFileExtension): string {
-  return `| ${mdCell(e.name)} | ${mdCell(e.longType)} | ${mdCell(e.containingLongType)} | ${e.number} | ${describe(e.description, e.options, e.defaultValue, true)} |`;
+  return `| ${mdCell(e.name)} | ${mdCell(e.longType)} | ${mdCell(e.containingLongType.replace(/^\./, ""))} | ${e.number} | ${describe(e.description, e.options, e.defaultValue, true)} |`;
 }
 
 function message(m: DocMessage, out: string[]): void {

@@ -61,7 +61,7 @@ describe("conformance with Go protoc-gen-doc 1.5.1 golden outputs", () => {
   let ws: Workspace;
   let out: Map<string, string>;
   before(async () => {
-    ws = new Workspace(conformanceProtos(), true);
+    ws = new Workspace(conformanceProtos(), { conformanceDeps: true });
     out = await ws.generate(["json,example.json:Ignore*", "markdown,example.md:Ignore*", "html,example.html:Ignore*"]);
   });
   after(() => ws.dispose());

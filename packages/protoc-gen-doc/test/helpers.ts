@@ -47,11 +47,17 @@ export class Workspace {
 
   /**
    * @param protos files of the `proto` module (path -> content)
-   * @param conformanceDeps add the conformance thirdparty/ protos and google/api annotations + http
+   * @param opts.conformanceDeps add the conformance thirdparty/ protos and google/api annotations + http
+   * @param opts.deps files of an extra dependency module `deps` (imported, not documented)
    */
-  constructor(protos: Record<string, string>, conformanceDeps = false) {
+  constructor(protos: Record<string, string>, opts: { conformanceDeps?: boolean; deps?: Record<string, string> } = {}) {
     const modules = ["proto"];
     for (const [name, content] of Object.entries(protos)) this.write(`proto/${name}`, content);
+    if (opts.deps) {
+      for (const [name, content] of Object.entries(opts.deps)) this.write(`deps/${name}`, content);
+      modules.push("deps");
+    }
+    const conformanceDeps = opts.conformanceDeps === true;
     if (conformanceDeps) {
       cpSync(path.join(CONFORMANCE, "thirdparty"), path.join(this.dir, "thirdparty"), { recursive: true });
       for (const f of ["annotations.proto", "http.proto"]) {
@@ -121,6 +127,14 @@ function readTree(root: string): Map<string, string> {
   walk(root);
   return files;
 }
+
+/** Files under a directory, as path (relative, "/"-separated) -> content. */
+export function readProtoDir(dir: string): Record<string, string> {
+  return Object.fromEntries(readTree(dir));
+}
+
+/** A fixture directory under test/fixtures. */
+export const FIXTURES = path.join(REPO_ROOT, "packages/protoc-gen-doc/test/fixtures");
 
 /** The conformance protos (Booking, Customer, IgnoreMe, Vehicle). */
 export function conformanceProtos(): Record<string, string> {
