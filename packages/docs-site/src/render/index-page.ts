@@ -21,7 +21,12 @@ export function renderIndexPage(site: SiteModel, title: string): SafeHtml {
 <h2 class="group-heading">Packages</h2>
 <ul class="package-grid">
 ${site.packages.map((p) => {
-    const summaries = p.files.map((f) => plainSummary(f.description, 220)).filter((s) => s !== "");
+    let summaries = p.files.map((f) => plainSummary(f.description, 220)).filter((s) => s !== "");
+    // Many files carry no file-level comment; the first service (or type) comment is the next best summary.
+    if (summaries.length === 0) {
+      const first = [...p.services, ...p.messages, ...p.enums].find((el) => el.description?.trim());
+      if (first) summaries = [plainSummary(first.description, 220)];
+    }
     const dep = p.files.length > 0 && p.files.every((f) => isDeprecated(f));
     return html`<li class="package-card">
 <a class="package-link" href="${p.page}"><code>${p.label}</code></a>${dep ? html` <span class="badge badge-deprecated">Deprecated</span>` : ""}
