@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { createRequire } from "node:module";
 import { registerCheck } from "./cli/check-command.js";
 import { registerDocs } from "./cli/docs-command.js";
+import { registerGenerate } from "./cli/generate-command.js";
 import { registerRelease } from "./cli/release-command.js";
 
 /**
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run protoship --help for usage)");
   registerCheck(program);
   registerDocs(program);
+  registerGenerate(program);
   registerRelease(program);
   return program;
 }
