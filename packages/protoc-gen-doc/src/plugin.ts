@@ -1,6 +1,7 @@
 import { create, maximumEdition, minimumEdition } from "@bufbuild/protobuf";
 import {
   CodeGeneratorResponse_Feature,
+  CodeGeneratorResponse_FileSchema,
   CodeGeneratorResponseSchema,
   type CodeGeneratorRequest,
   type CodeGeneratorResponse,
@@ -79,7 +80,7 @@ export function runPlugin(request: CodeGeneratorRequest): CodeGeneratorResponse 
     }
     throw err;
   }
-  response.file = generateFiles(request, param).map((f) => ({ $typeName: "google.protobuf.compiler.CodeGeneratorResponse.File", name: f.name, content: f.content, insertionPoint: "", generatedCodeInfo: undefined }));
+  response.file = generateFiles(request, param).map((f) => create(CodeGeneratorResponse_FileSchema, f));
   return response;
 }
 
