@@ -1,0 +1,92 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+
+/** The monorepo root, found from this file. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** A step of a job or of a composite action, as written in YAML. */
+export interface WorkflowStep {
+  id?: string;
+  name?: string;
+  if?: string | boolean;
+  uses?: string;
+  run?: string;
+  shell?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+  "working-directory"?: string;
+}
+
+/** A job as written in YAML (only the keys the tests look at). */
+export interface WorkflowJob {
+  name?: string;
+  needs?: string | string[];
+  if?: string | boolean;
+  permissions?: string | Record<string, string>;
+  env?: Record<string, unknown>;
+  environment?: unknown;
+  steps?: WorkflowStep[];
+  uses?: string;
+}
+
+/** A workflow as written in YAML. */
+export interface Workflow {
+  name?: string;
+  on: unknown;
+  permissions?: string | Record<string, string>;
+  concurrency?: string | { group: string; "cancel-in-progress"?: boolean | string };
+  env?: Record<string, unknown>;
+  jobs: Record<string, WorkflowJob>;
+}
+
+/** A composite action's action.yml. */
+export interface CompositeAction {
+  name: string;
+  inputs?: Record<string, { default?: string; required?: boolean; description?: string }>;
+  runs: { using: string; steps: WorkflowStep[] };
+}
+
+/** A YAML file of the pipeline: its repository-relative path, text and parsed document. */
+export interface PipelineFile<T> {
+  file: string;
+  text: string;
+  doc: T;
+}
+
+/** Every workflow in .github/workflows of `root`. */
+export function workflowFiles(root = REPO_ROOT): PipelineFile<Workflow>[] {
+  const dir = path.join(root, ".github/workflows");
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => load<Workflow>(root, path.join(".github/workflows", f)));
+}
+
+/** Every composite action under .github/actions of `root`. */
+export function actionFiles(root = REPO_ROOT): PipelineFile<CompositeAction>[] {
+  const dir = path.join(root, ".github/actions");
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  return names.map((n) => load<CompositeAction>(root, path.join(".github/actions", n, "action.yml")));
+}
+
+/** Loads one workflow by file name, e.g. "pull-request.yml". */
+export function loadWorkflow(name: string, root = REPO_ROOT): PipelineFile<Workflow> {
+  return load<Workflow>(root, path.join(".github/workflows", name));
+}
+
+/** Loads a local composite action referenced as `uses: ./path`. */
+export function loadLocalAction(uses: string, root = REPO_ROOT): PipelineFile<CompositeAction> {
+  return load<CompositeAction>(root, path.join(uses, "action.yml"));
+}
+
+function load<T>(root: string, file: string): PipelineFile<T> {
+  const text = readFileSync(path.join(root, file), "utf8");
+  return { file, text, doc: parse(text) as T };
+}

