@@ -9,8 +9,9 @@ export function escapeHtml(s: string): string {
 
 // Comments are markdown; raw HTML is off (it is escaped as text), markdown-it's validateLink
 // already refuses javascript:/vbscript:/file:/data: URLs, and images are off so the page never
-// loads anything from elsewhere.
-const md = new MarkdownIt({ html: false, linkify: false, typographer: false }).disable(["image"]);
+// loads anything from elsewhere. Entities are off too, so `&lt;` in a comment reads as `&lt;`,
+// as it does in the markdown output.
+const md = new MarkdownIt({ html: false, linkify: false, typographer: false }).disable(["image", "entity"]);
 
 /** A comment rendered as safe HTML. */
 export function commentHtml(text: string): string {
