@@ -133,3 +133,23 @@ export async function planOf(dir: string): Promise<ReleasePlan> {
   const repo = await GitRepo.open(dir);
   return computePlan(repo, await loadConfig(repo.root));
 }
+
+/** A bare remote and a clone of it holding the order package on main, pushed. */
+export async function releaseSetup(dir: string, files: Record<string, string> = { [ORDER]: ORDER_V1 }): Promise<{ remote: GitFixture; repo: GitFixture }> {
+  const remote = await GitFixture.init(`${dir}/remote.git`, { bare: true });
+  const repo = await protoRepo(`${dir}/work`, files);
+  await repo.git("remote", "add", "origin", remote.dir);
+  await repo.git("push", "-q", "-u", "origin", "main");
+  return { remote, repo };
+}
+
+/** Tag name → commit it points at (peeled), in any repository, bare or not. */
+export async function tagsOf(repo: GitFixture): Promise<Record<string, string>> {
+  const out = await repo.git("for-each-ref", "--format=%(refname:strip=2) %(objecttype) %(objectname) %(*objectname)", "refs/tags/");
+  const tags: Record<string, string> = {};
+  for (const line of out.split("\n").filter(Boolean)) {
+    const [name, type, object, peeled] = line.split(" ");
+    tags[name!] = type === "tag" ? peeled! : object!;
+  }
+  return tags;
+}

@@ -119,14 +119,22 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
     if (created.length === 0) write("nothing to tag: every package is released at HEAD\n");
     return ExitCode.Ok;
   }
-  const error = await pushTagsAtomically(repo, remote, pending);
-  if (error !== undefined) {
-    // Rejected: fine if the remote now has every tag at HEAD (a racing run pushed the same release).
-    const after = await remoteRefs(repo, remote, pending.map((t) => `refs/tags/${t}`));
-    const mismatched = pending.filter((t) => after.get(`refs/tags/${t}`) !== head);
-    if (mismatched.length > 0) await rollback(repo, created, `pushing to ${remote} failed: ${firstLine(error)}`);
-    write(`${remote} already has ${pending.join(", ")} at HEAD (pushed by another run)\n`);
-    return ExitCode.Ok;
+  // A rejected push is fine when the remote has every tag at HEAD (a racing run pushed the same
+  // release); a push that lost a ref-lock race to such a run is retried.
+  for (let attempt = 1; ; attempt++) {
+    const error = await pushTagsAtomically(repo, remote, pending);
+    if (error === undefined) break;
+    const after = await remoteRefs(repo, remote, ["refs/tags/*"]);
+    const elsewhere = pending.filter((t) => after.has(`refs/tags/${t}`) && after.get(`refs/tags/${t}`) !== head);
+    if (elsewhere.length === 0 && pending.every((t) => after.get(`refs/tags/${t}`) === head)) {
+      write(`${remote} already has ${pending.join(", ")} at HEAD (pushed by another run)\n`);
+      return ExitCode.Ok;
+    }
+    if (elsewhere.length > 0 || attempt === 3) {
+      // Keep a tag the remote already has at HEAD: it is released, whoever pushed it.
+      await rollback(repo, created.filter((t) => after.get(`refs/tags/${t}`) !== head), `pushing to ${remote} failed: ${firstLine(error)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
   }
   write(`pushed ${pending.length} tag${pending.length === 1 ? "" : "s"} to ${remote} in one atomic push\n`);
   return ExitCode.Ok;

@@ -42,12 +42,9 @@ export async function localTagCommit(repo: GitRepo, tag: string): Promise<string
 
 /** Whether `ancestor` is an ancestor of (or equal to) `descendant`. */
 export async function isAncestor(repo: GitRepo, ancestor: string, descendant: string): Promise<boolean> {
-  try {
-    await repo.raw(["merge-base", "--is-ancestor", ancestor, descendant]);
-    return true;
-  } catch {
-    return false;
-  }
+  // Not `merge-base --is-ancestor`: it answers with a silent exit 1, which simple-git does not
+  // report as an error.
+  return (await repo.mergeBase(ancestor, descendant)) === ancestor;
 }
 
 /**
