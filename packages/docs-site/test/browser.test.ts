@@ -5,10 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium } from "@protoship/testkit";
+import { launchChromium, serveStatic } from "@protoship/testkit";
 import { buildSite } from "../src/index.js";
 import { handModel, loadGoldenModel, versions } from "./fixtures.js";
-import { serveStatic } from "./static-server.js";
+
 
 const outputDir = fileURLToPath(new URL("../test-output/", import.meta.url));
 

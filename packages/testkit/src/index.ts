@@ -1,2 +1,3 @@
 export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium, launchChromium } from "./chromium.js";
 export { GitFixture, PROTOSHIP_BIN, REPO_ROOT, protoship, run, suiteTempDirs, tempDir, type RunResult } from "./git-fixture.ts";
+export { serveStatic } from "./static-server.ts";

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { GitFixture, launchChromium, protoship, serveStatic, suiteTempDirs } from "@protoship/testkit";
+
+/** Two packages, one importing the other, with comments written by an attacker. */
+const COMMON = `syntax = "proto3";
+
+// Shared types.
+package acme.common.v1;
+
+// A money amount. <script>window.__pwned = 1</script>
+message Money {
+  // ISO 4217 code. <img src=x onerror="window.__pwned = 2"> [click](javascript:window.__pwned=3) */ end
+  string currency = 1;
+  // Minor units; 64-bit.
+  int64 units = 2;
+}
+`;
+const SHOP = `syntax = "proto3";
+
+// The shop.
+package acme.shop.v1;
+
+import "acme/common/v1/money.proto";
+
+// Sells things.
+service ShopService {
+  // GetPrice returns the price of an item.
+  rpc GetPrice(GetPriceRequest) returns (GetPriceResponse);
+}
+
+// Which item.
+message GetPriceRequest {
+  // The item.
+  string item = 1;
+}
+
+// The price.
+message GetPriceResponse {
+  // What it costs.
+  acme.common.v1.Money price = 1;
+}
+`;
+
+describe("protoship docs", () => {
+  const { fresh } = suiteTempDirs({ before, after });
+
+  it("builds a site from a repository: search an RPC, follow a type across packages, comments stay text", async () => {
+    const repo = await GitFixture.init(fresh());
+    await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n");
+    await repo.write("proto/acme/common/v1/money.proto", COMMON);
+    await repo.write("proto/acme/shop/v1/shop.proto", SHOP);
+    await repo.commitAll("apis");
+    const r = await protoship(repo.dir, ["docs", "-o", "site", "--title", "Acme"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /docs site: \d+ pages/);
+    const common = await readFile(path.join(repo.dir, "site/packages/acme.common.v1.html"), "utf8");
+    assert.ok(!common.includes("<script>window.__pwned"), "script tag must be escaped");
+    assert.ok(!common.includes('onerror="window'), "img onerror must be escaped");
+    assert.ok(!/href="javascript:/i.test(common), "javascript: links must not survive");
+
+    const site = await serveStatic(path.join(repo.dir, "site"));
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const hosts = new Set<string>();
+      page.on("request", (req) => hosts.add(new URL(req.url()).hostname));
+      await page.goto(`${site.url}index.html`);
+      await page.locator("#search-input").click();
+      await page.keyboard.type("GetPrice");
+      const first = page.locator(".search-result").first();
+      await first.waitFor({ state: "visible" });
+      await first.click();
+      await page.waitForURL(/acme\.shop\.v1\.html/);
+      await page.locator('a[href*="acme.common.v1.html#acme.common.v1.Money"]').first().click();
+      await page.waitForURL(/acme\.common\.v1\.html#acme\.common\.v1\.Money/);
+      assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+      assert.ok((await page.textContent("body"))?.includes("<script>window.__pwned = 1</script>"), "the injected text shows as text");
+      await page.screenshot({ path: path.join(repo.dir, "docs.png"), fullPage: true });
+      assert.deepEqual([...hosts], ["127.0.0.1"]);
+    } finally {
+      await browser.close();
+      await site.close();
+    }
+  });
+
+  it("fails with file:line:col and keeps the previous site when the schema does not compile", async () => {
+    const repo = await GitFixture.init(fresh());
+    await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n");
+    await repo.write("proto/acme/common/v1/money.proto", COMMON);
+    await repo.commitAll("apis");
+    assert.equal((await protoship(repo.dir, ["docs"])).code, 0);
+    const before = await readFile(path.join(repo.dir, "site/packages/acme.common.v1.html"), "utf8");
+    await repo.write("proto/acme/common/v1/money.proto", COMMON.replace("string currency = 1;", "strin currency = 1;"));
+    const r = await protoship(repo.dir, ["docs"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /proto\/acme\/common\/v1\/money\.proto:\d+:\d+: /);
+    assert.equal(await readFile(path.join(repo.dir, "site/packages/acme.common.v1.html"), "utf8"), before);
+  });
+});
