@@ -52,6 +52,8 @@ export const configSchema = z
         registry: z.string().url().optional(),
         /** npm dist-tag for published versions. */
         distTag: z.string().default(DEFAULTS.release.distTag),
+        /** npm access level of published packages (scoped packages are restricted on npm unless public). */
+        access: z.enum(["public", "restricted"]).default(DEFAULTS.release.access),
       })
       .strict()
       .prefault({}),
