@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { registerCheck } from "./cli/check-command.js";
 import { registerDocs } from "./cli/docs-command.js";
 import { registerGenerate } from "./cli/generate-command.js";
+import { registerPublish } from "./cli/publish-command.js";
 import { registerRelease } from "./cli/release-command.js";
 
 /**
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerDocs(program);
   registerGenerate(program);
   registerRelease(program);
+  registerPublish(program);
   return program;
 }
 

@@ -1,3 +1,4 @@
 export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium, launchChromium } from "./chromium.js";
 export { GitFixture, PROTOSHIP_BIN, REPO_ROOT, protoship, run, suiteTempDirs, tempDir, type RunResult } from "./git-fixture.ts";
 export { serveStatic } from "./static-server.ts";
+export { startVerdaccio, type VerdaccioRegistry } from "./verdaccio.ts";

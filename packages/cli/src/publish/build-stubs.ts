@@ -1,0 +1,79 @@
+import { existsSync, realpathSync } from "node:fs";
+import { mkdir, symlink } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { EnvironmentError, ProtoshipError } from "../errors.js";
+import { generateStubs } from "../generate/generate-stubs.js";
+import { runNpm } from "./npm.js";
+
+/** What a stub package needs to build, besides the stub packages it imports. */
+const BUILD_MODULES = ["typescript", "@bufbuild/protobuf", "@grpc/grpc-js"] as const;
+
+/** Input of {@link BuildStubPackages}. */
+export interface BuildStubsInput {
+  /** A folder that looks like the repository at the release commit. */
+  sourceDir: string;
+  /** The repository itself: where typescript, @bufbuild/protobuf and @grpc/grpc-js are installed. */
+  repoRoot: string;
+  /** Version of every unit at that commit (released or not), by npm name. */
+  versions: Record<string, string>;
+  /** npm names to build; the stub packages they import are built too. */
+  names: readonly string[];
+  /** Scratch folder, removed by the caller. */
+  workDir: string;
+}
+
+/** Builds stub packages and returns the folder of each requested one, ready for `npm publish`. */
+export type BuildStubPackages = (input: BuildStubsInput) => Promise<Map<string, string>>;
+
+/**
+ * Generates every stub package at the release commit with `protoship generate`'s generator, with
+ * the release versions (imports between stub packages become `^<version>`), then runs each needed
+ * package's own `build` script in dependency order. Build tools are linked from the repository's
+ * node_modules, so nothing is downloaded.
+ */
+export const buildStubPackages: BuildStubPackages = async (input) => {
+  const outDir = path.join(input.workDir, "packages");
+  const generated = await generateStubs({ cwd: input.sourceDir, outDir, version: input.versions });
+  const byName = new Map(generated.packages.map((p) => [p.npmName, p]));
+  const missing = input.names.filter((n) => !byName.has(n));
+  if (missing.length > 0) throw new ProtoshipError(`no stub package ${missing.join(", ")} at the release commit`);
+
+  // Packages resolve their imports from outDir/node_modules: the build tools and built siblings.
+  const modules = path.join(outDir, "node_modules");
+  for (const name of BUILD_MODULES) await link(findInstalled(name, [input.repoRoot, path.dirname(fileURLToPath(import.meta.url))]), path.join(modules, name));
+  const bin = path.join(input.workDir, "bin");
+  await mkdir(bin, { recursive: true });
+  await symlink(path.join(path.join(modules, "typescript"), "bin", "tsc"), path.join(bin, "tsc"));
+
+  const built = new Set<string>();
+  const build = async (name: string): Promise<void> => {
+    if (built.has(name)) return;
+    built.add(name);
+    const pkg = byName.get(name)!;
+    for (const dep of pkg.dependencies) await build(dep);
+    const r = await runNpm(["run", "build", "--silent"], { cwd: pkg.dir, env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` } });
+    if (r.code !== 0) throw new ProtoshipError(`building ${name} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(0, 5).join(" | ")}`);
+    await link(pkg.dir, path.join(modules, ...name.split("/")));
+  };
+  for (const name of input.names) await build(name);
+  return new Map(input.names.map((n) => [n, byName.get(n)!.dir]));
+};
+
+async function link(target: string, at: string): Promise<void> {
+  await mkdir(path.dirname(at), { recursive: true });
+  await symlink(target, at, "dir");
+}
+
+/** Finds an installed package by walking up node_modules folders from each start folder. */
+function findInstalled(name: string, starts: readonly string[]): string {
+  for (const start of starts) {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, "node_modules", ...name.split("/"));
+      if (existsSync(path.join(candidate, "package.json"))) return realpathSync(candidate);
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+  throw new EnvironmentError(`publishing stub packages needs ${name} installed in the repository`, `npm install --save-dev ${BUILD_MODULES.join(" ")}`);
+}
+
