@@ -19,18 +19,18 @@ export interface SchemaImage {
  */
 export async function loadImage(dir: string, options: { workspaceDir?: string } = {}): Promise<SchemaImage> {
   const cwd = options.workspaceDir ? path.join(dir, options.workspaceDir) : dir;
-  const [withImports, own] = await Promise.all([
+  // One compile; `buf ls-files` (no compile) tells the module's own files from its imports.
+  const [image, listed] = await Promise.all([
     runBuf(["build", "--error-format", "json", "-o", "-#format=binpb"], { cwd, binary: true }),
-    runBuf(["build", "--error-format", "json", "--exclude-imports", "-o", "-#format=binpb"], { cwd, binary: true }),
+    runBuf(["ls-files", "--format=import"], { cwd }),
   ]);
-  for (const result of [withImports, own]) {
-    if (result.code !== 0) {
-      const first = result.stderr.split("\n").find((l) => l.trim()) ?? `buf build exited ${result.code}`;
-      throw new ProtoshipError(`the schema does not compile: ${describeBufError(first, options.workspaceDir)}`, { exitCode: 1 });
-    }
+  if (image.code !== 0) {
+    const first = image.stderr.split("\n").find((l) => l.trim()) ?? `buf build exited ${image.code}`;
+    throw new ProtoshipError(`the schema does not compile: ${describeBufError(first, options.workspaceDir)}`, { exitCode: 1 });
   }
-  const files = fromBinary(FileDescriptorSetSchema, withImports.stdoutBytes!).file;
-  const ownFiles = new Set(fromBinary(FileDescriptorSetSchema, own.stdoutBytes!).file.map((f) => f.name));
+  if (listed.code !== 0) throw new ProtoshipError(`buf ls-files failed: ${listed.stderr.trim().split("\n")[0]}`);
+  const files = fromBinary(FileDescriptorSetSchema, image.stdoutBytes!).file;
+  const ownFiles = new Set(listed.stdout.split("\n").map((l) => l.trim()).filter(Boolean));
   return { files, ownFiles };
 }
 
