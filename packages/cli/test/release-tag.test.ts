@@ -147,6 +147,18 @@ describe("release tag", () => {
     assert.match(local.stderr, /already exists locally/);
   });
 
+  it("without a tagger identity it stops with the reason and a hint, and creates no tag", async () => {
+    const { remote, repo } = await releaseSetup(fresh());
+    await repo.git("config", "--unset", "user.email");
+    await repo.git("config", "--unset", "user.name");
+    await repo.git("config", "user.useConfigOnly", "true");
+    const r = await protoship(repo.dir, ["release", "tag"], undefined, { HOME: path.dirname(repo.dir), XDG_CONFIG_HOME: path.dirname(repo.dir), GIT_COMMITTER_NAME: undefined, GIT_COMMITTER_EMAIL: undefined, EMAIL: undefined });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /git tag @shop\/order-v1@1\.0\.0 failed: fatal: .*\n {2}hint: set user\.name and user\.email/);
+    assert.deepEqual(await tagsOf(repo), {});
+    assert.deepEqual(await tagsOf(remote), {});
+  });
+
   it("a rejected push deletes only the local tags this run created and names them", async () => {
     const { remote, repo } = await releaseSetup(fresh(), { [ORDER]: ORDER_V1, [BILLING]: BILLING_V1 });
     const hook = path.join(remote.dir, "hooks", "pre-receive");

@@ -98,7 +98,14 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
   await fetchTags(repo, remote, alreadyOnRemote.filter(() => remoteExists));
   const created: string[] = [];
   for (const w of toCreate) {
-    if (await createAnnotatedTag(repo, w.tag, head, tagMessage(w.plan))) {
+    let made: boolean;
+    try {
+      made = await createAnnotatedTag(repo, w.tag, head, tagMessage(w.plan));
+    } catch (error) {
+      if (error instanceof ProtoshipError && created.length > 0) await rollback(repo, created, error.message);
+      throw error;
+    }
+    if (made) {
       created.push(w.tag);
       write(`tagged ${w.tag} at ${head.slice(0, 12)} (${w.plan.bump}${w.plan.current ? ` from ${w.plan.current}` : ", first release"})\n`);
       continue;

@@ -1,4 +1,5 @@
 import { GitError } from "simple-git";
+import { ExitCode, ProtoshipError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
 
 /**
@@ -57,7 +58,11 @@ export async function createAnnotatedTag(repo: GitRepo, tag: string, commit: str
     return true;
   } catch (error) {
     if (error instanceof GitError && /already exists|cannot lock ref|unable to create/i.test(error.message)) return false;
-    throw error;
+    const reason = (error instanceof Error ? error.message : String(error)).split("\n").map((l) => l.trim()).find((l) => /^(fatal|error):/.test(l)) ?? String(error);
+    throw new ProtoshipError(`git tag ${tag} failed: ${reason}`, {
+      exitCode: ExitCode.Usage,
+      ...(/tell me who you are|identity|auto-detect|email address|no email/i.test(reason) ? { hint: "set user.name and user.email (or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL) for the tagger" } : {}),
+    });
   }
 }
 
