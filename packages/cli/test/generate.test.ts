@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { generateStubs } from "../src/commands/generate.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const temps: string[] = [];
+
+/** A copy of the repository's bundled module (buf.yaml + protos/) in a fresh temp folder. */
+async function moduleCopy(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "protoship-generate-"));
+  temps.push(dir);
+  await cp(path.join(ROOT, "protos"), path.join(dir, "protos"), { recursive: true });
+  await cp(path.join(ROOT, "buf.yaml"), path.join(dir, "buf.yaml"));
+  return dir;
+}
+
+async function readTree(dir: string): Promise<Map<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+  return new Map(await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f), "utf8")] as const)));
+}
+
+describe("protoship generate", { timeout: 120_000 }, () => {
+  after(async () => {
+    for (const dir of temps) await rm(dir, { recursive: true, force: true });
+  });
+
+  test("one package per proto package; cross-package imports go through the dependency's npm name", async () => {
+    const repo = await moduleCopy();
+    const result = await generateStubs({ cwd: repo });
+    assert.deepEqual(
+      result.packages.map((p) => [p.npmName, path.relative(repo, p.dir), p.dependencies]),
+      [
+        ["@mesh/grpc-health-v1", "packages/stubs/grpc-health-v1", []],
+        ["@mesh/common-v1", "packages/stubs/common-v1", []],
+        ["@mesh/heartbeat-v1", "packages/stubs/heartbeat-v1", ["@mesh/common-v1"]],
+        ["@mesh/notification-v1", "packages/stubs/notification-v1", ["@mesh/common-v1"]],
+        ["@mesh/probe-v1", "packages/stubs/probe-v1", ["@mesh/common-v1"]],
+      ],
+    );
+    const probe = await readTree(path.join(repo, "packages/stubs/probe-v1"));
+    const source = probe.get("src/mesh/probe/v1/probe.ts")!;
+    assert.match(source, /import \{ Location, Outcome, Target \} from "@mesh\/common-v1";/);
+    assert.doesNotMatch(source, /common\/v1\/target/);
+    assert.ok(!probe.has("src/mesh/common/v1/target.ts"), "common types are not copied");
+    assert.ok(probe.has("src/google/protobuf/duration.ts"), "well-known types travel with the package");
+    assert.match(source, /sequence: bigint;/, "uint64 is a bigint");
+    const pkg = JSON.parse(probe.get("package.json")!);
+    assert.deepEqual(pkg.dependencies, { "@bufbuild/protobuf": "^2.14.1", "@mesh/common-v1": "^0.0.0" });
+    assert.deepEqual(Object.keys(pkg.peerDependencies), ["@grpc/grpc-js"]);
+    assert.equal(pkg.sideEffects, false);
+    assert.deepEqual(pkg.exports["."].require, { types: "./dist/cjs/index.d.ts", default: "./dist/cjs/index.js" });
+    assert.match(probe.get("README.md")!, /probeServiceServer|ProbeServiceServer = \{/);
+    assert.match(probe.get("README.md")!, /new ProbeServiceClient\("127\.0\.0\.1:50051"/);
+  });
+
+  test("deterministic: two copies in different places give byte-identical packages, without absolute paths", async () => {
+    const [a, b] = [await moduleCopy(), await moduleCopy()];
+    await generateStubs({ cwd: a });
+    await generateStubs({ cwd: b });
+    const [treeA, treeB] = [await readTree(path.join(a, "packages/stubs")), await readTree(path.join(b, "packages/stubs"))];
+    assert.deepEqual([...treeA.keys()], [...treeB.keys()]);
+    for (const [file, text] of treeA) {
+      assert.equal(text, treeB.get(file), file);
+      assert.ok(!text.includes(a) && !text.includes(os.tmpdir()), `${file} has no absolute path`);
+    }
+    const again = await generateStubs({ cwd: a });
+    assert.deepEqual(again.changed, [], "a rerun with nothing changed writes nothing");
+  });
+
+  test("atomic: a schema error says file:line:col and leaves the previous packages as they were", async () => {
+    const repo = await moduleCopy();
+    await generateStubs({ cwd: repo });
+    const before = await readTree(path.join(repo, "packages/stubs"));
+    const probeProto = path.join(repo, "protos/mesh/probe/v1/probe.proto");
+    const text = await readFile(probeProto, "utf8");
+    await writeFile(probeProto, text.replace("uint32 count = 3;", "uint32 count = 3\n  NoSuchType other = 5;"));
+    await assert.rejects(generateStubs({ cwd: repo }), (error: Error) => {
+      assert.match(error.message, /protos\/mesh\/probe\/v1\/probe\.proto:\d+:\d+: /);
+      return true;
+    });
+    assert.deepEqual(await readTree(path.join(repo, "packages/stubs")), before);
+    const siblings = await readdir(path.join(repo, "packages"));
+    assert.deepEqual(siblings, ["stubs"], "no temporary folder is left behind");
+  });
+
+  test("a changed proto package rewrites only its folder; packages gone from the module are removed", async () => {
+    const repo = await moduleCopy();
+    await generateStubs({ cwd: repo });
+    const heartbeat = path.join(repo, "protos/mesh/heartbeat/v1/heartbeat.proto");
+    await writeFile(heartbeat, (await readFile(heartbeat, "utf8")).replace("message GetStatusRequest {}", "message GetStatusRequest {\n  // Why.\n  string reason = 1;\n}"));
+    assert.deepEqual((await generateStubs({ cwd: repo })).changed, ["heartbeat-v1"]);
+    await rm(path.join(repo, "protos/grpc"), { recursive: true });
+    assert.deepEqual((await generateStubs({ cwd: repo })).changed, ["grpc-health-v1"]);
+    assert.deepEqual((await readdir(path.join(repo, "packages/stubs"))).sort(), ["common-v1", "heartbeat-v1", "notification-v1", "probe-v1"]);
+  });
+
+  test("for publishing: one package with a given version into another folder, dependency ranges following the versions", async () => {
+    const repo = await moduleCopy();
+    const out = path.join(repo, "publish-tmp");
+    const result = await generateStubs({ cwd: repo, outDir: out, only: ["@mesh/probe-v1"], version: { "@mesh/probe-v1": "1.4.0", "@mesh/common-v1": "2.1.3" } });
+    assert.deepEqual(await readdir(out), ["probe-v1"]);
+    const pkg = JSON.parse(await readFile(path.join(out, "probe-v1/package.json"), "utf8"));
+    assert.equal(pkg.version, "1.4.0");
+    assert.equal(pkg.dependencies["@mesh/common-v1"], "^2.1.3");
+    assert.equal(result.packages[0]?.version, "1.4.0");
+    await assert.rejects(generateStubs({ cwd: repo, only: ["@mesh/nope"] }), /no proto package or stub package named "@mesh\/nope"/);
+  });
+
+  test("protoship.yaml: scope, names and exclude", async () => {
+    const repo = await moduleCopy();
+    await writeFile(path.join(repo, "protoship.yaml"), "stubs:\n  scope: \"@acme\"\n  names:\n    grpc.health.v1: \"@acme/health\"\n  exclude: [mesh.heartbeat.v1]\n");
+    const result = await generateStubs({ cwd: repo });
+    assert.deepEqual(result.packages.map((p) => p.npmName), ["@acme/health", "@acme/mesh-common-v1", "@acme/mesh-notification-v1", "@acme/mesh-probe-v1"]);
+    const probe = await readFile(path.join(repo, "packages/stubs/mesh-probe-v1/src/mesh/probe/v1/probe.ts"), "utf8");
+    assert.match(probe, /from "@acme\/mesh-common-v1"/);
+  });
+});
