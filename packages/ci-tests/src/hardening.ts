@@ -9,8 +9,9 @@ const SAFE_DEFAULTS = [JSON.stringify({}), JSON.stringify({ contents: "read" })]
 /**
  * The hardening rules of the pipeline, as violations ("file: what is wrong"); empty when all hold:
  * third-party actions pinned to a commit SHA with a version comment, no pull_request_target,
- * no `${{ }}` inside `run:` scripts, narrow permissions (id-token only where publishing), and a
- * non-cancelling concurrency group on workflows that run on push (releases).
+ * no `${{ }}` inside `run:` scripts, narrow permissions (id-token only where publishing), no
+ * persisted checkout credentials where nothing is pushed, and a non-cancelling concurrency group
+ * on workflows that run on push (releases).
  */
 export function hardeningViolations(workflows: PipelineFile<Workflow>[], actions: PipelineFile<CompositeAction>[]): string[] {
   const out: string[] = [];
@@ -33,6 +34,11 @@ export function hardeningViolations(workflows: PipelineFile<Workflow>[], actions
         const steps = job.steps ?? [];
         const publishes = steps.some((s) => /\bprotoship publish\b/.test(s.run ?? "") || (s.uses ?? "").startsWith("actions/deploy-pages@"));
         if (job.permissions["id-token"] === "write" && !publishes) out.push(`${where}: id-token: write in a job that does not publish`);
+        // A job that cannot push has no use for the token actions/checkout leaves in .git/config.
+        const pushes = job.permissions.contents === "write";
+        for (const s of steps) {
+          if ((s.uses ?? "").startsWith("actions/checkout@") && !pushes && s.with?.["persist-credentials"] !== false) out.push(`${where}: checkout keeps credentials in a job that does not push (persist-credentials: false)`);
+        }
       }
       if (job.uses) checkUses(out, where, job.uses, wf.text);
       for (const step of job.steps ?? []) checkStep(out, where, step, wf.text);

@@ -71,6 +71,7 @@ describe("workflows", () => {
       /without a concurrency group/,
       /job a: id-token: write in a job that does not publish/,
       /actions\/checkout@v4 is not pinned/,
+      /job a: checkout keeps credentials in a job that does not push/,
       /setup-node@[0-9a-f]{40} has no "# vX.Y.Z" comment/,
       /\$\{\{ \}\} inside run:/,
       /job b: no permissions block/,
