@@ -37,6 +37,8 @@ export function packageJson(input: PackageInput): string {
     keywords: ["protobuf", "grpc", unit.protoPackage],
     type: "module",
     sideEffects: false,
+    // ES2022 output with bigint; the oldest Node line @grpc/grpc-js and @bufbuild/protobuf both support.
+    engines: { node: ">=18" },
     main: "./dist/cjs/index.js",
     types: "./dist/cjs/index.d.ts",
     exports: {
@@ -101,6 +103,9 @@ export function turboJson(input: PackageInput): string {
     extends: ["//"],
     tasks: {
       generate: {
+        // protoship itself must be built to run; its build hash also keys the output on the
+        // generator's version (at the price of regenerating after any CLI change).
+        dependsOn: ["protoship#build"],
         inputs: [
           ...input.protoInputs.map((dir) => `$TURBO_ROOT$/${dir}/*.proto`),
           "$TURBO_ROOT$/buf.yaml",
