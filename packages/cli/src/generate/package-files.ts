@@ -101,6 +101,9 @@ export function tsconfigCjs(): string {
 export function turboJson(input: PackageInput): string {
   const config = {
     extends: ["//"],
+    // `build` (inherited: after ^build) does not depend on `generate` on purpose: turbo hashes a
+    // task's files before the run starts, so a build that follows a generate rewriting src/ in the
+    // same run would be cached under the old sources' hash. Run `turbo run generate`, then build.
     tasks: {
       generate: {
         // protoship itself must be built to run; its build hash also keys the output on the
@@ -115,7 +118,6 @@ export function turboJson(input: PackageInput): string {
         ],
         outputs: ["src/**", "test/**", "README.md", "package.json", "tsconfig.json", "tsconfig.cjs.json"],
       },
-      build: { dependsOn: ["generate", "^build"] },
     },
   };
   return `${JSON.stringify(config, null, 2)}\n`;
