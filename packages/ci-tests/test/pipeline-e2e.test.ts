@@ -104,7 +104,7 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
   });
 
   let mergeSha: string;
-  it("a pull request with a breaking change fails without the allow-breaking label", async () => {
+  it("a pull request with a breaking change fails without the allow-breaking label", async (t) => {
     await git(dev, "fetch", "-q", "--tags", "origin");
     await git(dev, "checkout", "-q", "-b", "probe-v2");
     const probe = path.join(dev, "protos/mesh/probe/v1/probe.proto");
@@ -134,6 +134,8 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     });
     const job = await play("pull-request.yml", "checks", { pullMerge: "refs/pull/1/merge" }, event(["documentation"], "opened"));
     assert.equal(job.status, "failure", describeJob(job));
+    t.diagnostic(`job summary:\n${job.summary}`);
+    t.diagnostic(`annotations:\n${job.annotations.map((a) => `${a.level} ${a.properties.file}:${a.properties.line} ${a.message}`).join("\n")}`);
     // The breaking change is an inline error on the proto file; the check step is what failed.
     const breaking = job.annotations.filter((a) => a.level === "error" && a.properties.file === "protos/mesh/probe/v1/probe.proto");
     assert.ok(breaking.length > 0 && breaking.some((a) => /WatchProbe/.test(a.message)), JSON.stringify(job.annotations, null, 2));
@@ -141,9 +143,9 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     assert.equal(check.code, 1, check.output);
     assert.ok(job.steps.filter((s) => s.kind === "skipped").length >= 3, "steps after the failed check are skipped");
     // The reviewer's summary: what merging releases, and why.
-    assert.match(job.summary, /@mesh\/probe-v1/);
-    assert.match(job.summary, /\*\*2\.0\.0\*\*/);
-    assert.match(job.summary, /WatchProbe/);
+    assert.match(job.summary, /the `allow-breaking` label/);
+    assert.match(job.summary, /\| `@mesh\/probe-v1` \| `mesh\.probe\.v1` \| 1\.0\.0 \| \*\*2\.0\.0\*\* \| major \|/);
+    assert.match(job.summary, /\*\*breaking\*\*: removed RPC `WatchProbe`/);
     assert.match(job.summary, /@mesh\/heartbeat-v1/);
     assert.match(job.summary, /\*\*1\.1\.0\*\*/);
   });
