@@ -99,11 +99,12 @@ export function tsconfigCjs(): string {
  * proto package regenerates and rebuilds only it and its importers.
  */
 export function turboJson(input: PackageInput): string {
+  // turbo hashes a task's files when the run starts. `build` and `test` read what `generate`
+  // writes in the same run, so their inputs are hashed "jit", once their dependencies are done;
+  // hashed at startup, a regenerated package would be cached under its old sources' hash.
+  const jit = (globs: string[]) => [{ mode: "jit", globs }];
   const config = {
     extends: ["//"],
-    // `build` (inherited: after ^build) does not depend on `generate` on purpose: turbo hashes a
-    // task's files before the run starts, so a build that follows a generate rewriting src/ in the
-    // same run would be cached under the old sources' hash. Run `turbo run generate`, then build.
     tasks: {
       generate: {
         // protoship itself must be built to run; its build hash also keys the output on the
@@ -116,7 +117,20 @@ export function turboJson(input: PackageInput): string {
           "$TURBO_ROOT$/packages/cli/src/generate/**",
           "$TURBO_ROOT$/packages/cli/package.json",
         ],
-        outputs: ["src/**", "test/**", "README.md", "package.json", "tsconfig.json", "tsconfig.cjs.json"],
+        // The generated files are committed, so there is nothing to restore from the cache; and
+        // turbo hashes tracked files matching `outputs` as inputs, which would make every
+        // regeneration invalidate the next run.
+        outputs: [],
+      },
+      build: {
+        dependsOn: ["generate", "^build"],
+        inputs: jit(["src/**", "tsconfig.json", "tsconfig.cjs.json", "package.json"]),
+        outputs: ["dist/**"],
+      },
+      test: {
+        dependsOn: ["build"],
+        inputs: jit(["src/**", "test/**", "tsconfig.json", "tsconfig.cjs.json", "package.json"]),
+        outputs: [],
       },
     },
   };
