@@ -18,6 +18,8 @@ export interface StepResult {
   /** `run` ran a script; `setup` is a third-party `uses:` the runner stands in for or skips. */
   kind: "run" | "setup" | "skipped";
   code?: number;
+  /** Wall time of a `run` step. */
+  ms?: number;
   output: string;
   annotations: Annotation[];
 }
@@ -179,13 +181,14 @@ async function runScript(step: WorkflowStep, name: string, env: Record<string, s
   const cwd = step["working-directory"] ? path.join(ctx.workspace, step["working-directory"]) : ctx.workspace;
   const PATH = [...state.addedPath, env.PATH ?? ""].join(path.delimiter);
   // GitHub's default shell on Linux: bash --noprofile --norc -eo pipefail {0}
+  const started = Date.now();
   const { code, output } = await spawnCollect("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], { cwd, env: { ...env, ...fileEnv, PATH } });
   state.summary += await readFile(fileEnv.GITHUB_STEP_SUMMARY!, "utf8");
   Object.assign(state.addedEnv, parseEnvFile(await readFile(fileEnv.GITHUB_ENV!, "utf8")));
   state.addedPath.unshift(...(await readFile(fileEnv.GITHUB_PATH!, "utf8")).split("\n").filter(Boolean).reverse());
   const outputs = parseEnvFile(await readFile(fileEnv.GITHUB_OUTPUT!, "utf8"));
   await rm(dir, { recursive: true, force: true });
-  return { name, kind: "run", code, output, annotations: parseAnnotations(output), outputs };
+  return { name, kind: "run", code, ms: Date.now() - started, output, annotations: parseAnnotations(output), outputs };
 }
 
 /** actions/cache restores its path now (and the job saves it at the end); other actions run a stand-in if given. */

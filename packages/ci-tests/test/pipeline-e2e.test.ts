@@ -27,6 +27,7 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
   let env: NodeJS.ProcessEnv;
   let registry: VerdaccioRegistry;
   let jobs = 0;
+  const timings: string[] = [];
   const pnpmVersion = "12.21.0";
 
   before(async () => {
@@ -52,6 +53,8 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
   });
 
   after(async () => {
+    // Where the time goes, in the test's output (step wall times per job).
+    console.log(`# pipeline step timings\n${timings.map((t) => `#   ${t}`).join("\n")}`);
     await registry?.stop();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
@@ -72,6 +75,7 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
       ...(jobId === "publish" ? { overrideEnv: { GITHUB_ACTIONS: "" } } : {}),
       actions: { "actions/setup-node": setupNode },
     });
+    timings.push(`${workflow} ${jobId}: ${result.status}; ${result.steps.filter((s) => s.kind === "run").map((s) => `${s.name.slice(0, 40)} ${((s.ms ?? 0) / 1000).toFixed(1)}s`).join(", ")}`);
     return { ...result, workspace };
   }
 
@@ -204,6 +208,8 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
   });
 
   it("the published 2.0.0 stubs, installed from the registry, call a real mesh server", async () => {
+    // The server is packages/mesh-services on the workspace's built stubs (pnpm test builds them first).
+    assert.ok(existsSync(path.join(REPO_ROOT, "packages/stubs/grpc-health-v1/dist/esm/index.js")), "build the workspace first (pnpm test does): the mesh server runs on the built stubs");
     const app = path.join(tmp, "app");
     await mkdir(app);
     // The registry has no uplinks: seed the stubs' one runtime dependency from the local install.
