@@ -117,10 +117,11 @@ export function turboJson(input: PackageInput): string {
           "$TURBO_ROOT$/packages/cli/src/generate/**",
           "$TURBO_ROOT$/packages/cli/package.json",
         ],
-        // Declared so a cache hit restores them (after a revert, say). turbo also hashes tracked
-        // files matching `outputs`, so the run after a regeneration runs generate once more (a
-        // no-op, ~1 s); build and test hash the sources jit and stay cache hits.
-        outputs: ["src/**", "test/**", "README.md", "tsconfig.json", "tsconfig.cjs.json"],
+        // None: the generated files are committed with the protos (a checkout restores both), and
+        // turbo hashes tracked files matching `outputs` as inputs, so declaring them would make each
+        // regeneration change this task's key and, through it, every dependent build's. The key is
+        // the protos and the generator only; `protoship generate` reconciles anything else.
+        outputs: [],
       },
       build: {
         dependsOn: ["generate", "^build"],
