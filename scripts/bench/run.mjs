@@ -1,4 +1,4 @@
-// `pnpm bench`: runs every benchmark in this folder in one run and writes BENCHMARKS.md with the
+// `pnpm bench` (node --import tsx scripts/bench/run.mjs): runs every benchmark in this folder in one run and writes BENCHMARKS.md with the
 // machine it ran on. `pnpm bench check` runs only the named ones. BENCH_RUNS sets the run count.
 import { execFileSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";

@@ -1,0 +1,79 @@
+// Benchmark of the docs site on the google-proto-files corpus: `protoship docs` (buf image →
+// protoc-gen-doc model → static site with a search index) side by side with ts-proto generation of
+// the same corpus through `buf generate`, then the time a search takes in headless Chromium.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { BUF, CACHE, PROTOSHIP, corpusRepo } from "./corpus.mjs";
+import { fmt, ratio, timeCommand } from "./timing.mjs";
+import { ROOT } from "../lib.mjs";
+
+/** Runs the benchmark and returns a Markdown section. */
+export async function bench({ runs = 5 } = {}) {
+  const repo = corpusRepo("docs");
+  const siteDir = path.join(CACHE, "docs-site");
+  // Whole-corpus runs take tens of seconds each: 3 runs unless fewer were asked for.
+  const heavyRuns = Math.min(runs, 3);
+  const docs = timeCommand(process.execPath, [PROTOSHIP, "docs", "-o", siteDir], { cwd: repo.dir, runs: heavyRuns, warmup: 0 });
+  if (docs.last.status !== 0) throw new Error(`protoship docs failed: ${docs.last.stderr}`);
+
+  const genDir = path.join(CACHE, "ts-proto-out");
+  const template = path.join(CACHE, "buf.gen.ts-proto.yaml");
+  writeFileSync(
+    template,
+    `version: v2\nplugins:\n  - local: ${path.join(ROOT, "node_modules/.bin/protoc-gen-ts_proto")}\n    out: ${genDir}\n    opt: [outputServices=grpc-js, esModuleInterop=true, forceLong=bigint, importSuffix=.js, env=node]\n`,
+  );
+  rmSync(genDir, { recursive: true, force: true });
+  mkdirSync(genDir, { recursive: true });
+  // ts-proto holds the whole request in memory: the default heap is too small for the corpus.
+  const tsProto = timeCommand(BUF, ["generate", "--template", template], { cwd: repo.dir, runs: heavyRuns, warmup: 0, env: { NODE_OPTIONS: "--max-old-space-size=12288" } });
+  if (tsProto.last.status !== 0) throw new Error(`buf generate (ts-proto) failed: ${tsProto.last.stderr.slice(0, 500)}`);
+
+  const summary = /docs site: (\d+) pages, (\d+) searchable elements, (\d+) files/.exec(docs.last.stdout);
+  const search = await searchTimes(siteDir);
+  return [
+    `## Docs site for the whole corpus (${repo.count} protos)`,
+    "",
+    `Median of ${heavyRuns} runs, wall clock. Site: ${summary?.[1]} pages, ${summary?.[2]} searchable elements from ${summary?.[3]} files, built without error.`,
+    "",
+    "| what | command | median | ratio |",
+    "| --- | --- | ---: | ---: |",
+    `| protoship docs (compile + model + site + search index) | \`protoship docs\` | ${fmt(docs.median)} | ${ratio(docs.median, tsProto.median)} of ts-proto |`,
+    `| ts-proto generation of the same corpus | \`buf generate\` with protoc-gen-ts_proto | ${fmt(tsProto.median)} | 1.0× |`,
+    "",
+    "Search in headless Chromium (Debian chromium via playwright-core), site served from 127.0.0.1, time from the last keystroke to the first result on screen:",
+    "",
+    "| query | first search (loads the index) | next search (warm) |",
+    "| --- | ---: | ---: |",
+    ...search.map((s) => `| \`${s.query}\` | ${s.cold.toFixed(0)} ms | ${s.warm.toFixed(0)} ms |`),
+  ].join("\n");
+}
+
+async function searchTimes(siteDir) {
+  // run.mjs runs under tsx, so the TypeScript testkit is importable here.
+  const { launchChromium, serveStatic } = await import("../../packages/testkit/src/index.ts");
+  const site = await serveStatic(siteDir);
+  const browser = await launchChromium();
+  const results = [];
+  try {
+    for (const [query, next] of [["CreateInstance", "ListInstances"], ["BatchWriteRows", "ReadRows"]]) {
+      const page = await browser.newPage();
+      await page.goto(`${site.url}index.html`);
+      const measure = async (q) => {
+        await page.locator("#search-input").fill("");
+        await page.locator("#search-input").click();
+        await page.keyboard.type(q);
+        const start = await page.evaluate(() => performance.now());
+        await page.locator(".search-result").first().waitFor({ state: "visible", timeout: 120_000 });
+        return (await page.evaluate(() => performance.now())) - start;
+      };
+      const cold = await measure(query);
+      const warm = await measure(next);
+      results.push({ query: `${query}, then ${next}`, cold, warm });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await site.close();
+  }
+  return results;
+}
