@@ -5,6 +5,7 @@ import path from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { generateStubs } from "../src/commands/generate.js";
+import { matchesPackage } from "../src/generate/generate-stubs.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const temps: string[] = [];
@@ -96,7 +97,7 @@ describe("protoship generate", { timeout: 120_000 }, () => {
     assert.deepEqual((await generateStubs({ cwd: repo })).changed, ["heartbeat-v1"]);
     await rm(path.join(repo, "protos/grpc"), { recursive: true });
     assert.deepEqual((await generateStubs({ cwd: repo })).changed, ["grpc-health-v1"]);
-    assert.deepEqual((await readdir(path.join(repo, "packages/stubs"))).sort(), ["common-v1", "heartbeat-v1", "notification-v1", "probe-v1"]);
+    assert.deepEqual((await readdir(path.join(repo, "packages/stubs"))).sort(), [".protoship-stamp.json", "common-v1", "heartbeat-v1", "notification-v1", "probe-v1"]);
   });
 
   test("for publishing: one package with a given version into another folder, dependency ranges following the versions", async () => {
@@ -109,6 +110,31 @@ describe("protoship generate", { timeout: 120_000 }, () => {
     assert.equal(pkg.dependencies["@mesh/common-v1"], "^2.1.3");
     assert.equal(result.packages[0]?.version, "1.4.0");
     await assert.rejects(generateStubs({ cwd: repo, only: ["@mesh/nope"] }), /no proto package or stub package named "@mesh\/nope"/);
+  });
+
+  test("incremental: a deleted package folder comes back; --force regenerates without changing bytes", async () => {
+    const repo = await moduleCopy();
+    await generateStubs({ cwd: repo });
+    const before = await readTree(path.join(repo, "packages/stubs"));
+    await rm(path.join(repo, "packages/stubs/notification-v1"), { recursive: true });
+    assert.deepEqual((await generateStubs({ cwd: repo })).changed, ["notification-v1"]);
+    assert.deepEqual((await generateStubs({ cwd: repo, force: true })).changed, []);
+    assert.deepEqual(await readTree(path.join(repo, "packages/stubs")), before);
+  });
+
+  test("include patterns: google.cloud.** style, other packages' files are copied in", async () => {
+    const repo = await moduleCopy();
+    await writeFile(path.join(repo, "protoship.yaml"), "stubs:\n  include: [\"mesh.*.v1\"]\n  exclude: [mesh.common.v1]\n");
+    const result = await generateStubs({ cwd: repo });
+    assert.deepEqual(result.packages.map((p) => p.npmName), ["@mesh/heartbeat-v1", "@mesh/notification-v1", "@mesh/probe-v1"]);
+    const probe = await readTree(path.join(repo, "packages/stubs/probe-v1"));
+    assert.ok(probe.has("src/mesh/common/v1/target.ts"), "the excluded common package travels as a copy");
+    assert.match(probe.get("src/mesh/probe/v1/probe.ts")!, /from "\.\.\/\.\.\/common\/v1\/target\.js"/);
+    assert.deepEqual(JSON.parse(probe.get("package.json")!).dependencies, { "@bufbuild/protobuf": "^2.14.1" });
+    assert.ok(matchesPackage("google.cloud.**", "google.cloud.language.v1"));
+    assert.ok(!matchesPackage("google.cloud.**", "google.api"));
+    assert.ok(matchesPackage("**", "a.b"));
+    assert.ok(!matchesPackage("mesh.*.v1", "mesh.a.b.v1"));
   });
 
   test("protoship.yaml: scope, names and exclude", async () => {

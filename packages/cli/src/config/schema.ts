@@ -30,6 +30,11 @@ export const configSchema = z
         tsProtoOptions: z.array(z.string()).default([]),
         /** Proto packages not to generate (e.g. third-party ones). */
         exclude: z.array(z.string()).default([]),
+        /**
+         * Proto packages to generate, as patterns (`*` one segment, `**` any number, e.g.
+         * `google.cloud.**`); empty means all. Others the included ones import are copied in.
+         */
+        include: z.array(z.string()).default([]),
       })
       .strict()
       .prefault({}),

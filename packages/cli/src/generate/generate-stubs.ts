@@ -1,12 +1,15 @@
-import { readFile, stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
-import { loadConfig } from "../config/load-config.js";
+import { CONFIG_FILE, loadConfig } from "../config/load-config.js";
 import { ProtoshipError } from "../errors.js";
 import { loadImage } from "../schema/load-image.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { assemble } from "./assemble.js";
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
+import { sourceHash, unitHash } from "./input-hash.js";
 import { runTsProto, tsProtoVersion } from "./run-ts-proto.js";
 import { tsProtoOptions } from "./ts-proto-options.js";
 import { replaceFolders, type FileTree } from "./write-atomic.js";
@@ -25,6 +28,8 @@ export interface GenerateStubsOptions {
   version?: string | Record<string, string>;
   /** Generate only these packages (npm names or proto packages); others in `outDir` are left alone. */
   only?: string[];
+  /** Regenerate every package even when the stamp says nothing changed. */
+  force?: boolean;
 }
 
 /** One generated package. */
@@ -47,10 +52,25 @@ export interface GenerateStubsResult {
 }
 
 /**
+ * `<outDir>/.protoship-stamp.json`: what the last full generation was made from, so a rerun does
+ * only the work that changed (none at all when no input file changed, without running buf).
+ */
+const STAMP = ".protoship-stamp.json";
+interface Stamp {
+  /** {@link sourceHash} of the inputs. */
+  source: string;
+  /** {@link unitHash} per npm name. */
+  units: Record<string, string>;
+  /** The packages, with `dir` relative to outDir. */
+  packages: GeneratedPackage[];
+}
+
+/**
  * Generates one npm package per proto package of the module with ts-proto (through `buf
  * generate`), deterministically and atomically: the same input gives byte-identical files, and
  * nothing under `outDir` changes unless every package was generated. A schema error throws a
- * ProtoshipError with `file:line:col`.
+ * ProtoshipError with `file:line:col`. A full run (no `only`) is incremental: only packages whose
+ * descriptors (or their imports') changed are regenerated.
  */
 export async function generateStubs(options: GenerateStubsOptions): Promise<GenerateStubsResult> {
   const root = path.resolve(options.cwd);
@@ -58,49 +78,109 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
   const workspace = await readBufWorkspace(root, config.bufYaml);
   const bufDir = path.join(root, workspace.dir);
   const outDir = path.resolve(root, options.outDir ?? config.stubs.outDir);
+  const include = config.stubs.include ?? [];
+  const tsOptions = tsProtoOptions(config.stubs.tsProtoOptions);
+  const tsProto = tsProtoVersion();
+  const salt = JSON.stringify({ generator: await generatorHash(), tsProto, tsOptions, stubs: config.stubs, version: options.version ?? null, outDir: path.relative(root, outDir) });
 
-  // Compile (for descriptors and precise errors) and generate side by side: two cores, two buf runs.
-  const [imageResult, treeResult] = await Promise.allSettled([
-    loadImage(root, workspace.dir ? { workspaceDir: workspace.dir } : {}),
-    runTsProto(bufDir, tsProtoOptions(config.stubs.tsProtoOptions)),
-  ]);
-  if (imageResult.status === "rejected") throw imageResult.reason;
-  if (treeResult.status === "rejected") throw treeResult.reason;
-  const units = protoPackageUnits(imageResult.value, config);
+  const full = !options.only;
+  const stamp = full && !options.force ? await readStamp(outDir) : undefined;
+  const source = full ? await sourceHash(root, workspace, [...workspace.configFiles, CONFIG_FILE], salt) : "";
+  if (stamp && stamp.source === source && (await allExist(stamp.packages.map((p) => path.join(outDir, p.dir))))) {
+    return { outDir, packages: stamp.packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed: [] };
+  }
+
+  const image = await loadImage(root, workspace.dir ? { workspaceDir: workspace.dir } : {});
+  // Packages left out by `include` are not stub packages: their files are copied into the
+  // packages that import them, like any import from outside the module.
+  const units = protoPackageUnits(image, config).filter((u) => !include.length || include.some((p) => matchesPackage(p, u.protoPackage)));
   const selected = selectUnits(units, options.only);
   const dirNames = folderNames(units);
-
   const versions = new Map<string, string>();
   for (const unit of units) versions.set(unit.npmName, await versionOf(unit.npmName, options.version, path.join(outDir, dirNames.get(unit.npmName)!)));
 
-  const trees = new Map<string, FileTree>();
-  const packages: GeneratedPackage[] = [];
-  const tsProto = tsProtoVersion();
-  for (const sources of assemble(treeResult.value, units, selected)) {
-    const { unit } = sources;
-    const input: PackageInput = {
-      unit,
-      version: versions.get(unit.npmName)!,
-      dependencies: Object.fromEntries(sources.dependencies.map((d) => [d, `^${versions.get(d)!}`])),
-      protoInputs: await protoInputs(root, workspace, unit, units),
-      tsProtoVersion: tsProto,
-      rootFromPackage: rootFrom(path.join(outDir, dirNames.get(unit.npmName)!), root),
-    };
-    const tree: FileTree = new Map([
-      ["README.md", readme(input)],
-      ["package.json", packageJson(input)],
-      ["test/smoke.test.mjs", smokeTest()],
-      ["tsconfig.cjs.json", tsconfigCjs()],
-      ["tsconfig.json", tsconfigEsm()],
-      ["turbo.json", turboJson(input)],
-    ]);
-    for (const [file, text] of sources.files) tree.set(`src/${file}`, text);
-    const dirName = dirNames.get(unit.npmName)!;
-    trees.set(dirName, tree);
-    packages.push({ npmName: unit.npmName, protoPackage: unit.protoPackage, dir: path.join(outDir, dirName), version: input.version, dependencies: sources.dependencies });
+  const descriptors = new Map(image.files.map((f) => [f.name, f]));
+  const versionSalt = `${salt}${JSON.stringify([...versions])}`;
+  const hashes = new Map(units.map((u) => [u.npmName, unitHash(u, descriptors, versionSalt)]));
+  const previous = stamp;
+  const todo: ProtoPackageUnit[] = [];
+  for (const unit of selected) {
+    const unchanged = previous?.units[unit.npmName] === hashes.get(unit.npmName) && (await allExist([path.join(outDir, dirNames.get(unit.npmName)!)]));
+    if (!unchanged) todo.push(unit);
   }
-  const changed = await replaceFolders(outDir, trees, options.only ? {} : { prune: (name) => isGeneratedPackage(path.join(outDir, name)) });
-  return { outDir, packages, changed };
+
+  const trees = new Map<string, FileTree>();
+  const generated = new Map<string, GeneratedPackage>();
+  if (todo.length) {
+    // Everything: no --path, so buf generates exactly the module. A subset: its files and their imports.
+    const everything = todo.length === units.length && !include.length;
+    const paths = everything ? undefined : [...new Set(await Promise.all(todo.flatMap((u) => u.files.map((f) => bufPathOf(root, workspace, f.name)))))].sort();
+    const tree = await runTsProto(bufDir, tsOptions, paths);
+    for (const sources of assemble(tree, units, todo)) {
+      const { unit } = sources;
+      const dirName = dirNames.get(unit.npmName)!;
+      const input: PackageInput = {
+        unit,
+        version: versions.get(unit.npmName)!,
+        dependencies: Object.fromEntries(sources.dependencies.map((d) => [d, `^${versions.get(d)!}`])),
+        protoInputs: await protoInputs(root, workspace, unit, units),
+        tsProtoVersion: tsProto,
+        rootFromPackage: rootFrom(path.join(outDir, dirName), root),
+      };
+      const files: FileTree = new Map([
+        ["README.md", readme(input)],
+        ["package.json", packageJson(input)],
+        ["test/smoke.test.mjs", smokeTest()],
+        ["tsconfig.cjs.json", tsconfigCjs()],
+        ["tsconfig.json", tsconfigEsm()],
+        ["turbo.json", turboJson(input)],
+      ]);
+      for (const [file, text] of sources.files) files.set(`src/${file}`, text);
+      trees.set(dirName, files);
+      generated.set(unit.npmName, { npmName: unit.npmName, protoPackage: unit.protoPackage, dir: dirName, version: input.version, dependencies: sources.dependencies });
+    }
+  }
+  const keep = new Set(dirNames.values());
+  const changed = await replaceFolders(outDir, trees, full ? { prune: async (name) => !keep.has(name) && (await isGeneratedPackage(path.join(outDir, name))) } : {});
+
+  const packages = selected.map((u) => generated.get(u.npmName) ?? previous!.packages.find((p) => p.npmName === u.npmName)!);
+  if (full) {
+    const next: Stamp = { source, units: Object.fromEntries(units.map((u) => [u.npmName, hashes.get(u.npmName)!])), packages };
+    await writeStamp(outDir, next);
+  }
+  return { outDir, packages: packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed };
+}
+
+async function readStamp(outDir: string): Promise<Stamp | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(outDir, STAMP), "utf8")) as Stamp;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the stamp through a temporary file and a rename, and only when it changed. */
+async function writeStamp(outDir: string, stamp: Stamp): Promise<void> {
+  const text = `${JSON.stringify(stamp, null, 2)}\n`;
+  const file = path.join(outDir, STAMP);
+  if ((await readFile(file, "utf8").catch(() => "")) === text) return;
+  await mkdir(outDir, { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  await writeFile(temp, text);
+  await rename(temp, file);
+}
+
+/** Hash of the generator's own code, so a protoship upgrade regenerates everything. */
+async function generatorHash(): Promise<string> {
+  const dir = path.dirname(fileURLToPath(import.meta.url));
+  const hash = createHash("sha256");
+  for (const name of (await readdir(dir)).filter((n) => /\.(js|ts)$/.test(n)).sort()) hash.update(name).update(await readFile(path.join(dir, name)));
+  return hash.digest("hex");
+}
+
+async function allExist(paths: readonly string[]): Promise<boolean> {
+  for (const p of paths) if (!(await exists(p))) return false;
+  return true;
 }
 
 function selectUnits(units: ProtoPackageUnit[], only: string[] | undefined): ProtoPackageUnit[] {
@@ -148,12 +228,15 @@ async function protoInputs(root: string, workspace: BufWorkspace, unit: ProtoPac
   const visit = (u: ProtoPackageUnit): void => {
     if (seen.has(u.protoPackage)) return;
     seen.add(u.protoPackage);
-    for (const dep of u.dependsOn) visit(byPackage.get(dep)!);
+    for (const dep of u.dependsOn) {
+      const next = byPackage.get(dep);
+      if (next) visit(next);
+    }
   };
   visit(unit);
   const dirs = new Set<string>();
   for (const name of seen) {
-    for (const file of byPackage.get(name)!.files) {
+    for (const file of byPackage.get(name)?.files ?? []) {
       for (const module of workspace.modules) {
         const repoPath = path.posix.join(module.root || ".", file.name);
         if (await exists(path.join(root, repoPath))) {
@@ -170,6 +253,26 @@ async function protoInputs(root: string, workspace: BufWorkspace, unit: ProtoPac
 function rootFrom(dir: string, root: string): string {
   const rel = path.relative(dir, root).split(path.sep).join("/");
   return rel.split("/").every((s) => s === "..") ? rel : ".";
+}
+
+/** Whether a proto package matches an include pattern: `*` is one segment, `**` any number. */
+export function matchesPackage(pattern: string, protoPackage: string): boolean {
+  const match = (p: readonly string[], s: readonly string[]): boolean => {
+    if (!p.length) return !s.length;
+    const [head, ...rest] = p;
+    if (head === "**") return match(rest, s) || (s.length > 0 && match(p, s.slice(1)));
+    return s.length > 0 && (head === "*" || head === s[0]) && match(rest, s.slice(1));
+  };
+  return match(pattern.split("."), protoPackage.split("."));
+}
+
+/** A module file's path relative to the buf workspace folder (what `buf generate --path` takes). */
+async function bufPathOf(root: string, workspace: BufWorkspace, file: string): Promise<string> {
+  for (const module of workspace.modules) {
+    const repoPath = path.posix.join(module.root || ".", file);
+    if (await exists(path.join(root, repoPath))) return path.posix.relative(workspace.dir || ".", repoPath);
+  }
+  return file;
 }
 
 /** A folder protoship generated earlier (its package.json regenerates itself through protoship). */

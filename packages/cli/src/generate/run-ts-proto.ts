@@ -31,15 +31,29 @@ export function tsProtoVersion(): string {
  * Runs `buf generate` on the buf workspace in `bufDir` with ts-proto as a local plugin, in one
  * plugin invocation for all files (`strategy: all`: per-directory invocations would start Node
  * hundreds of times on a large module), and reads the output back.
+ *
+ * With `paths` (relative to `bufDir`), only those files and their imports are generated. The
+ * plugin runs under this Node with a larger heap: ts-proto holds the whole request and its output
+ * in memory, which exceeds Node's default limit on a few thousand files.
  */
-export async function runTsProto(bufDir: string, options: readonly string[]): Promise<GeneratedTree> {
+export async function runTsProto(bufDir: string, options: readonly string[], paths?: readonly string[]): Promise<GeneratedTree> {
   const out = await mkdtemp(path.join(os.tmpdir(), "protoship-ts-proto-"));
   try {
+    const heapMb = Math.max(2048, Math.min(16384, Math.floor((os.totalmem() / 2 ** 20) * 0.6)));
     const template = {
       version: "v2",
-      plugins: [{ local: tsProtoPlugin(), out, strategy: "all", opt: [...options] }],
+      plugins: [
+        {
+          local: [process.execPath, `--max-old-space-size=${heapMb}`, tsProtoPlugin()],
+          out,
+          strategy: "all",
+          opt: [...options],
+          ...(paths ? { include_imports: true } : {}),
+        },
+      ],
     };
-    const result = await runBuf(["generate", "--error-format", "json", "--template", JSON.stringify(template)], { cwd: bufDir });
+    const pathArgs = paths ? paths.flatMap((p) => ["--path", p]) : [];
+    const result = await runBuf(["generate", "--error-format", "json", "--template", JSON.stringify(template), ...pathArgs], { cwd: bufDir });
     if (result.code !== 0) {
       const first = result.stderr.split("\n").find((l) => l.trim()) ?? `exit ${result.code}`;
       throw new ProtoshipError(`buf generate with ts-proto failed: ${first.trim()}`, { exitCode: 1 });
