@@ -26,7 +26,7 @@ describe("stub packages, packed and used outside the workspace", { timeout: 600_
 
   before(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), "protoship-pack-"));
-    names = (await readdir(STUBS)).sort();
+    names = (await readdir(STUBS, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
     for (const name of names) {
       const dir = path.join(STUBS, name);
       // scripts/test.mjs builds everything first; build here only when run on its own.
@@ -63,9 +63,21 @@ describe("stub packages, packed and used outside the workspace", { timeout: 600_
     const source = await readFile(path.join(ROOT, "packages/cli/test/fixtures/stub-consumer.ts.txt"), "utf8");
     await writeFile(path.join(project, "esm.mts"), source.replaceAll("__RESOLVE__", 'import.meta.resolve("@mesh/probe-v1")'));
     await writeFile(path.join(project, "cjs.cts"), source.replaceAll("__RESOLVE__", 'require.resolve("@mesh/probe-v1")'));
+    // Every TypeScript example in every package's README must compile as written.
+    const readmeExamples: string[] = [];
+    for (const name of names) {
+      const readme = await readFile(path.join(STUBS, name, "README.md"), "utf8");
+      const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      for (const [i, code] of blocks.entries()) {
+        const file = `readme-${name}-${i}.mts`;
+        await writeFile(path.join(project, file), `${code}\nexport {};\n`);
+        readmeExamples.push(file);
+      }
+    }
+    assert.ok(readmeExamples.length >= names.length * 2, "each README has examples");
     await writeFile(
       path.join(project, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", types: ["node"], outDir: "out", skipLibCheck: false }, files: ["esm.mts", "cjs.cts"] }),
+      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", types: ["node"], outDir: "out", skipLibCheck: false }, files: ["esm.mts", "cjs.cts", ...readmeExamples] }),
     );
     await exec(path.join(project, "node_modules/.bin/tsc"), ["-p", "."], { cwd: project }).catch((error: { stdout: string }) => assert.fail(`tsc --strict failed:\n${error.stdout}`));
     const esm = JSON.parse((await exec(process.execPath, ["out/esm.mjs"], { cwd: project })).stdout) as { ok: boolean; resolved: string };

@@ -258,7 +258,7 @@ function clientExample(unit: ProtoPackageUnit, service: ServiceDescriptorProto):
     "## Call it",
     "",
     "```ts",
-    `import { credentials, Metadata } from "@grpc/grpc-js";`,
+    `import { credentials, Metadata${service.method.some((m) => m.serverStreaming && !m.clientStreaming) ? ", type ServiceError" : ""} } from "@grpc/grpc-js";`,
     `import { ${service.name}Client${[...imports].sort().map((i) => `, ${i}`).join("")} } from "${unit.npmName}";`,
     "",
     `const client = new ${service.name}Client("127.0.0.1:50051", credentials.createInsecure());`,
@@ -272,7 +272,7 @@ function clientCall(method: MethodDescriptorProto, name: string, input: string, 
     return [`const ${name}Stream = client.${name}(new Metadata(), ${deadline});`, `${name}Stream.on("data", (message) => console.log(message));`, `${name}Stream.write(${input});`, `${name}Stream.end();`];
   }
   if (method.serverStreaming) {
-    return [`const ${name}Stream = client.${name}(${input}, new Metadata(), ${deadline});`, `${name}Stream.on("data", (message) => console.log(message));`, `${name}Stream.on("error", (error) => console.error(error.code, error.details));`];
+    return [`const ${name}Stream = client.${name}(${input}, new Metadata(), ${deadline});`, `${name}Stream.on("data", (message) => console.log(message));`, `${name}Stream.on("error", (error: ServiceError) => console.error(error.code, error.details));`];
   }
   if (method.clientStreaming) {
     return [`const ${name}Call = client.${name}(new Metadata(), ${deadline}, (error, response) => console.log(error ?? response));`, `${name}Call.write(${input});`, `${name}Call.end();`];
