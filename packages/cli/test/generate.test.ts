@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
@@ -9,6 +11,7 @@ import { matchesPackage } from "../src/generate/generate-stubs.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const temps: string[] = [];
+const execFileAsync = promisify(execFile);
 
 /** A copy of the repository's bundled module (buf.yaml + protos/) in a fresh temp folder. */
 async function moduleCopy(): Promise<string> {
@@ -135,6 +138,27 @@ describe("protoship generate", { timeout: 120_000 }, () => {
     assert.ok(!matchesPackage("google.cloud.**", "google.api"));
     assert.ok(matchesPackage("**", "a.b"));
     assert.ok(!matchesPackage("mesh.*.v1", "mesh.a.b.v1"));
+  });
+
+  test("an RPC named like a grpc-js Client member (GetChannel, Close) still gives a client that type-checks", async () => {
+    const repo = await mkdtemp(path.join(os.tmpdir(), "protoship-generate-"));
+    temps.push(repo);
+    await writeFile(path.join(repo, "buf.yaml"), "version: v2\n");
+    await mkdir(path.join(repo, "acme/channel/v1"), { recursive: true });
+    await writeFile(
+      path.join(repo, "acme/channel/v1/channel.proto"),
+      'syntax = "proto3";\npackage acme.channel.v1;\nmessage Channel { string name = 1; int64 big = 2; }\nservice ChannelService {\n  rpc GetChannel(Channel) returns (Channel);\n  rpc Close(Channel) returns (stream Channel);\n}\n',
+    );
+    await generateStubs({ cwd: repo, outDir: "stubs" });
+    const source = await readFile(path.join(repo, "stubs/acme-channel-v1/src/acme/channel/v1/channel.ts"), "utf8");
+    assert.match(source, /export interface ChannelServiceClient extends Omit<Client, "close" \| "getChannel"> \{/);
+    // Compile the package as its own build does (tsc --strict), resolving the runtime from the repository.
+    const tsconfig = JSON.parse(await readFile(path.join(repo, "stubs/acme-channel-v1/tsconfig.json"), "utf8"));
+    tsconfig.compilerOptions = { ...tsconfig.compilerOptions, noEmit: true, typeRoots: [path.join(ROOT, "node_modules/@types")], paths: { "@grpc/grpc-js": [path.join(ROOT, "node_modules/@grpc/grpc-js/build/src/index.d.ts")], "@bufbuild/protobuf/wire": [path.join(ROOT, "node_modules/@bufbuild/protobuf/dist/esm/wire/index.d.ts")] } };
+    await writeFile(path.join(repo, "stubs/acme-channel-v1/tsconfig.check.json"), JSON.stringify(tsconfig));
+    await execFileAsync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.check.json"], { cwd: path.join(repo, "stubs/acme-channel-v1") }).catch((error: { stdout: string }) =>
+      assert.fail(`tsc failed:\n${error.stdout}`),
+    );
   });
 
   test("protoship.yaml: scope, names and exclude", async () => {

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
+import { fixClientCollisions } from "./client-collisions.js";
 import type { GeneratedTree } from "./run-ts-proto.js";
 
 /** The TypeScript sources of one stub package, before templates are added. */
@@ -41,7 +42,7 @@ export function assemble(tree: GeneratedTree, allUnits: readonly ProtoPackageUni
       if (text === undefined) throw new Error(`ts-proto produced no ${file}`);
       files.set(
         file,
-        text.replace(RELATIVE_IMPORT, (whole, open: string, spec: string, close: string) => {
+        fixClientCollisions(text).replace(RELATIVE_IMPORT, (whole, open: string, spec: string, close: string) => {
           const target = path.posix.join(path.posix.dirname(file), spec).replace(/\.js$/, ".ts");
           const targetUnit = owner.get(target);
           if (targetUnit && targetUnit !== unit) {
