@@ -63,7 +63,8 @@ async function runBreaking(inputs: StepInputs, cwd: (dir: string) => string, pat
     const headImage = path.join(tmp, "head.binpb");
     const headSource = targets.full || targets.headFiles.length > 0 ? cwd(inputs.headDir) : await emptyModule(tmp);
     const [base, head] = await Promise.all([
-      runBuf(["build", "--error-format", "json", "-o", baseImage, ...pathArgs(targets.baseFiles)], { cwd: cwd(inputs.baseDir!) }),
+      // The base needs no source info: findings point into the head.
+      runBuf(["build", "--error-format", "json", "--exclude-source-info", "-o", baseImage, ...pathArgs(targets.baseFiles)], { cwd: cwd(inputs.baseDir!) }),
       runBuf(["build", "--error-format", "json", "-o", headImage, ...(headSource === cwd(inputs.headDir) ? pathArgs(targets.headFiles) : [])], { cwd: headSource }),
     ]);
     if (base.code !== 0) {

@@ -53,23 +53,25 @@ export async function check(options: CheckOptions): Promise<number> {
 
   const findings: Finding[] = [];
   const checked = new Set<string>();
-  let workspace: BufWorkspace | undefined;
-  let untracked: string[] | undefined;
+  // Memoised across comparisons (a push may carry several refs).
+  let workspace: Promise<BufWorkspace> | undefined;
+  let untracked: Promise<string[]> | undefined;
   for (const comparison of comparisons) {
     // Diff first, with pathspecs that need no configuration: a push without .proto changes ends
     // here, before buf.yaml is even read.
-    const changes = await diffPaths(repo, comparison.base.sha, comparison.head, RELEVANT_PATHSPECS);
     // New files nobody has `git add`ed yet are part of the working tree being checked; listing
     // them costs a directory walk, so a commit-to-commit diff does it only once it has changes.
-    if (comparison.head.kind === "worktree") {
-      untracked ??= await untrackedPaths(repo, RELEVANT_PATHSPECS);
-      changes.push(...untracked.map((path) => ({ status: "A" as const, path })));
-    }
+    // Against the working tree the walk, the diff and reading buf.yaml run side by side.
+    const againstWorktree = comparison.head.kind === "worktree";
+    const [changes, listed] = await Promise.all([
+      diffPaths(repo, comparison.base.sha, comparison.head, RELEVANT_PATHSPECS),
+      againstWorktree ? (untracked ??= untrackedPaths(repo, RELEVANT_PATHSPECS)) : undefined,
+      againstWorktree ? (workspace ??= loadWorkspace(repo.root, config.bufYaml)) : undefined,
+    ]);
+    if (listed) changes.push(...listed.map((path) => ({ status: "A" as const, path })));
     if (changes.length === 0) continue;
-    const newFiles = (untracked ??= await untrackedPaths(repo, RELEVANT_PATHSPECS));
-    const { readBufWorkspace } = await import("../buf/buf-config.js");
-    workspace ??= await readBufWorkspace(repo.root, config.bufYaml);
-    const targets = selectTargets(workspace, changes);
+    const [newFiles, ws] = await Promise.all([(untracked ??= untrackedPaths(repo, RELEVANT_PATHSPECS)), (workspace ??= loadWorkspace(repo.root, config.bufYaml))]);
+    const targets = selectTargets(ws, changes);
     if (!targets) continue;
     const trees: RevisionTree[] = [];
     try {
@@ -79,7 +81,7 @@ export async function check(options: CheckOptions): Promise<number> {
       // Against the working tree, the base→head diff is exactly what the base overlay needs.
       const base = comparison.base.sha === EMPTY_TREE ? undefined : await materialize(repo, baseSide, RELEVANT_PATHSPECS, newFiles, comparison.head.kind === "worktree" ? changes : undefined);
       if (base) trees.push(base);
-      findings.push(...(await runSteps({ workspace, targets, headDir: head.dir, baseDir: base?.dir, steps, fix: Boolean(options.fix) })));
+      findings.push(...(await runSteps({ workspace: ws, targets, headDir: head.dir, baseDir: base?.dir, steps, fix: Boolean(options.fix) })));
       for (const f of targets.full ? ["(all files: buf configuration changed)"] : targets.headFiles) checked.add(f);
     } finally {
       await Promise.all(trees.map((t) => t.dispose()));
@@ -107,4 +109,10 @@ async function listComparisons(repo: GitRepo, options: CheckOptions, defaultBran
     comparisons.push({ base, head: { kind: "commit", sha: ref.localSha }, label: `${ref.localRef} → ${ref.remoteRef}` });
   }
   return comparisons;
+}
+
+/** Reads buf.yaml; imported on first use so a push without .proto changes never loads yaml. */
+async function loadWorkspace(root: string, bufYaml: string): Promise<BufWorkspace> {
+  const { readBufWorkspace } = await import("../buf/buf-config.js");
+  return readBufWorkspace(root, bufYaml);
 }
