@@ -85,7 +85,7 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
 
   const full = !options.only;
   const stamp = full && !options.force ? await readStamp(outDir) : undefined;
-  const source = full ? await sourceHash(root, workspace, [...workspace.configFiles, CONFIG_FILE], salt) : "";
+  const source = full ? sourceHash(root, workspace, [...workspace.configFiles, CONFIG_FILE], salt, outDir) : "";
   if (stamp && stamp.source === source && (await allExist(stamp.packages.map((p) => path.join(outDir, p.dir))))) {
     return { outDir, packages: stamp.packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed: [] };
   }
@@ -179,8 +179,7 @@ async function generatorHash(): Promise<string> {
 }
 
 async function allExist(paths: readonly string[]): Promise<boolean> {
-  for (const p of paths) if (!(await exists(p))) return false;
-  return true;
+  return (await Promise.all(paths.map(exists))).every(Boolean);
 }
 
 function selectUnits(units: ProtoPackageUnit[], only: string[] | undefined): ProtoPackageUnit[] {
