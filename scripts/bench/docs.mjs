@@ -55,7 +55,7 @@ async function searchTimes(siteDir) {
   const browser = await launchChromium();
   const results = [];
   try {
-    for (const [query, next] of [["CreateInstance", "ListInstances"], ["BatchWriteRows", "ReadRows"]]) {
+    for (const [query, next] of [["CreateInstance", "ListInstances"], ["ReadRows", "MutateRows"]]) {
       const page = await browser.newPage();
       await page.goto(`${site.url}index.html`);
       // Replace the query by keyboard (select all, type) and wait for a result naming it.
