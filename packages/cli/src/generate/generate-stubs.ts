@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
@@ -12,7 +12,7 @@ import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, ty
 import { sourceHash, unitHash } from "./input-hash.js";
 import { runTsProto, tsProtoVersion } from "./run-ts-proto.js";
 import { tsProtoOptions } from "./ts-proto-options.js";
-import { replaceFolders, type FileTree } from "./write-atomic.js";
+import { exists, replaceFolders, type FileTree } from "./write-atomic.js";
 
 /** Options of {@link generateStubs}. */
 export interface GenerateStubsOptions {
@@ -279,15 +279,6 @@ async function isGeneratedPackage(dir: string): Promise<boolean> {
   try {
     const pkg = JSON.parse(await readFile(path.join(dir, "package.json"), "utf8")) as { scripts?: Record<string, string> };
     return /^protoship (-C \S+ )?generate\b/.test(pkg.scripts?.generate ?? "");
-  } catch {
-    return false;
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
   } catch {
     return false;
   }

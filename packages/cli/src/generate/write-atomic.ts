@@ -109,7 +109,8 @@ async function listDirs(dir: string): Promise<string[]> {
   }
 }
 
-async function exists(p: string): Promise<boolean> {
+/** True when a file or folder exists at `p`. */
+export async function exists(p: string): Promise<boolean> {
   try {
     await stat(p);
     return true;
