@@ -1,7 +1,6 @@
 // Helpers for the repository's entry-point scripts. Node built-ins only, so they run before
 // `pnpm install` has put anything in node_modules.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,11 +21,6 @@ export function pnpm(args, options) {
   sh("npx", [...PNPM, ...args], options);
 }
 
-/** Installs dependencies when node_modules is missing (a fresh clone). */
-// (kept for scripts that must not reinstall)
-export function ensureInstalled() {
-  if (!existsSync(path.join(ROOT, "node_modules/.modules.yaml"))) pnpm(["install", "--frozen-lockfile"]);
-}
 
 /** Prints a step header. */
 export function step(title) {
