@@ -34,12 +34,14 @@ export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
   const jobs: Promise<Finding[]>[] = [];
 
   if (inputs.steps.has("format") && hasHead) {
-    jobs.push(
-      runBuf(["format", inputs.fix ? "-w" : "-d", ...pathArgs(targets.headFiles)], { cwd: cwd(inputs.headDir) }).then((r) => {
-        if (r.code !== 0 && r.code !== 100) return compileOrFail(r, "format");
-        return inputs.fix ? [] : parseFormatDiff(r.stdout, toRepoPath);
-      }),
-    );
+    const format = runBuf(["format", inputs.fix ? "-w" : "-d", ...pathArgs(targets.headFiles)], { cwd: cwd(inputs.headDir) }).then((r) => {
+      if (r.code !== 0 && r.code !== 100) return compileOrFail(r, "format");
+      return inputs.fix ? [] : parseFormatDiff(r.stdout, toRepoPath);
+    });
+    // `format -w` truncates and rewrites the files lint and build read, so with --fix it must
+    // finish first; otherwise a build can read a half-written file and report it as deleted.
+    if (inputs.fix) await format;
+    jobs.push(format);
   }
   if (inputs.steps.has("lint") && hasHead) {
     jobs.push(runBuf(["lint", "--error-format", "json", ...pathArgs(targets.headFiles)], { cwd: cwd(inputs.headDir) }).then((r) => parseBufFindings(r, "lint", (p) => toRepoPath(p ?? workspace.configFile))));
