@@ -14,20 +14,47 @@ export interface BufResult {
 
 let cachedBinary: string | undefined;
 
+/** @bufbuild/buf's per-platform packages, keyed like its own launcher does. */
+const PLATFORM_PACKAGES: Readonly<Record<string, string>> = {
+  "darwin arm64": "@bufbuild/buf-darwin-arm64",
+  "darwin x64": "@bufbuild/buf-darwin-x64",
+  "linux arm64": "@bufbuild/buf-linux-aarch64",
+  "linux arm": "@bufbuild/buf-linux-armv7",
+  "linux x64": "@bufbuild/buf-linux-x64",
+  "win32 arm64": "@bufbuild/buf-win32-arm64",
+  "win32 x64": "@bufbuild/buf-win32-x64",
+};
+
 /**
  * The buf binary shipped by @bufbuild/buf (it works offline). PROTOSHIP_BUF overrides it.
+ *
+ * The package's `bin/buf` is a Node launcher that finds the native binary and re-executes it,
+ * which costs a Node start (~0.1 s) per call; the pre-push gate makes several calls, so it runs
+ * the native binary from the platform package directly and keeps the launcher as the fallback.
  */
 export function bufBinary(): string {
   if (process.env.PROTOSHIP_BUF) return process.env.PROTOSHIP_BUF;
   if (cachedBinary) return cachedBinary;
   const require = createRequire(import.meta.url);
+  let pkg: string;
   try {
-    const pkg = require.resolve("@bufbuild/buf/package.json");
-    cachedBinary = path.join(path.dirname(pkg), "bin", "buf");
+    pkg = require.resolve("@bufbuild/buf/package.json");
   } catch (error) {
     throw new EnvironmentError("the buf binary (@bufbuild/buf) is not installed", "run the README's install command", error);
   }
+  cachedBinary = nativeBinary(pkg) ?? path.join(path.dirname(pkg), "bin", "buf");
   return cachedBinary;
+}
+
+function nativeBinary(bufPackageJson: string): string | undefined {
+  const platformPackage = PLATFORM_PACKAGES[`${process.platform} ${process.arch}`];
+  if (!platformPackage) return undefined;
+  try {
+    // Resolved from @bufbuild/buf itself: the platform package is its optional dependency.
+    return createRequire(bufPackageJson).resolve(`${platformPackage}/bin/buf${process.platform === "win32" ? ".exe" : ""}`);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
