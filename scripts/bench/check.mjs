@@ -7,7 +7,7 @@ import path from "node:path";
 import { fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { BUF, CACHE, PROTOSHIP, corpusRepo } from "./corpus.mjs";
-import { fmt, ratio, timeCommand } from "./timing.mjs";
+import { fmt, ratio, timeCommand, timeInterleaved } from "./timing.mjs";
 
 const FILE = "google/cloud/language/v1/language_service.proto";
 const FROM = "int32 begin_offset = 2;";
@@ -26,22 +26,19 @@ export async function bench({ runs = 5, naiveRuns = runs } = {}) {
   writeFileSync(path.join(repo.dir, FILE), source.replace(FROM, TO));
 
   const rows = [];
-  const add = (name, command, result) => rows.push({ name, command, ...result });
+  // Every timed command must have done its job: buf exits 100 and protoship 1 on these findings
+  // (a command that failed early would otherwise look fast).
+  const add = (name, command, result, expectedExit) => {
+    if (result.last.status !== expectedExit) throw new Error(`${name}: exit ${result.last.status}, expected ${expectedExit}\n${result.last.stderr}`);
+    rows.push({ name, command, ...result });
+  };
 
   const naive = timeCommand("sh", sh(`"${BUF}" lint; "${BUF}" breaking --against '.git#branch=main'`), { cwd: repo.dir, runs: naiveRuns, warmup: 0 });
-  add("1. naive full buf", "buf lint; buf breaking --against '.git#branch=main'", naive);
-  const scoped = timeCommand("sh", sh(`"${BUF}" lint --path ${FILE} --error-format json; "${BUF}" breaking --against '.git#branch=main' --path ${FILE} --error-format json`), { cwd: repo.dir, runs });
-  add("2. hand-scoped buf", `buf lint --path F && buf breaking --against '.git#branch=main' --path F`, scoped);
-  const same = timeCommand(process.execPath, [PROTOSHIP, "check", "--skip", "format", "--format", "json"], { cwd: repo.dir, runs });
-  add("3a. protoship check --skip format (same work as 2)", "protoship check --skip format", same);
-  const full = timeCommand(process.execPath, [PROTOSHIP, "check", "--format", "json"], { cwd: repo.dir, runs });
-  add("3b. protoship check (format + lint + breaking)", "protoship check", full);
-
+  add("1. naive full buf", "buf lint; buf breaking --against '.git#branch=main'", naive, 100);
+  // The same change committed, for the pre-push run; the working tree is unchanged by it.
   repo.git("commit", "-qam", "change a field type");
   const sha = repo.git("rev-parse", "HEAD");
   const pushLine = `refs/heads/change ${sha} refs/heads/change ${"0".repeat(40)}\n`;
-  const prePush = timeCommand(process.execPath, [PROTOSHIP, "check", "--pre-push", "--remote", "origin"], { cwd: repo.dir, input: pushLine, runs });
-  add("3c. protoship check --pre-push (same commit)", "protoship check --pre-push", prePush);
 
   // The floor: buf itself on only the changed file's import closure, at head and at base.
   const floorDir = path.join(CACHE, "floor");
@@ -57,15 +54,34 @@ export async function bench({ runs = 5, naiveRuns = runs } = {}) {
     }
     cpSync(path.join(repo.dir, "buf.yaml"), path.join(floorDir, side, "buf.yaml"));
   }
-  const floor = timeCommand("sh", sh(`"${BUF}" lint --path ${FILE} --error-format json; "${BUF}" breaking --against ../base --path ${FILE} --error-format json`), { cwd: path.join(floorDir, "head"), runs });
-  add(`floor: buf on the import closure only (${closure.length} files)`, "buf lint --path F; buf breaking <closure> --against <closure at main>", floor);
+
+  // Side by side, round-robin: hand-scoped buf, protoship three ways, and the floor.
+  const timed = timeInterleaved(
+    {
+      scoped: { cmd: "sh", args: sh(`"${BUF}" lint --path ${FILE} --error-format json; "${BUF}" breaking --against '.git#branch=main' --path ${FILE} --error-format json`), cwd: repo.dir },
+      same: { cmd: process.execPath, args: [PROTOSHIP, "check", "--skip", "format", "--format", "json"], cwd: repo.dir },
+      full: { cmd: process.execPath, args: [PROTOSHIP, "check", "--format", "json"], cwd: repo.dir },
+      prePush: { cmd: process.execPath, args: [PROTOSHIP, "check", "--pre-push", "--remote", "origin"], cwd: repo.dir, input: pushLine },
+      // breaking takes no --path here: buf would apply it to the --against folder relative to the
+      // working directory and fail ("outside the context directory"); the closure module holds
+      // only the closure, and its unchanged imports add no findings.
+      floor: { cmd: "sh", args: sh(`"${BUF}" lint --path ${FILE} --error-format json; "${BUF}" breaking --against ../base --error-format json`), cwd: path.join(floorDir, "head") },
+    },
+    { runs },
+  );
+  const { scoped, same, full, prePush, floor } = timed;
+  add("2. hand-scoped buf", `buf lint --path F; buf breaking --against '.git#branch=main' --path F`, scoped, 100);
+  add("3a. protoship check --skip format (same work as 2)", "protoship check --skip format", same, 1);
+  add("3b. protoship check (format + lint + breaking)", "protoship check", full, 1);
+  add("3c. protoship check --pre-push (same commit)", "protoship check --pre-push", prePush, 1);
+  add(`floor: buf on the import closure only (${closure.length} files)`, "buf lint --path F; buf breaking <closure> --against <closure at main>", floor, 100);
 
   // A push that touches no .proto file.
   writeFileSync(path.join(repo.dir, "README.md"), "corpus, edited\n");
   repo.git("commit", "-qam", "docs only");
   const docSha = repo.git("rev-parse", "HEAD");
   const noProto = timeCommand(process.execPath, [PROTOSHIP, "check", "--pre-push", "--remote", "origin"], { cwd: repo.dir, input: `refs/heads/change ${docSha} refs/heads/change ${sha}\n`, runs });
-  add("no-proto push: protoship check --pre-push", "protoship check --pre-push (README-only commit)", noProto);
+  add("no-proto push: protoship check --pre-push", "protoship check --pre-push (README-only commit)", noProto, 0);
 
   // Findings must be identical to the hand-scoped buf run: same rules, same lines.
   const bufFindings = scoped.last.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).map((f) => `${f.path}:${f.start_line}:${f.start_column} ${f.type}`).sort();
@@ -77,7 +93,7 @@ export async function bench({ runs = 5, naiveRuns = runs } = {}) {
   const lines = [
     `## Pre-push gate: one field's type changed in one file of ${repo.count} protos`,
     "",
-    `Corpus: google-proto-files (googleapis + grafeas, google/protobuf dropped), buf.yaml with lint STANDARD and breaking FILE. Change: \`${FROM}\` → \`${TO}\` in \`${FILE}\`. Median of ${runs} runs (naive: ${naiveRuns}) after one warm-up; wall clock of the whole command.`,
+    `Corpus: google-proto-files (googleapis + grafeas, google/protobuf dropped), buf.yaml with lint STANDARD and breaking FILE. Change: \`${FROM}\` → \`${TO}\` in \`${FILE}\`. Median of ${runs} runs (naive: ${naiveRuns}) after one warm-up; rows 2, 3a–3c and the floor are timed round-robin in one loop; wall clock of the whole command.`,
     "",
     "| what | command | median | vs protoship check |",
     "| --- | --- | ---: | ---: |",

@@ -26,7 +26,7 @@ export async function resolveBase(repo: GitRepo, options: { against?: string; de
   if (upstream) return { sha: await mergeBaseOrDeepen(repo, upstream, head, options.remote ?? "origin"), label: "upstream" };
   // One for-each-ref instead of a rev-parse per candidate: this runs on every check.
   const candidates = defaultBranchCandidates(options);
-  const out = await repo.raw(["for-each-ref", "--format=%(refname)%00%(objectname)", ...candidates.map((c) => c.ref)]);
+  const out = await repo.query(["for-each-ref", "--format=%(refname)%00%(objectname)", ...candidates.map((c) => c.ref)]);
   const known = new Map(out.split("\n").filter(Boolean).map((l) => l.split("\0") as [string, string]));
   for (const candidate of candidates) {
     const sha = known.get(candidate.ref);
@@ -61,7 +61,7 @@ export async function resolvePushBase(repo: GitRepo, ref: PushedRef, remote: str
     const mb = await repo.mergeBase(ref.remoteSha, ref.localSha);
     if (mb) return { sha: mb, label: ref.remoteRef };
   }
-  const out = await repo.raw(["rev-list", "--boundary", ref.localSha, "--not", `--remotes=${remote}`]);
+  const out = await repo.query(["rev-list", "--boundary", ref.localSha, "--not", `--remotes=${remote}`]);
   const boundary = out.split("\n").filter((l) => l.startsWith("-")).map((l) => l.slice(1).trim());
   if (boundary[0]) return { sha: boundary[0], label: `${remote} (new branch)` };
   if (out.trim() === "") return { sha: ref.localSha, label: `${remote} (already there)` };

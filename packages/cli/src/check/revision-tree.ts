@@ -29,7 +29,7 @@ export async function materialize(
   const rev = side.kind === "commit" ? side.sha : "";
   // `git diff <rev>` compares rev with the working tree; plain `git diff` the index with it.
   const differing =
-    fromWorktree ?? parseNameStatus(await repo.raw(["diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--no-color", ...(rev ? [rev] : []), "--", ...pathspecs]));
+    fromWorktree ?? parseNameStatus(await repo.query(["diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--no-color", ...(rev ? [rev] : []), "--", ...pathspecs]));
   const overrides = new Map<string, Uint8Array | null>();
   for (const file of untracked) overrides.set(file, null);
   await Promise.all(

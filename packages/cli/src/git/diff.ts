@@ -21,7 +21,7 @@ export async function diffPaths(repo: GitRepo, base: string, head: Side, pathspe
   args.push(base);
   if (head.kind === "commit") args.push(head.sha);
   args.push("--", ...pathspecs);
-  return parseNameStatus(await repo.raw(args));
+  return parseNameStatus(await repo.query(args));
 }
 
 /** Parses `git diff --name-status -z --no-renames` output. */
@@ -40,6 +40,6 @@ export function parseNameStatus(out: string): FileChange[] {
 
 /** Untracked, not-ignored files matching `pathspecs` (they exist in the working tree only). */
 export async function untrackedPaths(repo: GitRepo, pathspecs: readonly string[]): Promise<string[]> {
-  const out = await repo.raw(["ls-files", "--others", "--exclude-standard", "-z", "--", ...pathspecs]);
+  const out = await repo.query(["ls-files", "--others", "--exclude-standard", "-z", "--", ...pathspecs]);
   return out.split("\0").filter(Boolean);
 }

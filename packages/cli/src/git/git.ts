@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { EnvironmentError } from "../errors.js";
 
@@ -31,15 +32,37 @@ export class GitRepo {
     return new GitRepo(top);
   }
 
-  /** Runs git with raw arguments and returns stdout. */
+  /** Runs git with raw arguments and returns stdout (through simple-git: commands that change things). */
   raw(args: readonly string[]): Promise<string> {
     return this.git.raw([...args]);
+  }
+
+  /**
+   * Runs a read-only git query and returns stdout; rejects with git's first stderr line when git
+   * exits non-zero. Queries bypass simple-git on purpose: its completion detection waits 50 ms
+   * after any command that printed nothing, and "no changes", "no untracked files" or "no such
+   * ref" are the common answers here; four of those would be a quarter of the pre-push budget.
+   */
+  query(args: readonly string[]): Promise<string> {
+    return this.queryBytes(args).then((out) => out.toString("utf8"));
+  }
+
+  /** {@link query}, returning the bytes (file contents at a revision). */
+  queryBytes(args: readonly string[]): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      execFile("git", ["-c", "core.quotePath=false", ...args], { cwd: this.root, encoding: "buffer", maxBuffer: 1024 * 1024 * 1024 }, (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return reject(new EnvironmentError("git is not installed or not on PATH", "install git"));
+        const cause = stderr.toString("utf8").trim().split("\n")[0] || `git ${args[0]} exited with ${String(error.code)}`;
+        reject(new Error(cause));
+      });
+    });
   }
 
   /** Resolves a revision to a commit id, or undefined when it does not exist. */
   async resolveCommit(rev: string): Promise<string | undefined> {
     try {
-      return (await this.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`])).trim() || undefined;
+      return (await this.query(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`])).trim() || undefined;
     } catch {
       return undefined;
     }
@@ -47,7 +70,7 @@ export class GitRepo {
 
   async hasObject(sha: string): Promise<boolean> {
     try {
-      await this.raw(["cat-file", "-e", `${sha}^{commit}`]);
+      await this.query(["cat-file", "-e", `${sha}^{commit}`]);
       return true;
     } catch {
       return false;
@@ -55,12 +78,12 @@ export class GitRepo {
   }
 
   async isShallow(): Promise<boolean> {
-    return (await this.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+    return (await this.query(["rev-parse", "--is-shallow-repository"])).trim() === "true";
   }
 
   async mergeBase(a: string, b: string): Promise<string | undefined> {
     try {
-      return (await this.raw(["merge-base", a, b])).trim() || undefined;
+      return (await this.query(["merge-base", a, b])).trim() || undefined;
     } catch {
       return undefined;
     }
@@ -68,14 +91,13 @@ export class GitRepo {
 
   /** Reads a file's bytes at a commit. */
   async readBlob(rev: string, file: string): Promise<Buffer> {
-    const out = await this.git.binaryCatFile(["blob", `${rev}:${file}`]);
-    return out;
+    return this.queryBytes(["cat-file", "blob", `${rev}:${file}`]);
   }
 
   /** The symbolic name of HEAD's branch, or undefined when detached or unborn. */
   async currentBranch(): Promise<string | undefined> {
     try {
-      const name = (await this.raw(["symbolic-ref", "--quiet", "--short", "HEAD"])).trim();
+      const name = (await this.query(["symbolic-ref", "--quiet", "--short", "HEAD"])).trim();
       return name || undefined;
     } catch {
       return undefined;
