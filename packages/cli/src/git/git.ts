@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { simpleGit, type SimpleGit } from "simple-git";
+import type { SimpleGit } from "simple-git";
 import { EnvironmentError } from "../errors.js";
 
 /** The id of git's empty tree: the "base" of a repository's first commit. */
@@ -14,27 +14,31 @@ export const ZERO_SHA = /^0+$/;
  */
 export class GitRepo {
   readonly root: string;
-  readonly git: SimpleGit;
+  private simple: Promise<SimpleGit> | undefined;
 
   private constructor(root: string) {
     this.root = root;
-    this.git = simpleGit({ baseDir: root, config: ["core.quotePath=false"] });
   }
 
   /** Finds the repository containing `cwd`. */
   static async open(cwd: string): Promise<GitRepo> {
     let top: string;
     try {
-      top = (await simpleGit({ baseDir: cwd }).revparse(["--show-toplevel"])).trim();
+      top = (await runGit(cwd, ["rev-parse", "--show-toplevel"])).toString("utf8").trim();
     } catch (error) {
+      if (error instanceof EnvironmentError) throw error;
       throw new EnvironmentError(`${cwd} is not inside a git repository`, "run protoship in a git repository or pass -C <dir>", error);
     }
     return new GitRepo(top);
   }
 
-  /** Runs git with raw arguments and returns stdout (through simple-git: commands that change things). */
-  raw(args: readonly string[]): Promise<string> {
-    return this.git.raw([...args]);
+  /**
+   * Runs git with raw arguments and returns stdout, through simple-git: the commands that change
+   * things (fetch, tag, push). simple-git is imported on first use, so a check never loads it.
+   */
+  async raw(args: readonly string[]): Promise<string> {
+    this.simple ??= import("simple-git").then(({ simpleGit }) => simpleGit({ baseDir: this.root, config: ["core.quotePath=false"] }));
+    return (await this.simple).raw([...args]);
   }
 
   /**
@@ -49,14 +53,7 @@ export class GitRepo {
 
   /** {@link query}, returning the bytes (file contents at a revision). */
   queryBytes(args: readonly string[]): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      execFile("git", ["-c", "core.quotePath=false", ...args], { cwd: this.root, encoding: "buffer", maxBuffer: 1024 * 1024 * 1024 }, (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return reject(new EnvironmentError("git is not installed or not on PATH", "install git"));
-        const cause = stderr.toString("utf8").trim().split("\n")[0] || `git ${args[0]} exited with ${String(error.code)}`;
-        reject(new Error(cause));
-      });
-    });
+    return runGit(this.root, ["-c", "core.quotePath=false", ...args]);
   }
 
   /** Resolves a revision to a commit id, or undefined when it does not exist. */
@@ -103,4 +100,15 @@ export class GitRepo {
       return undefined;
     }
   }
+}
+
+/** Runs git in `cwd` with an argument array (never a shell) and resolves with stdout. */
+function runGit(cwd: string, args: readonly string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile("git", [...args], { cwd, encoding: "buffer", maxBuffer: 1024 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout);
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return reject(new EnvironmentError("git is not installed or not on PATH", "install git"));
+      reject(new Error(stderr.toString("utf8").trim().split("\n")[0] || `git ${args.join(" ")} exited with ${String(error.code)}`));
+    });
+  });
 }
