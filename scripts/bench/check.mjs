@@ -99,7 +99,7 @@ export async function bench({ runs = 5, naiveRuns = runs } = {}) {
     "| --- | --- | ---: | ---: |",
     ...rows.map((r) => `| ${r.name} | \`${r.command.replace(/\|/g, "\\|")}\` | ${t(r)} | ${ratio(r.median, same.median)} |`),
     "",
-    `- protoship check (same steps as 2) is **${ratio(scoped.median, same.median)} faster** than hand-scoped buf and **${ratio(naive.median, same.median)} faster** than naive full buf; it is within **${ratio(same.median, floor.median)}** of the floor.`,
+    `- protoship check (same steps as 2) is **${ratio(scoped.median, same.median)} faster** than hand-scoped buf and **${ratio(naive.median, same.median)} faster** than naive full buf; it takes **${(same.median / floor.median).toFixed(2)}×** the floor (goal: within 2×).`,
     `- Findings identical to (2), same rules, same lines: **${identical ? "yes" : "NO"}** (${ours.length} findings: ${[...new Set(ours.map((l) => l.split(" ")[1]))].join(", ")}). The full check also reports buf format differences (${prePushFindings} lint/breaking findings + format).`,
   ];
   return lines.join("\n");

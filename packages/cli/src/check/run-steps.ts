@@ -14,8 +14,8 @@ export interface StepInputs {
   targets: Targets;
   /** Folder holding the checked side (the repository root or an overlay of it). */
   headDir: string;
-  /** Folder holding the base side, or undefined when there is no base (first commit). */
-  baseDir: string | undefined;
+  /** Folder holding the base side (still being written when steps start), or undefined when there is no base (first commit). */
+  baseDir: Promise<string> | undefined;
   steps: ReadonlySet<Step>;
   /** Rewrite unformatted files instead of reporting them. */
   fix: boolean;
@@ -64,10 +64,13 @@ async function runBreaking(inputs: StepInputs, cwd: (dir: string) => string, pat
     const baseImage = path.join(tmp, "base.binpb");
     const headImage = path.join(tmp, "head.binpb");
     const headSource = targets.full || targets.headFiles.length > 0 ? cwd(inputs.headDir) : await emptyModule(tmp);
+    const headBuild = runBuf(["build", "--error-format", "json", "-o", headImage, ...(headSource === cwd(inputs.headDir) ? pathArgs(targets.headFiles) : [])], { cwd: headSource });
+    headBuild.catch(() => {}); // awaited below; the base overlay may fail first
+    const baseDir = await inputs.baseDir!;
     const [base, head] = await Promise.all([
       // The base needs no source info: findings point into the head.
-      runBuf(["build", "--error-format", "json", "--exclude-source-info", "-o", baseImage, ...pathArgs(targets.baseFiles)], { cwd: cwd(inputs.baseDir!) }),
-      runBuf(["build", "--error-format", "json", "-o", headImage, ...(headSource === cwd(inputs.headDir) ? pathArgs(targets.headFiles) : [])], { cwd: headSource }),
+      runBuf(["build", "--error-format", "json", "--exclude-source-info", "-o", baseImage, ...pathArgs(targets.baseFiles)], { cwd: cwd(baseDir) }),
+      headBuild,
     ]);
     if (base.code !== 0) {
       throw new ProtoshipError(`the base does not compile, so breaking changes cannot be checked: ${firstFinding(base.stdout || base.stderr)}`, {

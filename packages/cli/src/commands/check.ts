@@ -1,5 +1,5 @@
 import type { BufWorkspace } from "../buf/buf-config.js";
-import { materialize, type RevisionTree } from "../check/revision-tree.js";
+import { materialize } from "../check/revision-tree.js";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
 import { resolveBase, resolvePushBase, type Base } from "../check/resolve-base.js";
 import { runSteps } from "../check/run-steps.js";
@@ -46,6 +46,10 @@ export async function check(options: CheckOptions): Promise<number> {
   const repo = await GitRepo.open(options.cwd);
   const config = await loadConfig(repo.root);
   const steps = new Set(config.check.steps.filter((s) => !options.skip?.has(s)));
+  // Memoised across comparisons (a push may carry several refs). Checking the working tree or the
+  // index always reads buf.yaml, so that starts now, beside the git calls that find the base.
+  let workspace: Promise<BufWorkspace> | undefined = options.prePush ? undefined : loadWorkspace(repo.root, config.bufYaml);
+  workspace?.catch(() => {}); // awaited below; an earlier error must win and not go unhandled
   const comparisons = await listComparisons(repo, options, config.check.defaultBranch, config.release.remote);
   if (options.fix && comparisons.some((c) => c.head.kind !== "worktree")) {
     throw new ProtoshipError("--fix rewrites the working tree, so it cannot be combined with --pre-push or --staged");
@@ -53,8 +57,6 @@ export async function check(options: CheckOptions): Promise<number> {
 
   const findings: Finding[] = [];
   const checked = new Set<string>();
-  // Memoised across comparisons (a push may carry several refs).
-  let workspace: Promise<BufWorkspace> | undefined;
   let untracked: Promise<string[]> | undefined;
   for (const comparison of comparisons) {
     // Diff first, with pathspecs that need no configuration: a push without .proto changes ends
@@ -73,18 +75,21 @@ export async function check(options: CheckOptions): Promise<number> {
     const [newFiles, ws] = await Promise.all([(untracked ??= untrackedPaths(repo, RELEVANT_PATHSPECS)), (workspace ??= loadWorkspace(repo.root, config.bufYaml))]);
     const targets = selectTargets(ws, changes);
     if (!targets) continue;
-    const trees: RevisionTree[] = [];
+    // The base overlay (blobs read from git, symlinks written) is built while buf already lints
+    // the head: only `buf breaking` needs it.
+    const headTree = materialize(repo, comparison.head, RELEVANT_PATHSPECS, newFiles);
+    const baseSide: Side = { kind: "commit", sha: comparison.base.sha };
+    // Against the working tree, the base→head diff is exactly what the base overlay needs.
+    const baseTree =
+      comparison.base.sha === EMPTY_TREE ? undefined : materialize(repo, baseSide, RELEVANT_PATHSPECS, newFiles, comparison.head.kind === "worktree" ? changes : undefined);
+    baseTree?.catch(() => {}); // awaited by runSteps; a failure must not surface as unhandled first
     try {
-      const head = await materialize(repo, comparison.head, RELEVANT_PATHSPECS, newFiles);
-      trees.push(head);
-      const baseSide: Side = { kind: "commit", sha: comparison.base.sha };
-      // Against the working tree, the base→head diff is exactly what the base overlay needs.
-      const base = comparison.base.sha === EMPTY_TREE ? undefined : await materialize(repo, baseSide, RELEVANT_PATHSPECS, newFiles, comparison.head.kind === "worktree" ? changes : undefined);
-      if (base) trees.push(base);
-      findings.push(...(await runSteps({ workspace: ws, targets, headDir: head.dir, baseDir: base?.dir, steps, fix: Boolean(options.fix) })));
+      const head = await headTree;
+      findings.push(...(await runSteps({ workspace: ws, targets, headDir: head.dir, baseDir: baseTree?.then((t) => t.dir), steps, fix: Boolean(options.fix) })));
       for (const f of targets.full ? ["(all files: buf configuration changed)"] : targets.headFiles) checked.add(f);
     } finally {
-      await Promise.all(trees.map((t) => t.dispose()));
+      const trees = await Promise.allSettled([headTree, ...(baseTree ? [baseTree] : [])]);
+      await Promise.all(trees.map((t) => (t.status === "fulfilled" ? t.value.dispose() : undefined)));
     }
   }
 
