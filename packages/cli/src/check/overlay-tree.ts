@@ -1,5 +1,4 @@
-import { mkdirSync, readdirSync, symlinkSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -26,7 +25,7 @@ export async function createOverlayTree(source: string, overrides: ReadonlyMap<s
     const parts = file.split("/");
     for (let i = 1; i < parts.length; i++) touchedDirs.add(parts.slice(0, i).join("/"));
   }
-  mirror(source, dir, "", touchedDirs, overrides);
+  await mirror(source, dir, "", touchedDirs, overrides);
   await Promise.all(
     [...overrides].map(async ([file, content]) => {
       if (content === null) return;
@@ -38,25 +37,22 @@ export async function createOverlayTree(source: string, overrides: ReadonlyMap<s
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/**
- * Synchronous on purpose: a few hundred symlinks take ~2 ms this way and ~25 ms as promises
- * through libuv's thread pool, and nothing else waits on the event loop meanwhile (buf runs in
- * child processes).
- */
-function mirror(source: string, target: string, rel: string, touchedDirs: ReadonlySet<string>, overrides: ReadonlyMap<string, unknown>): void {
+async function mirror(source: string, target: string, rel: string, touchedDirs: ReadonlySet<string>, overrides: ReadonlyMap<string, unknown>): Promise<void> {
   const from = path.join(source, ...rel.split("/").filter(Boolean));
   const to = path.join(target, ...rel.split("/").filter(Boolean));
-  mkdirSync(to, { recursive: true });
+  await mkdir(to, { recursive: true });
   let entries: string[];
   try {
-    entries = readdirSync(from);
+    entries = await readdir(from);
   } catch {
     return; // The folder exists only at the other revision.
   }
-  for (const name of entries) {
-    const childRel = rel ? `${rel}/${name}` : name;
-    if (overrides.has(childRel)) continue;
-    if (touchedDirs.has(childRel)) mirror(source, target, childRel, touchedDirs, overrides);
-    else symlinkSync(path.join(from, name), path.join(to, name));
-  }
+  await Promise.all(
+    entries.map(async (name) => {
+      const childRel = rel ? `${rel}/${name}` : name;
+      if (overrides.has(childRel)) return;
+      if (touchedDirs.has(childRel)) return mirror(source, target, childRel, touchedDirs, overrides);
+      await symlink(path.join(from, name), path.join(to, name));
+    }),
+  );
 }
