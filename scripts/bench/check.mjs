@@ -55,10 +55,12 @@ export async function bench({ runs = 5, naiveRuns = runs } = {}) {
     cpSync(path.join(repo.dir, "buf.yaml"), path.join(floorDir, side, "buf.yaml"));
   }
 
-  // Side by side, round-robin: hand-scoped buf, protoship three ways, and the floor.
+  // Hand-scoped buf clones the repository on every run, which pushes the rest of the machine's
+  // files out of this VM's small page cache; it is timed on its own so it does not tax whichever
+  // command runs after it. The light commands are then timed side by side, round-robin.
+  const scoped = timeCommand("sh", sh(`"${BUF}" lint --path ${FILE} --error-format json; "${BUF}" breaking --against '.git#branch=main' --path ${FILE} --error-format json`), { cwd: repo.dir, runs });
   const timed = timeInterleaved(
     {
-      scoped: { cmd: "sh", args: sh(`"${BUF}" lint --path ${FILE} --error-format json; "${BUF}" breaking --against '.git#branch=main' --path ${FILE} --error-format json`), cwd: repo.dir },
       same: { cmd: process.execPath, args: [PROTOSHIP, "check", "--skip", "format", "--format", "json"], cwd: repo.dir },
       full: { cmd: process.execPath, args: [PROTOSHIP, "check", "--format", "json"], cwd: repo.dir },
       prePush: { cmd: process.execPath, args: [PROTOSHIP, "check", "--pre-push", "--remote", "origin"], cwd: repo.dir, input: pushLine },
@@ -69,7 +71,7 @@ export async function bench({ runs = 5, naiveRuns = runs } = {}) {
     },
     { runs },
   );
-  const { scoped, same, full, prePush, floor } = timed;
+  const { same, full, prePush, floor } = timed;
   add("2. hand-scoped buf", `buf lint --path F; buf breaking --against '.git#branch=main' --path F`, scoped, 100);
   add("3a. protoship check --skip format (same work as 2)", "protoship check --skip format", same, 1);
   add("3b. protoship check (format + lint + breaking)", "protoship check", full, 1);
@@ -93,7 +95,7 @@ export async function bench({ runs = 5, naiveRuns = runs } = {}) {
   const lines = [
     `## Pre-push gate: one field's type changed in one file of ${repo.count} protos`,
     "",
-    `Corpus: google-proto-files (googleapis + grafeas, google/protobuf dropped), buf.yaml with lint STANDARD and breaking FILE. Change: \`${FROM}\` → \`${TO}\` in \`${FILE}\`. Median of ${runs} runs (naive: ${naiveRuns}) after one warm-up; rows 2, 3a–3c and the floor are timed round-robin in one loop; wall clock of the whole command.`,
+    `Corpus: google-proto-files (googleapis + grafeas, google/protobuf dropped), buf.yaml with lint STANDARD and breaking FILE. Change: \`${FROM}\` → \`${TO}\` in \`${FILE}\`. Median of ${runs} runs (naive: ${naiveRuns}) after one warm-up; rows 3a–3c and the floor are timed round-robin in one loop (the hand-scoped row clones the repository each run, so it runs on its own first); wall clock of the whole command.`,
     "",
     "| what | command | median | vs protoship check |",
     "| --- | --- | ---: | ---: |",
