@@ -7,7 +7,7 @@ import path from "node:path";
 import { fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { BUF, CACHE, PROTOSHIP, corpusRepo } from "./corpus.mjs";
-import { fmt, ratio, timeCommand, timeInterleaved } from "./timing.mjs";
+import { expectExit, fmt, ratio, timeCommand, timeInterleaved } from "./timing.mjs";
 
 const FILE = "google/cloud/language/v1/language_service.proto";
 const FROM = "int32 begin_offset = 2;";
@@ -28,10 +28,7 @@ export async function bench({ runs = 5, naiveRuns = runs } = {}) {
   const rows = [];
   // Every timed command must have done its job: buf exits 100 and protoship 1 on these findings
   // (a command that failed early would otherwise look fast).
-  const add = (name, command, result, expectedExit) => {
-    if (result.last.status !== expectedExit) throw new Error(`${name}: exit ${result.last.status}, expected ${expectedExit}\n${result.last.stderr}`);
-    rows.push({ name, command, ...result });
-  };
+  const add = (name, command, result, expectedExit) => rows.push({ name, command, ...expectExit(result, name, expectedExit) });
 
   const naive = timeCommand("sh", sh(`"${BUF}" lint; "${BUF}" breaking --against '.git#branch=main'`), { cwd: repo.dir, runs: naiveRuns, warmup: 0 });
   add("1. naive full buf", "buf lint; buf breaking --against '.git#branch=main'", naive, 100);

@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BUF, CACHE, PROTOSHIP, corpusRepo } from "./corpus.mjs";
-import { fmt, timeCommand } from "./timing.mjs";
+import { expectExit, fmt, timeCommand } from "./timing.mjs";
 import { ROOT } from "../lib.mjs";
 
 /** Runs the benchmark and returns a Markdown section. */
@@ -13,8 +13,7 @@ export async function bench({ runs = 5 } = {}) {
   const siteDir = path.join(CACHE, "docs-site");
   // Whole-corpus runs take minutes each (ts-proto alone needs a 12 GB heap): they run once.
   const heavyRuns = 1;
-  const docs = timeCommand(process.execPath, [PROTOSHIP, "docs", "-o", siteDir], { cwd: repo.dir, runs: heavyRuns, warmup: 0 });
-  if (docs.last.status !== 0) throw new Error(`protoship docs failed: ${docs.last.stderr}`);
+  const docs = expectExit(timeCommand(process.execPath, [PROTOSHIP, "docs", "-o", siteDir], { cwd: repo.dir, runs: heavyRuns, warmup: 0 }), "protoship docs");
 
   const genDir = path.join(CACHE, "ts-proto-out");
   const template = path.join(CACHE, "buf.gen.ts-proto.yaml");
@@ -25,8 +24,7 @@ export async function bench({ runs = 5 } = {}) {
   rmSync(genDir, { recursive: true, force: true });
   mkdirSync(genDir, { recursive: true });
   // ts-proto holds the whole request in memory: the default heap is too small for the corpus.
-  const tsProto = timeCommand(BUF, ["generate", "--template", template], { cwd: repo.dir, runs: heavyRuns, warmup: 0, env: { NODE_OPTIONS: "--max-old-space-size=12288" } });
-  if (tsProto.last.status !== 0) throw new Error(`buf generate (ts-proto) failed: ${tsProto.last.stderr.slice(0, 500)}`);
+  const tsProto = expectExit(timeCommand(BUF, ["generate", "--template", template], { cwd: repo.dir, runs: heavyRuns, warmup: 0, env: { NODE_OPTIONS: "--max-old-space-size=12288" } }), "buf generate (ts-proto)");
 
   const summary = /docs site: (\d+) pages, (\d+) searchable elements, (\d+) files/.exec(docs.last.stdout);
   const search = await searchTimes(siteDir);

@@ -7,7 +7,7 @@ import { readFileSync, rmSync, writeFileSync, readdirSync, statSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { BUF, PROTOSHIP, corpusRepo } from "./corpus.mjs";
-import { fmt, timeCommand } from "./timing.mjs";
+import { expectExit, fmt, timeCommand } from "./timing.mjs";
 import { ROOT } from "../lib.mjs";
 
 const CHANGED_FILE = "google/cloud/language/v1/language_service.proto";
@@ -21,10 +21,6 @@ const TIME = "/usr/bin/time";
 /** Peak RSS in MB of a command run under /usr/bin/time -f %M. */
 const peakMb = (result) => Math.round(Number(result.last.stderr.trim().split("\n").pop()) / 1024);
 const timed = (cmd, args, options) => timeCommand(TIME, ["-f", "%M", cmd, ...args], options);
-const check = (result, what) => {
-  if (result.last.status !== 0) throw new Error(`${what} failed (${result.last.status}):\n${result.last.stderr.slice(-2000)}`);
-  return result;
-};
 
 function treeStats(dir) {
   let files = 0;
@@ -53,19 +49,19 @@ export async function bench({ runs = 5 } = {}) {
   // 1. Plain buf generate: the same plugin, options and heap, generating google/cloud and its imports.
   const plainOut = path.join(os.tmpdir(), `bench-plain-ts-proto-${process.pid}`);
   const template = { version: "v2", plugins: [{ local: [process.execPath, `--max-old-space-size=${HEAP}`, TS_PROTO], out: plainOut, strategy: "all", include_imports: true, opt: OPTIONS }] };
-  const plain = check(timed(BUF, ["generate", "--path", "google/cloud", "--template", JSON.stringify(template)], { cwd: repo.dir, runs: 1, warmup: 0 }), "buf generate");
+  const plain = expectExit(timed(BUF, ["generate", "--path", "google/cloud", "--template", JSON.stringify(template)], { cwd: repo.dir, runs: 1, warmup: 0 }), "buf generate");
   const plainStats = treeStats(plainOut);
   rmSync(plainOut, { recursive: true, force: true });
   rows.push(["plain `buf generate --path google/cloud` (ts-proto, include_imports)", plain, `${plainStats.files} .ts files, ${plainStats.mb} MB`]);
 
   // 2. protoship generate, from scratch.
-  const full = check(timed(process.execPath, [PROTOSHIP, "generate", "--force"], { cwd: repo.dir, runs: 1, warmup: 0 }), "protoship generate");
+  const full = expectExit(timed(process.execPath, [PROTOSHIP, "generate", "--force"], { cwd: repo.dir, runs: 1, warmup: 0 }), "protoship generate");
   const packages = full.last.stdout.split("\n").filter((l) => l.startsWith("generated ")).length;
   const stubStats = treeStats(path.join(repo.dir, "stubs"));
   rows.push(["`protoship generate` (full, from scratch)", full, `${packages} packages, ${stubStats.files} .ts files, ${stubStats.mb} MB`]);
 
   // 3. No-op rerun: nothing changed, the stamp answers without running buf.
-  const noop = check(timed(process.execPath, [PROTOSHIP, "generate"], { cwd: repo.dir, runs, warmup: 0 }), "protoship generate (no-op)");
+  const noop = expectExit(timed(process.execPath, [PROTOSHIP, "generate"], { cwd: repo.dir, runs, warmup: 0 }), "protoship generate (no-op)");
   rows.push(["`protoship generate` again, nothing changed", noop, `${noop.last.stdout.split("\n").filter((l) => l.startsWith("generated ")).length} packages written`]);
 
   // 4. One package changes (a comment, so its README/doc comments change): compile, hash, regenerate one.
@@ -76,7 +72,7 @@ export async function bench({ runs = 5 } = {}) {
   let one;
   for (let i = 0; i < Math.min(runs, 3); i++) {
     writeFileSync(file, original.replace(CHANGED_FROM, `${CHANGED_FROM} (edit ${i + 1})`));
-    one = check(timed(process.execPath, [PROTOSHIP, "generate"], { cwd: repo.dir, runs: 1, warmup: 0 }), "protoship generate (one change)");
+    one = expectExit(timed(process.execPath, [PROTOSHIP, "generate"], { cwd: repo.dir, runs: 1, warmup: 0 }), "protoship generate (one change)");
     oneTimes.push(one.median);
   }
   const written = one.last.stdout.split("\n").filter((l) => l.startsWith("generated ")).map((l) => l.split(" ")[1]);

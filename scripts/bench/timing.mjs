@@ -32,6 +32,15 @@ export function timeInterleaved(commands, { runs = 5, warmup = 1 } = {}) {
   return results;
 }
 
+/**
+ * Returns `result` when its last run exited `expected`, else throws with the command's stderr: a
+ * command that failed early would otherwise be reported as fast.
+ */
+export function expectExit(result, what, expected = 0) {
+  if (result.last.status !== expected) throw new Error(`${what}: exit ${result.last.status}, expected ${expected}\n${(result.last.stderr ?? "").slice(-2000)}`);
+  return result;
+}
+
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

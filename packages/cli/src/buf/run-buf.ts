@@ -1,7 +1,7 @@
-import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { EnvironmentError } from "../errors.js";
+import { runProcess } from "../process/run-process.js";
 
 /** What a buf invocation printed and how it exited. */
 export interface BufResult {
@@ -61,21 +61,7 @@ function nativeBinary(bufPackageJson: string): string | undefined {
  * Runs buf with an argument array. buf exits 100 for findings, which is data, not failure; any
  * other non-zero exit is returned too and judged by the caller.
  */
-export function runBuf(args: readonly string[], options: { cwd: string; input?: Buffer; binary?: boolean }): Promise<BufResult> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      bufBinary(),
-      [...args],
-      { cwd: options.cwd, maxBuffer: 1024 * 1024 * 1024, encoding: "buffer" },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") {
-          reject(new EnvironmentError(`cannot run buf: ${error.message}`, "run the README's install command"));
-          return;
-        }
-        const code = typeof error?.code === "number" ? error.code : 0;
-        resolve({ code, stdout: options.binary ? "" : stdout.toString("utf8"), stderr: stderr.toString("utf8"), ...(options.binary ? { stdoutBytes: stdout } : {}) });
-      },
-    );
-    if (options.input) child.stdin?.end(options.input);
-  });
+export async function runBuf(args: readonly string[], options: { cwd: string; input?: Buffer; binary?: boolean }): Promise<BufResult> {
+  const r = await runProcess(bufBinary(), args, { cwd: options.cwd, ...(options.input ? { input: options.input } : {}), what: "buf", hint: "run the README's install command" });
+  return { code: r.code, stdout: options.binary ? "" : r.stdout.toString("utf8"), stderr: r.stderr.toString("utf8"), ...(options.binary ? { stdoutBytes: r.stdout } : {}) };
 }

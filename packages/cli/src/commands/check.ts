@@ -48,8 +48,9 @@ export async function check(options: CheckOptions): Promise<number> {
   const steps = new Set(config.check.steps.filter((s) => !options.skip?.has(s)));
   // Memoised across comparisons (a push may carry several refs). Checking the working tree or the
   // index always reads buf.yaml, so that starts now, beside the git calls that find the base.
-  let workspace: Promise<BufWorkspace> | undefined = options.prePush ? undefined : loadWorkspace(repo.root, config.bufYaml);
-  workspace?.catch(() => {}); // awaited below; an earlier error must win and not go unhandled
+  let workspace: Promise<BufWorkspace> | undefined;
+  const readWorkspace = (): Promise<BufWorkspace> => (workspace ??= loadWorkspace(repo.root, config.bufYaml));
+  if (!options.prePush) readWorkspace().catch(() => {}); // awaited below; an earlier error must win
   const comparisons = await listComparisons(repo, options, config.check.defaultBranch, config.release.remote);
   if (options.fix && comparisons.some((c) => c.head.kind !== "worktree")) {
     throw new ProtoshipError("--fix rewrites the working tree, so it cannot be combined with --pre-push or --staged");
@@ -58,6 +59,7 @@ export async function check(options: CheckOptions): Promise<number> {
   const findings: Finding[] = [];
   const checked = new Set<string>();
   let untracked: Promise<string[]> | undefined;
+  const listUntracked = (): Promise<string[]> => (untracked ??= untrackedPaths(repo, RELEVANT_PATHSPECS));
   for (const comparison of comparisons) {
     // Diff first, with pathspecs that need no configuration: a push without .proto changes ends
     // here, before buf.yaml is even read.
@@ -67,12 +69,12 @@ export async function check(options: CheckOptions): Promise<number> {
     const againstWorktree = comparison.head.kind === "worktree";
     const [changes, listed] = await Promise.all([
       diffPaths(repo, comparison.base.sha, comparison.head, RELEVANT_PATHSPECS),
-      againstWorktree ? (untracked ??= untrackedPaths(repo, RELEVANT_PATHSPECS)) : undefined,
-      againstWorktree ? (workspace ??= loadWorkspace(repo.root, config.bufYaml)) : undefined,
+      againstWorktree ? listUntracked() : undefined,
+      againstWorktree ? readWorkspace() : undefined,
     ]);
     if (listed) changes.push(...listed.map((path) => ({ status: "A" as const, path })));
     if (changes.length === 0) continue;
-    const [newFiles, ws] = await Promise.all([(untracked ??= untrackedPaths(repo, RELEVANT_PATHSPECS)), (workspace ??= loadWorkspace(repo.root, config.bufYaml))]);
+    const [newFiles, ws] = await Promise.all([listUntracked(), readWorkspace()]);
     const targets = selectTargets(ws, changes);
     if (!targets) continue;
     // The base overlay (blobs read from git, symlinks written) is built while buf already lints
@@ -81,7 +83,7 @@ export async function check(options: CheckOptions): Promise<number> {
     const baseSide: Side = { kind: "commit", sha: comparison.base.sha };
     // Against the working tree, the base→head diff is exactly what the base overlay needs.
     const baseTree =
-      comparison.base.sha === EMPTY_TREE ? undefined : materialize(repo, baseSide, RELEVANT_PATHSPECS, newFiles, comparison.head.kind === "worktree" ? changes : undefined);
+      comparison.base.sha === EMPTY_TREE ? undefined : materialize(repo, baseSide, RELEVANT_PATHSPECS, newFiles, againstWorktree ? changes : undefined);
     baseTree?.catch(() => {}); // awaited by runSteps; a failure must not surface as unhandled first
     try {
       const head = await headTree;

@@ -102,10 +102,9 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
   const descriptors = new Map(image.files.map((f) => [f.name, f]));
   const versionSalt = `${salt}${JSON.stringify([...versions])}`;
   const hashes = new Map(units.map((u) => [u.npmName, unitHash(u, descriptors, versionSalt)]));
-  const previous = stamp;
   const todo: ProtoPackageUnit[] = [];
   for (const unit of selected) {
-    const unchanged = previous?.units[unit.npmName] === hashes.get(unit.npmName) && (await allExist([path.join(outDir, dirNames.get(unit.npmName)!)]));
+    const unchanged = stamp?.units[unit.npmName] === hashes.get(unit.npmName) && (await allExist([path.join(outDir, dirNames.get(unit.npmName)!)]));
     if (!unchanged) todo.push(unit);
   }
 
@@ -143,7 +142,7 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
   const keep = new Set(dirNames.values());
   const changed = await replaceFolders(outDir, trees, full ? { prune: async (name) => !keep.has(name) && (await isGeneratedPackage(path.join(outDir, name))) } : {});
 
-  const packages = selected.map((u) => generated.get(u.npmName) ?? previous!.packages.find((p) => p.npmName === u.npmName)!);
+  const packages = selected.map((u) => generated.get(u.npmName) ?? stamp!.packages.find((p) => p.npmName === u.npmName)!);
   if (full) {
     const next: Stamp = { source, units: Object.fromEntries(units.map((u) => [u.npmName, hashes.get(u.npmName)!])), packages };
     await writeStamp(outDir, next);
@@ -236,13 +235,8 @@ async function protoInputs(root: string, workspace: BufWorkspace, unit: ProtoPac
   const dirs = new Set<string>();
   for (const name of seen) {
     for (const file of byPackage.get(name)?.files ?? []) {
-      for (const module of workspace.modules) {
-        const repoPath = path.posix.join(module.root || ".", file.name);
-        if (await exists(path.join(root, repoPath))) {
-          dirs.add(path.posix.dirname(repoPath));
-          break;
-        }
-      }
+      const repoPath = await repoPathOf(root, workspace, file.name);
+      if (repoPath) dirs.add(path.posix.dirname(repoPath));
     }
   }
   return [...dirs].sort();
@@ -267,11 +261,17 @@ export function matchesPackage(pattern: string, protoPackage: string): boolean {
 
 /** A module file's path relative to the buf workspace folder (what `buf generate --path` takes). */
 async function bufPathOf(root: string, workspace: BufWorkspace, file: string): Promise<string> {
+  const repoPath = await repoPathOf(root, workspace, file);
+  return repoPath ? path.posix.relative(workspace.dir || ".", repoPath) : file;
+}
+
+/** The repository path of a module file: the first module that holds it, or undefined for an import from outside. */
+async function repoPathOf(root: string, workspace: BufWorkspace, file: string): Promise<string | undefined> {
   for (const module of workspace.modules) {
     const repoPath = path.posix.join(module.root || ".", file);
-    if (await exists(path.join(root, repoPath))) return path.posix.relative(workspace.dir || ".", repoPath);
+    if (await exists(path.join(root, repoPath))) return repoPath;
   }
-  return file;
+  return undefined;
 }
 
 /** A folder protoship generated earlier (its package.json regenerates itself through protoship). */

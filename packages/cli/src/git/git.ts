@@ -1,6 +1,6 @@
-import { execFile } from "node:child_process";
 import type { SimpleGit } from "simple-git";
 import { EnvironmentError } from "../errors.js";
+import { runProcess } from "../process/run-process.js";
 
 /** The id of git's empty tree: the "base" of a repository's first commit. */
 export const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
@@ -102,13 +102,9 @@ export class GitRepo {
   }
 }
 
-/** Runs git in `cwd` with an argument array (never a shell) and resolves with stdout. */
-function runGit(cwd: string, args: readonly string[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    execFile("git", [...args], { cwd, encoding: "buffer", maxBuffer: 1024 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return reject(new EnvironmentError("git is not installed or not on PATH", "install git"));
-      reject(new Error(stderr.toString("utf8").trim().split("\n")[0] || `git ${args.join(" ")} exited with ${String(error.code)}`));
-    });
-  });
+/** Runs git in `cwd` and resolves with stdout; a non-zero exit rejects with git's first stderr line. */
+async function runGit(cwd: string, args: readonly string[]): Promise<Buffer> {
+  const r = await runProcess("git", args, { cwd, what: "git", hint: "install git" });
+  if (r.code === 0) return r.stdout;
+  throw new Error(r.stderr.toString("utf8").trim().split("\n")[0] || `git ${args.join(" ")} exited with ${r.code}`);
 }

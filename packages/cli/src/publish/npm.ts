@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
 import { EnvironmentError } from "../errors.js";
+import { runProcess } from "../process/run-process.js";
 import { redact } from "./redact.js";
 
 /** What an npm command printed, already redacted. */
@@ -10,17 +10,10 @@ export interface NpmResult {
 }
 
 /** Runs npm with an argument array (never a shell string); output is redacted before anyone sees it. */
-export function runNpm(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<NpmResult> {
+export async function runNpm(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<NpmResult> {
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  return new Promise((resolve, reject) => {
-    execFile(npm, [...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") {
-        reject(new EnvironmentError(`cannot run npm: ${redact(error.message)}`, "install Node.js with npm"));
-        return;
-      }
-      resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout: redact(stdout), stderr: redact(stderr) });
-    });
-  });
+  const r = await runProcess(npm, args, { cwd: options.cwd, env: options.env ?? {}, what: "npm", hint: "install Node.js with npm", redact, maxBuffer: 64 << 20 });
+  return { code: r.code, stdout: redact(r.stdout.toString("utf8")), stderr: redact(r.stderr.toString("utf8")) };
 }
 
 const registryArgs = (registry: string | undefined): string[] => (registry ? ["--registry", registry] : []);

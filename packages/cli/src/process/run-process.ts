@@ -1,0 +1,49 @@
+import { execFile } from "node:child_process";
+import { EnvironmentError } from "../errors.js";
+
+/** How a program exited and what it printed. */
+export interface ProcessResult {
+  code: number;
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+/** Options of {@link runProcess}. */
+export interface RunProcessOptions {
+  cwd: string;
+  /** Added to this process's environment. */
+  env?: NodeJS.ProcessEnv;
+  /** Written to the program's standard input. */
+  input?: Buffer;
+  /** The program as messages name it (`buf`, `git`, `npm`). */
+  what: string;
+  /** What to do when it cannot be started. */
+  hint: string;
+  /** Applied to the message of a start failure (npm's may carry a token). */
+  redact?: (text: string) => string;
+  maxBuffer?: number;
+}
+
+/**
+ * Runs `file` with an argument array, never through a shell. Any exit code is data for the caller
+ * (buf exits 100 for findings, git 1 for "no"); only a program that cannot be run at all rejects,
+ * as an EnvironmentError, so buf, git and npm fail the same way when they are missing.
+ */
+export function runProcess(file: string, args: readonly string[], options: RunProcessOptions): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      file,
+      [...args],
+      { cwd: options.cwd, encoding: "buffer", maxBuffer: options.maxBuffer ?? 1024 * 1024 * 1024, ...(options.env ? { env: { ...process.env, ...options.env } } : {}) },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== "number") {
+          const message = `cannot run ${options.what}: ${error.message}`;
+          reject(new EnvironmentError(options.redact ? options.redact(message) : message, options.hint));
+          return;
+        }
+        resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
+      },
+    );
+    if (options.input) child.stdin?.end(options.input);
+  });
+}
