@@ -88,7 +88,7 @@ describe("release safety (issue 10)", { timeout: 300_000 }, () => {
       ["{name} {version}", /not a valid git tag name/],
     ] as const) {
       await assert.rejects(parseConfigText(`release:\n  branch: main\n  tagFormat: "${format}"\n`, "protoship.yaml"), (e: Error) => {
-        assert.match(e.message, /^protoship\.yaml:3:14: release\.tagFormat: /, e.message);
+        assert.match(e.message, /^protoship\.yaml:3:3: release\.tagFormat: /, e.message);
         assert.match(e.message, why, e.message);
         return true;
       });
@@ -98,7 +98,7 @@ describe("release safety (issue 10)", { timeout: 300_000 }, () => {
     await repo.commitAll("bad format");
     const r = await protoship(repo.dir, ["release", "plan"]);
     assert.equal(r.code, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /protoship\.yaml:2:14: release\.tagFormat: /);
+    assert.match(r.stderr, /protoship\.yaml:2:3: release\.tagFormat: /);
   });
 
   it("names are substituted literally: $` $& $' stay as they are, and parse back", () => {

@@ -1,8 +1,8 @@
-import { loadConfig } from "../config/load-config.js";
 import { ExitCode } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { computePlan } from "../release/plan.js";
 import { planJson, planMarkdown, planText } from "../release/render-plan.js";
+import { configAtHead } from "../workspace/config-at-commit.js";
 
 /** Options of `protoship release plan`. */
 export interface ReleasePlanOptions {
@@ -12,10 +12,10 @@ export interface ReleasePlanOptions {
   write?: (text: string) => void;
 }
 
-/** Prints the next version of every unit and why. Exit 0 whatever the plan says. */
+/** Prints the next version of every unit and why, from the committed HEAD. Exit 0 whatever the plan says. */
 export async function releasePlan(options: ReleasePlanOptions): Promise<number> {
   const repo = await GitRepo.open(options.cwd);
-  const config = await loadConfig(repo.root);
+  const { config } = await configAtHead(repo);
   const plan = await computePlan(repo, config);
   const render = options.output === "json" ? planJson : options.output === "markdown" ? planMarkdown : planText;
   (options.write ?? ((t: string) => process.stdout.write(t)))(render(plan));

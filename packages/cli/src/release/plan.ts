@@ -1,4 +1,3 @@
-import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
 import { RELEVANT_PATHSPECS } from "../check/select-targets.js";
 import type { ProtoshipConfig } from "../config/schema.js";
 import { EnvironmentError } from "../errors.js";
@@ -39,17 +38,17 @@ export interface ReleasePlan {
 /**
  * Plans the next release of every unit at HEAD: finds each unit's last release tag reachable from
  * HEAD, diffs the unit's descriptors at that tag against HEAD, lets `buf breaking` (with
- * buf.yaml's rules) decide what is breaking, and applies the version rules. Schemas are read
- * only through compiled descriptors.
+ * buf.yaml's rules at HEAD) decide what is breaking, and applies the version rules. Schemas are
+ * read only through compiled descriptors, compiled from git objects (the committed HEAD, never
+ * the working tree). `config` should be HEAD's too (see configAtCommit).
  */
-export async function computePlan(repo: GitRepo, config: ProtoshipConfig, workspace?: BufWorkspace): Promise<ReleasePlan> {
-  const ws = workspace ?? (await readBufWorkspace(repo.root, config.bufYaml));
+export async function computePlan(repo: GitRepo, config: ProtoshipConfig): Promise<ReleasePlan> {
   const head = await repo.resolveCommit("HEAD");
   if (!head) throw new EnvironmentError("the repository has no commits yet", "commit the schema first");
-  const headImage = await imageAtCommit(repo, ws, head, "HEAD");
+  const headImage = await imageAtCommit(repo, head, config.bufYaml, "HEAD");
   const units = dependencyOrder(protoPackageUnits(headImage.image, config));
   const latest = latestByName(await listReleaseTags(repo, config.release.tagFormat, { mergedInto: head }));
-  const breakingRules = ws.modules[0]?.breaking ?? {};
+  const breakingRules = headImage.workspace.modules[0]?.breaking ?? {};
 
   // One compile and one `buf breaking` per distinct base commit, shared by the units released there.
   const bases = new Map<string, Promise<{ image: RevisionImage; findings: BreakingFinding[] } | undefined>>();
@@ -58,7 +57,7 @@ export async function computePlan(repo: GitRepo, config: ProtoshipConfig, worksp
     if (!p) {
       p = (async () => {
         if (tag.commit === head || !(await schemaDiffers(repo, tag.commit, head))) return undefined;
-        const image = await imageAtCommit(repo, ws, tag.commit, `tag ${tag.tag}`);
+        const image = await imageAtCommit(repo, tag.commit, config.bufYaml, `tag ${tag.tag}`);
         return { image, findings: await breakingFindings(headImage.image, image.image, breakingRules) };
       })();
       bases.set(tag.commit, p);

@@ -1,29 +1,32 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { BufWorkspace } from "../buf/buf-config.js";
-import { materialize } from "../check/revision-tree.js";
+import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
 import { RELEVANT_PATHSPECS } from "../check/select-targets.js";
 import { ProtoshipError } from "../errors.js";
-import { untrackedPaths } from "../git/diff.js";
 import type { GitRepo } from "../git/git.js";
 import { loadImage, type SchemaImage } from "../schema/load-image.js";
+import { materializeCommit } from "../workspace/commit-tree.js";
 
 /** The schema at one commit, and how to turn its module-relative file names into repository paths. */
 export interface RevisionImage {
   image: SchemaImage;
+  /** buf.yaml as it is at that commit. */
+  workspace: BufWorkspace;
   repoPath(moduleFile: string): string;
 }
 
 /**
- * Compiles the schema as it is at `commit`, through an overlay of the working tree (cheap: only
- * the .proto and buf files that differ are written).
+ * Compiles the schema as it is at `commit`, from git objects only (the .proto and buf files of
+ * the commit, written to a temporary folder): ignored, untracked or modified files in the working
+ * tree never count. `bufYaml` is where buf.yaml lives (protoship.yaml's `bufYaml`).
  */
-export async function imageAtCommit(repo: GitRepo, workspace: BufWorkspace, commit: string, label: string): Promise<RevisionImage> {
-  const untracked = await untrackedPaths(repo, RELEVANT_PATHSPECS);
-  const tree = await materialize(repo, { kind: "commit", sha: commit }, RELEVANT_PATHSPECS, untracked);
+export async function imageAtCommit(repo: GitRepo, commit: string, bufYaml: string, label: string): Promise<RevisionImage> {
+  const tree = await materializeCommit(repo, commit, [...RELEVANT_PATHSPECS, `:(literal)${bufYaml}`]);
   try {
     let image: SchemaImage;
+    let workspace: BufWorkspace;
     try {
+      workspace = await readBufWorkspace(tree.dir, bufYaml);
       image = await loadImage(tree.dir, workspace.dir ? { workspaceDir: workspace.dir } : {});
     } catch (error) {
       if (error instanceof ProtoshipError) throw new ProtoshipError(`at ${label}: ${error.message}`, { exitCode: error.exitCode, cause: error });
@@ -43,9 +46,9 @@ export async function imageAtCommit(repo: GitRepo, workspace: BufWorkspace, comm
       }
       return p;
     };
-    // Resolve every own file now: the overlay folder is gone once this returns.
+    // Resolve every own file now: the folder is gone once this returns.
     for (const f of image.ownFiles) repoPath(f);
-    return { image, repoPath };
+    return { image, workspace, repoPath };
   } finally {
     await tree.dispose();
   }
