@@ -40,7 +40,7 @@ async function releasedRepo(dir: string, registryUrl: string, files: Record<stri
   return repo;
 }
 
-describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 600_000 }, () => {
+describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => {
   let registry: VerdaccioRegistry;
   let tmp: { dir: string; dispose: () => Promise<void> };
   let n = 0;

@@ -72,7 +72,8 @@ async function publishTags(options: PublishOptions): Promise<number> {
     try {
       // What was released is published as it was configured then: registry, scope and names included.
       const released = await loadConfig(tree.dir).catch((error: unknown) => {
-        throw error instanceof ProtoshipError ? new ProtoshipError(`at ${commit.slice(0, 12)}: ${error.message}`, { exitCode: error.exitCode }) : error;
+        if (!(error instanceof ProtoshipError)) throw error;
+        throw new ProtoshipError(`at ${commit.slice(0, 12)}: ${error.message}`, { exitCode: error.exitCode });
       });
       await tree.add([`:(literal)${released.bufYaml}`]);
       const { registry, distTag, access } = released.release;
@@ -139,7 +140,8 @@ async function releaseTagNamed(repo: GitRepo, all: readonly ReleaseTag[], name: 
       .sort((a, b) => semver.rcompare(a.version, b.version))
       .slice(0, 5)
       .map((t) => t.tag);
-    throw new ProtoshipError(`tag ${name} does not exist${near.length ? `; release tags of that package: ${near.join(", ")}` : ""}`, {
+    const nearMatches = near.length ? `; release tags of that package: ${near.join(", ")}` : "";
+    throw new ProtoshipError(`tag ${name} does not exist${nearMatches}`, {
       exitCode: ExitCode.Usage,
       hint: "list the release tags with `git tag --list`; tags made elsewhere need `git fetch --tags` first",
     });

@@ -140,7 +140,12 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
       for (const t of created) if ((await localTagObject(repo, t)) !== onRemote(t)!.object) replaced.push(t);
       for (const t of replaced) await deleteLocalTag(repo, t);
       await fetchTags(repo, remote, replaced);
-      write(`${remote} already has ${pending.join(", ")} at HEAD (pushed by another run)${replaced.length ? `; the local tag${replaced.length === 1 ? "" : "s"} this run created (${replaced.join(", ")}) replaced by ${remote}'s` : ""}\n`);
+      const missing: string[] = [];
+      for (const t of replaced) if ((await localTagObject(repo, t)) === undefined) missing.push(t);
+      const then = missing.length ? `, fetch ${missing.join(", ")} with git fetch --tags ${remote}` : `, fetched ${remote}'s instead`;
+      const s = replaced.length === 1 ? "" : "s";
+      const note = replaced.length === 0 ? "" : `; deleted the local tag${s} this run created (${replaced.join(", ")})${then}`;
+      write(`${remote} already has ${pending.join(", ")} at HEAD (pushed by another run)${note}\n`);
       return ExitCode.Ok;
     }
     if (elsewhere.length > 0 || attempt === 3) {

@@ -38,15 +38,18 @@ const SAMPLE_VERSIONS = ["0.1.0", "1.0.0", "1.2.3", "10.20.30", "2.0.11"];
  */
 export function tagFormatProblem(format: string): string | undefined {
   const count = (p: string): number => format.split(p).length - 1;
-  if (count(NAME) !== 1 || count(VERSION) !== 1) return `must contain {name} and {version} exactly once each, got ${JSON.stringify(format)}`;
+  const quoted = JSON.stringify(format);
+  if (count(NAME) !== 1 || count(VERSION) !== 1) return `must contain {name} and {version} exactly once each, got ${quoted}`;
   const sample = formatTag(format, "@scope/pkg", "1.0.0");
-  if (!isGitTagName(sample)) return `${JSON.stringify(format)} makes tags such as ${JSON.stringify(sample)}, which is not a valid git tag name`;
+  if (!isGitTagName(sample)) return `${quoted} makes tags such as ${JSON.stringify(sample)}, which is not a valid git tag name`;
   for (const name of SAMPLE_NAMES) {
     for (const version of SAMPLE_VERSIONS) {
       const tag = formatTag(format, name, version);
       const back = parseTag(format, tag);
       if (back?.name !== name || back.version !== version) {
-        return `${JSON.stringify(format)} cannot be read back: ${JSON.stringify(tag)} (${name} ${version}) parses as ${back ? `${back.name} ${back.version}` : "no release"}; put a separator such as "@" or "-" between {name} and {version}`;
+        const got = back ? `${back.name} ${back.version}` : "no release";
+        const fix = 'put a separator such as "@" or "-" between the placeholders';
+        return `${quoted} cannot be read back: ${JSON.stringify(tag)} (${name} ${version}) parses as ${got}; ${fix}`;
       }
     }
   }

@@ -27,7 +27,8 @@ export interface PackageHistory {
  */
 export async function releaseHistory(repo: GitRepo, tagFormat: string): Promise<PackageHistory[]> {
   // One line per ref: a ref name holds no newline or NUL, and neither do the other fields.
-  const out = await repo.query(["for-each-ref", "--format=%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(creatordate:iso-strict)", "refs/tags/"]);
+  const format = "--format=%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(creatordate:iso-strict)";
+  const out = await repo.query(["for-each-ref", format, "refs/tags/"]);
   const tags = out
     .split("\n")
     .map((line) => line.split("\0"))
