@@ -37,13 +37,13 @@ async function writeAll(repo: GitFixture, files: Record<string, string>): Promis
   for (const [file, text] of Object.entries(files)) await repo.write(file, text);
 }
 
-/** Files under `dir` → content, without the stamp (a cache) and node_modules (checked apart). */
+/** Files under `dir` → content, without the stamp (a cache), node_modules (checked apart) and a swap in progress. */
 async function snapshot(dir: string): Promise<Map<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = entries
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .filter((f) => f !== ".protoship-stamp.json" && !f.split(path.sep).includes("node_modules"))
+    .filter((f) => f !== ".protoship-stamp.json" && !f.split(path.sep).some((part) => part === "node_modules" || part === STAGING))
     .sort();
   return new Map(await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f), "utf8")] as const)));
 }
@@ -142,6 +142,8 @@ describe("crash safety (SIGKILL loops)", { timeout: 900_000 }, () => {
       await killAtRandom(repo.dir, ["generate"], outDir, fullRunMs * 1.2, 8);
       const where = await landing(outDir, snapshots[current]!, outDir);
       landings.set(where, (landings.get(where) ?? 0) + 1);
+      // Before the journal is committed nothing has changed yet; after the swap everything has.
+      if (where !== "inside the swap") oldOrNew(await snapshot(outDir), snapshots[current]!, snapshots[next]!, `packages/stubs right after kill ${i + 1} (${where})`);
       await recoverSwap(outDir);
       oldOrNew(await snapshot(outDir), snapshots[current]!, snapshots[next]!, `packages/stubs after kill ${i + 1} (${where})`);
       for (const folder of folders) {
@@ -183,6 +185,7 @@ describe("crash safety (SIGKILL loops)", { timeout: 900_000 }, () => {
       await killAtRandom(repo.dir, ["docs", "--no-versions"], repo.dir, fullRunMs * 1.2, 4);
       const where = await landing(repo.dir, snapshots[current]!, site);
       landings.set(where, (landings.get(where) ?? 0) + 1);
+      if (where !== "inside the swap") oldOrNew(await snapshot(site), snapshots[current]!, snapshots[next]!, `site right after kill ${i + 1} (${where})`);
       await recoverSwap(repo.dir);
       oldOrNew(await snapshot(site), snapshots[current]!, snapshots[next]!, `site after kill ${i + 1} (${where})`);
       const r = await protoship(repo.dir, ["docs", "--no-versions"]);

@@ -89,7 +89,12 @@ export async function swapFolders(swap: FolderSwap): Promise<void> {
       await fill(dir);
       await writeFile(path.join(dir, MARKER), `${swap.owner}\n`);
     }
-    const journal: Journal = { owner: swap.owner, write: [...swap.write.keys()], remove: [...(swap.remove ?? [])], keep: [...(swap.keep ?? [])] };
+    const journal: Journal = {
+      owner: swap.owner,
+      write: [...swap.write.keys()],
+      remove: [...(swap.remove ?? [])],
+      keep: [...(swap.keep ?? [])],
+    };
     await writeFile(path.join(staging, `${JOURNAL}.tmp`), JSON.stringify(journal));
     await rename(path.join(staging, `${JOURNAL}.tmp`), path.join(staging, JOURNAL));
   } catch (error) {
@@ -164,7 +169,8 @@ async function rollForward(parent: string, staging: string): Promise<void> {
     if (await exists(target)) {
       await assertOwned(target, journal.owner);
       for (const kept of journal.keep) {
-        if ((await exists(path.join(target, kept))) && !(await exists(path.join(next, kept)))) await rename(path.join(target, kept), path.join(next, kept));
+        const [from, to] = [path.join(target, kept), path.join(next, kept)];
+        if ((await exists(from)) && !(await exists(to))) await rename(from, to);
       }
       await rename(target, path.join(old, name));
     }

@@ -41,7 +41,9 @@ export async function docs(options: DocsOptions): Promise<number> {
   const workspace = await readBufWorkspace(repo.root, config.bufYaml);
   const image = await loadImage(repo.root, workspace.dir ? { workspaceDir: workspace.dir } : {});
   // An empty image (no files, or a broken buf that printed nothing) never replaces the existing site.
-  if (!image.ownFiles.size) throw new ProtoshipError("buf returned no proto files for the module; the site was not changed", { hint: "check buf (PROTOSHIP_BUF) and buf.yaml" });
+  if (!image.ownFiles.size) {
+    throw new ProtoshipError("buf returned no proto files for the module; the site was not changed", { hint: "check buf (PROTOSHIP_BUF) and buf.yaml" });
+  }
   const registry = createFileRegistry(create(FileDescriptorSetSchema, { file: image.files }));
   const files = [...image.ownFiles].sort().map((name) => registry.getFile(name)!);
   const model = buildDocModel(files);
@@ -53,7 +55,8 @@ export async function docs(options: DocsOptions): Promise<number> {
     ? []
     : (await releaseHistory(repo, config.release.tagFormat)).map((h) => ({ ...h, package: protoPackageOf.get(h.package) ?? h.package }));
 
-  const outDir = resolveRepoPath(repo.root, options.outDir ?? config.docs.outDir, { label: options.outDir === undefined ? "docs.outDir" : "-o", output: true });
+  const label = options.outDir === undefined ? "docs.outDir" : "-o";
+  const outDir = resolveRepoPath(repo.root, options.outDir ?? config.docs.outDir, { label, output: true });
   let result;
   try {
     // The site reads the protoc-gen-doc JSON data model; its types spell empty lists as optional

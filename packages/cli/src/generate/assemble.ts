@@ -41,7 +41,9 @@ export function assemble(tree: GeneratedTree, allUnits: readonly ProtoPackageUni
       if (files.has(file)) continue;
       const text = tree.get(file);
       // Incomplete generator output is an error before anything is written, never a smaller package.
-      if (text === undefined) throw new ProtoshipError(`buf generate with ts-proto produced no ${file} for ${unit.protoPackage}; nothing was changed`);
+      if (text === undefined) {
+        throw new ProtoshipError(`buf generate with ts-proto produced no ${file} for ${unit.protoPackage}; nothing was changed`);
+      }
       files.set(
         file,
         fixClientCollisions(text).replace(RELATIVE_IMPORT, (whole, open: string, spec: string, close: string) => {

@@ -1,14 +1,14 @@
+import { recoverSwap } from "@protoship/fs-safe";
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
 import { CONFIG_FILE, loadConfig } from "../config/load-config.js";
 import { ProtoshipError } from "../errors.js";
+import { npmNameProblem } from "../config/npm-name.js";
 import { explainOutputError } from "../workspace/output-errors.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
-import { recoverSwap } from "@protoship/fs-safe";
-import { npmNameProblem } from "../config/npm-name.js";
 import { loadImage } from "../schema/load-image.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { assemble } from "./assemble.js";
@@ -85,7 +85,9 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
   const config = await loadConfig(root);
   const workspace = await readBufWorkspace(root, config.bufYaml);
   const bufDir = path.join(root, workspace.dir);
-  const outDir = options.outDir ? path.resolve(root, options.outDir) : resolveRepoPath(root, config.stubs.outDir, { label: "stubs.outDir", output: true });
+  const outDir = options.outDir
+    ? path.resolve(root, options.outDir)
+    : resolveRepoPath(root, config.stubs.outDir, { label: "stubs.outDir", output: true });
   // A swap a crashed run left half-done is finished (or discarded) before anything reads outDir.
   await recoverSwap(outDir).catch((error: unknown) => explainOutputError(error, root));
   const include = config.stubs.include ?? [];
@@ -106,7 +108,8 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
   const units = protoPackageUnits(image, config).filter((u) => !include.length || include.some((p) => matchesPackage(p, u.protoPackage)));
   // An empty result (no files, or a broken buf that printed nothing) never prunes existing packages.
   if (!units.length) {
-    throw new ProtoshipError(`buf returned no proto packages to generate (${image.ownFiles.size} files in the module); nothing was changed`, {
+    const found = `${image.ownFiles.size} files in the module`;
+    throw new ProtoshipError(`buf returned no proto packages to generate (${found}); nothing was changed`, {
       hint: "check buf (PROTOSHIP_BUF), buf.yaml and stubs.include/exclude",
     });
   }
@@ -156,7 +159,9 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
     }
   }
   const keep = new Set(dirNames.values());
-  const changed = await replacePackages(outDir, trees, full ? { prune: (name) => !keep.has(name) } : {}).catch((error: unknown) => explainOutputError(error, root));
+  const changed = await replacePackages(outDir, trees, full ? { prune: (name) => !keep.has(name) } : {}).catch((error: unknown) =>
+    explainOutputError(error, root),
+  );
 
   const packages = selected.map((u) => generated.get(u.npmName) ?? stamp!.packages.find((p) => p.npmName === u.npmName)!);
   if (full) {
@@ -174,13 +179,16 @@ async function readStamp(outDir: string): Promise<Stamp | undefined> {
   }
 }
 
-/** Writes the stamp through a temporary file and a rename, and only when it changed. */
+/**
+ * Writes the stamp through a temporary file and a rename, and only when it changed. The temporary
+ * file has a fixed name, so one a killed run left behind is overwritten (not multiplied) by the next.
+ */
 async function writeStamp(outDir: string, stamp: Stamp): Promise<void> {
   const text = `${JSON.stringify(stamp, null, 2)}\n`;
   const file = path.join(outDir, STAMP);
-  if ((await readFile(file, "utf8").catch(() => "")) === text) return;
+  const temp = `${file}.tmp`;
+  if ((await readFile(file, "utf8").catch(() => "")) === text) return void (await rm(temp, { force: true }));
   await mkdir(outDir, { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
   await writeFile(temp, text);
   await rename(temp, file);
 }
@@ -209,13 +217,17 @@ function selectUnits(units: ProtoPackageUnit[], only: string[] | undefined): Pro
   return selected;
 }
 
-/** Folder of each package: the npm name (which must be valid for a new npm package) without its scope, which must be unique. */
+/** Folder of each package: the npm name (valid for a new npm package) without its scope, which must be unique. */
 function folderNames(units: readonly ProtoPackageUnit[]): Map<string, string> {
   const names = new Map<string, string>();
   const seen = new Map<string, string>();
   for (const unit of units) {
     const problem = npmNameProblem(unit.npmName);
-    if (problem) throw new ProtoshipError(`proto package ${unit.protoPackage}: ${JSON.stringify(unit.npmName)} ${problem}`, { hint: "set its npm name with stubs.names in protoship.yaml" });
+    if (problem) {
+      throw new ProtoshipError(`proto package ${unit.protoPackage}: ${JSON.stringify(unit.npmName)} ${problem}`, {
+        hint: "set its npm name with stubs.names in protoship.yaml",
+      });
+    }
     const dir = unit.npmName.split("/").pop()!;
     const other = seen.get(dir);
     if (other) throw new ProtoshipError(`stub packages ${other} and ${unit.npmName} would share the folder ${dir}`, { hint: "rename one with stubs.names in protoship.yaml" });

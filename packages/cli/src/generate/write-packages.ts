@@ -23,7 +23,11 @@ const KEPT = ["node_modules"];
  * nothing, so build caches and editors see no change). `node_modules` is carried over into the
  * new folder. Returns the names of the folders that changed.
  */
-export async function replacePackages(outDir: string, trees: Map<string, FileTree>, options: { prune?: (name: string) => boolean } = {}): Promise<string[]> {
+export async function replacePackages(
+  outDir: string,
+  trees: Map<string, FileTree>,
+  options: { prune?: (name: string) => boolean } = {},
+): Promise<string[]> {
   const changed: string[] = [];
   for (const [name, tree] of trees) if (!(await sameContent(path.join(outDir, name), tree))) changed.push(name);
   const stale: string[] = [];
