@@ -94,7 +94,8 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
 
   it("publishes what git has at the tag: ignored and untracked protos and an uncommitted protoship.yaml never count", async () => {
     const repo = await protoRepo(fresh(), { [ORDER]: ORDER_V1 });
-    await repo.write("protoship.yaml", `stubs:\n  scope: "@shop"\nrelease:\n  registry: ${registry.url}\n`);
+    // A scope of its own: the registry is shared with the other tests of this suite.
+    await repo.write("protoship.yaml", `stubs:\n  scope: "@gitonly"\nrelease:\n  registry: ${registry.url}\n`);
     await repo.write(".gitignore", "internal_secret.proto\n");
     await repo.commitAll("publish to the test registry");
     assert.equal((await protoship(repo.dir, ["release", "tag", "--no-push"])).code, 0);
@@ -102,15 +103,15 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
     await repo.write("proto/shop/order/v1/untracked_extra.proto", SECRET.replace("InternalSecret", "UntrackedExtra"));
     const dry = await protoship(repo.dir, ["publish", "--dry-run"], undefined, registry.env);
     assert.equal(dry.code, 0, dry.stdout + dry.stderr);
-    assert.match(dry.stdout, /would publish @shop\/order-v1@1\.0\.0/);
+    assert.match(dry.stdout, /would publish @gitonly\/shop-order-v1@1\.0\.0/);
     assert.doesNotMatch(dry.stdout, /internal_secret|untracked_extra/);
 
     // The working tree's protoship.yaml (another scope, a dead registry) is not what was tagged.
     await repo.write("protoship.yaml", `stubs:\n  scope: "@evil"\nrelease:\n  registry: http://127.0.0.1:9/\n`);
     const r = await protoship(repo.dir, ["publish"], undefined, registry.env);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.deepEqual([...r.stdout.matchAll(/^published (\S+)$/gm)].map((m) => m[1]), ["@shop/order-v1@1.0.0"]);
-    const tarball = (await view(registry, "@shop/order-v1@1.0.0", "dist.tarball")) as string;
+    assert.deepEqual([...r.stdout.matchAll(/^published (\S+)$/gm)].map((m) => m[1]), ["@gitonly/shop-order-v1@1.0.0"]);
+    const tarball = (await view(registry, "@gitonly/shop-order-v1@1.0.0", "dist.tarball")) as string;
     const tgz = path.join(repo.dir, "..", "order.tgz");
     await writeFile(tgz, Buffer.from(await (await fetch(tarball)).arrayBuffer()));
     const listed = await run("tar", ["-tzf", tgz], { cwd: repo.dir });
