@@ -130,26 +130,39 @@ export function rstToMarkdown(text: string, resolve?: RefResolver): string {
   return out.join("\n");
 }
 
-/** `:role:\`content\`` (also `:domain:role:`), RST hyperlinks `` `text <url>`_ `` and `` `name`_ ``. */
-function inlineRoles(line: string, resolve: RefResolver | undefined): string {
+/**
+ * `:role:\`content\`` (also `:domain:role:`), RST hyperlinks `` `text <url>`_ `` and `` `name`_ ``.
+ * With `plain`, references read as their text and hyperlinks as `text (url)`, unescaped: for
+ * outputs that escape Markdown themselves.
+ */
+function inlineRoles(line: string, resolve: RefResolver | undefined, plain = false): string {
+  const text = plain ? (s: string) => s : markdownText;
   return line
-    .replace(/:((?:[A-Za-z][\w.+-]*:)+)`([^`\n]+)`/g, (_m, roles: string, content: string) => role(roles, content, resolve))
-    .replace(/`([^`<>\n]+?)\s*<([a-z][a-z0-9+.-]*:[^<>`\s]+)>`__?/gi, (_m, label: string, url: string) => `[${markdownText(label)}](<${url}>)`)
-    .replace(/`([^`<>\n]+)`__?(?![\w`])/g, (_m, label: string) => markdownText(label));
+    .replace(/:((?:[A-Za-z][\w.+-]*:)+)`([^`\n]+)`/g, (_m, roles: string, content: string) => role(roles, content, resolve, plain))
+    .replace(/`([^`<>\n]+?)\s*<([a-z][a-z0-9+.-]*:[^<>`\s]+)>`__?/gi, (_m, label: string, url: string) =>
+      plain ? `${label} (${url})` : `[${markdownText(label)}](<${url}>)`,
+    )
+    .replace(/`([^`<>\n]+)`__?(?![\w`])/g, (_m, label: string) => text(label));
 }
 
-function role(roles: string, content: string, resolve: RefResolver | undefined): string {
+/** reStructuredText roles and hyperlinks of a comment as plain text (blocks are left as they are). */
+export function rstRolesToText(text: string): string {
+  return inlineRoles(text, undefined, true);
+}
+
+function role(roles: string, content: string, resolve: RefResolver | undefined, plain: boolean): string {
   const name = roles.split(":").filter(Boolean).pop()?.toLowerCase() ?? "";
+  const text = plain ? (s: string) => s : markdownText;
   if (CODE_ROLES.has(name)) return codeSpan(content);
-  if (name === "emphasis") return `*${markdownText(content)}*`;
-  if (name === "strong") return `**${markdownText(content)}**`;
-  if (name === "sub" || name === "sup" || name === "title-reference") return markdownText(content);
+  if (name === "emphasis") return `*${text(content)}*`;
+  if (name === "strong") return `**${text(content)}**`;
+  if (name === "sub" || name === "sup" || name === "title-reference") return text(content);
   // A reference: `title <target>` or just `target` (a leading `~` shows only the last part).
   const titled = /^([\s\S]*?)\s*<([^<>]+)>$/.exec(content);
   const target = (titled ? titled[2] : content)?.trim().replace(/^[~!]/, "") ?? "";
   const title = titled?.[1]?.trim();
   const href = resolve?.(target);
   const shown = title || (content.startsWith("~") ? target.split(".").pop() ?? target : target);
-  const label = title ? markdownText(shown) : codeSpan(shown);
+  const label = title ? text(shown) : codeSpan(shown);
   return href ? `[${label}](<${href.replace(/[<>\s]/g, encodeURIComponent)}>)` : label;
 }

@@ -1,4 +1,5 @@
 export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium, launchChromium } from "./chromium.js";
 export { GitFixture, PROTOSHIP_BIN, REPO_ROOT, protoship, run, suiteTempDirs, tempDir, type RunResult } from "./git-fixture.ts";
+export { walkLinks, type BrokenLink, type LinkReport } from "./link-walker.ts";
 export { serveStatic } from "./static-server.ts";
 export { startVerdaccio, type VerdaccioRegistry } from "./verdaccio.ts";
