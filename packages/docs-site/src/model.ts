@@ -141,6 +141,11 @@ export interface DocFile extends DocElement {
   syntax?: string;
   /** Optional extra key: the edition (e.g. `2023`) of an editions file. */
   edition?: string;
+  /**
+   * Optional extra key: the comment on the file's `package` statement. The package is described
+   * by the first file, in file-name order, that has one.
+   */
+  packageDescription?: string;
 }
 
 /** Mapping of a proto scalar type to language types (shown on the index page). */

@@ -1,13 +1,13 @@
-import { after, before, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium, serveStatic } from "@protoship/testkit";
+import { launchChromium, serveStatic, walkLinks } from "@protoship/testkit";
 import { buildSite } from "../src/index.js";
-import { handModel, loadGoldenModel, versions } from "./fixtures.js";
+import { handModel, loadGoldenModel, MESH_COMMON_COMMENT, readingModel, versions } from "./fixtures.js";
 
 
 const outputDir = fileURLToPath(new URL("../test-output/", import.meta.url));
@@ -164,4 +164,136 @@ test("the site made no request to any host other than 127.0.0.1", () => {
     return new URL(u).hostname !== "127.0.0.1";
   });
   assert.deepEqual(foreign, []);
+});
+
+describe("a site whose comments are reStructuredText with long code spans", () => {
+  let readingSite: { url: string; close: () => Promise<void> };
+  let readingDir: string;
+  const PAGE = "packages/envoy.config.cluster.v3.html";
+  before(async () => {
+    readingDir = await mkdtemp(path.join(os.tmpdir(), "docs-site-reading-"));
+    const result = await buildSite({ model: readingModel, outDir: path.join(readingDir, "site"), title: "Reading" });
+    readingSite = await serveStatic(result.outDir);
+  });
+  after(async () => {
+    await readingSite?.close();
+    if (readingDir) await rm(readingDir, { recursive: true, force: true });
+  });
+
+  /** Positions inside `selector` elements where a line breaks other than right after a dot. */
+  async function midNameBreaks(page: Page, selector: string): Promise<string[]> {
+    return page.evaluate((sel) => {
+      const bad: string[] = [];
+      for (const el of document.querySelectorAll(sel)) {
+        const text = el.textContent ?? "";
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        let prevTop: number | undefined;
+        let prevChar = "";
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (let i = 0; i < (node.textContent ?? "").length; i++) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const top = range.getClientRects()[0]?.top;
+            if (top === undefined) continue;
+            if (prevTop !== undefined && top > prevTop + 2 && prevChar !== ".") bad.push(`${text} (before "${node.textContent?.[i]}")`);
+            prevTop = top;
+            prevChar = node.textContent?.[i] ?? "";
+          }
+        }
+      }
+      return bad;
+    }, selector);
+  }
+
+  for (const width of [1400, 390]) {
+    test(`no horizontal scroll at ${width}px; names wrap only at dots; a field link keeps the page in place`, async () => {
+      const ctx = await newContext({ viewport: { width, height: 900 }, colorScheme: "light", ...(width < 500 ? { isMobile: true, hasTouch: true } : {}) });
+      const page = await ctx.newPage();
+      for (const rel of ["index.html", PAGE, "packages/mesh.common.v1.html"]) {
+        await page.goto(readingSite.url + rel);
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+        assert.ok(scrollWidth <= innerWidth, `${rel} at ${width}px: scrollWidth ${scrollWidth} > ${innerWidth}`);
+      }
+      await page.goto(readingSite.url + PAGE);
+      assert.deepEqual(await midNameBreaks(page, "main .field-name, main .type-link code, main .type-external"), []);
+      await page.screenshot({ path: path.join(outputDir, `reading-${width}.png`), fullPage: true });
+      // Following a link to a field scrolls down, never sideways; at desktop width the sidebar stays in view.
+      await page.goto(`${readingSite.url}${PAGE}#envoy.config.cluster.v3.CircuitBreakers.thresholds`);
+      assert.equal(await page.evaluate(() => window.scrollX), 0);
+      if (width >= 1000) {
+        const nav = await page.locator("nav.sidebar").boundingBox();
+        assert.ok(nav && nav.x >= 0 && nav.width > 100, `sidebar visible: ${JSON.stringify(nav)}`);
+      }
+      await ctx.close();
+    });
+  }
+
+  test("the package comment describes the package on the index card and atop its page", async () => {
+    const ctx = await newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(readingSite.url + "index.html");
+    const card = page.locator(".package-card", { has: page.locator(".package-link", { hasText: "mesh.common.v1" }) });
+    assert.equal((await card.locator(".package-summary").innerText()).trim(), MESH_COMMON_COMMENT);
+    await page.screenshot({ path: path.join(outputDir, "reading-index.png") });
+    await page.goto(readingSite.url + "packages/mesh.common.v1.html");
+    assert.equal((await page.locator(".page-header .package-description").innerText()).trim(), MESH_COMMON_COMMENT);
+    await page.screenshot({ path: path.join(outputDir, "reading-package-comment.png") });
+    await ctx.close();
+  });
+
+  test("every well-known type links to the protobuf reference; no internal link is broken", async () => {
+    const ctx = await newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    const report = await walkLinks(page, readingSite.url + "index.html");
+    assert.deepEqual(report.broken, []);
+    assert.ok(report.pages.length >= 3 && report.internal > 20, `${report.pages.length} pages, ${report.internal} links`);
+    const wkt = new Set(report.external.filter((e) => e.href.startsWith("https://protobuf.dev/")).map((e) => `${e.text.trim()} ${e.href}`));
+    const base = "https://protobuf.dev/reference/protobuf/google.protobuf/";
+    for (const [name, slug] of [["Duration", "duration"], ["Timestamp", "timestamp"], ["FieldMask", "field-mask"], ["UInt32Value", "uint32-value"], ["DoubleValue", "double-value"], ["Empty", "empty"]]) {
+      assert.ok(wkt.has(`google.protobuf.${name} ${base}#${slug}`), `google.protobuf.${name} linked: ${[...wkt].join(", ")}`);
+    }
+    await page.goto(readingSite.url + PAGE);
+    assert.equal(await page.locator("main .type-external", { hasText: /^google\.protobuf\./ }).count(), 0);
+    await ctx.close();
+  });
+
+  test("validation rules read as text; reStructuredText reads as code, notes and links", async () => {
+    const ctx = await newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(readingSite.url + PAGE);
+    const rules = await page.locator("main .options").allInnerTexts();
+    assert.ok(rules.some((r) => r.includes("> 0s")), rules.join(" | "));
+    assert.ok(rules.some((r) => r.includes("min_len: 1") && r.includes('in: ["a", "b"]') && r.includes("required")), rules.join(" | "));
+    const main = await page.locator("main").innerText();
+    assert.doesNotMatch(main, /"value"|:ref:|\.\. code-block|\.\. note::/);
+    const yaml = byId(page, "envoy.config.cluster.v3.CircuitBreakers").locator("pre code.language-yaml");
+    assert.equal(await yaml.innerText(), "thresholds:\n- priority: HIGH\n  max_connections: 1024\n");
+    assert.match(await byId(page, "envoy.config.cluster.v3.CircuitBreakers").locator("blockquote").innerText(), /^Note:\s+Unset thresholds/);
+    const ref = byId(page, "envoy.config.cluster.v3.CircuitBreakers").locator(".md a", { hasText: "Thresholds" }).first();
+    assert.equal(await ref.evaluate((a) => (a as HTMLAnchorElement).href), `${readingSite.url}${PAGE}#envoy.config.cluster.v3.CircuitBreakers.Thresholds`);
+    await ctx.close();
+  });
+
+  test("labels sit with the type (no empty label column); the sticky header is opaque; the sidebar border runs to the bottom", async () => {
+    const ctx = await newContext({ viewport: { width: 1400, height: 700 } });
+    const page = await ctx.newPage();
+    await page.goto(readingSite.url + PAGE);
+    const heads = await page.locator("main table.fields thead th").allInnerTexts();
+    assert.ok(!heads.map((h) => h.toUpperCase()).includes("LABEL"), heads.join(","));
+    const type = await byId(page, "envoy.config.cluster.v3.CircuitBreakers.thresholds").locator('td[data-label="Type"]').innerText();
+    assert.match(type, /^repeated\s+[\w.\s]*CircuitBreakers\.\s*Thresholds$/);
+    const bg = await page.evaluate(() => getComputedStyle(document.querySelector(".topbar")!).backgroundColor);
+    assert.match(bg, /^rgb\(/, `opaque header background, got ${bg}`);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const gap = await page.evaluate(() => {
+      const layout = document.querySelector(".layout")!.getBoundingClientRect();
+      const divider = document.querySelector(".content")!;
+      const style = getComputedStyle(divider);
+      return style.borderLeftStyle === "solid" ? layout.bottom - divider.getBoundingClientRect().bottom : Number.POSITIVE_INFINITY;
+    });
+    assert.ok(gap <= 1, `divider stops ${gap}px above the end of the page`);
+    await page.screenshot({ path: path.join(outputDir, "reading-bottom.png") });
+    await ctx.close();
+  });
 });

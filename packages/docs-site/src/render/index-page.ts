@@ -21,8 +21,8 @@ export function renderIndexPage(site: SiteModel, title: string): SafeHtml {
 <h2 class="group-heading">Packages</h2>
 <ul class="package-grid">
 ${site.packages.map((p) => {
-    let summaries = p.files.map((f) => plainSummary(f.description, 220)).filter((s) => s !== "");
-    // Many files carry no file-level comment; the first service (or type) comment is the next best summary.
+    // The package comment describes the package; else the files' comments; else the first service (or type) comment.
+    let summaries = p.description ? [plainSummary(p.description, 220)] : p.files.map((f) => plainSummary(f.description, 220)).filter((s) => s !== "");
     if (summaries.length === 0) {
       const first = [...p.services, ...p.messages, ...p.enums].find((el) => el.description?.trim());
       if (first) summaries = [plainSummary(first.description, 220)];
