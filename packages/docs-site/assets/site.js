@@ -39,6 +39,24 @@
     if (open && !open.contains(ev.target)) open.removeAttribute("open");
   });
 
+  /* Package filter on the index (large sites): hides cards whose name and summary lack every typed word. */
+  var filter = document.getElementById("package-filter");
+  if (filter) {
+    var cards = Array.prototype.slice.call(document.querySelectorAll(".package-card"));
+    var status = document.getElementById("package-filter-status");
+    filter.addEventListener("input", function () {
+      var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      cards.forEach(function (card) {
+        var text = card.textContent.toLowerCase();
+        var match = words.every(function (w) { return text.indexOf(w) !== -1; });
+        card.hidden = !match;
+        if (match) shown++;
+      });
+      if (status) status.textContent = words.length ? shown + " of " + cards.length + " packages" : "";
+    });
+  }
+
   if (!input || !panel) return;
 
   /* The index stores compact documents (see src/search-index.ts): k kind, g page table index,

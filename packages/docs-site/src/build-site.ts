@@ -83,13 +83,14 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     const switcher = (root: string, pkg?: string) =>
       hasChangelog ? renderVersionSwitcher(versionsForPage(versions, pkg), root, options.currentVersion, options.versionHref) : html``;
 
-    await write("index.html", { pageTitle: title, root: "", body: renderIndexPage(site, title), versionSwitcher: switcher("") });
+    // The switcher shows one package's versions, so only that package's page carries it.
+    await write("index.html", { pageTitle: title, root: "", body: renderIndexPage(site, title) });
     for (const pkg of site.packages) {
       const { body, toc } = renderPackagePage(site, pkg, "../");
       await write(pkg.page, { pageTitle: pkg.label, root: "../", body, toc, versionSwitcher: switcher("../", pkg.name) });
     }
     if (hasChangelog) {
-      await write("changelog.html", { pageTitle: "Changelog", root: "", body: renderChangelogPage(versions, site.packages), versionSwitcher: switcher("") });
+      await write("changelog.html", { pageTitle: "Changelog", root: "", body: renderChangelogPage(versions, site.packages) });
     }
   });
 

@@ -161,6 +161,10 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
 
   test("changelog page and version switcher", async () => {
     const changelog = await read(out, "changelog.html");
+    // Dates for people, packages by name, and no single package's switcher on site-wide pages.
+    assert.ok(changelog.includes('<time class="muted" datetime="2026-11-20">20 Nov 2026</time>'));
+    assert.ok(!changelog.includes("version-switcher"));
+    assert.ok(!(await read(out, "index.html")).includes("version-switcher"));
     assert.ok(changelog.includes('id="acme.shop.v1@1.1.0"'));
     assert.ok(changelog.includes("<li>Added <code>WatchOrders</code>.</li>"));
     assert.ok(changelog.includes("Hostile: &lt;script&gt;window.__pwned=1&lt;/script&gt;"));
@@ -169,12 +173,24 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
     assert.ok(shop.includes('href="../changelog.html#acme.shop.v1%401.0.0"'));
   });
 
+  test("changelog lists packages sorted by name whatever the input order", async () => {
+    const dir = path.join(tmp, "sorted-changelog");
+    const unsorted = [
+      { package: "zeta.v1", versions: [{ version: "1.0.0", date: "2026-01-02T10:00:00Z", changelog: [] }] },
+      { package: "acme.shop.v1", versions: [{ version: "1.0.0", changelog: [] }] },
+    ];
+    await buildSite({ model: handModel, outDir: dir, versions: unsorted });
+    const changelog = await read(dir, "changelog.html");
+    assert.ok(changelog.indexOf('id="pkg:acme.shop.v1"') < changelog.indexOf('id="pkg:zeta.v1"'));
+    assert.ok(changelog.includes('datetime="2026-01-02T10:00:00Z">2 Jan 2026</time>'));
+  });
+
   test("versionHref template and currentVersion drive the switcher", async () => {
     const dir = path.join(tmp, "versioned");
     await buildSite({ model: handModel, outDir: dir, versions, currentVersion: "1.0.0", versionHref: "../{version}/index.html" });
-    const index = await read(dir, "index.html");
-    assert.ok(index.includes('<a href="../1.0.0/index.html" aria-current="true">v1.0.0'));
-    assert.ok(index.includes("<strong>v1.0.0</strong>"));
+    const shop = await read(dir, "packages/acme.shop.v1.html");
+    assert.ok(shop.includes('<a href="../../1.0.0/index.html" aria-current="true">v1.0.0'));
+    assert.ok(shop.includes("<strong>v1.0.0</strong>"));
   });
 
   test("no versions: no changelog page and no switcher", async () => {
@@ -253,16 +269,17 @@ describe("hostile names and malformed input", () => {
     assert.ok(page.includes("f&lt;i&gt;"));
   });
 
-  test("with many packages the sidebar lists only the current one; the index lists all", async () => {
+  test("with many packages the sidebar lists the current one and links to the index, which lists and filters all", async () => {
     const files = Array.from({ length: 160 }, (_, i) => ({ name: `p${i}.proto`, package: `pkg${i}`, messages: [] }));
     const dir = path.join(tmp, "many");
     const result = await buildSite({ model: { files }, outDir: dir });
     assert.equal(result.pages.length, 161);
     const page = await read(dir, "packages/pkg7.html");
     assert.equal((page.match(/href="\.\.\/packages\/pkg\d+\.html"/g) ?? []).length, 1);
-    assert.ok(page.includes("159 more on"));
+    assert.ok(page.includes('<a href="../index.html#packages">Browse all 160 packages</a>'));
     const index = await read(dir, "index.html");
     assert.equal((index.match(/class="package-link"/g) ?? []).length, 160);
+    assert.ok(index.includes('id="package-filter"') && index.includes('id="packages"'), "the index filters the full list");
   });
 
   test("a failing build leaves the previous site intact and no temp dirs behind", async () => {

@@ -2,6 +2,9 @@ import { html, type SafeHtml } from "../html.js";
 import { plainSummary } from "../markdown.js";
 import { isDeprecated, type SiteModel } from "../site-model.js";
 
+/** Above this many packages the index offers a filter box (site.js). */
+const FILTER_FROM = 12;
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
@@ -18,8 +21,10 @@ export function renderIndexPage(site: SiteModel, title: string): SafeHtml {
 <h1 class="page-title">${title}</h1>
 <p class="stats"><span class="stat">${plural(site.packages.length, "package")}</span><span class="stat">${plural(totals.services, "service")}</span><span class="stat">${plural(totals.messages, "message")}</span><span class="stat">${plural(totals.enums, "enum")}</span></p>
 </header>
-<h2 class="group-heading">Packages</h2>
-<ul class="package-grid">
+<h2 class="group-heading" id="packages">Packages</h2>
+${site.packages.length > FILTER_FROM ? html`<input id="package-filter" class="package-filter" type="search" placeholder="Filter ${site.packages.length} packages…" autocomplete="off" spellcheck="false" aria-label="Filter packages by name or description" aria-controls="package-grid">
+<p id="package-filter-status" class="muted" role="status" aria-live="polite"></p>` : ""}
+<ul class="package-grid" id="package-grid">
 ${site.packages.map((p) => {
     // The package comment describes the package; else the files' comments; else the first service (or type) comment.
     let summaries = p.description ? [plainSummary(p.description, 220)] : p.files.map((f) => plainSummary(f.description, 220)).filter((s) => s !== "");

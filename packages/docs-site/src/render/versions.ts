@@ -3,6 +3,18 @@ import { renderMarkdownInline } from "../markdown.js";
 import type { PackageVersions } from "../model.js";
 import type { PackageInfo } from "../site-model.js";
 
+/** A release date for people: `2026-11-20` (or a full ISO timestamp) → `20 Nov 2026`; anything else as given. */
+export function formatDate(date: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(date)) return date;
+  const d = new Date(date.length === 10 ? `${date}T00:00:00Z` : date);
+  if (Number.isNaN(d.getTime())) return date;
+  return d.toLocaleDateString("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" });
+}
+
+function dateHtml(date: string | undefined): SafeHtml {
+  return date ? html` <time class="muted" datetime="${date}">${formatDate(date)}</time>` : html``;
+}
+
 /** Anchor of a version on the changelog page. */
 export function versionAnchor(pkg: string, version: string): string {
   return `${pkg}@${version}`;
@@ -38,26 +50,26 @@ export function renderVersionSwitcher(
   return html`<details class="version-switcher">
 <summary aria-label="Version of ${entry.package}"><span class="muted">${entry.package}</span> <strong>v${active}</strong></summary>
 <ul class="version-menu">
-${entry.versions.map((v) => html`<li><a href="${root}${versionLink(entry, v.version, template)}"${v.version === active ? html` aria-current="true"` : ""}>v${v.version}${v.date ? html` <span class="muted">${v.date}</span>` : ""}</a></li>`)}
+${entry.versions.map((v) => html`<li><a href="${root}${versionLink(entry, v.version, template)}"${v.version === active ? html` aria-current="true"` : ""}>v${v.version}${dateHtml(v.date)}</a></li>`)}
 <li class="version-all"><a href="${root}changelog.html">Full changelog</a></li>
 </ul>
 </details>`;
 }
 
-/** The changelog page: every package's versions with their (untrusted, sanitised) entries. */
+/** The changelog page: every package's versions (packages by name) with their (untrusted, sanitised) entries. */
 export function renderChangelogPage(all: PackageVersions[], packages: PackageInfo[]): SafeHtml {
   const pages = new Map(packages.map((p) => [p.name, p.page]));
   return html`<header class="page-header">
 <p class="eyebrow">Releases</p>
 <h1 class="page-title">Changelog</h1>
 </header>
-${all.map((entry) => {
+${[...all].sort((a, b) => a.package.localeCompare(b.package)).map((entry) => {
     const page = pages.get(entry.package);
     return html`<section class="element changelog-package" id="${`pkg:${entry.package}`}">
 <h2 class="el-heading"><span class="kind kind-package">package</span> ${page ? html`<a href="${page}"><code>${entry.package}</code></a>` : html`<code>${entry.package}</code>`}</h2>
 ${entry.versions.length === 0 ? html`<p class="muted">No releases yet.</p>` : ""}
 ${entry.versions.map((v) => html`<article class="release" id="${versionAnchor(entry.package, v.version)}">
-<h3 class="release-heading">v${v.version}${v.date ? html` <time class="muted">${v.date}</time>` : ""}</h3>
+<h3 class="release-heading">v${v.version}${dateHtml(v.date)}</h3>
 ${v.changelog.length > 0 ? html`<ul class="changelog">${v.changelog.map((line) => html`<li>${raw(renderMarkdownInline(line))}</li>`)}</ul>` : html`<p class="muted">No changes listed.</p>`}
 </article>`)}
 </section>`;
