@@ -99,4 +99,17 @@ describe("protoship docs", () => {
     assert.match(r.stderr, /proto\/acme\/common\/v1\/money\.proto:\d+:\d+: /);
     assert.equal(await readFile(path.join(repo.dir, "site/packages/acme.common.v1.html"), "utf8"), before);
   });
+  it("describes each package with the comment above its package statement, on the index and atop the package page", async () => {
+    const repo = await GitFixture.init(fresh());
+    await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n");
+    await repo.write("proto/acme/common/v1/money.proto", COMMON);
+    // A second file of the package without a package comment, sorting first: the comment still wins.
+    await repo.write("proto/acme/common/v1/a_unit.proto", 'syntax = "proto3";\n\npackage acme.common.v1;\n\n// A unit of measure.\nmessage Unit {}\n');
+    await repo.commitAll("apis");
+    assert.equal((await protoship(repo.dir, ["docs", "-o", "site"])).code, 0);
+    const index = await readFile(path.join(repo.dir, "site/index.html"), "utf8");
+    assert.match(index, /<a class="package-link" href="packages\/acme\.common\.v1\.html"><code>acme\.common\.v1<\/code><\/a>\n<p class="package-summary">Shared types\.<\/p>/);
+    const page = await readFile(path.join(repo.dir, "site/packages/acme.common.v1.html"), "utf8");
+    assert.match(page, /<div class="package-description"><div class="md"><p>Shared types\.<\/p>/);
+  });
 });
