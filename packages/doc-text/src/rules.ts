@@ -64,12 +64,15 @@ function isEmptyObject(v: unknown): boolean {
   return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 }
 
-/** `duration.gt.seconds = 1` + `duration.gt.nanos = 500000000` → `duration.gt = "1.5s"`. */
+/**
+ * `duration.gt.seconds = 1` + `duration.gt.nanos = 500000000` → `duration.gt = "1.5s"`; the same
+ * for timestamps → `"1970-01-01T00:00:05Z"` (rule lists flattened from `{ seconds, nanos }`).
+ */
 function mergeDurationParts(rules: readonly Rule[]): Rule[] {
   const out: Rule[] = [];
   const merged = new Map<string, Rule>();
   for (const r of rules) {
-    const m = /^(.*\bduration\.[a-z_]+)\.(seconds|nanos)$/.exec(r.name);
+    const m = /^(.*\b(?:duration|timestamp)\.[a-z_]+)\.(seconds|nanos)$/.exec(r.name);
     if (!m || typeof r.value !== "number" && typeof r.value !== "string") {
       out.push(r);
       continue;
@@ -83,9 +86,12 @@ function mergeDurationParts(rules: readonly Rule[]): Rule[] {
     }
     (entry.value as Record<string, number>)[m[2] ?? "seconds"] = Number(r.value);
   }
-  for (const entry of merged.values()) {
+  for (const [name, entry] of merged) {
     const { seconds, nanos } = entry.value as { seconds: number; nanos: number };
-    entry.value = `${Number((seconds + nanos / 1e9).toFixed(9))}s`;
+    const time = new Date(seconds * 1000 + nanos / 1e6);
+    entry.value = /\btimestamp\.[a-z_]+$/.test(name) && !Number.isNaN(time.getTime())
+      ? time.toISOString().replace(".000Z", "Z")
+      : `${Number((seconds + nanos / 1e9).toFixed(9))}s`;
   }
   return out;
 }
