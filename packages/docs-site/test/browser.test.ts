@@ -297,3 +297,27 @@ describe("a site whose comments are reStructuredText with long code spans", () =
     await ctx.close();
   });
 });
+
+test("on a large site the sidebar links to the index, whose filter narrows the full package list", async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "docs-site-many-"));
+  const files = Array.from({ length: 160 }, (_, i) => ({ name: `p${i}.proto`, package: `pkg${i}.v1`, packageDescription: i === 42 ? "The answer." : "", messages: [] }));
+  const result = await buildSite({ model: { files }, outDir: path.join(dir, "site") });
+  const server = await serveStatic(result.outDir);
+  const ctx = await newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await ctx.newPage();
+    await page.goto(server.url + "packages/pkg7.v1.html");
+    await page.locator("nav.sidebar a", { hasText: "Browse all 160 packages" }).click();
+    await page.waitForURL(/index\.html#packages$/);
+    await page.locator("#package-filter").fill("answer");
+    assert.deepEqual(await page.locator(".package-card:visible .package-link").allInnerTexts(), ["pkg42.v1"]);
+    assert.equal(await page.locator("#package-filter-status").innerText(), "1 of 160 packages");
+    await page.locator("#package-filter").fill("pkg1");
+    assert.equal(await page.locator(".package-card:visible").count(), 71); // pkg1, pkg10-19, pkg100-159
+    await page.screenshot({ path: path.join(outputDir, "many-packages-filter.png") });
+  } finally {
+    await ctx.close();
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
