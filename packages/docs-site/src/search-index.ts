@@ -67,7 +67,7 @@ export function collectSearchDocuments(site: SiteModel): SearchDocument[] {
     docs.push({ kind, name, fullName, pkg, summary: plainSummary(description, 120), url });
   for (const p of site.packages) {
     const at = (full: string) => `${p.page}#${encodeURIComponent(full)}`;
-    add("package", p.label, p.name, p.name, p.files.map((f) => f.description ?? "").join("\n\n"), p.page);
+    add("package", p.label, p.name, p.name, p.description || p.files.map((f) => f.description ?? "").join("\n\n"), p.page);
     for (const s of p.services) {
       add("service", s.longName, s.fullName, p.name, s.description, at(s.fullName));
       for (const m of s.methods) add("rpc", m.name, `${s.fullName}.${m.name}`, p.name, m.description, at(`${s.fullName}.${m.name}`));
