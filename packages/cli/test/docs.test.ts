@@ -104,11 +104,13 @@ describe("protoship docs", () => {
     await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n");
     await repo.write("proto/acme/common/v1/money.proto", COMMON);
     // A second file of the package without a package comment, sorting first: the comment still wins.
-    await repo.write("proto/acme/common/v1/a_unit.proto", 'syntax = "proto3";\n\npackage acme.common.v1;\n\n// A unit of measure.\nmessage Unit {}\n');
+    const unit = 'syntax = "proto3";\n\npackage acme.common.v1;\n\n// A unit of measure.\nmessage Unit {}\n';
+    await repo.write("proto/acme/common/v1/a_unit.proto", unit);
     await repo.commitAll("apis");
     assert.equal((await protoship(repo.dir, ["docs", "-o", "site"])).code, 0);
     const index = await readFile(path.join(repo.dir, "site/index.html"), "utf8");
-    assert.match(index, /<a class="package-link" href="packages\/acme\.common\.v1\.html"><code>acme\.common\.v1<\/code><\/a>\n<p class="package-summary">Shared types\.<\/p>/);
+    const card = /<a class="package-link" href="packages\/acme\.common\.v1\.html">.*?<\/a>\n<p class="package-summary">(.*?)<\/p>/.exec(index);
+    assert.equal(card?.[1], "Shared types.");
     const page = await readFile(path.join(repo.dir, "site/packages/acme.common.v1.html"), "utf8");
     assert.match(page, /<div class="package-description"><div class="md"><p>Shared types\.<\/p>/);
   });

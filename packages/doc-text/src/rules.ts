@@ -25,7 +25,11 @@ const OPERATORS: Record<string, string> = { gt: ">", gte: ">=", lt: "<", lte: "<
 
 /** True when the value is a flattened rule list. */
 export function isRuleList(value: unknown): value is Rule[] {
-  return Array.isArray(value) && value.every((x) => typeof x === "object" && x !== null && typeof (x as Rule).name === "string" && "value" in x);
+  return Array.isArray(value) && value.every(isRule);
+}
+
+function isRule(x: unknown): x is Rule {
+  return typeof x === "object" && x !== null && typeof (x as Rule).name === "string" && "value" in x;
 }
 
 /** One readable phrase per rule. Durations given as `{ seconds, nanos }` (or `{}`) read as `1.5s` (or `0s`). */
@@ -39,7 +43,9 @@ function formatRule(rule: Rule): string {
   const words = parts.filter((p) => !KINDS.has(p));
   const keyword = words.pop() ?? rule.name;
   const scope = words.length > 0 ? `${words.join(" ")}: ` : "";
-  const value = kind === "duration" && isEmptyObject(rule.value) ? "0s" : kind === "timestamp" && isEmptyObject(rule.value) ? "1970-01-01T00:00:00Z" : rule.value;
+  // A zero Duration / Timestamp message flattens to `{}`.
+  const zero = kind === "duration" ? "0s" : kind === "timestamp" ? "1970-01-01T00:00:00Z" : undefined;
+  const value = zero !== undefined && isEmptyObject(rule.value) ? zero : rule.value;
   if (keyword === "cel" && Array.isArray(value)) return scope + value.map(celRule).join("; ");
   if (value === true) return scope + keyword;
   const op = OPERATORS[keyword];
@@ -50,7 +56,9 @@ function formatRule(rule: Rule): string {
 function celRule(c: unknown): string {
   if (typeof c !== "object" || c === null) return `cel: ${plain(c)}`;
   const { id, expression, message } = c as { id?: unknown; expression?: unknown; message?: unknown };
-  return `cel${typeof id === "string" && id ? ` (${id})` : ""}: ${String(expression ?? "")}${typeof message === "string" && message ? ` — ${message}` : ""}`;
+  const label = typeof id === "string" && id ? ` (${id})` : "";
+  const why = typeof message === "string" && message ? ` — ${message}` : "";
+  return `cel${label}: ${String(expression ?? "")}${why}`;
 }
 
 function plain(v: unknown, kind?: string): string {

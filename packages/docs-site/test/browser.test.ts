@@ -208,11 +208,15 @@ describe("a site whose comments are reStructuredText with long code spans", () =
 
   for (const width of [1400, 390]) {
     test(`no horizontal scroll at ${width}px; names wrap only at dots; a field link keeps the page in place`, async () => {
-      const ctx = await newContext({ viewport: { width, height: 900 }, colorScheme: "light", ...(width < 500 ? { isMobile: true, hasTouch: true } : {}) });
+      const phone = width < 500 ? { isMobile: true, hasTouch: true } : {};
+      const ctx = await newContext({ viewport: { width, height: 900 }, colorScheme: "light", ...phone });
       const page = await ctx.newPage();
       for (const rel of ["index.html", PAGE, "packages/mesh.common.v1.html"]) {
         await page.goto(readingSite.url + rel);
-        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth,
+        }));
         assert.ok(scrollWidth <= innerWidth, `${rel} at ${width}px: scrollWidth ${scrollWidth} > ${innerWidth}`);
       }
       await page.goto(readingSite.url + PAGE);

@@ -28,7 +28,10 @@ export function planText(plan: ReleasePlan): string {
     out.push("");
   }
   const kinds = new Set(plan.packages.flatMap((p) => p.changes.map((c) => c.kind)));
-  if (kinds.size > 0) out.push(`Markers: ${Object.entries(SYMBOL).map(([kind, mark]) => `${mark} ${MARKER_MEANING[kind]}`).join(", ")}.`, "");
+  if (kinds.size > 0) {
+    const legend = Object.entries(SYMBOL).map(([kind, mark]) => `${mark} ${MARKER_MEANING[kind]}`);
+    out.push(`Markers: ${legend.join(", ")}.`, "");
+  }
   const releasing = plan.packages.filter((p) => p.bump !== "none").length;
   out.push(releasing === 0 ? "Nothing to release." : `${releasing} of ${plan.packages.length} package${plan.packages.length === 1 ? "" : "s"} to release.`);
   return `${out.join("\n")}\n`;

@@ -27,9 +27,10 @@ function markdown(text: string | undefined, resolveRef: RefResolver): SafeHtml {
 function otherOptions(options: DocOptions | undefined, skip: string[] = []): SafeHtml {
   const entries = Object.entries(options ?? {}).filter(([k]) => k !== "deprecated" && !skip.includes(k));
   if (entries.length === 0) return html``;
+  const rules = (list: string[]) => list.map((r, i) => html`${i > 0 ? ", " : ""}<code class="rule">${r}</code>`);
   return html`<ul class="options">${entries.map(([k, v]) =>
     RULE_OPTIONS.has(k) && isRuleList(v)
-      ? html`<li class="rules"><code>${k}</code>: ${formatRules(v).map((r, i) => html`${i > 0 ? ", " : ""}<code class="rule">${r}</code>`)}</li>`
+      ? html`<li class="rules"><code>${k}</code>: ${rules(formatRules(v))}</li>`
       : html`<li><code>${k}</code> = <code>${JSON.stringify(v)}</code></li>`,
   )}</ul>`;
 }

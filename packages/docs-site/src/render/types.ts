@@ -35,7 +35,8 @@ export class TypeLinker {
     }
     const reference = wellKnownTypeUrl(full);
     if (reference) {
-      return html`<a class="type-link well-known" href="${reference}" title="${full} in the protobuf reference" rel="noopener noreferrer"><code>${breakableName(full)}</code></a>`;
+      const title = `${full} in the protobuf reference`;
+      return html`<a class="type-link well-known" href="${reference}" title="${title}" rel="noopener noreferrer"><code>${breakableName(full)}</code></a>`;
     }
     return html`<code class="type-external" title="${full}">${breakableName(full || type)}</code>`;
   }
