@@ -1,5 +1,4 @@
 import { copyFile, mkdir, readdir, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DocSiteError } from "./errors.js";
@@ -9,18 +8,13 @@ import { renderIndexPage } from "./render/index-page.js";
 import { layout, type LayoutInput } from "./render/layout.js";
 import { renderPackagePage } from "./render/package-page.js";
 import { renderChangelogPage, renderVersionSwitcher, versionsForPage } from "./render/versions.js";
-import { buildSearchIndexJson, collectSearchDocuments } from "./search-index.js";
+import { collectSearchDocuments } from "./search-index.js";
+import { buildSearchFiles, searchFileScript } from "./search-shards.js";
 import { buildSiteModel } from "./site-model.js";
 import { replaceDirAtomically } from "./write-atomic.js";
 
 /** Our CSS/JS live in `<package>/assets`, one level above both `src/` and `dist/`. */
 const ASSETS_DIR = fileURLToPath(new URL("../assets/", import.meta.url));
-
-/** MiniSearch's UMD browser bundle, copied into the site so it needs no CDN. */
-function miniSearchBrowserBundle(): string {
-  const cjsEntry = createRequire(import.meta.url).resolve("minisearch");
-  return path.join(path.dirname(cjsEntry), "..", "umd", "index.js");
-}
 
 function validateVersions(versions: unknown): PackageVersions[] {
   if (versions === undefined) return [];
@@ -46,9 +40,10 @@ function validateVersions(versions: unknown): PackageVersions[] {
  * Builds a static, multi-page, searchable documentation site from protoc-gen-doc JSON.
  *
  * Pages: `index.html` (packages), `packages/<package>.html` (one per proto package),
- * `changelog.html` (when `versions` is given); assets under `assets/` including
- * `search-index.json`. The output directory is replaced atomically: on any error the previous
- * site stays as it was and a {@link DocSiteError} (bad input) or I/O error is thrown.
+ * `changelog.html` (when `versions` is given); assets under `assets/`, the search index as small
+ * scripts loaded on demand under `assets/search/` (see search-shards.ts). The output directory is
+ * replaced atomically: on any error the previous site stays as it was and a {@link DocSiteError}
+ * (bad input) or I/O error is thrown.
  */
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
   if (!options || typeof options.outDir !== "string" || options.outDir === "") {
@@ -66,15 +61,14 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     await mkdir(assets, { recursive: true });
     await mkdir(path.join(tmp, "packages"));
     for (const name of await readdir(ASSETS_DIR)) await copyFile(path.join(ASSETS_DIR, name), path.join(assets, name));
-    await copyFile(miniSearchBrowserBundle(), path.join(assets, "minisearch.js"));
 
     const site = buildSiteModel(options.model);
     const docs = collectSearchDocuments(site);
     searchDocuments = docs.length;
-    const indexJson = buildSearchIndexJson(docs);
-    await writeFile(path.join(assets, "search-index.json"), indexJson);
-    // Same data as a script, so search also works when the site is opened from file://.
-    await writeFile(path.join(assets, "search-index.js"), `window.__PROTOSHIP_SEARCH_INDEX__=${indexJson};\n`);
+    await mkdir(path.join(assets, "search"));
+    for (const [name, json] of buildSearchFiles(docs)) {
+      await writeFile(path.join(assets, "search", `${name}.js`), searchFileScript(name, json));
+    }
 
     const write = async (rel: string, input: Omit<LayoutInput, "siteTitle" | "packages" | "hasChangelog" | "path">) => {
       await writeFile(path.join(tmp, rel), layout({ ...input, siteTitle: title, packages: site.packages, hasChangelog, path: rel }));

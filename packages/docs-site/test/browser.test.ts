@@ -157,8 +157,9 @@ test("search also works when the site is opened from file://", async () => {
 });
 
 test("the site made no request to any host other than 127.0.0.1", () => {
-  assert.ok(requested.some((u) => u.endsWith("/assets/search-index.json")), "search index was fetched");
-  assert.ok(requested.some((u) => u.endsWith("/assets/minisearch.js")), "local minisearch bundle was loaded");
+  assert.ok(requested.some((u) => u.endsWith("/assets/search/m.js")), "search manifest was loaded");
+  assert.ok(requested.some((u) => /\/assets\/search\/t\d+\.js$/.test(u)), "a term shard was loaded");
+  assert.ok(requested.some((u) => u.endsWith("/assets/search-engine.js")), "local search engine was loaded");
   const foreign = requested.filter((u) => {
     if (u.startsWith("data:") || u.startsWith("about:")) return false;
     return new URL(u).hostname !== "127.0.0.1";

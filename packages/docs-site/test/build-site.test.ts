@@ -3,9 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import MiniSearch from "minisearch";
 import { buildSite, DocSiteError, type DocModel } from "../src/index.js";
-import { expandSearchResult } from "../src/search-index.js";
+import { siteSearch } from "./search-engine.js";
 import { handModel, INJECTED, loadGoldenModel, versions } from "./fixtures.js";
 
 let tmp: string;
@@ -21,7 +20,7 @@ const read = (dir: string, rel: string) => readFile(path.join(dir, rel), "utf8")
 /** Only our own two external scripts may appear; no inline script, no event handler attributes. */
 function assertNoActiveContent(page: string, html: string): void {
   const scripts = html.match(/<script\b[^>]*>/g) ?? [];
-  for (const s of scripts) assert.match(s, /^<script src="(\.\.\/)?assets\/(minisearch|site)\.js" defer>$/, `${page}: ${s}`);
+  for (const s of scripts) assert.match(s, /^<script src="(\.\.\/)?assets\/(search-engine|site)\.js" defer>$/, `${page}: ${s}`);
   assert.doesNotMatch(html, /<img\b/i, `${page}: no <img> tags`);
   for (const tag of html.match(/<[a-z][^>]*>/gi) ?? []) {
     assert.doesNotMatch(tag, /\son[a-z]+\s*=/i, `${page}: event handler attribute in ${tag}`);
@@ -76,27 +75,29 @@ describe("golden protoc-gen-doc example", () => {
     assertNoActiveContent("com.example.html", page);
   });
 
-  test("search index covers every element and loads in MiniSearch", async () => {
-    const data = JSON.parse(await read(out, "assets/search-index.json"));
-    const mini = MiniSearch.loadJS(data.index, data.options);
-    const expand = (r: unknown) => expandSearchResult(r as never, data.pages);
-    const top = expand(mini.search("BookVehicle", { prefix: true })[0]);
+  test("search index covers every element; the shipped engine finds them", async () => {
+    const { search, loaded } = await siteSearch(out);
+    const top = (await search("BookVehicle"))[0]!;
     assert.equal(top.kind, "rpc");
     assert.equal(top.name, "BookVehicle");
     assert.equal(top.fullName, "com.example.BookingService.BookVehicle");
     assert.equal(top.url, "packages/com.example.html#com.example.BookingService.BookVehicle");
-    const nested = expand(mini.search("Vehicle.Category").find((r) => r.k === "message"));
+    const nested = (await search("Vehicle.Category")).find((r) => r.kind === "message")!;
     assert.equal(nested.name, "Vehicle.Category");
     assert.equal(nested.url, "packages/com.example.html#com.example.Vehicle.Category");
-    const stored = Object.values(data.index.storedFields as Record<string, { k: string }>);
-    assert.deepEqual([...new Set(stored.map((d) => d.k))].sort(), ["enum", "extension", "field", "message", "package", "rpc", "service", "value"]);
+    assert.equal((await search("CATEGORY_INHOUSE"))[0]!.kind, "value");
+    assert.equal((await search("com.example"))[0]!.url, "packages/com.example.html");
+    // Prefix and camelCase parts: "BookV" ranks the RPC first; "booking service" finds BookingService.
+    assert.equal((await search("BookV"))[0]!.fullName, "com.example.BookingService.BookVehicle");
+    assert.ok((await search("booking service")).some((r) => r.fullName === "com.example.BookingService"));
+    assert.deepEqual(await search("zzzznothing"), []);
+    assert.ok(loaded.includes("m") && loaded.some((n) => n.startsWith("t")) && loaded.some((n) => n.startsWith("d")), loaded.join());
+
+    const script = await read(out, "assets/search/m.js");
+    const manifest = JSON.parse(script.slice(script.indexOf('["m"]=') + 6, -2));
+    assert.deepEqual([...manifest.kinds].sort(), ["enum", "extension", "field", "message", "package", "rpc", "service", "value"]);
     // 1 package + 1 service + 2 rpcs + 10 messages + 40 fields + 1 enum + 2 values + 2 extensions.
-    assert.equal(stored.length, 59);
-    assert.equal(expand(mini.search("CATEGORY_INHOUSE")[0]).kind, "value");
-    assert.equal(expand(mini.search("com.example", { combineWith: "AND" })[0]).url, "packages/com.example.html");
-    // The browser bundle is shipped locally and defines the global the client uses.
-    const bundle = await read(out, "assets/minisearch.js");
-    assert.match(bundle, /global\.MiniSearch = factory\(\)|\.MiniSearch\s*=/);
+    assert.equal(manifest.docs, 59);
   });
 });
 
@@ -134,8 +135,10 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
     }
     const index = await read(out, "index.html");
     assert.ok(index.includes("Shop API. Evil &lt;script&gt;window.__pwned=1&lt;/script&gt;"), "summary keeps the literal text");
-    const searchIndex = await read(out, "assets/search-index.json");
-    assert.ok(searchIndex.includes(JSON.stringify(INJECTED.slice(0, 40)).slice(1, -1)), "search snippet holds plain text");
+    const { search } = await siteSearch(out);
+    assert.equal((await search("GetOrd"))[0]!.fullName, "acme.shop.v1.OrderService.GetOrder", "the RPC above GetOrderRequest");
+    const hit = (await search("Shop API")).find((r) => r.kind === "package" && r.name === "acme.shop.v1");
+    assert.ok(hit?.summary.includes(INJECTED.slice(0, 40)), "search snippet holds plain text");
   });
 
   test("markdown links with safe schemes survive, javascript: ones do not", async () => {
