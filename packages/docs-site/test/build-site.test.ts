@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { buildSite, DocSiteError, type DocModel } from "../src/index.js";
 import { siteSearch } from "./search-engine.js";
-import { handModel, INJECTED, loadGoldenModel, versions } from "./fixtures.js";
+import { handModel, INJECTED, loadGoldenModel, versions, versionsWithSnapshots } from "./fixtures.js";
 
 let tmp: string;
 before(async () => {
@@ -20,7 +20,7 @@ const read = (dir: string, rel: string) => readFile(path.join(dir, rel), "utf8")
 /** Only our own two external scripts may appear; no inline script, no event handler attributes. */
 function assertNoActiveContent(page: string, html: string): void {
   const scripts = html.match(/<script\b[^>]*>/g) ?? [];
-  for (const s of scripts) assert.match(s, /^<script src="(\.\.\/)?assets\/(search-engine|site)\.js" defer>$/, `${page}: ${s}`);
+  for (const s of scripts) assert.match(s, /^<script src="(\.\.\/)*assets\/(search-engine|site)\.js" defer>$/, `${page}: ${s}`);
   assert.doesNotMatch(html, /<img\b/i, `${page}: no <img> tags`);
   for (const tag of html.match(/<[a-z][^>]*>/gi) ?? []) {
     assert.doesNotMatch(tag, /\son[a-z]+\s*=/i, `${page}: event handler attribute in ${tag}`);
@@ -185,6 +185,69 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
     const result = await buildSite({ model: handModel, outDir: dir });
     assert.ok(!result.pages.includes("changelog.html"));
     assert.ok(!(await read(dir, "index.html")).includes("version-switcher"));
+  });
+});
+
+describe("versioned docs: a page per release from its own schema", () => {
+  test("each release gets its page and a latest alias; old ones point to the latest; the switcher links them", async () => {
+    const dir = path.join(tmp, "versioned");
+    const { versions: history, calls } = versionsWithSnapshots();
+    const result = await buildSite({ model: handModel, outDir: dir, versions: history });
+    assert.equal(result.versionPages, 2);
+    assert.equal(result.reusedVersionPages, 0);
+    assert.deepEqual(calls, { c110: 1, c100: 1 });
+    for (const rel of ["v/acme.shop.v1/1.0.0.html", "v/acme.shop.v1/1.1.0.html", "v/acme.shop.v1/latest.html"]) {
+      assert.ok(result.pages.includes(rel), rel);
+      assertNoActiveContent(rel, await read(dir, rel));
+    }
+    const old = await read(dir, "v/acme.shop.v1/1.0.0.html");
+    assert.ok(!old.includes('id="acme.shop.v1.OrderService.WatchOrders"'), "1.0.0 is built from its own schema");
+    assert.ok(old.includes('id="acme.shop.v1.OrderService.GetOrder"'));
+    assert.match(old, /class="version-banner"[^>]*>You are reading <strong>acme\.shop\.v1 v1\.0\.0<\/strong>, an older release\. <a class="version-banner-latest-link" href="latest\.html">Go to the latest release, v1\.1\.0<\/a>/);
+    // Own types link within the page; other packages' types to the current docs; assets from the root.
+    assert.ok(old.includes('href="#acme.shop.v1.GetOrderRequest"'));
+    assert.ok(old.includes('href="../../packages/acme.common.v1.html#acme.common.v1.Customer"'));
+    assert.ok(old.includes('href="../../assets/style.css"'));
+    const latest = await read(dir, "v/acme.shop.v1/latest.html");
+    assert.ok(latest.includes('id="acme.shop.v1.OrderService.WatchOrders"'));
+    assert.match(latest, /<strong>acme\.shop\.v1 v1\.1\.0<\/strong> is the latest release\./);
+    const head = await read(dir, "packages/acme.shop.v1.html");
+    assert.ok(head.includes('<a href="../v/acme.shop.v1/1.0.0.html">v1.0.0'));
+    assert.ok(head.includes('<a href="../v/acme.shop.v1/latest.html">latest release</a>'));
+  });
+
+  test("a release already rendered for the same commit is reused, not rebuilt; another commit is rebuilt", async () => {
+    const dir = path.join(tmp, "versioned-reuse");
+    await buildSite({ model: handModel, outDir: dir, versions: versionsWithSnapshots().versions });
+    const before = await read(dir, "v/acme.shop.v1/1.0.0.html");
+
+    const again = versionsWithSnapshots();
+    const second = await buildSite({ model: handModel, outDir: dir, versions: again.versions });
+    assert.deepEqual(again.calls, {}, "no snapshot model was loaded");
+    assert.equal(second.reusedVersionPages, 2);
+    assert.equal(await read(dir, "v/acme.shop.v1/1.0.0.html"), before);
+
+    // A new release: the old pages are reused, their switcher lists the new version.
+    const next = versionsWithSnapshots();
+    const entry = next.versions[0]!;
+    entry.versions.unshift({ version: "1.2.0", changelog: ["More."], snapshot: { commit: "c120", model: async () => ((next.calls.c120 = 1), handModel) } });
+    const third = await buildSite({ model: handModel, outDir: dir, versions: next.versions });
+    assert.deepEqual(next.calls, { c120: 1 });
+    assert.equal(third.reusedVersionPages, 2);
+    const reused = await read(dir, "v/acme.shop.v1/1.0.0.html");
+    assert.ok(reused.includes('href="../../v/acme.shop.v1/1.2.0.html"'), "switcher lists 1.2.0");
+    assert.ok(reused.includes("Go to the latest release, v1.2.0"));
+
+    // Same version, another commit (a rebuilt history): rendered again.
+    const moved = versionsWithSnapshots({ v100: "other", v110: "c110" });
+    const fourth = await buildSite({ model: handModel, outDir: dir, versions: moved.versions });
+    assert.deepEqual(moved.calls, { other: 1 });
+    assert.equal(fourth.reusedVersionPages, 1);
+  });
+
+  test("a snapshot without a commit or model is rejected", async () => {
+    const bad = [{ package: "acme.shop.v1", versions: [{ version: "1.0.0", changelog: [], snapshot: { commit: 1 } }] }];
+    await assert.rejects(buildSite({ model: handModel, outDir: path.join(tmp, "bad-snap"), versions: bad as never }), DocSiteError);
   });
 });
 
