@@ -96,7 +96,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     const latestOf = new Map<string, { version: string; rendered: RenderedVersion }>();
     for (const entry of versions) {
       const newest = entry.versions.find((v) => released.has(versionPagePath(entry.package, v.version)));
-      if (newest) latestOf.set(entry.package, { version: newest.version, rendered: released.get(versionPagePath(entry.package, newest.version))!.rendered });
+      if (!newest) continue;
+      latestOf.set(entry.package, { version: newest.version, rendered: released.get(versionPagePath(entry.package, newest.version))!.rendered });
     }
     const links: SwitcherLinks = {
       page: (pkg, version) => (released.has(versionPagePath(pkg, version)) ? versionPagePath(pkg, version) : undefined),
@@ -104,7 +105,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     const switcher = (root: string, pkg?: string, current = options.currentVersion) => {
       const entry = versionsForPage(versions, pkg);
       const latest = entry && latestOf.has(entry.package) ? latestPagePath(entry.package) : undefined;
-      return hasChangelog ? renderVersionSwitcher(entry, root, current, options.versionHref, { ...links, ...(latest ? { latest } : {}) }) : html``;
+      if (!hasChangelog) return html``;
+      return renderVersionSwitcher(entry, root, current, options.versionHref, { ...links, ...(latest ? { latest } : {}) });
     };
 
     await write("index.html", { pageTitle: title, root: "", body: renderIndexPage(site, title), versionSwitcher: switcher("") });

@@ -51,9 +51,17 @@ export interface RenderedVersion {
 
 function isRendered(value: unknown, commit: string): value is RenderedVersion {
   const v = value as RenderedVersion;
-  return (
-    typeof v === "object" && v !== null && v.format === CACHE_FORMAT && v.commit === commit && typeof v.body === "string" && Array.isArray(v.toc)
-  );
+  if (typeof v !== "object" || v === null) return false;
+  return v.format === CACHE_FORMAT && v.commit === commit && typeof v.body === "string" && Array.isArray(v.toc);
+}
+
+/** One release's page, keyed by its site-relative path. */
+export interface ReleasePage {
+  entry: PackageVersions;
+  version: ReleasedVersion;
+  rendered: RenderedVersion;
+  /** Taken from the previous output rather than rendered. */
+  reused: boolean;
 }
 
 /**
@@ -61,21 +69,18 @@ function isRendered(value: unknown, commit: string): value is RenderedVersion {
  * snapshot. Snapshots of one commit share one site model. Versions whose package is not in their
  * snapshot get no page.
  */
-export async function renderVersions(
-  versions: readonly PackageVersions[],
-  previousOutDir: string,
-): Promise<Map<string, { entry: PackageVersions; version: ReleasedVersion; rendered: RenderedVersion; reused: boolean }>> {
-  const out = new Map<string, { entry: PackageVersions; version: ReleasedVersion; rendered: RenderedVersion; reused: boolean }>();
+export async function renderVersions(versions: readonly PackageVersions[], previousOutDir: string): Promise<Map<string, ReleasePage>> {
+  const out = new Map<string, ReleasePage>();
   const models = new Map<() => unknown, Promise<SiteModel>>();
   for (const entry of versions) {
     for (const version of entry.versions) {
       const snapshot = version.snapshot;
       if (!snapshot) continue;
       const rel = versionPagePath(entry.package, version.version);
-      const cached = await readFile(path.join(previousOutDir, cachePath(entry.package, version.version)), "utf8").then(
-        (text) => JSON.parse(text) as unknown,
-        () => undefined,
-      );
+      // Missing or unreadable: render it again.
+      const cached = await readFile(path.join(previousOutDir, cachePath(entry.package, version.version)), "utf8")
+        .then((text) => JSON.parse(text) as unknown)
+        .catch(() => undefined);
       if (isRendered(cached, snapshot.commit)) {
         out.set(rel, { entry, version, rendered: cached, reused: true });
         continue;
@@ -103,9 +108,11 @@ export function renderedVersionJson(rendered: RenderedVersion): string {
 export function versionBanner(pkg: string, version: string, latest: string, headPage: string | undefined): SafeHtml {
   if (version === latest) {
     const head = headPage ? html` <a href="${VERSION_ROOT}${headPage}">Docs of the current schema</a>.` : "";
-    return html`<div class="version-banner version-banner-latest" role="note"><strong>${pkg} v${version}</strong> is the latest release.${head}</div>`;
+    const text = html`<strong>${pkg} v${version}</strong> is the latest release.${head}`;
+    return html`<div class="version-banner version-banner-latest" role="note">${text}</div>`;
   }
-  return html`<div class="version-banner" role="note">You are reading <strong>${pkg} v${version}</strong>, an older release. <a class="version-banner-latest-link" href="latest.html">Go to the latest release, v${latest}</a>.</div>`;
+  const link = html`<a class="version-banner-latest-link" href="latest.html">Go to the latest release, v${latest}</a>`;
+  return html`<div class="version-banner" role="note">You are reading <strong>${pkg} v${version}</strong>, an older release. ${link}.</div>`;
 }
 
 /** A cached or fresh body as markup (it was rendered by {@link renderVersions}). */

@@ -243,6 +243,13 @@ describe("versioned docs: a page per release from its own schema", () => {
     const fourth = await buildSite({ model: handModel, outDir: dir, versions: moved.versions });
     assert.deepEqual(moved.calls, { other: 1 });
     assert.equal(fourth.reusedVersionPages, 1);
+
+    // A damaged render beside the page is not trusted: rendered again.
+    await writeFile(path.join(dir, "v/acme.shop.v1/1.1.0.json"), "{not json");
+    const fifth = versionsWithSnapshots({ v100: "other", v110: "c110" });
+    const result = await buildSite({ model: handModel, outDir: dir, versions: fifth.versions });
+    assert.deepEqual(fifth.calls, { c110: 1 });
+    assert.equal(result.reusedVersionPages, 1);
   });
 
   test("a snapshot without a commit or model is rejected", async () => {

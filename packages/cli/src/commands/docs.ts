@@ -49,8 +49,7 @@ export async function docs(options: DocsOptions): Promise<number> {
   }
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const released = result.versionPages ? `, ${result.versionPages} release pages (${result.reusedVersionPages} reused)` : "";
-  write(
-    `✔ docs site: ${result.pages.length} pages, ${result.searchDocuments} searchable elements, ${model.files.length} files${released} → ${path.relative(process.cwd(), result.outDir) || "."}\n`,
-  );
+  const where = path.relative(process.cwd(), result.outDir) || ".";
+  write(`✔ docs site: ${result.pages.length} pages, ${result.searchDocuments} searchable elements, ${model.files.length} files${released} → ${where}\n`);
   return ExitCode.Ok;
 }
