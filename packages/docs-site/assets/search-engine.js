@@ -7,8 +7,10 @@
 
   /* Same split as the index tokenizer (src/search-index.ts), without the camelCase parts. */
   var SPLIT = new RegExp("[\\n\\r\\p{Z}\\p{P}]+", "u");
-  /* A prefix expansion reads at most this many bytes of extra shards; exact terms always load. */
+  /* A prefix expansion reads at most this many bytes of extra shards (less for short terms, which
+   * match more); exact terms always load. */
   var PREFIX_BUDGET = 1536 * 1024;
+  var PREFIX_BUDGET_PER_CHAR = 192 * 1024;
   var MAX_RESULTS = 20;
 
   function tokenize(query) {
@@ -71,7 +73,7 @@
         else if (prefix && key.length > term.length && startsWith(key, term)) extra.push(i);
       }
       var picked = own >= 0 ? [own] : [];
-      var budget = PREFIX_BUDGET;
+      var budget = Math.min(PREFIX_BUDGET, term.length * PREFIX_BUDGET_PER_CHAR);
       /* Shorter keys first: they hold the terms closest to the query. */
       extra.sort(function (a, b) {
         return shards[a][0].length - shards[b][0].length || a - b;

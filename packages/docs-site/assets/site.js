@@ -140,11 +140,11 @@
     );
   }
 
-  /* Debounced so fast typing on a big index runs one search, not one per keystroke. */
+  /* Debounced so fast typing runs one search (and loads one query's shards), not one per keystroke. */
   var timer = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(search, 80);
+    timer = setTimeout(search, 40);
   });
   input.addEventListener("focus", function () {
     if (engine) engine.prepare();

@@ -43,6 +43,10 @@ function terms(text: string): Set<string> {
   return new Set(tokenizeForIndex(text).map((t) => t.toLowerCase()));
 }
 
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Integer score of a term in one document (kept small: it is written once per posting). */
 function scoreOf(fields: number, kind: SearchKind, term: string, name: string): number {
   const exact = term === name.toLowerCase() ? 2 : 1;
@@ -57,18 +61,25 @@ export function buildSearchFiles(docs: readonly SearchDocument[]): Map<string, s
   const stored: StoredDoc[] = [];
   const postings = new Map<string, number[]>(); // term → [id, score, id, score, …], ids ascending
 
-  docs.forEach((d, id) => {
+  // Ids follow the elements' names, so the results of a query (mostly elements named alike
+  // across packages) sit in one or two stored-field chunks instead of one chunk per package.
+  const rows = docs.map((d) => {
+    const prefix = d.pkg ? `${d.pkg}.` : "";
+    const x = d.kind === "package" ? "" : d.fullName.startsWith(prefix) ? d.fullName.slice(prefix.length) : `.${d.fullName}`;
+    const name = d.kind === "package" ? d.name : leafOf(d.kind, x);
+    return { d, x, name, sortKey: name.toLowerCase() };
+  });
+  rows.sort((a, b) => compare(a.sortKey, b.sortKey) || compare(a.d.fullName, b.d.fullName) || compare(a.d.kind, b.d.kind));
+
+  rows.forEach(({ d, x, name }, id) => {
     const page = d.url.split("#")[0] ?? d.url;
     let g = pageIds.get(page);
     if (g === undefined) {
       g = pages.push([page, d.pkg]) - 1;
       pageIds.set(page, g);
     }
-    const prefix = d.pkg ? `${d.pkg}.` : "";
-    const x = d.kind === "package" ? "" : d.fullName.startsWith(prefix) ? d.fullName.slice(prefix.length) : `.${d.fullName}`;
     stored.push([KINDS.indexOf(d.kind), g, x, d.summary]);
 
-    const name = d.kind === "package" ? d.name : leafOf(d.kind, x);
     const weights = new Map<string, number>();
     const add = (set: Set<string>, w: number) => {
       for (const t of set) weights.set(t, (weights.get(t) ?? 0) + w);
@@ -114,7 +125,7 @@ export function buildSearchFiles(docs: readonly SearchDocument[]): Map<string, s
       if (!g) byNext.set(next, (g = []));
       g.push(t);
     }
-    for (const [next, g] of [...byNext].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) split(next, g);
+    for (const [next, g] of [...byNext].sort(([a], [b]) => compare(a, b))) split(next, g);
   };
   split("", [...encoded.keys()].sort());
 
