@@ -56,8 +56,8 @@ function validateVersions(versions: unknown): PackageVersions[] {
  * `changelog.html` (when `versions` is given), `v/<package>/<version>.html` and `latest.html` for
  * released versions with a snapshot (see versioned-docs.ts); assets under `assets/`, the search
  * index as small scripts loaded on demand under `assets/search/` (see search-shards.ts). The
- * output directory is replaced atomically: on any error the previous site stays as it was and a {@link DocSiteError}
- * (bad input) or I/O error is thrown.
+ * output directory is replaced atomically: on any error the previous site stays as it was and a
+ * {@link DocSiteError} (bad input) or I/O error is thrown.
  */
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
   if (!options || typeof options.outDir !== "string" || options.outDir === "") {
