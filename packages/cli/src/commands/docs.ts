@@ -45,6 +45,8 @@ export async function docs(options: DocsOptions): Promise<number> {
   try {
     result = await buildSite({ model, outDir, title: options.title ?? config.docs.title, ...(versions.length ? { versions } : {}) });
   } catch (error) {
+    // A release's schema that does not compile keeps its own message and exit code.
+    if (error instanceof ProtoshipError) throw error;
     throw new ProtoshipError(`docs: ${(error as Error).message}`, { cause: error });
   }
   const write = options.write ?? ((text: string) => process.stdout.write(text));
