@@ -140,4 +140,20 @@ describe("protoship docs", () => {
     assert.match(again.stdout, /2 release pages \(2 reused\)/);
     assert.equal(await page("v/acme.shop.v1/1.0.0.html"), v100);
   });
+
+  it("a release whose schema does not compile fails with the tag and file:line:col, and keeps the previous site", async () => {
+    const repo = await GitFixture.init(fresh());
+    await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n");
+    await repo.write("proto/acme/common/v1/money.proto", COMMON.replace("string currency = 1;", "strin currency = 1;"));
+    await repo.commitAll("broken");
+    await repo.git("tag", "-a", "@mesh/acme-common-v1@1.0.0", "-m", "broken release");
+    await repo.write("proto/acme/common/v1/money.proto", COMMON);
+    await repo.commitAll("fixed");
+    assert.equal((await protoship(repo.dir, ["docs", "--no-versions"])).code, 0);
+    const before = await readFile(path.join(repo.dir, "site/index.html"), "utf8");
+    const r = await protoship(repo.dir, ["docs"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /at tag @mesh\/acme-common-v1@1\.0\.0: the schema does not compile: .*money\.proto:\d+:\d+/);
+    assert.equal(await readFile(path.join(repo.dir, "site/index.html"), "utf8"), before);
+  });
 });
