@@ -46,7 +46,7 @@ export async function bench({ runs = 5 } = {}) {
     "| --- | ---: | ---: | ---: |",
     ...search.map((s) => `| \`${s.query}\` | ${s.cold.toFixed(0)} ms | ${mb(s.coldBytes)} | ${s.warm.toFixed(0)} ms |`),
     "",
-    `The search index is sharded (\`assets/search/\`: a manifest, term shards by prefix, stored fields in chunks, loaded as scripts on demand).`,
+    `The search index is sharded (\`assets/search/\`: a manifest, sorted term shards, stored fields in chunks, loaded as scripts on demand).`,
     `Site size: ${mb(size.total)} in ${size.files} files, of which the search index ${mb(size.search)} in ${size.searchFiles} files.`,
     `Machine load (1/5/15 min averages) before the build: ${loadBefore}; before the search runs: ${loadSearch} (a shared machine: other work was running).`,
   ].join("\n");

@@ -62,31 +62,37 @@
       return cache[name];
     }
 
-    /* Shards holding `term` and, for a prefix search, every term that starts with it. */
+    /* Index of the shard whose range holds `term` (shards are sorted by their first term). */
+    function shardOf(shards, term) {
+      var lo = 0;
+      var hi = shards.length - 1;
+      while (lo < hi) {
+        var mid = (lo + hi + 1) >> 1;
+        if (shards[mid][0] <= term) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    }
+
+    /* Shards holding `term` and, for a prefix search, the following ones whose terms start with
+     * it, within a byte budget (nearest first: they hold the terms closest to the query). */
     function shardsFor(manifest, term, prefix) {
       var shards = manifest.shards;
-      var own = -1;
-      var extra = [];
-      for (var i = 0; i < shards.length; i++) {
-        var key = shards[i][0];
-        if (startsWith(term, key) && (own < 0 || key.length > shards[own][0].length)) own = i;
-        else if (prefix && key.length > term.length && startsWith(key, term)) extra.push(i);
-      }
-      var picked = own >= 0 ? [own] : [];
+      if (shards.length === 0) return [];
+      var own = shardOf(shards, term);
+      var picked = [own];
+      if (!prefix) return picked;
       var budget = Math.min(PREFIX_BUDGET, term.length * PREFIX_BUDGET_PER_CHAR);
-      /* Shorter keys first: they hold the terms closest to the query. */
-      extra.sort(function (a, b) {
-        return shards[a][0].length - shards[b][0].length || a - b;
-      });
-      for (var j = 0; j < extra.length && budget - shards[extra[j]][1] >= 0; j++) {
-        budget -= shards[extra[j]][1];
-        picked.push(extra[j]);
+      for (var i = own + 1; i < shards.length && startsWith(shards[i][0], term); i++) {
+        budget -= shards[i][1];
+        if (budget < 0) break;
+        picked.push(i);
       }
       return picked;
     }
 
     /* id → score of one query term: exact matches score fully, prefix matches less the longer the rest. */
-    function termScores(manifest, term, prefix) {
+    function termScores(manifest, term, prefix, superseded) {
       var ids = shardsFor(manifest, term, prefix);
       return Promise.all(
         ids.map(function (i) {
@@ -94,6 +100,7 @@
         }),
       ).then(function (shards) {
         var scores = new Map();
+        if (superseded && superseded()) return scores;
         shards.forEach(function (shard) {
           for (var key in shard) {
             if (!Object.prototype.hasOwnProperty.call(shard, key)) continue;
@@ -113,17 +120,19 @@
       });
     }
 
-    /* Every term must match (AND); a document's score is the sum over the terms. */
-    function search(query) {
+    /* Every term must match (AND); a document's score is the sum over the terms. `superseded()`,
+     * when given and true once the shards are in, stops the work (a newer query took over). */
+    function search(query, superseded) {
       var terms = tokenize(query);
       if (terms.length === 0) return Promise.resolve([]);
       return get("m").then(function (manifest) {
         return Promise.all(
           terms.map(function (t) {
             /* Prefix matching on very short terms touches most of a large index; skip it. */
-            return termScores(manifest, t, t.length >= 2);
+            return termScores(manifest, t, t.length >= 2, superseded);
           }),
         ).then(function (perTerm) {
+          if (superseded && superseded()) return null;
           perTerm.sort(function (a, b) {
             return a.size - b.size;
           });

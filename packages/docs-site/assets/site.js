@@ -123,10 +123,13 @@
       close();
       return;
     }
-    var run = engine ? engine.search(query) : Promise.reject(new Error("search engine missing"));
+    var superseded = function () {
+      return input.value.trim() !== query; // a newer query is in flight
+    };
+    var run = engine ? engine.search(query, superseded) : Promise.reject(new Error("search engine missing"));
     run.then(
       function (found) {
-        if (input.value.trim() !== query) return; // a newer query is in flight
+        if (!found || superseded()) return;
         results = found;
         render(query);
       },

@@ -5,10 +5,10 @@ import { tokenizeForIndex, type SearchDocument, type SearchKind } from "./search
  * search on a site with hundreds of thousands of elements reads a few hundred kilobytes, not the
  * whole index. Read by `assets/search-engine.js`; format version {@link SEARCH_FORMAT}:
  *
- * - `m` (manifest): `{ v, pages: [pageUrl, package][], kinds, chunk, docs, shards: [key, bytes][] }`.
- * - `t<i>` (term shard i): `{ term: [idDelta, score, idDelta, score, …] }` for the terms whose
- *   longest shard key among `shards` is `shards[i][0]`. Keys form a trie: a prefix whose terms
- *   exceed {@link SHARD_BYTES} is split by the next character; terms equal to it stay in it.
+ * - `m` (manifest): `{ v, pages: [pageUrl, package][], kinds, chunk, docs, shards: [first, bytes][] }`.
+ * - `t<i>` (term shard i): `{ term: [idDelta, score, idDelta, score, …] }` for the terms from
+ *   `shards[i][0]` (inclusive) to `shards[i + 1][0]` (exclusive), in code-unit order, about
+ *   {@link SHARD_BYTES} each. Document ids follow the elements' names (see below).
  * - `d<j>` (stored fields of documents `j*chunk … j*chunk+chunk-1`): `[kind, page, x, summary][]`,
  *   where `x` is the element's path inside its package (a leading "." marks an absolute name).
  *
@@ -18,12 +18,10 @@ import { tokenizeForIndex, type SearchDocument, type SearchKind } from "./search
  */
 export const SEARCH_FORMAT = 3;
 
-/** A shard grows to about this many bytes of JSON before it is split by one more character. */
+/** Terms are packed into shards of at most about this many bytes of JSON. */
 export const SHARD_BYTES = 96 * 1024;
 /** Documents per stored-fields chunk. */
 export const CHUNK_DOCS = 256;
-/** Longest shard key: one term never splits, so keys stop growing here. */
-const MAX_KEY = 12;
 
 const KINDS: SearchKind[] = ["package", "service", "rpc", "message", "enum", "extension", "field", "value"];
 const KIND_WEIGHT: Record<SearchKind, number> = {
@@ -107,34 +105,27 @@ export function buildSearchFiles(docs: readonly SearchDocument[]): Map<string, s
     encoded.set(term, `${JSON.stringify(term)}:[${out.join(",")}]`);
   }
 
-  const shards: { key: string; terms: string[] }[] = [];
-  const split = (key: string, group: string[]) => {
-    const bytes = group.reduce((n, t) => n + encoded.get(t)!.length + 1, 2);
-    if (bytes <= SHARD_BYTES || key.length >= MAX_KEY || group.every((t) => t === key)) {
-      shards.push({ key, terms: group });
-      return;
+  // Terms in sorted order, packed into shards of about SHARD_BYTES: a shard holds the terms from
+  // its first one up to the next shard's first, so a term, or every term with a prefix, lies in a
+  // run of consecutive shards (a term bigger than a shard gets one of its own).
+  const shards: { first: string; terms: string[]; bytes: number }[] = [];
+  for (const term of [...encoded.keys()].sort(compare)) {
+    const size = encoded.get(term)!.length + 1;
+    const last = shards[shards.length - 1];
+    if (last && last.bytes + size <= SHARD_BYTES) {
+      last.terms.push(term);
+      last.bytes += size;
+    } else {
+      shards.push({ first: term, terms: [term], bytes: size + 2 });
     }
-    const exact = group.filter((t) => t === key);
-    if (exact.length > 0) shards.push({ key, terms: exact });
-    const byNext = new Map<string, string[]>();
-    for (const t of group) {
-      if (t === key) continue;
-      // Split by code point, so keys stay valid strings.
-      const next = key + String.fromCodePoint(t.slice(key.length).codePointAt(0)!);
-      let g = byNext.get(next);
-      if (!g) byNext.set(next, (g = []));
-      g.push(t);
-    }
-    for (const [next, g] of [...byNext].sort(([a], [b]) => compare(a, b))) split(next, g);
-  };
-  split("", [...encoded.keys()].sort());
+  }
 
   const files = new Map<string, string>();
   const shardList: [string, number][] = [];
   shards.forEach((s, i) => {
     const text = `{${s.terms.map((t) => encoded.get(t)!).join(",")}}`;
     files.set(`t${i}`, text);
-    shardList.push([s.key, text.length]);
+    shardList.push([s.first, text.length]);
   });
   for (let j = 0; j * CHUNK_DOCS < stored.length; j++) {
     files.set(`d${j}`, JSON.stringify(stored.slice(j * CHUNK_DOCS, (j + 1) * CHUNK_DOCS)));

@@ -188,6 +188,37 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
   });
 });
 
+describe("search on a site whose index spans many shards", () => {
+  test("exact terms and prefixes are found across shard boundaries; a query reads a few files", async () => {
+    const words = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel"];
+    const messages = Array.from({ length: 4000 }, (_, i) => ({
+      name: `${words[i % 8]}Thing${i}`,
+      longName: `${words[i % 8]}Thing${i}`,
+      fullName: `big.v1.${words[i % 8]}Thing${i}`,
+      description: `Element number ${i}.`,
+      fields: [{ name: `value_${i}`, type: "string", longType: "string", fullType: "string", description: "" }],
+    }));
+    const dir = path.join(tmp, "big-search");
+    await buildSite({ model: { files: [{ name: "big.proto", package: "big.v1", messages }] }, outDir: dir });
+    const shards = (await readdir(path.join(dir, "assets/search"))).filter((f) => /^t\d+\.js$/.test(f));
+    assert.ok(shards.length >= 4, `several shards: ${shards.length}`);
+    const { search, loaded } = await siteSearch(dir);
+    for (const i of [0, 1234, 3999]) {
+      const name = `${words[i % 8]}Thing${i}`;
+      assert.equal((await search(name))[0]?.fullName, `big.v1.${name}`, name);
+    }
+    // Every term starting with "hotelthing39" (HotelThing39, HotelThing399, HotelThing3903, …).
+    const prefixed = await search("HotelThing39");
+    const expected = messages.filter((m) => m.name.toLowerCase().startsWith("hotelthing39")).map((m) => m.fullName);
+    assert.ok(expected.length > 1 && expected.length <= 20, `${expected.length}`);
+    assert.deepEqual(prefixed.map((r) => r.fullName).filter((n) => !n.includes(".value_")).sort(), [...expected].sort());
+    assert.equal((await search("value_1234"))[0]?.fullName, `big.v1.${words[1234 % 8]}Thing1234.value_1234`);
+    const files = loaded.length;
+    await search("Golf");
+    assert.ok(loaded.length - files <= 8, `a one-word query read ${loaded.length - files} files`);
+  });
+});
+
 describe("versioned docs: a page per release from its own schema", () => {
   test("each release gets its page and a latest alias; old ones point to the latest; the switcher links them", async () => {
     const dir = path.join(tmp, "versioned");
