@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { swapFolders } from "@protoship/fs-safe";
 import { DocSiteError } from "./errors.js";
 import { html } from "./html.js";
 import type { BuildSiteOptions, BuildSiteResult, PackageVersions } from "./model.js";
@@ -21,10 +22,12 @@ import {
   versionPagePath,
   type RenderedVersion,
 } from "./versioned-docs.js";
-import { replaceDirAtomically } from "./write-atomic.js";
 
 /** Our CSS/JS live in `<package>/assets`, one level above both `src/` and `dist/`. */
 const ASSETS_DIR = fileURLToPath(new URL("../assets/", import.meta.url));
+
+/** The owner written into the site's `.protoship-generated` marker: only such a folder is replaced. */
+export const SITE_OWNER = "protoship docs";
 
 function validateVersions(versions: unknown): PackageVersions[] {
   if (versions === undefined) return [];
@@ -56,8 +59,11 @@ function validateVersions(versions: unknown): PackageVersions[] {
  * `changelog.html` (when `versions` is given), `v/<package>/<version>.html` and `latest.html` for
  * released versions with a snapshot (see versioned-docs.ts); assets under `assets/`, the search
  * index as small scripts loaded on demand under `assets/search/` (see search-shards.ts). The
- * output directory is replaced atomically: on any error the previous site stays as it was and a
- * {@link DocSiteError} (bad input) or I/O error is thrown.
+ * output directory is replaced through @protoship/fs-safe: only when it is
+ * absent, empty or a site written here before (its `.protoship-generated` marker says
+ * {@link SITE_OWNER}; otherwise a `NotOwnedError` is thrown and nothing is written); on any error
+ * the previous site stays as it was and a {@link DocSiteError} (bad input) or I/O error is thrown;
+ * a crash mid-swap is finished by the next build.
  */
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
   if (!options || typeof options.outDir !== "string" || options.outDir === "") {
@@ -72,7 +78,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   let versionPages = 0;
   let reusedVersionPages = 0;
 
-  await replaceDirAtomically(outDir, async (tmp) => {
+  const fill = async (tmp: string): Promise<void> => {
     const assets = path.join(tmp, "assets");
     await mkdir(assets, { recursive: true });
     await mkdir(path.join(tmp, "packages"));
@@ -135,7 +141,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     if (hasChangelog) {
       await write("changelog.html", { pageTitle: "Changelog", root: "", body: renderChangelogPage(versions, site.packages), versionSwitcher: switcher("") });
     }
-  });
+  };
+  await swapFolders({ parent: path.dirname(outDir), owner: SITE_OWNER, write: new Map([[path.basename(outDir), fill]]) });
 
   return { outDir, pages, searchDocuments, versionPages, reusedVersionPages };
 }

@@ -1,4 +1,5 @@
 import { buildSite } from "@protoship/docs-site";
+import { NotOwnedError, SwapBusyError } from "@protoship/fs-safe";
 import path from "node:path";
 import { readBufWorkspace } from "../buf/buf-config.js";
 import { loadConfig } from "../config/load-config.js";
@@ -8,11 +9,16 @@ import { docsReleaseVersions } from "../docs/release-versions.js";
 import { siteModelOf } from "../schema/doc-model.js";
 import { loadImage } from "../schema/load-image.js";
 import { protoPackageUnits } from "../schema/proto-packages.js";
+import { explainOutputError } from "../workspace/output-errors.js";
+import { resolveRepoPath } from "../workspace/repo-path.js";
 
 /** Options of `protoship docs`. */
 export interface DocsOptions {
   cwd: string;
-  /** Output folder (default: docs.outDir from protoship.yaml, `site`). Replaced atomically. */
+  /**
+   * Output folder (default: docs.outDir from protoship.yaml, `site`), inside the repository and out
+   * of `.git`. Replaced crash-safely, and only when absent, empty or a site protoship docs wrote.
+   */
   outDir?: string;
   /** Site title (default: docs.title). */
   title?: string;
@@ -32,6 +38,10 @@ export async function docs(options: DocsOptions): Promise<number> {
   const config = await loadConfig(repo.root);
   const workspace = await readBufWorkspace(repo.root, config.bufYaml);
   const image = await loadImage(repo.root, workspace.dir ? { workspaceDir: workspace.dir } : {});
+  // An empty image (no files, or a broken buf that printed nothing) never replaces the existing site.
+  if (!image.ownFiles.size) {
+    throw new ProtoshipError("buf returned no proto files for the module; the site was not changed", { hint: "check buf (PROTOSHIP_BUF) and buf.yaml" });
+  }
   const model = siteModelOf(image);
 
   // Tags name npm packages; the site places a version switcher on the matching proto package and
@@ -40,11 +50,13 @@ export async function docs(options: DocsOptions): Promise<number> {
   const protoPackageOf = new Map(units.map((u) => [u.npmName, u.protoPackage]));
   const versions = options.noVersions ? [] : await docsReleaseVersions(repo, workspace, config.release.tagFormat, protoPackageOf);
 
-  const outDir = path.resolve(repo.root, options.outDir ?? config.docs.outDir);
+  const label = options.outDir === undefined ? "docs.outDir" : "-o";
+  const outDir = resolveRepoPath(repo.root, options.outDir ?? config.docs.outDir, { label, output: true });
   let result;
   try {
     result = await buildSite({ model, outDir, title: options.title ?? config.docs.title, ...(versions.length ? { versions } : {}) });
   } catch (error) {
+    if (error instanceof NotOwnedError || error instanceof SwapBusyError) explainOutputError(error, repo.root);
     // A release's schema that does not compile keeps its own message and exit code.
     if (error instanceof ProtoshipError) throw error;
     throw new ProtoshipError(`docs: ${(error as Error).message}`, { cause: error });
