@@ -12,7 +12,7 @@ import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, ty
 import { sourceHash, unitHash } from "./input-hash.js";
 import { runTsProto, tsProtoVersion } from "./run-ts-proto.js";
 import { tsProtoOptions } from "./ts-proto-options.js";
-import { exists, replaceFolders, type FileTree } from "./write-atomic.js";
+import { exists, listDirs, replaceFolders, type FileTree } from "./write-atomic.js";
 
 /** Options of {@link generateStubs}. */
 export interface GenerateStubsOptions {
@@ -30,6 +30,11 @@ export interface GenerateStubsOptions {
   only?: string[];
   /** Regenerate every package even when the stamp says nothing changed. */
   force?: boolean;
+  /**
+   * Generate every selected package in memory and write nothing (no folder, no stamp): the result
+   * carries the file trees and the folders a full run would remove (`generate --check`).
+   */
+  dryRun?: boolean;
 }
 
 /** One generated package. */
@@ -49,6 +54,8 @@ export interface GenerateStubsResult {
   packages: GeneratedPackage[];
   /** Folder names under outDir that were written or removed (empty on a no-op rerun). */
   changed: string[];
+  /** With `dryRun`: every selected package's files by folder name, and the folders a full run would remove. */
+  planned?: { trees: Map<string, FileTree>; removed: string[] };
 }
 
 /**
@@ -84,7 +91,7 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
   const salt = JSON.stringify({ generator: await generatorHash(), tsProto, tsOptions, stubs: config.stubs, version: options.version ?? null, outDir: path.relative(root, outDir) });
 
   const full = !options.only;
-  const stamp = full && !options.force ? await readStamp(outDir) : undefined;
+  const stamp = full && !options.force && !options.dryRun ? await readStamp(outDir) : undefined;
   const source = full ? sourceHash(root, workspace, [...workspace.configFiles, CONFIG_FILE], salt, outDir) : "";
   if (stamp && stamp.source === source && (await allExist(stamp.packages.map((p) => path.join(outDir, p.dir))))) {
     return { outDir, packages: stamp.packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed: [] };
@@ -140,7 +147,13 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
     }
   }
   const keep = new Set(dirNames.values());
-  const changed = await replaceFolders(outDir, trees, full ? { prune: async (name) => !keep.has(name) && (await isGeneratedPackage(path.join(outDir, name))) } : {});
+  const prune = async (name: string): Promise<boolean> => !keep.has(name) && (await isGeneratedPackage(path.join(outDir, name)));
+  if (options.dryRun) {
+    const removed = full ? await filterAsync(await listDirs(outDir), prune) : [];
+    const packages = selected.map((u) => ({ ...generated.get(u.npmName)!, dir: path.join(outDir, dirNames.get(u.npmName)!) }));
+    return { outDir, packages, changed: [], planned: { trees, removed } };
+  }
+  const changed = await replaceFolders(outDir, trees, full ? { prune } : {});
 
   const packages = selected.map((u) => generated.get(u.npmName) ?? stamp!.packages.find((p) => p.npmName === u.npmName)!);
   if (full) {
@@ -175,6 +188,11 @@ async function generatorHash(): Promise<string> {
   const hash = createHash("sha256");
   for (const name of (await readdir(dir)).filter((n) => /\.(js|ts)$/.test(n)).sort()) hash.update(name).update(await readFile(path.join(dir, name)));
   return hash.digest("hex");
+}
+
+async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<boolean>): Promise<T[]> {
+  const flags = await Promise.all(items.map(keep));
+  return items.filter((_, i) => flags[i]);
 }
 
 async function allExist(paths: readonly string[]): Promise<boolean> {
