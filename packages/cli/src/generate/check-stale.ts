@@ -2,7 +2,11 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { GitRepo } from "../git/git.js";
 import { generateStubs, type GenerateStubsOptions, type GeneratedPackage } from "./generate-stubs.js";
-import { isBuildOutput, type FileTree } from "./write-atomic.js";
+import type { FileTree } from "./write-atomic.js";
+
+/** What generate leaves alone inside a package folder, so neither compares it: the machine's and the build's folders. */
+const NOT_GENERATED = ["node_modules/", "dist/", ".turbo/"];
+const isBuildOutput = (file: string): boolean => NOT_GENERATED.some((prefix) => file.startsWith(prefix));
 
 /** How one package folder on disk differs from what `protoship generate` would write there. */
 export interface StalePackage {

@@ -12,7 +12,7 @@ import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, ty
 import { sourceHash, unitHash } from "./input-hash.js";
 import { runTsProto, tsProtoVersion } from "./run-ts-proto.js";
 import { tsProtoOptions } from "./ts-proto-options.js";
-import { exists, listDirs, replaceFolders, type FileTree } from "./write-atomic.js";
+import { exists, replaceFolders, type FileTree } from "./write-atomic.js";
 
 /** Options of {@link generateStubs}. */
 export interface GenerateStubsOptions {
@@ -149,7 +149,8 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
   const keep = new Set(dirNames.values());
   const prune = async (name: string): Promise<boolean> => !keep.has(name) && (await isGeneratedPackage(path.join(outDir, name)));
   if (options.dryRun) {
-    const removed = full ? await filterAsync(await listDirs(outDir), prune) : [];
+    const folders = full ? (await readdir(outDir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory() && !e.name.startsWith(".")) : [];
+    const removed = await filterAsync(folders.map((e) => e.name), prune);
     const packages = selected.map((u) => ({ ...generated.get(u.npmName)!, dir: path.join(outDir, dirNames.get(u.npmName)!) }));
     return { outDir, packages, changed: [], planned: { trees, removed } };
   }

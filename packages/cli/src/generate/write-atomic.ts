@@ -85,11 +85,6 @@ async function writeTree(dir: string, tree: FileTree): Promise<void> {
   }
 }
 
-/** Whether a path inside a package folder is the machine's (node_modules) or a build's (dist, .turbo), not the generator's. */
-export function isBuildOutput(file: string): boolean {
-  return [...KEPT, "dist", ".turbo"].some((k) => file.startsWith(`${k}/`));
-}
-
 /** True when `dir` holds exactly the tree's files (ignoring kept and build folders) with the same bytes. */
 async function sameContent(dir: string, tree: FileTree): Promise<boolean> {
   if (!(await exists(dir))) return false;
@@ -97,7 +92,7 @@ async function sameContent(dir: string, tree: FileTree): Promise<boolean> {
   const files = entries
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
-    .filter((f) => !isBuildOutput(f));
+    .filter((f) => ![...KEPT, "dist"].some((k) => f.startsWith(`${k}/`)) && !f.startsWith(".turbo/"));
   if (files.length !== tree.size) return false;
   for (const file of files) {
     const expected = tree.get(file);
@@ -106,8 +101,7 @@ async function sameContent(dir: string, tree: FileTree): Promise<boolean> {
   return true;
 }
 
-/** The package folders directly under `dir` (hidden ones, e.g. staging folders, left out); none when it is missing. */
-export async function listDirs(dir: string): Promise<string[]> {
+async function listDirs(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith(".")).map((e) => e.name);
   } catch {
