@@ -80,9 +80,12 @@ describe("protoship generate --check", { timeout: 240_000 }, () => {
     await repo.git("reset", "-q", "--hard");
   });
 
-  test("--check with --force or --set-version is a usage error (exit 2)", async () => {
+  test("--check with --force or --set-version, or an --out-dir outside the repository, is a usage error (exit 2)", async () => {
     const r = await protoship(repo.dir, ["generate", "--check", "--force"]);
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /--check/);
+    const outside = await protoship(repo.dir, ["generate", "--check", "--out-dir", "../elsewhere"]);
+    assert.equal(outside.code, 2, outside.stdout + outside.stderr);
+    assert.match(outside.stderr, /--out-dir: "\.\.\/elsewhere" is outside the repository/);
   });
 });

@@ -2,6 +2,7 @@ import path from "node:path";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { staleStubs } from "../generate/check-stale.js";
 import { generateStubs, type GenerateStubsOptions } from "../generate/generate-stubs.js";
+import { resolveRepoPath } from "../workspace/repo-path.js";
 
 export { generateStubs, type GenerateStubsOptions, type GenerateStubsResult, type GeneratedPackage } from "../generate/generate-stubs.js";
 
@@ -33,7 +34,9 @@ export async function generate(options: GenerateOptions): Promise<number> {
  */
 export async function generateCheck(options: Omit<GenerateOptions, "force" | "version">): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
-  const report = await staleStubs(options);
+  // A folder named on the command line stays inside the repository and out of .git.
+  const outDir = options.outDir === undefined ? {} : { outDir: resolveRepoPath(options.cwd, options.outDir, { label: "--out-dir", output: true }) };
+  const report = await staleStubs({ ...options, ...outDir });
   const count = (n: number): string => `${n} stub package${n === 1 ? "" : "s"}`;
   for (const s of report.stale) {
     const rel = path.relative(options.cwd, s.dir) || ".";
