@@ -15,7 +15,11 @@ export interface GenerateOptions extends GenerateStubsOptions {
 /** `protoship generate`: writes the stub packages and prints one line per package. */
 export async function generate(options: GenerateOptions): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
-  const result = await generateStubs(options);
+  // A folder named on the command line is held to the same rule as stubs.outDir.
+  const outDir = options.outDir === undefined
+    ? undefined
+    : resolveRepoPath(options.cwd, options.outDir, { label: "--out-dir", output: true });
+  const result = await generateStubs({ ...options, ...(outDir ? { outDir } : {}) });
   const changed = new Set(result.changed);
   for (const pkg of result.packages) {
     const rel = path.relative(options.cwd, pkg.dir) || ".";

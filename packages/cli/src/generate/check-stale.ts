@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { GitRepo } from "../git/git.js";
 import { generateStubs, type GenerateStubsOptions, type GeneratedPackage } from "./generate-stubs.js";
-import type { FileTree } from "./write-atomic.js";
+import { MARKER, ownerOf } from "@protoship/fs-safe";
+import { STUBS_OWNER, type FileTree } from "./write-packages.js";
 
 /** What generate leaves alone inside a package folder, so neither compares it: the machine's and the build's folders. */
 const NOT_GENERATED = ["node_modules/", "dist/", ".turbo/"];
@@ -34,7 +35,8 @@ export interface StaleReport {
  * writing anything: every package is generated in memory (the stamp is neither read nor written)
  * and compared, file by file, with the files git sees in its folder (tracked or untracked, not
  * ignored: a git-ignored file, like the stamp or a build's dist/, is the machine's, not the
- * repository's). Files directly in `outDir` are not part of any package and are not compared.
+ * repository's), plus protoship generate's `.protoship-generated` marker in each. Files directly in
+ * `outDir` are not part of any package and are not compared.
  */
 export async function staleStubs(options: Omit<GenerateStubsOptions, "dryRun" | "force">): Promise<StaleReport> {
   const result = await generateStubs({ ...options, dryRun: true });
@@ -71,7 +73,7 @@ async function gitVisibleFiles(repo: GitRepo, outDir: string): Promise<Map<strin
 }
 
 async function compareFolder(dir: string, tree: FileTree, files: readonly string[]): Promise<Pick<StalePackage, "changed" | "missing" | "extra">> {
-  const present = new Set(files.filter((f) => !isBuildOutput(f)));
+  const present = new Set(files.filter((f) => !isBuildOutput(f) && f !== MARKER));
   const changed: string[] = [];
   const missing: string[] = [];
   const extra = [...present].filter((f) => !tree.has(f)).sort();
@@ -81,5 +83,7 @@ async function compareFolder(dir: string, tree: FileTree, files: readonly string
     if (bytes === undefined) missing.push(file);
     else if (!bytes.equals(Buffer.from(text, "utf8"))) changed.push(file);
   }
+  // The marker generate writes into every package (its owner, not a byte-compared file).
+  if (!files.includes(MARKER) || (await ownerOf(dir)) !== STUBS_OWNER) missing.push(MARKER);
   return { changed, missing, extra };
 }
