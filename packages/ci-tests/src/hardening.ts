@@ -36,8 +36,12 @@ export function hardeningViolations(workflows: PipelineFile<Workflow>[], actions
         const publishes = steps.some((s) => /\bprotoship publish\b/.test(s.run ?? "") || (s.uses ?? "").startsWith("actions/deploy-pages@"));
         if (job.permissions["id-token"] === "write" && !publishes) out.push(`${where}: id-token: write in a job that does not publish`);
         // pull-requests: write is for the release plan's comment: protoship's action (uses: ./ here) or --pr-comment.
-        const comments = steps.some((s) => s.uses === "./" || /^[\w.-]+\/protoship@/.test(s.uses ?? "") || /--pr-comment\b/.test(s.run ?? ""));
-        if (job.permissions["pull-requests"] === "write" && !comments) out.push(`${where}: pull-requests: write in a job that does not comment`);
+        const comments = steps.some(
+          (s) => s.uses === "./" || /^[\w.-]+\/protoship@/.test(s.uses ?? "") || /--pr-comment\b/.test(s.run ?? ""),
+        );
+        if (job.permissions["pull-requests"] === "write" && !comments) {
+          out.push(`${where}: pull-requests: write in a job that does not comment`);
+        }
         // A job that cannot push has no use for the token actions/checkout leaves in .git/config.
         const pushes = job.permissions.contents === "write";
         for (const s of steps) {

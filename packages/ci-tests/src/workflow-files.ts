@@ -89,7 +89,10 @@ export function rootAction(root = REPO_ROOT): PipelineFile<CompositeAction> {
  */
 export function actionAsWorkflow(action: PipelineFile<CompositeAction>): string {
   const inputs = Object.fromEntries(
-    Object.entries(action.doc.inputs ?? {}).map(([k, v]) => [k, { type: "string", required: v.required ?? false, ...(v.default !== undefined ? { default: v.default } : {}) }]),
+    Object.entries(action.doc.inputs ?? {}).map(([k, v]) => {
+      const input = { type: "string", required: v.required ?? false, ...(v.default !== undefined ? { default: v.default } : {}) };
+      return [k, input];
+    }),
   );
   const workflow = {
     name: action.doc.name,

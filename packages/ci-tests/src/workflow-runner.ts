@@ -156,7 +156,9 @@ async function runSteps(steps: WorkflowStep[], scope: Scope, env: Record<string,
       const withValues = evalMap(step.with, exprCtx(), state.status);
       const inputs: Record<string, string> = {};
       // Defaults may be expressions (e.g. ${{ github.token }}), evaluated in the caller's context.
-      for (const [key, spec] of Object.entries(action.inputs ?? {})) inputs[key] = withValues[key] ?? interpolate(spec.default ?? "", exprCtx(), state.status);
+      for (const [key, spec] of Object.entries(action.inputs ?? {})) {
+        inputs[key] = withValues[key] ?? interpolate(spec.default ?? "", exprCtx(), state.status);
+      }
       await runSteps(action.runs.steps, { ...scope, inputs, stepsCtx: {} }, localEnv, ctx, state);
       continue;
     }
@@ -165,8 +167,9 @@ async function runSteps(steps: WorkflowStep[], scope: Scope, env: Record<string,
       state.steps.push({ name, kind: "setup", output: "", annotations: [] });
       continue;
     }
-    const workingDirectory = step["working-directory"] === undefined ? undefined : interpolate(step["working-directory"], exprCtx(), state.status);
-    const result = await runScript({ ...step, ...(workingDirectory === undefined ? {} : { "working-directory": workingDirectory }) }, name, localEnv, ctx, state);
+    const wd = step["working-directory"];
+    const interpolated = wd === undefined ? step : { ...step, "working-directory": interpolate(wd, exprCtx(), state.status) };
+    const result = await runScript(interpolated, name, localEnv, ctx, state);
     state.steps.push(result);
     state.annotations.push(...result.annotations);
     const outcome = result.code === 0 ? "success" : "failure";

@@ -14,7 +14,9 @@ export function registerGenerate(program: Command): void {
     .option("--check", "write nothing; exit 1 naming the packages whose files differ from what generate would write")
     .action(async (opts, command: Command) => {
       if (opts.check) {
-        if (opts.force || opts.setVersion) throw new ProtoshipError("--check compares with the committed packages; it takes neither --force nor --set-version");
+        if (opts.force || opts.setVersion) {
+          throw new ProtoshipError("--check compares with the committed packages; it takes neither --force nor --set-version");
+        }
         const { generateCheck } = await import("../commands/generate.js");
         const only = opts.only ? { only: opts.only as string[] } : {};
         setExitCode(await generateCheck({ cwd: commandCwd(command), ...only, ...(opts.outDir ? { outDir: opts.outDir as string } : {}) }));

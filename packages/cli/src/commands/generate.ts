@@ -39,7 +39,8 @@ export async function generate(options: GenerateOptions): Promise<number> {
 export async function generateCheck(options: Omit<GenerateOptions, "force" | "version">): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   // A folder named on the command line stays inside the repository and out of .git.
-  const outDir = options.outDir === undefined ? {} : { outDir: resolveRepoPath(options.cwd, options.outDir, { label: "--out-dir", output: true }) };
+  const outDir =
+    options.outDir === undefined ? {} : { outDir: resolveRepoPath(options.cwd, options.outDir, { label: "--out-dir", output: true }) };
   const report = await staleStubs({ ...options, ...outDir });
   const count = (n: number): string => `${n} stub package${n === 1 ? "" : "s"}`;
   for (const s of report.stale) {

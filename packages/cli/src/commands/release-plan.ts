@@ -34,7 +34,8 @@ export async function releasePlan(options: ReleasePlanOptions): Promise<number> 
     const ctx = await pullRequestContext(options.env ?? process.env);
     const body = `${PLAN_COMMENT_MARKER}\n### What merging this pull request releases\n\n${planMarkdown(plan)}`;
     const result = await upsertComment(ctx, PLAN_COMMENT_MARKER, body);
-    (options.writeNote ?? ((t: string) => process.stderr.write(t)))(`release plan comment ${result.action} on pull request #${ctx.number}: ${result.url ?? result.id}\n`);
+    const note = `release plan comment ${result.action} on pull request #${ctx.number}: ${result.url ?? result.id}\n`;
+    (options.writeNote ?? ((t: string) => process.stderr.write(t)))(note);
   }
   return ExitCode.Ok;
 }

@@ -72,7 +72,9 @@ async function gitVisibleFiles(repo: GitRepo, outDir: string): Promise<Map<strin
   return byFolder;
 }
 
-async function compareFolder(dir: string, tree: FileTree, files: readonly string[]): Promise<Pick<StalePackage, "changed" | "missing" | "extra">> {
+type FolderDiff = Pick<StalePackage, "changed" | "missing" | "extra">;
+
+async function compareFolder(dir: string, tree: FileTree, files: readonly string[]): Promise<FolderDiff> {
   const present = new Set(files.filter((f) => !isBuildOutput(f) && f !== MARKER));
   const changed: string[] = [];
   const missing: string[] = [];

@@ -216,7 +216,8 @@ async function generatorHash(): Promise<string> {
 
 async function refuseHalfDoneSwap(outDir: string): Promise<void> {
   if (await exists(path.join(outDir, STAGING))) {
-    throw new ProtoshipError(`${outDir} holds a generate run that was interrupted (${STAGING})`, { hint: "run protoship generate to finish it" });
+    const hint = "run protoship generate to finish it";
+    throw new ProtoshipError(`${outDir} holds a generate run that was interrupted (${STAGING})`, { hint });
   }
 }
 

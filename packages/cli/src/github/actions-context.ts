@@ -20,7 +20,9 @@ export interface PullRequestContext {
 export async function pullRequestContext(env: NodeJS.ProcessEnv): Promise<PullRequestContext> {
   const need = (name: string): string => {
     const value = env[name];
-    if (!value) throw new EnvironmentError(`${name} is not set: a pull-request comment can only be posted from GitHub Actions`, hintFor(name));
+    if (!value) {
+      throw new EnvironmentError(`${name} is not set: a pull-request comment can only be posted from GitHub Actions`, hintFor(name));
+    }
     return value;
   };
   const token = need("GITHUB_TOKEN");
@@ -34,11 +36,13 @@ export async function pullRequestContext(env: NodeJS.ProcessEnv): Promise<PullRe
   }
   const number = payload.pull_request?.number;
   if (typeof number !== "number" || !Number.isSafeInteger(number) || number <= 0) {
-    throw new EnvironmentError(`the ${env.GITHUB_EVENT_NAME ?? "current"} event is not about a pull request`, "post the comment only on pull_request events");
+    const event = env.GITHUB_EVENT_NAME ?? "current";
+    throw new EnvironmentError(`the ${event} event is not about a pull request`, "post the comment only on pull_request events");
   }
   return { apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""), repository, number, token };
 }
 
 function hintFor(name: string): string {
-  return name === "GITHUB_TOKEN" ? "pass it to the step: env: GITHUB_TOKEN: ${{ github.token }} (the job needs pull-requests: write)" : "run it in a GitHub Actions job";
+  if (name !== "GITHUB_TOKEN") return "run it in a GitHub Actions job";
+  return "pass it to the step: env: GITHUB_TOKEN: ${{ github.token }} (the job needs pull-requests: write)";
 }

@@ -59,7 +59,8 @@ async function request(ctx: PullRequestContext, method: string, url: string, jso
   }
   if (!response.ok) {
     const detail = ((await response.json().catch(() => ({}))) as { message?: string }).message ?? response.statusText;
-    const hint = response.status === 403 || response.status === 404 ? "the job needs permissions: pull-requests: write, and a token from this repository (not a fork)" : undefined;
+    const refused = response.status === 403 || response.status === 404;
+    const hint = refused ? "the job needs permissions: pull-requests: write, and a token from this repository (not a fork)" : undefined;
     throw new EnvironmentError(`GitHub API: ${method} ${new URL(url).pathname} answered ${response.status}: ${detail}`, hint);
   }
   return response;
