@@ -69,7 +69,7 @@ describe("errors: one line, a documented exit code, no stack unless asked", { ti
     for (const args of [["release", "plan"], ["generate"], ["check"], ["docs"]]) {
       const r = await protoship(repo.dir, args);
       assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
-      assertOneLine(r, /^protoship: buf\.yaml:4:15: modules\.0\.excludes: expected array/);
+      assertOneLine(r, /^protoship: buf\.yaml:4:5: modules\.0\.excludes: expected array/);
     }
   });
 
