@@ -8,11 +8,17 @@ import { buildProgram } from "./cli.js";
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  const verbose = (): boolean => Boolean(program.opts<{ verbose?: boolean }>().verbose) || debugEnv();
+  // A rejection nobody awaited is a bug too: reported the same way instead of Node's exit 1.
+  const crash = (error: unknown): never => process.exit(reportError(error, verbose()));
+  process.on("uncaughtException", crash).on("unhandledRejection", crash);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : ExitCode.Ok;
   } catch (error) {
-    return reportError(error, Boolean(program.opts<{ verbose?: boolean }>().verbose) || debugEnv());
+    return reportError(error, verbose());
+  } finally {
+    process.off("uncaughtException", crash).off("unhandledRejection", crash);
   }
 }
 

@@ -71,7 +71,11 @@ export async function parseConfigYaml<T>(text: string, label: string, schema: z.
   } catch (error) {
     // yaml throws without a position (alias bombs, unresolved aliases): point at the first alias.
     const alias = await firstAlias(doc);
-    throw new ConfigError(`${where(alias?.range?.[0])}: invalid YAML: ${firstSentence((error as Error).message)}${alias ? ` (at alias *${alias.source})` : ""}`);
+    const message = (error as Error).message;
+    const cause = /excessive alias count/i.test(message)
+      ? `aliases expand to more than ${MAX_ALIAS_COUNT} nodes, refused as a resource exhaustion attack`
+      : firstSentence(message);
+    throw new ConfigError(`${where(alias?.range?.[0])}: invalid YAML: ${cause}${alias ? ` (first alias: *${alias.source})` : ""}`);
   }
   const result = schema.safeParse(data);
   if (result.success) return result.data;
