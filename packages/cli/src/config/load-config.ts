@@ -19,6 +19,7 @@ export async function loadConfig(root: string): Promise<ProtoshipConfig> {
 
 /** Validates config text; `label` is how the file is named in messages. */
 export async function parseConfigText(text: string, label: string): Promise<ProtoshipConfig> {
-  const { configSchema } = await import("./schema.js");
+  // Both modules load side by side; parseConfigYaml's own import of yaml is then served from cache.
+  const [{ configSchema }] = await Promise.all([import("./schema.js"), import("yaml")]);
   return parseConfigYaml(text, label, configSchema, { unknownKey: "unknown key (known keys are listed in the README's configuration reference)" });
 }

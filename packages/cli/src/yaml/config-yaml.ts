@@ -55,7 +55,7 @@ export interface ConfigYamlOptions {
  * type, e.g. `protoship.yaml:4:3: stubs.scope: expected an npm scope such as @acme`.
  */
 export async function parseConfigYaml<T>(text: string, label: string, schema: z.ZodType<T>, options: ConfigYamlOptions = {}): Promise<T> {
-  const { LineCounter, parseDocument } = await import("yaml"); // loaded only when a configuration is read
+  const { LineCounter, parseDocument, isMap, isSeq, visit } = await import("yaml"); // loaded only when a configuration is read
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const where = (offset: number | undefined): string => {
@@ -70,7 +70,7 @@ export async function parseConfigYaml<T>(text: string, label: string, schema: z.
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
   } catch (error) {
     // yaml throws without a position (alias bombs, unresolved aliases): point at the first alias.
-    const alias = await firstAlias(doc);
+    const alias = firstAlias(doc, visit);
     const message = (error as Error).message;
     const cause = /excessive alias count/i.test(message)
       ? `aliases expand to more than ${MAX_ALIAS_COUNT} nodes, refused as a resource exhaustion attack`
@@ -81,13 +81,11 @@ export async function parseConfigYaml<T>(text: string, label: string, schema: z.
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const keyPath = issuePath(issue);
-  const { isMap, isSeq } = await import("yaml");
   const node = nodeAt(doc.contents, keyPath, isMap, isSeq);
   throw new ConfigError(`${where(node?.range?.[0])}: ${keyPath.join(".") || "(root)"}: ${describeIssue(issue, options)}`);
 }
 
-async function firstAlias(doc: Document): Promise<import("yaml").Alias | undefined> {
-  const { visit } = await import("yaml");
+function firstAlias(doc: Document, visit: typeof import("yaml").visit): import("yaml").Alias | undefined {
   let found: import("yaml").Alias | undefined;
   visit(doc, {
     Alias(_, node) {
@@ -115,6 +113,7 @@ function describeIssue(issue: z.core.$ZodIssue, options: ConfigYamlOptions): str
   return issue.message.replace(/^Invalid input: /, "");
 }
 
+/** The YAML node a zod issue's key path names, or the deepest one that exists. */
 function nodeAt(
   root: unknown,
   keyPath: readonly string[],
@@ -126,7 +125,7 @@ function nodeAt(
     if (isMap(node)) {
       const pair = node.items.find((p) => String((p.key as { value?: unknown } | null)?.value) === key);
       if (!pair) return node;
-      // Unknown-key errors point at the key; others at the value.
+      // Descend through values; the last key of the path is pointed at itself (its line and column).
       node = ((pair.value as Node | null) ?? (pair.key as Node)) as Node;
       if (key === keyPath[keyPath.length - 1] && pair.key) node = pair.key as Node;
     } else if (isSeq(node)) {
