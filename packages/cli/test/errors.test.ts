@@ -103,6 +103,14 @@ describe("errors: one line, a documented exit code, no stack unless asked", { ti
     assert.match(r.stderr, /^protoship: .*plain-\d+ is not inside a git repository$/m);
   });
 
+  it("an unknown commit on the pre-push input says so, exit 2", async () => {
+    const repo = await shopRepo(fresh());
+    const unknown = "1234567890".repeat(4);
+    const r = await protoship(repo.dir, ["check", "--pre-push", "--remote", "origin"], `refs/heads/main ${unknown} refs/heads/main ${unknown}\n`);
+    assert.equal(r.code, 2);
+    assertOneLine(r, new RegExp(`^protoship: refs/heads/main: unknown commit ${unknown}$`));
+  });
+
   it("protoship.yaml and buf.yaml over 1 MiB are refused before parsing", async () => {
     const repo = await shopRepo(fresh());
     const big = `stubs:\n  scope: "@${"a".repeat(2 * 1024 * 1024)}"\n`;
