@@ -24,7 +24,7 @@ function assertOneLine(r: RunResult, pattern: RegExp): void {
 describe("errors: one line, a documented exit code, no stack unless asked", { timeout: 180_000 }, () => {
   const { fresh, root } = suiteTempDirs({ before, after });
 
-  it("a genuinely unexpected failure is an internal error: one line, exit 3, the stack only with --verbose or PROTOSHIP_DEBUG=1", async () => {
+  it("an unexpected failure is an internal error: one line, exit 3, the stack only with --verbose or PROTOSHIP_DEBUG=1", async () => {
     const repo = await shopRepo(fresh());
     // stubs.outDir's parent is a file: generate's mkdir fails in a way protoship does not plan for.
     await repo.write("protoship.yaml", "stubs:\n  outDir: out/stubs\n");
@@ -33,7 +33,9 @@ describe("errors: one line, a documented exit code, no stack unless asked", { ti
     assert.equal(plain.code, 3);
     assertOneLine(plain, /^protoship: internal error: .*EEXIST.*/);
     assert.match(plain.stderr.trimEnd(), INTERNAL);
-    for (const r of [await protoship(repo.dir, ["--verbose", "generate"]), await protoship(repo.dir, ["generate"], undefined, { PROTOSHIP_DEBUG: "1" })]) {
+    const verbose = await protoship(repo.dir, ["--verbose", "generate"]);
+    const debug = await protoship(repo.dir, ["generate"], undefined, { PROTOSHIP_DEBUG: "1" });
+    for (const r of [verbose, debug]) {
       assert.equal(r.code, 3);
       assert.match(r.stderr, /^protoship: internal error: .*EEXIST/m);
       assert.match(r.stderr, /^\s+at .*write-atomic/m, "the stack is printed");
@@ -106,7 +108,8 @@ describe("errors: one line, a documented exit code, no stack unless asked", { ti
   it("an unknown commit on the pre-push input says so, exit 2", async () => {
     const repo = await shopRepo(fresh());
     const unknown = "1234567890".repeat(4);
-    const r = await protoship(repo.dir, ["check", "--pre-push", "--remote", "origin"], `refs/heads/main ${unknown} refs/heads/main ${unknown}\n`);
+    const input = `refs/heads/main ${unknown} refs/heads/main ${unknown}\n`;
+    const r = await protoship(repo.dir, ["check", "--pre-push", "--remote", "origin"], input);
     assert.equal(r.code, 2);
     assertOneLine(r, new RegExp(`^protoship: refs/heads/main: unknown commit ${unknown}$`));
   });

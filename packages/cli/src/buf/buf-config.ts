@@ -37,7 +37,8 @@ export async function readBufWorkspace(root: string, bufYaml: string): Promise<B
   const configFile = toPosix(path.relative(root, path.resolve(root, bufYaml)));
   const text = await readConfigFile(file, configFile);
   if (text === undefined) {
-    throw new ConfigError(`${configFile}: not found; protoship needs a buf module`, "create one with `buf config init` or set bufYaml in protoship.yaml");
+    const hint = "create one with `buf config init` or set bufYaml in protoship.yaml";
+    throw new ConfigError(`${configFile}: not found; protoship needs a buf module`, hint);
   }
   const { bufYamlSchema } = await import("./buf-yaml-schema.js"); // loaded only when a .proto changed
   const cfg = await parseConfigYaml(text, configFile, bufYamlSchema);

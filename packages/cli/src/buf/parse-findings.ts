@@ -20,7 +20,9 @@ interface BufJsonFinding {
  * whole message.
  */
 export function parseBufFindings(result: BufResult, step: Step, mapPath: (bufPath: string | undefined, f: BufJsonFinding) => string): Finding[] {
-  if (result.code !== 0 && result.code !== BUF_FINDINGS) throw bufFailure(`buf ${step}`, result.stderr.trim() ? result : { ...result, stderr: result.stdout });
+  if (result.code !== 0 && result.code !== BUF_FINDINGS) {
+    throw bufFailure(`buf ${step}`, result.stderr.trim() ? result : { ...result, stderr: result.stdout });
+  }
   const findings: Finding[] = [];
   for (const line of result.stdout.split("\n")) {
     if (!line.startsWith("{")) continue;

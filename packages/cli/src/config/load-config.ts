@@ -21,5 +21,6 @@ export async function loadConfig(root: string): Promise<ProtoshipConfig> {
 export async function parseConfigText(text: string, label: string): Promise<ProtoshipConfig> {
   // Both modules load side by side; parseConfigYaml's own import of yaml is then served from cache.
   const [{ configSchema }] = await Promise.all([import("./schema.js"), import("yaml")]);
-  return parseConfigYaml(text, label, configSchema, { unknownKey: "unknown key (known keys are listed in the README's configuration reference)" });
+  const unknownKey = "unknown key (known keys are listed in the README's configuration reference)";
+  return parseConfigYaml(text, label, configSchema, { unknownKey });
 }

@@ -28,7 +28,8 @@ export async function loadImage(dir: string, options: { workspaceDir?: string } 
   if (image.code !== 0 && image.code !== BUF_FINDINGS) throw bufFailure("buf build", image);
   if (image.code !== 0) {
     const first = image.stderr.split("\n").find((l) => l.trim()) ?? `buf build exited ${image.code}`;
-    throw new ProtoshipError(`the schema does not compile: ${describeBufError(first, options.workspaceDir)}`, { exitCode: ExitCode.Findings });
+    const cause = describeBufError(first, options.workspaceDir);
+    throw new ProtoshipError(`the schema does not compile: ${cause}`, { exitCode: ExitCode.Findings });
   }
   if (listed.code !== 0) throw bufFailure("buf ls-files", listed);
   const files = fromBinary(FileDescriptorSetSchema, image.stdoutBytes!).file;
