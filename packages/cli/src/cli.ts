@@ -16,6 +16,7 @@ export function buildProgram(): Command {
     .description("Lint, check, release, generate and document protobuf APIs from git.")
     .version(readVersion(), "-v, --version")
     .option("-C, --cwd <dir>", "run as if protoship was started in <dir> (like git -C)")
+    .option("--verbose", "on an internal error, print the stack trace (also: PROTOSHIP_DEBUG=1)")
     .exitOverride()
     .showHelpAfterError("(run protoship --help for usage)");
   registerCheck(program);

@@ -3,3 +3,4 @@ export { GitFixture, PROTOSHIP_BIN, REPO_ROOT, protoship, run, suiteTempDirs, te
 export { walkLinks, type BrokenLink, type LinkReport } from "./link-walker.ts";
 export { serveStatic } from "./static-server.ts";
 export { startVerdaccio, type VerdaccioRegistry } from "./verdaccio.ts";
+export { startFakeGitHub, type FakeComment, type FakeGitHub, type FakeRequest } from "./fake-github.ts";

@@ -1,4 +1,6 @@
 import { ProtoshipError } from "../errors.js";
+import { outputMessage } from "../process/output-message.js";
+import { BUF_FINDINGS, bufFailure } from "./buf-failure.js";
 import type { Finding, Step } from "../report/finding.js";
 import type { BufResult } from "./run-buf.js";
 
@@ -14,12 +16,12 @@ interface BufJsonFinding {
 
 /**
  * Turns `buf lint|breaking --error-format json` output into findings. Exit 0 means clean and 100
- * means findings; anything else is buf refusing to run, reported as an environment/config error
- * with buf's own first line.
+ * means findings; anything else is buf refusing to run, reported by {@link bufFailure} with buf's
+ * whole message.
  */
 export function parseBufFindings(result: BufResult, step: Step, mapPath: (bufPath: string | undefined, f: BufJsonFinding) => string): Finding[] {
-  if (result.code !== 0 && result.code !== 100) {
-    throw new ProtoshipError(`buf ${step} failed: ${firstLine(result.stderr) || firstLine(result.stdout) || `exit ${result.code}`}`);
+  if (result.code !== 0 && result.code !== BUF_FINDINGS) {
+    throw bufFailure(`buf ${step}`, result.stderr.trim() ? result : { ...result, stderr: result.stdout });
   }
   const findings: Finding[] = [];
   for (const line of result.stdout.split("\n")) {
@@ -36,8 +38,8 @@ export function parseBufFindings(result: BufResult, step: Step, mapPath: (bufPat
       message: f.message ?? "",
     });
   }
-  if (result.code === 100 && findings.length === 0) {
-    throw new ProtoshipError(`buf ${step} failed: ${firstLine(result.stderr) || "exit 100 without findings"}`);
+  if (result.code === BUF_FINDINGS && findings.length === 0) {
+    throw new ProtoshipError(`buf ${step} failed: ${outputMessage(result.stderr, "exit 100 without findings")}`);
   }
   return findings;
 }
@@ -84,8 +86,4 @@ export function parseFormatDiff(diff: string, mapPath: (bufPath: string) => stri
   }
   flush();
   return findings;
-}
-
-function firstLine(text: string): string {
-  return text.split("\n").map((l) => l.trim()).find(Boolean) ?? "";
 }

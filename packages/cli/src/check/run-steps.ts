@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
 import { parseBufFindings, parseFormatDiff } from "../buf/parse-findings.js";
+import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
 import { runBuf } from "../buf/run-buf.js";
 import { ProtoshipError } from "../errors.js";
 import type { Finding, Step } from "../report/finding.js";
@@ -72,6 +73,7 @@ async function runBreaking(inputs: StepInputs, cwd: (dir: string) => string, pat
       runBuf(["build", "--error-format", "json", "--exclude-source-info", "-o", baseImage, ...pathArgs(targets.baseFiles)], { cwd: cwd(baseDir) }),
       headBuild,
     ]);
+    if (base.code !== 0 && base.code !== BUF_FINDINGS) throw bufFailure("buf build (base)", base);
     if (base.code !== 0) {
       throw new ProtoshipError(`the base does not compile, so breaking changes cannot be checked: ${firstFinding(base.stdout || base.stderr)}`, {
         hint: "pass --against <ref> with a base that builds, or --skip breaking",
@@ -115,7 +117,7 @@ function fromWorkspace(workspace: BufWorkspace, file: string): string {
 function compileOrFail(result: { code: number; stderr: string }, step: Step): Finding[] {
   // buf format refuses files that do not parse; lint reports those as COMPILE findings already.
   if (/^.+?:\d+:\d+:/m.test(result.stderr)) return [];
-  throw new ProtoshipError(`buf ${step} failed: ${result.stderr.trim().split("\n")[0] ?? `exit ${result.code}`}`);
+  throw bufFailure(`buf ${step}`, result);
 }
 
 function firstFinding(text: string): string {

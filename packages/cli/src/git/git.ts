@@ -1,5 +1,6 @@
 import type { SimpleGit } from "simple-git";
 import { EnvironmentError } from "../errors.js";
+import { outputMessage } from "../process/output-message.js";
 import { runProcess } from "../process/run-process.js";
 
 /** The id of git's empty tree: the "base" of a repository's first commit. */
@@ -42,7 +43,7 @@ export class GitRepo {
   }
 
   /**
-   * Runs a read-only git query and returns stdout; rejects with git's first stderr line when git
+   * Runs a read-only git query and returns stdout; rejects with git's message (stderr) when git
    * exits non-zero. Queries bypass simple-git on purpose: its completion detection waits 50 ms
    * after any command that printed nothing, and "no changes", "no untracked files" or "no such
    * ref" are the common answers here; four of those would be a quarter of the pre-push budget.
@@ -102,9 +103,9 @@ export class GitRepo {
   }
 }
 
-/** Runs git in `cwd` and resolves with stdout; a non-zero exit rejects with git's first stderr line. */
+/** Runs git in `cwd` and resolves with stdout; a non-zero exit rejects with git's message (stderr). */
 async function runGit(cwd: string, args: readonly string[]): Promise<Buffer> {
   const r = await runProcess("git", args, { cwd, what: "git", hint: "install git" });
   if (r.code === 0) return r.stdout;
-  throw new Error(r.stderr.toString("utf8").trim().split("\n")[0] || `git ${args.join(" ")} exited with ${r.code}`);
+  throw new Error(outputMessage(r.stderr, `git ${args.join(" ")} exited with ${r.code}`));
 }
