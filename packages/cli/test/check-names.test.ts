@@ -70,6 +70,10 @@ describe("protoship check: every legal file name is checked", () => {
       findingsOf(r.stdout).map((f) => [f.file, f.rule]).sort(),
       names.map((n) => [`${DIR}/${n}`, "FILE_NO_DELETE"]).sort(),
     );
+    // In text, a name with a newline is quoted: it cannot forge a line of the report.
+    const text = await protoship(repo.dir, ["check"], undefined, { NO_COLOR: "1" });
+    assert.match(text.stdout, /^"proto\/shop\/order\/v1\/new\\nline\.proto":1:1: /m);
+    assert.doesNotMatch(text.stdout, /^line\.proto/m);
   });
 
   it("lints, format-checks and breaking-checks a comma file like any other (the reproduced bypass)", async () => {
