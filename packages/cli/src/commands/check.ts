@@ -67,12 +67,13 @@ export async function check(options: CheckOptions): Promise<number> {
     // here, before buf.yaml is even read.
     // New files nobody has `git add`ed yet are part of the working tree being checked; listing
     // them costs a directory walk, so a commit-to-commit diff does it only once it has changes.
-    // Against the working tree the walk, the diff and reading buf.yaml run side by side.
+    // Against the working tree the walks, the diff and reading buf.yaml run side by side.
     const againstWorktree = comparison.head.kind === "worktree";
     const [changes, listed] = await Promise.all([
       diffPaths(repo, comparison.base.sha, comparison.head, RELEVANT_PATHSPECS),
       againstWorktree ? listUntracked() : undefined,
       againstWorktree ? readWorkspace() : undefined,
+      againstWorktree ? listIgnored() : undefined,
     ]);
     if (listed) changes.push(...listed.map((path) => ({ status: "A" as const, path })));
     if (changes.length === 0) continue;
