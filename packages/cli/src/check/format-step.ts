@@ -39,7 +39,9 @@ export async function runFormat(inputs: FormatInputs): Promise<Finding[]> {
   await Promise.all(
     differences.map(async (difference) => {
       const file = inputs.toRepoPath(difference.path);
-      const why = difference.emptied ? "buf format cannot read it (is it valid UTF-8?): fix it by hand" : await whyNotReplaceable(inputs.worktree, file);
+      const why = difference.emptied
+        ? "buf format cannot read it (is it valid UTF-8?): fix it by hand"
+        : await whyNotReplaceable(inputs.worktree, file);
       if (why || !inputs.fixIn) findings.push(formatFinding(file, difference, why));
       else fixable.push({ file, difference });
     }),
@@ -69,7 +71,9 @@ async function fix(inputs: FormatInputs, root: string, files: { file: string; di
     // does not parse fails here, and a stable one comes out unchanged.
     const again = await runBuf(["format", "-d", "--exit-code", out], { cwd: out });
     const unstable = again.code === 0 ? new Set<string>() : new Set(parseFormatDiff(again.stdout).map((d) => d.path));
-    if (again.code !== 0 && again.code !== 100) throw new ProtoshipError(`buf format: its output does not parse again: ${firstLine(again.stderr)}`);
+    if (again.code !== 0 && again.code !== 100) {
+      throw new ProtoshipError(`buf format: its output does not parse again: ${firstLine(again.stderr)}`);
+    }
     const left: Finding[] = [];
     for (const { file, difference } of files) {
       const module = moduleOf(inputs.workspace, file);

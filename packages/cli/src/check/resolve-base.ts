@@ -61,7 +61,10 @@ export async function resolvePushBase(repo: GitRepo, ref: PushedRef, remote: str
   const remoteSha = ZERO_SHA.test(ref.remoteSha) ? undefined : ref.remoteSha;
   const missing = await repo.missingObjects([ref.localSha, ...(remoteSha ? [remoteSha] : [])]);
   if (missing.has(ref.localSha)) {
-    throw new EnvironmentError(`pre-push: ${ref.localRef} is at ${ref.localSha}, which is not in this repository`, "push from the repository that holds the commit");
+    throw new EnvironmentError(
+      `pre-push: ${ref.localRef} is at ${ref.localSha}, which is not in this repository`,
+      "push from the repository that holds the commit",
+    );
   }
   if (remoteSha) {
     if (missing.has(remoteSha)) await fetchCommit(repo, remote, remoteSha, ref.remoteRef);

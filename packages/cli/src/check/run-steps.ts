@@ -86,7 +86,11 @@ async function runBreaking(inputs: StepInputs, cwd: (dir: string) => string, pat
     }
     // A head that does not compile is already reported by lint as COMPILE findings.
     // buf build prints its JSON errors on stderr.
-    if (head.code !== 0) return head.code === 100 ? parseBufFindings({ ...head, stdout: head.stdout || head.stderr }, "lint", (p) => (workspace.dir && p ? `${workspace.dir}/${p}` : (p ?? ""))) : [];
+    if (head.code !== 0) {
+      if (head.code !== 100) return [];
+      const toRepo = (p: string | undefined): string => (workspace.dir && p ? `${workspace.dir}/${p}` : (p ?? ""));
+      return parseBufFindings({ ...head, stdout: head.stdout || head.stderr }, "lint", toRepo);
+    }
     const config = JSON.stringify({ version: "v2", breaking: workspace.modules[0]?.breaking ?? {} });
     const result = await runBuf(["breaking", headImage, "--against", baseImage, "--exclude-imports", "--config", config, "--error-format", "json"], { cwd: tmp });
     return parseBufFindings(result, "breaking", (p, f) => repoPathOfModuleFile(workspace, p ?? deletedFileOf(f.message ?? "")));

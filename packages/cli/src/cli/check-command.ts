@@ -20,10 +20,12 @@ export function registerCheck(program: Command): void {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "github-actions"]).default("text"))
     .action(async (remoteArg: string | undefined, url: string | undefined, opts, command: Command) => {
       if (remoteArg !== undefined && !opts.prePush) {
-        throw new ProtoshipError(`check: unexpected argument ${JSON.stringify(remoteArg)} (only --pre-push takes git's hook arguments <remote> <url>)`);
+        const arg = JSON.stringify(remoteArg);
+        throw new ProtoshipError(`check: unexpected argument ${arg} (only --pre-push takes git's hook arguments <remote> <url>)`);
       }
       if (remoteArg !== undefined && opts.remote !== undefined && remoteArg !== opts.remote) {
-        throw new ProtoshipError(`check: --remote ${JSON.stringify(opts.remote)} and the hook argument ${JSON.stringify(remoteArg)} disagree`);
+        const [flag, arg] = [JSON.stringify(opts.remote), JSON.stringify(remoteArg)];
+        throw new ProtoshipError(`check: --remote ${flag} and the hook argument ${arg} disagree`);
       }
       void url;
       const { check } = await import("../commands/check.js");

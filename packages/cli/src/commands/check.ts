@@ -90,11 +90,15 @@ export async function check(options: CheckOptions): Promise<number> {
     const baseSide: Side = { kind: "commit", sha: comparison.base.sha };
     // Against the working tree, the base→head diff is exactly what the base overlay needs.
     const baseTree =
-      comparison.base.sha === EMPTY_TREE ? undefined : materialize(repo, baseSide, RELEVANT_PATHSPECS, newFiles, againstWorktree ? changes : undefined, hide);
+      comparison.base.sha === EMPTY_TREE
+        ? undefined
+        : materialize(repo, baseSide, RELEVANT_PATHSPECS, newFiles, againstWorktree ? changes : undefined, hide);
     baseTree?.catch(() => {}); // awaited by runSteps; a failure must not surface as unhandled first
     try {
       const head = await headTree;
-      findings.push(...(await runSteps({ workspace: ws, targets, headDir: head.dir, baseDir: baseTree?.then((t) => t.dir), steps, worktree: repo.root, fix: Boolean(options.fix) })));
+      const baseDir = baseTree?.then((t) => t.dir);
+      const fix = Boolean(options.fix);
+      findings.push(...(await runSteps({ workspace: ws, targets, headDir: head.dir, baseDir, steps, worktree: repo.root, fix })));
       for (const f of targets.full ? ["(all files: buf configuration changed)"] : targets.headFiles) checked.add(f);
     } finally {
       const trees = await Promise.allSettled([headTree, ...(baseTree ? [baseTree] : [])]);
@@ -132,9 +136,8 @@ async function listComparisons(repo: GitRepo, options: CheckOptions, defaultBran
 function refuseUnreadableNames(targets: Targets): void {
   const file = [...targets.headFiles, ...targets.baseFiles].find((f) => f.includes("\\"));
   if (file) {
-    throw new ProtoshipError(`${JSON.stringify(file)}: buf cannot read a .proto file whose name contains a backslash, so it cannot be checked`, {
-      hint: "rename the file",
-    });
+    const cause = "buf cannot read a .proto file whose name contains a backslash, so it cannot be checked";
+    throw new ProtoshipError(`${JSON.stringify(file)}: ${cause}`, { hint: "rename the file" });
   }
 }
 
