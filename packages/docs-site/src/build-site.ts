@@ -2,6 +2,7 @@ import { copyFile, mkdir, readdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { swapFolders } from "@protoship/fs-safe";
 import { DocSiteError } from "./errors.js";
 import { html } from "./html.js";
 import type { BuildSiteOptions, BuildSiteResult, PackageVersions } from "./model.js";
@@ -11,10 +12,12 @@ import { renderPackagePage } from "./render/package-page.js";
 import { renderChangelogPage, renderVersionSwitcher, versionsForPage } from "./render/versions.js";
 import { buildSearchIndexJson, collectSearchDocuments } from "./search-index.js";
 import { buildSiteModel } from "./site-model.js";
-import { replaceDirAtomically } from "./write-atomic.js";
 
 /** Our CSS/JS live in `<package>/assets`, one level above both `src/` and `dist/`. */
 const ASSETS_DIR = fileURLToPath(new URL("../assets/", import.meta.url));
+
+/** The owner written into the site's `.protoship-generated` marker: only such a folder is replaced. */
+export const SITE_OWNER = "protoship docs";
 
 /** MiniSearch's UMD browser bundle, copied into the site so it needs no CDN. */
 function miniSearchBrowserBundle(): string {
@@ -47,8 +50,11 @@ function validateVersions(versions: unknown): PackageVersions[] {
  *
  * Pages: `index.html` (packages), `packages/<package>.html` (one per proto package),
  * `changelog.html` (when `versions` is given); assets under `assets/` including
- * `search-index.json`. The output directory is replaced atomically: on any error the previous
- * site stays as it was and a {@link DocSiteError} (bad input) or I/O error is thrown.
+ * `search-index.json`. The output directory is replaced through @protoship/fs-safe: only when it is
+ * absent, empty or a site written here before (its `.protoship-generated` marker says
+ * {@link SITE_OWNER}; otherwise a `NotOwnedError` is thrown and nothing is written); on any error
+ * the previous site stays as it was and a {@link DocSiteError} (bad input) or I/O error is thrown;
+ * a crash mid-swap is finished by the next build.
  */
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
   if (!options || typeof options.outDir !== "string" || options.outDir === "") {
@@ -61,7 +67,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   const pages: string[] = [];
   let searchDocuments = 0;
 
-  await replaceDirAtomically(outDir, async (tmp) => {
+  const fill = async (tmp: string): Promise<void> => {
     const assets = path.join(tmp, "assets");
     await mkdir(assets, { recursive: true });
     await mkdir(path.join(tmp, "packages"));
@@ -91,7 +97,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     if (hasChangelog) {
       await write("changelog.html", { pageTitle: "Changelog", root: "", body: renderChangelogPage(versions, site.packages), versionSwitcher: switcher("") });
     }
-  });
+  };
+  await swapFolders({ parent: path.dirname(outDir), owner: SITE_OWNER, write: new Map([[path.basename(outDir), fill]]) });
 
   return { outDir, pages, searchDocuments };
 }

@@ -246,7 +246,7 @@ describe("hostile names and malformed input", () => {
     const result = await buildSite({ model, outDir: dir });
     const pkgPage = result.pages.find((p) => p.startsWith("packages/"));
     assert.ok(pkgPage && /^packages\/[A-Za-z0-9._-]+\.html$/.test(pkgPage), `safe page name: ${pkgPage}`);
-    assert.deepEqual((await readdir(dir)).sort(), ["assets", "index.html", "packages"]);
+    assert.deepEqual((await readdir(dir)).sort(), [".protoship-generated", "assets", "index.html", "packages"]);
     const page = await read(dir, pkgPage);
     assertNoActiveContent(pkgPage, page);
     assert.ok(page.includes("&lt;b&gt;Bad&lt;/b&gt;"));

@@ -3,6 +3,7 @@ import { create } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { buildSite, type DocModel as SiteModel } from "@protoship/docs-site";
 import { buildDocModel } from "@protoship/protoc-gen-doc";
+import { NotOwnedError, SwapBusyError } from "@protoship/fs-safe";
 import path from "node:path";
 import { readBufWorkspace } from "../buf/buf-config.js";
 import { loadConfig } from "../config/load-config.js";
@@ -11,11 +12,16 @@ import { GitRepo } from "../git/git.js";
 import { releaseHistory } from "../release/history.js";
 import { loadImage } from "../schema/load-image.js";
 import { protoPackageUnits } from "../schema/proto-packages.js";
+import { explainOutputError } from "../workspace/output-errors.js";
+import { resolveRepoPath } from "../workspace/repo-path.js";
 
 /** Options of `protoship docs`. */
 export interface DocsOptions {
   cwd: string;
-  /** Output folder (default: docs.outDir from protoship.yaml, `site`). Replaced atomically. */
+  /**
+   * Output folder (default: docs.outDir from protoship.yaml, `site`), inside the repository and out
+   * of `.git`. Replaced crash-safely, and only when absent, empty or a site protoship docs wrote.
+   */
   outDir?: string;
   /** Site title (default: docs.title). */
   title?: string;
@@ -34,6 +40,10 @@ export async function docs(options: DocsOptions): Promise<number> {
   const config = await loadConfig(repo.root);
   const workspace = await readBufWorkspace(repo.root, config.bufYaml);
   const image = await loadImage(repo.root, workspace.dir ? { workspaceDir: workspace.dir } : {});
+  // An empty image (no files, or a broken buf that printed nothing) never replaces the existing site.
+  if (!image.ownFiles.size) {
+    throw new ProtoshipError("buf returned no proto files for the module; the site was not changed", { hint: "check buf (PROTOSHIP_BUF) and buf.yaml" });
+  }
   const registry = createFileRegistry(create(FileDescriptorSetSchema, { file: image.files }));
   const files = [...image.ownFiles].sort().map((name) => registry.getFile(name)!);
   const model = buildDocModel(files);
@@ -45,13 +55,15 @@ export async function docs(options: DocsOptions): Promise<number> {
     ? []
     : (await releaseHistory(repo, config.release.tagFormat)).map((h) => ({ ...h, package: protoPackageOf.get(h.package) ?? h.package }));
 
-  const outDir = path.resolve(repo.root, options.outDir ?? config.docs.outDir);
+  const label = options.outDir === undefined ? "docs.outDir" : "-o";
+  const outDir = resolveRepoPath(repo.root, options.outDir ?? config.docs.outDir, { label, output: true });
   let result;
   try {
     // The site reads the protoc-gen-doc JSON data model; its types spell empty lists as optional
     // where the JSON has null, so the shapes agree at runtime but not to the letter in TypeScript.
     result = await buildSite({ model: model as unknown as SiteModel, outDir, title: options.title ?? config.docs.title, ...(versions.length ? { versions } : {}) });
   } catch (error) {
+    if (error instanceof NotOwnedError || error instanceof SwapBusyError) explainOutputError(error, repo.root);
     throw new ProtoshipError(`docs: ${(error as Error).message}`, { cause: error });
   }
   const write = options.write ?? ((text: string) => process.stdout.write(text));
