@@ -2,3 +2,4 @@ export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium, launchChromium } from "./
 export { GitFixture, PROTOSHIP_BIN, REPO_ROOT, protoship, run, suiteTempDirs, tempDir, type RunResult } from "./git-fixture.ts";
 export { serveStatic } from "./static-server.ts";
 export { startVerdaccio, type VerdaccioRegistry } from "./verdaccio.ts";
+export { publishTarball, seedFromInstalled, type SeedResult } from "./registry-seed.ts";

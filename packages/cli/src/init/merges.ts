@@ -1,0 +1,45 @@
+import { parseDocument } from "yaml";
+import type { PackageJson } from "./project.js";
+
+/** The `prepare` script step that keeps a plain git hook installed on every `npm install`. */
+export const PREPARE_HOOKS = "protoship init --hooks";
+
+/**
+ * package.json with what is missing added: protoship and the stub toolchain as devDependencies
+ * (versions the user already chose stay), and, for a plain git hook, `protoship init --hooks` in
+ * the `prepare` script (after what is already there).
+ */
+export function mergePackageJson(current: string | undefined, fallbackName: string, devDependencies: Record<string, string>, prepareHook: boolean): string {
+  const pkg: PackageJson = current === undefined ? { name: fallbackName, private: true } : (JSON.parse(current) as PackageJson);
+  const dev = { ...pkg.devDependencies };
+  const inDeps = { ...pkg.dependencies };
+  for (const [name, range] of Object.entries(devDependencies)) if (!(name in dev) && !(name in inDeps)) dev[name] = range;
+  pkg.devDependencies = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  if (prepareHook) {
+    const prepare = pkg.scripts?.prepare;
+    if (!prepare?.includes(PREPARE_HOOKS)) pkg.scripts = { ...pkg.scripts, prepare: prepare ? `${prepare} && ${PREPARE_HOOKS}` : PREPARE_HOOKS };
+  }
+  const indent = /^\{\n( +|\t)"/.exec(current ?? "")?.[1] ?? "  ";
+  return `${JSON.stringify(pkg, null, indent)}\n`;
+}
+
+/** .gitignore with the given lines appended (under one comment) when they are not there yet. */
+export function mergeGitignore(current: string | undefined, lines: readonly string[]): string {
+  const text = current ?? "";
+  const present = new Set(text.split(/\r?\n/).map((l) => l.trim()));
+  const missing = lines.filter((l) => !present.has(l));
+  if (missing.length === 0) return text;
+  const sep = text === "" || text.endsWith("\n") ? "" : "\n";
+  return `${text}${sep}${text === "" ? "" : "\n"}# protoship: caches and build outputs (protoship init)\n${missing.join("\n")}\n`;
+}
+
+/**
+ * lefthook.yml with a `pre-push` command running protoship with git's arguments and stdin (the
+ * pushed refs), unless a command named `protoship` is already there; comments are kept.
+ */
+export function mergeLefthook(current: string | undefined, run: string): string {
+  const doc = parseDocument(current ?? "");
+  if (doc.hasIn(["pre-push", "commands", "protoship"])) return current ?? "";
+  doc.setIn(["pre-push", "commands", "protoship"], doc.createNode({ run, use_stdin: true }));
+  return doc.toString();
+}
