@@ -3,3 +3,4 @@ export { GitFixture, PROTOSHIP_BIN, REPO_ROOT, protoship, run, suiteTempDirs, te
 export { serveStatic } from "./static-server.ts";
 export { startVerdaccio, type VerdaccioRegistry } from "./verdaccio.ts";
 export { publishTarball, seedFromInstalled, type SeedResult } from "./registry-seed.ts";
+export { TOOLCHAIN_PACKAGES, cleanEnv, pnpmBinary, publishToolchain, type PublishedToolchain } from "./toolchain-registry.ts";

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, realpathSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -61,6 +61,8 @@ export async function seedFromInstalled(registry: VerdaccioRegistry, roots: read
   }
 
   const work = await mkdtemp(path.join(os.tmpdir(), "protoship-seed-"));
+  const cache = path.join(os.tmpdir(), "protoship-seed-cache");
+  await mkdir(cache, { recursive: true });
   try {
     // Versions of one name go up in order (the last one published becomes `latest`); names in parallel.
     const byName = new Map<string, { dir: string; manifest: Manifest }[]>();
@@ -71,15 +73,21 @@ export async function seedFromInstalled(registry: VerdaccioRegistry, roots: read
       for (let name = names.pop(); name !== undefined; name = names.pop()) {
         const entries = byName.get(name)!.sort((a, b) => semver.compare(a.manifest.version, b.manifest.version));
         for (const { dir, manifest } of entries) {
-          const tarball = path.join(work, `${manifest.name.replace("/", "-")}-${manifest.version}.tgz`);
-          // Installed folders hold what was published; gzip -1 keeps packing cheap.
-          await execFileAsync("tar", ["-c", "--use-compress-program=gzip -1", "-f", tarball, "--exclude=./node_modules", "--transform=s,^\\.,package,", "-C", dir, "."]);
+          // A name@version never changes: packed once per machine, reused by later runs.
+          const tarball = path.join(cache, `${manifest.name.replace("/", "+")}-${manifest.version}.tgz`);
+          if (!existsSync(tarball)) {
+            const tmp = path.join(work, path.basename(tarball));
+            // Installed folders hold what was published (pnpm hard-links them: store real files);
+            // gzip -1 keeps packing cheap.
+            await execFileAsync("tar", ["-c", "--use-compress-program=gzip -1", "-f", tmp, "--exclude=./node_modules", "--hard-dereference", "--transform=s,^\\.,package,", "-C", dir, "."]);
+            await rename(tmp, tarball);
+          }
           const size = await publishTarball(registry, manifest, await readFile(tarball));
           bytes += size;
         }
       }
     };
-    await Promise.all(Array.from({ length: 6 }, worker));
+    await Promise.all(Array.from({ length: 3 }, worker));
     return { published: [...found.keys()].sort(), bytes };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -100,11 +108,16 @@ export async function publishTarball(registry: VerdaccioRegistry, manifest: Mani
     },
     _attachments: { [file]: { content_type: "application/octet-stream", data: data.toString("base64"), length: data.length } },
   };
-  const res = await fetch(`${registry.url}${manifest.name.replace("/", "%2f")}`, {
-    method: "PUT",
-    headers: { "content-type": "application/json", authorization: `Bearer ${registry.token}` },
-    body: JSON.stringify(body),
-  });
+  let res: Response;
+  try {
+    res = await fetch(`${registry.url}${manifest.name.replace("/", "%2f")}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", authorization: `Bearer ${registry.token}` },
+      body: JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new Error(`publishing ${manifest.name}@${manifest.version} to verdaccio: ${String((error as Error).cause ?? error)}`);
+  }
   if (!res.ok) throw new Error(`publishing ${manifest.name}@${manifest.version} to verdaccio: ${res.status} ${await res.text()}`);
   return data.length;
 }

@@ -18,7 +18,7 @@ if [ ! -x "$protoship" ]; then
   echo "protoship: not installed in this repository; run npm install (or push with --no-verify)" >&2
   exit 2
 fi
-exec "$protoship" check --pre-push "$@"
+exec "$protoship" check --pre-push --remote "$1"
 `;
 }
 
