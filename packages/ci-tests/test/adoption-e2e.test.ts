@@ -68,6 +68,7 @@ describe("a new team adopts protoship from the registry", { timeout: 600_000 }, 
     assert.match(init.stdout, /created buf\.yaml/);
     assert.match(await readFile(path.join(app, "buf.yaml"), "utf8"), /- path: protos\n/);
     assert.match(await readFile(path.join(app, "protoship.yaml"), "utf8"), /scope: "@acme"/);
+    assert.deepEqual(JSON.parse(await readFile(path.join(app, "package.json"), "utf8")).workspaces, ["packages/stubs/*"]);
     // The stub toolchain init added, and the prepare script that keeps the hook installed.
     await sh(app, "npm", ["install"]);
     const hook = await readFile(path.join(app, ".git/hooks/pre-push"), "utf8");
@@ -111,6 +112,13 @@ describe("a new team adopts protoship from the registry", { timeout: 600_000 }, 
       const manifest = JSON.parse(await readFile(path.join(stubs, pkg, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
       assert.ok(manifest.devDependencies["@types/node"], `${pkg} builds with Node's types`);
     }
+    // The stub packages are npm workspaces of the root (init added them): they share the root's one
+    // TypeScript (its pin is in every stub's range) and each builds.
+    await sh(app, "npm", ["install"]);
+    const found = await sh(app, "find", ["-L", "node_modules", "packages", "-path", "*/typescript/package.json", "-not", "-path", "*/typescript/node_modules/*"]);
+    const copies = found.stdout.trim().split("\n").filter((p) => !p.includes("@bufbuild/protoplugin/"));
+    assert.deepEqual(copies, ["node_modules/typescript/package.json"], "one TypeScript for the stubs (protoplugin keeps its own)");
+    await sh(app, "npm", ["run", "build", "--workspaces"]);
     await git(app, "add", "-A");
     await git(app, "commit", "-q", "-m", "stubs");
     await sh(app, "git", ["push", "-q", "origin", "main"]);

@@ -28,7 +28,8 @@ describe("protoship init", { timeout: 240_000 }, () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(parse(await fx.read("buf.yaml")).modules, [{ path: "proto", excludes: ["proto/node_modules"] }]);
     assert.equal(parse(await fx.read("protoship.yaml")).stubs.scope, "@acme");
-    const pkg = JSON.parse(await fx.read("package.json")) as { devDependencies: Record<string, string>; scripts: Record<string, string> };
+    const pkg = JSON.parse(await fx.read("package.json")) as { devDependencies: Record<string, string>; scripts: Record<string, string>; workspaces: string[] };
+    assert.deepEqual(pkg.workspaces, ["packages/stubs/*"]);
     assert.equal(pkg.devDependencies.typescript, "5.9.3");
     assert.ok(pkg.devDependencies["@types/node"] && pkg.devDependencies.protoship);
     assert.equal(pkg.scripts.prepare, "protoship init --hooks");

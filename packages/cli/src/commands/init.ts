@@ -59,7 +59,13 @@ export async function init(options: InitOptions): Promise<number> {
   files.push({ kind: "merged", path: ".gitignore", merge: (c) => mergeGitignore(c, gitignoreLines(outDir, DEFAULTS.docs.outDir)) });
   const devDependencies = { protoship: `^${protoshipVersion()}`, ...stubRootDevDependencies() };
   const folder = path.basename(project.root).toLowerCase().replace(/[^a-z0-9._~-]+/g, "-");
-  files.push({ kind: "merged", path: "package.json", merge: (c) => mergePackageJson(c, folder, devDependencies, project.hookManager === "git") });
+  const additions = {
+    devDependencies,
+    prepareHook: project.hookManager === "git",
+    // npm builds the stubs as workspaces of the root; a pnpm workspace is the user's choice (it changes how `pnpm add` works).
+    workspace: project.packageManager.name === "npm" ? `${outDir}/*` : undefined,
+  };
+  files.push({ kind: "merged", path: "package.json", merge: (c) => mergePackageJson(c, folder, additions) });
 
   const outcomes = await applyPlan(project.root, files, { force: options.force, dryRun: options.dryRun });
   if (project.hookManager === "git") outcomes.push(await installGitHook(repo, { force: options.force, dryRun: options.dryRun }));

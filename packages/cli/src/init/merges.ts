@@ -4,12 +4,23 @@ import type { PackageJson } from "./project.js";
 /** The `prepare` script step that keeps a plain git hook installed on every `npm install`. */
 export const PREPARE_HOOKS = "protoship init --hooks";
 
+/** What {@link mergePackageJson} adds. */
+export interface PackageJsonAdditions {
+  devDependencies: Record<string, string>;
+  /** Add `protoship init --hooks` to the `prepare` script (a plain git hook). */
+  prepareHook: boolean;
+  /** A workspaces glob for the stub packages (npm), added when the field is absent or lacks it. */
+  workspace: string | undefined;
+}
+
 /**
  * package.json with what is missing added: protoship and the stub toolchain as devDependencies
- * (versions the user already chose stay), and, for a plain git hook, `protoship init --hooks` in
- * the `prepare` script (after what is already there).
+ * (versions the user already chose stay), for a plain git hook `protoship init --hooks` in the
+ * `prepare` script (after what is already there), and the stub packages as npm workspaces, so they
+ * build against the root's one TypeScript.
  */
-export function mergePackageJson(current: string | undefined, fallbackName: string, devDependencies: Record<string, string>, prepareHook: boolean): string {
+export function mergePackageJson(current: string | undefined, fallbackName: string, add: PackageJsonAdditions): string {
+  const { devDependencies, prepareHook, workspace } = add;
   const pkg: PackageJson = current === undefined ? { name: fallbackName, private: true } : (JSON.parse(current) as PackageJson);
   const dev = { ...pkg.devDependencies };
   const inDeps = { ...pkg.dependencies };
@@ -19,8 +30,18 @@ export function mergePackageJson(current: string | undefined, fallbackName: stri
     const prepare = pkg.scripts?.prepare;
     if (!prepare?.includes(PREPARE_HOOKS)) pkg.scripts = { ...pkg.scripts, prepare: prepare ? `${prepare} && ${PREPARE_HOOKS}` : PREPARE_HOOKS };
   }
+  if (workspace) {
+    const ws = pkg.workspaces;
+    if (ws === undefined) pkg.workspaces = [workspace];
+    else if (Array.isArray(ws) && !ws.includes(workspace)) pkg.workspaces = [...(ws as string[]), workspace];
+    else if (isPackagesObject(ws) && !ws.packages.includes(workspace)) pkg.workspaces = { ...ws, packages: [...ws.packages, workspace] };
+  }
   const indent = /^\{\n( +|\t)"/.exec(current ?? "")?.[1] ?? "  ";
   return `${JSON.stringify(pkg, null, indent)}\n`;
+}
+
+function isPackagesObject(value: unknown): value is { packages: string[] } {
+  return typeof value === "object" && value !== null && Array.isArray((value as { packages?: unknown }).packages);
 }
 
 /** .gitignore with the given lines appended (under one comment) when they are not there yet. */
