@@ -5,12 +5,18 @@ import { ConfigError, EnvironmentError, ExitCode } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { applyPlan, type FileOutcome, type PlannedFile } from "../init/file-plan.js";
 import { installGitHook } from "../init/git-hook.js";
-import { mergeGitignore, mergeLefthook, mergePackageJson } from "../init/merges.js";
+import { mergeGitignore, mergeLefthook, mergePackageJson, mergePnpmWorkspace } from "../init/merges.js";
 import { findModuleRoots } from "../init/module-roots.js";
 import { chooseScope, readProject } from "../init/project.js";
 import { bufYaml, gitignoreLines, hookScript, protoshipYaml, pullRequestWorkflow, releaseWorkflow } from "../init/templates.js";
 import { protoshipVersion } from "../version.js";
 import { stubRootDevDependencies } from "../workspace/stub-toolchain.js";
+
+/**
+ * Dependencies whose install scripts protoship does not need: it runs buf's platform binary
+ * itself, and protobufjs (under @grpc/grpc-js) works without its postinstall.
+ */
+const UNNEEDED_BUILDS = ["@bufbuild/buf", "protobufjs"];
 
 /** Options of `protoship init`. */
 export interface InitOptions {
@@ -66,6 +72,7 @@ export async function init(options: InitOptions): Promise<number> {
     workspace: project.packageManager.name === "npm" ? `${outDir}/*` : undefined,
   };
   files.push({ kind: "merged", path: "package.json", merge: (c) => mergePackageJson(c, folder, additions) });
+  if (project.packageManager.name === "pnpm") files.push({ kind: "merged", path: "pnpm-workspace.yaml", merge: (c) => mergePnpmWorkspace(c, UNNEEDED_BUILDS) });
 
   const outcomes = await applyPlan(project.root, files, { force: options.force, dryRun: options.dryRun });
   if (project.hookManager === "git") outcomes.push(await installGitHook(repo, { force: options.force, dryRun: options.dryRun }));

@@ -64,3 +64,16 @@ export function mergeLefthook(current: string | undefined, run: string): string 
   doc.setIn(["pre-push", "commands", "protoship"], doc.createNode({ run, use_stdin: true }));
   return doc.toString();
 }
+
+/**
+ * pnpm-workspace.yaml with `allowBuilds: { <name>: false }` for each named dependency that has no
+ * entry yet: pnpm 11+ fails an install that skips a build script it was not told about, and these
+ * scripts are not needed (an explicit `true` the user wrote stays). Comments are kept.
+ */
+export function mergePnpmWorkspace(current: string | undefined, deniedBuilds: readonly string[]): string {
+  const doc = parseDocument(current ?? "");
+  const missing = deniedBuilds.filter((name) => !doc.hasIn(["allowBuilds", name]));
+  if (missing.length === 0) return current ?? "";
+  for (const name of missing) doc.setIn(["allowBuilds", name], false);
+  return doc.toString();
+}
