@@ -105,6 +105,16 @@ describe("protoship init", { timeout: 240_000 }, () => {
     assert.match(r.stderr, /^protoship: no \.proto files/);
   });
 
+  it("a pnpm project: installs in CI with pnpm, tells pnpm which build scripts to skip, keeps its workspace file's content", async () => {
+    const fx = await repo({ "a/v1/a.proto": 'syntax = "proto3";\n\npackage a.v1;\n', "pnpm-lock.yaml": "lockfileVersion: '9.0'\n", "pnpm-workspace.yaml": "# mine\nallowBuilds:\n  protobufjs: true\n" });
+    assert.equal((await protoship(fx.dir, ["init"])).code, 0);
+    const ws = await fx.read("pnpm-workspace.yaml");
+    assert.match(ws, /# mine/);
+    assert.deepEqual(parse(ws).allowBuilds, { protobufjs: true, "@bufbuild/buf": false });
+    assert.match(await fx.read(".github/workflows/protoship-pull-request.yml"), /run: npx --yes pnpm@[\d.]+ install --frozen-lockfile/);
+    assert.equal(JSON.parse(await fx.read("package.json")).workspaces, undefined, "a pnpm workspace is the user's choice");
+  });
+
   it("--hooks outside a git repository does nothing and succeeds (npm install of a packed tarball)", async () => {
     const dir = dirs.fresh("nogit-");
     await mkdir(dir, { recursive: true });
