@@ -15,6 +15,11 @@ export async function bench() {
   execFileSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", test], { cwd: ROOT, env: { ...process.env, PROTOSHIP_BENCH_OUT: out }, stdio: "inherit" });
   const r = JSON.parse(readFileSync(out, "utf8"));
   rmSync(out, { force: true });
+  return section(r);
+}
+
+/** The Markdown section for the test's measurements (PROTOSHIP_BENCH_OUT's JSON). */
+export function section(r) {
   const mb = (s) => `${s.megabytes.toFixed(1)} MB`;
   return [
     "## Adoption: from `npm i -D protoship` to the first accepted push",
@@ -34,5 +39,6 @@ export async function bench() {
     `| \`npm i -D @bufbuild/buf\` alone | ${mb(r.bufAlone)} | ${r.bufAlone.packages} |`,
     "",
     `Most of both is buf's native binaries (the platform package). Seeding the registry (not timed above): ${r.seed.packages} packages, ${r.seed.megabytes.toFixed(0)} MB of tarballs, ${r.seed.seconds.toFixed(0)} s.`,
+    ...(r.loadAverage === undefined ? [] : ["", `Load average (1 min) at the end of the run: ${r.loadAverage.toFixed(1)} on ${os.cpus().length} cores.`]),
   ].join("\n");
 }

@@ -50,6 +50,7 @@ describe("a new team adopts protoship from the registry", { timeout: 600_000 }, 
   });
 
   after(async () => {
+    bench.loadAverage = os.loadavg()[0];
     console.log(`# adoption: ${JSON.stringify(bench)}`);
     if (process.env.PROTOSHIP_BENCH_OUT) await writeFile(process.env.PROTOSHIP_BENCH_OUT, `${JSON.stringify(bench, null, 2)}\n`);
     await registry?.stop();
