@@ -85,7 +85,7 @@ describe("protoship init", { timeout: 240_000 }, () => {
     assert.equal((await protoship(lefthook.dir, ["init"])).code, 0);
     const config = await lefthook.read("lefthook.yml");
     assert.match(config, /# ours/);
-    assert.deepEqual(parse(config)["pre-push"].commands.protoship, { run: "node_modules/.bin/protoship check --pre-push {1} {2}", use_stdin: true });
+    assert.deepEqual(parse(config)["pre-push"].commands.protoship, { run: "node_modules/.bin/protoship check --pre-push --remote {1}", use_stdin: true });
     assert.equal(parse(config)["pre-commit"].commands.lint.run, "eslint");
 
     const other = await repo({ "a/v1/a.proto": 'syntax = "proto3";\n\npackage a.v1;\n', ".git/hooks/pre-push": "#!/bin/sh\nexit 0\n" });

@@ -58,7 +58,7 @@ export async function init(options: InitOptions): Promise<number> {
   files.push({ kind: "owned", path: "protoship.yaml", content: protoshipYaml(scope, project, outDir) });
   if (project.hookManager === "husky") files.push({ kind: "owned", path: ".husky/pre-push", content: hookScript(), executable: true });
   if (project.hookManager === "lefthook") {
-    files.push({ kind: "merged", path: project.lefthookFile!, merge: (c) => mergeLefthook(c, "node_modules/.bin/protoship check --pre-push {1} {2}") });
+    files.push({ kind: "merged", path: project.lefthookFile!, merge: (c) => mergeLefthook(c, "node_modules/.bin/protoship check --pre-push --remote {1}") });
   }
   files.push({ kind: "owned", path: ".github/workflows/protoship-pull-request.yml", content: pullRequestWorkflow(project) });
   files.push({ kind: "owned", path: ".github/workflows/protoship-release.yml", content: releaseWorkflow(project) });
