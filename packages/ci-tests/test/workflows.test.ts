@@ -129,7 +129,7 @@ describe("workflows", () => {
     // The toolchain: only new versions (pnpm publish -r skips the rest), with provenance.
     assert.deepEqual(jobs.toolchain!.permissions, { contents: "read", "id-token": "write" });
     const toolchain = jobs.toolchain!.steps!.find((s) => s.run?.startsWith("pnpm publish -r"))!;
-    for (const flag of ["--filter protoship ", "--filter @protoship/docs-site", "--filter @protoship/protoc-gen-doc", "--provenance"]) assert.ok(toolchain.run!.includes(flag), flag);
+    for (const flag of ["--filter protoship ", "--filter @protoship/docs-site", "--filter @protoship/protoc-gen-doc", "--filter @protoship/fs-safe", "--provenance"]) assert.ok(toolchain.run!.includes(flag), flag);
     assert.doesNotMatch(toolchain.run!, /--force/);
     assert.deepEqual(jobs["deploy-docs"]!.permissions, { pages: "write", "id-token": "write" });
     assert.ok(jobs.tag!.steps!.some((s) => s.run === "pnpm exec protoship release tag"));

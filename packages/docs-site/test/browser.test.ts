@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium, serveStatic } from "@protoship/testkit";
 import { buildSite } from "../src/index.js";
-import { handModel, loadGoldenModel, versions } from "./fixtures.js";
+import { handModel, loadGoldenModel, versionsWithSnapshots } from "./fixtures.js";
 
 
 const outputDir = fileURLToPath(new URL("../test-output/", import.meta.url));
@@ -27,6 +27,7 @@ async function newContext(opts: Parameters<Browser["newContext"]>[0] = {}): Prom
 
 before(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), "docs-site-browser-"));
+  const { versions } = versionsWithSnapshots();
   const result = await buildSite({ model: [loadGoldenModel(), handModel], outDir: path.join(tmp, "site"), title: "Acme APIs", versions });
   pages = result.pages;
   site = await serveStatic(result.outDir);
@@ -79,11 +80,11 @@ test("search finds an RPC, links resolve across packages, injected comments stay
   assert.ok(box && box.y >= 0 && box.y < 900, "linked definition scrolled into view");
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
 
-  // Version switcher leads to the changelog entry; the hostile changelog line is text.
+  // The changelog is one click from the switcher; the hostile changelog line is text.
   await page.goto(site.url + "packages/acme.shop.v1.html");
   await page.locator(".version-switcher > summary").click();
-  await page.locator(".version-menu a", { hasText: "v1.0.0" }).click();
-  await page.waitForURL(/changelog\.html#acme\.shop\.v1%401\.0\.0$|changelog\.html#acme\.shop\.v1@1\.0\.0$/);
+  await page.locator(".version-menu a", { hasText: "Full changelog" }).click();
+  await page.waitForURL(/changelog\.html$/);
   assert.ok((await page.locator("main").innerText()).includes("<script>window.__pwned=1</script>"));
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
 
@@ -101,6 +102,42 @@ test("search finds an RPC, links resolve across packages, injected comments stay
   await page.keyboard.type("booking");
   await page.locator(".search-result").first().waitFor();
   await page.screenshot({ path: path.join(outputDir, "search-light.png") });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("an old release's docs open from the switcher, with a banner pointing to the latest release", async () => {
+  const ctx = await newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(site.url + "packages/acme.shop.v1.html");
+  await page.locator(".version-switcher > summary").click();
+  await page.locator(".version-menu a", { hasText: "v1.0.0" }).click();
+  await page.waitForURL(/\/v\/acme\.shop\.v1\/1\.0\.0\.html$/);
+  const banner = page.locator(".version-banner");
+  await banner.waitFor({ state: "visible" });
+  assert.match(await banner.innerText(), /acme\.shop\.v1 v1\.0\.0.*older release.*latest release, v1\.1\.0/s);
+  // This is the schema of 1.0.0: GetOrder is there, WatchOrders (added in 1.1.0) is not.
+  await byId(page, "acme.shop.v1.OrderService.GetOrder").waitFor({ state: "visible" });
+  assert.equal(await byId(page, "acme.shop.v1.OrderService.WatchOrders").count(), 0);
+  assert.equal((await page.locator(".version-switcher > summary strong").innerText()).trim(), "v1.0.0");
+  // Styles and search still load from the site root.
+  const bg = await page.evaluate(() => getComputedStyle(document.querySelector(".version-banner")!).borderLeftWidth);
+  assert.equal(bg, "4px", "the site stylesheet applies");
+  await page.screenshot({ path: path.join(outputDir, "version-old-release.png"), fullPage: false });
+
+  await banner.locator("a", { hasText: "latest release" }).click();
+  await page.waitForURL(/\/v\/acme\.shop\.v1\/latest\.html$/);
+  await byId(page, "acme.shop.v1.OrderService.WatchOrders").waitFor({ state: "visible" });
+  assert.match(await page.locator(".version-banner").innerText(), /v1\.1\.0 is the latest release/);
+  await page.screenshot({ path: path.join(outputDir, "version-latest.png"), fullPage: false });
+
+  // Search from a versioned page leads into the current docs.
+  await page.locator("#search-input").click();
+  await page.keyboard.type("WatchOrders");
+  await page.locator(".search-result").first().click();
+  await page.waitForURL(/\/packages\/acme\.shop\.v1\.html#acme\.shop\.v1\.OrderService\.WatchOrders$/);
   assert.deepEqual(errors, []);
   await ctx.close();
 });
@@ -142,7 +179,7 @@ test("no horizontal overflow on a 390px wide phone, on every page", async () => 
   await ctx.close();
 });
 
-test("search also works when the site is opened from file://", async () => {
+test("search and versioned docs also work when the site is opened from file://", async () => {
   const ctx = await browser.newContext(); // untracked: file:// URLs have no host
   const page = await ctx.newPage();
   await page.goto(pathToFileURL(path.join(tmp, "site", "index.html")).href);
@@ -153,12 +190,20 @@ test("search also works when the site is opened from file://", async () => {
   assert.equal(await first.locator(".result-name").textContent(), "WatchOrders");
   await first.click();
   await page.waitForURL(/acme\.shop\.v1\.html#acme\.shop\.v1\.OrderService\.WatchOrders$/);
+  await page.locator(".version-switcher > summary").click();
+  await page.locator(".version-menu a", { hasText: "v1.0.0" }).click();
+  await page.waitForURL(/\/v\/acme\.shop\.v1\/1\.0\.0\.html$/);
+  await page.locator(".version-banner").waitFor({ state: "visible" });
+  await page.locator("#search-input").click();
+  await page.keyboard.type("GetOrd");
+  assert.equal(await page.locator(".search-result .result-name").first().textContent(), "GetOrder");
   await ctx.close();
 });
 
 test("the site made no request to any host other than 127.0.0.1", () => {
-  assert.ok(requested.some((u) => u.endsWith("/assets/search-index.json")), "search index was fetched");
-  assert.ok(requested.some((u) => u.endsWith("/assets/minisearch.js")), "local minisearch bundle was loaded");
+  assert.ok(requested.some((u) => u.endsWith("/assets/search/m.js")), "search manifest was loaded");
+  assert.ok(requested.some((u) => /\/assets\/search\/t\d+\.js$/.test(u)), "a term shard was loaded");
+  assert.ok(requested.some((u) => u.endsWith("/assets/search-engine.js")), "local search engine was loaded");
   const foreign = requested.filter((u) => {
     if (u.startsWith("data:") || u.startsWith("about:")) return false;
     return new URL(u).hostname !== "127.0.0.1";

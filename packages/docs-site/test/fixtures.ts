@@ -141,3 +141,40 @@ export const versions: PackageVersions[] = [
     ],
   },
 ];
+
+/** The hand-made model as it was at release 1.0.0: `OrderService` without `WatchOrders`. */
+export function handModelAt100(): DocModel {
+  const model = structuredClone(handModel);
+  for (const file of model.files) {
+    for (const s of file.services ?? []) s.methods = (s.methods ?? []).filter((m) => m.name !== "WatchOrders");
+  }
+  return model;
+}
+
+/**
+ * Release history with the schema of each release (as `protoship docs` passes it from the tags);
+ * `calls` counts how often each snapshot's model was loaded.
+ */
+export function versionsWithSnapshots(commits = { v100: "c100", v110: "c110" }): { versions: PackageVersions[]; calls: Record<string, number> } {
+  const calls: Record<string, number> = {};
+  const snapshot = (commit: string, model: () => DocModel) => ({
+    commit,
+    model: async () => {
+      calls[commit] = (calls[commit] ?? 0) + 1;
+      return model();
+    },
+  });
+  const [latest, first] = versions[0]!.versions;
+  return {
+    calls,
+    versions: [
+      {
+        package: "acme.shop.v1",
+        versions: [
+          { ...latest!, snapshot: snapshot(commits.v110, () => structuredClone(handModel)) },
+          { ...first!, snapshot: snapshot(commits.v100, handModelAt100) },
+        ],
+      },
+    ],
+  };
+}

@@ -11,7 +11,7 @@ import type { VerdaccioRegistry } from "./verdaccio.ts";
 const execFileAsync = promisify(execFile);
 
 /** The packages `npm i -D protoship` installs from this repository, by folder. */
-export const TOOLCHAIN_PACKAGES = ["packages/cli", "packages/docs-site", "packages/protoc-gen-doc"] as const;
+export const TOOLCHAIN_PACKAGES = ["packages/cli", "packages/docs-site", "packages/protoc-gen-doc", "packages/fs-safe"] as const;
 /** What `protoship init` adds to a repository's devDependencies (the stub toolchain), found here. */
 const STUB_TOOLCHAIN = ["typescript", "@types/node", "@grpc/grpc-js", "@bufbuild/protobuf"] as const;
 const PNPM_VERSION = "12.21.0";

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { ExitCode } from "../errors.js";
 import { generateStubs, type GenerateStubsOptions } from "../generate/generate-stubs.js";
+import { resolveRepoPath } from "../workspace/repo-path.js";
 
 export { generateStubs, type GenerateStubsOptions, type GenerateStubsResult, type GeneratedPackage } from "../generate/generate-stubs.js";
 
@@ -13,7 +14,11 @@ export interface GenerateOptions extends GenerateStubsOptions {
 /** `protoship generate`: writes the stub packages and prints one line per package. */
 export async function generate(options: GenerateOptions): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
-  const result = await generateStubs(options);
+  // A folder named on the command line is held to the same rule as stubs.outDir.
+  const outDir = options.outDir === undefined
+    ? undefined
+    : resolveRepoPath(options.cwd, options.outDir, { label: "--out-dir", output: true });
+  const result = await generateStubs({ ...options, ...(outDir ? { outDir } : {}) });
   const changed = new Set(result.changed);
   for (const pkg of result.packages) {
     const rel = path.relative(options.cwd, pkg.dir) || ".";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULTS } from "./defaults.js";
+import { npmNameProblem } from "./npm-name.js";
 
 /**
  * protoship.yaml: every key is optional, so a repository with only a buf.yaml works as is.
@@ -25,7 +26,15 @@ export const configSchema = z
         /** Folder the stub packages are written to. */
         outDir: z.string().default(DEFAULTS.stubs.outDir),
         /** npm names per proto package, overriding the default `<scope>/<package-with-dashes>`. */
-        names: z.record(z.string(), z.string()).default({}),
+        names: z
+          .record(
+            z.string(),
+            z.string().superRefine((name, ctx) => {
+              const problem = npmNameProblem(name);
+              if (problem) ctx.addIssue({ code: "custom", message: `${JSON.stringify(name)} ${problem}` });
+            }),
+          )
+          .default({}),
         /** Extra ts-proto options, appended to protoship's defaults. */
         tsProtoOptions: z.array(z.string()).default([]),
         /** Proto packages not to generate (e.g. third-party ones). */

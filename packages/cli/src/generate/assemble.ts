@@ -1,4 +1,5 @@
 import path from "node:path";
+import { ProtoshipError } from "../errors.js";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
 import { fixClientCollisions } from "./client-collisions.js";
 import type { GeneratedTree } from "./run-ts-proto.js";
@@ -39,7 +40,10 @@ export function assemble(tree: GeneratedTree, allUnits: readonly ProtoPackageUni
       const file = queue.shift()!;
       if (files.has(file)) continue;
       const text = tree.get(file);
-      if (text === undefined) throw new Error(`ts-proto produced no ${file}`);
+      // Incomplete generator output is an error before anything is written, never a smaller package.
+      if (text === undefined) {
+        throw new ProtoshipError(`buf generate with ts-proto produced no ${file} for ${unit.protoPackage}; nothing was changed`);
+      }
       files.set(
         file,
         fixClientCollisions(text).replace(RELATIVE_IMPORT, (whole, open: string, spec: string, close: string) => {

@@ -1,10 +1,14 @@
+import { recoverSwap } from "@protoship/fs-safe";
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
 import { CONFIG_FILE, loadConfig } from "../config/load-config.js";
 import { ProtoshipError } from "../errors.js";
+import { npmNameProblem } from "../config/npm-name.js";
+import { explainOutputError } from "../workspace/output-errors.js";
+import { resolveRepoPath } from "../workspace/repo-path.js";
 import { loadImage } from "../schema/load-image.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { assemble } from "./assemble.js";
@@ -12,13 +16,17 @@ import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, ty
 import { sourceHash, unitHash } from "./input-hash.js";
 import { runTsProto, tsProtoVersion } from "./run-ts-proto.js";
 import { tsProtoOptions } from "./ts-proto-options.js";
-import { exists, replaceFolders, type FileTree } from "./write-atomic.js";
+import { exists, replacePackages, type FileTree } from "./write-packages.js";
 
 /** Options of {@link generateStubs}. */
 export interface GenerateStubsOptions {
   /** Repository root: where protoship.yaml (optional) and the buf configuration are. */
   cwd: string;
-  /** Where the package folders go, absolute or relative to `cwd` (default: config `stubs.outDir`). */
+  /**
+   * Where the package folders go, absolute or relative to `cwd`, used as given: a caller passing a
+   * user's value checks it first (the CLI resolves `--out-dir` with resolveRepoPath). Default:
+   * config `stubs.outDir`, which must stay inside the repository and out of `.git`.
+   */
   outDir?: string;
   /**
    * Version of the generated packages: one for all, or per npm name. A package missing from the
@@ -77,7 +85,11 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
   const config = await loadConfig(root);
   const workspace = await readBufWorkspace(root, config.bufYaml);
   const bufDir = path.join(root, workspace.dir);
-  const outDir = path.resolve(root, options.outDir ?? config.stubs.outDir);
+  const outDir = options.outDir
+    ? path.resolve(root, options.outDir)
+    : resolveRepoPath(root, config.stubs.outDir, { label: "stubs.outDir", output: true });
+  // A swap a crashed run left half-done is finished (or discarded) before anything reads outDir.
+  await recoverSwap(outDir).catch((error: unknown) => explainOutputError(error, root));
   const include = config.stubs.include ?? [];
   const tsOptions = tsProtoOptions(config.stubs.tsProtoOptions);
   const tsProto = tsProtoVersion();
@@ -94,6 +106,13 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
   // Packages left out by `include` are not stub packages: their files are copied into the
   // packages that import them, like any import from outside the module.
   const units = protoPackageUnits(image, config).filter((u) => !include.length || include.some((p) => matchesPackage(p, u.protoPackage)));
+  // An empty result (no files, or a broken buf that printed nothing) never prunes existing packages.
+  if (!units.length) {
+    const found = `${image.ownFiles.size} files in the module`;
+    throw new ProtoshipError(`buf returned no proto packages to generate (${found}); nothing was changed`, {
+      hint: "check buf (PROTOSHIP_BUF), buf.yaml and stubs.include/exclude",
+    });
+  }
   const selected = selectUnits(units, options.only);
   const dirNames = folderNames(units);
   const versions = new Map<string, string>();
@@ -140,7 +159,9 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
     }
   }
   const keep = new Set(dirNames.values());
-  const changed = await replaceFolders(outDir, trees, full ? { prune: async (name) => !keep.has(name) && (await isGeneratedPackage(path.join(outDir, name))) } : {});
+  const changed = await replacePackages(outDir, trees, full ? { prune: (name) => !keep.has(name) } : {}).catch((error: unknown) =>
+    explainOutputError(error, root),
+  );
 
   const packages = selected.map((u) => generated.get(u.npmName) ?? stamp!.packages.find((p) => p.npmName === u.npmName)!);
   if (full) {
@@ -158,13 +179,16 @@ async function readStamp(outDir: string): Promise<Stamp | undefined> {
   }
 }
 
-/** Writes the stamp through a temporary file and a rename, and only when it changed. */
+/**
+ * Writes the stamp through a temporary file and a rename, and only when it changed. The temporary
+ * file has a fixed name, so one a killed run left behind is overwritten (not multiplied) by the next.
+ */
 async function writeStamp(outDir: string, stamp: Stamp): Promise<void> {
   const text = `${JSON.stringify(stamp, null, 2)}\n`;
   const file = path.join(outDir, STAMP);
-  if ((await readFile(file, "utf8").catch(() => "")) === text) return;
+  const temp = `${file}.tmp`;
+  if ((await readFile(file, "utf8").catch(() => "")) === text) return void (await rm(temp, { force: true }));
   await mkdir(outDir, { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
   await writeFile(temp, text);
   await rename(temp, file);
 }
@@ -193,11 +217,17 @@ function selectUnits(units: ProtoPackageUnit[], only: string[] | undefined): Pro
   return selected;
 }
 
-/** Folder of each package: the npm name without its scope, which must be unique. */
+/** Folder of each package: the npm name (valid for a new npm package) without its scope, which must be unique. */
 function folderNames(units: readonly ProtoPackageUnit[]): Map<string, string> {
   const names = new Map<string, string>();
   const seen = new Map<string, string>();
   for (const unit of units) {
+    const problem = npmNameProblem(unit.npmName);
+    if (problem) {
+      throw new ProtoshipError(`proto package ${unit.protoPackage}: ${JSON.stringify(unit.npmName)} ${problem}`, {
+        hint: "set its npm name with stubs.names in protoship.yaml",
+      });
+    }
     const dir = unit.npmName.split("/").pop()!;
     const other = seen.get(dir);
     if (other) throw new ProtoshipError(`stub packages ${other} and ${unit.npmName} would share the folder ${dir}`, { hint: "rename one with stubs.names in protoship.yaml" });
@@ -273,14 +303,3 @@ async function repoPathOf(root: string, workspace: BufWorkspace, file: string): 
   }
   return undefined;
 }
-
-/** A folder protoship generated earlier (its package.json regenerates itself through protoship). */
-async function isGeneratedPackage(dir: string): Promise<boolean> {
-  try {
-    const pkg = JSON.parse(await readFile(path.join(dir, "package.json"), "utf8")) as { scripts?: Record<string, string> };
-    return /^protoship (-C \S+ )?generate\b/.test(pkg.scripts?.generate ?? "");
-  } catch {
-    return false;
-  }
-}
-

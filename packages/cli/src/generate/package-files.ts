@@ -1,4 +1,5 @@
 import type { DescriptorProto, MethodDescriptorProto, ServiceDescriptorProto } from "@bufbuild/protobuf/wkt";
+import { quote } from "shell-quote";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
 import { STUB_TOOLCHAIN } from "../workspace/stub-toolchain.js";
 
@@ -42,7 +43,8 @@ export function packageJson(input: PackageInput): string {
     },
     files: ["dist"],
     scripts: {
-      generate: `protoship -C ${input.rootFromPackage} generate --only ${unit.npmName}`,
+      // npm runs scripts through a shell: every embedded value is quoted, whatever validation let through.
+      generate: quote(["protoship", "-C", input.rootFromPackage, "generate", "--only", unit.npmName]),
       build: `rm -rf dist && tsc -p tsconfig.json && tsc -p tsconfig.cjs.json && echo '{"type":"commonjs"}' > dist/cjs/package.json`,
       test: "node --test test/",
     },

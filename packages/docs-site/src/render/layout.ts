@@ -54,7 +54,7 @@ export function layout(p: LayoutInput): string {
 <title>${p.pageTitle === p.siteTitle ? p.siteTitle : `${p.pageTitle} · ${p.siteTitle}`}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${p.root}assets/style.css">
-<script src="${p.root}assets/minisearch.js" defer></script>
+<script src="${p.root}assets/search-engine.js" defer></script>
 <script src="${p.root}assets/site.js" defer></script>
 </head>
 <body>

@@ -23,22 +23,33 @@ export function versionsForPage(all: PackageVersions[], pkgName: string | undefi
   return all.find((v) => v.package === pkgName) ?? all[0];
 }
 
+/** Site-relative links of versioned docs pages, when the site has them. */
+export interface SwitcherLinks {
+  /** A version's own docs page, or undefined for none (then: `versionHref` or the changelog entry). */
+  page?: (pkg: string, version: string) => string | undefined;
+  /** The package's latest-release alias, listed first. */
+  latest?: string;
+}
+
 /**
- * A no-JS version switcher (`<details>` menu of links). Works on static hosting; with
- * `versionHref` it can jump between side-by-side builds of the site.
+ * A no-JS version switcher (`<details>` menu of links). Works on static hosting; links lead to
+ * each version's docs page (`links.page`), else the `versionHref` template, else the changelog.
  */
 export function renderVersionSwitcher(
   entry: PackageVersions | undefined,
   root: string,
   current: string | undefined,
   template: string | undefined,
+  links: SwitcherLinks = {},
 ): SafeHtml {
   if (!entry || entry.versions.length === 0) return html``;
   const active = current && entry.versions.some((v) => v.version === current) ? current : entry.versions[0]?.version;
+  const href = (version: string) => links.page?.(entry.package, version) ?? versionLink(entry, version, template);
   return html`<details class="version-switcher">
 <summary aria-label="Version of ${entry.package}"><span class="muted">${entry.package}</span> <strong>v${active}</strong></summary>
 <ul class="version-menu">
-${entry.versions.map((v) => html`<li><a href="${root}${versionLink(entry, v.version, template)}"${v.version === active ? html` aria-current="true"` : ""}>v${v.version}${v.date ? html` <span class="muted">${v.date}</span>` : ""}</a></li>`)}
+${links.latest ? html`<li class="version-latest"><a href="${root}${links.latest}">latest release</a></li>` : ""}
+${entry.versions.map((v) => html`<li><a href="${root}${href(v.version)}"${v.version === active ? html` aria-current="true"` : ""}>v${v.version}${v.date ? html` <span class="muted">${v.date}</span>` : ""}</a></li>`)}
 <li class="version-all"><a href="${root}changelog.html">Full changelog</a></li>
 </ul>
 </details>`;

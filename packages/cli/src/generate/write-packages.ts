@@ -1,0 +1,75 @@
+import { MARKER, ownerOf, swapFolders } from "@protoship/fs-safe";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+export { exists } from "@protoship/fs-safe";
+
+/** A package folder's files, by path relative to the folder. */
+export type FileTree = Map<string, string>;
+
+/** The owner in a stub package's `.protoship-generated` marker: only such folders are replaced or pruned. */
+export const STUBS_OWNER = "protoship generate";
+
+/** Folders inside a package that belong to the developer's machine, not to the generator: carried over. */
+const KEPT = ["node_modules"];
+
+/**
+ * Replaces each folder `outDir/<name>` with the given tree and, with `prune`, removes the other
+ * stub packages in `outDir` (folders with protoship generate's marker) that `prune` names stale —
+ * all through one crash-safe swap (@protoship/fs-safe): a folder without the marker is never
+ * touched (NotOwnedError), and a crash leaves the old or new packages once the next run recovers.
+ *
+ * Folders whose content is already byte-identical are not touched (a no-op regeneration writes
+ * nothing, so build caches and editors see no change). `node_modules` is carried over into the
+ * new folder. Returns the names of the folders that changed.
+ */
+export async function replacePackages(
+  outDir: string,
+  trees: Map<string, FileTree>,
+  options: { prune?: (name: string) => boolean } = {},
+): Promise<string[]> {
+  const changed: string[] = [];
+  for (const [name, tree] of trees) if (!(await sameContent(path.join(outDir, name), tree))) changed.push(name);
+  const stale: string[] = [];
+  if (options.prune) {
+    for (const name of await listDirs(outDir)) {
+      if (!trees.has(name) && options.prune(name) && (await ownerOf(path.join(outDir, name))) === STUBS_OWNER) stale.push(name);
+    }
+  }
+  if (!changed.length && !stale.length) return [];
+  const write = new Map(changed.map((name) => [name, (dir: string) => writeTree(dir, trees.get(name)!)] as const));
+  await swapFolders({ parent: outDir, owner: STUBS_OWNER, write, remove: stale, keep: KEPT });
+  return [...changed, ...stale].sort();
+}
+
+async function writeTree(dir: string, tree: FileTree): Promise<void> {
+  for (const [file, text] of tree) {
+    const full = path.join(dir, file);
+    await mkdir(path.dirname(full), { recursive: true });
+    await writeFile(full, text);
+  }
+}
+
+/** True when `dir` holds exactly the tree's files plus our marker (ignoring kept and build folders) with the same bytes. */
+async function sameContent(dir: string, tree: FileTree): Promise<boolean> {
+  if ((await ownerOf(dir)) !== STUBS_OWNER) return false;
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
+    .filter((f) => f !== MARKER && ![...KEPT, "dist"].some((k) => f.startsWith(`${k}/`)) && !f.startsWith(".turbo/"));
+  if (files.length !== tree.size) return false;
+  for (const file of files) {
+    const expected = tree.get(file);
+    if (expected === undefined || (await readFile(path.join(dir, file), "utf8")) !== expected) return false;
+  }
+  return true;
+}
+
+async function listDirs(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith(".")).map((e) => e.name);
+  } catch {
+    return [];
+  }
+}

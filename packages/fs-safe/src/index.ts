@@ -1,0 +1,219 @@
+/**
+ * @protoship/fs-safe — replaces output folders that protoship owns, so that nothing else is ever
+ * lost and a crash at any moment leaves something the next run can finish.
+ *
+ * Ownership: every folder written here gets a {@link MARKER} file naming its owner (e.g.
+ * `protoship docs`). A folder is replaced or removed only when it carries the same owner's
+ * marker, or is an empty folder; anything else is refused with {@link NotOwnedError}.
+ *
+ * Crash safety: the new folders are written completely under `<parent>/.protoship-swap/new/`
+ * before anything in `parent` changes. Then a journal is committed with one atomic rename;
+ * from that moment the swap only rolls forward. Each folder is moved aside into
+ * `.protoship-swap/old/` and the new one renamed in (kept subfolders such as `node_modules` are
+ * moved into the new folder first). The next call on the same parent, or {@link recoverSwap},
+ * rolls an interrupted swap forward (journal present) or discards it (journal absent), so after
+ * recovery each folder is its complete old or complete new self.
+ *
+ * POSIX has no atomic exchange of two non-empty directories that Node exposes, so between the two
+ * renames of one folder the folder is briefly absent; the journal is what makes that recoverable.
+ */
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+/** The file that marks a folder as written by protoship; its content is the owner. */
+export const MARKER = ".protoship-generated";
+/** The folder, beside the replaced ones, that holds a swap in progress. */
+export const STAGING = ".protoship-swap";
+
+const JOURNAL = "journal.json";
+const OWNER = "owner.json";
+
+/** A folder that exists and was not written by this owner: protoship refuses to touch it. */
+export class NotOwnedError extends Error {
+  constructor(
+    /** Absolute path of the folder. */
+    readonly folder: string,
+    readonly owner: string,
+  ) {
+    super(`${folder} was not written by ${owner} (it has no ${MARKER} from it); refusing to replace or delete it`);
+    this.name = "NotOwnedError";
+  }
+}
+
+/** Another process is swapping folders in the same parent right now. */
+export class SwapBusyError extends Error {
+  constructor(readonly parent: string, readonly pid: number) {
+    super(`another protoship process (pid ${pid}) is writing in ${parent}`);
+    this.name = "SwapBusyError";
+  }
+}
+
+/** What {@link swapFolders} does in one parent folder. */
+export interface FolderSwap {
+  /** The folder that holds the replaced folders. */
+  parent: string;
+  /** Who owns the folders, written into their marker, e.g. `protoship generate`. */
+  owner: string;
+  /** Folder name → fills a fresh, empty folder with the complete new content. */
+  write: ReadonlyMap<string, (dir: string) => Promise<void>>;
+  /** Folder names to delete (each must be owned, else the whole swap is refused). */
+  remove?: readonly string[];
+  /** Subfolders of a replaced folder that are the user's, not the writer's: moved into the new folder. */
+  keep?: readonly string[];
+}
+
+interface Journal {
+  owner: string;
+  write: string[];
+  remove: string[];
+  keep: string[];
+}
+
+/**
+ * Replaces `parent/<name>` for each name in `write` and deletes each name in `remove`, all or
+ * nothing: a failure or crash before the journal is committed changes nothing in `parent`; after
+ * it, the swap completes (now, or on the next call or {@link recoverSwap}). Refuses, before writing
+ * anything, any existing target that is not an empty folder or a folder with `owner`'s marker.
+ */
+export async function swapFolders(swap: FolderSwap): Promise<void> {
+  const parent = path.resolve(swap.parent);
+  const names = [...swap.write.keys(), ...(swap.remove ?? [])];
+  for (const name of names) checkName(name);
+  await mkdir(parent, { recursive: true });
+  const staging = await lock(parent);
+  try {
+    for (const name of names) await assertOwned(path.join(parent, name), swap.owner);
+    for (const [name, fill] of swap.write) {
+      const dir = path.join(staging, "new", name);
+      await mkdir(dir, { recursive: true });
+      await fill(dir);
+      await writeFile(path.join(dir, MARKER), `${swap.owner}\n`);
+    }
+    const journal: Journal = {
+      owner: swap.owner,
+      write: [...swap.write.keys()],
+      remove: [...(swap.remove ?? [])],
+      keep: [...(swap.keep ?? [])],
+    };
+    await writeFile(path.join(staging, `${JOURNAL}.tmp`), JSON.stringify(journal));
+    await rename(path.join(staging, `${JOURNAL}.tmp`), path.join(staging, JOURNAL));
+  } catch (error) {
+    // Not committed: nothing in `parent` changed yet.
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  await rollForward(parent, staging);
+}
+
+/**
+ * Finishes or discards a swap in `parent` that a crashed process left behind; does nothing when
+ * there is none. Throws {@link SwapBusyError} when the process that started it is still running.
+ */
+export async function recoverSwap(parent: string): Promise<void> {
+  const staging = path.join(path.resolve(parent), STAGING);
+  if (!(await exists(staging))) return;
+  await rm(await lock(path.resolve(parent)), { recursive: true, force: true });
+}
+
+/** The marker's owner of `dir`, or undefined when it has none. */
+export async function ownerOf(dir: string): Promise<string | undefined> {
+  try {
+    return (await readFile(path.join(dir, MARKER), "utf8")).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Throws {@link NotOwnedError} unless `dir` is absent, an empty folder, or carries `owner`'s marker. */
+export async function assertOwned(dir: string, owner: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(dir);
+  } catch {
+    return;
+  }
+  if (info.isDirectory() && ((await ownerOf(dir)) === owner || (await readdir(dir)).length === 0)) return;
+  throw new NotOwnedError(dir, owner);
+}
+
+/**
+ * Takes the parent's staging folder for this process, recovering a dead process's swap first.
+ * Returns the staging folder, empty but for the owner file.
+ */
+async function lock(parent: string): Promise<string> {
+  const staging = path.join(parent, STAGING);
+  for (;;) {
+    try {
+      await mkdir(staging);
+      await writeFile(path.join(staging, OWNER), JSON.stringify({ pid: process.pid }));
+      return staging;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const pid = await readPid(staging);
+    if (pid !== undefined && pid !== process.pid && alive(pid)) throw new SwapBusyError(parent, pid);
+    if (await exists(path.join(staging, JOURNAL))) await rollForward(parent, staging);
+    else await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** Applies a committed journal; idempotent, so a crash inside it is finished by the next call. */
+async function rollForward(parent: string, staging: string): Promise<void> {
+  const journal = JSON.parse(await readFile(path.join(staging, JOURNAL), "utf8")) as Journal;
+  const old = path.join(staging, "old");
+  await mkdir(old, { recursive: true });
+  for (const name of journal.write) {
+    const next = path.join(staging, "new", name);
+    if (!(await exists(next))) continue; // already in place
+    const target = path.join(parent, name);
+    if (await exists(target)) {
+      await assertOwned(target, journal.owner);
+      for (const kept of journal.keep) {
+        const [from, to] = [path.join(target, kept), path.join(next, kept)];
+        if ((await exists(from)) && !(await exists(to))) await rename(from, to);
+      }
+      await rename(target, path.join(old, name));
+    }
+    await rename(next, target);
+  }
+  for (const name of journal.remove) {
+    const target = path.join(parent, name);
+    if ((await exists(target)) && (await ownerOf(target)) === journal.owner) await rename(target, path.join(old, name));
+  }
+  // Done: the journal goes first, so a crash while deleting leaves an uncommitted (discardable) staging.
+  await rm(path.join(staging, JOURNAL));
+  await rm(staging, { recursive: true, force: true });
+}
+
+/** A folder name is one plain path segment: no separators, no `.`/`..`, not hidden. */
+function checkName(name: string): void {
+  if (!name || name.startsWith(".") || /[/\\\0]/.test(name)) throw new Error(`not a folder name protoship writes: ${JSON.stringify(name)}`);
+}
+
+async function readPid(staging: string): Promise<number | undefined> {
+  try {
+    const pid = (JSON.parse(await readFile(path.join(staging, OWNER), "utf8")) as { pid?: unknown }).pid;
+    return typeof pid === "number" ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** True when a file or folder exists at `p`. */
+export async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
