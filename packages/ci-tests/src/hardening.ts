@@ -33,7 +33,7 @@ export function hardeningViolations(workflows: PipelineFile<Workflow>[], actions
       else if (typeof job.permissions === "string") out.push(`${where}: permissions: ${job.permissions}`);
       else {
         const steps = job.steps ?? [];
-        const publishes = steps.some((s) => /\bprotoship publish\b/.test(s.run ?? "") || (s.uses ?? "").startsWith("actions/deploy-pages@"));
+        const publishes = steps.some((s) => /\b(protoship|pnpm) publish\b/.test(s.run ?? "") || (s.uses ?? "").startsWith("actions/deploy-pages@"));
         if (job.permissions["id-token"] === "write" && !publishes) out.push(`${where}: id-token: write in a job that does not publish`);
         // pull-requests: write is for the release plan's comment: protoship's action (uses: ./ here) or --pr-comment.
         const comments = steps.some(

@@ -150,13 +150,18 @@ describe("workflows", () => {
     const rel = workflows.find((w) => w.file.endsWith("release.yml"))!.doc;
     assert.deepEqual(rel.on, { push: { branches: ["main"] } });
     const jobs = rel.jobs;
-    assert.deepEqual(Object.keys(jobs), ["tag", "publish", "docs", "deploy-docs"]);
+    assert.deepEqual(Object.keys(jobs), ["tag", "publish", "toolchain", "docs", "deploy-docs"]);
     assert.equal(jobs.publish!.needs, "tag");
     assert.equal(jobs.docs!.needs, "tag");
     assert.equal(jobs["deploy-docs"]!.needs, "docs");
     assert.deepEqual(jobs.tag!.permissions, { contents: "write" });
     assert.deepEqual(jobs.publish!.permissions, { contents: "read", "id-token": "write" });
     assert.deepEqual(jobs.docs!.permissions, { contents: "read" });
+    // The toolchain: only new versions (pnpm publish -r skips the rest), with provenance.
+    assert.deepEqual(jobs.toolchain!.permissions, { contents: "read", "id-token": "write" });
+    const toolchain = jobs.toolchain!.steps!.find((s) => s.run?.startsWith("pnpm publish -r"))!;
+    for (const flag of ["--filter protoship ", "--filter @protoship/docs-site", "--filter @protoship/protoc-gen-doc", "--filter @protoship/fs-safe", "--filter @protoship/doc-text", "--provenance"]) assert.ok(toolchain.run!.includes(flag), flag);
+    assert.doesNotMatch(toolchain.run!, /--force/);
     assert.deepEqual(jobs["deploy-docs"]!.permissions, { pages: "write", "id-token": "write" });
     assert.ok(jobs.tag!.steps!.some((s) => s.run === "pnpm exec protoship release tag"));
     assert.ok(jobs.publish!.steps!.some((s) => s.run === "pnpm exec protoship publish" && s.env?.NODE_AUTH_TOKEN === "${{ secrets.NPM_TOKEN }}"));

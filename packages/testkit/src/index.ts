@@ -4,3 +4,5 @@ export { walkLinks, type BrokenLink, type LinkReport } from "./link-walker.ts";
 export { serveStatic } from "./static-server.ts";
 export { startVerdaccio, type VerdaccioRegistry } from "./verdaccio.ts";
 export { startFakeGitHub, type FakeComment, type FakeGitHub, type FakeRequest } from "./fake-github.ts";
+export { publishTarball, seedFromInstalled, type SeedResult } from "./registry-seed.ts";
+export { TOOLCHAIN_PACKAGES, cleanEnv, pnpmBinary, publishToolchain, type PublishedToolchain } from "./toolchain-registry.ts";
