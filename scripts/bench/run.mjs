@@ -22,6 +22,7 @@ for (const name of names) {
   console.log(`▶ bench ${name}`);
   const mod = await import(`./${name}.mjs`);
   const section = await mod.bench({ runs });
+  mkdirSync(sectionsDir, { recursive: true }); // a benchmark may have reset .cache/bench
   const stamped = `${section}\n\n_Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: \`pnpm run bench ${name}\`._`;
   console.log(stamped, "\n");
   writeFileSync(path.join(sectionsDir, `${name}.md`), stamped);

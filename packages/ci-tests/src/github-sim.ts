@@ -54,7 +54,8 @@ export function pullRequestPayload(options: { number: number; base: string; head
       title: "probe: drop WatchProbe; heartbeat: add a field",
       labels: options.labels.map((name) => ({ name })),
       base: { ref: options.base, sha: options.baseSha },
-      head: { ref: options.head, sha: options.headSha },
+      // A branch of the same repository (not a fork): its token may write, e.g. a comment.
+      head: { ref: options.head, sha: options.headSha, repo: { full_name: "mesh/apis" } },
     },
     repository: { full_name: "mesh/apis" },
   };

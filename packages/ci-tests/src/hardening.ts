@@ -10,7 +10,8 @@ const SAFE_DEFAULTS = [JSON.stringify({}), JSON.stringify({ contents: "read" })]
  * The hardening rules of the pipeline, as violations ("file: what is wrong"); empty when all hold:
  * third-party actions pinned to a commit SHA with a version comment, no pull_request_target,
  * no `${{ }}` inside `run:` scripts, narrow permissions (id-token only where publishing), no
- * persisted checkout credentials where nothing is pushed, and a non-cancelling concurrency group
+ * persisted checkout credentials where nothing is pushed, pull-requests: write only where the release
+ * plan is commented, and a non-cancelling concurrency group
  * on workflows that run on push (releases).
  */
 export function hardeningViolations(workflows: PipelineFile<Workflow>[], actions: PipelineFile<CompositeAction>[]): string[] {
@@ -32,8 +33,15 @@ export function hardeningViolations(workflows: PipelineFile<Workflow>[], actions
       else if (typeof job.permissions === "string") out.push(`${where}: permissions: ${job.permissions}`);
       else {
         const steps = job.steps ?? [];
-        const publishes = steps.some((s) => /\bprotoship publish\b/.test(s.run ?? "") || (s.uses ?? "").startsWith("actions/deploy-pages@"));
+        const publishes = steps.some((s) => /\b(protoship|pnpm) publish\b/.test(s.run ?? "") || (s.uses ?? "").startsWith("actions/deploy-pages@"));
         if (job.permissions["id-token"] === "write" && !publishes) out.push(`${where}: id-token: write in a job that does not publish`);
+        // pull-requests: write is for the release plan's comment: protoship's action (uses: ./ here) or --pr-comment.
+        const comments = steps.some(
+          (s) => s.uses === "./" || /^[\w.-]+\/protoship@/.test(s.uses ?? "") || /--pr-comment\b/.test(s.run ?? ""),
+        );
+        if (job.permissions["pull-requests"] === "write" && !comments) {
+          out.push(`${where}: pull-requests: write in a job that does not comment`);
+        }
         // A job that cannot push has no use for the token actions/checkout leaves in .git/config.
         const pushes = job.permissions.contents === "write";
         for (const s of steps) {

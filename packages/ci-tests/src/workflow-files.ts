@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 
 /** The monorepo root, found from this file. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -44,6 +44,7 @@ export interface Workflow {
 /** A composite action's action.yml. */
 export interface CompositeAction {
   name: string;
+  description?: string;
   inputs?: Record<string, { default?: string; required?: boolean; description?: string }>;
   runs: { using: string; steps: WorkflowStep[] };
 }
@@ -74,6 +75,32 @@ export function actionFiles(root = REPO_ROOT): PipelineFile<CompositeAction>[] {
     return [];
   }
   return names.map((n) => load<CompositeAction>(root, path.join(".github/actions", n, "action.yml")));
+}
+
+/** The action other repositories use as `uses: <owner>/protoship@v1`: action.yml at the root of `root`. */
+export function rootAction(root = REPO_ROOT): PipelineFile<CompositeAction> {
+  return load<CompositeAction>(root, "action.yml");
+}
+
+/**
+ * A composite action as a reusable workflow (workflow_call with the same inputs, one job running
+ * its steps), so actionlint — which lints workflows, not action metadata — checks the action's
+ * expressions, contexts, step ids and inputs. `uses: ./` of the action itself stays out.
+ */
+export function actionAsWorkflow(action: PipelineFile<CompositeAction>): string {
+  const inputs = Object.fromEntries(
+    Object.entries(action.doc.inputs ?? {}).map(([k, v]) => {
+      const input = { type: "string", required: v.required ?? false, ...(v.default !== undefined ? { default: v.default } : {}) };
+      return [k, input];
+    }),
+  );
+  const workflow = {
+    name: action.doc.name,
+    on: { workflow_call: { inputs } },
+    permissions: {},
+    jobs: { action: { "runs-on": "ubuntu-latest", permissions: {}, steps: action.doc.runs.steps } },
+  };
+  return stringify(workflow, { lineWidth: 0 });
 }
 
 /** Loads one workflow by file name, e.g. "pull-request.yml". */

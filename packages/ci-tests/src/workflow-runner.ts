@@ -53,6 +53,11 @@ export interface JobContext {
   overrideEnv?: Record<string, string>;
   /** Stand-in for actions/cache: a folder that outlives jobs, restored and saved by path. */
   cacheDir?: string;
+  /**
+   * Actions from other repositories played from a local folder, by name (`owner/repo` or
+   * `owner/repo/path`, without the @ref): e.g. this repository's action.yml as `protoship/protoship@v1`.
+   */
+  actionSources?: Record<string, string>;
   /** Stand-ins for other third-party actions, by name (owner/repo), e.g. a setup-node .npmrc. */
   actions?: Record<string, (inputs: Record<string, string>, runnerTemp: string) => Promise<Record<string, string> | void>>;
 }
@@ -90,7 +95,8 @@ export async function runJob(workflow: Workflow, jobId: string, ctx: JobContext)
     GITHUB_JOB: jobId,
     RUNNER_OS: "Linux",
     RUNNER_TEMP: ctx.runnerTemp,
-    ...Object.fromEntries(Object.entries(ctx.github).map(([k, v]) => [`GITHUB_${k.toUpperCase()}`, v])),
+    // github.token is an expression value only: GitHub puts no GITHUB_TOKEN in a step's environment.
+    ...Object.fromEntries(Object.entries(ctx.github).filter(([k]) => k !== "token").map(([k, v]) => [`GITHUB_${k.toUpperCase()}`, v])),
     ...ctx.overrideEnv,
   };
   const scope: Scope = { github, inputs: {}, stepsCtx: {} };
@@ -144,11 +150,15 @@ async function runSteps(steps: WorkflowStep[], scope: Scope, env: Record<string,
       continue;
     }
     const localEnv = { ...stepEnv, ...evalMap(step.env, exprCtx(), state.status) };
-    if (step.uses?.startsWith("./")) {
-      const action = loadLocalAction(step.uses, ctx.workspace).doc;
+    const source = step.uses?.startsWith("./") ? { root: ctx.workspace, dir: step.uses } : actionSource(step.uses, ctx);
+    if (source) {
+      const action = loadLocalAction(source.dir, source.root).doc;
       const withValues = evalMap(step.with, exprCtx(), state.status);
       const inputs: Record<string, string> = {};
-      for (const [key, spec] of Object.entries(action.inputs ?? {})) inputs[key] = withValues[key] ?? spec.default ?? "";
+      // Defaults may be expressions (e.g. ${{ github.token }}), evaluated in the caller's context.
+      for (const [key, spec] of Object.entries(action.inputs ?? {})) {
+        inputs[key] = withValues[key] ?? interpolate(spec.default ?? "", exprCtx(), state.status);
+      }
       await runSteps(action.runs.steps, { ...scope, inputs, stepsCtx: {} }, localEnv, ctx, state);
       continue;
     }
@@ -157,13 +167,25 @@ async function runSteps(steps: WorkflowStep[], scope: Scope, env: Record<string,
       state.steps.push({ name, kind: "setup", output: "", annotations: [] });
       continue;
     }
-    const result = await runScript(step, name, localEnv, ctx, state);
+    const wd = step["working-directory"];
+    const interpolated = wd === undefined ? step : { ...step, "working-directory": interpolate(wd, exprCtx(), state.status) };
+    const result = await runScript(interpolated, name, localEnv, ctx, state);
     state.steps.push(result);
     state.annotations.push(...result.annotations);
     const outcome = result.code === 0 ? "success" : "failure";
     if (step.id) scope.stepsCtx[step.id] = { outputs: result.outputs, outcome, conclusion: outcome };
     if (result.code !== 0) state.status = "failure";
   }
+}
+
+/** The folder a `uses: owner/repo[/path]@ref` is played from, when the job context maps it to one. */
+function actionSource(uses: string | undefined, ctx: JobContext): { root: string; dir: string } | undefined {
+  if (!uses || !ctx.actionSources) return undefined;
+  const name = uses.split("@")[0]!;
+  const [owner, repo, ...sub] = name.split("/");
+  const root = ctx.actionSources[name] ?? ctx.actionSources[`${owner}/${repo}`];
+  if (!root) return undefined;
+  return ctx.actionSources[name] ? { root, dir: "." } : { root, dir: sub.join("/") || "." };
 }
 
 async function runScript(step: WorkflowStep, name: string, env: Record<string, string>, ctx: JobContext, state: JobState): Promise<StepResult & { outputs: Record<string, string> }> {

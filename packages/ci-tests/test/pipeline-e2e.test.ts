@@ -4,7 +4,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { run, startVerdaccio, type VerdaccioRegistry } from "@protoship/testkit";
+import { PROTOSHIP_BIN, run, startFakeGitHub, startVerdaccio, type FakeGitHub, type VerdaccioRegistry } from "@protoship/testkit";
 import { checkout, git, pullRequestPayload, runnerToolsDir } from "../src/github-sim.ts";
 import { REPO_ROOT, loadWorkflow } from "../src/workflow-files.ts";
 import { runJob, type JobResult } from "../src/workflow-runner.ts";
@@ -26,6 +26,8 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
   let dev: string;
   let env: NodeJS.ProcessEnv;
   let registry: VerdaccioRegistry;
+  /** GitHub's REST API for the release plan's pull-request comment. */
+  let api: FakeGitHub;
   let jobs = 0;
   const timings: string[] = [];
   const pnpmVersion = "12.21.0";
@@ -33,9 +35,14 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
   before(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), "protoship-pipeline-"));
     registry = await startVerdaccio();
+    api = await startFakeGitHub("ghs_job_token");
     remote = path.join(tmp, "remote.git");
     // The repository as committed, as GitHub holds it.
-    await git(tmp, "clone", "-q", "--bare", "--no-tags", "--single-branch", "--branch", "main", REPO_ROOT, remote);
+    // The branch checked out here (a worktree's own branch), as main: its workflows are the ones played.
+    const branch = await git(REPO_ROOT, "rev-parse", "--abbrev-ref", "HEAD");
+    const source = branch === "HEAD" ? "main" : branch;
+    await git(tmp, "clone", "-q", "--bare", "--no-tags", "--single-branch", "--branch", source, REPO_ROOT, remote);
+    if (source !== "main") await git(remote, "branch", "-m", source, "main");
     dev = path.join(tmp, "dev");
     await git(tmp, "clone", "-q", remote, dev);
     await git(dev, "config", "user.name", "Mesh Developer");
@@ -56,6 +63,7 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     // Where the time goes, in the test's output (step wall times per job).
     console.log(`# pipeline step timings\n${timings.map((t) => `#   ${t}`).join("\n")}`);
     await registry?.stop();
+    await api?.stop();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
@@ -68,7 +76,7 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
       runnerTemp: path.join(tmp, `runner-temp-${jobs}`),
       eventName: event.name,
       eventPayload: event.payload,
-      github: { sha, repository: "mesh/apis", ...event.github },
+      github: { sha, repository: "mesh/apis", api_url: api.url, token: "ghs_job_token", ...event.github },
       secrets: { NPM_TOKEN: registry.token },
       env,
       cacheDir: path.join(tmp, "actions-cache"),
@@ -120,7 +128,11 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     const heartbeat = path.join(dev, "protos/mesh/heartbeat/v1/heartbeat.proto");
     const hb = await readFile(heartbeat, "utf8");
     await writeFile(heartbeat, hb.replace("message GetStatusRequest {}", "message GetStatusRequest {\n  // Only this pod's status, when set.\n  string pod_name = 1;\n}"));
-    await git(dev, "commit", "-q", "-am", "heartbeat: ask for one pod's status");
+    // The stubs are committed here: a proto change comes with its regenerated stubs (the action's generate --check).
+    const regenerated = await run(process.execPath, [PROTOSHIP_BIN, "generate"], { cwd: dev });
+    assert.equal(regenerated.code, 0, regenerated.stderr);
+    await git(dev, "add", "-A");
+    await git(dev, "commit", "-q", "-m", "heartbeat: ask for one pod's status; stubs regenerated");
     await git(dev, "push", "-q", "origin", "probe-v2");
     // GitHub's refs/pull/1/merge: the PR merged into its base, what the workflow checks out.
     const baseSha = await git(dev, "rev-parse", "origin/main");
@@ -152,6 +164,10 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     assert.match(job.summary, /\*\*breaking\*\*: removed RPC `WatchProbe`/);
     assert.match(job.summary, /@mesh\/heartbeat-v1/);
     assert.match(job.summary, /\*\*1\.1\.0\*\*/);
+    // The same plan as the pull request's one comment.
+    const comments = api.comments.get("mesh/apis#1") ?? [];
+    assert.equal(comments.length, 1);
+    assert.match(comments[0]!.body, /<!-- protoship-release-plan -->[\s\S]*\*\*2\.0\.0\*\*/);
   });
 
   it("with the allow-breaking label the pull request passes: stubs built and tested, docs built", async () => {
@@ -172,6 +188,8 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     assert.deepEqual(job.annotations.filter((a) => a.level === "error"), []);
     assert.match(job.summary, /\*\*2\.0\.0\*\*/);
     assert.ok(job.steps.every((s) => s.kind !== "skipped"));
+    assert.equal(stepOutput(job, "protoship generate --check").trim().split("\n").pop(), "5 stub packages up to date");
+    assert.equal((api.comments.get("mesh/apis#1") ?? []).length, 1, "still one comment");
     assert.match(stepOutput(job, "Build and test the stub packages"), /Tasks:\s+\d+ successful/);
     assert.ok(existsSync(path.join(job.workspace, "site/index.html")));
   });

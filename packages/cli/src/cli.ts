@@ -1,10 +1,11 @@
 import { Command } from "commander";
-import { createRequire } from "node:module";
 import { registerCheck } from "./cli/check-command.js";
 import { registerDocs } from "./cli/docs-command.js";
 import { registerGenerate } from "./cli/generate-command.js";
+import { registerInit } from "./cli/init-command.js";
 import { registerPublish } from "./cli/publish-command.js";
 import { registerRelease } from "./cli/release-command.js";
+import { protoshipVersion } from "./version.js";
 
 /**
  * The command tree. Each command's flags live in src/cli/<name>-command.ts and its work in
@@ -14,19 +15,16 @@ import { registerRelease } from "./cli/release-command.js";
 export function buildProgram(): Command {
   const program = new Command("protoship")
     .description("Lint, check, release, generate and document protobuf APIs from git.")
-    .version(readVersion(), "-v, --version")
+    .version(protoshipVersion(), "-v, --version")
     .option("-C, --cwd <dir>", "run as if protoship was started in <dir> (like git -C)")
+    .option("--verbose", "on an internal error, print the stack trace (also: PROTOSHIP_DEBUG=1)")
     .exitOverride()
     .showHelpAfterError("(run protoship --help for usage)");
+  registerInit(program);
   registerCheck(program);
   registerDocs(program);
   registerGenerate(program);
   registerRelease(program);
   registerPublish(program);
   return program;
-}
-
-function readVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require("../package.json") as { version: string }).version;
 }

@@ -1,16 +1,19 @@
 /**
- * Exit codes are part of protoship's public contract (see the README):
- * 0 clean, 1 findings, 2 usage, configuration or environment error.
+ * Exit codes are part of protoship's public contract (see the README's "Exit codes"):
+ * 0 clean, 1 findings, 2 usage, configuration or environment error, 3 internal error (a bug).
  */
 export const ExitCode = {
   Ok: 0,
   Findings: 1,
   Usage: 2,
+  Internal: 3,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
- * An error protoship expects and explains in one line. Thrown anywhere, caught once in main().
+ * An error protoship expects and explains in one line. Thrown anywhere, caught once in main(),
+ * which prints `protoship: <message>` and the hint, and exits with `exitCode`. Anything else
+ * that reaches main() is an internal error: a bug.
  */
 export class ProtoshipError extends Error {
   /** The exit code the process ends with. */
@@ -26,7 +29,11 @@ export class ProtoshipError extends Error {
   }
 }
 
-/** A problem with protoship.yaml or buf.yaml. */
+/**
+ * Something the user wrote is invalid: protoship.yaml, buf.yaml (as protoship or buf reads it), a
+ * flag or its value. The message starts with where it is: `file:line:col`, the key or the flag.
+ * Fixed by editing that input. Exit 2.
+ */
 export class ConfigError extends ProtoshipError {
   constructor(message: string, hint?: string) {
     super(message, { exitCode: ExitCode.Usage, ...(hint ? { hint } : {}) });
@@ -34,10 +41,24 @@ export class ConfigError extends ProtoshipError {
   }
 }
 
-/** Something missing from the environment: git, buf, a commit, a remote. */
+/**
+ * Something protoship runs in is missing or unusable: git, buf, a folder, a repository, a
+ * commit, a remote. Fixed outside protoship's inputs, so it should say how (the hint). Exit 2.
+ */
 export class EnvironmentError extends ProtoshipError {
   constructor(message: string, hint?: string, cause?: unknown) {
     super(message, { exitCode: ExitCode.Usage, ...(hint ? { hint } : {}), cause });
     this.name = "EnvironmentError";
+  }
+}
+
+/**
+ * A broken invariant: code that "cannot" be reached was. Reported like any unexpected exception,
+ * as an internal error (exit 3) asking for a bug report; the name documents intent at the throw.
+ */
+export class InternalError extends Error {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = "InternalError";
   }
 }

@@ -9,6 +9,6 @@ export { publish, type PublishOptions } from "./commands/publish.js";
 export { computePlan, type ReleasePlan, type PackagePlan } from "./release/plan.js";
 export { releaseHistory, type PackageHistory, type ReleasedVersion } from "./release/history.js";
 export type { SchemaChange, ChangeKind } from "./release/classify.js";
-export { ExitCode, ProtoshipError, ConfigError, EnvironmentError } from "./errors.js";
+export { ExitCode, ProtoshipError, ConfigError, EnvironmentError, InternalError } from "./errors.js";
 export { loadConfig, parseConfigText } from "./config/load-config.js";
 export type { ProtoshipConfig } from "./config/schema.js";

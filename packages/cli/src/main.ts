@@ -3,31 +3,62 @@ import { buildProgram } from "./cli.js";
 
 /**
  * Runs the protoship CLI and returns the exit code. Every expected failure is a ProtoshipError,
- * printed here once as a single line; anything else is a bug and gets a stack trace.
+ * printed here once as a single line (exit 1 or 2); anything else is a bug: one line asking for a
+ * report, exit 3, and the stack only with `--verbose` or `PROTOSHIP_DEBUG=1`.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  const verbose = (): boolean => Boolean(program.opts<{ verbose?: boolean }>().verbose) || debugEnv();
+  // A rejection nobody awaited is a bug too: reported the same way instead of Node's exit 1.
+  const crash = (error: unknown): never => process.exit(reportError(error, verbose()));
+  process.on("uncaughtException", crash).on("unhandledRejection", crash);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : ExitCode.Ok;
   } catch (error) {
-    return reportError(error);
+    return reportError(error, verbose());
+  } finally {
+    process.off("uncaughtException", crash).off("unhandledRejection", crash);
   }
 }
 
-function reportError(error: unknown): number {
+const STACK_HINT = "run with --verbose or PROTOSHIP_DEBUG=1 for the stack";
+
+function reportError(error: unknown, verbose: boolean): number {
   if (error instanceof ProtoshipError) {
-    process.stderr.write(`protoship: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`  hint: ${error.hint}\n`);
+    process.stderr.write(`protoship: ${oneLine(error.message)}\n`);
+    if (error.hint) process.stderr.write(`  hint: ${oneLine(error.hint)}\n`);
+    if (verbose && error.cause !== undefined) process.stderr.write(`  cause: ${describe(error.cause, true)}\n`);
     return error.exitCode;
   }
-  // commander signals --help / --version / usage errors with its own error type.
+  // commander signals --help / --version / usage errors with its own error type (already printed).
   if (isCommanderError(error)) {
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.Ok;
     return ExitCode.Usage;
   }
-  process.stderr.write(`protoship: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return ExitCode.Usage;
+  const message = oneLine(describe(error, false));
+  process.stderr.write(`protoship: internal error: ${message} — this is a bug in protoship, please report it (${STACK_HINT})\n`);
+  if (verbose) process.stderr.write(`${describe(error, true)}\n`);
+  return ExitCode.Internal;
+}
+
+/** `PROTOSHIP_DEBUG` set to anything but "", "0" or "false". */
+function debugEnv(): boolean {
+  const value = process.env.PROTOSHIP_DEBUG;
+  return value !== undefined && !["", "0", "false"].includes(value.toLowerCase());
+}
+
+/** An error as `Name: message`, or with `full` its stack and causes. */
+function describe(error: unknown, full: boolean): string {
+  if (!(error instanceof Error)) return String(error);
+  if (!full) return `${error.name}: ${error.message}`;
+  const cause = error.cause !== undefined ? `\ncaused by: ${describe(error.cause, true)}` : "";
+  return `${error.stack ?? `${error.name}: ${error.message}`}${cause}`;
+}
+
+/** Messages are one line: a multi-line text (a tool's output) is joined. */
+function oneLine(text: string): string {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join(" ");
 }
 
 function isCommanderError(error: unknown): error is { code: string; exitCode: number } {

@@ -194,4 +194,52 @@ describe("protoship check", () => {
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^::error file=proto\/shop\/order\/v1\/order\.proto,line=10,endLine=10,col=3,endColumn=\d+,title=FIELD_SAME_TYPE \(buf breaking\)::Field "2"/m);
   });
+  describe("what is checked comes from git, never from ignored files", () => {
+    const SECRET = "proto/shop/order/v1/secret.proto";
+    const IMPORTING = ORDER_ADDITIVE.replace("package shop.order.v1;\n", 'package shop.order.v1;\n\nimport "shop/order/v1/secret.proto";\n').replace("string note = 3;", "Secret note = 3;");
+    async function withIgnoredSecret(): Promise<GitFixture> {
+      const repo = await shopRepo(fresh());
+      await repo.write(".gitignore", "secret.proto\n");
+      await repo.commitAll("ignore");
+      await repo.write(SECRET, 'syntax = "proto3";\npackage shop.order.v1;\n// S.\nmessage Secret {}\n');
+      return repo;
+    }
+    const compileErrorIn = (stdout: string, file: string): boolean => findingsOf(stdout).some((f) => f.file === file && f.rule === "COMPILE");
+
+    it("--staged checks the index: an untracked or ignored file does not satisfy an import", async () => {
+      const repo = await withIgnoredSecret();
+      await repo.write(ORDER, IMPORTING);
+      await repo.git("add", ORDER);
+      let r = await protoship(repo.dir, ["check", "--staged", "--format", "json"]);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.ok(compileErrorIn(r.stdout, ORDER), r.stdout);
+      await repo.write(".gitignore", "");
+      r = await protoship(repo.dir, ["check", "--staged", "--format", "json"]);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.ok(compileErrorIn(r.stdout, ORDER), r.stdout);
+    });
+
+    it("--against reads the base from git: an ignored file does not make a broken base compile", async () => {
+      const repo = await withIgnoredSecret();
+      await repo.write(ORDER, IMPORTING);
+      await repo.git("add", ORDER);
+      const broken = await repo.commitAll("imports an ignored file");
+      await repo.write(ORDER, ORDER_V1);
+      await repo.commitAll("back");
+      const r = await protoship(repo.dir, ["check", "--against", broken]);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, /base does not compile/);
+    });
+
+    it("the working tree: an untracked file counts, an ignored one does not", async () => {
+      const repo = await withIgnoredSecret();
+      await repo.write(ORDER, IMPORTING);
+      let r = await protoship(repo.dir, ["check", "--format", "json"]);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.ok(compileErrorIn(r.stdout, ORDER), r.stdout);
+      await repo.write(".gitignore", "");
+      r = await protoship(repo.dir, ["check", "--format", "json"]);
+      assert.ok(!compileErrorIn(r.stdout, ORDER), r.stdout);
+    });
+  });
 });

@@ -99,4 +99,77 @@ describe("protoship docs", () => {
     assert.match(r.stderr, /proto\/acme\/common\/v1\/money\.proto:\d+:\d+: /);
     assert.equal(await readFile(path.join(repo.dir, "site/packages/acme.common.v1.html"), "utf8"), before);
   });
+
+  it("builds a page per release from the schema at its tag (not the working tree), and reuses it on the next run", async () => {
+    const repo = await GitFixture.init(fresh());
+    await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n");
+    await repo.write("proto/acme/common/v1/money.proto", COMMON);
+    await repo.write("proto/acme/shop/v1/shop.proto", SHOP);
+    await repo.commitAll("apis");
+    await repo.git("tag", "-a", "@mesh/acme-shop-v1@1.0.0", "-m", "@mesh/acme-shop-v1@1.0.0");
+    const withRpc = (rpcs: string[]) =>
+      SHOP.replace("rpc GetPrice(GetPriceRequest) returns (GetPriceResponse);", ["GetPrice", ...rpcs].map((r) => `rpc ${r}(GetPriceRequest) returns (GetPriceResponse);`).join("\n  "));
+    await repo.write("proto/acme/shop/v1/shop.proto", withRpc(["RefundOrder"]));
+    await repo.commitAll("refunds");
+    await repo.git("tag", "-a", "@mesh/acme-shop-v1@1.1.0", "-m", "@mesh/acme-shop-v1@1.1.0\n\n- added RPC `RefundOrder`");
+    await repo.write("proto/acme/shop/v1/shop.proto", withRpc(["RefundOrder", "CancelOrder"]));
+    await repo.commitAll("cancel, unreleased");
+    // Working-tree edits and untracked files never reach a release's page.
+    await repo.write("proto/acme/shop/v1/shop.proto", withRpc(["RefundOrder", "CancelOrder", "DirtyEdit"]));
+    await repo.write("proto/acme/shop/v1/untracked.proto", 'syntax = "proto3";\npackage acme.shop.v1;\nmessage UntrackedThing {}\n');
+
+    const r = await protoship(repo.dir, ["docs"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /2 release pages \(0 reused\)/);
+    const page = (rel: string) => readFile(path.join(repo.dir, "site", rel), "utf8");
+    const v100 = await page("v/acme.shop.v1/1.0.0.html");
+    const v110 = await page("v/acme.shop.v1/1.1.0.html");
+    const latest = await page("v/acme.shop.v1/latest.html");
+    const rpc = (name: string) => `id="acme.shop.v1.ShopService.${name}"`;
+    assert.ok(v100.includes(rpc("GetPrice")) && !v100.includes(rpc("RefundOrder")), "1.0.0 is the schema at its tag");
+    assert.ok(v110.includes(rpc("RefundOrder")) && !v110.includes(rpc("CancelOrder")), "1.1.0 is the schema at its tag");
+    for (const text of [v100, v110, latest]) {
+      assert.ok(!text.includes("DirtyEdit") && !text.includes("UntrackedThing"), "nothing from the working tree");
+    }
+    assert.ok(latest.includes(rpc("RefundOrder")));
+    assert.match(v100, /an older release\. <a class="version-banner-latest-link" href="latest\.html">Go to the latest release, v1\.1\.0/);
+    assert.ok((await page("packages/acme.shop.v1.html")).includes('href="../v/acme.shop.v1/1.0.0.html"'), "the switcher links the release");
+
+    const again = await protoship(repo.dir, ["docs"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /2 release pages \(2 reused\)/);
+    assert.equal(await page("v/acme.shop.v1/1.0.0.html"), v100);
+  });
+
+  it("a release whose schema does not compile fails with the tag and file:line:col, and keeps the previous site", async () => {
+    const repo = await GitFixture.init(fresh());
+    await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n");
+    await repo.write("proto/acme/common/v1/money.proto", COMMON.replace("string currency = 1;", "strin currency = 1;"));
+    await repo.commitAll("broken");
+    await repo.git("tag", "-a", "@mesh/acme-common-v1@1.0.0", "-m", "broken release");
+    await repo.write("proto/acme/common/v1/money.proto", COMMON);
+    await repo.commitAll("fixed");
+    assert.equal((await protoship(repo.dir, ["docs", "--no-versions"])).code, 0);
+    const before = await readFile(path.join(repo.dir, "site/index.html"), "utf8");
+    const r = await protoship(repo.dir, ["docs"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /at tag @mesh\/acme-common-v1@1\.0\.0: the schema does not compile: .*money\.proto:\d+:\d+/);
+    assert.equal(await readFile(path.join(repo.dir, "site/index.html"), "utf8"), before);
+  });
+
+  it("describes each package with the comment above its package statement, on the index and atop the package page", async () => {
+    const repo = await GitFixture.init(fresh());
+    await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n");
+    await repo.write("proto/acme/common/v1/money.proto", COMMON);
+    // A second file of the package without a package comment, sorting first: the comment still wins.
+    const unit = 'syntax = "proto3";\n\npackage acme.common.v1;\n\n// A unit of measure.\nmessage Unit {}\n';
+    await repo.write("proto/acme/common/v1/a_unit.proto", unit);
+    await repo.commitAll("apis");
+    assert.equal((await protoship(repo.dir, ["docs", "-o", "site"])).code, 0);
+    const index = await readFile(path.join(repo.dir, "site/index.html"), "utf8");
+    const card = /<a class="package-link" href="packages\/acme\.common\.v1\.html">.*?<\/a>\n<p class="package-summary">(.*?)<\/p>/.exec(index);
+    assert.equal(card?.[1], "Shared types.");
+    const page = await readFile(path.join(repo.dir, "site/packages/acme.common.v1.html"), "utf8");
+    assert.match(page, /<div class="package-description"><div class="md"><p>Shared types\.<\/p>/);
+  });
 });

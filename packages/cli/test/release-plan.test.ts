@@ -248,6 +248,9 @@ describe("release plan output", () => {
     assert.match(r.stdout, /^package\s+proto package\s+current\s+next\s+bump\n/);
     assert.match(r.stdout, /^@shop\/order-v1\s+shop\.order\.v1\s+-\s+1\.0\.0\s+major$/m);
     assert.match(r.stdout, /1 of 1 package to release\.\n$/);
+    // The change markers are explained under the changes.
+    assert.match(r.stdout, /^  \+ added /m);
+    assert.match(r.stdout, /^Markers: ! breaking, \+ added, ~ changed \(not breaking\), # comments only, \^ dependency range moved\.$/m);
     const md = await protoship(repo.dir, ["release", "plan", "--markdown"]);
     assert.equal(md.code, 0, md.stderr);
     assert.match(md.stdout, /^\| `@shop\/order-v1` \| `shop\.order\.v1` \| – \| \*\*1\.0\.0\*\* \| major \|$/m);

@@ -39,87 +39,51 @@
     if (open && !open.contains(ev.target)) open.removeAttribute("open");
   });
 
-  if (!input || !panel) return;
-
-  /* The index stores compact documents (see src/search-index.ts): k kind, g page table index,
-   * x path inside the package (leading "." = absolute full name), s summary. */
-  function leafName(kind, x) {
-    var short = x.charAt(0) === "." ? x.slice(1) : x;
-    if (kind === "rpc" || kind === "field" || kind === "value") return short.slice(short.lastIndexOf(".") + 1);
-    return short;
-  }
-
-  function expand(r, pages) {
-    var page = pages[r.g] || ["", ""];
-    var pkg = page[1];
-    var fullName = r.k === "package" ? pkg : r.x.charAt(0) === "." ? r.x.slice(1) : pkg ? pkg + "." + r.x : r.x;
-    return {
-      kind: r.k,
-      name: r.k === "package" ? pkg || "(no package)" : leafName(r.k, r.x),
-      fullName: fullName,
-      summary: r.s,
-      url: r.k === "package" ? page[0] : page[0] + "#" + encodeURIComponent(fullName),
-    };
-  }
-
-  /* Definitions outrank their members; shorter names (closer to the query) rank higher. */
-  var KIND_WEIGHT = { package: 1.3, service: 1.3, rpc: 1.3, message: 1.2, enum: 1.2, extension: 1, field: 0.9, value: 0.9 };
-  var QUERY_OPTIONS = {
-    /* Prefix and fuzzy matching on very short terms touch most of a large index; skip them. */
-    prefix: function (term) {
-      return term.length >= 2;
-    },
-    fuzzy: function (term) {
-      return term.length >= 5 ? 0.2 : false;
-    },
-    maxFuzzy: 2,
-    boost: { n: 4, x: 2, q: 2 },
-    combineWith: "AND",
-    boostDocument: function (id, term, stored) {
-      if (!stored) return 1;
-      var name = stored.k === "package" ? "" : leafName(stored.k, stored.x);
-      var exact = name.toLowerCase() === String(term).toLowerCase() ? 2 : 1;
-      return exact * (KIND_WEIGHT[stored.k] || 1) * (1 + 4 / Math.max(name.length, 4));
-    },
-  };
-
-  var indexPromise = null;
-  var selected = -1;
-  var results = [];
-
-  /* Over HTTP fetch the JSON index; from file:// (where fetch is blocked) load the same data
-   * from search-index.js, which assigns it to a global. */
-  function fetchIndexData() {
-    if (location.protocol === "file:") {
-      return new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = root + "assets/search-index.js";
-        s.onload = function () {
-          if (window.__PROTOSHIP_SEARCH_INDEX__) resolve(window.__PROTOSHIP_SEARCH_INDEX__);
-          else reject(new Error("search index missing"));
-        };
-        s.onerror = reject;
-        document.head.appendChild(s);
+  /* Package filter on the index (large sites): hides cards whose name and summary lack every typed word. */
+  var filter = document.getElementById("package-filter");
+  if (filter) {
+    var cards = Array.prototype.slice.call(document.querySelectorAll(".package-card"));
+    var status = document.getElementById("package-filter-status");
+    filter.addEventListener("input", function () {
+      var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      cards.forEach(function (card) {
+        var text = card.textContent.toLowerCase();
+        var match = words.every(function (w) { return text.indexOf(w) !== -1; });
+        card.hidden = !match;
+        if (match) shown++;
       });
-    }
-    return fetch(root + "assets/search-index.json").then(function (r) {
-      if (!r.ok) throw new Error("HTTP " + r.status);
-      return r.json();
+      if (status) status.textContent = words.length ? shown + " of " + cards.length + " packages" : "";
     });
   }
 
-  function loadIndex() {
-    if (!indexPromise) {
-      indexPromise = fetchIndexData()
-        .then(function (data) {
-          return { mini: window.MiniSearch.loadJS(data.index, data.options), pages: data.pages };
-        });
-      indexPromise.catch(function () {
-        indexPromise = null;
-      });
-    }
-    return indexPromise;
+  if (!input || !panel) return;
+
+  /* Search files are scripts (assets/search/<name>.js) that store their data under their name:
+   * a <script> load works over http and from file:// alike, where fetch is blocked. */
+  function loadSearchFile(name) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = root + "assets/search/" + name + ".js";
+      s.onload = function () {
+        var store = window.__PROTOSHIP_SEARCH_DATA__ || {};
+        var data = store[name];
+        delete store[name];
+        s.remove();
+        if (data) resolve(data);
+        else reject(new Error("search file " + name + " missing"));
+      };
+      s.onerror = function () {
+        s.remove();
+        reject(new Error("search file " + name + " could not be loaded"));
+      };
+      document.head.appendChild(s);
+    });
   }
+
+  var engine = window.ProtoshipSearch ? window.ProtoshipSearch.create(loadSearchFile) : null;
+  var selected = -1;
+  var results = [];
 
   function clear(node) {
     while (node.firstChild) node.removeChild(node.firstChild);
@@ -177,15 +141,14 @@
       close();
       return;
     }
-    loadIndex().then(
-      function (loaded) {
-        if (input.value.trim() !== query) return; // a newer query is in flight
-        results = loaded.mini
-          .search(query, QUERY_OPTIONS)
-          .slice(0, 20)
-          .map(function (r) {
-            return expand(r, loaded.pages);
-          });
+    var superseded = function () {
+      return input.value.trim() !== query; // a newer query is in flight
+    };
+    var run = engine ? engine.search(query, superseded) : Promise.reject(new Error("search engine missing"));
+    run.then(
+      function (found) {
+        if (!found || superseded()) return;
+        results = found;
         render(query);
       },
       function () {
@@ -198,14 +161,14 @@
     );
   }
 
-  /* Debounced so fast typing on a big index runs one search, not one per keystroke. */
+  /* Debounced so fast typing runs one search (and loads one query's shards), not one per keystroke. */
   var timer = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(search, 80);
+    timer = setTimeout(search, 40);
   });
   input.addEventListener("focus", function () {
-    loadIndex().catch(function () {});
+    if (engine) engine.prepare();
     if (input.value.trim() !== "") search();
   });
   input.addEventListener("keydown", function (ev) {

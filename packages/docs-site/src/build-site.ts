@@ -1,5 +1,4 @@
 import { copyFile, mkdir, readdir, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { swapFolders } from "@protoship/fs-safe";
@@ -9,21 +8,26 @@ import type { BuildSiteOptions, BuildSiteResult, PackageVersions } from "./model
 import { renderIndexPage } from "./render/index-page.js";
 import { layout, type LayoutInput } from "./render/layout.js";
 import { renderPackagePage } from "./render/package-page.js";
-import { renderChangelogPage, renderVersionSwitcher, versionsForPage } from "./render/versions.js";
-import { buildSearchIndexJson, collectSearchDocuments } from "./search-index.js";
+import { renderChangelogPage, renderVersionSwitcher, versionsForPage, type SwitcherLinks } from "./render/versions.js";
+import { collectSearchDocuments } from "./search-index.js";
+import { buildSearchFiles, searchFileScript } from "./search-shards.js";
 import { buildSiteModel } from "./site-model.js";
+import {
+  latestPagePath,
+  renderedBody,
+  renderedVersionJson,
+  renderVersions,
+  VERSION_ROOT,
+  versionBanner,
+  versionPagePath,
+  type RenderedVersion,
+} from "./versioned-docs.js";
 
 /** Our CSS/JS live in `<package>/assets`, one level above both `src/` and `dist/`. */
 const ASSETS_DIR = fileURLToPath(new URL("../assets/", import.meta.url));
 
 /** The owner written into the site's `.protoship-generated` marker: only such a folder is replaced. */
 export const SITE_OWNER = "protoship docs";
-
-/** MiniSearch's UMD browser bundle, copied into the site so it needs no CDN. */
-function miniSearchBrowserBundle(): string {
-  const cjsEntry = createRequire(import.meta.url).resolve("minisearch");
-  return path.join(path.dirname(cjsEntry), "..", "umd", "index.js");
-}
 
 function validateVersions(versions: unknown): PackageVersions[] {
   if (versions === undefined) return [];
@@ -40,6 +44,9 @@ function validateVersions(versions: unknown): PackageVersions[] {
       if (!Array.isArray(v.changelog) || v.changelog.some((l) => typeof l !== "string")) {
         fail(`[${i}].versions[${j}].changelog must be an array of strings`);
       }
+      if (v.snapshot !== undefined && (typeof v.snapshot?.commit !== "string" || typeof v.snapshot.model !== "function")) {
+        fail(`[${i}].versions[${j}].snapshot must have a commit string and a model function`);
+      }
     }
   }
   return versions as PackageVersions[];
@@ -49,8 +56,10 @@ function validateVersions(versions: unknown): PackageVersions[] {
  * Builds a static, multi-page, searchable documentation site from protoc-gen-doc JSON.
  *
  * Pages: `index.html` (packages), `packages/<package>.html` (one per proto package),
- * `changelog.html` (when `versions` is given); assets under `assets/` including
- * `search-index.json`. The output directory is replaced through @protoship/fs-safe: only when it is
+ * `changelog.html` (when `versions` is given), `v/<package>/<version>.html` and `latest.html` for
+ * released versions with a snapshot (see versioned-docs.ts); assets under `assets/`, the search
+ * index as small scripts loaded on demand under `assets/search/` (see search-shards.ts). The
+ * output directory is replaced through @protoship/fs-safe: only when it is
  * absent, empty or a site written here before (its `.protoship-generated` marker says
  * {@link SITE_OWNER}; otherwise a `NotOwnedError` is thrown and nothing is written); on any error
  * the previous site stays as it was and a {@link DocSiteError} (bad input) or I/O error is thrown;
@@ -66,39 +75,75 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   const hasChangelog = versions.length > 0;
   const pages: string[] = [];
   let searchDocuments = 0;
+  let versionPages = 0;
+  let reusedVersionPages = 0;
 
   const fill = async (tmp: string): Promise<void> => {
     const assets = path.join(tmp, "assets");
     await mkdir(assets, { recursive: true });
     await mkdir(path.join(tmp, "packages"));
     for (const name of await readdir(ASSETS_DIR)) await copyFile(path.join(ASSETS_DIR, name), path.join(assets, name));
-    await copyFile(miniSearchBrowserBundle(), path.join(assets, "minisearch.js"));
 
     const site = buildSiteModel(options.model);
     const docs = collectSearchDocuments(site);
     searchDocuments = docs.length;
-    const indexJson = buildSearchIndexJson(docs);
-    await writeFile(path.join(assets, "search-index.json"), indexJson);
-    // Same data as a script, so search also works when the site is opened from file://.
-    await writeFile(path.join(assets, "search-index.js"), `window.__PROTOSHIP_SEARCH_INDEX__=${indexJson};\n`);
+    await mkdir(path.join(assets, "search"));
+    for (const [name, json] of buildSearchFiles(docs)) {
+      await writeFile(path.join(assets, "search", `${name}.js`), searchFileScript(name, json));
+    }
 
     const write = async (rel: string, input: Omit<LayoutInput, "siteTitle" | "packages" | "hasChangelog" | "path">) => {
       await writeFile(path.join(tmp, rel), layout({ ...input, siteTitle: title, packages: site.packages, hasChangelog, path: rel }));
       pages.push(rel);
     };
-    const switcher = (root: string, pkg?: string) =>
-      hasChangelog ? renderVersionSwitcher(versionsForPage(versions, pkg), root, options.currentVersion, options.versionHref) : html``;
+    // Versioned docs: each release with a snapshot gets its own page, reused from the previous
+    // output when it was rendered for the same commit.
+    const released = await renderVersions(versions, outDir);
+    const latestOf = new Map<string, { version: string; rendered: RenderedVersion }>();
+    for (const entry of versions) {
+      const newest = entry.versions.find((v) => released.has(versionPagePath(entry.package, v.version)));
+      if (!newest) continue;
+      latestOf.set(entry.package, { version: newest.version, rendered: released.get(versionPagePath(entry.package, newest.version))!.rendered });
+    }
+    const links: SwitcherLinks = {
+      page: (pkg, version) => (released.has(versionPagePath(pkg, version)) ? versionPagePath(pkg, version) : undefined),
+    };
+    const switcher = (root: string, pkg?: string, current = options.currentVersion) => {
+      const entry = versionsForPage(versions, pkg);
+      const latest = entry && latestOf.has(entry.package) ? latestPagePath(entry.package) : undefined;
+      if (!hasChangelog) return html``;
+      return renderVersionSwitcher(entry, root, current, options.versionHref, { ...links, ...(latest ? { latest } : {}) });
+    };
 
-    await write("index.html", { pageTitle: title, root: "", body: renderIndexPage(site, title), versionSwitcher: switcher("") });
+    // The switcher shows one package's versions, so only that package's page carries it.
+    await write("index.html", { pageTitle: title, root: "", body: renderIndexPage(site, title) });
     for (const pkg of site.packages) {
       const { body, toc } = renderPackagePage(site, pkg, "../");
       await write(pkg.page, { pageTitle: pkg.label, root: "../", body, toc, versionSwitcher: switcher("../", pkg.name) });
     }
+    const writeVersion = async (rel: string, pkg: string, version: string, rendered: RenderedVersion) => {
+      await mkdir(path.dirname(path.join(tmp, rel)), { recursive: true });
+      const banner = versionBanner(pkg, version, latestOf.get(pkg)!.version, site.packages.find((p) => p.name === pkg)?.page);
+      await write(rel, {
+        pageTitle: `${pkg} v${version}`,
+        root: VERSION_ROOT,
+        body: renderedBody(rendered, banner),
+        toc: rendered.toc,
+        versionSwitcher: switcher(VERSION_ROOT, pkg, version),
+      });
+    };
+    for (const [rel, { entry, version, rendered }] of released) {
+      await writeVersion(rel, entry.package, version.version, rendered);
+      await writeFile(path.join(tmp, rel.replace(/\.html$/, ".json")), renderedVersionJson(rendered));
+    }
+    for (const [pkg, latest] of latestOf) await writeVersion(latestPagePath(pkg), pkg, latest.version, latest.rendered);
+    versionPages = released.size;
+    reusedVersionPages = [...released.values()].filter((r) => r.reused).length;
     if (hasChangelog) {
-      await write("changelog.html", { pageTitle: "Changelog", root: "", body: renderChangelogPage(versions, site.packages), versionSwitcher: switcher("") });
+      await write("changelog.html", { pageTitle: "Changelog", root: "", body: renderChangelogPage(versions, site.packages) });
     }
   };
   await swapFolders({ parent: path.dirname(outDir), owner: SITE_OWNER, write: new Map([[path.basename(outDir), fill]]) });
 
-  return { outDir, pages, searchDocuments };
+  return { outDir, pages, searchDocuments, versionPages, reusedVersionPages };
 }

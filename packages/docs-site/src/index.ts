@@ -24,5 +24,6 @@ export type {
   DocTypeRef,
   PackageVersions,
   ReleasedVersion,
+  VersionSnapshot,
 } from "./model.js";
 export type { SearchDocument, SearchKind } from "./search-index.js";

@@ -141,6 +141,11 @@ export interface DocFile extends DocElement {
   syntax?: string;
   /** Optional extra key: the edition (e.g. `2023`) of an editions file. */
   edition?: string;
+  /**
+   * Optional extra key: the comment on the file's `package` statement. The package is described
+   * by the first file, in file-name order, that has one.
+   */
+  packageDescription?: string;
 }
 
 /** Mapping of a proto scalar type to language types (shown on the index page). */
@@ -170,6 +175,22 @@ export interface ReleasedVersion {
   date?: string;
   /** Changelog entries; each line is rendered as inline Markdown (untrusted, sanitised). */
   changelog: string[];
+  /**
+   * The schema as released, for a page of this version's docs (`v/<package>/<version>.html`).
+   * Without it the switcher links to the changelog entry.
+   */
+  snapshot?: VersionSnapshot;
+}
+
+/** The schema of one release, e.g. compiled from the release tag's commit. */
+export interface VersionSnapshot {
+  /**
+   * The commit the release tag points to. A page rendered for the same commit by a previous build
+   * in the output directory is reused, and `model` is not called.
+   */
+  commit: string;
+  /** Loads the model at that commit. Return the same function for versions sharing a commit: it is called once. */
+  model: () => Promise<DocModel | DocModel[]>;
 }
 
 /**
@@ -214,4 +235,8 @@ export interface BuildSiteResult {
   pages: string[];
   /** Number of documents in the search index. */
   searchDocuments: number;
+  /** Pages of released versions (`v/<package>/<version>.html`, aliases not counted). */
+  versionPages: number;
+  /** Of those, how many were reused from the previous output (same tag commit) instead of rendered. */
+  reusedVersionPages: number;
 }

@@ -1,4 +1,3 @@
-import MiniSearch from "minisearch";
 import { plainSummary } from "./markdown.js";
 import { normalizeTypeName, type SiteModel } from "./site-model.js";
 
@@ -16,38 +15,13 @@ export interface SearchDocument {
   url: string;
 }
 
-/**
- * What is actually indexed and stored, kept compact because big corpora produce hundreds of
- * thousands of elements: `g` indexes the shared page table, `x` is the element's path inside its
- * package (fullName = pkg + "." + x; a leading "." marks an absolute name), `s` the summary.
- * `n` (name) and `q` (package) are indexed for matching but not stored.
- */
-interface IndexedDoc {
-  id: number;
-  k: SearchKind;
-  g: number;
-  x: string;
-  s: string;
-  n: string;
-  q: string;
-}
-
-/**
- * MiniSearch options shared by the build and the browser (`MiniSearch.loadJS`); shipped inside
- * the index file so both sides can never disagree.
- */
-export const SEARCH_OPTIONS = {
-  fields: ["n", "x", "s", "q"],
-  storeFields: ["k", "g", "x", "s"],
-};
-
 const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
 const CAMEL_BOUNDARY = /(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/;
 
 /**
- * Index-time tokenizer: MiniSearch's default split, plus camelCase parts, so "order service"
- * finds `OrderService` while the whole identifier stays searchable by prefix ("GetOrd").
- * Queries use the default tokenizer, so the browser needs no copy of this function.
+ * Index-time tokenizer: split on spaces and punctuation (as `assets/search-engine.js` splits
+ * queries), plus camelCase parts, so "order service" finds `OrderService` while the whole
+ * identifier stays searchable by prefix ("GetOrd"). Terms are lowercased by the caller.
  */
 export function tokenizeForIndex(text: string): string[] {
   const out: string[] = [];
@@ -67,7 +41,7 @@ export function collectSearchDocuments(site: SiteModel): SearchDocument[] {
     docs.push({ kind, name, fullName, pkg, summary: plainSummary(description, 120), url });
   for (const p of site.packages) {
     const at = (full: string) => `${p.page}#${encodeURIComponent(full)}`;
-    add("package", p.label, p.name, p.name, p.files.map((f) => f.description ?? "").join("\n\n"), p.page);
+    add("package", p.label, p.name, p.name, p.description || p.files.map((f) => f.description ?? "").join("\n\n"), p.page);
     for (const s of p.services) {
       add("service", s.longName, s.fullName, p.name, s.description, at(s.fullName));
       for (const m of s.methods) add("rpc", m.name, `${s.fullName}.${m.name}`, p.name, m.description, at(`${s.fullName}.${m.name}`));
@@ -88,38 +62,3 @@ export function collectSearchDocuments(site: SiteModel): SearchDocument[] {
   return docs;
 }
 
-/**
- * Builds the search index file: `{ version, options, pages, index }`, where `pages` is a table of
- * `[pageUrl, packageName]` and `index` is `MiniSearch#toJSON()` over compact documents.
- */
-export function buildSearchIndexJson(docs: SearchDocument[]): string {
-  const pages: [string, string][] = [];
-  const pageIds = new Map<string, number>();
-  const compact: IndexedDoc[] = docs.map((d, id) => {
-    const page = d.url.split("#")[0] ?? d.url;
-    let g = pageIds.get(page);
-    if (g === undefined) {
-      g = pages.push([page, d.pkg]) - 1;
-      pageIds.set(page, g);
-    }
-    const prefix = d.pkg ? `${d.pkg}.` : "";
-    const x = d.kind === "package" ? "" : d.fullName.startsWith(prefix) ? d.fullName.slice(prefix.length) : `.${d.fullName}`;
-    return { id, k: d.kind, g, x, s: d.summary, n: d.name, q: d.kind === "package" ? d.name : "" };
-  });
-  const mini = new MiniSearch<IndexedDoc>({ ...SEARCH_OPTIONS, tokenize: tokenizeForIndex });
-  mini.addAll(compact);
-  return JSON.stringify({ version: 2, options: SEARCH_OPTIONS, pages, index: mini.toJSON() });
-}
-
-/** Reverses the compact form (what the browser does), for tests and tooling. */
-export function expandSearchResult(
-  stored: { k: SearchKind; g: number; x: string; s: string },
-  pages: [string, string][],
-): SearchDocument {
-  const [page, pkg] = pages[stored.g] ?? ["", ""];
-  const fullName = stored.k === "package" ? pkg : stored.x.startsWith(".") ? stored.x.slice(1) : pkg ? `${pkg}.${stored.x}` : stored.x;
-  const short = stored.x.startsWith(".") ? stored.x.slice(1) : stored.x;
-  const leaf = short.slice(short.lastIndexOf(".") + 1);
-  const name = stored.k === "package" ? pkg || "(no package)" : stored.k === "rpc" || stored.k === "field" || stored.k === "value" ? leaf : short;
-  return { kind: stored.k, name, fullName, pkg, summary: stored.s, url: stored.k === "package" ? page : `${page}#${encodeURIComponent(fullName)}` };
-}

@@ -1,3 +1,4 @@
+import { RefIndex } from "@protoship/doc-text";
 import { DocSiteError } from "./errors.js";
 import type {
   DocEnum,
@@ -37,6 +38,8 @@ export interface PackageInfo {
   label: string;
   /** Site-relative path of the page, e.g. `packages/com.example.html`. */
   page: string;
+  /** The package comment: from the first file (by name) whose `package` statement has one; "" if none does. */
+  description: string;
   files: DocFile[];
   services: NService[];
   messages: NMessage[];
@@ -61,6 +64,11 @@ export interface SiteModel {
   /** Map entry messages (`FooEntry`) by full name; hidden from listings, shown as `map<K, V>`. */
   mapEntries: Map<string, NMessage>;
   scalars: DocScalarValueType[];
+  /**
+   * Every element with an anchor (types, services, RPCs, fields, enum values) by full name, with
+   * site-relative hrefs: resolves comment references (`:ref:`) and well-known types.
+   */
+  refs: RefIndex;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -124,6 +132,7 @@ export function buildSiteModel(input: DocModel | DocModel[]): SiteModel {
           name: pkgName,
           label: pkgName || "(no package)",
           page: `packages/${pageSlug(pkgName, taken)}.html`,
+          description: "",
           files: [],
           services: [],
           messages: [],
@@ -181,6 +190,7 @@ export function buildSiteModel(input: DocModel | DocModel[]): SiteModel {
   });
 
   const packages = [...byPackage.values()].sort((a, b) => a.name.localeCompare(b.name));
+  for (const pkg of packages) pkg.description = packageDescription(pkg.files);
   const types = new Map<string, TypeTarget>();
   const messagesByName = new Map<string, NMessage>();
   for (const pkg of packages) {
@@ -206,5 +216,32 @@ export function buildSiteModel(input: DocModel | DocModel[]): SiteModel {
   }
   for (const pkg of packages) pkg.messages = pkg.messages.filter((m) => !mapEntries.has(m.fullName));
 
-  return { packages, types, mapEntries, scalars };
+  return { packages, types, mapEntries, scalars, refs: referenceIndex(packages) };
+}
+
+/** The package comment of the first file, in file-name order, that has one (deterministic whatever the input order). */
+function packageDescription(files: DocFile[]): string {
+  const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return sorted.map((f) => (typeof f.packageDescription === "string" ? f.packageDescription.trim() : "")).find((d) => d !== "") ?? "";
+}
+
+/** Anchors of every documented element, as package-page.ts writes them (`id` = full name). */
+function referenceIndex(packages: PackageInfo[]): RefIndex {
+  const refs = new RefIndex();
+  for (const pkg of packages) {
+    const add = (fullName: string) => refs.add(fullName, `${pkg.page}#${encodeURIComponent(fullName)}`);
+    for (const m of pkg.messages) {
+      add(m.fullName);
+      for (const f of m.fields) add(`${m.fullName}.${f.name}`);
+    }
+    for (const e of pkg.enums) {
+      add(e.fullName);
+      for (const v of e.values) add(`${e.fullName}.${v.name}`);
+    }
+    for (const s of pkg.services) {
+      add(s.fullName);
+      for (const m of s.methods) add(`${s.fullName}.${m.name}`);
+    }
+  }
+  return refs;
 }

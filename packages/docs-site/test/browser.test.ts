@@ -1,13 +1,13 @@
-import { after, before, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium, serveStatic } from "@protoship/testkit";
+import { launchChromium, serveStatic, walkLinks } from "@protoship/testkit";
 import { buildSite } from "../src/index.js";
-import { handModel, loadGoldenModel, versions } from "./fixtures.js";
+import { handModel, loadGoldenModel, MESH_COMMON_COMMENT, readingModel, versionsWithSnapshots } from "./fixtures.js";
 
 
 const outputDir = fileURLToPath(new URL("../test-output/", import.meta.url));
@@ -27,6 +27,7 @@ async function newContext(opts: Parameters<Browser["newContext"]>[0] = {}): Prom
 
 before(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), "docs-site-browser-"));
+  const { versions } = versionsWithSnapshots();
   const result = await buildSite({ model: [loadGoldenModel(), handModel], outDir: path.join(tmp, "site"), title: "Acme APIs", versions });
   pages = result.pages;
   site = await serveStatic(result.outDir);
@@ -79,11 +80,11 @@ test("search finds an RPC, links resolve across packages, injected comments stay
   assert.ok(box && box.y >= 0 && box.y < 900, "linked definition scrolled into view");
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
 
-  // Version switcher leads to the changelog entry; the hostile changelog line is text.
+  // The changelog is one click from the switcher; the hostile changelog line is text.
   await page.goto(site.url + "packages/acme.shop.v1.html");
   await page.locator(".version-switcher > summary").click();
-  await page.locator(".version-menu a", { hasText: "v1.0.0" }).click();
-  await page.waitForURL(/changelog\.html#acme\.shop\.v1%401\.0\.0$|changelog\.html#acme\.shop\.v1@1\.0\.0$/);
+  await page.locator(".version-menu a", { hasText: "Full changelog" }).click();
+  await page.waitForURL(/changelog\.html$/);
   assert.ok((await page.locator("main").innerText()).includes("<script>window.__pwned=1</script>"));
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
 
@@ -101,6 +102,42 @@ test("search finds an RPC, links resolve across packages, injected comments stay
   await page.keyboard.type("booking");
   await page.locator(".search-result").first().waitFor();
   await page.screenshot({ path: path.join(outputDir, "search-light.png") });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("an old release's docs open from the switcher, with a banner pointing to the latest release", async () => {
+  const ctx = await newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(site.url + "packages/acme.shop.v1.html");
+  await page.locator(".version-switcher > summary").click();
+  await page.locator(".version-menu a", { hasText: "v1.0.0" }).click();
+  await page.waitForURL(/\/v\/acme\.shop\.v1\/1\.0\.0\.html$/);
+  const banner = page.locator(".version-banner");
+  await banner.waitFor({ state: "visible" });
+  assert.match(await banner.innerText(), /acme\.shop\.v1 v1\.0\.0.*older release.*latest release, v1\.1\.0/s);
+  // This is the schema of 1.0.0: GetOrder is there, WatchOrders (added in 1.1.0) is not.
+  await byId(page, "acme.shop.v1.OrderService.GetOrder").waitFor({ state: "visible" });
+  assert.equal(await byId(page, "acme.shop.v1.OrderService.WatchOrders").count(), 0);
+  assert.equal((await page.locator(".version-switcher > summary strong").innerText()).trim(), "v1.0.0");
+  // Styles and search still load from the site root.
+  const bg = await page.evaluate(() => getComputedStyle(document.querySelector(".version-banner")!).borderLeftWidth);
+  assert.equal(bg, "4px", "the site stylesheet applies");
+  await page.screenshot({ path: path.join(outputDir, "version-old-release.png"), fullPage: false });
+
+  await banner.locator("a", { hasText: "latest release" }).click();
+  await page.waitForURL(/\/v\/acme\.shop\.v1\/latest\.html$/);
+  await byId(page, "acme.shop.v1.OrderService.WatchOrders").waitFor({ state: "visible" });
+  assert.match(await page.locator(".version-banner").innerText(), /v1\.1\.0 is the latest release/);
+  await page.screenshot({ path: path.join(outputDir, "version-latest.png"), fullPage: false });
+
+  // Search from a versioned page leads into the current docs.
+  await page.locator("#search-input").click();
+  await page.keyboard.type("WatchOrders");
+  await page.locator(".search-result").first().click();
+  await page.waitForURL(/\/packages\/acme\.shop\.v1\.html#acme\.shop\.v1\.OrderService\.WatchOrders$/);
   assert.deepEqual(errors, []);
   await ctx.close();
 });
@@ -142,7 +179,7 @@ test("no horizontal overflow on a 390px wide phone, on every page", async () => 
   await ctx.close();
 });
 
-test("search also works when the site is opened from file://", async () => {
+test("search and versioned docs also work when the site is opened from file://", async () => {
   const ctx = await browser.newContext(); // untracked: file:// URLs have no host
   const page = await ctx.newPage();
   await page.goto(pathToFileURL(path.join(tmp, "site", "index.html")).href);
@@ -153,15 +190,183 @@ test("search also works when the site is opened from file://", async () => {
   assert.equal(await first.locator(".result-name").textContent(), "WatchOrders");
   await first.click();
   await page.waitForURL(/acme\.shop\.v1\.html#acme\.shop\.v1\.OrderService\.WatchOrders$/);
+  await page.locator(".version-switcher > summary").click();
+  await page.locator(".version-menu a", { hasText: "v1.0.0" }).click();
+  await page.waitForURL(/\/v\/acme\.shop\.v1\/1\.0\.0\.html$/);
+  await page.locator(".version-banner").waitFor({ state: "visible" });
+  await page.locator("#search-input").click();
+  await page.keyboard.type("GetOrd");
+  assert.equal(await page.locator(".search-result .result-name").first().textContent(), "GetOrder");
   await ctx.close();
 });
 
 test("the site made no request to any host other than 127.0.0.1", () => {
-  assert.ok(requested.some((u) => u.endsWith("/assets/search-index.json")), "search index was fetched");
-  assert.ok(requested.some((u) => u.endsWith("/assets/minisearch.js")), "local minisearch bundle was loaded");
+  assert.ok(requested.some((u) => u.endsWith("/assets/search/m.js")), "search manifest was loaded");
+  assert.ok(requested.some((u) => /\/assets\/search\/t\d+\.js$/.test(u)), "a term shard was loaded");
+  assert.ok(requested.some((u) => u.endsWith("/assets/search-engine.js")), "local search engine was loaded");
   const foreign = requested.filter((u) => {
     if (u.startsWith("data:") || u.startsWith("about:")) return false;
     return new URL(u).hostname !== "127.0.0.1";
   });
   assert.deepEqual(foreign, []);
+});
+
+describe("a site whose comments are reStructuredText with long code spans", () => {
+  let readingSite: { url: string; close: () => Promise<void> };
+  let readingDir: string;
+  const PAGE = "packages/envoy.config.cluster.v3.html";
+  before(async () => {
+    readingDir = await mkdtemp(path.join(os.tmpdir(), "docs-site-reading-"));
+    const result = await buildSite({ model: readingModel, outDir: path.join(readingDir, "site"), title: "Reading" });
+    readingSite = await serveStatic(result.outDir);
+  });
+  after(async () => {
+    await readingSite?.close();
+    if (readingDir) await rm(readingDir, { recursive: true, force: true });
+  });
+
+  /** Positions inside `selector` elements where a line breaks other than right after a dot. */
+  async function midNameBreaks(page: Page, selector: string): Promise<string[]> {
+    return page.evaluate((sel) => {
+      const bad: string[] = [];
+      for (const el of document.querySelectorAll(sel)) {
+        const text = el.textContent ?? "";
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        let prevTop: number | undefined;
+        let prevChar = "";
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (let i = 0; i < (node.textContent ?? "").length; i++) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const top = range.getClientRects()[0]?.top;
+            if (top === undefined) continue;
+            if (prevTop !== undefined && top > prevTop + 2 && prevChar !== ".") bad.push(`${text} (before "${node.textContent?.[i]}")`);
+            prevTop = top;
+            prevChar = node.textContent?.[i] ?? "";
+          }
+        }
+      }
+      return bad;
+    }, selector);
+  }
+
+  for (const width of [1400, 390]) {
+    test(`no horizontal scroll at ${width}px; names wrap only at dots; a field link keeps the page in place`, async () => {
+      const phone = width < 500 ? { isMobile: true, hasTouch: true } : {};
+      const ctx = await newContext({ viewport: { width, height: 900 }, colorScheme: "light", ...phone });
+      const page = await ctx.newPage();
+      for (const rel of ["index.html", PAGE, "packages/mesh.common.v1.html"]) {
+        await page.goto(readingSite.url + rel);
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth,
+        }));
+        assert.ok(scrollWidth <= innerWidth, `${rel} at ${width}px: scrollWidth ${scrollWidth} > ${innerWidth}`);
+      }
+      await page.goto(readingSite.url + PAGE);
+      assert.deepEqual(await midNameBreaks(page, "main .field-name, main .type-link code, main .type-external"), []);
+      await page.screenshot({ path: path.join(outputDir, `reading-${width}.png`), fullPage: true });
+      // Following a link to a field scrolls down, never sideways; at desktop width the sidebar stays in view.
+      await page.goto(`${readingSite.url}${PAGE}#envoy.config.cluster.v3.CircuitBreakers.thresholds`);
+      assert.equal(await page.evaluate(() => window.scrollX), 0);
+      if (width >= 1000) {
+        const nav = await page.locator("nav.sidebar").boundingBox();
+        assert.ok(nav && nav.x >= 0 && nav.width > 100, `sidebar visible: ${JSON.stringify(nav)}`);
+      }
+      await ctx.close();
+    });
+  }
+
+  test("the package comment describes the package on the index card and atop its page", async () => {
+    const ctx = await newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(readingSite.url + "index.html");
+    const card = page.locator(".package-card", { has: page.locator(".package-link", { hasText: "mesh.common.v1" }) });
+    assert.equal((await card.locator(".package-summary").innerText()).trim(), MESH_COMMON_COMMENT);
+    await page.screenshot({ path: path.join(outputDir, "reading-index.png") });
+    await page.goto(readingSite.url + "packages/mesh.common.v1.html");
+    assert.equal((await page.locator(".page-header .package-description").innerText()).trim(), MESH_COMMON_COMMENT);
+    await page.screenshot({ path: path.join(outputDir, "reading-package-comment.png") });
+    await ctx.close();
+  });
+
+  test("every well-known type links to the protobuf reference; no internal link is broken", async () => {
+    const ctx = await newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    const report = await walkLinks(page, readingSite.url + "index.html");
+    assert.deepEqual(report.broken, []);
+    assert.ok(report.pages.length >= 3 && report.internal > 20, `${report.pages.length} pages, ${report.internal} links`);
+    const wkt = new Set(report.external.filter((e) => e.href.startsWith("https://protobuf.dev/")).map((e) => `${e.text.trim()} ${e.href}`));
+    const base = "https://protobuf.dev/reference/protobuf/google.protobuf/";
+    for (const [name, slug] of [["Duration", "duration"], ["Timestamp", "timestamp"], ["FieldMask", "field-mask"], ["UInt32Value", "uint32-value"], ["DoubleValue", "double-value"], ["Empty", "empty"]]) {
+      assert.ok(wkt.has(`google.protobuf.${name} ${base}#${slug}`), `google.protobuf.${name} linked: ${[...wkt].join(", ")}`);
+    }
+    await page.goto(readingSite.url + PAGE);
+    assert.equal(await page.locator("main .type-external", { hasText: /^google\.protobuf\./ }).count(), 0);
+    await ctx.close();
+  });
+
+  test("validation rules read as text; reStructuredText reads as code, notes and links", async () => {
+    const ctx = await newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(readingSite.url + PAGE);
+    const rules = await page.locator("main .options").allInnerTexts();
+    assert.ok(rules.some((r) => r.includes("> 0s")), rules.join(" | "));
+    assert.ok(rules.some((r) => r.includes("min_len: 1") && r.includes('in: ["a", "b"]') && r.includes("required")), rules.join(" | "));
+    const main = await page.locator("main").innerText();
+    assert.doesNotMatch(main, /"value"|:ref:|\.\. code-block|\.\. note::/);
+    const yaml = byId(page, "envoy.config.cluster.v3.CircuitBreakers").locator("pre code.language-yaml");
+    assert.equal(await yaml.innerText(), "thresholds:\n- priority: HIGH\n  max_connections: 1024\n");
+    assert.match(await byId(page, "envoy.config.cluster.v3.CircuitBreakers").locator("blockquote").innerText(), /^Note:\s+Unset thresholds/);
+    const ref = byId(page, "envoy.config.cluster.v3.CircuitBreakers").locator(".md a", { hasText: "Thresholds" }).first();
+    assert.equal(await ref.evaluate((a) => (a as HTMLAnchorElement).href), `${readingSite.url}${PAGE}#envoy.config.cluster.v3.CircuitBreakers.Thresholds`);
+    await ctx.close();
+  });
+
+  test("labels sit with the type (no empty label column); the sticky header is opaque; the sidebar border runs to the bottom", async () => {
+    const ctx = await newContext({ viewport: { width: 1400, height: 700 } });
+    const page = await ctx.newPage();
+    await page.goto(readingSite.url + PAGE);
+    const heads = await page.locator("main table.fields thead th").allInnerTexts();
+    assert.ok(!heads.map((h) => h.toUpperCase()).includes("LABEL"), heads.join(","));
+    const type = await byId(page, "envoy.config.cluster.v3.CircuitBreakers.thresholds").locator('td[data-label="Type"]').innerText();
+    assert.match(type, /^repeated\s+[\w.\s]*CircuitBreakers\.\s*Thresholds$/);
+    const bg = await page.evaluate(() => getComputedStyle(document.querySelector(".topbar")!).backgroundColor);
+    assert.match(bg, /^rgb\(/, `opaque header background, got ${bg}`);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const gap = await page.evaluate(() => {
+      const layout = document.querySelector(".layout")!.getBoundingClientRect();
+      const divider = document.querySelector(".content")!;
+      const style = getComputedStyle(divider);
+      return style.borderLeftStyle === "solid" ? layout.bottom - divider.getBoundingClientRect().bottom : Number.POSITIVE_INFINITY;
+    });
+    assert.ok(gap <= 1, `divider stops ${gap}px above the end of the page`);
+    await page.screenshot({ path: path.join(outputDir, "reading-bottom.png") });
+    await ctx.close();
+  });
+});
+
+test("on a large site the sidebar links to the index, whose filter narrows the full package list", async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "docs-site-many-"));
+  const files = Array.from({ length: 160 }, (_, i) => ({ name: `p${i}.proto`, package: `pkg${i}.v1`, packageDescription: i === 42 ? "The answer." : "", messages: [] }));
+  const result = await buildSite({ model: { files }, outDir: path.join(dir, "site") });
+  const server = await serveStatic(result.outDir);
+  const ctx = await newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await ctx.newPage();
+    await page.goto(server.url + "packages/pkg7.v1.html");
+    await page.locator("nav.sidebar a", { hasText: "Browse all 160 packages" }).click();
+    await page.waitForURL(/index\.html#packages$/);
+    await page.locator("#package-filter").fill("answer");
+    assert.deepEqual(await page.locator(".package-card:visible .package-link").allInnerTexts(), ["pkg42.v1"]);
+    assert.equal(await page.locator("#package-filter-status").innerText(), "1 of 160 packages");
+    await page.locator("#package-filter").fill("pkg1");
+    assert.equal(await page.locator(".package-card:visible").count(), 71); // pkg1, pkg10-19, pkg100-159
+    await page.screenshot({ path: path.join(outputDir, "many-packages-filter.png") });
+  } finally {
+    await ctx.close();
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -3,10 +3,9 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import MiniSearch from "minisearch";
 import { buildSite, DocSiteError, type DocModel } from "../src/index.js";
-import { expandSearchResult } from "../src/search-index.js";
-import { handModel, INJECTED, loadGoldenModel, versions } from "./fixtures.js";
+import { siteSearch } from "./search-engine.js";
+import { handModel, INJECTED, loadGoldenModel, versions, versionsWithSnapshots } from "./fixtures.js";
 
 let tmp: string;
 before(async () => {
@@ -21,7 +20,7 @@ const read = (dir: string, rel: string) => readFile(path.join(dir, rel), "utf8")
 /** Only our own two external scripts may appear; no inline script, no event handler attributes. */
 function assertNoActiveContent(page: string, html: string): void {
   const scripts = html.match(/<script\b[^>]*>/g) ?? [];
-  for (const s of scripts) assert.match(s, /^<script src="(\.\.\/)?assets\/(minisearch|site)\.js" defer>$/, `${page}: ${s}`);
+  for (const s of scripts) assert.match(s, /^<script src="(\.\.\/)*assets\/(search-engine|site)\.js" defer>$/, `${page}: ${s}`);
   assert.doesNotMatch(html, /<img\b/i, `${page}: no <img> tags`);
   for (const tag of html.match(/<[a-z][^>]*>/gi) ?? []) {
     assert.doesNotMatch(tag, /\son[a-z]+\s*=/i, `${page}: event handler attribute in ${tag}`);
@@ -76,27 +75,29 @@ describe("golden protoc-gen-doc example", () => {
     assertNoActiveContent("com.example.html", page);
   });
 
-  test("search index covers every element and loads in MiniSearch", async () => {
-    const data = JSON.parse(await read(out, "assets/search-index.json"));
-    const mini = MiniSearch.loadJS(data.index, data.options);
-    const expand = (r: unknown) => expandSearchResult(r as never, data.pages);
-    const top = expand(mini.search("BookVehicle", { prefix: true })[0]);
+  test("search index covers every element; the shipped engine finds them", async () => {
+    const { search, loaded } = await siteSearch(out);
+    const top = (await search("BookVehicle"))[0]!;
     assert.equal(top.kind, "rpc");
     assert.equal(top.name, "BookVehicle");
     assert.equal(top.fullName, "com.example.BookingService.BookVehicle");
     assert.equal(top.url, "packages/com.example.html#com.example.BookingService.BookVehicle");
-    const nested = expand(mini.search("Vehicle.Category").find((r) => r.k === "message"));
+    const nested = (await search("Vehicle.Category")).find((r) => r.kind === "message")!;
     assert.equal(nested.name, "Vehicle.Category");
     assert.equal(nested.url, "packages/com.example.html#com.example.Vehicle.Category");
-    const stored = Object.values(data.index.storedFields as Record<string, { k: string }>);
-    assert.deepEqual([...new Set(stored.map((d) => d.k))].sort(), ["enum", "extension", "field", "message", "package", "rpc", "service", "value"]);
+    assert.equal((await search("CATEGORY_INHOUSE"))[0]!.kind, "value");
+    assert.equal((await search("com.example"))[0]!.url, "packages/com.example.html");
+    // Prefix and camelCase parts: "BookV" ranks the RPC first; "booking service" finds BookingService.
+    assert.equal((await search("BookV"))[0]!.fullName, "com.example.BookingService.BookVehicle");
+    assert.ok((await search("booking service")).some((r) => r.fullName === "com.example.BookingService"));
+    assert.deepEqual(await search("zzzznothing"), []);
+    assert.ok(loaded.includes("m") && loaded.some((n) => n.startsWith("t")) && loaded.some((n) => n.startsWith("d")), loaded.join());
+
+    const script = await read(out, "assets/search/m.js");
+    const manifest = JSON.parse(script.slice(script.indexOf('["m"]=') + 6, -2));
+    assert.deepEqual([...manifest.kinds].sort(), ["enum", "extension", "field", "message", "package", "rpc", "service", "value"]);
     // 1 package + 1 service + 2 rpcs + 10 messages + 40 fields + 1 enum + 2 values + 2 extensions.
-    assert.equal(stored.length, 59);
-    assert.equal(expand(mini.search("CATEGORY_INHOUSE")[0]).kind, "value");
-    assert.equal(expand(mini.search("com.example", { combineWith: "AND" })[0]).url, "packages/com.example.html");
-    // The browser bundle is shipped locally and defines the global the client uses.
-    const bundle = await read(out, "assets/minisearch.js");
-    assert.match(bundle, /global\.MiniSearch = factory\(\)|\.MiniSearch\s*=/);
+    assert.equal(manifest.docs, 59);
   });
 });
 
@@ -134,8 +135,10 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
     }
     const index = await read(out, "index.html");
     assert.ok(index.includes("Shop API. Evil &lt;script&gt;window.__pwned=1&lt;/script&gt;"), "summary keeps the literal text");
-    const searchIndex = await read(out, "assets/search-index.json");
-    assert.ok(searchIndex.includes(JSON.stringify(INJECTED.slice(0, 40)).slice(1, -1)), "search snippet holds plain text");
+    const { search } = await siteSearch(out);
+    assert.equal((await search("GetOrd"))[0]!.fullName, "acme.shop.v1.OrderService.GetOrder", "the RPC above GetOrderRequest");
+    const hit = (await search("Shop API")).find((r) => r.kind === "package" && r.name === "acme.shop.v1");
+    assert.ok(hit?.summary.includes(INJECTED.slice(0, 40)), "search snippet holds plain text");
   });
 
   test("markdown links with safe schemes survive, javascript: ones do not", async () => {
@@ -161,6 +164,10 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
 
   test("changelog page and version switcher", async () => {
     const changelog = await read(out, "changelog.html");
+    // Dates for people, packages by name, and no single package's switcher on site-wide pages.
+    assert.ok(changelog.includes('<time class="muted" datetime="2026-11-20">20 Nov 2026</time>'));
+    assert.ok(!changelog.includes("version-switcher"));
+    assert.ok(!(await read(out, "index.html")).includes("version-switcher"));
     assert.ok(changelog.includes('id="acme.shop.v1@1.1.0"'));
     assert.ok(changelog.includes("<li>Added <code>WatchOrders</code>.</li>"));
     assert.ok(changelog.includes("Hostile: &lt;script&gt;window.__pwned=1&lt;/script&gt;"));
@@ -169,12 +176,24 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
     assert.ok(shop.includes('href="../changelog.html#acme.shop.v1%401.0.0"'));
   });
 
+  test("changelog lists packages sorted by name whatever the input order", async () => {
+    const dir = path.join(tmp, "sorted-changelog");
+    const unsorted = [
+      { package: "zeta.v1", versions: [{ version: "1.0.0", date: "2026-01-02T10:00:00Z", changelog: [] }] },
+      { package: "acme.shop.v1", versions: [{ version: "1.0.0", changelog: [] }] },
+    ];
+    await buildSite({ model: handModel, outDir: dir, versions: unsorted });
+    const changelog = await read(dir, "changelog.html");
+    assert.ok(changelog.indexOf('id="pkg:acme.shop.v1"') < changelog.indexOf('id="pkg:zeta.v1"'));
+    assert.ok(changelog.includes('datetime="2026-01-02T10:00:00Z">2 Jan 2026</time>'));
+  });
+
   test("versionHref template and currentVersion drive the switcher", async () => {
     const dir = path.join(tmp, "versioned");
     await buildSite({ model: handModel, outDir: dir, versions, currentVersion: "1.0.0", versionHref: "../{version}/index.html" });
-    const index = await read(dir, "index.html");
-    assert.ok(index.includes('<a href="../1.0.0/index.html" aria-current="true">v1.0.0'));
-    assert.ok(index.includes("<strong>v1.0.0</strong>"));
+    const shop = await read(dir, "packages/acme.shop.v1.html");
+    assert.ok(shop.includes('<a href="../../1.0.0/index.html" aria-current="true">v1.0.0'));
+    assert.ok(shop.includes("<strong>v1.0.0</strong>"));
   });
 
   test("no versions: no changelog page and no switcher", async () => {
@@ -182,6 +201,107 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
     const result = await buildSite({ model: handModel, outDir: dir });
     assert.ok(!result.pages.includes("changelog.html"));
     assert.ok(!(await read(dir, "index.html")).includes("version-switcher"));
+  });
+});
+
+describe("search on a site whose index spans many shards", () => {
+  test("exact terms and prefixes are found across shard boundaries; a query reads a few files", async () => {
+    const words = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel"];
+    const messages = Array.from({ length: 4000 }, (_, i) => ({
+      name: `${words[i % 8]}Thing${i}`,
+      longName: `${words[i % 8]}Thing${i}`,
+      fullName: `big.v1.${words[i % 8]}Thing${i}`,
+      description: `Element number ${i}.`,
+      fields: [{ name: `value_${i}`, type: "string", longType: "string", fullType: "string", description: "" }],
+    }));
+    const dir = path.join(tmp, "big-search");
+    await buildSite({ model: { files: [{ name: "big.proto", package: "big.v1", messages }] }, outDir: dir });
+    const shards = (await readdir(path.join(dir, "assets/search"))).filter((f) => /^t\d+\.js$/.test(f));
+    assert.ok(shards.length >= 4, `several shards: ${shards.length}`);
+    const { search, loaded } = await siteSearch(dir);
+    for (const i of [0, 1234, 3999]) {
+      const name = `${words[i % 8]}Thing${i}`;
+      assert.equal((await search(name))[0]?.fullName, `big.v1.${name}`, name);
+    }
+    // Every term starting with "hotelthing39" (HotelThing39, HotelThing399, HotelThing3903, …).
+    const prefixed = await search("HotelThing39");
+    const expected = messages.filter((m) => m.name.toLowerCase().startsWith("hotelthing39")).map((m) => m.fullName);
+    assert.ok(expected.length > 1 && expected.length <= 20, `${expected.length}`);
+    assert.deepEqual(prefixed.map((r) => r.fullName).filter((n) => !n.includes(".value_")).sort(), [...expected].sort());
+    assert.equal((await search("value_1234"))[0]?.fullName, `big.v1.${words[1234 % 8]}Thing1234.value_1234`);
+    const files = loaded.length;
+    await search("Golf");
+    assert.ok(loaded.length - files <= 8, `a one-word query read ${loaded.length - files} files`);
+  });
+});
+
+describe("versioned docs: a page per release from its own schema", () => {
+  test("each release gets its page and a latest alias; old ones point to the latest; the switcher links them", async () => {
+    const dir = path.join(tmp, "versioned");
+    const { versions: history, calls } = versionsWithSnapshots();
+    const result = await buildSite({ model: handModel, outDir: dir, versions: history });
+    assert.equal(result.versionPages, 2);
+    assert.equal(result.reusedVersionPages, 0);
+    assert.deepEqual(calls, { c110: 1, c100: 1 });
+    for (const rel of ["v/acme.shop.v1/1.0.0.html", "v/acme.shop.v1/1.1.0.html", "v/acme.shop.v1/latest.html"]) {
+      assert.ok(result.pages.includes(rel), rel);
+      assertNoActiveContent(rel, await read(dir, rel));
+    }
+    const old = await read(dir, "v/acme.shop.v1/1.0.0.html");
+    assert.ok(!old.includes('id="acme.shop.v1.OrderService.WatchOrders"'), "1.0.0 is built from its own schema");
+    assert.ok(old.includes('id="acme.shop.v1.OrderService.GetOrder"'));
+    assert.match(old, /class="version-banner"[^>]*>You are reading <strong>acme\.shop\.v1 v1\.0\.0<\/strong>, an older release\. <a class="version-banner-latest-link" href="latest\.html">Go to the latest release, v1\.1\.0<\/a>/);
+    // Own types link within the page; other packages' types to the current docs; assets from the root.
+    assert.ok(old.includes('href="#acme.shop.v1.GetOrderRequest"'));
+    assert.ok(old.includes('href="../../packages/acme.common.v1.html#acme.common.v1.Customer"'));
+    assert.ok(old.includes('href="../../assets/style.css"'));
+    const latest = await read(dir, "v/acme.shop.v1/latest.html");
+    assert.ok(latest.includes('id="acme.shop.v1.OrderService.WatchOrders"'));
+    assert.match(latest, /<strong>acme\.shop\.v1 v1\.1\.0<\/strong> is the latest release\./);
+    const head = await read(dir, "packages/acme.shop.v1.html");
+    assert.ok(head.includes('<a href="../v/acme.shop.v1/1.0.0.html">v1.0.0'));
+    assert.ok(head.includes('<a href="../v/acme.shop.v1/latest.html">latest release</a>'));
+  });
+
+  test("a release already rendered for the same commit is reused, not rebuilt; another commit is rebuilt", async () => {
+    const dir = path.join(tmp, "versioned-reuse");
+    await buildSite({ model: handModel, outDir: dir, versions: versionsWithSnapshots().versions });
+    const before = await read(dir, "v/acme.shop.v1/1.0.0.html");
+
+    const again = versionsWithSnapshots();
+    const second = await buildSite({ model: handModel, outDir: dir, versions: again.versions });
+    assert.deepEqual(again.calls, {}, "no snapshot model was loaded");
+    assert.equal(second.reusedVersionPages, 2);
+    assert.equal(await read(dir, "v/acme.shop.v1/1.0.0.html"), before);
+
+    // A new release: the old pages are reused, their switcher lists the new version.
+    const next = versionsWithSnapshots();
+    const entry = next.versions[0]!;
+    entry.versions.unshift({ version: "1.2.0", changelog: ["More."], snapshot: { commit: "c120", model: async () => ((next.calls.c120 = 1), handModel) } });
+    const third = await buildSite({ model: handModel, outDir: dir, versions: next.versions });
+    assert.deepEqual(next.calls, { c120: 1 });
+    assert.equal(third.reusedVersionPages, 2);
+    const reused = await read(dir, "v/acme.shop.v1/1.0.0.html");
+    assert.ok(reused.includes('href="../../v/acme.shop.v1/1.2.0.html"'), "switcher lists 1.2.0");
+    assert.ok(reused.includes("Go to the latest release, v1.2.0"));
+
+    // Same version, another commit (a rebuilt history): rendered again.
+    const moved = versionsWithSnapshots({ v100: "other", v110: "c110" });
+    const fourth = await buildSite({ model: handModel, outDir: dir, versions: moved.versions });
+    assert.deepEqual(moved.calls, { other: 1 });
+    assert.equal(fourth.reusedVersionPages, 1);
+
+    // A damaged render beside the page is not trusted: rendered again.
+    await writeFile(path.join(dir, "v/acme.shop.v1/1.1.0.json"), "{not json");
+    const fifth = versionsWithSnapshots({ v100: "other", v110: "c110" });
+    const result = await buildSite({ model: handModel, outDir: dir, versions: fifth.versions });
+    assert.deepEqual(fifth.calls, { c110: 1 });
+    assert.equal(result.reusedVersionPages, 1);
+  });
+
+  test("a snapshot without a commit or model is rejected", async () => {
+    const bad = [{ package: "acme.shop.v1", versions: [{ version: "1.0.0", changelog: [], snapshot: { commit: 1 } }] }];
+    await assert.rejects(buildSite({ model: handModel, outDir: path.join(tmp, "bad-snap"), versions: bad as never }), DocSiteError);
   });
 });
 
@@ -253,16 +373,17 @@ describe("hostile names and malformed input", () => {
     assert.ok(page.includes("f&lt;i&gt;"));
   });
 
-  test("with many packages the sidebar lists only the current one; the index lists all", async () => {
+  test("with many packages the sidebar lists the current one and links to the index, which lists and filters all", async () => {
     const files = Array.from({ length: 160 }, (_, i) => ({ name: `p${i}.proto`, package: `pkg${i}`, messages: [] }));
     const dir = path.join(tmp, "many");
     const result = await buildSite({ model: { files }, outDir: dir });
     assert.equal(result.pages.length, 161);
     const page = await read(dir, "packages/pkg7.html");
     assert.equal((page.match(/href="\.\.\/packages\/pkg\d+\.html"/g) ?? []).length, 1);
-    assert.ok(page.includes("159 more on"));
+    assert.ok(page.includes('<a href="../index.html#packages">Browse all 160 packages</a>'));
     const index = await read(dir, "index.html");
     assert.equal((index.match(/class="package-link"/g) ?? []).length, 160);
+    assert.ok(index.includes('id="package-filter"') && index.includes('id="packages"'), "the index filters the full list");
   });
 
   test("a failing build leaves the previous site intact and no temp dirs behind", async () => {

@@ -141,3 +141,155 @@ export const versions: PackageVersions[] = [
     ],
   },
 ];
+
+/** A long RST reference, as large public APIs write them (it overflowed field tables). */
+const LONG_REF = ":ref:`Thresholds<api_msg_config.cluster.v3.CircuitBreakers.Thresholds>`";
+const LONG_CODE = "`envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.CodecType.AUTO`";
+
+/** The package comment of mesh.common.v1, carried by its second file only (sorted order decides). */
+export const MESH_COMMON_COMMENT = "Types shared by every mesh API: where a target lives and how an outcome is reported.";
+
+const field = (name: string, fullType: string, description: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  description,
+  label: "",
+  type: fullType.slice(fullType.lastIndexOf(".") + 1),
+  longType: fullType,
+  fullType,
+  ismap: false,
+  isoneof: false,
+  oneofdecl: "",
+  defaultValue: "",
+  jsonName: name,
+  ...extra,
+});
+
+/**
+ * Comments in reStructuredText with long code spans and references, well-known types the module
+ * does not contain, validation rules, proto3 fields without labels, a package comment.
+ */
+export const readingModel: DocModel = {
+  files: [
+    {
+      name: "envoy/config/cluster/v3/circuit_breaker.proto",
+      package: "envoy.config.cluster.v3",
+      description: "",
+      packageDescription: "Cluster configuration: circuit breakers, thresholds and outlier detection.",
+      messages: [
+        {
+          name: "CircuitBreakers",
+          longName: "CircuitBreakers",
+          fullName: "envoy.config.cluster.v3.CircuitBreakers",
+          description:
+            `:ref:\`Circuit breaking<arch_overview_circuit_break>\` settings. See ${LONG_REF} and ${LONG_CODE}.\n\n` +
+            ".. code-block:: yaml\n\n  thresholds:\n  - priority: HIGH\n    max_connections: 1024\n\n" +
+            ".. note::\n\n  Unset thresholds use the defaults of :ref:`api_field_config.cluster.v3.CircuitBreakers.thresholds`.",
+          fields: [
+            field("thresholds", "envoy.config.cluster.v3.CircuitBreakers.Thresholds",
+              `If multiple ${LONG_REF} are defined with the same ${LONG_CODE}, the first one applies; a ${LONG_REF} without priority is DEFAULT.`,
+              { label: "repeated", number: 1 }),
+            field("connect_timeout", "google.protobuf.Duration", `The timeout for new connections, see ${LONG_CODE}.`, {
+              number: 2,
+              options: { "validate.rules": [{ name: "duration.gt", value: {} }] },
+            }),
+            field("name", "string", "Name of the breaker.", {
+              number: 3,
+              options: { "buf.validate.field": [{ name: "string.min_len", value: 1 }, { name: "string.in", value: ["a", "b"] }, { name: "required", value: true }] },
+            }),
+            field("budget", "google.protobuf.DoubleValue", "Retry budget, as a percentage.", { number: 4 }),
+            field("updated", "google.protobuf.Timestamp", "When it was last changed.", { number: 5 }),
+            field("mask", "google.protobuf.FieldMask", "Fields set.", { number: 6 }),
+          ],
+        },
+        {
+          name: "Thresholds",
+          longName: "CircuitBreakers.Thresholds",
+          fullName: "envoy.config.cluster.v3.CircuitBreakers.Thresholds",
+          description: `Limits per priority. ${LONG_CODE}`,
+          fields: [field("max_connections", "google.protobuf.UInt32Value", `Maximum connections; see ${LONG_REF}.`, { number: 1 })],
+        },
+      ],
+      enums: [],
+      services: [
+        {
+          name: "BreakerService",
+          longName: "BreakerService",
+          fullName: "envoy.config.cluster.v3.BreakerService",
+          description: "Manages breakers.",
+          methods: [
+            {
+              name: "Reset",
+              description: "Resets all breakers.",
+              requestType: "Empty",
+              requestLongType: "google.protobuf.Empty",
+              requestFullType: "google.protobuf.Empty",
+              responseType: "CircuitBreakers",
+              responseLongType: "CircuitBreakers",
+              responseFullType: "envoy.config.cluster.v3.CircuitBreakers",
+            },
+          ],
+        },
+      ],
+      extensions: [],
+    },
+    {
+      name: "mesh/common/v1/a_location.proto",
+      package: "mesh.common.v1",
+      description: "",
+      packageDescription: "",
+      messages: [{ name: "Location", longName: "Location", fullName: "mesh.common.v1.Location", description: "A cluster within a data centre.", fields: [] }],
+    },
+    {
+      name: "mesh/common/v1/target.proto",
+      package: "mesh.common.v1",
+      description: "",
+      packageDescription: MESH_COMMON_COMMENT,
+      messages: [
+        {
+          name: "Target",
+          longName: "Target",
+          fullName: "mesh.common.v1.Target",
+          description: "A workload reachable through the mesh.",
+          fields: [field("timeout", "google.protobuf.Duration", "Probe timeout.", { number: 1 })],
+        },
+      ],
+    },
+  ],
+};
+
+/** The hand-made model as it was at release 1.0.0: `OrderService` without `WatchOrders`. */
+export function handModelAt100(): DocModel {
+  const model = structuredClone(handModel);
+  for (const file of model.files) {
+    for (const s of file.services ?? []) s.methods = (s.methods ?? []).filter((m) => m.name !== "WatchOrders");
+  }
+  return model;
+}
+
+/**
+ * Release history with the schema of each release (as `protoship docs` passes it from the tags);
+ * `calls` counts how often each snapshot's model was loaded.
+ */
+export function versionsWithSnapshots(commits = { v100: "c100", v110: "c110" }): { versions: PackageVersions[]; calls: Record<string, number> } {
+  const calls: Record<string, number> = {};
+  const snapshot = (commit: string, model: () => DocModel) => ({
+    commit,
+    model: async () => {
+      calls[commit] = (calls[commit] ?? 0) + 1;
+      return model();
+    },
+  });
+  const [latest, first] = versions[0]!.versions;
+  return {
+    calls,
+    versions: [
+      {
+        package: "acme.shop.v1",
+        versions: [
+          { ...latest!, snapshot: snapshot(commits.v110, () => structuredClone(handModel)) },
+          { ...first!, snapshot: snapshot(commits.v100, handModelAt100) },
+        ],
+      },
+    ],
+  };
+}

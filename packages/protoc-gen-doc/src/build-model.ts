@@ -20,7 +20,7 @@ import {
   type DescriptorProto,
   type FieldDescriptorProto,
 } from "@bufbuild/protobuf/wkt";
-import { FileComments } from "./comments.js";
+import { FileComments, packageDescription } from "./comments.js";
 import type {
   DocEnum,
   DocField,
@@ -117,6 +117,7 @@ class ModelBuilder {
       services: f.services.map((s) => this.service(s)),
       syntax,
       edition: syntax === "editions" ? editionName(f.proto.edition) : "",
+      packageDescription: packageDescription(f),
     };
     const options = extractOptions(f.proto.options, this.registry);
     if (options) doc.options = options;

@@ -1,4 +1,5 @@
 import type { AnyDesc, DescFile } from "@bufbuild/protobuf";
+import { getPackageComments } from "@bufbuild/protoplugin";
 import type { SourceCodeInfo_Location } from "@bufbuild/protobuf/wkt";
 
 /** Leading and trailing comments of an element. */
@@ -87,6 +88,15 @@ export class FileComments {
     if (syntax && (syntax.leading !== "" || syntax.trailing !== "")) return commentDescription(syntax);
     return commentDescription(this.byPath.get(EDITION_PATH) ?? {});
   }
+}
+
+/**
+ * The description of a file's `package` statement (Go rules, see {@link commentDescription}),
+ * through protoplugin's getPackageComments (one lookup per file, so its scan costs nothing here).
+ */
+export function packageDescription(file: DescFile): string {
+  const c = getPackageComments(file);
+  return commentDescription({ leading: c.leading, trailing: c.trailing });
 }
 
 function toEntry(loc: SourceCodeInfo_Location): Entry {

@@ -32,6 +32,11 @@ export interface DocFile {
   syntax: "proto2" | "proto3" | "editions";
   /** Additive: the edition (e.g. "2023") for editions files, "" otherwise. */
   edition: string;
+  /**
+   * Additive: the comment on this file's `package` statement (Go rules, as `description`). Files
+   * of one package may each carry one; readers pick deterministically (see docs-site).
+   */
+  packageDescription: string;
 }
 
 /** A top-level (file scoped) extension. */

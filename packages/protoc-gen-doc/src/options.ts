@@ -1,7 +1,7 @@
 import { isFieldSet, ScalarType, type DescEnum, type DescExtension, type DescField, type DescMessage, type Message, type Registry } from "@bufbuild/protobuf";
 import { base64Encode } from "@bufbuild/protobuf/wire";
 import { MethodOptionsSchema, type MethodOptions } from "@bufbuild/protobuf/wkt";
-import { getExtension } from "@bufbuild/protobuf";
+import { getExtension, toJson } from "@bufbuild/protobuf";
 import type { DocHttpOption, DocOptions, DocRuleList } from "./model.js";
 
 /** Options messages as they appear on descriptor protos (FileOptions, FieldOptions, ...). */
@@ -129,8 +129,18 @@ export function valueToPlain(field: FieldLike, value: unknown): unknown {
   }
 }
 
-/** A message as a plain object of its set fields. */
-export function messageToPlain(desc: DescMessage, msg: Message): Record<string, unknown> {
+/**
+ * Well-known types whose JSON form is a string (`1.5s`, `2026-01-01T00:00:00Z`, `a.b,c`): shown so,
+ * instead of as `{ seconds, nanos }` objects (a zero Duration would otherwise read as `{}`).
+ */
+const STRING_JSON_TYPES = new Set(["google.protobuf.Duration", "google.protobuf.Timestamp", "google.protobuf.FieldMask"]);
+
+/** A message as a plain object of its set fields (a string for {@link STRING_JSON_TYPES}). */
+export function messageToPlain(desc: DescMessage, msg: Message): Record<string, unknown> | string {
+  if (STRING_JSON_TYPES.has(desc.typeName)) {
+    const json = toJson(desc, msg);
+    if (typeof json === "string") return json;
+  }
   const out: Record<string, unknown> = {};
   const rec = msg as unknown as Record<string, unknown>;
   for (const f of desc.fields) {

@@ -1,4 +1,5 @@
-import type { DocField, DocHttpOption, DocMessage, DocOptions } from "./model.js";
+import { formatRules, isRuleList, RefIndex, RULE_OPTIONS } from "@protoship/doc-text";
+import type { DocField, DocHttpOption, DocMessage, DocModel, DocOptions } from "./model.js";
 
 /** Anchor used by Go protoc-gen-doc 1.5.1 templates: every character outside `[A-Za-z0-9_-]` becomes `-`. */
 export function anchor(name: string): string {
@@ -11,9 +12,28 @@ const SCALARS = new Set([
   "fixed32", "fixed64", "sfixed32", "sfixed64", "bool", "string", "bytes",
 ]);
 
-/** Link target for a type given its full name. */
-export function typeAnchor(fullType: string): string {
-  return SCALARS.has(fullType) ? fullType : anchor(fullType);
+/**
+ * Where references link in one rendered document: the anchor of a message, enum or service the
+ * document contains, a scalar's row of the scalar table, or — for a well-known type the document
+ * does not contain — the protobuf reference. Anything else has no target (shown as plain text),
+ * so the document never links to an anchor it lacks.
+ */
+export class LinkTargets {
+  /** Also resolves `:ref:` targets in comments. */
+  readonly refs = new RefIndex();
+
+  constructor(model: DocModel) {
+    for (const f of model.files) {
+      for (const m of visibleMessages(f.messages)) this.refs.add(m.fullName, `#${anchor(m.fullName)}`);
+      for (const e of f.enums) this.refs.add(e.fullName, `#${anchor(e.fullName)}`);
+      for (const s of f.services) this.refs.add(s.fullName, `#${anchor(s.fullName)}`);
+    }
+  }
+
+  /** The href of a type given its full name, or undefined. */
+  type(fullType: string): string | undefined {
+    return SCALARS.has(fullType) ? `#${fullType}` : this.refs.href(fullType);
+  }
 }
 
 /** Options other than `deprecated`, as `name: value` plain text lines (to be escaped by the caller). */
@@ -28,8 +48,9 @@ function formatOptionValue(name: string, value: unknown): string {
   if (name === "google.api.http" && isHttp(value)) {
     return value.rules.map((r) => `${r.method} ${r.pattern}${r.body ? ` (body: ${r.body})` : ""}`).join("; ");
   }
-  if (Array.isArray(value) && value.every((x) => typeof x === "object" && x !== null && "name" in x && "value" in x)) {
-    return value.map((x: { name: unknown; value: unknown }) => `${String(x.name)} = ${JSON.stringify(x.value)}`).join(", ");
+  if (isRuleList(value)) {
+    if (RULE_OPTIONS.has(name)) return formatRules(value).join(", ");
+    return value.map((x) => `${x.name} = ${JSON.stringify(x.value)}`).join(", ");
   }
   return typeof value === "string" ? value : JSON.stringify(value);
 }

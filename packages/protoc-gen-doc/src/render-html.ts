@@ -1,105 +1,111 @@
-import MarkdownIt from "markdown-it";
+import { renderComment, type RefResolver } from "@protoship/doc-text";
 import type { DocEnum, DocField, DocFile, DocFileExtension, DocMessage, DocModel, DocOptions, DocService } from "./model.js";
-import { anchor, displayLabel, isDeprecated, oneofFields, optionLines, plainFields, typeAnchor, visibleMessages } from "./render-common.js";
+import { anchor, displayLabel, isDeprecated, LinkTargets, oneofFields, optionLines, plainFields, visibleMessages } from "./render-common.js";
 
 /** Escape text for HTML element content and double-quoted attributes. */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 }
 
-// Comments are markdown; raw HTML is off (it is escaped as text), markdown-it's validateLink
-// already refuses javascript:/vbscript:/file:/data: URLs, and images are off so the page never
-// loads anything from elsewhere. Entities are off too, so `&lt;` in a comment reads as `&lt;`,
-// as it does in the markdown output.
-const md = new MarkdownIt({ html: false, linkify: false, typographer: false }).disable(["image", "entity"]);
-
-/** A comment rendered as safe HTML. */
-export function commentHtml(text: string): string {
-  return text.trim() === "" ? "" : md.render(text);
-}
-
-function typeLink(longType: string, fullType: string): string {
-  // Go keeps a leading "." on long names of types from other packages; show them without it.
-  return `<a href="#${escapeHtml(typeAnchor(fullType))}">${escapeHtml(longType.replace(/^\./, ""))}</a>`;
-}
-
-function fieldType(f: DocField): string {
-  if (f.ismap && f.mapKey && f.mapValue) {
-    return `map&lt;${typeLink(f.mapKey.longType, f.mapKey.fullType)}, ${typeLink(f.mapValue.longType, f.mapValue.fullType)}&gt;`;
-  }
-  return typeLink(f.longType, f.fullType);
-}
-
-function describe(description: string, options: DocOptions | undefined, defaultValue = ""): string {
-  let html = "";
-  if (isDeprecated(options)) html += '<p class="deprecated"><strong>Deprecated.</strong></p>';
-  html += commentHtml(description);
-  if (defaultValue !== "") html += `<p>Default: <code>${escapeHtml(defaultValue)}</code></p>`;
-  const opts = optionLines(options);
-  if (opts.length > 0) html += `<ul class="options">${opts.map((o) => `<li><code>${escapeHtml(o)}</code></li>`).join("")}</ul>`;
-  return html;
-}
-
-function fieldRows(fields: DocField[]): string {
-  return fields
-    .map((f) => {
-      const name = escapeHtml(f.name) + (f.hasCustomJsonName ? `<br><small>json: ${escapeHtml(f.jsonName)}</small>` : "");
-      return `<tr><td>${name}</td><td>${fieldType(f)}</td><td>${escapeHtml(displayLabel(f))}</td><td>${describe(f.description, f.options, f.defaultValue)}</td></tr>`;
-    })
-    .join("\n");
+/**
+ * A comment rendered as safe HTML with the shared comment policy of @protoship/doc-text (no raw
+ * HTML, no images, no `javascript:` links; reStructuredText degraded), `:ref:`s linked when
+ * `resolveRef` knows the target.
+ */
+export function commentHtml(text: string, resolveRef?: RefResolver): string {
+  return renderComment(text, resolveRef ? { resolveRef } : {});
 }
 
 const FIELD_HEAD = "<thead><tr><td>Field</td><td>Type</td><td>Label</td><td>Description</td></tr></thead>";
 const EXT_HEAD = "<thead><tr><td>Extension</td><td>Type</td><td>Base</td><td>Number</td><td>Description</td></tr></thead>";
 
-function extensionRows(exts: DocFileExtension[]): string {
-  return exts
-    .map(
-      (e) =>
-        `<tr><td>${escapeHtml(e.name)}</td><td>${typeLink(e.longType, e.fullType)}</td><td>${typeLink(e.containingLongType, e.containingFullType)}</td><td>${e.number}</td><td>${describe(e.description, e.options, e.defaultValue)}</td></tr>`,
-    )
-    .join("\n");
-}
+/** The sections of one document; references link only to targets the document holds. */
+class HtmlBody {
+  constructor(private readonly links: LinkTargets) {}
 
-function message(m: DocMessage): string {
-  let html = `<h3 id="${escapeHtml(anchor(m.fullName))}">${escapeHtml(m.longName)}</h3>\n${describe(m.description, m.options)}\n`;
-  const plain = plainFields(m);
-  if (plain.length > 0) html += `<table class="field-table">${FIELD_HEAD}<tbody>\n${fieldRows(plain)}\n</tbody></table>\n`;
-  for (const o of m.oneofs) {
-    html += `<h4 class="oneof">oneof <code>${escapeHtml(o.name)}</code> <small>(at most one of these fields is set)</small></h4>\n${commentHtml(o.description)}`;
-    html += `<table class="field-table oneof">${FIELD_HEAD}<tbody>\n${fieldRows(oneofFields(m, o.name))}\n</tbody></table>\n`;
+  typeLink(longType: string, fullType: string): string {
+    // Go keeps a leading "." on long names of types from other packages; show them without it.
+    const href = this.links.type(fullType);
+    const text = escapeHtml(longType.replace(/^\./, ""));
+    return href === undefined ? `<code>${text}</code>` : `<a href="${escapeHtml(href)}">${text}</a>`;
   }
-  if (m.hasExtensions) html += `<h4>Extensions</h4><table class="extension-table">${EXT_HEAD}<tbody>\n${extensionRows(m.extensions)}\n</tbody></table>\n`;
-  return html;
-}
 
-function enumSection(e: DocEnum): string {
-  const rows = (e.values ?? [])
-    .map((v) => `<tr><td>${escapeHtml(v.name)}</td><td>${escapeHtml(v.number)}</td><td>${describe(v.description, v.options)}</td></tr>`)
-    .join("\n");
-  return `<h3 id="${escapeHtml(anchor(e.fullName))}">${escapeHtml(e.longName)}</h3>\n${describe(e.description, e.options)}\n<table class="enum-table"><thead><tr><td>Name</td><td>Number</td><td>Description</td></tr></thead><tbody>\n${rows}\n</tbody></table>\n`;
-}
-
-function service(s: DocService): string {
-  const rows = (s.methods ?? [])
-    .map((m) => {
-      const req = typeLink(m.requestLongType, m.requestFullType) + (m.requestStreaming ? " stream" : "");
-      const res = typeLink(m.responseLongType, m.responseFullType) + (m.responseStreaming ? " stream" : "");
-      return `<tr><td>${escapeHtml(m.name)}</td><td>${req}</td><td>${res}</td><td>${describe(m.description, m.options)}</td></tr>`;
-    })
-    .join("\n");
-  return `<h3 id="${escapeHtml(anchor(s.fullName))}">${escapeHtml(s.longName)}</h3>\n${describe(s.description, s.options)}\n<table class="enum-table"><thead><tr><td>Method Name</td><td>Request Type</td><td>Response Type</td><td>Description</td></tr></thead><tbody>\n${rows}\n</tbody></table>\n`;
-}
-
-function file(f: DocFile): string {
-  let html = `<div class="file-heading"><h2 id="${escapeHtml(anchor(f.name))}">${escapeHtml(f.name)}</h2><a href="#title">Top</a></div>\n${describe(f.description, f.options)}\n`;
-  for (const m of visibleMessages(f.messages)) html += message(m);
-  for (const e of f.enums) html += enumSection(e);
-  if (f.hasExtensions) {
-    html += `<h3 id="${escapeHtml(anchor(f.name))}-extensions">File-level Extensions</h3>\n<table class="extension-table">${EXT_HEAD}<tbody>\n${extensionRows(f.extensions)}\n</tbody></table>\n`;
+  fieldType(f: DocField): string {
+    if (f.ismap && f.mapKey && f.mapValue) {
+      return `map&lt;${this.typeLink(f.mapKey.longType, f.mapKey.fullType)}, ${this.typeLink(f.mapValue.longType, f.mapValue.fullType)}&gt;`;
+    }
+    return this.typeLink(f.longType, f.fullType);
   }
-  for (const s of f.services) html += service(s);
-  return html;
+
+  describe(description: string, options: DocOptions | undefined, defaultValue = ""): string {
+    let html = "";
+    if (isDeprecated(options)) html += '<p class="deprecated"><strong>Deprecated.</strong></p>';
+    html += commentHtml(description, this.links.refs.resolve);
+    if (defaultValue !== "") html += `<p>Default: <code>${escapeHtml(defaultValue)}</code></p>`;
+    const opts = optionLines(options);
+    if (opts.length > 0) html += `<ul class="options">${opts.map((o) => `<li><code>${escapeHtml(o)}</code></li>`).join("")}</ul>`;
+    return html;
+  }
+
+  fieldRows(fields: DocField[]): string {
+    return fields
+      .map((f) => {
+        const name = escapeHtml(f.name) + (f.hasCustomJsonName ? `<br><small>json: ${escapeHtml(f.jsonName)}</small>` : "");
+        return `<tr><td>${name}</td><td>${this.fieldType(f)}</td><td>${escapeHtml(displayLabel(f))}</td><td>${this.describe(f.description, f.options, f.defaultValue)}</td></tr>`;
+      })
+      .join("\n");
+  }
+
+
+  extensionRows(exts: DocFileExtension[]): string {
+    return exts
+      .map(
+        (e) =>
+          `<tr><td>${escapeHtml(e.name)}</td><td>${this.typeLink(e.longType, e.fullType)}</td><td>${this.typeLink(e.containingLongType, e.containingFullType)}</td><td>${e.number}</td><td>${this.describe(e.description, e.options, e.defaultValue)}</td></tr>`,
+      )
+      .join("\n");
+  }
+
+  message(m: DocMessage): string {
+    let html = `<h3 id="${escapeHtml(anchor(m.fullName))}">${escapeHtml(m.longName)}</h3>\n${this.describe(m.description, m.options)}\n`;
+    const plain = plainFields(m);
+    if (plain.length > 0) html += `<table class="field-table">${FIELD_HEAD}<tbody>\n${this.fieldRows(plain)}\n</tbody></table>\n`;
+    for (const o of m.oneofs) {
+      html += `<h4 class="oneof">oneof <code>${escapeHtml(o.name)}</code> <small>(at most one of these fields is set)</small></h4>\n${commentHtml(o.description, this.links.refs.resolve)}`;
+      html += `<table class="field-table oneof">${FIELD_HEAD}<tbody>\n${this.fieldRows(oneofFields(m, o.name))}\n</tbody></table>\n`;
+    }
+    if (m.hasExtensions) html += `<h4>Extensions</h4><table class="extension-table">${EXT_HEAD}<tbody>\n${this.extensionRows(m.extensions)}\n</tbody></table>\n`;
+    return html;
+  }
+
+  enumSection(e: DocEnum): string {
+    const rows = (e.values ?? [])
+      .map((v) => `<tr><td>${escapeHtml(v.name)}</td><td>${escapeHtml(v.number)}</td><td>${this.describe(v.description, v.options)}</td></tr>`)
+      .join("\n");
+    return `<h3 id="${escapeHtml(anchor(e.fullName))}">${escapeHtml(e.longName)}</h3>\n${this.describe(e.description, e.options)}\n<table class="enum-table"><thead><tr><td>Name</td><td>Number</td><td>Description</td></tr></thead><tbody>\n${rows}\n</tbody></table>\n`;
+  }
+
+  service(s: DocService): string {
+    const rows = (s.methods ?? [])
+      .map((m) => {
+        const req = this.typeLink(m.requestLongType, m.requestFullType) + (m.requestStreaming ? " stream" : "");
+        const res = this.typeLink(m.responseLongType, m.responseFullType) + (m.responseStreaming ? " stream" : "");
+        return `<tr><td>${escapeHtml(m.name)}</td><td>${req}</td><td>${res}</td><td>${this.describe(m.description, m.options)}</td></tr>`;
+      })
+      .join("\n");
+    return `<h3 id="${escapeHtml(anchor(s.fullName))}">${escapeHtml(s.longName)}</h3>\n${this.describe(s.description, s.options)}\n<table class="enum-table"><thead><tr><td>Method Name</td><td>Request Type</td><td>Response Type</td><td>Description</td></tr></thead><tbody>\n${rows}\n</tbody></table>\n`;
+  }
+
+  file(f: DocFile): string {
+    let html = `<div class="file-heading"><h2 id="${escapeHtml(anchor(f.name))}">${escapeHtml(f.name)}</h2><a href="#title">Top</a></div>\n${this.describe(f.description, f.options)}\n`;
+    for (const m of visibleMessages(f.messages)) html += this.message(m);
+    for (const e of f.enums) html += this.enumSection(e);
+    if (f.hasExtensions) {
+      html += `<h3 id="${escapeHtml(anchor(f.name))}-extensions">File-level Extensions</h3>\n<table class="extension-table">${EXT_HEAD}<tbody>\n${this.extensionRows(f.extensions)}\n</tbody></table>\n`;
+    }
+    for (const s of f.services) html += this.service(s);
+    return html;
+  }
 }
 
 function toc(model: DocModel): string {
@@ -153,7 +159,8 @@ ul.options { margin: 0; padding-left: 1.2em; }
  * rendered as markdown with raw HTML disabled.
  */
 export function renderHtml(model: DocModel): string {
-  const body = model.files.map(file).join("\n");
+  const doc = new HtmlBody(new LinkTargets(model));
+  const body = model.files.map((f) => doc.file(f)).join("\n");
   return `<!DOCTYPE html>
 <html>
 <head>

@@ -1,5 +1,6 @@
+import { rstRolesToText } from "@protoship/doc-text";
 import type { DocEnum, DocField, DocFile, DocFileExtension, DocMessage, DocModel, DocService } from "./model.js";
-import { anchor, displayLabel, isDeprecated, oneofFields, optionLines, plainFields, typeAnchor, visibleMessages } from "./render-common.js";
+import { anchor, displayLabel, isDeprecated, LinkTargets, oneofFields, optionLines, plainFields, visibleMessages } from "./render-common.js";
 
 /**
  * Escape untrusted text for markdown so that it renders as text: HTML is entity-escaped (no raw
@@ -34,16 +35,22 @@ function link(text: string, target: string): string {
   return `[${mdText(text)}](#${target})`;
 }
 
-function typeLink(longType: string, fullType: string): string {
+/**
+ * A type reference: a link when the document holds the type (or it is a scalar or a well-known
+ * type, linked to the protobuf reference), else plain text — never a link to a missing anchor.
+ */
+function typeLink(links: LinkTargets, longType: string, fullType: string): string {
   // Go keeps a leading "." on long names of types from other packages; show them without it.
-  return link(longType.replace(/^\./, ""), typeAnchor(fullType));
+  const text = longType.replace(/^\./, "");
+  const href = links.type(fullType);
+  return href === undefined ? mdText(text) : `[${mdText(text)}](${href})`;
 }
 
-function fieldType(f: DocField): string {
+function fieldType(links: LinkTargets, f: DocField): string {
   if (f.ismap && f.mapKey && f.mapValue) {
-    return `map&lt;${typeLink(f.mapKey.longType, f.mapKey.fullType)}, ${typeLink(f.mapValue.longType, f.mapValue.fullType)}&gt;`;
+    return `map&lt;${typeLink(links, f.mapKey.longType, f.mapKey.fullType)}, ${typeLink(links, f.mapValue.longType, f.mapValue.fullType)}&gt;`;
   }
-  return typeLink(f.longType, f.fullType);
+  return typeLink(links, f.longType, f.fullType);
 }
 
 function fieldName(f: DocField): string {
@@ -57,7 +64,7 @@ function codeSpan(s: string): string {
 
 function describe(description: string, options: DocField["options"], defaultValue = "", defaultAsCode = false): string {
   const parts: string[] = [];
-  const main = (isDeprecated(options) ? "**Deprecated.** " : "") + mdCell(description);
+  const main = (isDeprecated(options) ? "**Deprecated.** " : "") + mdCell(rstRolesToText(description));
   if (main.trim() !== "") parts.push(main.trim());
   if (defaultValue !== "") parts.push(`Default: ${defaultAsCode ? codeSpan(defaultValue) : mdCell(defaultValue)}`);
   const head = parts.join(" ");
@@ -65,8 +72,8 @@ function describe(description: string, options: DocField["options"], defaultValu
   return [head, ...opts].filter((x) => x !== "").join("<br>");
 }
 
-function fieldRow(f: DocField): string {
-  return `| ${fieldName(f)} | ${fieldType(f)} | ${mdCell(displayLabel(f))} | ${describe(f.description, f.options, f.defaultValue)} |`;
+function fieldRow(links: LinkTargets, f: DocField): string {
+  return `| ${fieldName(f)} | ${fieldType(links, f)} | ${mdCell(displayLabel(f))} | ${describe(f.description, f.options, f.defaultValue)} |`;
 }
 
 const FIELD_HEADER = "| Field | Type | Label | Description |\n| ----- | ---- | ----- | ----------- |";
@@ -76,48 +83,48 @@ function extensionRow(e: DocFileExtension): string {
   return `| ${mdCell(e.name)} | ${mdCell(e.longType)} | ${mdCell(e.containingLongType.replace(/^\./, ""))} | ${e.number} | ${describe(e.description, e.options, e.defaultValue, true)} |`;
 }
 
-function message(m: DocMessage, out: string[]): void {
-  out.push(`<a name="${anchor(m.fullName)}"></a>`, "", `### ${mdText(m.longName)}`, mdText(m.description), "");
+function message(links: LinkTargets, m: DocMessage, out: string[]): void {
+  out.push(`<a name="${anchor(m.fullName)}"></a>`, "", `### ${mdText(m.longName)}`, mdText(rstRolesToText(m.description)), "");
   const opts = optionLines(m.options);
   if (isDeprecated(m.options)) opts.unshift("deprecated");
   if (opts.length > 0) out.push(`Options: ${opts.map(mdCell).join("; ")}`, "");
   const plain = plainFields(m);
-  if (plain.length > 0) out.push("", FIELD_HEADER, ...plain.map(fieldRow), "");
+  if (plain.length > 0) out.push("", FIELD_HEADER, ...plain.map((f) => fieldRow(links, f)), "");
   for (const o of m.oneofs) {
     const fields = oneofFields(m, o.name);
-    out.push("", `**oneof ${mdText(o.name)}** (at most one of these fields is set)${o.description ? `: ${mdCell(o.description)}` : ""}`, "");
-    out.push(FIELD_HEADER, ...fields.map(fieldRow), "");
+    out.push("", `**oneof ${mdText(o.name)}** (at most one of these fields is set)${o.description ? `: ${mdCell(rstRolesToText(o.description))}` : ""}`, "");
+    out.push(FIELD_HEADER, ...fields.map((f) => fieldRow(links, f)), "");
   }
   if (m.hasExtensions) out.push("", EXT_HEADER, ...m.extensions.map(extensionRow), "");
   out.push("", "");
 }
 
 function enumSection(e: DocEnum, out: string[]): void {
-  out.push(`<a name="${anchor(e.fullName)}"></a>`, "", `### ${mdText(e.longName)}`, mdText(e.description), "");
+  out.push(`<a name="${anchor(e.fullName)}"></a>`, "", `### ${mdText(e.longName)}`, mdText(rstRolesToText(e.description)), "");
   out.push("| Name | Number | Description |", "| ---- | ------ | ----------- |");
   for (const v of e.values ?? []) out.push(`| ${mdCell(v.name)} | ${mdCell(v.number)} | ${describe(v.description, v.options)} |`);
   out.push("", "");
 }
 
-function service(s: DocService, out: string[]): void {
-  out.push(`<a name="${anchor(s.fullName)}"></a>`, "", `### ${mdText(s.longName)}`, mdText(s.description), "");
+function service(links: LinkTargets, s: DocService, out: string[]): void {
+  out.push(`<a name="${anchor(s.fullName)}"></a>`, "", `### ${mdText(s.longName)}`, mdText(rstRolesToText(s.description)), "");
   out.push("| Method Name | Request Type | Response Type | Description |", "| ----------- | ------------ | ------------- | ------------|");
   for (const m of s.methods ?? []) {
-    const req = typeLink(m.requestLongType, m.requestFullType) + (m.requestStreaming ? " stream" : "");
-    const res = typeLink(m.responseLongType, m.responseFullType) + (m.responseStreaming ? " stream" : "");
+    const req = typeLink(links, m.requestLongType, m.requestFullType) + (m.requestStreaming ? " stream" : "");
+    const res = typeLink(links, m.responseLongType, m.responseFullType) + (m.responseStreaming ? " stream" : "");
     out.push(`| ${mdCell(m.name)} | ${req} | ${res} | ${describe(m.description, m.options)} |`);
   }
   out.push("", "");
 }
 
-function file(f: DocFile, out: string[]): void {
-  out.push(`<a name="${anchor(f.name)}"></a>`, '<p align="right"><a href="#top">Top</a></p>', "", `## ${mdText(f.name)}`, mdText(f.description), "", "");
-  for (const m of visibleMessages(f.messages)) message(m, out);
+function file(links: LinkTargets, f: DocFile, out: string[]): void {
+  out.push(`<a name="${anchor(f.name)}"></a>`, '<p align="right"><a href="#top">Top</a></p>', "", `## ${mdText(f.name)}`, mdText(rstRolesToText(f.description)), "", "");
+  for (const m of visibleMessages(f.messages)) message(links, m, out);
   for (const e of f.enums) enumSection(e, out);
   if (f.hasExtensions) {
     out.push(`<a name="${anchor(f.name)}-extensions"></a>`, "", "### File-level Extensions", EXT_HEADER, ...f.extensions.map(extensionRow), "", "");
   }
-  for (const s of f.services) service(s, out);
+  for (const s of f.services) service(links, s, out);
 }
 
 /** Markdown output with the layout of Go protoc-gen-doc's markdown template. */
@@ -131,8 +138,10 @@ export function renderMarkdown(model: DocModel): string {
     for (const s of f.services) out.push(`    - ${link(s.longName, anchor(s.fullName))}`);
   }
   out.push("- [Scalar Value Types](#scalar-value-types)", "", "", "");
-  for (const f of model.files) file(f, out);
-  out.push("## Scalar Value Types", "", "| .proto Type | Notes | C++ | Java | Python | Go | C# | PHP | Ruby |", "| ----------- | ----- | --- | ---- | ------ | -- | -- | --- | ---- |");
+  const links = new LinkTargets(model);
+  for (const f of model.files) file(links, f, out);
+  // An explicit anchor: the table of contents links here in viewers that do not slug headings too.
+  out.push('<a name="scalar-value-types"></a>', "", "## Scalar Value Types", "", "| .proto Type | Notes | C++ | Java | Python | Go | C# | PHP | Ruby |", "| ----------- | ----- | --- | ---- | ------ | -- | -- | --- | ---- |");
   // The scalar table is our own constant data (no escaping, so `[]byte` reads as in Go's output).
   for (const s of model.scalarValueTypes) {
     const cells = [s.notes, s.cppType, s.javaType, s.pythonType, s.goType, s.csType, s.phpType, s.rubyType];

@@ -43,6 +43,7 @@ function compareGolden(g: unknown, a: unknown, at: string, diffs: string[], extr
 const ADDITIVE = new Set([
   ".files[].syntax",
   ".files[].edition",
+  ".files[].packageDescription",
   ".files[].messages[].oneofs",
   ".files[].messages[].isMapEntry",
   ".files[].messages[].fields[].number",

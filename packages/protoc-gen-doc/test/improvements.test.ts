@@ -144,11 +144,11 @@ describe("improvements over Go protoc-gen-doc", () => {
     assert.deepEqual(field(order, "card").options, { "shop.v1.sensitivity": "secret" });
     assert.deepEqual(field(order, "voucher").options, { "validate.rules": [{ name: "string.max_len", value: 10 }] });
     const section = mdSection(md, "shop-v1-Order");
-    assert.match(section, /buf\.validate\.field: string\.min_len = 3/);
+    assert.match(section, /buf\.validate\.field: min_len: 3/);
     assert.match(section, /shop\.v1\.sensitivity: secret/);
-    assert.match(section, /validate\.rules: string\.max_len = 10/);
+    assert.match(section, /validate\.rules: max_len: 10/);
     assert.match(section, /Options: shop\.v1\.owner: /);
-    assert.match(html, /<li><code>validate\.rules: string\.max_len = 10<\/code><\/li>/);
+    assert.match(html, /<li><code>validate\.rules: max_len: 10<\/code><\/li>/);
   });
 });
 

@@ -29,6 +29,8 @@ export function run(cmd: string, args: readonly string[], options: { cwd: string
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    // A program may exit without reading its input (EPIPE): its exit code and output still tell.
+    child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
   });
 }

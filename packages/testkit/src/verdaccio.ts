@@ -45,6 +45,7 @@ auth:
   htpasswd:
     file: ${JSON.stringify(path.join(dir, "htpasswd"))}
     max_users: 100
+max_body_size: 300mb
 uplinks: {}
 packages:
   "**":

@@ -1,6 +1,7 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { ConfigError } from "../errors.js";
+import { resolveRepoPath } from "../workspace/repo-path.js";
+import { parseConfigYaml, readConfigFile } from "../yaml/config-yaml.js";
 
 /** A buf module: a folder whose .proto files are addressed relative to it. */
 export interface BufModule {
@@ -25,65 +26,40 @@ export interface BufWorkspace {
   configFiles: string[];
 }
 
-type Section = Record<string, unknown>;
-interface RawModule {
-  path?: string;
-  excludes?: string[];
-  lint?: Section;
-  breaking?: Section;
-}
-interface RawConfig {
-  version?: string;
-  modules?: RawModule[];
-  lint?: Section;
-  breaking?: Section;
-  build?: { excludes?: string[] };
-}
-
 /**
  * Reads the buf configuration at `bufYaml` (relative to `root`) into a list of modules, without
- * compiling anything. Supports buf.yaml v2 workspaces and v1 single modules.
+ * compiling anything. Supports buf.yaml v2 workspaces and v1 single modules. `bufYaml` must stay
+ * inside the repository (symlinks followed); the keys protoship reads are validated with
+ * `file:line:col`, others are left to buf, which validates its own file when it runs.
  */
 export async function readBufWorkspace(root: string, bufYaml: string): Promise<BufWorkspace> {
-  const file = path.join(root, bufYaml);
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    throw new ConfigError(`${bufYaml}: not found; protoship needs a buf module`, "create one with `buf config init` or set bufYaml in protoship.yaml");
+  const file = resolveRepoPath(root, bufYaml, { label: "bufYaml" });
+  const configFile = toPosix(path.relative(root, path.resolve(root, bufYaml)));
+  const text = await readConfigFile(file, configFile);
+  if (text === undefined) {
+    const hint = "create one with `buf config init` or set bufYaml in protoship.yaml";
+    throw new ConfigError(`${configFile}: not found; protoship needs a buf module`, hint);
   }
-  let data: unknown;
-  try {
-    const { parse } = await import("yaml"); // loaded only when a .proto changed
-    data = parse(text);
-  } catch (error) {
-    throw new ConfigError(`${bufYaml}: invalid YAML: ${(error as Error).message.split("\n")[0]}`);
-  }
-  const dir = toPosix(path.dirname(bufYaml)) === "." ? "" : toPosix(path.dirname(bufYaml));
+  const { bufYamlSchema } = await import("./buf-yaml-schema.js"); // loaded only when a .proto changed
+  const cfg = await parseConfigYaml(text, configFile, bufYamlSchema);
+  const dir = toPosix(path.posix.dirname(configFile)) === "." ? "" : path.posix.dirname(configFile);
   const join = (p: string): string => toPosix(path.posix.normalize(path.posix.join(dir, p))).replace(/^\.$/, "").replace(/\/$/, "");
-  const configFiles = [bufYaml, join("buf.lock")].map(toPosix);
-  // buf validates its own file when it runs; here we only read what protoship needs from it.
-  const cfg = (data ?? {}) as RawConfig;
-  const version = cfg.version;
-  if (cfg.modules !== undefined && !Array.isArray(cfg.modules)) throw new ConfigError(`${bufYaml}: modules: expected a list`);
-  if (version === "v2") {
+  const configFiles = [configFile, join("buf.lock")];
+  if (cfg.version === "v2") {
     const modules = (cfg.modules ?? [{ path: "." }]).map((m) => ({
       root: join(m.path ?? "."),
       excludes: (m.excludes ?? []).map(join),
       breaking: m.breaking ?? cfg.breaking ?? {},
       lint: m.lint ?? cfg.lint ?? {},
     }));
-    return { configFile: toPosix(bufYaml), dir, modules, configFiles };
+    return { configFile, dir, modules, configFiles };
   }
-  if (version === "v1" || version === "v1beta1") {
-    return {
-      configFile: toPosix(bufYaml),
-      dir,
-      modules: [{ root: dir, excludes: (cfg.build?.excludes ?? []).map(join), breaking: cfg.breaking ?? {}, lint: cfg.lint ?? {} }],
-      configFiles,
-    };
-  }
-  throw new ConfigError(`${bufYaml}: unsupported version ${JSON.stringify(version)} (expected v2 or v1)`);
+  return {
+    configFile,
+    dir,
+    modules: [{ root: dir, excludes: (cfg.build?.excludes ?? []).map(join), breaking: cfg.breaking ?? {}, lint: cfg.lint ?? {} }],
+    configFiles,
+  };
 }
 
 /** The module a repository-relative path belongs to, if any. */

@@ -1,4 +1,6 @@
 import { ProtoshipError } from "../errors.js";
+import { outputMessage } from "../process/output-message.js";
+import { BUF_FINDINGS, bufFailure } from "./buf-failure.js";
 import type { Finding, Step } from "../report/finding.js";
 import type { BufResult } from "./run-buf.js";
 
@@ -14,12 +16,12 @@ interface BufJsonFinding {
 
 /**
  * Turns `buf lint|breaking --error-format json` output into findings. Exit 0 means clean and 100
- * means findings; anything else is buf refusing to run, reported as an environment/config error
- * with buf's own first line.
+ * means findings; anything else is buf refusing to run, reported by {@link bufFailure} with buf's
+ * whole message.
  */
 export function parseBufFindings(result: BufResult, step: Step, mapPath: (bufPath: string | undefined, f: BufJsonFinding) => string): Finding[] {
-  if (result.code !== 0 && result.code !== 100) {
-    throw new ProtoshipError(`buf ${step} failed: ${firstLine(result.stderr) || firstLine(result.stdout) || `exit ${result.code}`}`);
+  if (result.code !== 0 && result.code !== BUF_FINDINGS) {
+    throw bufFailure(`buf ${step}`, result.stderr.trim() ? result : { ...result, stderr: result.stdout });
   }
   const findings: Finding[] = [];
   for (const line of result.stdout.split("\n")) {
@@ -36,56 +38,62 @@ export function parseBufFindings(result: BufResult, step: Step, mapPath: (bufPat
       message: f.message ?? "",
     });
   }
-  if (result.code === 100 && findings.length === 0) {
-    throw new ProtoshipError(`buf ${step} failed: ${firstLine(result.stderr) || "exit 100 without findings"}`);
+  if (result.code === BUF_FINDINGS && findings.length === 0) {
+    throw new ProtoshipError(`buf ${step} failed: ${outputMessage(result.stderr, "exit 100 without findings")}`);
   }
   return findings;
 }
 
+/** One file `buf format -d` would change. */
+export interface FormatDifference {
+  /** The path as buf printed it (relative to the buf workspace). */
+  path: string;
+  /** First line that differs, in the file as written. */
+  line: number;
+  /** How many places differ. */
+  hunks: number;
+  /** buf's output for the file is empty although the file is not (buf could not read it: invalid UTF-8). */
+  emptied: boolean;
+}
+
 /**
- * Turns `buf format -d` output (a unified diff per file) into one FORMAT finding per file, at the
- * first line that differs in the file as written, with the number of places that differ.
+ * Parses `buf format -d` output (a unified diff per file). The diff's headers print names as they
+ * are, so a name holding a newline or a tab cannot be split off by lines alone: `names`, the paths
+ * buf was given, are recognised whole first.
  */
-export function parseFormatDiff(diff: string, mapPath: (bufPath: string) => string): Finding[] {
-  const findings: Finding[] = [];
-  let current: Finding | undefined;
-  let hunks = 0;
+export function parseFormatDiff(diff: string, names: readonly string[] = []): FormatDifference[] {
+  const awkward = names.filter((n) => /[\n\r\t]/.test(n));
+  const token = (i: number): string => `\u0000${i}\u0000`;
+  let text = diff;
+  for (const [i, name] of awkward.entries()) text = text.replaceAll(name, token(i));
+  const restore = (p: string): string => p.replace(/\u0000(\d+)\u0000/g, (_, i: string) => awkward[Number(i)]!);
+
+  const found: FormatDifference[] = [];
+  let current: FormatDifference | undefined;
   let oldLine = 0;
-  const flush = (): void => {
-    if (!current) return;
-    current.message = `file is not formatted as \`buf format\` would write it (${hunks} place${hunks === 1 ? "" : "s"}; fix with protoship check --fix)`;
-    findings.push(current);
-    current = undefined;
-  };
-  let file: string | undefined;
   let seekingFirstChange = false;
-  for (const line of diff.split("\n")) {
+  for (const line of text.split("\n")) {
     if (line.startsWith("--- ")) {
-      flush();
-      file = mapPath(line.slice(4).split("\t")[0]!.replace(/\.orig$/, ""));
-      hunks = 0;
+      current = { path: restore(line.slice(4).split("\t")[0]!.replace(/\.orig$/, "")), line: 1, hunks: 0, emptied: false };
+      found.push(current);
       continue;
     }
-    if (line.startsWith("+++ ") || line.startsWith("diff ")) continue;
-    const hunk = /^@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@/.exec(line);
+    if (line.startsWith("+++ ") || line.startsWith("diff ") || !current) continue;
+    const hunk = /^@@ -(\d+)(?:,\d+)? \+\d+(,\d+)? @@/.exec(line);
     if (hunk) {
-      hunks++;
+      current.hunks++;
+      if (hunk[2] === ",0") current.emptied = true;
       oldLine = Number(hunk[1]);
-      seekingFirstChange = current === undefined;
+      seekingFirstChange = current.hunks === 1;
       continue;
     }
-    if (!file || !seekingFirstChange) continue;
+    if (!seekingFirstChange) continue;
     if (line.startsWith("-") || line.startsWith("+")) {
-      current = { step: "format", file, line: Math.max(oldLine, 1), column: 1, rule: "FORMAT", message: "" };
+      current.line = Math.max(oldLine, 1);
       seekingFirstChange = false;
     } else if (line.startsWith(" ")) {
       oldLine++;
     }
   }
-  flush();
-  return findings;
-}
-
-function firstLine(text: string): string {
-  return text.split("\n").map((l) => l.trim()).find(Boolean) ?? "";
+  return found;
 }

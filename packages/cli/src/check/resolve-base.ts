@@ -50,18 +50,32 @@ function defaultBranchCandidates(options: { defaultBranch?: string; remote?: str
 }
 
 /**
- * The base of one pushed ref: exactly the commits being pushed are checked. For an existing
- * remote branch that is the remote's commit (its merge-base with ours, for a force push); for a
- * new branch, the boundary of the commits that no ref of the remote has yet; for a history the
- * remote has none of, the empty tree.
+ * The base of one pushed ref: exactly what the push changes on the remote is checked. For an
+ * existing remote branch that is the remote's commit itself — for a force push too, even of an
+ * unrelated history, since what the remote had is what its users have; when that commit is not
+ * in this repository it is fetched, or the error says what to run. For a new branch, the boundary
+ * of the commits that no ref of the remote has yet; for a history the remote has none of, the
+ * empty tree.
  */
 export async function resolvePushBase(repo: GitRepo, ref: PushedRef, remote: string): Promise<Base> {
-  if (!ZERO_SHA.test(ref.remoteSha)) {
-    // Fails (undefined) when the remote's commit was never fetched here; then use the boundary.
-    const mb = await repo.mergeBase(ref.remoteSha, ref.localSha);
-    if (mb) return { sha: mb, label: ref.remoteRef };
+  const remoteSha = ZERO_SHA.test(ref.remoteSha) ? undefined : ref.remoteSha;
+  const missing = await repo.missingObjects([ref.localSha, ...(remoteSha ? [remoteSha] : [])]);
+  if (missing.has(ref.localSha)) {
+    throw new EnvironmentError(
+      `pre-push: ${ref.localRef} is at ${ref.localSha}, which is not in this repository`,
+      "push from the repository that holds the commit",
+    );
   }
-  const out = await repo.query(["rev-list", "--boundary", ref.localSha, "--not", `--remotes=${remote}`]);
+  if (remoteSha) {
+    if (missing.has(remoteSha)) await fetchCommit(repo, remote, remoteSha, ref.remoteRef);
+    return { sha: remoteSha, label: ref.remoteRef };
+  }
+  const out = await repo.query(["rev-list", "--boundary", ref.localSha, "--not", `--remotes=${remote}`]).catch(async (error: unknown) => {
+    // Checked only on failure, so a normal push pays nothing: git only passes commits it has.
+    if (await repo.hasObject(ref.localSha)) throw error;
+    const hint = "run protoship check --pre-push from git's pre-push hook, which passes commits of this repository";
+    throw new EnvironmentError(`${ref.localRef}: unknown commit ${ref.localSha}`, hint);
+  });
   const boundary = out.split("\n").filter((l) => l.startsWith("-")).map((l) => l.slice(1).trim());
   if (boundary[0]) return { sha: boundary[0], label: `${remote} (new branch)` };
   if (out.trim() === "") return { sha: ref.localSha, label: `${remote} (already there)` };
@@ -69,6 +83,20 @@ export async function resolvePushBase(repo: GitRepo, ref: PushedRef, remote: str
     throw new EnvironmentError("this shallow clone does not have the history the push builds on", `run: git fetch --unshallow ${remote}`);
   }
   return { sha: EMPTY_TREE, label: "(first push)" };
+}
+
+/** Fetches the remote's current commit of a ref being overwritten (someone else pushed it). */
+async function fetchCommit(repo: GitRepo, remote: string, sha: string, remoteRef: string): Promise<void> {
+  try {
+    await repo.raw(["fetch", "--no-tags", "--quiet", "--no-write-fetch-head", "--", remote, sha]);
+  } catch {
+    // Reported below with what to run.
+  }
+  if ((await repo.missingObjects([sha])).size === 0) return;
+  throw new EnvironmentError(
+    `the remote's ${remoteRef} is at ${sha.slice(0, 12)}, which is not in this repository, so the push cannot be checked against it`,
+    `run: git fetch ${remote}, then push again`,
+  );
 }
 
 /** Resolves a ref; a missing remote-tracking ref is fetched once before giving up. */

@@ -1,4 +1,4 @@
-import { parseNameStatus, type FileChange, type Side } from "../git/diff.js";
+import { diffWithWorktree, ignoredPaths, type FileChange, type Side } from "../git/diff.js";
 import type { GitRepo } from "../git/git.js";
 import { createOverlayTree } from "./overlay-tree.js";
 
@@ -8,14 +8,28 @@ export interface RevisionTree {
   dispose(): Promise<void>;
 }
 
+/** Optional inputs of {@link materialize}. */
+export interface MaterializeOptions {
+  /** The ignored entries of the working tree ({@link ignoredPaths}), when the caller has them. */
+  ignored?: readonly string[];
+  /**
+   * Folders buf reads (module roots, "" for the whole repository): ignored entries elsewhere are
+   * invisible to buf anyway and are left as they are. Default: hide every ignored entry.
+   */
+  within?: readonly string[];
+}
+
 const inPlace = (repo: GitRepo): RevisionTree => ({ dir: repo.root, dispose: async () => {} });
 
 /**
- * Materialises `side` for buf. The working tree is used in place; a commit becomes an overlay of
- * the working tree with just the files (among `pathspecs`) that differ from it. When a commit
- * equals the working tree for those files (the usual pre-push), nothing is written.
+ * Materialises `side` for buf, from git's objects: a commit or the index becomes an overlay of
+ * the working tree in which the files (among `pathspecs`) that differ from it are written as git
+ * has them, and every untracked or ignored entry is hidden, so nothing that is not in the commit
+ * can satisfy an import. The working tree is itself, less its ignored entries (an ignored file is
+ * not part of what anyone can check out). When nothing differs (the usual pre-push), nothing is
+ * written and the repository is used in place.
  *
- * @param untracked untracked files matching the pathspecs (absent from any commit)
+ * @param untracked untracked files matching the pathspecs (absent from any commit and the index)
  * @param fromWorktree the commit→working-tree changes, when the caller already has them
  */
 export async function materialize(
@@ -24,20 +38,29 @@ export async function materialize(
   pathspecs: readonly string[],
   untracked: readonly string[],
   fromWorktree?: readonly FileChange[],
+  options: MaterializeOptions = {},
 ): Promise<RevisionTree> {
-  if (side.kind === "worktree") return inPlace(repo);
-  const rev = side.kind === "commit" ? side.sha : "";
-  // `git diff <rev>` compares rev with the working tree; plain `git diff` the index with it.
-  const differing =
-    fromWorktree ?? parseNameStatus(await repo.query(["diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--no-color", ...(rev ? [rev] : []), "--", ...pathspecs]));
+  const rev = side.kind === "commit" ? side.sha : undefined;
+  const [differing, ignored] = await Promise.all([
+    side.kind === "worktree" ? [] : (fromWorktree ?? diffWithWorktree(repo, rev, pathspecs)),
+    options.ignored ?? ignoredPaths(repo, pathspecs),
+  ]);
   const overrides = new Map<string, Uint8Array | null>();
-  for (const file of untracked) overrides.set(file, null);
-  await Promise.all(
-    differing.map(async (change) => {
-      // "A" here means the file is in the working tree but not at rev.
-      overrides.set(change.path, change.status === "A" ? null : await repo.readBlob(rev, change.path));
-    }),
-  );
+  for (const entry of ignored) if (visibleToBuf(entry, options.within)) overrides.set(entry, null);
+  if (side.kind !== "worktree") for (const file of untracked) overrides.set(file, null);
+  // "A" means the file is in the working tree but not in git's side: hidden. The others are read
+  // by blob id in one batch.
+  const blobs = await repo.readBlobs(differing.flatMap((c) => (c.status !== "A" && c.baseBlob ? [c.baseBlob] : [])));
+  for (const change of differing) {
+    const blob = change.status === "A" || !change.baseBlob ? undefined : blobs.get(change.baseBlob);
+    if (change.status !== "A" && !blob) throw new Error(`git diff gave no blob for ${JSON.stringify(change.path)}`);
+    overrides.set(change.path, blob ?? null);
+  }
   if (overrides.size === 0) return inPlace(repo);
   return createOverlayTree(repo.root, overrides);
+}
+
+function visibleToBuf(entry: string, within: readonly string[] | undefined): boolean {
+  if (!within) return true;
+  return within.some((root) => root === "" || entry === root || entry.startsWith(`${root}/`) || root.startsWith(`${entry}/`));
 }

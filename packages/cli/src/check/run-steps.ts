@@ -2,10 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
-import { parseBufFindings, parseFormatDiff } from "../buf/parse-findings.js";
+import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
+import { parseBufFindings } from "../buf/parse-findings.js";
+import { bufPathArgs } from "../buf/path-args.js";
 import { runBuf } from "../buf/run-buf.js";
 import { ProtoshipError } from "../errors.js";
 import type { Finding, Step } from "../report/finding.js";
+import { runFormat } from "./format-step.js";
 import type { Targets } from "./select-targets.js";
 
 /** Inputs of one comparison, materialised on disk. */
@@ -17,7 +20,9 @@ export interface StepInputs {
   /** Folder holding the base side (still being written when steps start), or undefined when there is no base (first commit). */
   baseDir: Promise<string> | undefined;
   steps: ReadonlySet<Step>;
-  /** Rewrite unformatted files instead of reporting them. */
+  /** The working tree (where --fix writes, and whose links are never written through). */
+  worktree: string;
+  /** Rewrite unformatted files in the working tree instead of reporting them. */
   fix: boolean;
 }
 
@@ -28,18 +33,21 @@ export interface StepInputs {
 export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
   const { targets, workspace } = inputs;
   const cwd = (dir: string): string => path.join(dir, ...workspace.dir.split("/").filter(Boolean));
-  const pathArgs = (files: readonly string[]): string[] => (targets.full ? [] : files.flatMap((f) => ["--path", fromWorkspace(workspace, f)]));
+  const pathArgs = (files: readonly string[]): string[] => (targets.full ? [] : bufPathArgs(files.map((f) => fromWorkspace(workspace, f))));
   const toRepoPath = (p: string): string => (workspace.dir ? `${workspace.dir}/${p}` : p);
   const hasHead = targets.full || targets.headFiles.length > 0;
   const jobs: Promise<Finding[]>[] = [];
 
   if (inputs.steps.has("format") && hasHead) {
-    const format = runBuf(["format", inputs.fix ? "-w" : "-d", ...pathArgs(targets.headFiles)], { cwd: cwd(inputs.headDir) }).then((r) => {
-      if (r.code !== 0 && r.code !== 100) return compileOrFail(r, "format");
-      return inputs.fix ? [] : parseFormatDiff(r.stdout, toRepoPath);
+    const format = runFormat({
+      workspace,
+      cwd: cwd(inputs.headDir),
+      files: targets.full ? undefined : targets.headFiles.map((f) => fromWorkspace(workspace, f)),
+      toRepoPath,
+      fixIn: inputs.fix ? inputs.worktree : undefined,
+      worktree: inputs.worktree,
     });
-    // `format -w` truncates and rewrites the files lint and build read, so with --fix it must
-    // finish first; otherwise a build can read a half-written file and report it as deleted.
+    // --fix replaces the files lint and build read, so it must finish first.
     if (inputs.fix) await format;
     jobs.push(format);
   }
@@ -72,13 +80,19 @@ async function runBreaking(inputs: StepInputs, cwd: (dir: string) => string, pat
       runBuf(["build", "--error-format", "json", "--exclude-source-info", "-o", baseImage, ...pathArgs(targets.baseFiles)], { cwd: cwd(baseDir) }),
       headBuild,
     ]);
+    if (base.code !== 0 && base.code !== BUF_FINDINGS) throw bufFailure("buf build (base)", base);
     if (base.code !== 0) {
       throw new ProtoshipError(`the base does not compile, so breaking changes cannot be checked: ${firstFinding(base.stdout || base.stderr)}`, {
         hint: "pass --against <ref> with a base that builds, or --skip breaking",
       });
     }
     // A head that does not compile is already reported by lint as COMPILE findings.
-    if (head.code !== 0) return head.code === 100 ? parseBufFindings(head, "lint", (p) => (workspace.dir && p ? `${workspace.dir}/${p}` : (p ?? ""))) : [];
+    // buf build prints its JSON errors on stderr.
+    if (head.code !== 0) {
+      if (head.code !== 100) return [];
+      const toRepo = (p: string | undefined): string => (workspace.dir && p ? `${workspace.dir}/${p}` : (p ?? ""));
+      return parseBufFindings({ ...head, stdout: head.stdout || head.stderr }, "lint", toRepo);
+    }
     const config = JSON.stringify({ version: "v2", breaking: workspace.modules[0]?.breaking ?? {} });
     const result = await runBuf(["breaking", headImage, "--against", baseImage, "--exclude-imports", "--config", config, "--error-format", "json"], { cwd: tmp });
     return parseBufFindings(result, "breaking", (p, f) => repoPathOfModuleFile(workspace, p ?? deletedFileOf(f.message ?? "")));
@@ -96,9 +110,15 @@ async function emptyModule(tmp: string): Promise<string> {
   return dir;
 }
 
-/** buf reports FILE_NO_DELETE without a path; the file is named in its message. */
+/** buf reports FILE_NO_DELETE without a path; the file is named in its message, quoted as Go quotes strings. */
 function deletedFileOf(message: string): string {
-  return /file "([^"]+)"/.exec(message)?.[1] ?? "";
+  const quoted = /file ("(?:[^"\\]|\\.)*")/.exec(message)?.[1];
+  if (!quoted) return "";
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    return quoted.slice(1, -1);
+  }
 }
 
 function repoPathOfModuleFile(workspace: BufWorkspace, modulePath: string): string {
@@ -110,12 +130,6 @@ function repoPathOfModuleFile(workspace: BufWorkspace, modulePath: string): stri
 
 function fromWorkspace(workspace: BufWorkspace, file: string): string {
   return workspace.dir ? file.slice(workspace.dir.length + 1) : file;
-}
-
-function compileOrFail(result: { code: number; stderr: string }, step: Step): Finding[] {
-  // buf format refuses files that do not parse; lint reports those as COMPILE findings already.
-  if (/^.+?:\d+:\d+:/m.test(result.stderr)) return [];
-  throw new ProtoshipError(`buf ${step} failed: ${result.stderr.trim().split("\n")[0] ?? `exit ${result.code}`}`);
 }
 
 function firstFinding(text: string): string {

@@ -8,21 +8,33 @@ export function registerCheck(program: Command): void {
   program
     .command("check")
     .description("format, lint and breaking-check the .proto files that changed since a base")
+    // git runs a pre-push hook as `pre-push <remote> <url>`; hooks pass those on with "$@".
+    .argument("[remote]", "with --pre-push: the remote's name, as git passes it to the hook")
+    .argument("[url]", "with --pre-push: the remote's URL (accepted and unused)")
     .option("--against <ref>", "git ref to compare with (default: merge-base with upstream, else main/master)")
     .option("--pre-push", "read git's pre-push lines from stdin and check exactly the pushed commits")
-    .option("--remote <name>", "with --pre-push: the remote being pushed to (the hook's first argument)")
+    .option("--remote <name>", "with --pre-push: the remote being pushed to (same as the first argument)")
     .option("--staged", "check the index instead of the working tree")
     .option("--fix", "rewrite files that buf format would change (working tree only)")
     .option("--skip <steps>", "comma-separated steps to skip: format, lint, breaking", "")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "github-actions"]).default("text"))
-    .action(async (opts, command: Command) => {
+    .action(async (remoteArg: string | undefined, url: string | undefined, opts, command: Command) => {
+      if (remoteArg !== undefined && !opts.prePush) {
+        const arg = JSON.stringify(remoteArg);
+        throw new ProtoshipError(`check: unexpected argument ${arg} (only --pre-push takes git's hook arguments <remote> <url>)`);
+      }
+      if (remoteArg !== undefined && opts.remote !== undefined && remoteArg !== opts.remote) {
+        const [flag, arg] = [JSON.stringify(opts.remote), JSON.stringify(remoteArg)];
+        throw new ProtoshipError(`check: --remote ${flag} and the hook argument ${arg} disagree`);
+      }
+      void url;
       const { check } = await import("../commands/check.js");
       setExitCode(
         await check({
           cwd: commandCwd(command),
           against: opts.against,
           prePush: Boolean(opts.prePush),
-          remote: opts.remote,
+          remote: opts.remote ?? remoteArg,
           staged: Boolean(opts.staged),
           fix: Boolean(opts.fix),
           skip: parseSkip(opts.skip),

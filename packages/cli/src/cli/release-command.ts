@@ -10,10 +10,15 @@ export function registerRelease(program: Command): void {
     .description("show the next version of every proto package, derived from its schema changes since its last release tag")
     .option("--json", "print JSON: {packages:[{name,protoPackage,current,next,bump,changes}]}")
     .option("--markdown", "print Markdown (e.g. for a GitHub job summary)")
-    .action(async (opts: { json?: boolean; markdown?: boolean }, command: Command) => {
+    .option(
+      "--pr-comment",
+      "also keep the plan as one pull-request comment, edited in place (GitHub Actions, GITHUB_TOKEN with pull-requests: write)",
+    )
+    .action(async (opts: { json?: boolean; markdown?: boolean; prComment?: boolean }, command: Command) => {
       if (opts.json && opts.markdown) throw new ProtoshipError("--json and --markdown cannot be combined");
       const { releasePlan } = await import("../commands/release-plan.js");
-      setExitCode(await releasePlan({ cwd: commandCwd(command), output: opts.json ? "json" : opts.markdown ? "markdown" : "text" }));
+      const output = opts.json ? "json" : opts.markdown ? "markdown" : "text";
+      setExitCode(await releasePlan({ cwd: commandCwd(command), output, ...(opts.prComment ? { prComment: true } : {}) }));
     });
   release
     .command("tag")

@@ -3,10 +3,10 @@ import { materialize } from "../check/revision-tree.js";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
 import { resolveBase, resolvePushBase, type Base } from "../check/resolve-base.js";
 import { runSteps } from "../check/run-steps.js";
-import { RELEVANT_PATHSPECS, selectTargets } from "../check/select-targets.js";
+import { RELEVANT_PATHSPECS, selectTargets, type Targets } from "../check/select-targets.js";
 import { loadConfig } from "../config/load-config.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
-import { diffPaths, untrackedPaths, type Side } from "../git/diff.js";
+import { diffPaths, ignoredPaths, untrackedPaths, type Side } from "../git/diff.js";
 import { EMPTY_TREE, GitRepo } from "../git/git.js";
 import type { Finding, Step } from "../report/finding.js";
 import { render, type OutputFormat } from "../report/render.js";
@@ -60,34 +60,45 @@ export async function check(options: CheckOptions): Promise<number> {
   const checked = new Set<string>();
   let untracked: Promise<string[]> | undefined;
   const listUntracked = (): Promise<string[]> => (untracked ??= untrackedPaths(repo, RELEVANT_PATHSPECS));
+  let ignored: Promise<string[]> | undefined;
+  const listIgnored = (): Promise<string[]> => (ignored ??= ignoredPaths(repo, RELEVANT_PATHSPECS));
   for (const comparison of comparisons) {
     // Diff first, with pathspecs that need no configuration: a push without .proto changes ends
     // here, before buf.yaml is even read.
     // New files nobody has `git add`ed yet are part of the working tree being checked; listing
     // them costs a directory walk, so a commit-to-commit diff does it only once it has changes.
-    // Against the working tree the walk, the diff and reading buf.yaml run side by side.
+    // Against the working tree the walks, the diff and reading buf.yaml run side by side.
     const againstWorktree = comparison.head.kind === "worktree";
     const [changes, listed] = await Promise.all([
       diffPaths(repo, comparison.base.sha, comparison.head, RELEVANT_PATHSPECS),
       againstWorktree ? listUntracked() : undefined,
       againstWorktree ? readWorkspace() : undefined,
+      againstWorktree ? listIgnored() : undefined,
     ]);
     if (listed) changes.push(...listed.map((path) => ({ status: "A" as const, path })));
     if (changes.length === 0) continue;
-    const [newFiles, ws] = await Promise.all([listUntracked(), readWorkspace()]);
+    const [newFiles, ws, ignoredEntries] = await Promise.all([listUntracked(), readWorkspace(), listIgnored()]);
     const targets = selectTargets(ws, changes);
     if (!targets) continue;
+    refuseUnreadableNames(targets);
+    // Both sides come from git (a commit, the index) or the working tree less its ignored files:
+    // an ignored or untracked file never satisfies an import of a commit.
+    const hide = { ignored: ignoredEntries, within: ws.modules.map((m) => m.root) };
     // The base overlay (blobs read from git, symlinks written) is built while buf already lints
     // the head: only `buf breaking` needs it.
-    const headTree = materialize(repo, comparison.head, RELEVANT_PATHSPECS, newFiles);
+    const headTree = materialize(repo, comparison.head, RELEVANT_PATHSPECS, newFiles, undefined, hide);
     const baseSide: Side = { kind: "commit", sha: comparison.base.sha };
     // Against the working tree, the base→head diff is exactly what the base overlay needs.
     const baseTree =
-      comparison.base.sha === EMPTY_TREE ? undefined : materialize(repo, baseSide, RELEVANT_PATHSPECS, newFiles, againstWorktree ? changes : undefined);
+      comparison.base.sha === EMPTY_TREE
+        ? undefined
+        : materialize(repo, baseSide, RELEVANT_PATHSPECS, newFiles, againstWorktree ? changes : undefined, hide);
     baseTree?.catch(() => {}); // awaited by runSteps; a failure must not surface as unhandled first
     try {
       const head = await headTree;
-      findings.push(...(await runSteps({ workspace: ws, targets, headDir: head.dir, baseDir: baseTree?.then((t) => t.dir), steps, fix: Boolean(options.fix) })));
+      const baseDir = baseTree?.then((t) => t.dir);
+      const fix = Boolean(options.fix);
+      findings.push(...(await runSteps({ workspace: ws, targets, headDir: head.dir, baseDir, steps, worktree: repo.root, fix })));
       for (const f of targets.full ? ["(all files: buf configuration changed)"] : targets.headFiles) checked.add(f);
     } finally {
       const trees = await Promise.allSettled([headTree, ...(baseTree ? [baseTree] : [])]);
@@ -116,6 +127,18 @@ async function listComparisons(repo: GitRepo, options: CheckOptions, defaultBran
     comparisons.push({ base, head: { kind: "commit", sha: ref.localSha }, label: `${ref.localRef} → ${ref.remoteRef}` });
   }
   return comparisons;
+}
+
+/**
+ * buf cannot compile a .proto whose name holds a backslash (it fails with "nil FileDescriptor"
+ * even without --path), so such a change can be refused but never checked: say so up front.
+ */
+function refuseUnreadableNames(targets: Targets): void {
+  const file = [...targets.headFiles, ...targets.baseFiles].find((f) => f.includes("\\"));
+  if (file) {
+    const cause = "buf cannot read a .proto file whose name contains a backslash, so it cannot be checked";
+    throw new ProtoshipError(`${JSON.stringify(file)}: ${cause}`, { hint: "rename the file" });
+  }
 }
 
 /** Reads buf.yaml; imported on first use so a push without .proto changes never loads yaml. */

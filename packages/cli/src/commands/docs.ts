@@ -1,15 +1,12 @@
-import { createFileRegistry } from "@bufbuild/protobuf";
-import { create } from "@bufbuild/protobuf";
-import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
-import { buildSite, type DocModel as SiteModel } from "@protoship/docs-site";
-import { buildDocModel } from "@protoship/protoc-gen-doc";
+import { buildSite } from "@protoship/docs-site";
 import { NotOwnedError, SwapBusyError } from "@protoship/fs-safe";
 import path from "node:path";
 import { readBufWorkspace } from "../buf/buf-config.js";
 import { loadConfig } from "../config/load-config.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
-import { releaseHistory } from "../release/history.js";
+import { docsReleaseVersions } from "../docs/release-versions.js";
+import { siteModelOf } from "../schema/doc-model.js";
 import { loadImage } from "../schema/load-image.js";
 import { protoPackageUnits } from "../schema/proto-packages.js";
 import { explainOutputError } from "../workspace/output-errors.js";
@@ -32,8 +29,9 @@ export interface DocsOptions {
 
 /**
  * Builds the static documentation site of the module: compiles it with buf, builds the
- * protoc-gen-doc model from the descriptors, adds the release history from the tags, and writes
- * the site atomically (a failure leaves the previous site in place).
+ * protoc-gen-doc model from the descriptors, adds the release history from the tags (with a page
+ * per release, from the schema at its tag), and writes the site atomically (a failure leaves the
+ * previous site in place).
  */
 export async function docs(options: DocsOptions): Promise<number> {
   const repo = await GitRepo.open(options.cwd);
@@ -44,29 +42,28 @@ export async function docs(options: DocsOptions): Promise<number> {
   if (!image.ownFiles.size) {
     throw new ProtoshipError("buf returned no proto files for the module; the site was not changed", { hint: "check buf (PROTOSHIP_BUF) and buf.yaml" });
   }
-  const registry = createFileRegistry(create(FileDescriptorSetSchema, { file: image.files }));
-  const files = [...image.ownFiles].sort().map((name) => registry.getFile(name)!);
-  const model = buildDocModel(files);
+  const model = siteModelOf(image);
 
-  // Tags name npm packages; the site places a version switcher on the matching proto package.
+  // Tags name npm packages; the site places a version switcher on the matching proto package and
+  // a page per release, built from the schema at the tag.
   const units = protoPackageUnits(image, config);
   const protoPackageOf = new Map(units.map((u) => [u.npmName, u.protoPackage]));
-  const versions = options.noVersions
-    ? []
-    : (await releaseHistory(repo, config.release.tagFormat)).map((h) => ({ ...h, package: protoPackageOf.get(h.package) ?? h.package }));
+  const versions = options.noVersions ? [] : await docsReleaseVersions(repo, workspace, config.release.tagFormat, protoPackageOf);
 
   const label = options.outDir === undefined ? "docs.outDir" : "-o";
   const outDir = resolveRepoPath(repo.root, options.outDir ?? config.docs.outDir, { label, output: true });
   let result;
   try {
-    // The site reads the protoc-gen-doc JSON data model; its types spell empty lists as optional
-    // where the JSON has null, so the shapes agree at runtime but not to the letter in TypeScript.
-    result = await buildSite({ model: model as unknown as SiteModel, outDir, title: options.title ?? config.docs.title, ...(versions.length ? { versions } : {}) });
+    result = await buildSite({ model, outDir, title: options.title ?? config.docs.title, ...(versions.length ? { versions } : {}) });
   } catch (error) {
     if (error instanceof NotOwnedError || error instanceof SwapBusyError) explainOutputError(error, repo.root);
+    // A release's schema that does not compile keeps its own message and exit code.
+    if (error instanceof ProtoshipError) throw error;
     throw new ProtoshipError(`docs: ${(error as Error).message}`, { cause: error });
   }
   const write = options.write ?? ((text: string) => process.stdout.write(text));
-  write(`✔ docs site: ${result.pages.length} pages, ${result.searchDocuments} searchable elements, ${model.files.length} files → ${path.relative(process.cwd(), result.outDir) || "."}\n`);
+  const released = result.versionPages ? `, ${result.versionPages} release pages (${result.reusedVersionPages} reused)` : "";
+  const where = path.relative(process.cwd(), result.outDir) || ".";
+  write(`✔ docs site: ${result.pages.length} pages, ${result.searchDocuments} searchable elements, ${model.files.length} files${released} → ${where}\n`);
   return ExitCode.Ok;
 }

@@ -1,5 +1,7 @@
 import { ExitCode } from "../errors.js";
 import { GitRepo } from "../git/git.js";
+import { pullRequestContext } from "../github/actions-context.js";
+import { upsertComment } from "../github/pr-comment.js";
 import { computePlan } from "../release/plan.js";
 import { planJson, planMarkdown, planText } from "../release/render-plan.js";
 import { configAtHead } from "../workspace/config-at-commit.js";
@@ -10,7 +12,16 @@ export interface ReleasePlanOptions {
   output?: "text" | "json" | "markdown";
   /** Where the plan goes (default: stdout). */
   write?: (text: string) => void;
+  /** Also keep the plan as one comment on the pull request (GitHub Actions; see {@link upsertComment}). */
+  prComment?: boolean;
+  /** Where the GitHub Actions variables come from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Where the note about the comment goes (default: stderr, so stdout stays the plan). */
+  writeNote?: (text: string) => void;
 }
+
+/** The hidden marker that finds the plan's comment on the next run. */
+export const PLAN_COMMENT_MARKER = "<!-- protoship-release-plan -->";
 
 /** Prints the next version of every unit and why, from the committed HEAD. Exit 0 whatever the plan says. */
 export async function releasePlan(options: ReleasePlanOptions): Promise<number> {
@@ -19,5 +30,12 @@ export async function releasePlan(options: ReleasePlanOptions): Promise<number> 
   const plan = await computePlan(repo, config);
   const render = options.output === "json" ? planJson : options.output === "markdown" ? planMarkdown : planText;
   (options.write ?? ((t: string) => process.stdout.write(t)))(render(plan));
+  if (options.prComment) {
+    const ctx = await pullRequestContext(options.env ?? process.env);
+    const body = `${PLAN_COMMENT_MARKER}\n### What merging this pull request releases\n\n${planMarkdown(plan)}`;
+    const result = await upsertComment(ctx, PLAN_COMMENT_MARKER, body);
+    const note = `release plan comment ${result.action} on pull request #${ctx.number}: ${result.url ?? result.id}\n`;
+    (options.writeNote ?? ((t: string) => process.stderr.write(t)))(note);
+  }
   return ExitCode.Ok;
 }

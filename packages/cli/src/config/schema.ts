@@ -10,7 +10,7 @@ import { tagFormatProblem } from "./tag-format.js";
 export const configSchema = z
   .object({
     /** Where the module's buf.yaml lives, relative to the repository root. */
-    bufYaml: z.string().default(DEFAULTS.bufYaml),
+    bufYaml: z.string().max(4096, "a path of at most 4096 characters").default(DEFAULTS.bufYaml),
     check: z
       .object({
         /** Default base ref for `protoship check` when none is given and there is no upstream. */

@@ -1,4 +1,4 @@
-import { recoverSwap } from "@protoship/fs-safe";
+import { STAGING, recoverSwap } from "@protoship/fs-safe";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -16,7 +16,7 @@ import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, ty
 import { sourceHash, unitHash } from "./input-hash.js";
 import { runTsProto, tsProtoVersion } from "./run-ts-proto.js";
 import { tsProtoOptions } from "./ts-proto-options.js";
-import { exists, replacePackages, type FileTree } from "./write-packages.js";
+import { exists, replacePackages, stalePackages, type FileTree } from "./write-packages.js";
 
 /** Options of {@link generateStubs}. */
 export interface GenerateStubsOptions {
@@ -38,6 +38,11 @@ export interface GenerateStubsOptions {
   only?: string[];
   /** Regenerate every package even when the stamp says nothing changed. */
   force?: boolean;
+  /**
+   * Generate every selected package in memory and write nothing (no folder, no stamp): the result
+   * carries the file trees and the folders a full run would remove (`generate --check`).
+   */
+  dryRun?: boolean;
 }
 
 /** One generated package. */
@@ -57,6 +62,8 @@ export interface GenerateStubsResult {
   packages: GeneratedPackage[];
   /** Folder names under outDir that were written or removed (empty on a no-op rerun). */
   changed: string[];
+  /** With `dryRun`: every selected package's files by folder name, and the folders a full run would remove. */
+  planned?: { trees: Map<string, FileTree>; removed: string[] };
 }
 
 /**
@@ -88,15 +95,17 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
   const outDir = options.outDir
     ? path.resolve(root, options.outDir)
     : resolveRepoPath(root, config.stubs.outDir, { label: "stubs.outDir", output: true });
-  // A swap a crashed run left half-done is finished (or discarded) before anything reads outDir.
-  await recoverSwap(outDir).catch((error: unknown) => explainOutputError(error, root));
+  // A swap a crashed run left half-done is finished (or discarded) before anything reads outDir
+  // (a dry run writes nothing: it refuses instead).
+  if (options.dryRun) await refuseHalfDoneSwap(outDir);
+  else await recoverSwap(outDir).catch((error: unknown) => explainOutputError(error, root));
   const include = config.stubs.include ?? [];
   const tsOptions = tsProtoOptions(config.stubs.tsProtoOptions);
   const tsProto = tsProtoVersion();
   const salt = JSON.stringify({ generator: await generatorHash(), tsProto, tsOptions, stubs: config.stubs, version: options.version ?? null, outDir: path.relative(root, outDir) });
 
   const full = !options.only;
-  const stamp = full && !options.force ? await readStamp(outDir) : undefined;
+  const stamp = full && !options.force && !options.dryRun ? await readStamp(outDir) : undefined;
   const source = full ? sourceHash(root, workspace, [...workspace.configFiles, CONFIG_FILE], salt, outDir) : "";
   if (stamp && stamp.source === source && (await allExist(stamp.packages.map((p) => path.join(outDir, p.dir))))) {
     return { outDir, packages: stamp.packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed: [] };
@@ -159,9 +168,13 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
     }
   }
   const keep = new Set(dirNames.values());
-  const changed = await replacePackages(outDir, trees, full ? { prune: (name) => !keep.has(name) } : {}).catch((error: unknown) =>
-    explainOutputError(error, root),
-  );
+  const prune = (name: string): boolean => !keep.has(name);
+  if (options.dryRun) {
+    const removed = full ? await stalePackages(outDir, trees, prune) : [];
+    const packages = selected.map((u) => ({ ...generated.get(u.npmName)!, dir: path.join(outDir, dirNames.get(u.npmName)!) }));
+    return { outDir, packages, changed: [], planned: { trees, removed } };
+  }
+  const changed = await replacePackages(outDir, trees, full ? { prune } : {}).catch((error: unknown) => explainOutputError(error, root));
 
   const packages = selected.map((u) => generated.get(u.npmName) ?? stamp!.packages.find((p) => p.npmName === u.npmName)!);
   if (full) {
@@ -199,6 +212,13 @@ async function generatorHash(): Promise<string> {
   const hash = createHash("sha256");
   for (const name of (await readdir(dir)).filter((n) => /\.(js|ts)$/.test(n)).sort()) hash.update(name).update(await readFile(path.join(dir, name)));
   return hash.digest("hex");
+}
+
+async function refuseHalfDoneSwap(outDir: string): Promise<void> {
+  if (await exists(path.join(outDir, STAGING))) {
+    const hint = "run protoship generate to finish it";
+    throw new ProtoshipError(`${outDir} holds a generate run that was interrupted (${STAGING})`, { hint });
+  }
 }
 
 async function allExist(paths: readonly string[]): Promise<boolean> {

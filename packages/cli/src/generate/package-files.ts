@@ -1,15 +1,7 @@
 import type { DescriptorProto, MethodDescriptorProto, ServiceDescriptorProto } from "@bufbuild/protobuf/wkt";
 import { quote } from "shell-quote";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
-
-/** Versions of what a stub package needs at run time and to build. */
-export const RUNTIME_RANGES = {
-  /** ts-proto's wire format runtime (BinaryReader/BinaryWriter); ts-proto 2.x needs ^2. */
-  protobuf: "^2.14.1",
-  /** The gRPC runtime the stubs are written for; a peer, so the app picks one copy. */
-  grpc: "^1.10.0",
-  typescript: "^5.9.3",
-} as const;
+import { STUB_TOOLCHAIN } from "../workspace/stub-toolchain.js";
 
 /** Everything a stub package needs to know about itself and its neighbours. */
 export interface PackageInput {
@@ -56,9 +48,15 @@ export function packageJson(input: PackageInput): string {
       build: `rm -rf dist && tsc -p tsconfig.json && tsc -p tsconfig.cjs.json && echo '{"type":"commonjs"}' > dist/cjs/package.json`,
       test: "node --test test/",
     },
-    dependencies: { "@bufbuild/protobuf": RUNTIME_RANGES.protobuf, ...input.dependencies },
-    peerDependencies: { "@grpc/grpc-js": RUNTIME_RANGES.grpc },
-    devDependencies: { "@grpc/grpc-js": RUNTIME_RANGES.grpc, typescript: RUNTIME_RANGES.typescript },
+    dependencies: { "@bufbuild/protobuf": STUB_TOOLCHAIN.protobuf.range, ...input.dependencies },
+    peerDependencies: { "@grpc/grpc-js": STUB_TOOLCHAIN.grpc.range },
+    // Everything the build needs, so the package builds on its own; the ranges are those of the
+    // root devDependencies `protoship init` writes, so a workspace shares one copy of each.
+    devDependencies: {
+      "@grpc/grpc-js": STUB_TOOLCHAIN.grpc.range,
+      "@types/node": STUB_TOOLCHAIN.typesNode.range,
+      typescript: STUB_TOOLCHAIN.typescript.range,
+    },
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
@@ -97,8 +95,10 @@ export function tsconfigCjs(): string {
 
 /**
  * turbo.json: `generate` is keyed on the protos this package's code comes from (its own and those
- * of the packages it imports), protoship's config and the generator itself, so a change to one
- * proto package regenerates and rebuilds only it and its importers.
+ * of the packages it imports) and protoship's config, so a change to one proto package regenerates
+ * and rebuilds only it and its importers. Nothing in it names the repository protoship was built
+ * in: a repository that builds protoship itself adds `dependsOn: ["protoship#build"]` to its root
+ * turbo.json's `generate` task, which this file inherits.
  */
 export function turboJson(input: PackageInput): string {
   // turbo hashes a task's files when the run starts. `build` and `test` read what `generate`
@@ -109,15 +109,12 @@ export function turboJson(input: PackageInput): string {
     extends: ["//"],
     tasks: {
       generate: {
-        // protoship itself must be built to run; its build hash also keys the output on the
-        // generator's version (at the price of regenerating after any CLI change).
-        dependsOn: ["protoship#build"],
         inputs: [
           ...input.protoInputs.map((dir) => `$TURBO_ROOT$/${dir}/*.proto`),
           "$TURBO_ROOT$/buf.yaml",
           "$TURBO_ROOT$/protoship.yaml",
-          "$TURBO_ROOT$/packages/cli/src/generate/**",
-          "$TURBO_ROOT$/packages/cli/package.json",
+          // The generator's version, as the repository asks for it.
+          "$TURBO_ROOT$/package.json",
         ],
         // None: the generated files are committed with the protos (a checkout restores both), and
         // turbo hashes tracked files matching `outputs` as inputs, so declaring them would make each

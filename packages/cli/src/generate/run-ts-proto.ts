@@ -2,8 +2,9 @@ import { createRequire } from "node:module";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
 import { runBuf } from "../buf/run-buf.js";
-import { EnvironmentError, ProtoshipError } from "../errors.js";
+import { EnvironmentError, ExitCode, ProtoshipError } from "../errors.js";
 
 /** Generated TypeScript, keyed by path relative to the output root (e.g. `mesh/probe/v1/probe.ts`). */
 export type GeneratedTree = Map<string, string>;
@@ -54,9 +55,10 @@ export async function runTsProto(bufDir: string, options: readonly string[], pat
     };
     const pathArgs = paths ? paths.flatMap((p) => ["--path", p]) : [];
     const result = await runBuf(["generate", "--error-format", "json", "--template", JSON.stringify(template), ...pathArgs], { cwd: bufDir });
+    if (result.code !== 0 && result.code !== BUF_FINDINGS) throw bufFailure("buf generate with ts-proto", result);
     if (result.code !== 0) {
       const first = result.stderr.split("\n").find((l) => l.trim()) ?? `exit ${result.code}`;
-      throw new ProtoshipError(`buf generate with ts-proto failed: ${first.trim()}`, { exitCode: 1 });
+      throw new ProtoshipError(`buf generate with ts-proto failed: ${first.trim()}`, { exitCode: ExitCode.Findings });
     }
     return await readTree(out);
   } finally {

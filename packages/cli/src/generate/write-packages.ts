@@ -30,16 +30,20 @@ export async function replacePackages(
 ): Promise<string[]> {
   const changed: string[] = [];
   for (const [name, tree] of trees) if (!(await sameContent(path.join(outDir, name), tree))) changed.push(name);
-  const stale: string[] = [];
-  if (options.prune) {
-    for (const name of await listDirs(outDir)) {
-      if (!trees.has(name) && options.prune(name) && (await ownerOf(path.join(outDir, name))) === STUBS_OWNER) stale.push(name);
-    }
-  }
+  const stale = options.prune ? await stalePackages(outDir, trees, options.prune) : [];
   if (!changed.length && !stale.length) return [];
   const write = new Map(changed.map((name) => [name, (dir: string) => writeTree(dir, trees.get(name)!)] as const));
   await swapFolders({ parent: outDir, owner: STUBS_OWNER, write, remove: stale, keep: KEPT });
   return [...changed, ...stale].sort();
+}
+
+/** The stub packages in `outDir` (folders with protoship generate's marker) not in `trees` that `prune` names stale. */
+export async function stalePackages(outDir: string, trees: Map<string, FileTree>, prune: (name: string) => boolean): Promise<string[]> {
+  const stale: string[] = [];
+  for (const name of await listDirs(outDir)) {
+    if (!trees.has(name) && prune(name) && (await ownerOf(path.join(outDir, name))) === STUBS_OWNER) stale.push(name);
+  }
+  return stale;
 }
 
 async function writeTree(dir: string, tree: FileTree): Promise<void> {

@@ -6,34 +6,46 @@ export interface FileChange {
   status: "A" | "M" | "D";
   /** Repository-relative path with forward slashes. */
   path: string;
+  /** The file's blob on the base side (absent for an addition, or when not known). */
+  baseBlob?: string;
 }
 
 /** What to compare a base with: a commit, the index, or the working tree. */
 export type Side = { kind: "commit"; sha: string } | { kind: "index" } | { kind: "worktree" };
+
+const DIFF = ["diff", "--raw", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color", "--no-abbrev"];
 
 /**
  * Lists the paths that differ between `base` (a commit or the empty tree) and `head`, limited to
  * `pathspecs`. NUL-separated output keeps spaces, newlines and non-ASCII names intact.
  */
 export async function diffPaths(repo: GitRepo, base: string, head: Side, pathspecs: readonly string[]): Promise<FileChange[]> {
-  const args = ["diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color"];
+  const args = [...DIFF];
   if (head.kind === "index") args.push("--cached");
   args.push(base);
   if (head.kind === "commit") args.push(head.sha);
   args.push("--", ...pathspecs);
-  return parseNameStatus(await repo.query(args));
+  return parseRawDiff(await repo.query(args));
 }
 
-/** Parses `git diff --name-status -z --no-renames` output. */
-export function parseNameStatus(out: string): FileChange[] {
+/**
+ * The paths among `pathspecs` where the working tree differs from `rev` (a commit), or from the
+ * index when `rev` is undefined, with their blobs at `rev` (or in the index).
+ */
+export async function diffWithWorktree(repo: GitRepo, rev: string | undefined, pathspecs: readonly string[]): Promise<FileChange[]> {
+  return parseRawDiff(await repo.query([...DIFF, ...(rev ? [rev] : []), "--", ...pathspecs]));
+}
+
+/** Parses `git diff --raw -z --no-renames` output (`:<mode> <mode> <sha> <sha> <status>\0<path>\0`). */
+export function parseRawDiff(out: string): FileChange[] {
   const parts = out.split("\0");
   const changes: FileChange[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {
-    const code = parts[i]!.charAt(0);
+    const [, , src, , code = ""] = parts[i]!.replace(/^:/, "").split(" ");
     const file = parts[i + 1]!;
-    if (code === "A") changes.push({ status: "A", path: file });
-    else if (code === "D") changes.push({ status: "D", path: file });
-    else changes.push({ status: "M", path: file });
+    const status = code.charAt(0);
+    if (status === "A") changes.push({ status: "A", path: file });
+    else changes.push({ status: status === "D" ? "D" : "M", path: file, ...(src && !/^0+$/.test(src) ? { baseBlob: src } : {}) });
   }
   return changes;
 }
@@ -42,4 +54,14 @@ export function parseNameStatus(out: string): FileChange[] {
 export async function untrackedPaths(repo: GitRepo, pathspecs: readonly string[]): Promise<string[]> {
   const out = await repo.query(["ls-files", "--others", "--exclude-standard", "-z", "--", ...pathspecs]);
   return out.split("\0").filter(Boolean);
+}
+
+/**
+ * Ignored entries of the working tree: files matching `pathspecs`, and whole ignored folders
+ * (git lists a folder that holds no tracked file once, with a trailing slash, without walking it).
+ * Returned without the trailing slash.
+ */
+export async function ignoredPaths(repo: GitRepo, pathspecs: readonly string[]): Promise<string[]> {
+  const out = await repo.query(["ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z", "--", ...pathspecs]);
+  return out.split("\0").filter(Boolean).map((p) => p.replace(/\/$/, ""));
 }

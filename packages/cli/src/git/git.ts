@@ -1,5 +1,6 @@
 import type { SimpleGit } from "simple-git";
 import { EnvironmentError } from "../errors.js";
+import { outputMessage } from "../process/output-message.js";
 import { runProcess } from "../process/run-process.js";
 
 /** The id of git's empty tree: the "base" of a repository's first commit. */
@@ -42,7 +43,7 @@ export class GitRepo {
   }
 
   /**
-   * Runs a read-only git query and returns stdout; rejects with git's first stderr line when git
+   * Runs a read-only git query and returns stdout; rejects with git's message (stderr) when git
    * exits non-zero. Queries bypass simple-git on purpose: its completion detection waits 50 ms
    * after any command that printed nothing, and "no changes", "no untracked files" or "no such
    * ref" are the common answers here; four of those would be a quarter of the pre-push budget.
@@ -74,6 +75,13 @@ export class GitRepo {
     }
   }
 
+  /** Which of the object ids `shas` this repository does not have, in one `git cat-file --batch-check`. */
+  async missingObjects(shas: readonly string[]): Promise<Set<string>> {
+    const out = await runGit(this.root, ["cat-file", "--batch-check=%(objectname)"], Buffer.from(shas.map((s) => `${s}\n`).join("")));
+    const answers = out.toString("utf8").split("\n");
+    return new Set(shas.filter((_, i) => answers[i] !== shas[i]));
+  }
+
   async isShallow(): Promise<boolean> {
     return (await this.query(["rev-parse", "--is-shallow-repository"])).trim() === "true";
   }
@@ -91,6 +99,24 @@ export class GitRepo {
     return this.queryBytes(["cat-file", "blob", `${rev}:${file}`]);
   }
 
+  /** Reads many blobs by id in one `git cat-file --batch`; no file name ever reaches git's input. */
+  async readBlobs(shas: readonly string[]): Promise<Map<string, Buffer>> {
+    const unique = [...new Set(shas)];
+    const blobs = new Map<string, Buffer>();
+    if (unique.length === 0) return blobs;
+    const out = await runGit(this.root, ["cat-file", "--batch"], Buffer.from(unique.map((s) => `${s}\n`).join("")));
+    let at = 0;
+    for (const sha of unique) {
+      const eol = out.indexOf(0x0a, at);
+      const header = out.subarray(at, eol).toString("utf8").split(" ");
+      if (header[1] !== "blob" || eol < 0) throw new Error(`git cat-file: ${sha} is not a blob (${header.join(" ")})`);
+      const size = Number(header[2]);
+      blobs.set(sha, out.subarray(eol + 1, eol + 1 + size));
+      at = eol + 1 + size + 1;
+    }
+    return blobs;
+  }
+
   /** The symbolic name of HEAD's branch, or undefined when detached or unborn. */
   async currentBranch(): Promise<string | undefined> {
     try {
@@ -102,9 +128,9 @@ export class GitRepo {
   }
 }
 
-/** Runs git in `cwd` and resolves with stdout; a non-zero exit rejects with git's first stderr line. */
-async function runGit(cwd: string, args: readonly string[]): Promise<Buffer> {
-  const r = await runProcess("git", args, { cwd, what: "git", hint: "install git" });
+/** Runs git in `cwd` and resolves with stdout; a non-zero exit rejects with git's message (stderr). */
+async function runGit(cwd: string, args: readonly string[], input?: Buffer): Promise<Buffer> {
+  const r = await runProcess("git", args, { cwd, what: "git", hint: "install git", ...(input ? { input } : {}) });
   if (r.code === 0) return r.stdout;
-  throw new Error(r.stderr.toString("utf8").trim().split("\n")[0] || `git ${args.join(" ")} exited with ${r.code}`);
+  throw new Error(outputMessage(r.stderr, `git ${args.join(" ")} exited with ${r.code}`));
 }

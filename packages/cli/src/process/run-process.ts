@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { statSync } from "node:fs";
 import { EnvironmentError } from "../errors.js";
 
 /** How a program exited and what it printed. */
@@ -37,6 +38,11 @@ export function runProcess(file: string, args: readonly string[], options: RunPr
       { cwd: options.cwd, encoding: "buffer", maxBuffer: options.maxBuffer ?? 1024 * 1024 * 1024, ...(options.env ? { env: { ...process.env, ...options.env } } : {}) },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== "number") {
+          // A missing cwd fails with ENOENT too, which would read as "the program is missing".
+          if (!statSync(options.cwd, { throwIfNoEntry: false })?.isDirectory()) {
+            reject(new EnvironmentError(`cannot run ${options.what} in ${options.cwd}: no such folder`));
+            return;
+          }
           const message = `cannot run ${options.what}: ${error.message}`;
           reject(new EnvironmentError(options.redact ? options.redact(message) : message, options.hint));
           return;

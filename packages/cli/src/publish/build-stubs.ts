@@ -7,13 +7,13 @@ import { generateStubs } from "../generate/generate-stubs.js";
 import { runNpm } from "./npm.js";
 
 /** What a stub package needs to build, besides the stub packages it imports. */
-const BUILD_MODULES = ["typescript", "@bufbuild/protobuf", "@grpc/grpc-js"] as const;
+const BUILD_MODULES = ["typescript", "@bufbuild/protobuf", "@grpc/grpc-js", "@types/node"] as const;
 
 /** Input of {@link BuildStubPackages}. */
 export interface BuildStubsInput {
   /** A folder that looks like the repository at the release commit. */
   sourceDir: string;
-  /** The repository itself: where typescript, @bufbuild/protobuf and @grpc/grpc-js are installed. */
+  /** The repository itself: where the build tools (BUILD_MODULES) are installed. */
   repoRoot: string;
   /** Version of every unit at that commit (released or not), by npm name. */
   versions: Record<string, string>;

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { runBuf } from "../buf/run-buf.js";
-import { ProtoshipError } from "../errors.js";
+import { bufFailure } from "../buf/buf-failure.js";
 import type { SchemaImage } from "../schema/load-image.js";
 
 /** A buf breaking finding, with the module-relative file it is about. */
@@ -30,7 +30,7 @@ export async function breakingFindings(head: SchemaImage, base: SchemaImage, bre
     const config = JSON.stringify({ version: "v2", breaking: breakingConfig });
     const result = await runBuf(["breaking", headFile, "--against", baseFile, "--exclude-imports", "--config", config, "--error-format", "json"], { cwd: tmp });
     if (result.code !== 0 && result.code !== 100) {
-      throw new ProtoshipError(`buf breaking failed: ${result.stderr.trim().split("\n")[0] ?? `exit ${result.code}`}`);
+      throw bufFailure("buf breaking", result);
     }
     const findings: BreakingFinding[] = [];
     for (const line of result.stdout.split("\n")) {

@@ -27,6 +27,11 @@ export function planText(plan: ReleasePlan): string {
     for (const c of p.changes) out.push(`  ${SYMBOL[c.kind]} ${c.message}  ${c.file}${c.line ? `:${c.line}` : ""}`);
     out.push("");
   }
+  const kinds = new Set(plan.packages.flatMap((p) => p.changes.map((c) => c.kind)));
+  if (kinds.size > 0) {
+    const legend = Object.entries(SYMBOL).map(([kind, mark]) => `${mark} ${MARKER_MEANING[kind]}`);
+    out.push(`Markers: ${legend.join(", ")}.`, "");
+  }
   const releasing = plan.packages.filter((p) => p.bump !== "none").length;
   out.push(releasing === 0 ? "Nothing to release." : `${releasing} of ${plan.packages.length} package${plan.packages.length === 1 ? "" : "s"} to release.`);
   return `${out.join("\n")}\n`;
@@ -48,7 +53,15 @@ export function planMarkdown(plan: ReleasePlan): string {
   return `${out.join("\n")}\n`;
 }
 
+/** The marker of each change kind in the text plan, explained by a legend line under the changes. */
 const SYMBOL: Record<string, string> = { breaking: "!", additive: "+", change: "~", comment: "#", dependency: "^" };
+const MARKER_MEANING: Record<string, string> = {
+  breaking: "breaking",
+  additive: "added",
+  change: "changed (not breaking)",
+  comment: "comments only",
+  dependency: "dependency range moved",
+};
 
 /** Escapes text so Markdown renders it literally and GitHub never sees HTML. */
 function escapeMd(text: string): string {

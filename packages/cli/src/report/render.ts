@@ -27,11 +27,17 @@ export function render(summary: CheckSummary, format: OutputFormat): string {
   for (const f of findings) {
     if (f.file !== file) {
       file = f.file;
-      out += `${out ? "\n" : ""}${pc.underline(f.file)}\n`;
+      out += `${out ? "\n" : ""}${pc.underline(displayPath(f.file))}\n`;
     }
-    out += `${f.file}:${f.line}:${f.column}: ${f.message} ${pc.dim(`(${f.rule})`)}\n`;
+    out += `${displayPath(f.file)}:${f.line}:${f.column}: ${f.message} ${pc.dim(`(${f.rule})`)}\n`;
   }
   return `${out}${out ? "\n" : ""}${summaryLine(summary, true)}\n`;
+}
+
+/** A file name as printed: quoted like a JSON string when it holds control characters (a newline could forge a line). */
+function displayPath(file: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(file) ? JSON.stringify(file) : file;
 }
 
 function summaryLine(summary: CheckSummary, color = false): string {

@@ -1,8 +1,9 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import path from "node:path";
+import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
 import { runBuf } from "../buf/run-buf.js";
-import { ProtoshipError } from "../errors.js";
+import { ExitCode, ProtoshipError } from "../errors.js";
 
 /** The compiled schema of a buf workspace: every file, with source info (comments, positions). */
 export interface SchemaImage {
@@ -24,11 +25,13 @@ export async function loadImage(dir: string, options: { workspaceDir?: string } 
     runBuf(["build", "--error-format", "json", "-o", "-#format=binpb"], { cwd, binary: true }),
     runBuf(["ls-files", "--format=import"], { cwd }),
   ]);
+  if (image.code !== 0 && image.code !== BUF_FINDINGS) throw bufFailure("buf build", image);
   if (image.code !== 0) {
     const first = image.stderr.split("\n").find((l) => l.trim()) ?? `buf build exited ${image.code}`;
-    throw new ProtoshipError(`the schema does not compile: ${describeBufError(first, options.workspaceDir)}`, { exitCode: 1 });
+    const cause = describeBufError(first, options.workspaceDir);
+    throw new ProtoshipError(`the schema does not compile: ${cause}`, { exitCode: ExitCode.Findings });
   }
-  if (listed.code !== 0) throw new ProtoshipError(`buf ls-files failed: ${listed.stderr.trim().split("\n")[0]}`);
+  if (listed.code !== 0) throw bufFailure("buf ls-files", listed);
   const files = fromBinary(FileDescriptorSetSchema, image.stdoutBytes!).file;
   const ownFiles = new Set(listed.stdout.split("\n").map((l) => l.trim()).filter(Boolean));
   return { files, ownFiles };

@@ -2,6 +2,16 @@ import { html, type SafeHtml } from "../html.js";
 import { plainSummary } from "../markdown.js";
 import { isDeprecated, type SiteModel } from "../site-model.js";
 
+/** Above this many packages the index offers a filter box (site.js). */
+const FILTER_FROM = 12;
+
+/** The filter box over the package cards (site.js hides the cards that do not match). */
+function packageFilter(count: number): SafeHtml {
+  return html`<input id="package-filter" class="package-filter" type="search" placeholder="Filter ${count} packages…"
+ autocomplete="off" spellcheck="false" aria-label="Filter packages by name or description" aria-controls="package-grid">
+<p id="package-filter-status" class="muted" role="status" aria-live="polite"></p>`;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
@@ -18,11 +28,14 @@ export function renderIndexPage(site: SiteModel, title: string): SafeHtml {
 <h1 class="page-title">${title}</h1>
 <p class="stats"><span class="stat">${plural(site.packages.length, "package")}</span><span class="stat">${plural(totals.services, "service")}</span><span class="stat">${plural(totals.messages, "message")}</span><span class="stat">${plural(totals.enums, "enum")}</span></p>
 </header>
-<h2 class="group-heading">Packages</h2>
-<ul class="package-grid">
+<h2 class="group-heading" id="packages">Packages</h2>
+${site.packages.length > FILTER_FROM ? packageFilter(site.packages.length) : ""}
+<ul class="package-grid" id="package-grid">
 ${site.packages.map((p) => {
-    let summaries = p.files.map((f) => plainSummary(f.description, 220)).filter((s) => s !== "");
-    // Many files carry no file-level comment; the first service (or type) comment is the next best summary.
+    // The package comment describes the package; else the files' comments; else the first service (or type) comment.
+    let summaries = p.description
+      ? [plainSummary(p.description, 220)]
+      : p.files.map((f) => plainSummary(f.description, 220)).filter((s) => s !== "");
     if (summaries.length === 0) {
       const first = [...p.services, ...p.messages, ...p.enums].find((el) => el.description?.trim());
       if (first) summaries = [plainSummary(first.description, 220)];

@@ -5,7 +5,7 @@ import type { PackageInfo } from "../site-model.js";
 export const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
 
-/** Above this many packages the sidebar lists only the current one (the index lists all). */
+/** Above this many packages the sidebar lists only the current one and links to the index, which lists (and filters) all. */
 export const MAX_NAV_PACKAGES = 150;
 
 /** Entries of the in-page table of contents shown in the sidebar. */
@@ -54,7 +54,7 @@ export function layout(p: LayoutInput): string {
 <title>${p.pageTitle === p.siteTitle ? p.siteTitle : `${p.pageTitle} · ${p.siteTitle}`}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${p.root}assets/style.css">
-<script src="${p.root}assets/minisearch.js" defer></script>
+<script src="${p.root}assets/search-engine.js" defer></script>
 <script src="${p.root}assets/site.js" defer></script>
 </head>
 <body>
@@ -78,7 +78,7 @@ export function layout(p: LayoutInput): string {
         ${p.hasChangelog ? navLink("changelog.html", "Changelog") : ""}
       </ul>
       <h3 class="nav-heading">Packages</h3>
-      <ul class="nav-list">${navPackages.map((pkg) => navLink(pkg.page, pkg.label))}${navPackages.length < p.packages.length ? html`<li class="muted">${p.packages.length - navPackages.length} more on <a href="${p.root}index.html">All packages</a></li>` : ""}</ul>
+      <ul class="nav-list">${navPackages.map((pkg) => navLink(pkg.page, pkg.label))}${navPackages.length < p.packages.length ? html`<li class="nav-more"><a href="${p.root}index.html#packages">Browse all ${p.packages.length} packages</a></li>` : ""}</ul>
       ${toc}
     </details>
   </nav>

@@ -1,3 +1,4 @@
+import { formatRules, isRuleList, RULE_OPTIONS, type RefResolver } from "@protoship/doc-text";
 import { html, raw, type SafeHtml } from "../html.js";
 import { renderMarkdown } from "../markdown.js";
 import type { DocElement, DocExtension, DocField, DocMethod, DocOptions } from "../model.js";
@@ -17,16 +18,21 @@ function anchorHref(fullName: string): string {
 
 const deprecatedBadge = html`<span class="badge badge-deprecated" title="Deprecated: avoid in new code">Deprecated</span>`;
 
-function description(el: DocElement): SafeHtml {
-  const body = renderMarkdown(el.description);
+function markdown(text: string | undefined, resolveRef: RefResolver): SafeHtml {
+  const body = renderMarkdown(text, { resolveRef });
   return body ? html`<div class="md">${raw(body)}</div>` : html``;
 }
 
-/** Options other than `deprecated`, shown compactly for completeness (values are escaped). */
+/** Options other than `deprecated`, shown compactly for completeness (values are escaped); validation rules as text. */
 function otherOptions(options: DocOptions | undefined, skip: string[] = []): SafeHtml {
   const entries = Object.entries(options ?? {}).filter(([k]) => k !== "deprecated" && !skip.includes(k));
   if (entries.length === 0) return html``;
-  return html`<ul class="options">${entries.map(([k, v]) => html`<li><code>${k}</code> = <code>${JSON.stringify(v)}</code></li>`)}</ul>`;
+  const rules = (list: string[]) => list.map((r, i) => html`${i > 0 ? ", " : ""}<code class="rule">${r}</code>`);
+  return html`<ul class="options">${entries.map(([k, v]) =>
+    RULE_OPTIONS.has(k) && isRuleList(v)
+      ? html`<li class="rules"><code>${k}</code>: ${rules(formatRules(v))}</li>`
+      : html`<li><code>${k}</code> = <code>${JSON.stringify(v)}</code></li>`,
+  )}</ul>`;
 }
 
 function heading(level: "h2" | "h3", fullName: string, label: string, kind: string, el: DocElement): SafeHtml {
@@ -46,10 +52,14 @@ class PackagePage {
     this.types = new TypeLinker(site, root, pkg.name);
   }
 
+  private description(el: DocElement): SafeHtml {
+    return markdown(el.description, this.types.resolveRef);
+  }
+
   service(s: NService): SafeHtml {
     return html`<section class="element" id="${anchorId(s.fullName)}">
 ${heading("h3", s.fullName, s.longName, "service", s)}
-${description(s)}
+${this.description(s)}
 ${otherOptions(s.options)}
 <div class="rpcs">${s.methods.map((m) => this.method(s, m))}</div>
 </section>`;
@@ -64,7 +74,7 @@ ${otherOptions(s.options)}
 <h4 class="rpc-heading"><span class="kind kind-rpc">rpc</span> <span class="el-name${dep ? " is-deprecated" : ""}">${m.name}</span>${dep ? html` ${deprecatedBadge}` : ""}${m.requestStreaming ? html` <span class="badge badge-stream">client streaming</span>` : ""}${m.responseStreaming ? html` <span class="badge badge-stream">server streaming</span>` : ""}<a class="anchor" href="${anchorHref(id)}" aria-label="Link to ${m.name}">#</a></h4>
 <p class="signature"><code class="kw">rpc</code> <code>${m.name}</code><code>(</code>${m.requestStreaming ? stream : ""}${this.types.ref(m.requestFullType, m.requestLongType, m.requestType)}<code>)</code> <code class="kw">returns</code> <code>(</code>${m.responseStreaming ? stream : ""}${this.types.ref(m.responseFullType, m.responseLongType, m.responseType)}<code>)</code></p>
 ${rules.length > 0 ? html`<ul class="http-rules">${rules.map((r) => html`<li><span class="http-method http-${r.method.toLowerCase()}">${r.method}</span> <code class="http-path">${r.pattern}</code>${r.body ? html` <span class="http-body">body: <code>${r.body}</code></span>` : ""}${r.responseBody ? html` <span class="http-body">response body: <code>${r.responseBody}</code></span>` : ""}</li>`)}</ul>` : ""}
-${description(m)}
+${this.description(m)}
 ${otherOptions(m.options, ["google.api.http"])}
 </article>`;
   }
@@ -80,7 +90,7 @@ ${otherOptions(m.options, ["google.api.http"])}
       if (decl && decl !== group) {
         const doc = oneofDocs.get(decl);
         rows.push(
-          html`<tr class="oneof-row"><td colspan="${showNumber ? 5 : 4}"><span class="kw">oneof</span> <code>${decl}</code> <span class="muted">exactly one of the fields below may be set</span>${doc?.description ? html`<div class="md">${raw(renderMarkdown(doc.description))}</div>` : ""}</td></tr>`,
+          html`<tr class="oneof-row"><td colspan="${showNumber ? 4 : 3}"><span class="kw">oneof</span> <code>${decl}</code> <span class="muted">exactly one of the fields below may be set</span>${doc?.description ? markdown(doc.description, this.types.resolveRef) : ""}</td></tr>`,
         );
       }
       group = decl;
@@ -89,10 +99,10 @@ ${otherOptions(m.options, ["google.api.http"])}
     const table =
       m.fields.length === 0
         ? html`<p class="muted">This message has no fields.</p>`
-        : html`<table class="fields"><thead><tr><th>Field</th>${showNumber ? html`<th>#</th>` : ""}<th>Type</th><th>Label</th><th>Description</th></tr></thead><tbody>${rows}</tbody></table>`;
+        : html`<table class="fields"><thead><tr><th>Field</th>${showNumber ? html`<th>#</th>` : ""}<th>Type</th><th>Description</th></tr></thead><tbody>${rows}</tbody></table>`;
     return html`<section class="element" id="${anchorId(m.fullName)}">
 ${heading("h3", m.fullName, m.longName, "message", m)}
-${description(m)}
+${this.description(m)}
 ${otherOptions(m.options)}
 ${table}
 ${m.extensions.length > 0 ? html`<h4>Extensions declared here</h4>${this.extensionTable(m.extensions)}` : ""}
@@ -106,20 +116,19 @@ ${m.extensions.length > 0 ? html`<h4>Extensions declared here</h4>${this.extensi
     return html`<tr id="${anchorId(id)}" class="${inOneof ? "in-oneof" : ""}${dep ? " row-deprecated" : ""}">
 <td data-label="Field"><a class="self-link" href="${anchorHref(id)}"><code class="field-name${dep ? " is-deprecated" : ""}">${f.name}</code></a>${f.jsonName && (f.jsonName !== f.name || f.hasCustomJsonName === true) ? html`<div class="json-name">JSON: <code>${f.jsonName}</code></div>` : ""}</td>
 ${showNumber ? html`<td data-label="#">${f.number ?? ""}</td>` : ""}
-<td data-label="Type">${this.types.fieldType(f)}</td>
-<td data-label="Label">${label ? html`<span class="label label-${label}">${label}</span>` : ""}</td>
-<td data-label="Description">${dep ? deprecatedBadge : ""}${description(f)}${f.defaultValue ? html`<div class="default">Default: <code>${f.defaultValue}</code></div>` : ""}${otherOptions(f.options)}</td>
+<td data-label="Type">${label ? html`<span class="label label-${label}">${label}</span> ` : ""}${this.types.fieldType(f)}</td>
+<td data-label="Description">${dep ? deprecatedBadge : ""}${this.description(f)}${f.defaultValue ? html`<div class="default">Default: <code>${f.defaultValue}</code></div>` : ""}${otherOptions(f.options)}</td>
 </tr>`;
   }
 
   enumeration(e: NEnum): SafeHtml {
     return html`<section class="element" id="${anchorId(e.fullName)}">
 ${heading("h3", e.fullName, e.longName, "enum", e)}
-${description(e)}
+${this.description(e)}
 ${otherOptions(e.options)}
 <table class="fields enum-values"><thead><tr><th>Name</th><th>Number</th><th>Description</th></tr></thead><tbody>${e.values.map((v) => {
       const dep = isDeprecated(v);
-      return html`<tr id="${anchorId(`${e.fullName}.${v.name}`)}"${dep ? html` class="row-deprecated"` : ""}><td data-label="Name"><code class="${dep ? "is-deprecated" : ""}">${v.name}</code></td><td data-label="Number"><code>${String(v.number)}</code></td><td data-label="Description">${dep ? deprecatedBadge : ""}${description(v)}${otherOptions(v.options)}</td></tr>`;
+      return html`<tr id="${anchorId(`${e.fullName}.${v.name}`)}"${dep ? html` class="row-deprecated"` : ""}><td data-label="Name"><code class="${dep ? "is-deprecated" : ""}">${v.name}</code></td><td data-label="Number"><code>${String(v.number)}</code></td><td data-label="Description">${dep ? deprecatedBadge : ""}${this.description(v)}${otherOptions(v.options)}</td></tr>`;
     })}</tbody></table>
 </section>`;
   }
@@ -128,7 +137,7 @@ ${otherOptions(e.options)}
     return html`<table class="fields extensions"><thead><tr><th>Extension</th><th>Extends</th><th>Type</th><th>Number</th><th>Description</th></tr></thead><tbody>${exts.map((x) => {
       const full = normalizeTypeName(x.fullName) || x.name;
       const dep = isDeprecated(x);
-      return html`<tr id="${anchorId(full)}"${dep ? html` class="row-deprecated"` : ""}><td data-label="Extension"><code class="${dep ? "is-deprecated" : ""}">${x.longName ?? x.name}</code></td><td data-label="Extends">${x.containingType ? this.types.ref(x.containingFullType, x.containingLongType, x.containingType) : ""}</td><td data-label="Type">${this.types.ref(x.fullType, x.longType, x.type)}</td><td data-label="Number">${x.number ?? ""}</td><td data-label="Description">${dep ? deprecatedBadge : ""}${description(x)}${x.defaultValue ? html`<div class="default">Default: <code>${x.defaultValue}</code></div>` : ""}</td></tr>`;
+      return html`<tr id="${anchorId(full)}"${dep ? html` class="row-deprecated"` : ""}><td data-label="Extension"><code class="${dep ? "is-deprecated" : ""}">${x.longName ?? x.name}</code></td><td data-label="Extends">${x.containingType ? this.types.ref(x.containingFullType, x.containingLongType, x.containingType) : ""}</td><td data-label="Type">${this.types.ref(x.fullType, x.longType, x.type)}</td><td data-label="Number">${x.number ?? ""}</td><td data-label="Description">${dep ? deprecatedBadge : ""}${this.description(x)}${x.defaultValue ? html`<div class="default">Default: <code>${x.defaultValue}</code></div>` : ""}</td></tr>`;
     })}</tbody></table>`;
   }
 
@@ -144,10 +153,11 @@ ${otherOptions(e.options)}
     return html`<header class="page-header">
 <p class="eyebrow">Package</p>
 <h1 class="page-title"><code>${p.label}</code></h1>
+${p.description ? html`<div class="package-description">${markdown(p.description, this.types.resolveRef)}</div>` : ""}
 <p class="stats">${counts.filter(([n]) => n > 0).map(([n, w]) => html`<span class="stat">${n} ${w}${n === 1 ? "" : "s"}</span>`)}</p>
 </header>
 <section class="files">
-${p.files.map((f) => html`<div class="file-doc"><p class="file-name"><span class="kind kind-file">file</span> <code>${f.name}</code>${f.syntax ? html` <span class="badge badge-syntax">${f.syntax === "editions" && f.edition ? `edition ${f.edition}` : f.syntax}</span>` : ""}${isDeprecated(f) ? html` ${deprecatedBadge}` : ""}</p>${description(f)}</div>`)}
+${p.files.map((f) => html`<div class="file-doc"><p class="file-name"><span class="kind kind-file">file</span> <code>${f.name}</code>${f.syntax ? html` <span class="badge badge-syntax">${f.syntax === "editions" && f.edition ? `edition ${f.edition}` : f.syntax}</span>` : ""}${isDeprecated(f) ? html` ${deprecatedBadge}` : ""}</p>${this.description(f)}</div>`)}
 </section>
 ${p.services.length > 0 ? html`<h2 class="group-heading" id="services">Services</h2>${p.services.map((s) => this.service(s))}` : ""}
 ${p.messages.length > 0 ? html`<h2 class="group-heading" id="messages">Messages</h2>${p.messages.map((m) => this.message(m))}` : ""}

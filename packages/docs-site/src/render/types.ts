@@ -1,3 +1,4 @@
+import { wellKnownTypeUrl, type RefResolver } from "@protoship/doc-text";
 import { escapeHtml, html, raw, type SafeHtml } from "../html.js";
 import type { DocField } from "../model.js";
 import { normalizeTypeName, type SiteModel } from "../site-model.js";
@@ -32,8 +33,19 @@ export class TypeLinker {
     if (this.scalarNames.has(full)) {
       return html`<a class="type-link scalar" href="${this.root}index.html#scalar-${full}"><code>${breakableName(full)}</code></a>`;
     }
+    const reference = wellKnownTypeUrl(full);
+    if (reference) {
+      const title = `${full} in the protobuf reference`;
+      return html`<a class="type-link well-known" href="${reference}" title="${title}" rel="noopener noreferrer"><code>${breakableName(full)}</code></a>`;
+    }
     return html`<code class="type-external" title="${full}">${breakableName(full || type)}</code>`;
   }
+
+  /** Resolves comment references to hrefs relative to the current page. */
+  readonly resolveRef: RefResolver = (target) => {
+    const href = this.site.refs.resolve(target);
+    return href === undefined || /^[a-z][a-z0-9+.-]*:/i.test(href) ? href : `${this.root}${href}`;
+  };
 
   /** The type column of a field: `map<K, V>` for maps, otherwise a link. */
   fieldType(f: DocField): SafeHtml {

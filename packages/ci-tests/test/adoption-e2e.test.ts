@@ -1,0 +1,252 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { cleanEnv, pnpmBinary, publishToolchain, run, startVerdaccio, type RunResult, type VerdaccioRegistry } from "@protoship/testkit";
+
+/**
+ * What a new team does, outside this workspace: protoship's toolchain is published (pnpm pack, as
+ * the release workflow does) to a Verdaccio registry on 127.0.0.1 that also holds every third-party
+ * package it needs, taken from this repository's install, so nothing leaves the machine. Then, in a
+ * fresh git repository with two proto packages: `npm i -D protoship`, `protoship init`, a push
+ * refused for a breaking change and one accepted, generate, release tag, publish; a second project
+ * installs the stub package and makes a gRPC call with it; docs. The same install and init with pnpm.
+ *
+ * With PROTOSHIP_BENCH_OUT set (scripts/bench/adoption.mjs), it also installs @bufbuild/buf alone
+ * and writes the timings and installed sizes there as JSON.
+ */
+describe("a new team adopts protoship from the registry", { timeout: 600_000 }, () => {
+  let tmp: string;
+  let registry: VerdaccioRegistry;
+  let env: NodeJS.ProcessEnv;
+  let app: string;
+  let remote: string;
+  const bench: Record<string, unknown> = {};
+
+  const sh = async (cwd: string, cmd: string, args: readonly string[], options: { ok?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> => {
+    const r = await run(cmd, args, { cwd, env: { ...env, ...options.env } });
+    if (options.ok !== false) assert.equal(r.code, 0, `${cmd} ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+    return r;
+  };
+  const git = (cwd: string, ...args: string[]) => sh(cwd, "git", args);
+  const protoship = (cwd: string, args: readonly string[], ok = true) => sh(cwd, path.join(cwd, "node_modules/.bin/protoship"), args, { ok });
+
+  before(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), "protoship-adoption-"));
+    registry = await startVerdaccio();
+    const started = Date.now();
+    const { manifests, seeded } = await publishToolchain(registry);
+    bench.seed = { packages: seeded.published.length, megabytes: seeded.bytes / 1e6, seconds: (Date.now() - started) / 1000 };
+    for (const m of manifests) assert.doesNotMatch(JSON.stringify(m), /workspace:/, `${(m as { name: string }).name} was packed with a workspace: range`);
+    const gitconfig = path.join(tmp, "gitconfig");
+    await writeFile(gitconfig, "[user]\n\tname = New Team\n\temail = team@acme.invalid\n[commit]\n\tgpgsign = false\n[init]\n\tdefaultBranch = main\n");
+    // Only this registry: npm, pnpm and protoship publish all read these.
+    env = { ...cleanEnv(), ...registry.env, GIT_CONFIG_GLOBAL: gitconfig, GIT_CONFIG_NOSYSTEM: "1" };
+    remote = path.join(tmp, "remote.git");
+    await git(tmp, "init", "-q", "--bare", remote);
+    app = await newProtoRepo(path.join(tmp, "acme-apis"));
+  });
+
+  after(async () => {
+    bench.loadAverage = os.loadavg()[0];
+    console.log(`# adoption: ${JSON.stringify(bench)}`);
+    if (process.env.PROTOSHIP_BENCH_OUT) await writeFile(process.env.PROTOSHIP_BENCH_OUT, `${JSON.stringify(bench, null, 2)}\n`);
+    await registry?.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it("npm i -D protoship, init, a push refused for a breaking change and accepted for an additive one", async () => {
+    const started = Date.now();
+    await sh(app, "npm", ["install", "--save-dev", "protoship"]);
+    bench.npmInstallSeconds = (Date.now() - started) / 1000;
+    bench.installed = await installedSize(path.join(app, "node_modules"));
+    const version = await protoship(app, ["--version"]);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+/);
+
+    const init = await protoship(app, ["init"]);
+    assert.match(init.stdout, /created buf\.yaml/);
+    assert.match(await readFile(path.join(app, "buf.yaml"), "utf8"), /- path: protos\n/);
+    assert.match(await readFile(path.join(app, "protoship.yaml"), "utf8"), /scope: "@acme"/);
+    assert.deepEqual(JSON.parse(await readFile(path.join(app, "package.json"), "utf8")).workspaces, ["packages/stubs/*"]);
+    // The stub toolchain init added, and the prepare script that keeps the hook installed.
+    await sh(app, "npm", ["install"]);
+    const hook = await readFile(path.join(app, ".git/hooks/pre-push"), "utf8");
+    assert.match(hook, /node_modules\/\.bin\/protoship"\n[^]*check --pre-push/);
+    const again = await protoship(app, ["init"]);
+    assert.doesNotMatch(again.stdout, /^(created|updated)/m, "a second init changes nothing");
+
+    await git(app, "add", "-A");
+    await git(app, "commit", "-q", "-m", "protos and protoship");
+    await git(app, "remote", "add", "origin", remote);
+    const first = await sh(app, "git", ["push", "-q", "-u", "origin", "main"]);
+    bench.secondsToFirstAcceptedPush = (Date.now() - started) / 1000;
+    assert.equal(first.code, 0);
+
+    // Breaking: a field removed. The installed hook refuses the push and names buf's rule.
+    const blob = path.join(app, "protos/acme/common/v1/blob.proto");
+    const original = await readFile(blob, "utf8");
+    await writeFile(blob, original.replace("  string name = 1;\n", ""));
+    await git(app, "commit", "-q", "-am", "drop Blob.name");
+    const refused = await sh(app, "git", ["push", "origin", "main"], { ok: false });
+    assert.notEqual(refused.code, 0, "the breaking push was accepted");
+    assert.match(refused.stderr + refused.stdout, /FIELD_NO_DELETE/);
+    assert.equal((await git(remote, "rev-parse", "main")).stdout, (await git(app, "rev-parse", "HEAD~1")).stdout);
+
+    // Additive: the same commit replaced by a new field. Accepted.
+    await git(app, "reset", "-q", "--hard", "HEAD~1");
+    await writeFile(blob, original.replace("  bytes data = 2;\n", "  bytes data = 2;\n  string content_type = 3;\n"));
+    await git(app, "commit", "-q", "-am", "add Blob.content_type");
+    await sh(app, "git", ["push", "-q", "origin", "main"]);
+  });
+
+  it("generate, release tag, publish; another project installs the stubs and calls the service over gRPC", async () => {
+    const generated = await protoship(app, ["generate"]);
+    assert.match(generated.stdout, /@acme\/common-v1/);
+    // Nothing generated names the repository protoship came from.
+    const stubs = path.join(app, "packages/stubs");
+    for (const pkg of await readdir(stubs)) {
+      if (pkg.startsWith(".")) continue;
+      const turbo = await readFile(path.join(stubs, pkg, "turbo.json"), "utf8");
+      assert.doesNotMatch(turbo, /protoship#build|packages\/cli/);
+      const manifest = JSON.parse(await readFile(path.join(stubs, pkg, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+      assert.ok(manifest.devDependencies["@types/node"], `${pkg} builds with Node's types`);
+    }
+    // The stub packages are npm workspaces of the root (init added them): they share the root's one
+    // TypeScript (its pin is in every stub's range) and each builds.
+    await sh(app, "npm", ["install"]);
+    const found = await sh(app, "find", ["-L", "node_modules", "packages", "-path", "*/typescript/package.json", "-not", "-path", "*/typescript/node_modules/*"]);
+    const copies = found.stdout.trim().split("\n").filter((p) => !p.includes("@bufbuild/protoplugin/"));
+    assert.deepEqual(copies, ["node_modules/typescript/package.json"], "one TypeScript for the stubs (protoplugin keeps its own)");
+    await sh(app, "npm", ["run", "build", "--workspaces"]);
+    await git(app, "add", "-A");
+    await git(app, "commit", "-q", "-m", "stubs");
+    await sh(app, "git", ["push", "-q", "origin", "main"]);
+
+    const tagged = await protoship(app, ["release", "tag"]);
+    assert.match(tagged.stdout, /@acme\/files-v1@1\.0\.0/);
+    assert.match((await git(remote, "tag", "--list")).stdout, /@acme\/common-v1@1\.0\.0/);
+    // acme.common.v1 has bytes fields and no service: it builds with @types/node (Buffer).
+    const published = await protoship(app, ["publish"]);
+    assert.match(published.stdout, /2 published/);
+
+    const client = path.join(tmp, "client");
+    await mkdir(client);
+    await writeFile(path.join(client, "package.json"), `${JSON.stringify({ name: "client", private: true, type: "module" })}\n`);
+    await sh(client, "npm", ["install", "@acme/files-v1@1.0.0", "@grpc/grpc-js"]);
+    await writeFile(path.join(client, "call.mjs"), CALL_SCRIPT);
+    const call = await sh(client, process.execPath, ["call.mjs"]);
+    assert.deepEqual(JSON.parse(call.stdout), { name: "report.pdf", data: "%PDF", contentType: "application/pdf" });
+  });
+
+  it("protoship docs writes a site", async () => {
+    await protoship(app, ["docs"]);
+    const index = await readFile(path.join(app, "site/index.html"), "utf8");
+    assert.match(index, /acme\.files\.v1/);
+  });
+
+  it("the same install and init with pnpm", async () => {
+    const pnpm = await pnpmBinary();
+    const repo = await newProtoRepo(path.join(tmp, "pnpm-apis"));
+    const pnpmEnv = { npm_config_store_dir: path.join(tmp, "pnpm-store") };
+    // pnpm fails an install that skips a dependency's build script unless told; protoship runs
+    // buf's platform binary itself, so buf's postinstall is not needed (README: the pnpm command).
+    await sh(repo, pnpm, ["add", "--save-dev", "protoship", "--allow-build=!@bufbuild/buf"], { env: pnpmEnv });
+    const init = await protoship(repo, ["init"]);
+    assert.match(init.stdout, /created \.github\/workflows\/protoship-pull-request\.yml/);
+    assert.match(await readFile(path.join(repo, ".github/workflows/protoship-pull-request.yml"), "utf8"), /pnpm@[\d.]+ install --frozen-lockfile/);
+    // init told pnpm which dependency build scripts to skip (pnpm fails an install over unapproved ones).
+    assert.match(await readFile(path.join(repo, "pnpm-workspace.yaml"), "utf8"), /allowBuilds:[^]*protobufjs: false/);
+    await sh(repo, pnpm, ["install"], { env: pnpmEnv });
+    assert.ok(existsSync(path.join(repo, ".git/hooks/pre-push")), "pnpm install ran the prepare script that installs the hook");
+    await git(repo, "add", "-A");
+    await git(repo, "commit", "-q", "-m", "protos and protoship");
+    const bare = path.join(tmp, "pnpm-remote.git");
+    await git(tmp, "init", "-q", "--bare", bare);
+    await git(repo, "remote", "add", "origin", bare);
+    const pushed = await sh(repo, "git", ["push", "-u", "origin", "main"]);
+    assert.match(pushed.stderr, /protoship|->/);
+  });
+
+  it("installed size beside @bufbuild/buf alone (benchmark only)", { skip: !process.env.PROTOSHIP_BENCH_OUT }, async () => {
+    const dir = path.join(tmp, "buf-only");
+    await mkdir(dir);
+    await writeFile(path.join(dir, "package.json"), "{}\n");
+    await sh(dir, "npm", ["install", "--save-dev", "@bufbuild/buf"]);
+    bench.bufAlone = await installedSize(path.join(dir, "node_modules"));
+  });
+});
+
+/** A git repository with two proto packages: acme.common.v1 (bytes, no service) and acme.files.v1 importing it. */
+async function newProtoRepo(dir: string): Promise<string> {
+  await mkdir(path.join(dir, "protos/acme/common/v1"), { recursive: true });
+  await mkdir(path.join(dir, "protos/acme/files/v1"), { recursive: true });
+  await writeFile(path.join(dir, "protos/acme/common/v1/blob.proto"), BLOB_PROTO);
+  await writeFile(path.join(dir, "protos/acme/files/v1/files.proto"), FILES_PROTO);
+  await writeFile(path.join(dir, "package.json"), `${JSON.stringify({ name: "@acme/apis", version: "0.0.0", private: true }, null, 2)}\n`);
+  const r = await run("git", ["init", "-q", "-b", "main"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  return dir;
+}
+
+/** Megabytes and package count of a node_modules folder. */
+async function installedSize(nodeModules: string): Promise<{ megabytes: number; packages: number }> {
+  const du = await run("du", ["-sk", nodeModules], { cwd: nodeModules });
+  const lock = JSON.parse(await readFile(path.join(nodeModules, ".package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
+  return { megabytes: Number(du.stdout.split("\t")[0]) / 1024, packages: Object.keys(lock.packages).filter((k) => k.startsWith("node_modules/")).length };
+}
+
+const BLOB_PROTO = `syntax = "proto3";
+
+package acme.common.v1;
+
+// A named piece of content.
+message Blob {
+  string name = 1;
+  bytes data = 2;
+}
+`;
+
+const FILES_PROTO = `syntax = "proto3";
+
+package acme.files.v1;
+
+import "acme/common/v1/blob.proto";
+
+// Reads stored files.
+service FilesService {
+  // Returns one file.
+  rpc GetBlob(GetBlobRequest) returns (GetBlobResponse);
+}
+
+message GetBlobRequest {
+  string name = 1;
+}
+
+message GetBlobResponse {
+  acme.common.v1.Blob blob = 1;
+}
+`;
+
+const CALL_SCRIPT = `import { Server, ServerCredentials, credentials } from "@grpc/grpc-js";
+import { FilesServiceClient, FilesServiceService } from "@acme/files-v1";
+
+const server = new Server();
+server.addService(FilesServiceService, {
+  getBlob(call, callback) {
+    callback(null, { blob: { name: call.request.name, data: Buffer.from("%PDF"), contentType: "application/pdf" } });
+  },
+});
+server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, port) => {
+  if (error) throw error;
+  const client = new FilesServiceClient(\`127.0.0.1:\${port}\`, credentials.createInsecure());
+  client.getBlob({ name: "report.pdf" }, (err, response) => {
+    if (err) throw err;
+    const { name, data, contentType } = response.blob;
+    console.log(JSON.stringify({ name, data: Buffer.from(data).toString(), contentType }));
+    client.close();
+    server.forceShutdown();
+  });
+});
+`;

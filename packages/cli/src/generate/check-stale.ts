@@ -1,0 +1,91 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { GitRepo } from "../git/git.js";
+import { generateStubs, type GenerateStubsOptions, type GeneratedPackage } from "./generate-stubs.js";
+import { MARKER, ownerOf } from "@protoship/fs-safe";
+import { STUBS_OWNER, type FileTree } from "./write-packages.js";
+
+/** What generate leaves alone inside a package folder, so neither compares it: the machine's and the build's folders. */
+const NOT_GENERATED = ["node_modules/", "dist/", ".turbo/"];
+const isBuildOutput = (file: string): boolean => NOT_GENERATED.some((prefix) => file.startsWith(prefix));
+
+/** How one package folder on disk differs from what `protoship generate` would write there. */
+export interface StalePackage {
+  /** The package, or undefined for a folder generate would remove (its protos are gone). */
+  pkg: GeneratedPackage | undefined;
+  /** Absolute path of the folder. */
+  dir: string;
+  /** Files whose bytes differ, files generate would write that are missing, files it would not write. */
+  changed: string[];
+  missing: string[];
+  extra: string[];
+}
+
+/** What {@link staleStubs} found. */
+export interface StaleReport {
+  outDir: string;
+  /** Every package generate would write. */
+  packages: GeneratedPackage[];
+  /** The folders that differ (empty when the stubs are up to date). */
+  stale: StalePackage[];
+}
+
+/**
+ * Compares the stub packages under `outDir` with what `protoship generate` would write, without
+ * writing anything: every package is generated in memory (the stamp is neither read nor written)
+ * and compared, file by file, with the files git sees in its folder (tracked or untracked, not
+ * ignored: a git-ignored file, like the stamp or a build's dist/, is the machine's, not the
+ * repository's), plus protoship generate's `.protoship-generated` marker in each. Files directly in
+ * `outDir` are not part of any package and are not compared.
+ */
+export async function staleStubs(options: Omit<GenerateStubsOptions, "dryRun" | "force">): Promise<StaleReport> {
+  const result = await generateStubs({ ...options, dryRun: true });
+  const { trees, removed } = result.planned!;
+  const repo = await GitRepo.open(options.cwd);
+  const onDisk = await gitVisibleFiles(repo, result.outDir);
+  const stale: StalePackage[] = [];
+  for (const pkg of result.packages) {
+    const diff = await compareFolder(pkg.dir, trees.get(path.basename(pkg.dir)) ?? new Map(), onDisk.get(path.basename(pkg.dir)) ?? []);
+    if (diff.changed.length || diff.missing.length || diff.extra.length) stale.push({ pkg, dir: pkg.dir, ...diff });
+  }
+  for (const name of removed) {
+    const files = onDisk.get(name) ?? [];
+    if (files.length) stale.push({ pkg: undefined, dir: path.join(result.outDir, name), changed: [], missing: [], extra: files });
+  }
+  return { outDir: result.outDir, packages: result.packages, stale };
+}
+
+/** The files git sees under `outDir` (tracked, or untracked and not ignored), relative to their package folder, by folder name. */
+async function gitVisibleFiles(repo: GitRepo, outDir: string): Promise<Map<string, string[]>> {
+  const rel = path.relative(repo.root, outDir).split(path.sep).join("/");
+  const out = await repo.query(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", `:(literal)${rel}`]);
+  const byFolder = new Map<string, string[]>();
+  for (const file of new Set(out.split("\0").filter(Boolean))) {
+    const inside = path.posix.relative(rel, file).split("/");
+    // Files directly in outDir (the stamp, a README) belong to no package.
+    if (inside.length < 2) continue;
+    const [folder, ...rest] = inside;
+    const list = byFolder.get(folder!) ?? [];
+    list.push(rest.join("/"));
+    byFolder.set(folder!, list);
+  }
+  return byFolder;
+}
+
+type FolderDiff = Pick<StalePackage, "changed" | "missing" | "extra">;
+
+async function compareFolder(dir: string, tree: FileTree, files: readonly string[]): Promise<FolderDiff> {
+  const present = new Set(files.filter((f) => !isBuildOutput(f) && f !== MARKER));
+  const changed: string[] = [];
+  const missing: string[] = [];
+  const extra = [...present].filter((f) => !tree.has(f)).sort();
+  for (const [file, text] of [...tree].sort(([a], [b]) => a.localeCompare(b))) {
+    // A file git tracks but the working tree lost is missing too.
+    const bytes = present.has(file) ? await readFile(path.join(dir, file)).catch(() => undefined) : undefined;
+    if (bytes === undefined) missing.push(file);
+    else if (!bytes.equals(Buffer.from(text, "utf8"))) changed.push(file);
+  }
+  // The marker generate writes into every package (its owner, not a byte-compared file).
+  if (!files.includes(MARKER) || (await ownerOf(dir)) !== STUBS_OWNER) missing.push(MARKER);
+  return { changed, missing, extra };
+}

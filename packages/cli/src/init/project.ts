@@ -1,0 +1,107 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { ConfigError } from "../errors.js";
+import type { GitRepo } from "../git/git.js";
+
+/** What init learns about a repository before deciding what to write. */
+export interface Project {
+  root: string;
+  /** The root package.json, parsed; undefined when there is none. */
+  packageJson: PackageJson | undefined;
+  packageManager: { name: "npm" | "pnpm"; version: string | undefined };
+  /** Who runs git hooks here: husky, lefthook, or git itself (a hook protoship installs). */
+  hookManager: "husky" | "lefthook" | "git";
+  /** The lefthook config file, when lefthook runs the hooks. */
+  lefthookFile: string | undefined;
+  /** The branch releases are cut from: the remote's default branch, else the current one, else main. */
+  defaultBranch: string;
+  /** Tracked and untracked-but-not-ignored .proto files, repository-relative, POSIX separators. */
+  protoFiles: string[];
+}
+
+/** The parts of package.json init reads and edits. */
+export interface PackageJson {
+  name?: string;
+  packageManager?: string;
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  workspaces?: unknown;
+  [key: string]: unknown;
+}
+
+const LEFTHOOK_FILES = ["lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml"];
+
+export async function readProject(repo: GitRepo): Promise<Project> {
+  const root = repo.root;
+  const packageJson = await readPackageJson(path.join(root, "package.json"));
+  const deps = { ...packageJson?.dependencies, ...packageJson?.devDependencies };
+  const lefthookFile = LEFTHOOK_FILES.find((f) => existsSync(path.join(root, f)));
+  const hookManager = lefthookFile || "lefthook" in deps ? "lefthook" : existsSync(path.join(root, ".husky")) || "husky" in deps ? "husky" : "git";
+  const listed = await repo.query(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.proto"]);
+  const protoFiles = [...new Set(listed.split("\0").filter((f) => f && !f.split("/").includes("node_modules") && existsSync(path.join(root, f))))].sort();
+  return {
+    root,
+    packageJson,
+    packageManager: detectPackageManager(root, packageJson),
+    hookManager,
+    lefthookFile: lefthookFile ?? (hookManager === "lefthook" ? "lefthook.yml" : undefined),
+    defaultBranch: await defaultBranch(repo),
+    protoFiles,
+  };
+}
+
+/**
+ * The npm scope of generated packages: `--scope`, else the scope of the root package's name, else
+ * one made from the repository's folder name (`Acme APIs` → `@acme-apis`).
+ */
+export function chooseScope(project: Project, flag: string | undefined): string {
+  const scope = flag ?? /^(@[^/]+)\//.exec(project.packageJson?.name ?? "")?.[1] ?? `@${slug(path.basename(project.root))}`;
+  const normalized = scope.startsWith("@") ? scope : `@${scope}`;
+  if (!/^@[a-z0-9][a-z0-9._~-]*$/.test(normalized)) {
+    throw new ConfigError(`--scope: ${JSON.stringify(scope)} is not an npm scope`, "use lower-case letters, digits and - . _ ~, e.g. --scope @acme");
+  }
+  return normalized;
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9._~-]+/g, "-").replace(/^[-._~]+|-+$/g, "") || "apis";
+}
+
+async function readPackageJson(file: string): Promise<PackageJson | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as PackageJson;
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function detectPackageManager(root: string, pkg: PackageJson | undefined): Project["packageManager"] {
+  const declared = /^(npm|pnpm)@([^+]+)/.exec(pkg?.packageManager ?? "");
+  if (declared) return { name: declared[1] as "npm" | "pnpm", version: declared[2] };
+  const agent = /^(npm|pnpm)\/(\S+)/.exec(process.env.npm_config_user_agent ?? "");
+  if (existsSync(path.join(root, "pnpm-lock.yaml")) || existsSync(path.join(root, "pnpm-workspace.yaml"))) {
+    return { name: "pnpm", version: agent?.[1] === "pnpm" ? agent[2] : undefined };
+  }
+  if (existsSync(path.join(root, "package-lock.json"))) return { name: "npm", version: undefined };
+  return agent?.[1] === "pnpm" ? { name: "pnpm", version: agent[2] } : { name: "npm", version: undefined };
+}
+
+async function defaultBranch(repo: GitRepo): Promise<string> {
+  for (const args of [["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], ["symbolic-ref", "--quiet", "--short", "HEAD"]]) {
+    try {
+      const name = (await repo.query(args)).trim().replace(/^origin\//, "");
+      if (name) return name;
+    } catch {
+      // no remote HEAD / detached: try the next source
+    }
+  }
+  return "main";
+}

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { lstat, readFile, symlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { protoship, suiteTempDirs } from "@protoship/testkit";
+import { ORDER_V1, findingsOf, shopRepo } from "./fixtures.ts";
+
+const ORDER = "proto/shop/order/v1/order.proto";
+const UNFORMATTED = ORDER_V1.replace("message Order {", "message   Order{");
+
+describe("protoship check --fix: rewrites only from complete, verified output", () => {
+  const { fresh, root } = suiteTempDirs({ before, after });
+
+  it("never empties a file buf format cannot read (invalid UTF-8), and does not suggest --fix for it", async () => {
+    const repo = await shopRepo(fresh());
+    const bytes = Buffer.concat([Buffer.from(UNFORMATTED.replace("// An order.", "// An order caf")), Buffer.from([0xe9, 0x0a])]);
+    await writeFile(path.join(repo.dir, ORDER), bytes);
+    let r = await protoship(repo.dir, ["check"], undefined, { NO_COLOR: "1" });
+    assert.equal(r.code, 1, r.stderr);
+    assert.doesNotMatch(r.stdout, /--fix/, r.stdout);
+    r = await protoship(repo.dir, ["check", "--fix"]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.deepEqual(await readFile(path.join(repo.dir, ORDER)), bytes, "the file is left exactly as it was");
+  });
+
+  it("does not write through a committed .proto symlink; reports it instead", async () => {
+    const repo = await shopRepo(fresh());
+    const outside = path.join(root(), `outside-${path.basename(repo.dir)}.proto`);
+    await writeFile(outside, 'syntax = "proto3";\npackage shop.order.v1;\n// L.\nmessage   Linked{}\n');
+    const link = "proto/shop/order/v1/linked.proto";
+    await repo.git("checkout", "-q", "-b", "feature");
+    await symlink(outside, path.join(repo.dir, link));
+    await repo.commitAll("a symlinked proto");
+    let r = await protoship(repo.dir, ["check", "--format", "json"]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const format = findingsOf(r.stdout).filter((f) => f.rule === "FORMAT");
+    assert.equal(format.length, 1, r.stdout);
+    assert.equal(format[0]!.file, link);
+    assert.match(format[0]!.message, /symlink/);
+    assert.doesNotMatch(format[0]!.message, /--fix/);
+    const before = await readFile(outside, "utf8");
+    r = await protoship(repo.dir, ["check", "--fix"]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /symlink/);
+    assert.equal(await readFile(outside, "utf8"), before, "the file outside the repository is untouched");
+    assert.ok((await lstat(path.join(repo.dir, link))).isSymbolicLink(), "the link is still a link");
+  });
+
+  it("rewrites an unformatted file atomically with buf's output and keeps its mode", async () => {
+    const repo = await shopRepo(fresh());
+    await repo.write(ORDER, UNFORMATTED);
+    const { chmod } = await import("node:fs/promises");
+    await chmod(path.join(repo.dir, ORDER), 0o640);
+    const inode = (await lstat(path.join(repo.dir, ORDER))).ino;
+    const r = await protoship(repo.dir, ["check", "--fix"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(await repo.read(ORDER), ORDER_V1);
+    const after = await lstat(path.join(repo.dir, ORDER));
+    assert.equal(after.mode & 0o777, 0o640);
+    assert.notEqual(after.ino, inode, "replaced by rename, not rewritten in place");
+    assert.equal(await repo.git("status", "--porcelain", "--untracked-files=all"), "", "formatted back to the committed file, no temporary file left");
+  });
+});

@@ -1,0 +1,184 @@
+/* protoship docs-site search engine: queries the sharded index written by src/search-shards.ts.
+ * Loads only the manifest, the term shards a query needs and the stored fields of the results it
+ * shows. `load(name)` returns a promise of one search file's data (the page loads them as
+ * scripts, which also works from file://). Shared by the page (site.js) and the tests. */
+(function (global) {
+  "use strict";
+
+  /* Same split as the index tokenizer (src/search-index.ts), without the camelCase parts. */
+  var SPLIT = new RegExp("[\\n\\r\\p{Z}\\p{P}]+", "u");
+  /* A prefix expansion reads at most this many bytes of extra shards (less for short terms, which
+   * match more); exact terms always load. */
+  var PREFIX_BUDGET = 1536 * 1024;
+  var PREFIX_BUDGET_PER_CHAR = 192 * 1024;
+  var MAX_RESULTS = 20;
+
+  function tokenize(query) {
+    var out = [];
+    String(query)
+      .toLowerCase()
+      .split(SPLIT)
+      .forEach(function (t) {
+        if (t && out.indexOf(t) < 0) out.push(t);
+      });
+    return out;
+  }
+
+  function startsWith(s, p) {
+    return s.slice(0, p.length) === p;
+  }
+
+  function leafName(kind, x) {
+    var short = x.charAt(0) === "." ? x.slice(1) : x;
+    if (kind === "rpc" || kind === "field" || kind === "value") return short.slice(short.lastIndexOf(".") + 1);
+    return short;
+  }
+
+  /* Stored fields [kind, page, x, summary] → what the results list shows. */
+  function expand(stored, manifest) {
+    var kind = manifest.kinds[stored[0]];
+    var page = manifest.pages[stored[1]] || ["", ""];
+    var pkg = page[1];
+    var x = stored[2];
+    var fullName = kind === "package" ? pkg : x.charAt(0) === "." ? x.slice(1) : pkg ? pkg + "." + x : x;
+    return {
+      kind: kind,
+      name: kind === "package" ? pkg || "(no package)" : leafName(kind, x),
+      fullName: fullName,
+      summary: stored[3],
+      url: kind === "package" ? page[0] : page[0] + "#" + encodeURIComponent(fullName),
+    };
+  }
+
+  function create(load) {
+    var cache = {};
+    function get(name) {
+      if (!cache[name]) {
+        cache[name] = load(name);
+        cache[name].catch(function () {
+          delete cache[name];
+        });
+      }
+      return cache[name];
+    }
+
+    /* Index of the shard whose range holds `term` (shards are sorted by their first term). */
+    function shardOf(shards, term) {
+      var lo = 0;
+      var hi = shards.length - 1;
+      while (lo < hi) {
+        var mid = (lo + hi + 1) >> 1;
+        if (shards[mid][0] <= term) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    }
+
+    /* Shards holding `term` and, for a prefix search, the following ones whose terms start with
+     * it, within a byte budget (nearest first: they hold the terms closest to the query). */
+    function shardsFor(manifest, term, prefix) {
+      var shards = manifest.shards;
+      if (shards.length === 0) return [];
+      var own = shardOf(shards, term);
+      var picked = [own];
+      if (!prefix) return picked;
+      var budget = Math.min(PREFIX_BUDGET, term.length * PREFIX_BUDGET_PER_CHAR);
+      for (var i = own + 1; i < shards.length && startsWith(shards[i][0], term); i++) {
+        budget -= shards[i][1];
+        if (budget < 0) break;
+        picked.push(i);
+      }
+      return picked;
+    }
+
+    /* id → score of one query term: exact matches score fully, prefix matches less the longer the rest. */
+    function termScores(manifest, term, prefix, superseded) {
+      var ids = shardsFor(manifest, term, prefix);
+      return Promise.all(
+        ids.map(function (i) {
+          return get("t" + i);
+        }),
+      ).then(function (shards) {
+        var scores = new Map();
+        if (superseded && superseded()) return scores;
+        shards.forEach(function (shard) {
+          for (var key in shard) {
+            if (!Object.prototype.hasOwnProperty.call(shard, key)) continue;
+            var factor = key === term ? 1 : prefix && startsWith(key, term) ? (0.5 * term.length) / key.length : 0;
+            if (!factor) continue;
+            var list = shard[key];
+            var id = 0;
+            for (var p = 0; p < list.length; p += 2) {
+              id += list[p];
+              var s = list[p + 1] * factor;
+              var old = scores.get(id);
+              if (old === undefined || s > old) scores.set(id, s);
+            }
+          }
+        });
+        return scores;
+      });
+    }
+
+    /* Every term must match (AND); a document's score is the sum over the terms. `superseded()`,
+     * when given and true once the shards are in, stops the work (a newer query took over). */
+    function search(query, superseded) {
+      var terms = tokenize(query);
+      if (terms.length === 0) return Promise.resolve([]);
+      return get("m").then(function (manifest) {
+        return Promise.all(
+          terms.map(function (t) {
+            /* Prefix matching on very short terms touches most of a large index; skip it. */
+            return termScores(manifest, t, t.length >= 2, superseded);
+          }),
+        ).then(function (perTerm) {
+          if (superseded && superseded()) return null;
+          perTerm.sort(function (a, b) {
+            return a.size - b.size;
+          });
+          var ranked = [];
+          perTerm[0].forEach(function (score, id) {
+            for (var k = 1; k < perTerm.length; k++) {
+              var s = perTerm[k].get(id);
+              if (s === undefined) return;
+              score += s;
+            }
+            ranked.push([id, score]);
+          });
+          ranked.sort(function (a, b) {
+            return b[1] - a[1] || a[0] - b[0];
+          });
+          ranked = ranked.slice(0, MAX_RESULTS);
+          var chunks = [];
+          ranked.forEach(function (r) {
+            var c = Math.floor(r[0] / manifest.chunk);
+            if (chunks.indexOf(c) < 0) chunks.push(c);
+          });
+          return Promise.all(
+            chunks.map(function (c) {
+              return get("d" + c);
+            }),
+          ).then(function (loaded) {
+            return ranked.map(function (r) {
+              var c = Math.floor(r[0] / manifest.chunk);
+              var doc = loaded[chunks.indexOf(c)][r[0] - c * manifest.chunk];
+              return expand(doc, manifest);
+            });
+          });
+        });
+      });
+    }
+
+    /* Loads the (small) manifest ahead of the first query. */
+    function prepare() {
+      return get("m").then(
+        function () {},
+        function () {},
+      );
+    }
+
+    return { search: search, prepare: prepare };
+  }
+
+  global.ProtoshipSearch = { create: create, tokenize: tokenize };
+})(typeof self !== "undefined" ? self : this);
