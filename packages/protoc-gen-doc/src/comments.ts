@@ -4,8 +4,8 @@ import type { SourceCodeInfo_Location } from "@bufbuild/protobuf/wkt";
 
 /** Leading and trailing comments of an element. */
 export interface CommentPair {
-  leading?: string;
-  trailing?: string;
+  leading?: string | undefined;
+  trailing?: string | undefined;
 }
 
 /** protokit's scrub: drop the space protoc leaves after each newline, trim. */
@@ -47,7 +47,7 @@ const EDITION_PATH = "14";
 export class FileComments {
   private readonly byPath = new Map<string, Entry>();
 
-  constructor(private readonly file: DescFile) {
+  constructor(file: DescFile) {
     for (const loc of file.proto.sourceCodeInfo?.location ?? []) {
       this.byPath.set(loc.path.join("."), toEntry(loc));
     }

@@ -45,9 +45,9 @@ class PackagePage {
   private readonly types: TypeLinker;
 
   constructor(
-    private readonly site: SiteModel,
+    site: SiteModel,
     private readonly pkg: PackageInfo,
-    private readonly root: string,
+    root: string,
   ) {
     this.types = new TypeLinker(site, root, pkg.name);
   }
