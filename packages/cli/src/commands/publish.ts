@@ -3,10 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { materialize } from "../check/revision-tree.js";
 import { RELEVANT_PATHSPECS } from "../check/select-targets.js";
-import { loadConfig } from "../config/load-config.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { untrackedPaths } from "../git/diff.js";
-import { GitRepo } from "../git/git.js";
+import { Project } from "../project/project.js";
 import { buildStubPackages, type BuildStubPackages } from "../publish/build-stubs.js";
 import { isPublished, packFiles, publishPackage } from "../publish/npm.js";
 import { redact } from "../publish/redact.js";
@@ -33,8 +32,7 @@ export interface PublishOptions {
 export async function publish(options: PublishOptions): Promise<number> {
   const out = options.write ?? ((t: string) => process.stdout.write(t));
   const write = (t: string): void => out(redact(t));
-  const repo = await GitRepo.open(options.cwd);
-  const config = await loadConfig(repo.root);
+  const { repo, config } = await Project.open(options.cwd);
   const { tagFormat, registry, distTag, access } = config.release;
   const head = (await repo.resolveCommit("HEAD"))!;
   const all = await listReleaseTags(repo, tagFormat);
@@ -77,7 +75,7 @@ export async function publish(options: PublishOptions): Promise<number> {
     const tree = await materialize(repo, { kind: "commit", sha: commit }, RELEVANT_PATHSPECS, await untrackedPaths(repo, RELEVANT_PATHSPECS));
     try {
       write(`building ${todo.map((t) => `${t.name}@${t.version}`).join(", ")} at ${commit.slice(0, 12)}\n`);
-      const dirs = await (options.build ?? buildStubPackages)({ sourceDir: tree.dir, repoRoot: repo.root, versions, names: todo.map((t) => t.name), workDir });
+      const dirs = await (options.build ?? buildStubPackages)({ source: await Project.ofFolder(tree.dir), repoRoot: repo.root, versions, names: todo.map((t) => t.name), workDir });
       const ordered = await dependencyOrder(todo, dirs);
       for (const tag of ordered) {
         const dir = dirs.get(tag.name)!;

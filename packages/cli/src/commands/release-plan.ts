@@ -1,8 +1,7 @@
-import { loadConfig } from "../config/load-config.js";
 import { ExitCode } from "../errors.js";
-import { GitRepo } from "../git/git.js";
 import { pullRequestContext } from "../github/actions-context.js";
 import { upsertComment } from "../github/pr-comment.js";
+import { Project } from "../project/project.js";
 import { computePlan } from "../release/plan.js";
 import { planJson, planMarkdown, planText } from "../release/render-plan.js";
 
@@ -25,9 +24,7 @@ export const PLAN_COMMENT_MARKER = "<!-- protoship-release-plan -->";
 
 /** Prints the next version of every unit and why. Exit 0 whatever the plan says. */
 export async function releasePlan(options: ReleasePlanOptions): Promise<number> {
-  const repo = await GitRepo.open(options.cwd);
-  const config = await loadConfig(repo.root);
-  const plan = await computePlan(repo, config);
+  const plan = await computePlan(await Project.open(options.cwd));
   const render = options.output === "json" ? planJson : options.output === "markdown" ? planMarkdown : planText;
   (options.write ?? ((t: string) => process.stdout.write(t)))(render(plan));
   if (options.prComment) {

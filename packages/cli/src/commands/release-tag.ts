@@ -1,7 +1,6 @@
-import { readBufWorkspace } from "../buf/buf-config.js";
-import { loadConfig } from "../config/load-config.js";
 import { EnvironmentError, ExitCode, ProtoshipError } from "../errors.js";
-import { GitRepo } from "../git/git.js";
+import type { GitRepo } from "../git/git.js";
+import { Project } from "../project/project.js";
 import { tagMessage } from "../release/changelog.js";
 import { computePlan } from "../release/plan.js";
 import {
@@ -42,10 +41,10 @@ function refuse(message: string, hint?: string): never {
 export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
   const write = options.write ?? ((t: string) => process.stdout.write(t));
   const push = options.push ?? true;
-  const repo = await GitRepo.open(options.cwd);
-  const config = await loadConfig(repo.root);
+  const project = await Project.open(options.cwd);
+  const { repo, config } = project;
   const { branch, remote, tagFormat } = config.release;
-  const workspace = await readBufWorkspace(repo.root, config.bufYaml);
+  await project.workspace(); // a missing or broken buf.yaml is refused before any git work
 
   const current = await repo.currentBranch();
   if (current !== branch) refuse(`not on the release branch ${branch} (${current ? `on ${current}` : "HEAD is detached"})`, `run it on ${branch}, or set release.branch in protoship.yaml`);
@@ -70,7 +69,7 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
     for (const [ref, sha] of refs) if (ref.startsWith("refs/tags/")) remoteTags.set(ref.slice("refs/tags/".length), sha);
   }
 
-  const plan = await computePlan(repo, config, workspace);
+  const plan = await computePlan(project);
   const wanted = plan.packages.filter((p) => p.next !== null).map((p) => ({ plan: p, tag: formatTag(tagFormat, p.name, p.next!) }));
   const toCreate: typeof wanted = [];
   const alreadyOnRemote: string[] = [];

@@ -3,10 +3,11 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
-import { CONFIG_FILE, loadConfig } from "../config/load-config.js";
+import type { BufWorkspace } from "../buf/buf-config.js";
+import { CONFIG_FILE } from "../config/load-config.js";
 import { ProtoshipError } from "../errors.js";
 import { npmNameProblem } from "../config/npm-name.js";
+import type { Project } from "../project/project.js";
 import { explainOutputError } from "../workspace/output-errors.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
 import { loadImage } from "../schema/load-image.js";
@@ -18,12 +19,10 @@ import { runTsProto, tsProtoVersion } from "./run-ts-proto.js";
 import { tsProtoOptions } from "./ts-proto-options.js";
 import { exists, replacePackages, stalePackages, type FileTree } from "./write-packages.js";
 
-/** Options of {@link generateStubs}. */
+/** Options of {@link generateStubsIn}. */
 export interface GenerateStubsOptions {
-  /** Repository root: where protoship.yaml (optional) and the buf configuration are. */
-  cwd: string;
   /**
-   * Where the package folders go, absolute or relative to `cwd`, used as given: a caller passing a
+   * Where the package folders go, absolute or relative to the project root, used as given: a caller passing a
    * user's value checks it first (the CLI resolves `--out-dir` with resolveRepoPath). Default:
    * config `stubs.outDir`, which must stay inside the repository and out of `.git`.
    */
@@ -56,7 +55,7 @@ export interface GeneratedPackage {
   dependencies: string[];
 }
 
-/** What {@link generateStubs} did. */
+/** What {@link generateStubsIn} did. */
 export interface GenerateStubsResult {
   outDir: string;
   packages: GeneratedPackage[];
@@ -87,10 +86,9 @@ interface Stamp {
  * ProtoshipError with `file:line:col`. A full run (no `only`) is incremental: only packages whose
  * descriptors (or their imports') changed are regenerated.
  */
-export async function generateStubs(options: GenerateStubsOptions): Promise<GenerateStubsResult> {
-  const root = path.resolve(options.cwd);
-  const config = await loadConfig(root);
-  const workspace = await readBufWorkspace(root, config.bufYaml);
+export async function generateStubsIn(project: Project, options: GenerateStubsOptions): Promise<GenerateStubsResult> {
+  const { root, config } = project;
+  const workspace = await project.workspace();
   const bufDir = path.join(root, workspace.dir);
   const outDir = options.outDir
     ? path.resolve(root, options.outDir)

@@ -1,8 +1,7 @@
-import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
 import { RELEVANT_PATHSPECS } from "../check/select-targets.js";
-import type { ProtoshipConfig } from "../config/schema.js";
 import { EnvironmentError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
+import type { RepoProject } from "../project/project.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { breakingFindings, type BreakingFinding } from "./breaking.js";
 import { classifyChanges, severityOf, sortChanges, type SchemaChange } from "./classify.js";
@@ -42,8 +41,9 @@ export interface ReleasePlan {
  * buf.yaml's rules) decide what is breaking, and applies the version rules. Schemas are read
  * only through compiled descriptors.
  */
-export async function computePlan(repo: GitRepo, config: ProtoshipConfig, workspace?: BufWorkspace): Promise<ReleasePlan> {
-  const ws = workspace ?? (await readBufWorkspace(repo.root, config.bufYaml));
+export async function computePlan(project: RepoProject): Promise<ReleasePlan> {
+  const { repo, config } = project;
+  const ws = await project.workspace();
   const head = await repo.resolveCommit("HEAD");
   if (!head) throw new EnvironmentError("the repository has no commits yet", "commit the schema first");
   const headImage = await imageAtCommit(repo, ws, head, "HEAD");
