@@ -1,14 +1,15 @@
-import { materialize } from "../check/revision-tree.js";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
 import { resolveBase, resolvePushBase, type Base } from "../check/resolve-base.js";
 import { runSteps } from "../check/run-steps.js";
-import { RELEVANT_PATHSPECS, selectTargets, type Targets } from "../check/select-targets.js";
+import { selectTargets, type Targets } from "../check/select-targets.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { diffPaths, ignoredPaths, untrackedPaths, type Side } from "../git/diff.js";
 import { EMPTY_TREE, type GitRepo } from "../git/git.js";
 import { Project } from "../project/project.js";
 import type { Finding, Step } from "../report/finding.js";
 import { render, type OutputFormat } from "../report/render.js";
+import { materialize } from "../workspace/revision-tree.js";
+import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
 
 /** Options of `protoship check`. */
 export interface CheckOptions {
@@ -58,9 +59,9 @@ export async function check(options: CheckOptions): Promise<number> {
   const findings: Finding[] = [];
   const checked = new Set<string>();
   let untracked: Promise<string[]> | undefined;
-  const listUntracked = (): Promise<string[]> => (untracked ??= untrackedPaths(repo, RELEVANT_PATHSPECS));
+  const listUntracked = (): Promise<string[]> => (untracked ??= untrackedPaths(repo, SCHEMA_PATHSPECS));
   let ignored: Promise<string[]> | undefined;
-  const listIgnored = (): Promise<string[]> => (ignored ??= ignoredPaths(repo, RELEVANT_PATHSPECS));
+  const listIgnored = (): Promise<string[]> => (ignored ??= ignoredPaths(repo, SCHEMA_PATHSPECS));
   for (const comparison of comparisons) {
     // Diff first, with pathspecs that need no configuration: a push without .proto changes ends
     // here, before buf.yaml is even read.
@@ -69,7 +70,7 @@ export async function check(options: CheckOptions): Promise<number> {
     // Against the working tree the walks, the diff and reading buf.yaml run side by side.
     const againstWorktree = comparison.head.kind === "worktree";
     const [changes, listed] = await Promise.all([
-      diffPaths(repo, comparison.base.sha, comparison.head, RELEVANT_PATHSPECS),
+      diffPaths(repo, comparison.base.sha, comparison.head, SCHEMA_PATHSPECS),
       againstWorktree ? listUntracked() : undefined,
       againstWorktree ? readWorkspace() : undefined,
       againstWorktree ? listIgnored() : undefined,
@@ -85,13 +86,13 @@ export async function check(options: CheckOptions): Promise<number> {
     const hide = { ignored: ignoredEntries, within: ws.modules.map((m) => m.root) };
     // The base overlay (blobs read from git, symlinks written) is built while buf already lints
     // the head: only `buf breaking` needs it.
-    const headTree = materialize(repo, comparison.head, RELEVANT_PATHSPECS, newFiles, undefined, hide);
+    const headTree = materialize(repo, comparison.head, SCHEMA_PATHSPECS, newFiles, undefined, hide);
     const baseSide: Side = { kind: "commit", sha: comparison.base.sha };
     // Against the working tree, the base→head diff is exactly what the base overlay needs.
     const baseTree =
       comparison.base.sha === EMPTY_TREE
         ? undefined
-        : materialize(repo, baseSide, RELEVANT_PATHSPECS, newFiles, againstWorktree ? changes : undefined, hide);
+        : materialize(repo, baseSide, SCHEMA_PATHSPECS, newFiles, againstWorktree ? changes : undefined, hide);
     baseTree?.catch(() => {}); // awaited by runSteps; a failure must not surface as unhandled first
     try {
       const head = await headTree;

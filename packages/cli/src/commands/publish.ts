@@ -1,15 +1,13 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { materialize } from "../check/revision-tree.js";
-import { RELEVANT_PATHSPECS } from "../check/select-targets.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
-import { untrackedPaths } from "../git/diff.js";
 import { Project } from "../project/project.js";
 import { buildStubPackages, type BuildStubPackages } from "../publish/build-stubs.js";
 import { isPublished, packFiles, publishPackage } from "../publish/npm.js";
 import { redact } from "../publish/redact.js";
 import { latestByName, listReleaseTags, type ReleaseTag } from "../release/tags.js";
+import { schemaTreeAtCommit } from "../workspace/schema-inputs.js";
 
 /** Options of `protoship publish`. */
 export interface PublishOptions {
@@ -72,7 +70,7 @@ export async function publish(options: PublishOptions): Promise<number> {
     const versions = Object.fromEntries([...latestByName(await listReleaseTags(repo, tagFormat, { mergedInto: commit }))].map(([name, t]) => [name, t.version]));
     for (const t of tags) versions[t.name] = t.version;
     const workDir = await mkdtemp(path.join(os.tmpdir(), "protoship-publish-"));
-    const tree = await materialize(repo, { kind: "commit", sha: commit }, RELEVANT_PATHSPECS, await untrackedPaths(repo, RELEVANT_PATHSPECS));
+    const tree = await schemaTreeAtCommit(repo, commit);
     try {
       write(`building ${todo.map((t) => `${t.name}@${t.version}`).join(", ")} at ${commit.slice(0, 12)}\n`);
       const dirs = await (options.build ?? buildStubPackages)({ source: await Project.ofFolder(tree.dir), repoRoot: repo.root, versions, names: todo.map((t) => t.name), workDir });

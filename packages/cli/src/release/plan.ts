@@ -1,7 +1,7 @@
-import { RELEVANT_PATHSPECS } from "../check/select-targets.js";
 import { EnvironmentError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
 import type { RepoProject } from "../project/project.js";
+import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { breakingFindings, type BreakingFinding } from "./breaking.js";
 import { classifyChanges, severityOf, sortChanges, type SchemaChange } from "./classify.js";
@@ -115,7 +115,7 @@ function unitChanges(unit: ProtoPackageUnit, base: RevisionImage, head: Revision
 
 /** Whether any .proto or buf file differs between two commits (cheap: no compile). */
 async function schemaDiffers(repo: GitRepo, a: string, b: string): Promise<boolean> {
-  const out = await repo.raw(["diff", "--name-only", "--no-renames", "--no-ext-diff", a, b, "--", ...RELEVANT_PATHSPECS]);
+  const out = await repo.raw(["diff", "--name-only", "--no-renames", "--no-ext-diff", a, b, "--", ...SCHEMA_PATHSPECS]);
   return out.trim().length > 0;
 }
 

@@ -1,12 +1,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { BufWorkspace } from "../buf/buf-config.js";
-import { materialize } from "../check/revision-tree.js";
-import { RELEVANT_PATHSPECS } from "../check/select-targets.js";
 import { ProtoshipError } from "../errors.js";
-import { untrackedPaths } from "../git/diff.js";
 import type { GitRepo } from "../git/git.js";
 import { loadImage, type SchemaImage } from "../schema/load-image.js";
+import { schemaTreeAtCommit } from "../workspace/schema-inputs.js";
 
 /** The schema at one commit, and how to turn its module-relative file names into repository paths. */
 export interface RevisionImage {
@@ -19,8 +17,7 @@ export interface RevisionImage {
  * the .proto and buf files that differ are written).
  */
 export async function imageAtCommit(repo: GitRepo, workspace: BufWorkspace, commit: string, label: string): Promise<RevisionImage> {
-  const untracked = await untrackedPaths(repo, RELEVANT_PATHSPECS);
-  const tree = await materialize(repo, { kind: "commit", sha: commit }, RELEVANT_PATHSPECS, untracked);
+  const tree = await schemaTreeAtCommit(repo, commit);
   try {
     let image: SchemaImage;
     try {
