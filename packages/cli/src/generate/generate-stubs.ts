@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promise
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BufWorkspace } from "../buf/buf-config.js";
+import { repoPathCandidates, workspacePathOf } from "../buf/module-paths.js";
 import { CONFIG_FILE } from "../config/load-config.js";
 import { ProtoshipError } from "../errors.js";
 import { npmNameProblem } from "../config/npm-name.js";
@@ -310,14 +311,11 @@ export function matchesPackage(pattern: string, protoPackage: string): boolean {
 /** A module file's path relative to the buf workspace folder (what `buf generate --path` takes). */
 async function bufPathOf(root: string, workspace: BufWorkspace, file: string): Promise<string> {
   const repoPath = await repoPathOf(root, workspace, file);
-  return repoPath ? path.posix.relative(workspace.dir || ".", repoPath) : file;
+  return repoPath ? workspacePathOf(workspace.dir, repoPath) : file;
 }
 
 /** The repository path of a module file: the first module that holds it, or undefined for an import from outside. */
 async function repoPathOf(root: string, workspace: BufWorkspace, file: string): Promise<string | undefined> {
-  for (const module of workspace.modules) {
-    const repoPath = path.posix.join(module.root || ".", file);
-    if (await exists(path.join(root, repoPath))) return repoPath;
-  }
+  for (const repoPath of repoPathCandidates(workspace, file)) if (await exists(path.join(root, repoPath))) return repoPath;
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { BufWorkspace } from "../buf/buf-config.js";
+import { repoPathCandidates } from "../buf/module-paths.js";
 import { ProtoshipError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
 import { loadImage, type SchemaImage } from "../schema/load-image.js";
@@ -27,15 +28,14 @@ export async function imageAtCommit(repo: GitRepo, workspace: BufWorkspace, comm
       throw error;
     }
     const dir = tree.dir;
-    const roots = workspace.modules.map((m) => m.root);
     const cache = new Map<string, string>();
     // Image file names are relative to their module; with several modules, the one holding the
     // file at this revision is the one it came from.
     const repoPath = (file: string): string => {
       let p = cache.get(file);
       if (p === undefined) {
-        const root = roots.length === 1 ? roots[0]! : (roots.find((r) => existsSync(path.join(dir, r, file))) ?? roots[0] ?? "");
-        p = root ? `${root}/${file}` : file;
+        const candidates = repoPathCandidates(workspace, file);
+        p = candidates.length === 1 ? candidates[0]! : (candidates.find((c) => existsSync(path.join(dir, c))) ?? candidates[0] ?? file);
         cache.set(file, p);
       }
       return p;
