@@ -7,6 +7,7 @@ import { buildStubPackages, type BuildStubPackages } from "../publish/build-stub
 import { isPublished, packFiles, publishPackage } from "../publish/npm.js";
 import { redact } from "../publish/redact.js";
 import { latestByName, listReleaseTags, type ReleaseTag } from "../release/tags.js";
+import { dependencyOrder as orderByDependencies } from "../schema/package-graph.js";
 import { schemaTreeAtCommit } from "../workspace/schema-inputs.js";
 
 /** Options of `protoship publish`. */
@@ -112,17 +113,5 @@ async function dependencyOrder(tags: readonly ReleaseTag[], dirs: ReadonlyMap<st
     const pkg = JSON.parse(await readFile(path.join(dirs.get(t.name)!, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
     deps.set(t.name, Object.keys(pkg.dependencies ?? {}));
   }
-  const out: ReleaseTag[] = [];
-  const seen = new Set<string>();
-  const visit = (t: ReleaseTag): void => {
-    if (seen.has(t.name)) return;
-    seen.add(t.name);
-    for (const d of deps.get(t.name) ?? []) {
-      const dep = tags.find((x) => x.name === d);
-      if (dep) visit(dep);
-    }
-    out.push(t);
-  };
-  for (const t of [...tags].sort((a, b) => a.name.localeCompare(b.name))) visit(t);
-  return out;
+  return orderByDependencies(tags, (t) => t.name, (t) => deps.get(t.name) ?? []);
 }

@@ -12,6 +12,7 @@ import type { Project } from "../project/project.js";
 import { explainOutputError } from "../workspace/output-errors.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
 import { loadImage } from "../schema/load-image.js";
+import { closure } from "../schema/package-graph.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { assemble } from "./assemble.js";
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
@@ -271,16 +272,7 @@ async function versionOf(npmName: string, version: GenerateStubsOptions["version
 /** Repository-relative folders of the protos a package's code is generated from, its imports' included. */
 async function protoInputs(root: string, workspace: BufWorkspace, unit: ProtoPackageUnit, units: readonly ProtoPackageUnit[]): Promise<string[]> {
   const byPackage = new Map(units.map((u) => [u.protoPackage, u]));
-  const seen = new Set<string>();
-  const visit = (u: ProtoPackageUnit): void => {
-    if (seen.has(u.protoPackage)) return;
-    seen.add(u.protoPackage);
-    for (const dep of u.dependsOn) {
-      const next = byPackage.get(dep);
-      if (next) visit(next);
-    }
-  };
-  visit(unit);
+  const seen = closure([unit.protoPackage], (name) => byPackage.get(name)?.dependsOn);
   const dirs = new Set<string>();
   for (const name of seen) {
     for (const file of byPackage.get(name)?.files ?? []) {
