@@ -111,7 +111,7 @@ describe("errors: one line, a documented exit code, no stack unless asked", { ti
     const input = `refs/heads/main ${unknown} refs/heads/main ${unknown}\n`;
     const r = await protoship(repo.dir, ["check", "--pre-push", "--remote", "origin"], input);
     assert.equal(r.code, 2);
-    assertOneLine(r, new RegExp(`^protoship: refs/heads/main: unknown commit ${unknown}$`));
+    assertOneLine(r, new RegExp(`^protoship: pre-push: refs/heads/main is at ${unknown}, which is not in this repository$`));
   });
 
   it("protoship.yaml and buf.yaml over 1 MiB are refused before parsing", async () => {

@@ -6,7 +6,22 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { GitFixture, REPO_ROOT, protoship, run, startVerdaccio, tempDir, type VerdaccioRegistry } from "@protoship/testkit";
 import { redact } from "../src/publish/redact.ts";
-import { BILLING, BILLING_V1, COMMON, COMMON_V1, ORDER, ORDER_WITH_COMMON, protoRepo, writeProtos } from "./release-helpers.ts";
+import { BILLING, BILLING_V1, COMMON, COMMON_V1, ORDER, ORDER_V1, ORDER_WITH_COMMON, protoRepo, writeProtos } from "./release-helpers.ts";
+
+/** A .proto in the order package that is git-ignored: it must never reach a published package. */
+const SECRET = `syntax = "proto3";\n\npackage shop.order.v1;\n\n// Internal only.\nmessage InternalSecret {\n  // Do not ship.\n  string key = 1;\n}\n`;
+
+/** A registry on 127.0.0.1 that rejects every request and echoes the credential it got, without "Bearer". */
+async function echoingRegistry(): Promise<{ url: string; port: number; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    const credential = String(req.headers.authorization ?? "none").replace(/^Bearer\s+/i, "");
+    res.writeHead(403, { "content-type": "application/json", "www-authenticate": credential }).end(JSON.stringify({ error: `credential ${credential} is not allowed here` }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}/`, port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
 
 /** `npm view name@version field --json` against the test registry; undefined when absent. */
 async function view(registry: VerdaccioRegistry, spec: string, field = "version"): Promise<unknown> {
@@ -25,7 +40,7 @@ async function releasedRepo(dir: string, registryUrl: string, files: Record<stri
   return repo;
 }
 
-describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 600_000 }, () => {
+describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => {
   let registry: VerdaccioRegistry;
   let tmp: { dir: string; dispose: () => Promise<void> };
   let n = 0;
@@ -71,9 +86,70 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 600_000 }, () => {
     const byTag = await protoship(repo.dir, ["publish", "--tag", "@shop/billing-v1@1.0.0"], undefined, registry.env);
     assert.equal(byTag.code, 0, byTag.stderr);
     assert.match(byTag.stdout, /skipped @shop\/billing-v1@1\.0\.0: already on the registry/);
+    await repo.git("tag", "v9");
     const bad = await protoship(repo.dir, ["publish", "--tag", "v9"], undefined, registry.env);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /v9 is not a release tag/);
+  });
+
+  it("publishes what git has at the tag: ignored and untracked protos and an uncommitted protoship.yaml never count", async () => {
+    const repo = await protoRepo(fresh(), { [ORDER]: ORDER_V1 });
+    // A scope of its own: the registry is shared with the other tests of this suite.
+    await repo.write("protoship.yaml", `stubs:\n  scope: "@gitonly"\nrelease:\n  registry: ${registry.url}\n`);
+    await repo.write(".gitignore", "internal_secret.proto\n");
+    await repo.commitAll("publish to the test registry");
+    assert.equal((await protoship(repo.dir, ["release", "tag", "--no-push"])).code, 0);
+    await repo.write("proto/shop/order/v1/internal_secret.proto", SECRET);
+    await repo.write("proto/shop/order/v1/untracked_extra.proto", SECRET.replace("InternalSecret", "UntrackedExtra"));
+    const dry = await protoship(repo.dir, ["publish", "--dry-run"], undefined, registry.env);
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    assert.match(dry.stdout, /would publish @gitonly\/shop-order-v1@1\.0\.0/);
+    assert.doesNotMatch(dry.stdout, /internal_secret|untracked_extra/);
+
+    // The working tree's protoship.yaml (another scope, a dead registry) is not what was tagged.
+    await repo.write("protoship.yaml", `stubs:\n  scope: "@evil"\nrelease:\n  registry: http://127.0.0.1:9/\n`);
+    const r = await protoship(repo.dir, ["publish"], undefined, registry.env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual([...r.stdout.matchAll(/^published (\S+)$/gm)].map((m) => m[1]), ["@gitonly/shop-order-v1@1.0.0"]);
+    const tarball = (await view(registry, "@gitonly/shop-order-v1@1.0.0", "dist.tarball")) as string;
+    const tgz = path.join(repo.dir, "..", "order.tgz");
+    await writeFile(tgz, Buffer.from(await (await fetch(tarball)).arrayBuffer()));
+    const listed = await run("tar", ["-tzf", tgz], { cwd: repo.dir });
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /package\/dist\//);
+    assert.doesNotMatch(listed.stdout, /internal_secret|untracked_extra/);
+  });
+
+  it("a tag that does not exist is named as such, with the near matches; exit 2", async () => {
+    const repo = await protoRepo(fresh(), { [ORDER]: ORDER_V1 });
+    await repo.write("protoship.yaml", `stubs:\n  scope: "@shop"\nrelease:\n  registry: ${registry.url}\n`);
+    await repo.commitAll("config");
+    assert.equal((await protoship(repo.dir, ["release", "tag", "--no-push"])).code, 0);
+    const r = await protoship(repo.dir, ["publish", "--tag", "@shop/order-v1@2.0.0"], undefined, registry.env);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /tag @shop\/order-v1@2\.0\.0 does not exist/);
+    assert.match(r.stderr, /@shop\/order-v1@1\.0\.0/, "the near match is listed");
+    assert.doesNotMatch(r.stderr, /is not a release tag/);
+  });
+
+  it("never prints the value of a secret-named variable, even when a registry echoes it without Bearer", async () => {
+    const echo = await echoingRegistry();
+    try {
+      const token = "tok-Zq81x7Lm0pWv3RtY";
+      const npmrc = path.join(registry.dir, `npmrc-echo-${echo.port}`);
+      await writeFile(npmrc, `//127.0.0.1:${echo.port}/:_authToken=\${NPM_PUBLISH_TOKEN}\n`);
+      const repo = await protoRepo(fresh(), { [ORDER]: ORDER_V1 });
+      await repo.write("protoship.yaml", `stubs:\n  scope: "@shop"\nrelease:\n  registry: ${echo.url}\n`);
+      await repo.commitAll("echoing registry");
+      assert.equal((await protoship(repo.dir, ["release", "tag", "--no-push"])).code, 0);
+      const env = { ...registry.env, npm_config_userconfig: npmrc, npm_config_registry: echo.url, NPM_PUBLISH_TOKEN: token, NODE_AUTH_TOKEN: undefined };
+      const r = await protoship(repo.dir, ["publish"], undefined, env);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, /credential \*\*\* is not allowed here/, "the registry's answer is shown, the token is not");
+      assert.ok(!(r.stdout + r.stderr).includes(token), r.stdout + r.stderr);
+    } finally {
+      await echo.close();
+    }
   });
 
   it("a re-run after a failure mid-way publishes only what is missing", async () => {
@@ -201,5 +277,11 @@ describe("redact", () => {
     }
     assert.match(out, /^auth \*\*\* here$/m);
     assert.match(out, /_authToken=\*\*\*/);
+  });
+
+  it("removes the value of every variable whose name looks like a secret, and nothing else", () => {
+    const env = { NPM_PUBLISH_TOKEN: "tok-aaaa1111", db_password: "hunter2hunter2", MY_SECRET: "sssh-quiet", CUSTOM_AUTH: "basic-xyz-123", GIT_AUTHOR_NAME: "protoship test", HOME: "/home/someone" };
+    const out = redact("a tok-aaaa1111 b hunter2hunter2 c sssh-quiet d basic-xyz-123 by protoship test in /home/someone", env);
+    assert.equal(out, "a *** b *** c *** d *** by protoship test in /home/someone");
   });
 });

@@ -1,5 +1,6 @@
 import { GitFixture } from "@protoship/testkit";
-import { Project } from "../src/project/project.ts";
+import { loadConfig } from "../src/config/load-config.ts";
+import { GitRepo } from "../src/git/git.ts";
 import { computePlan, type ReleasePlan } from "../src/release/plan.ts";
 
 /** buf.yaml with the given breaking rules (buf's default is FILE). */
@@ -129,7 +130,8 @@ export async function tagRelease(repo: GitFixture, name: string, version: string
 
 /** Runs the planner in-process on a repository. */
 export async function planOf(dir: string): Promise<ReleasePlan> {
-  return computePlan(await Project.open(dir));
+  const repo = await GitRepo.open(dir);
+  return computePlan(repo, await loadConfig(repo.root));
 }
 
 /** A bare remote and a clone of it holding the order package on main, pushed. */

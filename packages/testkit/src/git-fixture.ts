@@ -19,10 +19,19 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * The test process's environment without what a package manager adds when it runs a script
+ * (`npm_config_user_agent`, `npm_*`, `pnpm_*`, `INIT_CWD`): programs under test run as a user would
+ * start them from a shell, not as children of the `pnpm test` that started the suite.
+ */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|pnpm_|INIT_CWD$)/i.test(k)));
+}
+
 /** Runs a command with an argument array; never throws on a non-zero exit. */
 export function run(cmd: string, args: readonly string[], options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv } ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, [...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, [...args], { cwd: options.cwd, env: { ...cleanEnv(), ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));

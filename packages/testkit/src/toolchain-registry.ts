@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { REPO_ROOT } from "./git-fixture.ts";
+import { REPO_ROOT, cleanEnv } from "./git-fixture.ts";
 import { publishTarball, seedFromInstalled, type SeedResult } from "./registry-seed.ts";
 import type { VerdaccioRegistry } from "./verdaccio.ts";
 
@@ -80,7 +80,3 @@ export async function pnpmBinary(): Promise<string> {
   return installed;
 }
 
-/** This process's environment without the npm/pnpm variables of the script that started the tests. */
-export function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|pnpm_|INIT_CWD$)/i.test(k)));
-}

@@ -70,12 +70,7 @@ export async function resolvePushBase(repo: GitRepo, ref: PushedRef, remote: str
     if (missing.has(remoteSha)) await fetchCommit(repo, remote, remoteSha, ref.remoteRef);
     return { sha: remoteSha, label: ref.remoteRef };
   }
-  const out = await repo.query(["rev-list", "--boundary", ref.localSha, "--not", `--remotes=${remote}`]).catch(async (error: unknown) => {
-    // Checked only on failure, so a normal push pays nothing: git only passes commits it has.
-    if (await repo.hasObject(ref.localSha)) throw error;
-    const hint = "run protoship check --pre-push from git's pre-push hook, which passes commits of this repository";
-    throw new EnvironmentError(`${ref.localRef}: unknown commit ${ref.localSha}`, hint);
-  });
+  const out = await repo.query(["rev-list", "--boundary", ref.localSha, "--not", `--remotes=${remote}`]);
   const boundary = out.split("\n").filter((l) => l.startsWith("-")).map((l) => l.slice(1).trim());
   if (boundary[0]) return { sha: boundary[0], label: `${remote} (new branch)` };
   if (out.trim() === "") return { sha: ref.localSha, label: `${remote} (already there)` };

@@ -1,14 +1,19 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import semver from "semver";
+import { CONFIG_FILE } from "../config/load-config.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
+import { GitRepo } from "../git/git.js";
 import { Project } from "../project/project.js";
 import { buildStubPackages, type BuildStubPackages } from "../publish/build-stubs.js";
 import { isPublished, packFiles, publishPackage } from "../publish/npm.js";
-import { redact } from "../publish/redact.js";
-import { latestByName, listReleaseTags, type ReleaseTag } from "../release/tags.js";
+import { redact, redactError } from "../publish/redact.js";
+import { latestByName, listReleaseTags, parseTag, type ReleaseTag } from "../release/tags.js";
 import { dependencyOrder as orderByDependencies } from "../schema/package-graph.js";
-import { schemaTreeAtCommit } from "../workspace/schema-inputs.js";
+import { materializeCommit } from "../workspace/commit-tree.js";
+import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
+import { configAtHead } from "../workspace/config-at-commit.js";
 
 /** Options of `protoship publish`. */
 export interface PublishOptions {
@@ -25,24 +30,33 @@ export interface PublishOptions {
 
 /**
  * Publishes the stub package of every release tag at HEAD (or the given tags) with the tag's
- * version, in dependency order. Versions already on the registry are skipped, so a re-run after a
- * failure publishes only what is missing. Uses `--provenance` on GitHub Actions.
+ * version, in dependency order. Everything comes from git objects: the tags and their format
+ * from HEAD's protoship.yaml, and for each release commit its own protoship.yaml (registry,
+ * scope, names) and schema, written to a temporary folder: ignored, untracked and uncommitted
+ * files are never published. Versions already on the registry are skipped, so a re-run after a
+ * failure publishes only what is missing. Uses `--provenance` on GitHub Actions. Everything it
+ * prints, errors included, goes through {@link redact}.
  */
 export async function publish(options: PublishOptions): Promise<number> {
+  try {
+    return await publishTags(options);
+  } catch (error) {
+    throw redactError(error);
+  }
+}
+
+async function publishTags(options: PublishOptions): Promise<number> {
   const out = options.write ?? ((t: string) => process.stdout.write(t));
   const write = (t: string): void => out(redact(t));
-  const { repo, config } = await Project.open(options.cwd);
-  const { tagFormat, registry, distTag, access } = config.release;
-  const head = (await repo.resolveCommit("HEAD"))!;
+  const repo = await GitRepo.open(options.cwd);
+  const { head, config } = await configAtHead(repo);
+  const { tagFormat } = config.release;
   const all = await listReleaseTags(repo, tagFormat);
 
   let selected: ReleaseTag[];
   if (options.tags && options.tags.length > 0) {
-    selected = options.tags.map((name) => {
-      const tag = all.find((t) => t.tag === name);
-      if (!tag) throw new ProtoshipError(`${name} is not a release tag (expected ${tagFormat}, e.g. ${all[0]?.tag ?? "@scope/pkg@1.0.0"})`);
-      return tag;
-    });
+    selected = [];
+    for (const name of options.tags) selected.push(await releaseTagNamed(repo, all, name, tagFormat));
   } else {
     selected = all.filter((t) => t.commit === head);
     if (selected.length === 0) {
@@ -55,26 +69,34 @@ export async function publish(options: PublishOptions): Promise<number> {
   const commits = [...new Set(selected.map((t) => t.commit))];
   for (const commit of commits) {
     const tags = selected.filter((t) => t.commit === commit);
-    const todo: ReleaseTag[] = [];
-    for (const tag of tags) {
-      if (await isPublished(tag.name, tag.version, { cwd: repo.root, registry })) {
-        write(`skipped ${tag.name}@${tag.version}: already on the registry\n`);
-        counts.skipped++;
-      } else {
-        todo.push(tag);
-      }
-    }
-    if (todo.length === 0) continue;
-
-    // Every unit gets the version released at (or before) this commit, so imports between stub
-    // packages name versions that exist.
-    const versions = Object.fromEntries([...latestByName(await listReleaseTags(repo, tagFormat, { mergedInto: commit }))].map(([name, t]) => [name, t.version]));
-    for (const t of tags) versions[t.name] = t.version;
     const workDir = await mkdtemp(path.join(os.tmpdir(), "protoship-publish-"));
-    const tree = await schemaTreeAtCommit(repo, commit);
+    const tree = await materializeCommit(repo, commit, [...SCHEMA_PATHSPECS, `:(literal)${CONFIG_FILE}`]);
     try {
+      // What was released is published as it was configured then: registry, scope and names included.
+      const source = await Project.ofFolder(tree.dir).catch((error: unknown) => {
+        if (!(error instanceof ProtoshipError)) throw error;
+        throw new ProtoshipError(`at ${commit.slice(0, 12)}: ${error.message}`, { exitCode: error.exitCode });
+      });
+      const released = source.config;
+      await tree.add([`:(literal)${released.bufYaml}`]);
+      const { registry, distTag, access } = released.release;
+      const todo: ReleaseTag[] = [];
+      for (const tag of tags) {
+        if (await isPublished(tag.name, tag.version, { cwd: repo.root, registry })) {
+          write(`skipped ${tag.name}@${tag.version}: already on the registry\n`);
+          counts.skipped++;
+        } else {
+          todo.push(tag);
+        }
+      }
+      if (todo.length === 0) continue;
+
+      // Every unit gets the version released at (or before) this commit, so imports between stub
+      // packages name versions that exist.
+      const versions = Object.fromEntries([...latestByName(await listReleaseTags(repo, tagFormat, { mergedInto: commit }))].map(([name, t]) => [name, t.version]));
+      for (const t of tags) versions[t.name] = t.version;
       write(`building ${todo.map((t) => `${t.name}@${t.version}`).join(", ")} at ${commit.slice(0, 12)}\n`);
-      const dirs = await (options.build ?? buildStubPackages)({ source: await Project.ofFolder(tree.dir), repoRoot: repo.root, versions, names: todo.map((t) => t.name), workDir });
+      const dirs = await (options.build ?? buildStubPackages)({ source, repoRoot: repo.root, versions, names: todo.map((t) => t.name), workDir });
       const ordered = await dependencyOrder(todo, dirs);
       for (const tag of ordered) {
         const dir = dirs.get(tag.name)!;
@@ -90,7 +112,7 @@ export async function publish(options: PublishOptions): Promise<number> {
         if (error !== undefined) {
           const rest = ordered.slice(ordered.indexOf(tag) + 1).map((t) => `${t.name}@${t.version}`);
           throw new ProtoshipError(
-            `publishing ${tag.name}@${tag.version} failed: ${redact(error)}${counts.published ? `; published before it: ${counts.published}` : ""}${rest.length ? `; not attempted: ${rest.join(", ")}` : ""}`,
+            `publishing ${tag.name}@${tag.version} failed: ${error}${counts.published ? `; published before it: ${counts.published}` : ""}${rest.length ? `; not attempted: ${rest.join(", ")}` : ""}`,
             { exitCode: ExitCode.Usage, hint: "fix the cause and run protoship publish again: versions already on the registry are skipped" },
           );
         }
@@ -104,6 +126,30 @@ export async function publish(options: PublishOptions): Promise<number> {
   }
   if (!options.dryRun) write(`${counts.published} published, ${counts.skipped} already on the registry\n`);
   return ExitCode.Ok;
+}
+
+/**
+ * The release tag called `name` (from `--tag`). A tag that does not exist is named as such, with
+ * the release tags of the same package as near matches; an existing tag that is not a release tag
+ * is named as that.
+ */
+async function releaseTagNamed(repo: GitRepo, all: readonly ReleaseTag[], name: string, tagFormat: string): Promise<ReleaseTag> {
+  const found = all.find((t) => t.tag === name);
+  if (found) return found;
+  if (!(await repo.resolveCommit(`refs/tags/${name}`))) {
+    const wanted = parseTag(tagFormat, name)?.name;
+    const near = all
+      .filter((t) => (wanted ? t.name === wanted : t.tag.includes(name) || name.includes(t.name)))
+      .sort((a, b) => semver.rcompare(a.version, b.version))
+      .slice(0, 5)
+      .map((t) => t.tag);
+    const nearMatches = near.length ? `; release tags of that package: ${near.join(", ")}` : "";
+    throw new ProtoshipError(`tag ${name} does not exist${nearMatches}`, {
+      exitCode: ExitCode.Usage,
+      hint: "list the release tags with `git tag --list`; tags made elsewhere need `git fetch --tags` first",
+    });
+  }
+  throw new ProtoshipError(`${name} is not a release tag (expected ${tagFormat}, e.g. ${all[0]?.tag ?? "@scope/pkg@1.0.0"})`, { exitCode: ExitCode.Usage });
 }
 
 /** Orders tags so a package is published after the stub packages it depends on. */

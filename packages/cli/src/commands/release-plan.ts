@@ -1,9 +1,10 @@
 import { ExitCode } from "../errors.js";
+import { GitRepo } from "../git/git.js";
 import { pullRequestContext } from "../github/actions-context.js";
 import { upsertComment } from "../github/pr-comment.js";
-import { Project } from "../project/project.js";
 import { computePlan } from "../release/plan.js";
 import { planJson, planMarkdown, planText } from "../release/render-plan.js";
+import { configAtHead } from "../workspace/config-at-commit.js";
 
 /** Options of `protoship release plan`. */
 export interface ReleasePlanOptions {
@@ -22,9 +23,11 @@ export interface ReleasePlanOptions {
 /** The hidden marker that finds the plan's comment on the next run. */
 export const PLAN_COMMENT_MARKER = "<!-- protoship-release-plan -->";
 
-/** Prints the next version of every unit and why. Exit 0 whatever the plan says. */
+/** Prints the next version of every unit and why, from the committed HEAD. Exit 0 whatever the plan says. */
 export async function releasePlan(options: ReleasePlanOptions): Promise<number> {
-  const plan = await computePlan(await Project.open(options.cwd));
+  const repo = await GitRepo.open(options.cwd);
+  const { config } = await configAtHead(repo);
+  const plan = await computePlan(repo, config);
   const render = options.output === "json" ? planJson : options.output === "markdown" ? planMarkdown : planText;
   (options.write ?? ((t: string) => process.stdout.write(t)))(render(plan));
   if (options.prComment) {

@@ -1,6 +1,5 @@
 import { EnvironmentError, ExitCode, ProtoshipError } from "../errors.js";
-import type { GitRepo } from "../git/git.js";
-import { Project } from "../project/project.js";
+import { GitRepo } from "../git/git.js";
 import { tagMessage } from "../release/changelog.js";
 import { computePlan } from "../release/plan.js";
 import {
@@ -11,10 +10,13 @@ import {
   hasRemote,
   isAncestor,
   localTagCommit,
+  localTagObject,
   pushTagsAtomically,
   remoteRefs,
+  type RemoteRef,
 } from "../release/release-git.js";
 import { formatTag, listReleaseTags } from "../release/tags.js";
+import { configAtHead } from "../workspace/config-at-commit.js";
 
 /** Options of `protoship release tag`. */
 export interface ReleaseTagOptions {
@@ -41,23 +43,21 @@ function refuse(message: string, hint?: string): never {
 export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
   const write = options.write ?? ((t: string) => process.stdout.write(t));
   const push = options.push ?? true;
-  const project = await Project.open(options.cwd);
-  const { repo, config } = project;
+  const repo = await GitRepo.open(options.cwd);
+  const { head, config } = await configAtHead(repo);
   const { branch, remote, tagFormat } = config.release;
-  await project.workspace(); // a missing or broken buf.yaml is refused before any git work
 
   const current = await repo.currentBranch();
   if (current !== branch) refuse(`not on the release branch ${branch} (${current ? `on ${current}` : "HEAD is detached"})`, `run it on ${branch}, or set release.branch in protoship.yaml`);
   const dirty = await dirtyPaths(repo);
   if (dirty.length > 0) refuse(`the working tree is dirty (${dirty.slice(0, 3).join(", ")}${dirty.length > 3 ? `, … ${dirty.length - 3} more` : ""})`, "commit or stash the changes first");
-  const head = (await repo.resolveCommit("HEAD"))!;
 
   const remoteExists = await hasRemote(repo, remote);
   if (push && !remoteExists) throw new EnvironmentError(`release tag: there is no remote "${remote}" to push to`, "add it, set release.remote, or pass --no-push");
   let remoteTags = new Map<string, string>();
   if (remoteExists) {
     const refs = await remoteRefs(repo, remote, [`refs/heads/${branch}`, "refs/tags/*"]);
-    const remoteHead = refs.get(`refs/heads/${branch}`);
+    const remoteHead = refs.get(`refs/heads/${branch}`)?.commit;
     if (!remoteHead) {
       if (push) refuse(`${branch} does not exist on ${remote}`, `push ${branch} first`);
     } else if (remoteHead !== head) {
@@ -66,10 +66,10 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
       if (!(await isAncestor(repo, remoteHead, head))) refuse(`${branch} has diverged from ${remote}/${branch}`, "reconcile the branches first");
       if (push) refuse(`${branch} has commits that are not on ${remote} yet`, `push ${branch} first, then tag`);
     }
-    for (const [ref, sha] of refs) if (ref.startsWith("refs/tags/")) remoteTags.set(ref.slice("refs/tags/".length), sha);
+    for (const [ref, { commit }] of refs) if (ref.startsWith("refs/tags/")) remoteTags.set(ref.slice("refs/tags/".length), commit);
   }
 
-  const plan = await computePlan(project);
+  const plan = await computePlan(repo, config);
   const wanted = plan.packages.filter((p) => p.next !== null).map((p) => ({ plan: p, tag: formatTag(tagFormat, p.name, p.next!) }));
   const toCreate: typeof wanted = [];
   const alreadyOnRemote: string[] = [];
@@ -126,19 +126,32 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
     return ExitCode.Ok;
   }
   // A rejected push is fine when the remote has every tag at HEAD (a racing run pushed the same
-  // release); a push that lost a ref-lock race to such a run is retried.
+  // release): the tag objects this run made lose to the remote's, which replace them, so the clone
+  // holds exactly what was released and `git fetch --tags` keeps working. A push that lost a
+  // ref-lock race to such a run is retried.
   for (let attempt = 1; ; attempt++) {
     const error = await pushTagsAtomically(repo, remote, pending);
     if (error === undefined) break;
     const after = await remoteRefs(repo, remote, ["refs/tags/*"]);
-    const elsewhere = pending.filter((t) => after.has(`refs/tags/${t}`) && after.get(`refs/tags/${t}`) !== head);
-    if (elsewhere.length === 0 && pending.every((t) => after.get(`refs/tags/${t}`) === head)) {
-      write(`${remote} already has ${pending.join(", ")} at HEAD (pushed by another run)\n`);
+    const onRemote = (t: string): RemoteRef | undefined => after.get(`refs/tags/${t}`);
+    const elsewhere = pending.filter((t) => onRemote(t) && onRemote(t)!.commit !== head);
+    if (elsewhere.length === 0 && pending.every((t) => onRemote(t)?.commit === head)) {
+      const replaced: string[] = [];
+      for (const t of created) if ((await localTagObject(repo, t)) !== onRemote(t)!.object) replaced.push(t);
+      for (const t of replaced) await deleteLocalTag(repo, t);
+      await fetchTags(repo, remote, replaced);
+      const missing: string[] = [];
+      for (const t of replaced) if ((await localTagObject(repo, t)) === undefined) missing.push(t);
+      const then = missing.length ? `, fetch ${missing.join(", ")} with git fetch --tags ${remote}` : `, fetched ${remote}'s instead`;
+      const s = replaced.length === 1 ? "" : "s";
+      const note = replaced.length === 0 ? "" : `; deleted the local tag${s} this run created (${replaced.join(", ")})${then}`;
+      write(`${remote} already has ${pending.join(", ")} at HEAD (pushed by another run)${note}\n`);
       return ExitCode.Ok;
     }
     if (elsewhere.length > 0 || attempt === 3) {
-      // Keep a tag the remote already has at HEAD: it is released, whoever pushed it.
-      await rollback(repo, created.filter((t) => after.get(`refs/tags/${t}`) !== head), `pushing to ${remote} failed: ${firstLine(error)}`);
+      // Keep a tag the remote already has at HEAD as the very object it has: it is released, whoever pushed it.
+      const ours = await Promise.all(created.map(async (t) => ({ t, same: (await localTagObject(repo, t)) === onRemote(t)?.object })));
+      await rollback(repo, ours.filter((o) => !o.same).map((o) => o.t), `pushing to ${remote} failed: ${firstLine(error)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
   }

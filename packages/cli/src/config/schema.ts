@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULTS } from "./defaults.js";
 import { npmNameProblem } from "./npm-name.js";
+import { tagFormatProblem } from "./tag-format.js";
 
 /**
  * protoship.yaml: every key is optional, so a repository with only a buf.yaml works as is.
@@ -60,8 +61,17 @@ export const configSchema = z
         branch: z.string().default(DEFAULTS.release.branch),
         /** The git remote tags are pushed to. */
         remote: z.string().default(DEFAULTS.release.remote),
-        /** Tag name template; {name} is the npm name and {version} the version. */
-        tagFormat: z.string().default(DEFAULTS.release.tagFormat),
+        /**
+         * Tag name template; {name} is the npm name and {version} the version. Refused unless tags
+         * made with it parse back to the same name and version (see tagFormatProblem).
+         */
+        tagFormat: z
+          .string()
+          .superRefine((format, ctx) => {
+            const problem = tagFormatProblem(format);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+          })
+          .default(DEFAULTS.release.tagFormat),
         /** npm registry to publish to (default: npm's configured registry). */
         registry: z.string().url().optional(),
         /** npm dist-tag for published versions. */

@@ -1,7 +1,7 @@
+import { SCHEMA_PATHSPECS as RELEVANT_PATHSPECS } from "../workspace/schema-inputs.js";
+import type { ProtoshipConfig } from "../config/schema.js";
 import { EnvironmentError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
-import type { RepoProject } from "../project/project.js";
-import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { breakingFindings, type BreakingFinding } from "./breaking.js";
 import { classifyChanges, severityOf, sortChanges, type SchemaChange } from "./classify.js";
@@ -38,18 +38,17 @@ export interface ReleasePlan {
 /**
  * Plans the next release of every unit at HEAD: finds each unit's last release tag reachable from
  * HEAD, diffs the unit's descriptors at that tag against HEAD, lets `buf breaking` (with
- * buf.yaml's rules) decide what is breaking, and applies the version rules. Schemas are read
- * only through compiled descriptors.
+ * buf.yaml's rules at HEAD) decide what is breaking, and applies the version rules. Schemas are
+ * read only through compiled descriptors, compiled from git objects (the committed HEAD, never
+ * the working tree). `config` should be HEAD's too (see configAtCommit).
  */
-export async function computePlan(project: RepoProject): Promise<ReleasePlan> {
-  const { repo, config } = project;
-  const ws = await project.workspace();
+export async function computePlan(repo: GitRepo, config: ProtoshipConfig): Promise<ReleasePlan> {
   const head = await repo.resolveCommit("HEAD");
   if (!head) throw new EnvironmentError("the repository has no commits yet", "commit the schema first");
-  const headImage = await imageAtCommit(repo, ws, head, "HEAD");
+  const headImage = await imageAtCommit(repo, head, config.bufYaml, "HEAD");
   const units = dependencyOrder(protoPackageUnits(headImage.image, config));
   const latest = latestByName(await listReleaseTags(repo, config.release.tagFormat, { mergedInto: head }));
-  const breakingRules = ws.modules[0]?.breaking ?? {};
+  const breakingRules = headImage.workspace.modules[0]?.breaking ?? {};
 
   // One compile and one `buf breaking` per distinct base commit, shared by the units released there.
   const bases = new Map<string, Promise<{ image: RevisionImage; findings: BreakingFinding[] } | undefined>>();
@@ -58,7 +57,7 @@ export async function computePlan(project: RepoProject): Promise<ReleasePlan> {
     if (!p) {
       p = (async () => {
         if (tag.commit === head || !(await schemaDiffers(repo, tag.commit, head))) return undefined;
-        const image = await imageAtCommit(repo, ws, tag.commit, `tag ${tag.tag}`);
+        const image = await imageAtCommit(repo, tag.commit, config.bufYaml, `tag ${tag.tag}`);
         return { image, findings: await breakingFindings(headImage.image, image.image, breakingRules) };
       })();
       bases.set(tag.commit, p);
@@ -115,7 +114,7 @@ function unitChanges(unit: ProtoPackageUnit, base: RevisionImage, head: Revision
 
 /** Whether any .proto or buf file differs between two commits (cheap: no compile). */
 async function schemaDiffers(repo: GitRepo, a: string, b: string): Promise<boolean> {
-  const out = await repo.raw(["diff", "--name-only", "--no-renames", "--no-ext-diff", a, b, "--", ...SCHEMA_PATHSPECS]);
+  const out = await repo.raw(["diff", "--name-only", "--no-renames", "--no-ext-diff", a, b, "--", ...RELEVANT_PATHSPECS]);
   return out.trim().length > 0;
 }
 

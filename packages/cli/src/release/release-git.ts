@@ -20,20 +20,40 @@ export async function hasRemote(repo: GitRepo, remote: string): Promise<boolean>
   return out.split("\n").some((r) => r.trim() === remote);
 }
 
+/** A ref a remote advertises: the object it names (a tag object for an annotated tag) and the commit behind it. */
+export interface RemoteRef {
+  object: string;
+  commit: string;
+}
+
 /**
- * The refs a remote advertises under `prefix`, name → commit (annotated tags peeled). Reads the
- * remote without touching any local ref, so two runs in one clone do not fight over ref locks.
+ * The refs a remote advertises under `patterns`, name → object and commit (annotated tags
+ * peeled). Reads the remote without touching any local ref, so two runs in one clone do not fight
+ * over ref locks.
  */
-export async function remoteRefs(repo: GitRepo, remote: string, patterns: readonly string[]): Promise<Map<string, string>> {
+export async function remoteRefs(repo: GitRepo, remote: string, patterns: readonly string[]): Promise<Map<string, RemoteRef>> {
   const out = await repo.raw(["ls-remote", "--end-of-options", remote, ...patterns]);
-  const refs = new Map<string, string>();
+  const refs = new Map<string, RemoteRef>();
   for (const line of out.split("\n")) {
     const [sha, ref] = line.split("\t");
     if (!sha || !ref) continue;
-    if (ref.endsWith("^{}")) refs.set(ref.slice(0, -3), sha);
-    else if (!refs.has(ref)) refs.set(ref, sha);
+    if (ref.endsWith("^{}")) {
+      const name = ref.slice(0, -3);
+      refs.set(name, { object: refs.get(name)?.object ?? sha, commit: sha });
+    } else if (!refs.has(ref)) {
+      refs.set(ref, { object: sha, commit: sha });
+    }
   }
   return refs;
+}
+
+/** The object a local tag names (the tag object itself for an annotated tag), or undefined. */
+export async function localTagObject(repo: GitRepo, tag: string): Promise<string | undefined> {
+  try {
+    return (await repo.query(["rev-parse", "--verify", "--quiet", "--end-of-options", `refs/tags/${tag}`])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The commit a local tag points at, or undefined. */
