@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { GitFixture, protoship, suiteTempDirs } from "@protoship/testkit";
@@ -87,5 +87,19 @@ describe("protoship generate --check", { timeout: 240_000 }, () => {
     const outside = await protoship(repo.dir, ["generate", "--check", "--out-dir", "../elsewhere"]);
     assert.equal(outside.code, 2, outside.stdout + outside.stderr);
     assert.match(outside.stderr, /--out-dir: "\.\.\/elsewhere" is outside the repository/);
+  });
+
+  test("in a subfolder (-C <repo>/sub) generate and generate --check work on the whole repository", async () => {
+    await repo.write("sub/notes.txt", "a folder below the root\n");
+    // An earlier test leaves a "{}" stamp (git-ignored, so not reset): start from none.
+    await rm(path.join(stubs(), ".protoship-stamp.json"), { force: true });
+    const sub = path.join(repo.dir, "sub");
+    const gen = await protoship(repo.dir, ["-C", sub, "generate"]);
+    assert.equal(gen.code, 0, gen.stdout + gen.stderr);
+    assert.match(gen.stdout, /(generated|unchanged) @mesh\/common-v1@\S+ \(mesh\.common\.v1\) in \.\.\/packages\/stubs\/common-v1/);
+    const check = await protoship(repo.dir, ["-C", sub, "generate", "--check"]);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /5 stub packages up to date/);
+    await repo.remove("sub/notes.txt");
   });
 });

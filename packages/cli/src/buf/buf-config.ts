@@ -69,11 +69,6 @@ export function moduleOf(workspace: BufWorkspace, file: string): BufModule | und
   );
 }
 
-/** Path of a file relative to its module root, as buf names it in images and findings. */
-export function moduleRelative(module: BufModule, file: string): string {
-  return module.root === "" ? file : file.slice(module.root.length + 1);
-}
-
 function toPosix(p: string): string {
   return p.split(path.sep).join("/");
 }

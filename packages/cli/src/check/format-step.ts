@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { moduleOf, moduleRelative, type BufWorkspace } from "../buf/buf-config.js";
+import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
+import { moduleRelative } from "../buf/module-paths.js";
 import { bufFailure } from "../buf/buf-failure.js";
 import { parseFormatDiff, type FormatDifference } from "../buf/parse-findings.js";
 import { bufPathArgs } from "../buf/path-args.js";

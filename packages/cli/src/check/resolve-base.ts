@@ -14,31 +14,31 @@ export interface Base {
  * merge-base with the branch's upstream; otherwise with the default branch (a branch with no
  * upstream yet, a detached HEAD); otherwise, in a repository with no commit, the empty tree.
  */
-export async function resolveBase(repo: GitRepo, options: { against?: string; defaultBranch?: string; remote?: string }): Promise<Base> {
+export async function resolveBase(repo: GitRepo, options: { against?: string; defaultBranch?: string; remote: string }): Promise<Base> {
   const head = await repo.resolveCommit("HEAD");
   if (options.against) {
-    const sha = await resolveOrFetch(repo, options.against, options.remote ?? "origin");
-    const mb = head ? await mergeBaseOrDeepen(repo, sha, head, options.remote ?? "origin") : sha;
+    const sha = await resolveOrFetch(repo, options.against, options.remote);
+    const mb = head ? await mergeBaseOrDeepen(repo, sha, head, options.remote) : sha;
     return { sha: mb, label: options.against };
   }
   if (!head) return { sha: EMPTY_TREE, label: "(no commits yet)" };
   const upstream = await repo.resolveCommit("@{upstream}");
-  if (upstream) return { sha: await mergeBaseOrDeepen(repo, upstream, head, options.remote ?? "origin"), label: "upstream" };
+  if (upstream) return { sha: await mergeBaseOrDeepen(repo, upstream, head, options.remote), label: "upstream" };
   // One for-each-ref instead of a rev-parse per candidate: this runs on every check.
   const candidates = defaultBranchCandidates(options);
   const out = await repo.query(["for-each-ref", "--format=%(refname)%00%(objectname)", ...candidates.map((c) => c.ref)]);
   const known = new Map(out.split("\n").filter(Boolean).map((l) => l.split("\0") as [string, string]));
   for (const candidate of candidates) {
     const sha = known.get(candidate.ref);
-    if (sha) return { sha: await mergeBaseOrDeepen(repo, sha, head, options.remote ?? "origin"), label: candidate.name };
+    if (sha) return { sha: await mergeBaseOrDeepen(repo, sha, head, options.remote), label: candidate.name };
   }
   throw new ProtoshipError("cannot tell what to compare with: no upstream and no main or master branch", {
     hint: "pass --against <ref>, e.g. protoship check --against origin/main",
   });
 }
 
-function defaultBranchCandidates(options: { defaultBranch?: string; remote?: string }): { name: string; ref: string }[] {
-  const remote = options.remote ?? "origin";
+function defaultBranchCandidates(options: { defaultBranch?: string; remote: string }): { name: string; ref: string }[] {
+  const { remote } = options;
   const names = options.defaultBranch ? [options.defaultBranch] : ["main", "master"];
   return [
     { name: `${remote}/HEAD`, ref: `refs/remotes/${remote}/HEAD` },

@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
+import { breakingFileOf, runBufBreaking } from "../buf/breaking.js";
 import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
+import { repoPathCandidates, repoPathFromWorkspace, repoPathInModule, workspacePathOf } from "../buf/module-paths.js";
 import { parseBufFindings } from "../buf/parse-findings.js";
 import { bufPathArgs } from "../buf/path-args.js";
 import { runBuf } from "../buf/run-buf.js";
@@ -33,8 +35,8 @@ export interface StepInputs {
 export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
   const { targets, workspace } = inputs;
   const cwd = (dir: string): string => path.join(dir, ...workspace.dir.split("/").filter(Boolean));
-  const pathArgs = (files: readonly string[]): string[] => (targets.full ? [] : bufPathArgs(files.map((f) => fromWorkspace(workspace, f))));
-  const toRepoPath = (p: string): string => (workspace.dir ? `${workspace.dir}/${p}` : p);
+  const pathArgs = (files: readonly string[]): string[] => (targets.full ? [] : bufPathArgs(files.map((f) => workspacePathOf(workspace.dir, f))));
+  const toRepoPath = (p: string): string => repoPathFromWorkspace(workspace.dir, p);
   const hasHead = targets.full || targets.headFiles.length > 0;
   const jobs: Promise<Finding[]>[] = [];
 
@@ -42,7 +44,7 @@ export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
     const format = runFormat({
       workspace,
       cwd: cwd(inputs.headDir),
-      files: targets.full ? undefined : targets.headFiles.map((f) => fromWorkspace(workspace, f)),
+      files: targets.full ? undefined : targets.headFiles.map((f) => workspacePathOf(workspace.dir, f)),
       toRepoPath,
       fixIn: inputs.fix ? inputs.worktree : undefined,
       worktree: inputs.worktree,
@@ -90,12 +92,11 @@ async function runBreaking(inputs: StepInputs, cwd: (dir: string) => string, pat
     // buf build prints its JSON errors on stderr.
     if (head.code !== 0) {
       if (head.code !== 100) return [];
-      const toRepo = (p: string | undefined): string => (workspace.dir && p ? `${workspace.dir}/${p}` : (p ?? ""));
+      const toRepo = (p: string | undefined): string => (p ? repoPathFromWorkspace(workspace.dir, p) : "");
       return parseBufFindings({ ...head, stdout: head.stdout || head.stderr }, "lint", toRepo);
     }
-    const config = JSON.stringify({ version: "v2", breaking: workspace.modules[0]?.breaking ?? {} });
-    const result = await runBuf(["breaking", headImage, "--against", baseImage, "--exclude-imports", "--config", config, "--error-format", "json"], { cwd: tmp });
-    return parseBufFindings(result, "breaking", (p, f) => repoPathOfModuleFile(workspace, p ?? deletedFileOf(f.message ?? "")));
+    const result = await runBufBreaking(headImage, baseImage, workspace.modules[0]?.breaking ?? {}, tmp);
+    return parseBufFindings(result, "breaking", (p, f) => repoPathOfModuleFile(workspace, breakingFileOf({ path: p, message: f.message })));
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -110,26 +111,11 @@ async function emptyModule(tmp: string): Promise<string> {
   return dir;
 }
 
-/** buf reports FILE_NO_DELETE without a path; the file is named in its message, quoted as Go quotes strings. */
-function deletedFileOf(message: string): string {
-  const quoted = /file ("(?:[^"\\]|\\.)*")/.exec(message)?.[1];
-  if (!quoted) return "";
-  try {
-    return JSON.parse(quoted) as string;
-  } catch {
-    return quoted.slice(1, -1);
-  }
-}
-
 function repoPathOfModuleFile(workspace: BufWorkspace, modulePath: string): string {
   // Image paths are relative to their module; a workspace with several modules is disambiguated
-  // by which module's root the first matching module is (rare: two modules holding one path).
-  const module = workspace.modules.find((m) => moduleOf(workspace, m.root ? `${m.root}/${modulePath}` : modulePath)) ?? workspace.modules[0];
-  return module?.root ? `${module.root}/${modulePath}` : modulePath;
-}
-
-function fromWorkspace(workspace: BufWorkspace, file: string): string {
-  return workspace.dir ? file.slice(workspace.dir.length + 1) : file;
+  // by the first module whose root (less its excludes) takes the path (rare: two modules holding one path).
+  const taken = repoPathCandidates(workspace, modulePath).find((p) => moduleOf(workspace, p));
+  return taken ?? repoPathInModule(workspace.modules[0]?.root ?? "", modulePath);
 }
 
 function firstFinding(text: string): string {

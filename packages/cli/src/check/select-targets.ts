@@ -13,12 +13,6 @@ export interface Targets {
   baseFiles: string[];
 }
 
-/**
- * Pathspecs for `git diff`: every .proto anywhere plus any buf configuration file. They need no
- * configuration, so the diff can run before buf.yaml is read.
- */
-export const RELEVANT_PATHSPECS: readonly string[] = ["*.proto", ":(glob)**/buf.yaml", ":(glob)**/buf.lock", ":(glob)**/buf.work.yaml"];
-
 /** Chooses the targets from the changed paths; undefined when nothing relevant changed. */
 export function selectTargets(workspace: BufWorkspace, changes: readonly FileChange[]): Targets | undefined {
   const full = changes.some((c) => workspace.configFiles.includes(c.path));

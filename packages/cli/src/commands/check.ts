@@ -1,15 +1,15 @@
-import type { BufWorkspace } from "../buf/buf-config.js";
-import { materialize } from "../check/revision-tree.js";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
 import { resolveBase, resolvePushBase, type Base } from "../check/resolve-base.js";
 import { runSteps } from "../check/run-steps.js";
-import { RELEVANT_PATHSPECS, selectTargets, type Targets } from "../check/select-targets.js";
-import { loadConfig } from "../config/load-config.js";
+import { selectTargets, type Targets } from "../check/select-targets.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { diffPaths, ignoredPaths, untrackedPaths, type Side } from "../git/diff.js";
-import { EMPTY_TREE, GitRepo } from "../git/git.js";
+import { EMPTY_TREE, type GitRepo } from "../git/git.js";
+import { Project } from "../project/project.js";
 import type { Finding, Step } from "../report/finding.js";
 import { render, type OutputFormat } from "../report/render.js";
+import { materialize } from "../workspace/revision-tree.js";
+import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
 
 /** Options of `protoship check`. */
 export interface CheckOptions {
@@ -43,15 +43,15 @@ interface Comparison {
  * checked. Returns the exit code: 0 clean, 1 findings.
  */
 export async function check(options: CheckOptions): Promise<number> {
-  const repo = await GitRepo.open(options.cwd);
-  const config = await loadConfig(repo.root);
+  const project = await Project.open(options.cwd);
+  const { repo, config } = project;
   const steps = new Set(config.check.steps.filter((s) => !options.skip?.has(s)));
-  // Memoised across comparisons (a push may carry several refs). Checking the working tree or the
-  // index always reads buf.yaml, so that starts now, beside the git calls that find the base.
-  let workspace: Promise<BufWorkspace> | undefined;
-  const readWorkspace = (): Promise<BufWorkspace> => (workspace ??= loadWorkspace(repo.root, config.bufYaml));
+  // The workspace is memoised by the project across comparisons (a push may carry several refs).
+  // Checking the working tree or the index always reads buf.yaml, so that starts now, beside the
+  // git calls that find the base.
+  const readWorkspace = () => project.workspace();
   if (!options.prePush) readWorkspace().catch(() => {}); // awaited below; an earlier error must win
-  const comparisons = await listComparisons(repo, options, config.check.defaultBranch, config.release.remote);
+  const comparisons = await listComparisons(repo, options, config.check.defaultBranch, project.remote);
   if (options.fix && comparisons.some((c) => c.head.kind !== "worktree")) {
     throw new ProtoshipError("--fix rewrites the working tree, so it cannot be combined with --pre-push or --staged");
   }
@@ -59,9 +59,9 @@ export async function check(options: CheckOptions): Promise<number> {
   const findings: Finding[] = [];
   const checked = new Set<string>();
   let untracked: Promise<string[]> | undefined;
-  const listUntracked = (): Promise<string[]> => (untracked ??= untrackedPaths(repo, RELEVANT_PATHSPECS));
+  const listUntracked = (): Promise<string[]> => (untracked ??= untrackedPaths(repo, SCHEMA_PATHSPECS));
   let ignored: Promise<string[]> | undefined;
-  const listIgnored = (): Promise<string[]> => (ignored ??= ignoredPaths(repo, RELEVANT_PATHSPECS));
+  const listIgnored = (): Promise<string[]> => (ignored ??= ignoredPaths(repo, SCHEMA_PATHSPECS));
   for (const comparison of comparisons) {
     // Diff first, with pathspecs that need no configuration: a push without .proto changes ends
     // here, before buf.yaml is even read.
@@ -70,7 +70,7 @@ export async function check(options: CheckOptions): Promise<number> {
     // Against the working tree the walks, the diff and reading buf.yaml run side by side.
     const againstWorktree = comparison.head.kind === "worktree";
     const [changes, listed] = await Promise.all([
-      diffPaths(repo, comparison.base.sha, comparison.head, RELEVANT_PATHSPECS),
+      diffPaths(repo, comparison.base.sha, comparison.head, SCHEMA_PATHSPECS),
       againstWorktree ? listUntracked() : undefined,
       againstWorktree ? readWorkspace() : undefined,
       againstWorktree ? listIgnored() : undefined,
@@ -86,13 +86,13 @@ export async function check(options: CheckOptions): Promise<number> {
     const hide = { ignored: ignoredEntries, within: ws.modules.map((m) => m.root) };
     // The base overlay (blobs read from git, symlinks written) is built while buf already lints
     // the head: only `buf breaking` needs it.
-    const headTree = materialize(repo, comparison.head, RELEVANT_PATHSPECS, newFiles, undefined, hide);
+    const headTree = materialize(repo, comparison.head, SCHEMA_PATHSPECS, newFiles, undefined, hide);
     const baseSide: Side = { kind: "commit", sha: comparison.base.sha };
     // Against the working tree, the base→head diff is exactly what the base overlay needs.
     const baseTree =
       comparison.base.sha === EMPTY_TREE
         ? undefined
-        : materialize(repo, baseSide, RELEVANT_PATHSPECS, newFiles, againstWorktree ? changes : undefined, hide);
+        : materialize(repo, baseSide, SCHEMA_PATHSPECS, newFiles, againstWorktree ? changes : undefined, hide);
     baseTree?.catch(() => {}); // awaited by runSteps; a failure must not surface as unhandled first
     try {
       const head = await headTree;
@@ -139,10 +139,4 @@ function refuseUnreadableNames(targets: Targets): void {
     const cause = "buf cannot read a .proto file whose name contains a backslash, so it cannot be checked";
     throw new ProtoshipError(`${JSON.stringify(file)}: ${cause}`, { hint: "rename the file" });
   }
-}
-
-/** Reads buf.yaml; imported on first use so a push without .proto changes never loads yaml. */
-async function loadWorkspace(root: string, bufYaml: string): Promise<BufWorkspace> {
-  const { readBufWorkspace } = await import("../buf/buf-config.js");
-  return readBufWorkspace(root, bufYaml);
 }

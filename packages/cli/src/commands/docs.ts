@@ -1,11 +1,9 @@
 import { buildSite } from "@protoship/docs-site";
 import { NotOwnedError, SwapBusyError } from "@protoship/fs-safe";
 import path from "node:path";
-import { readBufWorkspace } from "../buf/buf-config.js";
-import { loadConfig } from "../config/load-config.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
-import { GitRepo } from "../git/git.js";
 import { docsReleaseVersions } from "../docs/release-versions.js";
+import { Project } from "../project/project.js";
 import { siteModelOf } from "../schema/doc-model.js";
 import { loadImage } from "../schema/load-image.js";
 import { protoPackageUnits } from "../schema/proto-packages.js";
@@ -34,9 +32,9 @@ export interface DocsOptions {
  * previous site in place).
  */
 export async function docs(options: DocsOptions): Promise<number> {
-  const repo = await GitRepo.open(options.cwd);
-  const config = await loadConfig(repo.root);
-  const workspace = await readBufWorkspace(repo.root, config.bufYaml);
+  const project = await Project.open(options.cwd);
+  const { repo, config } = project;
+  const workspace = await project.workspace();
   const image = await loadImage(repo.root, workspace.dir ? { workspaceDir: workspace.dir } : {});
   // An empty image (no files, or a broken buf that printed nothing) never replaces the existing site.
   if (!image.ownFiles.size) {

@@ -1,10 +1,23 @@
 import path from "node:path";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { staleStubs } from "../generate/check-stale.js";
-import { generateStubs, type GenerateStubsOptions } from "../generate/generate-stubs.js";
+import { generateStubsIn, type GenerateStubsOptions as StubOptions, type GenerateStubsResult } from "../generate/generate-stubs.js";
+import { Project, type RepoProject } from "../project/project.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
 
-export { generateStubs, type GenerateStubsOptions, type GenerateStubsResult, type GeneratedPackage } from "../generate/generate-stubs.js";
+export type { GenerateStubsResult, GeneratedPackage } from "../generate/generate-stubs.js";
+
+/** Options of {@link generateStubs}. */
+export interface GenerateStubsOptions extends StubOptions {
+  /** The folder that holds protoship.yaml and the buf configuration: `outDir` is relative to it. */
+  cwd: string;
+}
+
+/** Generates the stub packages of the module in `cwd`, which is taken as the root (it need not be a git repository). */
+export async function generateStubs(options: GenerateStubsOptions): Promise<GenerateStubsResult> {
+  const { cwd, ...rest } = options;
+  return generateStubsIn(await Project.ofFolder(cwd), rest);
+}
 
 /** Options of `protoship generate`. */
 export interface GenerateOptions extends GenerateStubsOptions {
@@ -15,11 +28,9 @@ export interface GenerateOptions extends GenerateStubsOptions {
 /** `protoship generate`: writes the stub packages and prints one line per package. */
 export async function generate(options: GenerateOptions): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
-  // A folder named on the command line is held to the same rule as stubs.outDir.
-  const outDir = options.outDir === undefined
-    ? undefined
-    : resolveRepoPath(options.cwd, options.outDir, { label: "--out-dir", output: true });
-  const result = await generateStubs({ ...options, ...(outDir ? { outDir } : {}) });
+  const project = await Project.open(options.cwd);
+  const { cwd: _cwd, write: _write, ...rest } = options;
+  const result = await generateStubsIn(project, { ...rest, ...outDirOption(project, options) });
   const changed = new Set(result.changed);
   for (const pkg of result.packages) {
     const rel = path.relative(options.cwd, pkg.dir) || ".";
@@ -38,10 +49,9 @@ export async function generate(options: GenerateOptions): Promise<number> {
  */
 export async function generateCheck(options: Omit<GenerateOptions, "force" | "version">): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
-  // A folder named on the command line stays inside the repository and out of .git.
-  const outDir =
-    options.outDir === undefined ? {} : { outDir: resolveRepoPath(options.cwd, options.outDir, { label: "--out-dir", output: true }) };
-  const report = await staleStubs({ ...options, ...outDir });
+  const project = await Project.open(options.cwd);
+  const { cwd: _cwd, write: _write, ...rest } = options;
+  const report = await staleStubs(project, { ...rest, ...outDirOption(project, options) });
   const count = (n: number): string => `${n} stub package${n === 1 ? "" : "s"}`;
   for (const s of report.stale) {
     const rel = path.relative(options.cwd, s.dir) || ".";
@@ -61,6 +71,16 @@ export async function generateCheck(options: Omit<GenerateOptions, "force" | "ve
     exitCode: ExitCode.Findings,
     hint: "run protoship generate and commit the result",
   });
+}
+
+/**
+ * `--out-dir`, relative to the folder the command runs in and held to the same rule as
+ * stubs.outDir: inside the repository (the whole repository, from git) and out of `.git`.
+ */
+function outDirOption(project: RepoProject, options: { cwd: string; outDir?: string }): { outDir?: string } {
+  if (options.outDir === undefined) return {};
+  const fromRoot = path.relative(project.root, path.resolve(options.cwd, options.outDir)) || ".";
+  return { outDir: resolveRepoPath(project.root, fromRoot, { label: "--out-dir", output: true }) };
 }
 
 /** At most five file names, then how many more. */

@@ -2,15 +2,17 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import semver from "semver";
-import { RELEVANT_PATHSPECS } from "../check/select-targets.js";
-import { CONFIG_FILE, loadConfig } from "../config/load-config.js";
+import { CONFIG_FILE } from "../config/load-config.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
+import { Project } from "../project/project.js";
 import { buildStubPackages, type BuildStubPackages } from "../publish/build-stubs.js";
 import { isPublished, packFiles, publishPackage } from "../publish/npm.js";
 import { redact, redactError } from "../publish/redact.js";
 import { latestByName, listReleaseTags, parseTag, type ReleaseTag } from "../release/tags.js";
+import { dependencyOrder as orderByDependencies } from "../schema/package-graph.js";
 import { materializeCommit } from "../workspace/commit-tree.js";
+import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
 import { configAtHead } from "../workspace/config-at-commit.js";
 
 /** Options of `protoship publish`. */
@@ -68,13 +70,14 @@ async function publishTags(options: PublishOptions): Promise<number> {
   for (const commit of commits) {
     const tags = selected.filter((t) => t.commit === commit);
     const workDir = await mkdtemp(path.join(os.tmpdir(), "protoship-publish-"));
-    const tree = await materializeCommit(repo, commit, [...RELEVANT_PATHSPECS, `:(literal)${CONFIG_FILE}`]);
+    const tree = await materializeCommit(repo, commit, [...SCHEMA_PATHSPECS, `:(literal)${CONFIG_FILE}`]);
     try {
       // What was released is published as it was configured then: registry, scope and names included.
-      const released = await loadConfig(tree.dir).catch((error: unknown) => {
+      const source = await Project.ofFolder(tree.dir).catch((error: unknown) => {
         if (!(error instanceof ProtoshipError)) throw error;
         throw new ProtoshipError(`at ${commit.slice(0, 12)}: ${error.message}`, { exitCode: error.exitCode });
       });
+      const released = source.config;
       await tree.add([`:(literal)${released.bufYaml}`]);
       const { registry, distTag, access } = released.release;
       const todo: ReleaseTag[] = [];
@@ -93,7 +96,7 @@ async function publishTags(options: PublishOptions): Promise<number> {
       const versions = Object.fromEntries([...latestByName(await listReleaseTags(repo, tagFormat, { mergedInto: commit }))].map(([name, t]) => [name, t.version]));
       for (const t of tags) versions[t.name] = t.version;
       write(`building ${todo.map((t) => `${t.name}@${t.version}`).join(", ")} at ${commit.slice(0, 12)}\n`);
-      const dirs = await (options.build ?? buildStubPackages)({ sourceDir: tree.dir, repoRoot: repo.root, versions, names: todo.map((t) => t.name), workDir });
+      const dirs = await (options.build ?? buildStubPackages)({ source, repoRoot: repo.root, versions, names: todo.map((t) => t.name), workDir });
       const ordered = await dependencyOrder(todo, dirs);
       for (const tag of ordered) {
         const dir = dirs.get(tag.name)!;
@@ -156,17 +159,5 @@ async function dependencyOrder(tags: readonly ReleaseTag[], dirs: ReadonlyMap<st
     const pkg = JSON.parse(await readFile(path.join(dirs.get(t.name)!, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
     deps.set(t.name, Object.keys(pkg.dependencies ?? {}));
   }
-  const out: ReleaseTag[] = [];
-  const seen = new Set<string>();
-  const visit = (t: ReleaseTag): void => {
-    if (seen.has(t.name)) return;
-    seen.add(t.name);
-    for (const d of deps.get(t.name) ?? []) {
-      const dep = tags.find((x) => x.name === d);
-      if (dep) visit(dep);
-    }
-    out.push(t);
-  };
-  for (const t of [...tags].sort((a, b) => a.name.localeCompare(b.name))) visit(t);
-  return out;
+  return orderByDependencies(tags, (t) => t.name, (t) => deps.get(t.name) ?? []);
 }

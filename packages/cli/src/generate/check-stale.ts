@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { GitRepo } from "../git/git.js";
-import { generateStubs, type GenerateStubsOptions, type GeneratedPackage } from "./generate-stubs.js";
+import type { GitRepo } from "../git/git.js";
+import type { RepoProject } from "../project/project.js";
+import { generateStubsIn, type GenerateStubsOptions, type GeneratedPackage } from "./generate-stubs.js";
 import { MARKER, ownerOf } from "@protoship/fs-safe";
 import { STUBS_OWNER, type FileTree } from "./write-packages.js";
 
@@ -38,10 +39,10 @@ export interface StaleReport {
  * repository's), plus protoship generate's `.protoship-generated` marker in each. Files directly in
  * `outDir` are not part of any package and are not compared.
  */
-export async function staleStubs(options: Omit<GenerateStubsOptions, "dryRun" | "force">): Promise<StaleReport> {
-  const result = await generateStubs({ ...options, dryRun: true });
+export async function staleStubs(project: RepoProject, options: Omit<GenerateStubsOptions, "dryRun" | "force">): Promise<StaleReport> {
+  const result = await generateStubsIn(project, { ...options, dryRun: true });
   const { trees, removed } = result.planned!;
-  const repo = await GitRepo.open(options.cwd);
+  const { repo } = project;
   const onDisk = await gitVisibleFiles(repo, result.outDir);
   const stale: StalePackage[] = [];
   for (const pkg of result.packages) {

@@ -3,13 +3,16 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
-import { CONFIG_FILE, loadConfig } from "../config/load-config.js";
+import type { BufWorkspace } from "../buf/buf-config.js";
+import { repoPathCandidates, workspacePathOf } from "../buf/module-paths.js";
+import { CONFIG_FILE } from "../config/load-config.js";
 import { ProtoshipError } from "../errors.js";
 import { npmNameProblem } from "../config/npm-name.js";
+import type { Project } from "../project/project.js";
 import { explainOutputError } from "../workspace/output-errors.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
 import { loadImage } from "../schema/load-image.js";
+import { closure } from "../schema/package-graph.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { assemble } from "./assemble.js";
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
@@ -18,12 +21,10 @@ import { runTsProto, tsProtoVersion } from "./run-ts-proto.js";
 import { tsProtoOptions } from "./ts-proto-options.js";
 import { exists, replacePackages, stalePackages, type FileTree } from "./write-packages.js";
 
-/** Options of {@link generateStubs}. */
+/** Options of {@link generateStubsIn}. */
 export interface GenerateStubsOptions {
-  /** Repository root: where protoship.yaml (optional) and the buf configuration are. */
-  cwd: string;
   /**
-   * Where the package folders go, absolute or relative to `cwd`, used as given: a caller passing a
+   * Where the package folders go, absolute or relative to the project root, used as given: a caller passing a
    * user's value checks it first (the CLI resolves `--out-dir` with resolveRepoPath). Default:
    * config `stubs.outDir`, which must stay inside the repository and out of `.git`.
    */
@@ -56,7 +57,7 @@ export interface GeneratedPackage {
   dependencies: string[];
 }
 
-/** What {@link generateStubs} did. */
+/** What {@link generateStubsIn} did. */
 export interface GenerateStubsResult {
   outDir: string;
   packages: GeneratedPackage[];
@@ -87,10 +88,9 @@ interface Stamp {
  * ProtoshipError with `file:line:col`. A full run (no `only`) is incremental: only packages whose
  * descriptors (or their imports') changed are regenerated.
  */
-export async function generateStubs(options: GenerateStubsOptions): Promise<GenerateStubsResult> {
-  const root = path.resolve(options.cwd);
-  const config = await loadConfig(root);
-  const workspace = await readBufWorkspace(root, config.bufYaml);
+export async function generateStubsIn(project: Project, options: GenerateStubsOptions): Promise<GenerateStubsResult> {
+  const { root, config } = project;
+  const workspace = await project.workspace();
   const bufDir = path.join(root, workspace.dir);
   const outDir = options.outDir
     ? path.resolve(root, options.outDir)
@@ -272,16 +272,7 @@ async function versionOf(npmName: string, version: GenerateStubsOptions["version
 /** Repository-relative folders of the protos a package's code is generated from, its imports' included. */
 async function protoInputs(root: string, workspace: BufWorkspace, unit: ProtoPackageUnit, units: readonly ProtoPackageUnit[]): Promise<string[]> {
   const byPackage = new Map(units.map((u) => [u.protoPackage, u]));
-  const seen = new Set<string>();
-  const visit = (u: ProtoPackageUnit): void => {
-    if (seen.has(u.protoPackage)) return;
-    seen.add(u.protoPackage);
-    for (const dep of u.dependsOn) {
-      const next = byPackage.get(dep);
-      if (next) visit(next);
-    }
-  };
-  visit(unit);
+  const seen = closure([unit.protoPackage], (name) => byPackage.get(name)?.dependsOn);
   const dirs = new Set<string>();
   for (const name of seen) {
     for (const file of byPackage.get(name)?.files ?? []) {
@@ -312,14 +303,11 @@ export function matchesPackage(pattern: string, protoPackage: string): boolean {
 /** A module file's path relative to the buf workspace folder (what `buf generate --path` takes). */
 async function bufPathOf(root: string, workspace: BufWorkspace, file: string): Promise<string> {
   const repoPath = await repoPathOf(root, workspace, file);
-  return repoPath ? path.posix.relative(workspace.dir || ".", repoPath) : file;
+  return repoPath ? workspacePathOf(workspace.dir, repoPath) : file;
 }
 
 /** The repository path of a module file: the first module that holds it, or undefined for an import from outside. */
 async function repoPathOf(root: string, workspace: BufWorkspace, file: string): Promise<string | undefined> {
-  for (const module of workspace.modules) {
-    const repoPath = path.posix.join(module.root || ".", file);
-    if (await exists(path.join(root, repoPath))) return repoPath;
-  }
+  for (const repoPath of repoPathCandidates(workspace, file)) if (await exists(path.join(root, repoPath))) return repoPath;
   return undefined;
 }

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { BufWorkspace } from "../buf/buf-config.js";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
+import { closure } from "../schema/package-graph.js";
 
 /**
  * Hash of everything a package's generated code depends on: the compiled descriptors (source info,
@@ -12,15 +13,9 @@ import type { ProtoPackageUnit } from "../schema/proto-packages.js";
  * (generator version, options, version of the package). Equal hashes mean byte-identical output.
  */
 export function unitHash(unit: ProtoPackageUnit, files: ReadonlyMap<string, FileDescriptorProto>, salt: string): string {
-  const closure = new Set<string>();
-  const visit = (name: string): void => {
-    if (closure.has(name)) return;
-    closure.add(name);
-    for (const dep of files.get(name)?.dependency ?? []) visit(dep);
-  };
-  for (const file of unit.files) visit(file.name);
+  const inputs = closure(unit.files.map((f) => f.name), (name) => files.get(name)?.dependency);
   const hash = createHash("sha256").update(salt);
-  for (const name of [...closure].sort()) {
+  for (const name of [...inputs].sort()) {
     const file = files.get(name);
     hash.update(`\0${name}\0`);
     if (file) hash.update(toBinary(FileDescriptorProtoSchema, file));

@@ -3,7 +3,8 @@ import { mkdir, symlink } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EnvironmentError, ProtoshipError } from "../errors.js";
-import { generateStubs } from "../generate/generate-stubs.js";
+import { generateStubsIn } from "../generate/generate-stubs.js";
+import type { Project } from "../project/project.js";
 import { runNpm } from "./npm.js";
 
 /** What a stub package needs to build, besides the stub packages it imports. */
@@ -11,8 +12,8 @@ const BUILD_MODULES = ["typescript", "@bufbuild/protobuf", "@grpc/grpc-js", "@ty
 
 /** Input of {@link BuildStubPackages}. */
 export interface BuildStubsInput {
-  /** A folder that looks like the repository at the release commit. */
-  sourceDir: string;
+  /** The repository at the release commit: a folder holding its schema files and protoship.yaml. */
+  source: Project;
   /** The repository itself: where the build tools (BUILD_MODULES) are installed. */
   repoRoot: string;
   /** Version of every unit at that commit (released or not), by npm name. */
@@ -34,7 +35,7 @@ export type BuildStubPackages = (input: BuildStubsInput) => Promise<Map<string, 
  */
 export const buildStubPackages: BuildStubPackages = async (input) => {
   const outDir = path.join(input.workDir, "packages");
-  const generated = await generateStubs({ cwd: input.sourceDir, outDir, version: input.versions });
+  const generated = await generateStubsIn(input.source, { outDir, version: input.versions });
   const byName = new Map(generated.packages.map((p) => [p.npmName, p]));
   const missing = input.names.filter((n) => !byName.has(n));
   if (missing.length > 0) throw new ProtoshipError(`no stub package ${missing.join(", ")} at the release commit`);

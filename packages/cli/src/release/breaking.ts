@@ -3,7 +3,7 @@ import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { runBuf } from "../buf/run-buf.js";
+import { breakingFileOf, runBufBreaking } from "../buf/breaking.js";
 import { bufFailure } from "../buf/buf-failure.js";
 import type { SchemaImage } from "../schema/load-image.js";
 
@@ -16,8 +16,7 @@ export interface BreakingFinding {
 }
 
 /**
- * Runs `buf breaking` with the rules of buf.yaml's `breaking` section (buf's default is FILE)
- * between two images, imports excluded. Images are re-serialised from the descriptors already
+ * `buf breaking` (see {@link runBufBreaking}) between two loaded schemas, findings parsed. Images are re-serialised from the descriptors already
  * loaded (unknown fields, such as buf's is-import marker, survive the round trip), so no extra
  * compile is needed.
  */
@@ -27,8 +26,7 @@ export async function breakingFindings(head: SchemaImage, base: SchemaImage, bre
     const headFile = path.join(tmp, "head.binpb");
     const baseFile = path.join(tmp, "base.binpb");
     await Promise.all([writeFile(headFile, imageBytes(head)), writeFile(baseFile, imageBytes(base))]);
-    const config = JSON.stringify({ version: "v2", breaking: breakingConfig });
-    const result = await runBuf(["breaking", headFile, "--against", baseFile, "--exclude-imports", "--config", config, "--error-format", "json"], { cwd: tmp });
+    const result = await runBufBreaking(headFile, baseFile, breakingConfig, tmp);
     if (result.code !== 0 && result.code !== 100) {
       throw bufFailure("buf breaking", result);
     }
@@ -37,8 +35,7 @@ export async function breakingFindings(head: SchemaImage, base: SchemaImage, bre
       if (!line.startsWith("{")) continue;
       const f = JSON.parse(line) as { path?: string; start_line?: number; type?: string; message?: string };
       const message = f.message ?? "";
-      // FILE_NO_DELETE has no path: the deleted file is named in the message.
-      const file = f.path ?? /file "([^"]+)"/.exec(message)?.[1] ?? "";
+      const file = breakingFileOf(f);
       findings.push({ file, line: f.path && f.start_line ? f.start_line : null, rule: f.type ?? "UNKNOWN", message });
     }
     return findings;

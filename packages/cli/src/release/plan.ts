@@ -1,4 +1,4 @@
-import { RELEVANT_PATHSPECS } from "../check/select-targets.js";
+import { SCHEMA_PATHSPECS as RELEVANT_PATHSPECS } from "../workspace/schema-inputs.js";
 import type { ProtoshipConfig } from "../config/schema.js";
 import { EnvironmentError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
-import { RELEVANT_PATHSPECS } from "../check/select-targets.js";
+import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
 import { ProtoshipError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
 import { loadImage, type SchemaImage } from "../schema/load-image.js";
@@ -21,7 +21,7 @@ export interface RevisionImage {
  * tree never count. `bufYaml` is where buf.yaml lives (protoship.yaml's `bufYaml`).
  */
 export async function imageAtCommit(repo: GitRepo, commit: string, bufYaml: string, label: string): Promise<RevisionImage> {
-  const tree = await materializeCommit(repo, commit, [...RELEVANT_PATHSPECS, `:(literal)${bufYaml}`]);
+  const tree = await materializeCommit(repo, commit, [...SCHEMA_PATHSPECS, `:(literal)${bufYaml}`]);
   try {
     let image: SchemaImage;
     let workspace: BufWorkspace;

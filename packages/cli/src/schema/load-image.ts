@@ -4,6 +4,7 @@ import path from "node:path";
 import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
 import { runBuf } from "../buf/run-buf.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
+import { repoPathFromWorkspace } from "../buf/module-paths.js";
 
 /** The compiled schema of a buf workspace: every file, with source info (comments, positions). */
 export interface SchemaImage {
@@ -40,7 +41,7 @@ export async function loadImage(dir: string, options: { workspaceDir?: string } 
 function describeBufError(line: string, workspaceDir: string | undefined): string {
   try {
     const f = JSON.parse(line) as { path?: string; start_line?: number; start_column?: number; message?: string; type?: string };
-    const file = workspaceDir && f.path ? `${workspaceDir}/${f.path}` : f.path;
+    const file = workspaceDir && f.path ? repoPathFromWorkspace(workspaceDir, f.path) : f.path;
     return `${file}:${f.start_line}:${f.start_column}: ${f.message}${f.type ? ` (${f.type})` : ""}`;
   } catch {
     return line.trim();

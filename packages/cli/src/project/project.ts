@@ -1,0 +1,57 @@
+import path from "node:path";
+import type { BufWorkspace } from "../buf/buf-config.js";
+import { loadConfig } from "../config/load-config.js";
+import type { ProtoshipConfig } from "../config/schema.js";
+import { GitRepo } from "../git/git.js";
+
+/** A project opened in a git repository (see {@link Project.open}). */
+export type RepoProject = Project & { readonly repo: GitRepo };
+
+/**
+ * What one command works on, opened once and passed down: the repository root, protoship.yaml and
+ * (read on first use, then memoised) the buf workspace. The workspace is lazy because
+ * `check --pre-push` on a push without .proto changes must neither read buf.yaml nor load yaml.
+ */
+export class Project {
+  /** The git repository; undefined for a folder that only looks like one (a release commit's tree). */
+  readonly repo: GitRepo | undefined;
+  /** Absolute path of the repository root (or of the folder standing in for it). */
+  readonly root: string;
+  readonly config: ProtoshipConfig;
+  private bufWorkspace: Promise<BufWorkspace> | undefined;
+
+  private constructor(root: string, repo: GitRepo | undefined, config: ProtoshipConfig) {
+    this.root = root;
+    this.repo = repo;
+    this.config = config;
+  }
+
+  /** Opens the repository containing `cwd` (its root comes from git) and reads its protoship.yaml. */
+  static async open(cwd: string): Promise<RepoProject> {
+    const repo = await GitRepo.open(cwd);
+    return new Project(repo.root, repo, await loadConfig(repo.root)) as RepoProject;
+  }
+
+  /**
+   * A folder that is not a repository but holds one's files (e.g. the tree of a release commit):
+   * `folder` itself is the root, protoship.yaml is read from it.
+   */
+  static async ofFolder(folder: string): Promise<Project> {
+    const root = path.resolve(folder);
+    return new Project(root, undefined, await loadConfig(root));
+  }
+
+  /** The remote protoship fetches from and pushes to (release.remote, default `origin`). */
+  get remote(): string {
+    return this.config.release.remote;
+  }
+
+  /**
+   * The buf workspace at `bufYaml`, read once. buf-config (and yaml with it) is imported on first
+   * use, so a command that never needs it never loads it.
+   */
+  workspace(): Promise<BufWorkspace> {
+    this.bufWorkspace ??= import("../buf/buf-config.js").then(({ readBufWorkspace }) => readBufWorkspace(this.root, this.config.bufYaml));
+    return this.bufWorkspace;
+  }
+}
