@@ -45,22 +45,25 @@ describe("errors: one line, a documented exit code, no stack unless asked", { ti
   it("a YAML alias bomb in protoship.yaml is a one-line configuration error with file:line:col", async () => {
     const repo = await shopRepo(fresh());
     await repo.write("protoship.yaml", YAML_BOMB);
+    await repo.commitAll("alias bomb"); // release commands read the committed configuration
     const r = await protoship(repo.dir, ["release", "plan"]);
     assert.equal(r.code, 2);
-    assertOneLine(r, /^protoship: protoship\.yaml:2:\d+: .*alias/);
+    assertOneLine(r, /^protoship: (at HEAD: )?protoship\.yaml:2:\d+: .*alias/);
   });
 
   it("YAML syntax errors name file:line:col in both buf.yaml and protoship.yaml", async () => {
     const repo = await shopRepo(fresh());
     await repo.write("protoship.yaml", "stubs:\n  scope: [\n");
+    await repo.commitAll("broken protoship.yaml");
     let r = await protoship(repo.dir, ["release", "plan"]);
     assert.equal(r.code, 2);
-    assertOneLine(r, /^protoship: protoship\.yaml:\d+:\d+: invalid YAML: /);
+    assertOneLine(r, /^protoship: (at HEAD: )?protoship\.yaml:\d+:\d+: invalid YAML: /);
     await repo.remove("protoship.yaml");
     await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n   bad: [\n");
+    await repo.commitAll("broken buf.yaml");
     r = await protoship(repo.dir, ["release", "plan"]);
     assert.equal(r.code, 2);
-    assertOneLine(r, /^protoship: buf\.yaml:4:\d+: invalid YAML: /);
+    assertOneLine(r, /^protoship: (at HEAD: )?buf\.yaml:4:\d+: invalid YAML: /);
   });
 
   it("a buf.yaml of the wrong shape is a configuration error with file:line:col in every command", async () => {
@@ -71,7 +74,7 @@ describe("errors: one line, a documented exit code, no stack unless asked", { ti
     for (const args of [["release", "plan"], ["generate"], ["check"], ["docs"]]) {
       const r = await protoship(repo.dir, args);
       assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
-      assertOneLine(r, /^protoship: buf\.yaml:4:5: modules\.0\.excludes: expected array/);
+      assertOneLine(r, /^protoship: (at HEAD: )?buf\.yaml:4:5: modules\.0\.excludes: expected array/);
     }
   });
 
@@ -118,14 +121,16 @@ describe("errors: one line, a documented exit code, no stack unless asked", { ti
     const repo = await shopRepo(fresh());
     const big = `stubs:\n  scope: "@${"a".repeat(2 * 1024 * 1024)}"\n`;
     await repo.write("protoship.yaml", big);
+    await repo.commitAll("big protoship.yaml");
     let r = await protoship(repo.dir, ["release", "plan"]);
     assert.equal(r.code, 2);
-    assertOneLine(r, /^protoship: protoship\.yaml: \d+ bytes, over the 1 MiB limit for configuration files$/);
+    assertOneLine(r, /^protoship: (at HEAD: )?protoship\.yaml: \d+ bytes, over the 1 MiB limit for configuration files$/);
     await repo.remove("protoship.yaml");
     await repo.write("buf.yaml", `${BUF_YAML}# ${"x".repeat(2 * 1024 * 1024)}\n`);
+    await repo.commitAll("big buf.yaml");
     r = await protoship(repo.dir, ["release", "plan"]);
     assert.equal(r.code, 2);
-    assertOneLine(r, /^protoship: buf\.yaml: \d+ bytes, over the 1 MiB limit for configuration files$/);
+    assertOneLine(r, /^protoship: (at HEAD: )?buf\.yaml: \d+ bytes, over the 1 MiB limit for configuration files$/);
   });
 
   it("bufYaml outside the repository is refused and nothing of the outside file is echoed", async () => {
@@ -134,18 +139,19 @@ describe("errors: one line, a documented exit code, no stack unless asked", { ti
     await mkdir(outside);
     await writeFile(path.join(outside, "buf.yaml"), "version: SECRET-FROM-OUTSIDE\n");
     await repo.write("protoship.yaml", `bufYaml: ../${path.basename(outside)}/buf.yaml\n`);
+    await repo.commitAll("bufYaml outside");
     await repo.write("proto/shop/order/v1/order.proto", ORDER_ADDITIVE);
     for (const args of [["release", "plan"], ["generate"], ["check"], ["docs"]]) {
       const r = await protoship(repo.dir, args);
       assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
-      assertOneLine(r, /^protoship: bufYaml: ".*" is outside the repository$/);
+      assertOneLine(r, /^protoship: (at HEAD: )?bufYaml: ".*" is outside the repository$/);
       assert.doesNotMatch(r.stderr + r.stdout, /SECRET/);
     }
     // A buf.yaml that is a symlink to a file outside is refused the same way.
     await repo.remove("protoship.yaml");
     await repo.remove("buf.yaml");
     await symlink(path.join(outside, "buf.yaml"), path.join(repo.dir, "buf.yaml"));
-    const r = await protoship(repo.dir, ["release", "plan"]);
+    const r = await protoship(repo.dir, ["check"]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /outside the repository/);
     assert.doesNotMatch(r.stderr + r.stdout, /SECRET/);

@@ -184,9 +184,17 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   return { outDir, packages: packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed };
 }
 
+/** The stamp of the last run; a missing, unreadable or malformed one (a cache) is no stamp. */
 async function readStamp(outDir: string): Promise<Stamp | undefined> {
   try {
-    return JSON.parse(await readFile(path.join(outDir, STAMP), "utf8")) as Stamp;
+    const stamp = JSON.parse(await readFile(path.join(outDir, STAMP), "utf8")) as Partial<Stamp> | null;
+    const wellFormed =
+      typeof stamp?.source === "string" &&
+      typeof stamp.units === "object" &&
+      stamp.units !== null &&
+      Array.isArray(stamp.packages) &&
+      stamp.packages.every((p) => typeof p?.dir === "string" && typeof p.npmName === "string");
+    return wellFormed ? (stamp as Stamp) : undefined;
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { severityOf, sortChanges, type SchemaChange } from "./classify.js";
 import type { ReleaseTag } from "./tags.js";
 import { caretCompatible, isUnstablePackage, nextVersion, type Bump } from "./version-rules.js";
+import { dependencyOrder as orderByDependencies } from "../schema/package-graph.js";
 
 /**
  * The release plan as a pure function of gathered data (modelled on changesets'
@@ -107,21 +108,5 @@ export function assemblePlan<U extends PlanUnit>(input: PlanInput<U>): ReleasePl
 
 /** Sorts units so every unit comes after the units it imports (ties by proto package). */
 export function dependencyOrder<U extends PlanUnit>(units: readonly U[]): U[] {
-  const byName = new Map(units.map((u) => [u.protoPackage, u]));
-  const done = new Set<string>();
-  const visiting = new Set<string>();
-  const out: U[] = [];
-  const visit = (u: U): void => {
-    if (done.has(u.protoPackage) || visiting.has(u.protoPackage)) return; // protoc forbids cycles
-    visiting.add(u.protoPackage);
-    for (const dep of u.dependsOn) {
-      const d = byName.get(dep);
-      if (d) visit(d);
-    }
-    visiting.delete(u.protoPackage);
-    done.add(u.protoPackage);
-    out.push(u);
-  };
-  for (const u of [...units].sort((a, b) => a.protoPackage.localeCompare(b.protoPackage))) visit(u);
-  return out;
+  return orderByDependencies(units, (u) => u.protoPackage, (u) => u.dependsOn);
 }

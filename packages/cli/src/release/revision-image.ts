@@ -6,6 +6,7 @@ import { ProtoshipError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
 import { loadImage, type SchemaImage } from "../schema/load-image.js";
 import { materializeCommit } from "../workspace/commit-tree.js";
+import { resolveRepoPath } from "../workspace/repo-path.js";
 
 /** The schema at one commit, and how to turn its module-relative file names into repository paths. */
 export interface RevisionImage {
@@ -21,6 +22,8 @@ export interface RevisionImage {
  * tree never count. `bufYaml` is where buf.yaml lives (protoship.yaml's `bufYaml`).
  */
 export async function imageAtCommit(repo: GitRepo, commit: string, bufYaml: string, label: string): Promise<RevisionImage> {
+  // Held to the repository before git is asked for it: git refuses paths outside its work tree.
+  resolveRepoPath(repo.root, bufYaml, { label: "bufYaml" });
   const tree = await materializeCommit(repo, commit, [...SCHEMA_PATHSPECS, `:(literal)${bufYaml}`]);
   try {
     let image: SchemaImage;
