@@ -9,7 +9,11 @@ export const PNPM = ["-y", "pnpm@12.21.0"];
 
 /** Runs a command inheriting stdio; exits the script with its code on failure. */
 export function sh(cmd, args, options = {}) {
-  const result = spawnSync(cmd, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", ...options.env } });
+  const result = spawnSync(cmd, args, {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", ...options.env },
+  });
   if (result.status !== 0) {
     console.error(`\n✖ ${cmd} ${args.join(" ")} exited ${result.status ?? result.signal}`);
     process.exit(result.status || 1);
@@ -20,7 +24,6 @@ export function sh(cmd, args, options = {}) {
 export function pnpm(args, options) {
   sh("npx", [...PNPM, ...args], options);
 }
-
 
 /** Prints a step header. */
 export function step(title) {

@@ -6,6 +6,8 @@ import { ROOT, pnpm, sh, step } from "./lib.mjs";
 
 step("install (pnpm, frozen lockfile)");
 pnpm(["install", "--frozen-lockfile"]);
+step("format and lint (biome)");
+sh(path.join(ROOT, "node_modules/.bin/biome"), ["ci", "--error-on-warnings", "."]);
 step("build");
 pnpm(["exec", "turbo", "run", "build", "--output-logs=errors-only"]);
 

@@ -12,7 +12,11 @@ import { ROOT } from "../lib.mjs";
 export async function bench() {
   const out = path.join(os.tmpdir(), `protoship-bench-adoption-${process.pid}.json`);
   const test = path.join(ROOT, "packages/ci-tests/test/adoption-e2e.test.ts");
-  execFileSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", test], { cwd: ROOT, env: { ...process.env, PROTOSHIP_BENCH_OUT: out }, stdio: "inherit" });
+  execFileSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", test], {
+    cwd: ROOT,
+    env: { ...process.env, PROTOSHIP_BENCH_OUT: out },
+    stdio: "inherit",
+  });
   const r = JSON.parse(readFileSync(out, "utf8"));
   rmSync(out, { force: true });
   return section(r);
@@ -39,6 +43,8 @@ export function section(r) {
     `| \`npm i -D @bufbuild/buf\` alone | ${mb(r.bufAlone)} | ${r.bufAlone.packages} |`,
     "",
     `Most of both is buf's native binaries (the platform package). Seeding the registry (not timed above): ${r.seed.packages} packages, ${r.seed.megabytes.toFixed(0)} MB of tarballs, ${r.seed.seconds.toFixed(0)} s.`,
-    ...(r.loadAverage === undefined ? [] : ["", `Load average (1 min) at the end of the run: ${r.loadAverage.toFixed(1)} on ${os.cpus().length} cores.`]),
+    ...(r.loadAverage === undefined
+      ? []
+      : ["", `Load average (1 min) at the end of the run: ${r.loadAverage.toFixed(1)} on ${os.cpus().length} cores.`]),
   ].join("\n");
 }

@@ -30,7 +30,11 @@ export async function bench({ runs = 5, naiveRuns = runs } = {}) {
   // (a command that failed early would otherwise look fast).
   const add = (name, command, result, expectedExit) => rows.push({ name, command, ...expectExit(result, name, expectedExit) });
 
-  const naive = timeCommand("sh", sh(`"${BUF}" lint; "${BUF}" breaking --against '.git#branch=main'`), { cwd: repo.dir, runs: naiveRuns, warmup: 0 });
+  const naive = timeCommand("sh", sh(`"${BUF}" lint; "${BUF}" breaking --against '.git#branch=main'`), {
+    cwd: repo.dir,
+    runs: naiveRuns,
+    warmup: 0,
+  });
   add("1. naive full buf", "buf lint; buf breaking --against '.git#branch=main'", naive, 100);
   // The same change committed, for the pre-push run; the working tree is unchanged by it.
   repo.git("commit", "-qam", "change a field type");
@@ -41,7 +45,9 @@ export async function bench({ runs = 5, naiveRuns = runs } = {}) {
   const floorDir = path.join(CACHE, "floor");
   rmSync(floorDir, { recursive: true, force: true });
   const image = execFileSync(BUF, ["build", "--path", FILE, "-o", "-#format=binpb"], { cwd: repo.dir, maxBuffer: 1 << 30 });
-  const closure = fromBinary(FileDescriptorSetSchema, image).file.map((f) => f.name).filter((n) => !n.startsWith("google/protobuf/"));
+  const closure = fromBinary(FileDescriptorSetSchema, image)
+    .file.map((f) => f.name)
+    .filter((n) => !n.startsWith("google/protobuf/"));
   for (const side of ["head", "base"]) {
     for (const name of closure) {
       const target = path.join(floorDir, side, name);
@@ -55,7 +61,13 @@ export async function bench({ runs = 5, naiveRuns = runs } = {}) {
   // Hand-scoped buf clones the repository on every run, which pushes the rest of the machine's
   // files out of this VM's small page cache; it is timed on its own so it does not tax whichever
   // command runs after it. The light commands are then timed side by side, round-robin.
-  const scoped = timeCommand("sh", sh(`"${BUF}" lint --path ${FILE} --error-format json; "${BUF}" breaking --against '.git#branch=main' --path ${FILE} --error-format json`), { cwd: repo.dir, runs });
+  const scoped = timeCommand(
+    "sh",
+    sh(
+      `"${BUF}" lint --path ${FILE} --error-format json; "${BUF}" breaking --against '.git#branch=main' --path ${FILE} --error-format json`,
+    ),
+    { cwd: repo.dir, runs },
+  );
   const timed = timeInterleaved(
     {
       same: { cmd: process.execPath, args: [PROTOSHIP, "check", "--skip", "format", "--format", "json"], cwd: repo.dir },
@@ -64,7 +76,11 @@ export async function bench({ runs = 5, naiveRuns = runs } = {}) {
       // breaking takes no --path here: buf would apply it to the --against folder relative to the
       // working directory and fail ("outside the context directory"); the closure module holds
       // only the closure, and its unchanged imports add no findings.
-      floor: { cmd: "sh", args: sh(`"${BUF}" lint --path ${FILE} --error-format json; "${BUF}" breaking --against ../base --error-format json`), cwd: path.join(floorDir, "head") },
+      floor: {
+        cmd: "sh",
+        args: sh(`"${BUF}" lint --path ${FILE} --error-format json; "${BUF}" breaking --against ../base --error-format json`),
+        cwd: path.join(floorDir, "head"),
+      },
     },
     { runs },
   );
@@ -73,18 +89,34 @@ export async function bench({ runs = 5, naiveRuns = runs } = {}) {
   add("3a. protoship check --skip format (same work as 2)", "protoship check --skip format", same, 1);
   add("3b. protoship check (format + lint + breaking)", "protoship check", full, 1);
   add("3c. protoship check --pre-push (same commit)", "protoship check --pre-push", prePush, 1);
-  add(`floor: buf on the import closure only (${closure.length} files)`, "buf lint --path F; buf breaking <closure> --against <closure at main>", floor, 100);
+  add(
+    `floor: buf on the import closure only (${closure.length} files)`,
+    "buf lint --path F; buf breaking <closure> --against <closure at main>",
+    floor,
+    100,
+  );
 
   // A push that touches no .proto file.
   writeFileSync(path.join(repo.dir, "README.md"), "corpus, edited\n");
   repo.git("commit", "-qam", "docs only");
   const docSha = repo.git("rev-parse", "HEAD");
-  const noProto = timeCommand(process.execPath, [PROTOSHIP, "check", "--pre-push", "--remote", "origin"], { cwd: repo.dir, input: `refs/heads/change ${docSha} refs/heads/change ${sha}\n`, runs });
+  const noProto = timeCommand(process.execPath, [PROTOSHIP, "check", "--pre-push", "--remote", "origin"], {
+    cwd: repo.dir,
+    input: `refs/heads/change ${docSha} refs/heads/change ${sha}\n`,
+    runs,
+  });
   add("no-proto push: protoship check --pre-push", "protoship check --pre-push (README-only commit)", noProto, 0);
 
   // Findings must be identical to the hand-scoped buf run: same rules, same lines.
-  const bufFindings = scoped.last.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).map((f) => `${f.path}:${f.start_line}:${f.start_column} ${f.type}`).sort();
-  const ours = JSON.parse(same.last.stdout).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.rule}`).sort();
+  const bufFindings = scoped.last.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l))
+    .map((f) => `${f.path}:${f.start_line}:${f.start_column} ${f.type}`)
+    .sort();
+  const ours = JSON.parse(same.last.stdout)
+    .findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.rule}`)
+    .sort();
   const identical = JSON.stringify(bufFindings) === JSON.stringify(ours);
   const prePushFindings = JSON.parse(full.last.stdout).findings.filter((f) => f.step !== "format").length;
 

@@ -9,19 +9,28 @@ import { expectExit, fmt, timeCommand } from "./timing.mjs";
 import { ROOT } from "../lib.mjs";
 
 /** Runs the benchmark and returns a Markdown section. */
-export async function bench({ runs = 5 } = {}) {
+export async function bench() {
   const repo = corpusRepo("docs");
   const siteDir = path.join(CACHE, "docs-site");
   // Whole-corpus runs take minutes each (ts-proto alone needs a 12 GB heap): they run once.
   const heavyRuns = 1;
-  const loadBefore = os.loadavg().map((l) => l.toFixed(1)).join(" / ");
-  const docs = expectExit(timeCommand(process.execPath, [PROTOSHIP, "docs", "-o", siteDir], { cwd: repo.dir, runs: heavyRuns, warmup: 0 }), "protoship docs");
+  const loadBefore = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
+  const docs = expectExit(
+    timeCommand(process.execPath, [PROTOSHIP, "docs", "-o", siteDir], { cwd: repo.dir, runs: heavyRuns, warmup: 0 }),
+    "protoship docs",
+  );
 
   // BENCH_DOCS_TS_PROTO=0 skips the ts-proto comparison (minutes of CPU and a 12 GB heap).
   const tsProto = process.env.BENCH_DOCS_TS_PROTO === "0" ? undefined : tsProtoGenerate(repo, heavyRuns);
 
   const size = siteSize(siteDir);
-  const loadSearch = os.loadavg().map((l) => l.toFixed(1)).join(" / ");
+  const loadSearch = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
   const summary = /docs site: (\d+) pages, (\d+) searchable elements, (\d+) files/.exec(docs.last.stdout);
   const search = await searchTimes(siteDir);
   return [
@@ -59,12 +68,22 @@ async function searchTimes(siteDir) {
   const browser = await launchChromium();
   const results = [];
   try {
-    for (const [query, next] of [["CreateInstance", "ListInstances"], ["ReadRows", "MutateRows"]]) {
+    for (const [query, next] of [
+      ["CreateInstance", "ListInstances"],
+      ["ReadRows", "MutateRows"],
+    ]) {
       const page = await browser.newPage();
       // Bytes of every response body since navigation (page, styles, scripts, search files).
       let bytes = 0;
       const counted = [];
-      page.on("requestfinished", (req) => counted.push(req.sizes().then((s) => (bytes += s.responseBodySize), () => undefined)));
+      page.on("requestfinished", (req) =>
+        counted.push(
+          req.sizes().then(
+            (s) => (bytes += s.responseBodySize),
+            () => undefined,
+          ),
+        ),
+      );
       await page.goto(`${site.url}index.html`);
       // Replace the query by keyboard (select all, type) and wait for a result naming it.
       const measure = async (q) => {
@@ -119,6 +138,14 @@ function tsProtoGenerate(repo, runs) {
   rmSync(genDir, { recursive: true, force: true });
   mkdirSync(genDir, { recursive: true });
   // ts-proto holds the whole request in memory: the default heap is too small for the corpus.
-  const tsProto = expectExit(timeCommand(BUF, ["generate", "--template", template], { cwd: repo.dir, runs, warmup: 0, env: { NODE_OPTIONS: "--max-old-space-size=12288" } }), "buf generate (ts-proto)");
+  const tsProto = expectExit(
+    timeCommand(BUF, ["generate", "--template", template], {
+      cwd: repo.dir,
+      runs,
+      warmup: 0,
+      env: { NODE_OPTIONS: "--max-old-space-size=12288" },
+    }),
+    "buf generate (ts-proto)",
+  );
   return tsProto;
 }

@@ -14,7 +14,15 @@ const CHANGED_FILE = "google/cloud/language/v1/language_service.proto";
 const CHANGED_FROM = "// Represents the input to API methods.";
 const TS_PROTO = path.join(ROOT, "node_modules/ts-proto/protoc-gen-ts_proto");
 // The same options protoship passes (packages/cli/src/generate/ts-proto-options.ts).
-const OPTIONS = ["outputServices=grpc-js", "esModuleInterop=true", "forceLong=bigint", "useExactTypes=false", "importSuffix=.js", "env=node", "exportCommonSymbols=false"];
+const OPTIONS = [
+  "outputServices=grpc-js",
+  "esModuleInterop=true",
+  "forceLong=bigint",
+  "useExactTypes=false",
+  "importSuffix=.js",
+  "env=node",
+  "exportCommonSymbols=false",
+];
 const HEAP = Math.max(2048, Math.min(16384, Math.floor((os.totalmem() / 2 ** 20) * 0.6)));
 const TIME = "/usr/bin/time";
 
@@ -48,21 +56,49 @@ export async function bench({ runs = 5 } = {}) {
 
   // 1. Plain buf generate: the same plugin, options and heap, generating google/cloud and its imports.
   const plainOut = path.join(os.tmpdir(), `bench-plain-ts-proto-${process.pid}`);
-  const template = { version: "v2", plugins: [{ local: [process.execPath, `--max-old-space-size=${HEAP}`, TS_PROTO], out: plainOut, strategy: "all", include_imports: true, opt: OPTIONS }] };
-  const plain = expectExit(timed(BUF, ["generate", "--path", "google/cloud", "--template", JSON.stringify(template)], { cwd: repo.dir, runs: 1, warmup: 0 }), "buf generate");
+  const template = {
+    version: "v2",
+    plugins: [
+      {
+        local: [process.execPath, `--max-old-space-size=${HEAP}`, TS_PROTO],
+        out: plainOut,
+        strategy: "all",
+        include_imports: true,
+        opt: OPTIONS,
+      },
+    ],
+  };
+  const plain = expectExit(
+    timed(BUF, ["generate", "--path", "google/cloud", "--template", JSON.stringify(template)], { cwd: repo.dir, runs: 1, warmup: 0 }),
+    "buf generate",
+  );
   const plainStats = treeStats(plainOut);
   rmSync(plainOut, { recursive: true, force: true });
-  rows.push(["plain `buf generate --path google/cloud` (ts-proto, include_imports)", plain, `${plainStats.files} .ts files, ${plainStats.mb} MB`]);
+  rows.push([
+    "plain `buf generate --path google/cloud` (ts-proto, include_imports)",
+    plain,
+    `${plainStats.files} .ts files, ${plainStats.mb} MB`,
+  ]);
 
   // 2. protoship generate, from scratch.
-  const full = expectExit(timed(process.execPath, [PROTOSHIP, "generate", "--force"], { cwd: repo.dir, runs: 1, warmup: 0 }), "protoship generate");
+  const full = expectExit(
+    timed(process.execPath, [PROTOSHIP, "generate", "--force"], { cwd: repo.dir, runs: 1, warmup: 0 }),
+    "protoship generate",
+  );
   const packages = full.last.stdout.split("\n").filter((l) => l.startsWith("generated ")).length;
   const stubStats = treeStats(path.join(repo.dir, "stubs"));
   rows.push(["`protoship generate` (full, from scratch)", full, `${packages} packages, ${stubStats.files} .ts files, ${stubStats.mb} MB`]);
 
   // 3. No-op rerun: nothing changed, the stamp answers without running buf.
-  const noop = expectExit(timed(process.execPath, [PROTOSHIP, "generate"], { cwd: repo.dir, runs, warmup: 0 }), "protoship generate (no-op)");
-  rows.push(["`protoship generate` again, nothing changed", noop, `${noop.last.stdout.split("\n").filter((l) => l.startsWith("generated ")).length} packages written`]);
+  const noop = expectExit(
+    timed(process.execPath, [PROTOSHIP, "generate"], { cwd: repo.dir, runs, warmup: 0 }),
+    "protoship generate (no-op)",
+  );
+  rows.push([
+    "`protoship generate` again, nothing changed",
+    noop,
+    `${noop.last.stdout.split("\n").filter((l) => l.startsWith("generated ")).length} packages written`,
+  ]);
 
   // 4. One package changes (a comment, so its README/doc comments change): compile, hash, regenerate one.
   const file = path.join(repo.dir, CHANGED_FILE);
@@ -72,11 +108,21 @@ export async function bench({ runs = 5 } = {}) {
   let one;
   for (let i = 0; i < Math.min(runs, 3); i++) {
     writeFileSync(file, original.replace(CHANGED_FROM, `${CHANGED_FROM} (edit ${i + 1})`));
-    one = expectExit(timed(process.execPath, [PROTOSHIP, "generate"], { cwd: repo.dir, runs: 1, warmup: 0 }), "protoship generate (one change)");
+    one = expectExit(
+      timed(process.execPath, [PROTOSHIP, "generate"], { cwd: repo.dir, runs: 1, warmup: 0 }),
+      "protoship generate (one change)",
+    );
     oneTimes.push(one.median);
   }
-  const written = one.last.stdout.split("\n").filter((l) => l.startsWith("generated ")).map((l) => l.split(" ")[1]);
-  rows.push(["`protoship generate` after editing one proto package", { ...one, times: oneTimes, median: oneTimes.sort((a, b) => a - b)[Math.floor(oneTimes.length / 2)] }, `regenerated: ${written.join(", ")}`]);
+  const written = one.last.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("generated "))
+    .map((l) => l.split(" ")[1]);
+  rows.push([
+    "`protoship generate` after editing one proto package",
+    { ...one, times: oneTimes, median: oneTimes.sort((a, b) => a - b)[Math.floor(oneTimes.length / 2)] },
+    `regenerated: ${written.join(", ")}`,
+  ]);
   writeFileSync(file, original);
 
   // 5. Type-check everything generated with tsc --strict, in one program (packages resolve each
@@ -86,11 +132,27 @@ export async function bench({ runs = 5 } = {}) {
     writeFileSync(
       path.join(repo.dir, "tsconfig.check.json"),
       JSON.stringify({
-        compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: true, esModuleInterop: true, isolatedModules: true, types: ["node"], baseUrl: ".", paths: { "@gcp/*": ["stubs/*/src/index.ts"] } },
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          esModuleInterop: true,
+          isolatedModules: true,
+          types: ["node"],
+          baseUrl: ".",
+          paths: { "@gcp/*": ["stubs/*/src/index.ts"] },
+        },
         include: ["stubs/*/src/**/*.ts"],
       }),
     );
-    const tsc = timed(process.execPath, [`--max-old-space-size=${HEAP}`, path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.check.json"], { cwd: repo.dir, runs: 1, warmup: 0 });
+    const tsc = timed(
+      process.execPath,
+      [`--max-old-space-size=${HEAP}`, path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.check.json"],
+      { cwd: repo.dir, runs: 1, warmup: 0 },
+    );
     const errors = (tsc.last.stdout.match(/error TS\d+/g) ?? []).length;
     rows.push(["`tsc --strict --noEmit` over all generated packages", tsc, `${errors} errors (exit ${tsc.last.status})`]);
     typecheck = errors === 0 && tsc.last.status === 0 ? "zero errors" : `${errors} errors`;

@@ -37,7 +37,8 @@ export function timeInterleaved(commands, { runs = 5, warmup = 1 } = {}) {
  * command that failed early would otherwise be reported as fast.
  */
 export function expectExit(result, what, expected = 0) {
-  if (result.last.status !== expected) throw new Error(`${what}: exit ${result.last.status}, expected ${expected}\n${(result.last.stderr ?? "").slice(-2000)}`);
+  if (result.last.status !== expected)
+    throw new Error(`${what}: exit ${result.last.status}, expected ${expected}\n${(result.last.stderr ?? "").slice(-2000)}`);
   return result;
 }
 

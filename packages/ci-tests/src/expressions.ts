@@ -33,7 +33,10 @@ export function interpolate(value: unknown, context: Record<string, unknown>, st
 export function evaluateCondition(condition: string | boolean | undefined, context: Record<string, unknown>, status: JobStatus): boolean {
   if (condition === undefined || condition === "") return status === "success";
   if (typeof condition === "boolean") return condition && status === "success";
-  const expr = condition.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, "$1").trim();
+  const expr = condition
+    .trim()
+    .replace(/^\$\{\{([\s\S]*)\}\}$/, "$1")
+    .trim();
   // GitHub adds an implicit success() unless the condition calls a status function itself.
   const withStatus = /\b(success|failure|always|cancelled)\s*\(/.test(expr) ? expr : `success() && (${expr})`;
   return truthy(evaluateExpression(withStatus, context, status));

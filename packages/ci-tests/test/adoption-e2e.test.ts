@@ -25,13 +25,19 @@ describe("a new team adopts protoship from the registry", { timeout: 600_000 }, 
   let remote: string;
   const bench: Record<string, unknown> = {};
 
-  const sh = async (cwd: string, cmd: string, args: readonly string[], options: { ok?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> => {
+  const sh = async (
+    cwd: string,
+    cmd: string,
+    args: readonly string[],
+    options: { ok?: boolean; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<RunResult> => {
     const r = await run(cmd, args, { cwd, env: { ...env, ...options.env } });
     if (options.ok !== false) assert.equal(r.code, 0, `${cmd} ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
     return r;
   };
   const git = (cwd: string, ...args: string[]) => sh(cwd, "git", args);
-  const protoship = (cwd: string, args: readonly string[], ok = true) => sh(cwd, path.join(cwd, "node_modules/.bin/protoship"), args, { ok });
+  const protoship = (cwd: string, args: readonly string[], ok = true) =>
+    sh(cwd, path.join(cwd, "node_modules/.bin/protoship"), args, { ok });
 
   before(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), "protoship-adoption-"));
@@ -39,9 +45,13 @@ describe("a new team adopts protoship from the registry", { timeout: 600_000 }, 
     const started = Date.now();
     const { manifests, seeded } = await publishToolchain(registry);
     bench.seed = { packages: seeded.published.length, megabytes: seeded.bytes / 1e6, seconds: (Date.now() - started) / 1000 };
-    for (const m of manifests) assert.doesNotMatch(JSON.stringify(m), /workspace:/, `${(m as { name: string }).name} was packed with a workspace: range`);
+    for (const m of manifests)
+      assert.doesNotMatch(JSON.stringify(m), /workspace:/, `${(m as { name: string }).name} was packed with a workspace: range`);
     const gitconfig = path.join(tmp, "gitconfig");
-    await writeFile(gitconfig, "[user]\n\tname = New Team\n\temail = team@acme.invalid\n[commit]\n\tgpgsign = false\n[init]\n\tdefaultBranch = main\n");
+    await writeFile(
+      gitconfig,
+      "[user]\n\tname = New Team\n\temail = team@acme.invalid\n[commit]\n\tgpgsign = false\n[init]\n\tdefaultBranch = main\n",
+    );
     // Only this registry: npm, pnpm and protoship publish all read these.
     env = { ...cleanEnv(), ...registry.env, GIT_CONFIG_GLOBAL: gitconfig, GIT_CONFIG_NOSYSTEM: "1" };
     remote = path.join(tmp, "remote.git");
@@ -73,7 +83,7 @@ describe("a new team adopts protoship from the registry", { timeout: 600_000 }, 
     // The stub toolchain init added, and the prepare script that keeps the hook installed.
     await sh(app, "npm", ["install"]);
     const hook = await readFile(path.join(app, ".git/hooks/pre-push"), "utf8");
-    assert.match(hook, /node_modules\/\.bin\/protoship"\n[^]*check --pre-push/);
+    assert.match(hook, /node_modules\/\.bin\/protoship"\n[\s\S]*check --pre-push/);
     const again = await protoship(app, ["init"]);
     assert.doesNotMatch(again.stdout, /^(created|updated)/m, "a second init changes nothing");
 
@@ -110,14 +120,28 @@ describe("a new team adopts protoship from the registry", { timeout: 600_000 }, 
       if (pkg.startsWith(".")) continue;
       const turbo = await readFile(path.join(stubs, pkg, "turbo.json"), "utf8");
       assert.doesNotMatch(turbo, /protoship#build|packages\/cli/);
-      const manifest = JSON.parse(await readFile(path.join(stubs, pkg, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+      const manifest = JSON.parse(await readFile(path.join(stubs, pkg, "package.json"), "utf8")) as {
+        devDependencies: Record<string, string>;
+      };
       assert.ok(manifest.devDependencies["@types/node"], `${pkg} builds with Node's types`);
     }
     // The stub packages are npm workspaces of the root (init added them): they share the root's one
     // TypeScript (its pin is in every stub's range) and each builds.
     await sh(app, "npm", ["install"]);
-    const found = await sh(app, "find", ["-L", "node_modules", "packages", "-path", "*/typescript/package.json", "-not", "-path", "*/typescript/node_modules/*"]);
-    const copies = found.stdout.trim().split("\n").filter((p) => !p.includes("@bufbuild/protoplugin/"));
+    const found = await sh(app, "find", [
+      "-L",
+      "node_modules",
+      "packages",
+      "-path",
+      "*/typescript/package.json",
+      "-not",
+      "-path",
+      "*/typescript/node_modules/*",
+    ]);
+    const copies = found.stdout
+      .trim()
+      .split("\n")
+      .filter((p) => !p.includes("@bufbuild/protoplugin/"));
     assert.deepEqual(copies, ["node_modules/typescript/package.json"], "one TypeScript for the stubs (protoplugin keeps its own)");
     await sh(app, "npm", ["run", "build", "--workspaces"]);
     await git(app, "add", "-A");
@@ -155,9 +179,12 @@ describe("a new team adopts protoship from the registry", { timeout: 600_000 }, 
     await sh(repo, pnpm, ["add", "--save-dev", "protoship", "--allow-build=!@bufbuild/buf"], { env: pnpmEnv });
     const init = await protoship(repo, ["init"]);
     assert.match(init.stdout, /created \.github\/workflows\/protoship-pull-request\.yml/);
-    assert.match(await readFile(path.join(repo, ".github/workflows/protoship-pull-request.yml"), "utf8"), /pnpm@[\d.]+ install --frozen-lockfile/);
+    assert.match(
+      await readFile(path.join(repo, ".github/workflows/protoship-pull-request.yml"), "utf8"),
+      /pnpm@[\d.]+ install --frozen-lockfile/,
+    );
     // init told pnpm which dependency build scripts to skip (pnpm fails an install over unapproved ones).
-    assert.match(await readFile(path.join(repo, "pnpm-workspace.yaml"), "utf8"), /allowBuilds:[^]*protobufjs: false/);
+    assert.match(await readFile(path.join(repo, "pnpm-workspace.yaml"), "utf8"), /allowBuilds:[\s\S]*protobufjs: false/);
     // The developer's own `pnpm install` after init (not CI: with CI=true pnpm would insist on the old lockfile).
     await sh(repo, pnpm, ["install", "--no-frozen-lockfile"], { env: pnpmEnv });
     assert.ok(existsSync(path.join(repo, ".git/hooks/pre-push")), "pnpm install ran the prepare script that installs the hook");
@@ -195,7 +222,10 @@ async function newProtoRepo(dir: string): Promise<string> {
 async function installedSize(nodeModules: string): Promise<{ megabytes: number; packages: number }> {
   const du = await run("du", ["-sk", nodeModules], { cwd: nodeModules });
   const lock = JSON.parse(await readFile(path.join(nodeModules, ".package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
-  return { megabytes: Number(du.stdout.split("\t")[0]) / 1024, packages: Object.keys(lock.packages).filter((k) => k.startsWith("node_modules/")).length };
+  return {
+    megabytes: Number(du.stdout.split("\t")[0]) / 1024,
+    packages: Object.keys(lock.packages).filter((k) => k.startsWith("node_modules/")).length,
+  };
 }
 
 const BLOB_PROTO = `syntax = "proto3";

@@ -23,12 +23,20 @@ describe("protoship init", { timeout: 240_000 }, () => {
   }
 
   it("writes buf.yaml with the module root buf compiles from, protoship.yaml, the hook, workflows, .gitignore; a rerun changes nothing", async () => {
-    const fx = await repo({ "proto/acme/common/v1/blob.proto": COMMON, "proto/acme/files/v1/file.proto": FILES, "package.json": '{ "name": "@acme/apis" }\n' });
+    const fx = await repo({
+      "proto/acme/common/v1/blob.proto": COMMON,
+      "proto/acme/files/v1/file.proto": FILES,
+      "package.json": '{ "name": "@acme/apis" }\n',
+    });
     const r = await protoship(fx.dir, ["init"]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(parse(await fx.read("buf.yaml")).modules, [{ path: "proto", excludes: ["proto/node_modules"] }]);
     assert.equal(parse(await fx.read("protoship.yaml")).stubs.scope, "@acme");
-    const pkg = JSON.parse(await fx.read("package.json")) as { devDependencies: Record<string, string>; scripts: Record<string, string>; workspaces: string[] };
+    const pkg = JSON.parse(await fx.read("package.json")) as {
+      devDependencies: Record<string, string>;
+      scripts: Record<string, string>;
+      workspaces: string[];
+    };
     assert.deepEqual(pkg.workspaces, ["packages/stubs/*"]);
     assert.equal(pkg.devDependencies.typescript, "5.9.3");
     assert.ok(pkg.devDependencies["@types/node"] && pkg.devDependencies.protoship);
@@ -48,11 +56,22 @@ describe("protoship init", { timeout: 240_000 }, () => {
     assert.equal((await protoship(fx.dir, ["init", "--scope", "@team"])).code, 0);
     const lint = await createLinter();
     const files = ["protoship-pull-request.yml", "protoship-release.yml"].map((f) => `.github/workflows/${f}`);
-    const workflows = await Promise.all(files.map(async (file) => ({ file, text: await fx.read(file), doc: parse(await fx.read(file)) as Workflow })));
-    for (const wf of workflows) assert.deepEqual(lint(wf.text, wf.file).map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`), []);
+    const workflows = await Promise.all(
+      files.map(async (file) => ({ file, text: await fx.read(file), doc: parse(await fx.read(file)) as Workflow })),
+    );
+    for (const wf of workflows)
+      assert.deepEqual(
+        lint(wf.text, wf.file).map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`),
+        [],
+      );
     assert.deepEqual(hardeningViolations(workflows, []), []);
     const runs = workflows.map((w) => w.text).join("\n");
-    for (const needle of ["npx --no-install protoship check --against", "npx --no-install protoship generate --check", "npx --no-install protoship release tag", "npx --no-install protoship publish"]) {
+    for (const needle of [
+      "npx --no-install protoship check --against",
+      "npx --no-install protoship generate --check",
+      "npx --no-install protoship release tag",
+      "npx --no-install protoship publish",
+    ]) {
       assert.ok(runs.includes(needle), needle);
     }
   });
@@ -66,26 +85,35 @@ describe("protoship init", { timeout: 240_000 }, () => {
     assert.equal(existsSync(path.join(fx.dir, ".git/hooks/pre-push")), false);
 
     assert.equal((await protoship(fx.dir, ["init"])).code, 0);
-    await fx.write("protoship.yaml", "stubs:\n  scope: \"@mine\"\n");
+    await fx.write("protoship.yaml", 'stubs:\n  scope: "@mine"\n');
     const kept = await protoship(fx.dir, ["init"]);
     assert.match(kept.stdout, /kept protoship\.yaml/);
-    assert.equal(await fx.read("protoship.yaml"), "stubs:\n  scope: \"@mine\"\n");
+    assert.equal(await fx.read("protoship.yaml"), 'stubs:\n  scope: "@mine"\n');
     const forced = await protoship(fx.dir, ["init", "--force"]);
     assert.match(forced.stdout, /updated protoship\.yaml/);
     assert.match(await fx.read("protoship.yaml"), /scope: "@/);
   });
 
   it("uses husky or lefthook when the repository does; keeps another pre-push hook unless --force", async () => {
-    const husky = await repo({ "a/v1/a.proto": 'syntax = "proto3";\n\npackage a.v1;\n', "package.json": '{ "devDependencies": { "husky": "^9.1.7" } }\n' });
+    const husky = await repo({
+      "a/v1/a.proto": 'syntax = "proto3";\n\npackage a.v1;\n',
+      "package.json": '{ "devDependencies": { "husky": "^9.1.7" } }\n',
+    });
     assert.equal((await protoship(husky.dir, ["init"])).code, 0);
     assert.match(await husky.read(".husky/pre-push"), /check --pre-push/);
     assert.equal(JSON.parse(await husky.read("package.json")).scripts, undefined, "husky installs the hook, no prepare script of ours");
 
-    const lefthook = await repo({ "a/v1/a.proto": 'syntax = "proto3";\n\npackage a.v1;\n', "lefthook.yml": "# ours\npre-commit:\n  commands:\n    lint:\n      run: eslint\n" });
+    const lefthook = await repo({
+      "a/v1/a.proto": 'syntax = "proto3";\n\npackage a.v1;\n',
+      "lefthook.yml": "# ours\npre-commit:\n  commands:\n    lint:\n      run: eslint\n",
+    });
     assert.equal((await protoship(lefthook.dir, ["init"])).code, 0);
     const config = await lefthook.read("lefthook.yml");
     assert.match(config, /# ours/);
-    assert.deepEqual(parse(config)["pre-push"].commands.protoship, { run: "node_modules/.bin/protoship check --pre-push {1} {2}", use_stdin: true });
+    assert.deepEqual(parse(config)["pre-push"].commands.protoship, {
+      run: "node_modules/.bin/protoship check --pre-push {1} {2}",
+      use_stdin: true,
+    });
     assert.equal(parse(config)["pre-commit"].commands.lint.run, "eslint");
 
     const other = await repo({ "a/v1/a.proto": 'syntax = "proto3";\n\npackage a.v1;\n', ".git/hooks/pre-push": "#!/bin/sh\nexit 0\n" });
@@ -97,7 +125,10 @@ describe("protoship init", { timeout: 240_000 }, () => {
   it("finds two module roots when imports start in two folders; refuses a repository without protos (exit 2)", async () => {
     const fx = await repo({ "proto/acme/files/v1/file.proto": FILES, "third_party/acme/common/v1/blob.proto": COMMON });
     assert.equal((await protoship(fx.dir, ["init"])).code, 0);
-    assert.deepEqual(parse(await fx.read("buf.yaml")).modules.map((m: { path: string }) => m.path), ["proto", "third_party"]);
+    assert.deepEqual(
+      parse(await fx.read("buf.yaml")).modules.map((m: { path: string }) => m.path),
+      ["proto", "third_party"],
+    );
 
     const empty = await repo({ "README.md": "nothing\n" });
     const r = await protoship(empty.dir, ["init"]);
@@ -106,7 +137,11 @@ describe("protoship init", { timeout: 240_000 }, () => {
   });
 
   it("a pnpm project: installs in CI with pnpm, tells pnpm which build scripts to skip, keeps its workspace file's content", async () => {
-    const fx = await repo({ "a/v1/a.proto": 'syntax = "proto3";\n\npackage a.v1;\n', "pnpm-lock.yaml": "lockfileVersion: '9.0'\n", "pnpm-workspace.yaml": "# mine\nallowBuilds:\n  protobufjs: true\n" });
+    const fx = await repo({
+      "a/v1/a.proto": 'syntax = "proto3";\n\npackage a.v1;\n',
+      "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+      "pnpm-workspace.yaml": "# mine\nallowBuilds:\n  protobufjs: true\n",
+    });
     assert.equal((await protoship(fx.dir, ["init"])).code, 0);
     const ws = await fx.read("pnpm-workspace.yaml");
     assert.match(ws, /# mine/);

@@ -55,7 +55,9 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     // A runner's environment: no git identity, no npm/pnpm/GitHub variables of the process running the tests.
     const gitconfig = path.join(tmp, "runner.gitconfig");
     await writeFile(gitconfig, "");
-    env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|pnpm_|PNPM_|GITHUB_|RUNNER_|INIT_CWD$|TURBO_|GIT_)/i.test(k)));
+    env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(npm_|pnpm_|PNPM_|GITHUB_|RUNNER_|INIT_CWD$|TURBO_|GIT_)/i.test(k)),
+    );
     Object.assign(env, { PATH: `${tools}${path.delimiter}${process.env.PATH}`, GIT_CONFIG_GLOBAL: gitconfig, GIT_CONFIG_NOSYSTEM: "1" });
   });
 
@@ -68,7 +70,12 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
   });
 
   /** Plays one job of a workflow in a fresh checkout, as a runner would. */
-  async function play(workflow: string, jobId: string, ref: { pullMerge: string } | { branch: string }, event: { name: string; payload: Record<string, unknown>; github: Record<string, string> }): Promise<JobResult & { workspace: string }> {
+  async function play(
+    workflow: string,
+    jobId: string,
+    ref: { pullMerge: string } | { branch: string },
+    event: { name: string; payload: Record<string, unknown>; github: Record<string, string> },
+  ): Promise<JobResult & { workspace: string }> {
     const workspace = path.join(tmp, `job-${++jobs}-${jobId}`);
     const sha = await checkout(remote, workspace, ref);
     const result = await runJob(loadWorkflow(workflow, workspace).doc, jobId, {
@@ -83,7 +90,12 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
       ...(jobId === "publish" ? { overrideEnv: { GITHUB_ACTIONS: "" } } : {}),
       actions: { "actions/setup-node": setupNode },
     });
-    timings.push(`${workflow} ${jobId}: ${result.status}; ${result.steps.filter((s) => s.kind === "run").map((s) => `${s.name.slice(0, 40)} ${((s.ms ?? 0) / 1000).toFixed(1)}s`).join(", ")}`);
+    timings.push(
+      `${workflow} ${jobId}: ${result.status}; ${result.steps
+        .filter((s) => s.kind === "run")
+        .map((s) => `${s.name.slice(0, 40)} ${((s.ms ?? 0) / 1000).toFixed(1)}s`)
+        .join(", ")}`,
+    );
     return { ...result, workspace };
   }
 
@@ -101,8 +113,10 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     return { NPM_CONFIG_USERCONFIG: npmrc, npm_config_cache: path.join(tmp, "npm-cache") };
   }
 
-  const stepOutput = (job: JobResult, needle: string): string => job.steps.find((s) => s.name.includes(needle))?.output ?? `(no step ${needle})`;
-  const describeJob = (job: JobResult): string => job.steps.map((s) => `${s.kind} ${s.name} ${s.code ?? ""}\n${s.output.slice(-3000)}`).join("\n");
+  const stepOutput = (job: JobResult, needle: string): string =>
+    job.steps.find((s) => s.name.includes(needle))?.output ?? `(no step ${needle})`;
+  const describeJob = (job: JobResult): string =>
+    job.steps.map((s) => `${s.kind} ${s.name} ${s.code ?? ""}\n${s.output.slice(-3000)}`).join("\n");
   const pushEvent = { name: "push", payload: { ref: "refs/heads/main" }, github: { ref: "refs/heads/main", ref_name: "main" } };
 
   it("main as cloned: the release workflow tags and publishes the first release", async () => {
@@ -121,13 +135,19 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     await git(dev, "checkout", "-q", "-b", "probe-v2");
     const probe = path.join(dev, "protos/mesh/probe/v1/probe.proto");
     const before = await readFile(probe, "utf8");
-    const after = before.replace(/  \/\/ WatchProbe [\s\S]*?rpc WatchProbe\([^\n]*\n/, "");
+    const after = before.replace(/ {2}\/\/ WatchProbe [\s\S]*?rpc WatchProbe\([^\n]*\n/, "");
     assert.notEqual(after, before);
     await writeFile(probe, after);
     await git(dev, "commit", "-q", "-am", "probe: drop WatchProbe");
     const heartbeat = path.join(dev, "protos/mesh/heartbeat/v1/heartbeat.proto");
     const hb = await readFile(heartbeat, "utf8");
-    await writeFile(heartbeat, hb.replace("message GetStatusRequest {}", "message GetStatusRequest {\n  // Only this pod's status, when set.\n  string pod_name = 1;\n}"));
+    await writeFile(
+      heartbeat,
+      hb.replace(
+        "message GetStatusRequest {}",
+        "message GetStatusRequest {\n  // Only this pod's status, when set.\n  string pod_name = 1;\n}",
+      ),
+    );
     // The stubs are committed here: a proto change comes with its regenerated stubs (the action's generate --check).
     const regenerated = await run(process.execPath, [PROTOSHIP_BIN, "generate"], { cwd: dev });
     assert.equal(regenerated.code, 0, regenerated.stderr);
@@ -151,7 +171,9 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     const job = await play("pull-request.yml", "checks", { pullMerge: "refs/pull/1/merge" }, event(["documentation"], "opened"));
     assert.equal(job.status, "failure", describeJob(job));
     t.diagnostic(`job summary:\n${job.summary}`);
-    t.diagnostic(`annotations:\n${job.annotations.map((a) => `${a.level} ${a.properties.file}:${a.properties.line} ${a.message}`).join("\n")}`);
+    t.diagnostic(
+      `annotations:\n${job.annotations.map((a) => `${a.level} ${a.properties.file}:${a.properties.line} ${a.message}`).join("\n")}`,
+    );
     // The breaking change is an inline error on the proto file; the check step is what failed.
     const breaking = job.annotations.filter((a) => a.level === "error" && a.properties.file === "protos/mesh/probe/v1/probe.proto");
     assert.ok(breaking.length > 0 && breaking.some((a) => /WatchProbe/.test(a.message)), JSON.stringify(job.annotations, null, 2));
@@ -179,13 +201,24 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
       { pullMerge: "refs/pull/1/merge" },
       {
         name: "pull_request",
-        payload: pullRequestPayload({ number: 1, base: "main", head: "probe-v2", baseSha, headSha, labels: ["allow-breaking"], action: "labeled" }),
+        payload: pullRequestPayload({
+          number: 1,
+          base: "main",
+          head: "probe-v2",
+          baseSha,
+          headSha,
+          labels: ["allow-breaking"],
+          action: "labeled",
+        }),
         github: { ref: "refs/pull/1/merge", base_ref: "main", head_ref: "probe-v2" },
       },
     );
     assert.equal(job.status, "success", describeJob(job));
     assert.equal(await git(job.workspace, "rev-parse", "HEAD"), mergeSha);
-    assert.deepEqual(job.annotations.filter((a) => a.level === "error"), []);
+    assert.deepEqual(
+      job.annotations.filter((a) => a.level === "error"),
+      [],
+    );
     assert.match(job.summary, /\*\*2\.0\.0\*\*/);
     assert.ok(job.steps.every((s) => s.kind !== "skipped"));
     assert.equal(stepOutput(job, "protoship generate --check").trim().split("\n").pop(), "5 stub packages up to date");
@@ -216,18 +249,29 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     const index = await readFile(path.join(docs.workspace, "site/index.html"), "utf8");
     assert.match(index, /mesh\.probe\.v1/);
     const pages = await readdir(path.join(docs.workspace, "site"), { recursive: true });
-    const html = await Promise.all(pages.filter((p) => p.endsWith(".html")).map((p) => readFile(path.join(docs.workspace, "site", p), "utf8")));
-    assert.ok(html.some((h) => h.includes("2.0.0") && h.includes("WatchProbe")), "the docs changelog shows 2.0.0 and why");
+    const html = await Promise.all(
+      pages.filter((p) => p.endsWith(".html")).map((p) => readFile(path.join(docs.workspace, "site", p), "utf8")),
+    );
+    assert.ok(
+      html.some((h) => h.includes("2.0.0") && h.includes("WatchProbe")),
+      "the docs changelog shows 2.0.0 and why",
+    );
     const setup = docs.steps.filter((s) => s.kind === "setup").map((s) => s.name.split("@")[0]);
     assert.ok(setup.includes("actions/upload-pages-artifact"));
 
     const deploy = await play("release.yml", "deploy-docs", { branch: "main" }, pushEvent);
-    assert.deepEqual(deploy.steps.map((s) => [s.kind, s.name.split("@")[0]]), [["setup", "actions/deploy-pages"]]);
+    assert.deepEqual(
+      deploy.steps.map((s) => [s.kind, s.name.split("@")[0]]),
+      [["setup", "actions/deploy-pages"]],
+    );
   });
 
   it("the published 2.0.0 stubs, installed from the registry, call a real mesh server", async () => {
     // The server is packages/mesh-services on the workspace's built stubs (pnpm test builds them first).
-    assert.ok(existsSync(path.join(REPO_ROOT, "packages/stubs/grpc-health-v1/dist/esm/index.js")), "build the workspace first (pnpm test does): the mesh server runs on the built stubs");
+    assert.ok(
+      existsSync(path.join(REPO_ROOT, "packages/stubs/grpc-health-v1/dist/esm/index.js")),
+      "build the workspace first (pnpm test does): the mesh server runs on the built stubs",
+    );
     const app = path.join(tmp, "app");
     await mkdir(app);
     // The registry has no uplinks: seed the stubs' one runtime dependency from the local install.
@@ -236,7 +280,11 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     const seeded = await run("npm", ["publish", "--ignore-scripts", "--tag", "latest"], { cwd: protobuf, env: registry.env });
     assert.equal(seeded.code, 0, seeded.stderr);
     await writeFile(path.join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-    const install = await run("npm", ["install", "--legacy-peer-deps", "--no-package-lock", "@mesh/probe-v1@^2", "@mesh/heartbeat-v1@^1.1.0"], { cwd: app, env: registry.env });
+    const install = await run(
+      "npm",
+      ["install", "--legacy-peer-deps", "--no-package-lock", "@mesh/probe-v1@^2", "@mesh/heartbeat-v1@^1.1.0"],
+      { cwd: app, env: registry.env },
+    );
     assert.equal(install.code, 0, install.stderr);
     // @grpc/grpc-js is the stubs' peer dependency: the app brings it (here: the monorepo's copy).
     await mkdir(path.join(app, "node_modules/@grpc"), { recursive: true });
@@ -266,7 +314,12 @@ process.exit(0);
     try {
       const r = await run(process.execPath, ["client.mjs", server.address], { cwd: app });
       assert.equal(r.code, 0, r.stderr);
-      const got = JSON.parse(r.stdout) as { version: string; watchProbe: string; podName: boolean; outcome: { status: number; detail: string } };
+      const got = JSON.parse(r.stdout) as {
+        version: string;
+        watchProbe: string;
+        podName: boolean;
+        outcome: { status: number; detail: string };
+      };
       assert.equal(got.version, "2.0.0");
       assert.equal(got.watchProbe, "undefined", "the removed RPC is gone from the 2.0.0 client");
       assert.equal(got.podName, true, "heartbeat 1.1.0 has the new field");

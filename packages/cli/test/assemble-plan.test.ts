@@ -40,7 +40,9 @@ describe("assemblePlan", () => {
   it("first release is 1.0.0 and lists the unit's files as added", () => {
     const p = plan([ORDER], [], { "shop.order.v1": [change("breaking")] }).get(ORDER.npmName)!;
     assert.deepEqual([p.current, p.next, p.bump], [null, "1.0.0", "major"]);
-    assert.deepEqual(p.changes, [{ kind: "additive", message: "added file `shop/order/v1/api.proto`", file: "proto/shop/order/v1/api.proto", line: null }]);
+    assert.deepEqual(p.changes, [
+      { kind: "additive", message: "added file `shop/order/v1/api.proto`", file: "proto/shop/order/v1/api.proto", line: null },
+    ]);
     assert.equal(p.lastTag, undefined);
   });
 
@@ -79,7 +81,9 @@ describe("assemblePlan", () => {
     const plans = plan([order, COMMON], [tag(order, "1.1.0"), tag(COMMON, "1.0.0")], { "shop.common.v1": [change("breaking")] });
     const o = plans.get(order.npmName)!;
     assert.deepEqual([o.bump, o.next], ["patch", "1.1.1"]);
-    assert.deepEqual(o.changes, [{ kind: "dependency", message: "updated dependency `@shop/common-v1` to 2.0.0", file: "proto/shop/order/v1/api.proto", line: null }]);
+    assert.deepEqual(o.changes, [
+      { kind: "dependency", message: "updated dependency `@shop/common-v1` to 2.0.0", file: "proto/shop/order/v1/api.proto", line: null },
+    ]);
     assert.deepEqual(o.dependsOn, ["@shop/common-v1"]);
   });
 
@@ -95,7 +99,10 @@ describe("assemblePlan", () => {
     const moved = plan([order, BETA], [tag(order, "2.0.0"), tag(BETA, "0.3.0")], { "shop.pay.v1beta1": [change("breaking")] });
     assert.deepEqual([moved.get(order.npmName)!.next, moved.get(BETA.npmName)!.next], ["2.0.1", "0.4.0"]);
     const first = plan([order, BETA], [tag(BETA, "0.3.0")], { "shop.pay.v1beta1": [change("breaking")] }).get(order.npmName)!;
-    assert.deepEqual(first.changes.map((c) => c.kind), ["additive"]);
+    assert.deepEqual(
+      first.changes.map((c) => c.kind),
+      ["additive"],
+    );
   });
 
   it("orders units after the units they import, ties by proto package", () => {
@@ -104,14 +111,20 @@ describe("assemblePlan", () => {
     const z = unit("shop.z.v1", ["shop.y.v1"]);
     const y = unit("shop.y.v1");
     const result = assemblePlan({ head: "h", units: [b, a, y, z], lastRelease: new Map(), changes: new Map(), repoPath: (f) => f });
-    assert.deepEqual(result.packages.map((p) => p.protoPackage), ["shop.y.v1", "shop.z.v1", "shop.a.v1", "shop.b.v1"]);
+    assert.deepEqual(
+      result.packages.map((p) => p.protoPackage),
+      ["shop.y.v1", "shop.z.v1", "shop.a.v1", "shop.b.v1"],
+    );
     assert.equal(result.packages[0]!.unit, y);
   });
 
   it("does not mutate the gathered changes", () => {
     const order = unit("shop.order.v1", ["shop.common.v1"]);
     const gathered = [change("comment")];
-    plan([order, COMMON], [tag(order, "1.0.0"), tag(COMMON, "1.0.0")], { "shop.order.v1": gathered, "shop.common.v1": [change("breaking")] });
+    plan([order, COMMON], [tag(order, "1.0.0"), tag(COMMON, "1.0.0")], {
+      "shop.order.v1": gathered,
+      "shop.common.v1": [change("breaking")],
+    });
     assert.deepEqual(gathered, [change("comment")]);
   });
 });

@@ -58,6 +58,10 @@ describe("protoship check --fix: rewrites only from complete, verified output", 
     const after = await lstat(path.join(repo.dir, ORDER));
     assert.equal(after.mode & 0o777, 0o640);
     assert.notEqual(after.ino, inode, "replaced by rename, not rewritten in place");
-    assert.equal(await repo.git("status", "--porcelain", "--untracked-files=all"), "", "formatted back to the committed file, no temporary file left");
+    assert.equal(
+      await repo.git("status", "--porcelain", "--untracked-files=all"),
+      "",
+      "formatted back to the committed file, no temporary file left",
+    );
   });
 });

@@ -9,17 +9,13 @@ const DIR = "proto/shop/order/v1";
  * Every legal file name must reach buf intact: buf splits `--path` values on commas and parses
  * them as CSV, so a name with `,` `"` or a newline once made the gate check nothing at all.
  */
-const SPECIAL = [",", '"', "'", "\n", "-", " ", "ü", "#", "\t", "é,\"\n"];
-const NAMES = [
-  ...SPECIAL.map((c) => `${c}n${c}x${c}.proto`),
-  "z,acme.proto",
-  'a","b.proto',
-  "-.proto",
-];
+const SPECIAL = [",", '"', "'", "\n", "-", " ", "ü", "#", "\t", 'é,"\n'];
+const NAMES = [...SPECIAL.map((c) => `${c}n${c}x${c}.proto`), "z,acme.proto", 'a","b.proto', "-.proto"];
 
 /** The breaking findings (a name like these also gets buf's FILE_LOWER_SNAKE_CASE lint finding). */
 const breaking = (stdout: string): ReturnType<typeof findingsOf> => findingsOf(stdout).filter((f) => f.step === "breaking");
-const message = (i: number, type: string): string => `syntax = "proto3";\npackage shop.order.v1;\n// M.\nmessage Odd${i} {\n  // F.\n  ${type} f = 1;\n}\n`;
+const message = (i: number, type: string): string =>
+  `syntax = "proto3";\npackage shop.order.v1;\n// M.\nmessage Odd${i} {\n  // F.\n  ${type} f = 1;\n}\n`;
 
 describe("protoship check: every legal file name is checked", () => {
   const { fresh } = suiteTempDirs({ before, after });
@@ -34,17 +30,32 @@ describe("protoship check: every legal file name is checked", () => {
     const expected = files.map((f) => [f, "FIELD_SAME_TYPE"]).sort();
     const worktree = await protoship(repo.dir, ["check", "--format", "json"]);
     assert.equal(worktree.code, 1, worktree.stdout + worktree.stderr);
-    assert.deepEqual(breaking(worktree.stdout).map((f) => [f.file, f.rule]).sort(), expected);
+    assert.deepEqual(
+      breaking(worktree.stdout)
+        .map((f) => [f.file, f.rule])
+        .sort(),
+      expected,
+    );
 
     await repo.git("add", "-A");
     const staged = await protoship(repo.dir, ["check", "--staged", "--format", "json"]);
     assert.equal(staged.code, 1, staged.stdout + staged.stderr);
-    assert.deepEqual(breaking(staged.stdout).map((f) => [f.file, f.rule]).sort(), expected);
+    assert.deepEqual(
+      breaking(staged.stdout)
+        .map((f) => [f.file, f.rule])
+        .sort(),
+      expected,
+    );
 
     const sha = await repo.commitAll("break them all");
     const push = await protoship(repo.dir, ["check", "--pre-push", "--format", "json"], `refs/heads/main ${sha} refs/heads/main ${base}\n`);
     assert.equal(push.code, 1, push.stdout + push.stderr);
-    assert.deepEqual(breaking(push.stdout).map((f) => [f.file, f.rule]).sort(), expected);
+    assert.deepEqual(
+      breaking(push.stdout)
+        .map((f) => [f.file, f.rule])
+        .sort(),
+      expected,
+    );
   });
 
   it("refuses, never passes, a name buf itself cannot read (a backslash)", async () => {
@@ -67,7 +78,9 @@ describe("protoship check: every legal file name is checked", () => {
     const r = await protoship(repo.dir, ["check", "--format", "json"]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.deepEqual(
-      findingsOf(r.stdout).map((f) => [f.file, f.rule]).sort(),
+      findingsOf(r.stdout)
+        .map((f) => [f.file, f.rule])
+        .sort(),
       names.map((n) => [`${DIR}/${n}`, "FILE_NO_DELETE"]).sort(),
     );
     // In text, a name with a newline is quoted: it cannot forge a line of the report.
@@ -88,16 +101,24 @@ describe("protoship check: every legal file name is checked", () => {
     const sha = await repo.commitAll("break comma");
     const r = await protoship(repo.dir, ["check", "--pre-push", "--format", "json"], `refs/heads/main ${sha} refs/heads/main ${base}\n`);
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    const commaRules = findingsOf(r.stdout).map((f) => f.rule).sort();
+    const commaRules = findingsOf(r.stdout)
+      .map((f) => f.rule)
+      .sort();
 
     const other = await shopRepo(fresh());
     await other.write(plain, v1);
     const otherBase = await other.commitAll("plain");
     await other.write(plain, v2);
     const otherSha = await other.commitAll("break plain");
-    const p = await protoship(other.dir, ["check", "--pre-push", "--format", "json"], `refs/heads/main ${otherSha} refs/heads/main ${otherBase}\n`);
+    const p = await protoship(
+      other.dir,
+      ["check", "--pre-push", "--format", "json"],
+      `refs/heads/main ${otherSha} refs/heads/main ${otherBase}\n`,
+    );
     assert.equal(p.code, 1);
-    const plainRules = findingsOf(p.stdout).map((f) => f.rule).sort();
+    const plainRules = findingsOf(p.stdout)
+      .map((f) => f.rule)
+      .sort();
     assert.equal(plainRules.length, 4, p.stdout);
     assert.deepEqual(commaRules, plainRules);
     assert.ok(findingsOf(r.stdout).every((f) => f.file === comma));

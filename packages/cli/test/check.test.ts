@@ -23,7 +23,10 @@ describe("protoship check", () => {
     const r = await protoship(repo.dir, ["check", "--format", "json"]);
     assert.equal(r.code, 1, r.stderr);
     const findings = findingsOf(r.stdout);
-    assert.deepEqual(findings.map((f) => [f.file, f.line, f.column, f.rule]), [[ORDER, 10, 3, "FIELD_SAME_TYPE"]]);
+    assert.deepEqual(
+      findings.map((f) => [f.file, f.line, f.column, f.rule]),
+      [[ORDER, 10, 3, "FIELD_SAME_TYPE"]],
+    );
     assert.match(findings[0]!.message, /changed type from "int32" to "int64"/);
   });
 
@@ -50,7 +53,9 @@ describe("protoship check", () => {
     await repo.write("proto/shop/billing/v1/invoice.proto", 'syntax = "proto3";\npackage shop.billing.v1;\nmessage invoice {}\n');
     const r = await protoship(repo.dir, ["check", "--format", "json"]);
     assert.equal(r.code, 1, r.stderr);
-    const rules = findingsOf(r.stdout).map((f) => f.rule).sort();
+    const rules = findingsOf(r.stdout)
+      .map((f) => f.rule)
+      .sort();
     assert.ok(rules.includes("MESSAGE_PASCAL_CASE"), rules.join());
     assert.ok(!rules.some((x) => x.startsWith("FILE_")), "no breaking finding for a new file");
   });
@@ -60,27 +65,39 @@ describe("protoship check", () => {
     await repo.remove("proto/shop/order/v1/customer.proto");
     let r = await protoship(repo.dir, ["check", "--format", "json"]);
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => [f.file, f.rule]), [["proto/shop/order/v1/customer.proto", "FILE_NO_DELETE"]]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => [f.file, f.rule]),
+      [["proto/shop/order/v1/customer.proto", "FILE_NO_DELETE"]],
+    );
 
     await repo.write("proto/shop/order/v1/client.proto", CUSTOMER_V1);
     await repo.git("add", "-A");
     assert.match(await repo.git("diff", "--cached", "-M", "--name-status"), /^R/m);
     r = await protoship(repo.dir, ["check", "--staged", "--format", "json"]);
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => f.rule), ["FILE_NO_DELETE"]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => f.rule),
+      ["FILE_NO_DELETE"],
+    );
   });
 
   it("checks everything when buf.yaml changes", async () => {
     const repo = await shopRepo(fresh());
     // order.proto has a lint violation that buf.yaml waives...
     await repo.write(ORDER, ORDER_V1 + "\n// Lower.\nmessage lower_case {}\n");
-    await repo.write("buf.yaml", (await repo.read("buf.yaml")).replace("use: [STANDARD]", "use: [STANDARD]\n  ignore: [proto/shop/order/v1/order.proto]"));
+    await repo.write(
+      "buf.yaml",
+      (await repo.read("buf.yaml")).replace("use: [STANDARD]", "use: [STANDARD]\n  ignore: [proto/shop/order/v1/order.proto]"),
+    );
     await repo.commitAll("waived");
     // ...and the change only lifts the waiver: order.proto itself is untouched.
     await repo.write("buf.yaml", (await repo.read("buf.yaml")).replace("\n  ignore: [proto/shop/order/v1/order.proto]", ""));
     const r = await protoship(repo.dir, ["check", "--format", "json"]);
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => [f.file, f.rule]), [[ORDER, "MESSAGE_PASCAL_CASE"]]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => [f.file, f.rule]),
+      [[ORDER, "MESSAGE_PASCAL_CASE"]],
+    );
   });
 
   it("handles file names with spaces and non-ASCII characters", async () => {
@@ -92,8 +109,14 @@ describe("protoship check", () => {
     const r = await protoship(repo.dir, ["check", "--format", "json"]);
     assert.equal(r.code, 1, r.stderr);
     const findings = findingsOf(r.stdout);
-    assert.ok(findings.some((f) => f.file === odd && f.rule === "MESSAGE_PASCAL_CASE"), JSON.stringify(findings));
-    assert.ok(findings.some((f) => f.file === odd && f.rule === "MESSAGE_NO_DELETE"), JSON.stringify(findings));
+    assert.ok(
+      findings.some((f) => f.file === odd && f.rule === "MESSAGE_PASCAL_CASE"),
+      JSON.stringify(findings),
+    );
+    assert.ok(
+      findings.some((f) => f.file === odd && f.rule === "MESSAGE_NO_DELETE"),
+      JSON.stringify(findings),
+    );
   });
 
   it("works on the first commit of a repository and in a repository with no commit", async () => {
@@ -107,7 +130,10 @@ describe("protoship check", () => {
     await repo.write(ORDER, ORDER_BREAKING);
     r = await protoship(repo.dir, ["check", "--format", "json"]);
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => f.rule), ["FIELD_SAME_TYPE"]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => f.rule),
+      ["FIELD_SAME_TYPE"],
+    );
   });
 
   it("falls back to main for a branch without upstream, and works on a detached HEAD", async () => {
@@ -117,17 +143,26 @@ describe("protoship check", () => {
     await repo.commitAll("breaking on a branch");
     let r = await protoship(repo.dir, ["check", "--format", "json"]);
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => f.rule), ["FIELD_SAME_TYPE"]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => f.rule),
+      ["FIELD_SAME_TYPE"],
+    );
     await repo.git("checkout", "-q", "--detach", "HEAD");
     r = await protoship(repo.dir, ["check", "--format", "json"]);
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => f.rule), ["FIELD_SAME_TYPE"]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => f.rule),
+      ["FIELD_SAME_TYPE"],
+    );
   });
 
   it("deepens a shallow clone to find the base, as CI checkouts need", async () => {
     const origin = await shopRepo(fresh());
     for (let i = 0; i < 3; i++) {
-      await origin.write(`proto/shop/order/v1/extra${i}.proto`, `syntax = "proto3";\npackage shop.order.v1;\n// E.\nmessage Extra${i} {}\n`);
+      await origin.write(
+        `proto/shop/order/v1/extra${i}.proto`,
+        `syntax = "proto3";\npackage shop.order.v1;\n// E.\nmessage Extra${i} {}\n`,
+      );
       await origin.commitAll(`extra ${i}`);
     }
     await origin.git("checkout", "-q", "-b", "feature");
@@ -140,7 +175,10 @@ describe("protoship check", () => {
     assert.equal(await clone.git("rev-parse", "--is-shallow-repository"), "true");
     const r = await protoship(clone.dir, ["check", "--against", "origin/main", "--format", "json"]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => f.rule), ["FIELD_SAME_TYPE"]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => f.rule),
+      ["FIELD_SAME_TYPE"],
+    );
   });
 
   it("says exactly what to run when a shallow clone cannot be deepened", async () => {
@@ -164,7 +202,7 @@ describe("protoship check", () => {
     r = await protoship(repo.dir, ["check"]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^protoship: protoship\.yaml:2:3: stubs\.scope: /m);
-    await repo.write("protoship.yaml", "stubs:\n  scope: \"@mesh\"\n  colour: blue\n");
+    await repo.write("protoship.yaml", 'stubs:\n  scope: "@mesh"\n  colour: blue\n');
     r = await protoship(repo.dir, ["check"]);
     assert.match(r.stderr, /^protoship: protoship\.yaml:3:3: stubs\.colour: unknown key/m);
     await repo.remove("protoship.yaml");
@@ -181,7 +219,10 @@ describe("protoship check", () => {
     await repo.write(ORDER, ORDER_V1.replace("message Order {", "message   Order{"));
     let r = await protoship(root(), ["-C", repo.dir, "check", "--format", "json"]);
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => [f.rule, f.line]), [["FORMAT", 6]]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => [f.rule, f.line]),
+      [["FORMAT", 6]],
+    );
     r = await protoship(root(), ["-C", repo.dir, "check", "--fix"]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(await repo.read(ORDER), ORDER_V1);
@@ -192,11 +233,17 @@ describe("protoship check", () => {
     await repo.write(ORDER, ORDER_BREAKING);
     const r = await protoship(repo.dir, ["check", "--format", "github-actions"]);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /^::error file=proto\/shop\/order\/v1\/order\.proto,line=10,endLine=10,col=3,endColumn=\d+,title=FIELD_SAME_TYPE \(buf breaking\)::Field "2"/m);
+    assert.match(
+      r.stdout,
+      /^::error file=proto\/shop\/order\/v1\/order\.proto,line=10,endLine=10,col=3,endColumn=\d+,title=FIELD_SAME_TYPE \(buf breaking\)::Field "2"/m,
+    );
   });
   describe("what is checked comes from git, never from ignored files", () => {
     const SECRET = "proto/shop/order/v1/secret.proto";
-    const IMPORTING = ORDER_ADDITIVE.replace("package shop.order.v1;\n", 'package shop.order.v1;\n\nimport "shop/order/v1/secret.proto";\n').replace("string note = 3;", "Secret note = 3;");
+    const IMPORTING = ORDER_ADDITIVE.replace(
+      "package shop.order.v1;\n",
+      'package shop.order.v1;\n\nimport "shop/order/v1/secret.proto";\n',
+    ).replace("string note = 3;", "Secret note = 3;");
     async function withIgnoredSecret(): Promise<GitFixture> {
       const repo = await shopRepo(fresh());
       await repo.write(".gitignore", "secret.proto\n");
@@ -204,7 +251,8 @@ describe("protoship check", () => {
       await repo.write(SECRET, 'syntax = "proto3";\npackage shop.order.v1;\n// S.\nmessage Secret {}\n');
       return repo;
     }
-    const compileErrorIn = (stdout: string, file: string): boolean => findingsOf(stdout).some((f) => f.file === file && f.rule === "COMPILE");
+    const compileErrorIn = (stdout: string, file: string): boolean =>
+      findingsOf(stdout).some((f) => f.file === file && f.rule === "COMPILE");
 
     it("--staged checks the index: an untracked or ignored file does not satisfy an import", async () => {
       const repo = await withIgnoredSecret();

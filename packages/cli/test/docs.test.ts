@@ -108,7 +108,10 @@ describe("protoship docs", () => {
     await repo.commitAll("apis");
     await repo.git("tag", "-a", "@mesh/acme-shop-v1@1.0.0", "-m", "@mesh/acme-shop-v1@1.0.0");
     const withRpc = (rpcs: string[]) =>
-      SHOP.replace("rpc GetPrice(GetPriceRequest) returns (GetPriceResponse);", ["GetPrice", ...rpcs].map((r) => `rpc ${r}(GetPriceRequest) returns (GetPriceResponse);`).join("\n  "));
+      SHOP.replace(
+        "rpc GetPrice(GetPriceRequest) returns (GetPriceResponse);",
+        ["GetPrice", ...rpcs].map((r) => `rpc ${r}(GetPriceRequest) returns (GetPriceResponse);`).join("\n  "),
+      );
     await repo.write("proto/acme/shop/v1/shop.proto", withRpc(["RefundOrder"]));
     await repo.commitAll("refunds");
     await repo.git("tag", "-a", "@mesh/acme-shop-v1@1.1.0", "-m", "@mesh/acme-shop-v1@1.1.0\n\n- added RPC `RefundOrder`");
@@ -167,7 +170,9 @@ describe("protoship docs", () => {
     await repo.commitAll("apis");
     assert.equal((await protoship(repo.dir, ["docs", "-o", "site"])).code, 0);
     const index = await readFile(path.join(repo.dir, "site/index.html"), "utf8");
-    const card = /<a class="package-link" href="packages\/acme\.common\.v1\.html">.*?<\/a>\n<p class="package-summary">(.*?)<\/p>/.exec(index);
+    const card = /<a class="package-link" href="packages\/acme\.common\.v1\.html">.*?<\/a>\n<p class="package-summary">(.*?)<\/p>/.exec(
+      index,
+    );
     assert.equal(card?.[1], "Shared types.");
     const page = await readFile(path.join(repo.dir, "site/packages/acme.common.v1.html"), "utf8");
     assert.match(page, /<div class="package-description"><div class="md"><p>Shared types\.<\/p>/);

@@ -6,16 +6,23 @@ import { protoship, suiteTempDirs, type RunResult } from "@protoship/testkit";
 import { BUF_YAML, ORDER_ADDITIVE, shopRepo } from "./fixtures.ts";
 
 /** A billion-laughs document: six levels of nine aliases each. */
-const YAML_BOMB = ["a: &a [x, x, x, x, x, x, x, x, x]", ..."bcdef".split("").map((k, i) => {
-  const prev = "abcdef"[i]!;
-  return `${k}: &${k} [${Array(9).fill(`*${prev}`).join(", ")}]`;
-})].join("\n") + "\n";
+const YAML_BOMB =
+  [
+    "a: &a [x, x, x, x, x, x, x, x, x]",
+    ..."bcdef".split("").map((k, i) => {
+      const prev = "abcdef"[i]!;
+      return `${k}: &${k} [${Array(9).fill(`*${prev}`).join(", ")}]`;
+    }),
+  ].join("\n") + "\n";
 
 const INTERNAL = / — this is a bug in protoship, please report it \(run with --verbose or PROTOSHIP_DEBUG=1 for the stack\)$/;
 
 /** The error output is one `protoship:` line, at most followed by a `hint:` line, and no stack trace. */
 function assertOneLine(r: RunResult, pattern: RegExp): void {
-  const lines = r.stderr.trimEnd().split("\n").filter((l) => !l.startsWith("  hint: "));
+  const lines = r.stderr
+    .trimEnd()
+    .split("\n")
+    .filter((l) => !l.startsWith("  hint: "));
   assert.equal(lines.length, 1, `expected one line, got:\n${r.stderr}`);
   assert.match(lines[0]!, pattern);
   assert.doesNotMatch(r.stderr, /^\s+at /m);

@@ -53,5 +53,6 @@ export const ORDER_ADDITIVE = ORDER_V1.replace("int32 quantity = 2;\n", "int32 q
 
 /** Parses `protoship check --format json` output. */
 export function findingsOf(stdout: string): { file: string; line: number; column: number; rule: string; step: string; message: string }[] {
-  return (JSON.parse(stdout) as { findings: { file: string; line: number; column: number; rule: string; step: string; message: string }[] }).findings;
+  return (JSON.parse(stdout) as { findings: { file: string; line: number; column: number; rule: string; step: string; message: string }[] })
+    .findings;
 }

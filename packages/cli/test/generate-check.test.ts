@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdir, readFile, rm, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { GitFixture, protoship, suiteTempDirs } from "@protoship/testkit";
@@ -8,7 +8,9 @@ import { GitFixture, protoship, suiteTempDirs } from "@protoship/testkit";
 async function snapshot(dir: string): Promise<Map<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const out = new Map<string, string>();
-  for (const e of entries.filter((x) => x.isFile()).sort((a, b) => path.join(a.parentPath, a.name).localeCompare(path.join(b.parentPath, b.name)))) {
+  for (const e of entries
+    .filter((x) => x.isFile())
+    .sort((a, b) => path.join(a.parentPath, a.name).localeCompare(path.join(b.parentPath, b.name)))) {
     const file = path.join(e.parentPath, e.name);
     out.set(path.relative(dir, file), `${(await stat(file)).mtimeMs} ${await readFile(file, "utf8")}`);
   }
@@ -44,11 +46,20 @@ describe("protoship generate --check", { timeout: 240_000 }, () => {
 
   test("a proto edited without regenerating: exit 1 naming the package and file; the output folder untouched", async () => {
     const probe = "protos/mesh/probe/v1/probe.proto";
-    await repo.write(probe, (await repo.read(probe)).replace("message ProbeRequest {", "message ProbeRequest {\n  // Give up after this long.\n  uint32 deadline_ms = 99;"));
+    await repo.write(
+      probe,
+      (await repo.read(probe)).replace(
+        "message ProbeRequest {",
+        "message ProbeRequest {\n  // Give up after this long.\n  uint32 deadline_ms = 99;",
+      ),
+    );
     const before = await snapshot(stubs());
     const r = await protoship(repo.dir, ["generate", "--check"]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /stale @mesh\/probe-v1 \(mesh\.probe\.v1\) in packages\/stubs\/probe-v1: changed src\/mesh\/probe\/v1\/probe\.ts/);
+    assert.match(
+      r.stdout,
+      /stale @mesh\/probe-v1 \(mesh\.probe\.v1\) in packages\/stubs\/probe-v1: changed src\/mesh\/probe\/v1\/probe\.ts/,
+    );
     assert.doesNotMatch(r.stdout, /common-v1|heartbeat-v1/, "only the edited package is named");
     assert.match(r.stderr, /protoship: 1 of 5 stub packages differ from what protoship generate would write/);
     assert.match(r.stderr, /hint: run protoship generate and commit/);

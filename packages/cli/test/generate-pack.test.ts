@@ -26,7 +26,10 @@ describe("stub packages, packed and used outside the workspace", { timeout: 600_
 
   before(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), "protoship-pack-"));
-    names = (await readdir(STUBS, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    names = (await readdir(STUBS, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     for (const name of names) {
       const dir = path.join(STUBS, name);
       // scripts/test.mjs builds everything first; build here only when run on its own.
@@ -49,7 +52,9 @@ describe("stub packages, packed and used outside the workspace", { timeout: 600_
 
   test("arethetypeswrong finds no problems in any resolution mode", async () => {
     for (const [name, tarball] of tarballs) {
-      const { stdout } = await exec(path.join(BIN, "attw"), [tarball, "--format", "json"]).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+      const { stdout } = await exec(path.join(BIN, "attw"), [tarball, "--format", "json"]).catch((error: { stdout: string }) => ({
+        stdout: error.stdout,
+      }));
       const report = JSON.parse(stdout) as { analysis: { problems: unknown[] } };
       assert.deepEqual(report.analysis.problems, [], `${name}: ${JSON.stringify(report.analysis.problems)}`);
     }
@@ -58,8 +63,24 @@ describe("stub packages, packed and used outside the workspace", { timeout: 600_
   test("installed from the tarballs, one consumer compiles with tsc --strict as ESM and as CommonJS and talks to a real server", async () => {
     const project = path.join(work, "consumer");
     await exec("mkdir", ["-p", project]);
-    await writeFile(path.join(project, "package.json"), JSON.stringify({ name: "stub-consumer", private: true, version: "1.0.0" }, null, 2));
-    await exec("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs.values(), "@grpc/grpc-js@^1.10.0", "typescript@5.9.3", "@types/node@^20"], { cwd: project });
+    await writeFile(
+      path.join(project, "package.json"),
+      JSON.stringify({ name: "stub-consumer", private: true, version: "1.0.0" }, null, 2),
+    );
+    await exec(
+      "npm",
+      [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        ...tarballs.values(),
+        "@grpc/grpc-js@^1.10.0",
+        "typescript@5.9.3",
+        "@types/node@^20",
+      ],
+      { cwd: project },
+    );
     const source = await readFile(path.join(ROOT, "packages/cli/test/fixtures/stub-consumer.ts.txt"), "utf8");
     await writeFile(path.join(project, "esm.mts"), source.replaceAll("__RESOLVE__", 'import.meta.resolve("@mesh/probe-v1")'));
     await writeFile(path.join(project, "cjs.cts"), source.replaceAll("__RESOLVE__", 'require.resolve("@mesh/probe-v1")'));
@@ -77,9 +98,22 @@ describe("stub packages, packed and used outside the workspace", { timeout: 600_
     assert.ok(readmeExamples.length >= names.length * 2, "each README has examples");
     await writeFile(
       path.join(project, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", types: ["node"], outDir: "out", skipLibCheck: false }, files: ["esm.mts", "cjs.cts", ...readmeExamples] }),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          types: ["node"],
+          outDir: "out",
+          skipLibCheck: false,
+        },
+        files: ["esm.mts", "cjs.cts", ...readmeExamples],
+      }),
     );
-    await exec(path.join(project, "node_modules/.bin/tsc"), ["-p", "."], { cwd: project }).catch((error: { stdout: string }) => assert.fail(`tsc --strict failed:\n${error.stdout}`));
+    await exec(path.join(project, "node_modules/.bin/tsc"), ["-p", "."], { cwd: project }).catch((error: { stdout: string }) =>
+      assert.fail(`tsc --strict failed:\n${error.stdout}`),
+    );
     const esm = JSON.parse((await exec(process.execPath, ["out/esm.mjs"], { cwd: project })).stdout) as { ok: boolean; resolved: string };
     const cjs = JSON.parse((await exec(process.execPath, ["out/cjs.cjs"], { cwd: project })).stdout) as { ok: boolean; resolved: string };
     assert.ok(esm.ok && cjs.ok);

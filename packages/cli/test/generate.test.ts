@@ -24,7 +24,10 @@ async function moduleCopy(): Promise<string> {
 
 async function readTree(dir: string): Promise<Map<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
   return new Map(await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f), "utf8")] as const)));
 }
 
@@ -96,17 +99,34 @@ describe("protoship generate", { timeout: 120_000 }, () => {
     const repo = await moduleCopy();
     await generateStubs({ cwd: repo });
     const heartbeat = path.join(repo, "protos/mesh/heartbeat/v1/heartbeat.proto");
-    await writeFile(heartbeat, (await readFile(heartbeat, "utf8")).replace("message GetStatusRequest {}", "message GetStatusRequest {\n  // Why.\n  string reason = 1;\n}"));
+    await writeFile(
+      heartbeat,
+      (await readFile(heartbeat, "utf8")).replace(
+        "message GetStatusRequest {}",
+        "message GetStatusRequest {\n  // Why.\n  string reason = 1;\n}",
+      ),
+    );
     assert.deepEqual((await generateStubs({ cwd: repo })).changed, ["heartbeat-v1"]);
     await rm(path.join(repo, "protos/grpc"), { recursive: true });
     assert.deepEqual((await generateStubs({ cwd: repo })).changed, ["grpc-health-v1"]);
-    assert.deepEqual((await readdir(path.join(repo, "packages/stubs"))).sort(), [".protoship-stamp.json", "common-v1", "heartbeat-v1", "notification-v1", "probe-v1"]);
+    assert.deepEqual((await readdir(path.join(repo, "packages/stubs"))).sort(), [
+      ".protoship-stamp.json",
+      "common-v1",
+      "heartbeat-v1",
+      "notification-v1",
+      "probe-v1",
+    ]);
   });
 
   test("for publishing: one package with a given version into another folder, dependency ranges following the versions", async () => {
     const repo = await moduleCopy();
     const out = path.join(repo, "publish-tmp");
-    const result = await generateStubs({ cwd: repo, outDir: out, only: ["@mesh/probe-v1"], version: { "@mesh/probe-v1": "1.4.0", "@mesh/common-v1": "2.1.3" } });
+    const result = await generateStubs({
+      cwd: repo,
+      outDir: out,
+      only: ["@mesh/probe-v1"],
+      version: { "@mesh/probe-v1": "1.4.0", "@mesh/common-v1": "2.1.3" },
+    });
     assert.deepEqual(await readdir(out), ["probe-v1"]);
     const pkg = JSON.parse(await readFile(path.join(out, "probe-v1/package.json"), "utf8"));
     assert.equal(pkg.version, "1.4.0");
@@ -127,9 +147,12 @@ describe("protoship generate", { timeout: 120_000 }, () => {
 
   test("include patterns: google.cloud.** style, other packages' files are copied in", async () => {
     const repo = await moduleCopy();
-    await writeFile(path.join(repo, "protoship.yaml"), "stubs:\n  include: [\"mesh.*.v1\"]\n  exclude: [mesh.common.v1]\n");
+    await writeFile(path.join(repo, "protoship.yaml"), 'stubs:\n  include: ["mesh.*.v1"]\n  exclude: [mesh.common.v1]\n');
     const result = await generateStubs({ cwd: repo });
-    assert.deepEqual(result.packages.map((p) => p.npmName), ["@mesh/heartbeat-v1", "@mesh/notification-v1", "@mesh/probe-v1"]);
+    assert.deepEqual(
+      result.packages.map((p) => p.npmName),
+      ["@mesh/heartbeat-v1", "@mesh/notification-v1", "@mesh/probe-v1"],
+    );
     const probe = await readTree(path.join(repo, "packages/stubs/probe-v1"));
     assert.ok(probe.has("src/mesh/common/v1/target.ts"), "the excluded common package travels as a copy");
     assert.match(probe.get("src/mesh/probe/v1/probe.ts")!, /from "\.\.\/\.\.\/common\/v1\/target\.js"/);
@@ -154,18 +177,32 @@ describe("protoship generate", { timeout: 120_000 }, () => {
     assert.match(source, /export interface ChannelServiceClient extends Omit<Client, "close" \| "getChannel"> \{/);
     // Compile the package as its own build does (tsc --strict), resolving the runtime from the repository.
     const tsconfig = JSON.parse(await readFile(path.join(repo, "stubs/acme-channel-v1/tsconfig.json"), "utf8"));
-    tsconfig.compilerOptions = { ...tsconfig.compilerOptions, noEmit: true, typeRoots: [path.join(ROOT, "node_modules/@types")], paths: { "@grpc/grpc-js": [path.join(ROOT, "node_modules/@grpc/grpc-js/build/src/index.d.ts")], "@bufbuild/protobuf/wire": [path.join(ROOT, "node_modules/@bufbuild/protobuf/dist/esm/wire/index.d.ts")] } };
+    tsconfig.compilerOptions = {
+      ...tsconfig.compilerOptions,
+      noEmit: true,
+      typeRoots: [path.join(ROOT, "node_modules/@types")],
+      paths: {
+        "@grpc/grpc-js": [path.join(ROOT, "node_modules/@grpc/grpc-js/build/src/index.d.ts")],
+        "@bufbuild/protobuf/wire": [path.join(ROOT, "node_modules/@bufbuild/protobuf/dist/esm/wire/index.d.ts")],
+      },
+    };
     await writeFile(path.join(repo, "stubs/acme-channel-v1/tsconfig.check.json"), JSON.stringify(tsconfig));
-    await execFileAsync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.check.json"], { cwd: path.join(repo, "stubs/acme-channel-v1") }).catch((error: { stdout: string }) =>
-      assert.fail(`tsc failed:\n${error.stdout}`),
-    );
+    await execFileAsync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.check.json"], {
+      cwd: path.join(repo, "stubs/acme-channel-v1"),
+    }).catch((error: { stdout: string }) => assert.fail(`tsc failed:\n${error.stdout}`));
   });
 
   test("protoship.yaml: scope, names and exclude", async () => {
     const repo = await moduleCopy();
-    await writeFile(path.join(repo, "protoship.yaml"), "stubs:\n  scope: \"@acme\"\n  names:\n    grpc.health.v1: \"@acme/health\"\n  exclude: [mesh.heartbeat.v1]\n");
+    await writeFile(
+      path.join(repo, "protoship.yaml"),
+      'stubs:\n  scope: "@acme"\n  names:\n    grpc.health.v1: "@acme/health"\n  exclude: [mesh.heartbeat.v1]\n',
+    );
     const result = await generateStubs({ cwd: repo });
-    assert.deepEqual(result.packages.map((p) => p.npmName), ["@acme/health", "@acme/mesh-common-v1", "@acme/mesh-notification-v1", "@acme/mesh-probe-v1"]);
+    assert.deepEqual(
+      result.packages.map((p) => p.npmName),
+      ["@acme/health", "@acme/mesh-common-v1", "@acme/mesh-notification-v1", "@acme/mesh-probe-v1"],
+    );
     const probe = await readFile(path.join(repo, "packages/stubs/mesh-probe-v1/src/mesh/probe/v1/probe.ts"), "utf8");
     assert.match(probe, /from "@acme\/mesh-common-v1"/);
   });

@@ -105,7 +105,9 @@ function sameMap(a: Map<string, string>, b: Map<string, string>): boolean {
 function oldOrNew(actual: Map<string, string>, old: Map<string, string>, next: Map<string, string>, what: string): number {
   if (sameMap(actual, old)) return 0;
   if (sameMap(actual, next)) return 1;
-  const differs = [...new Set([...actual.keys(), ...old.keys(), ...next.keys()])].filter((k) => actual.get(k) !== next.get(k) && actual.get(k) !== old.get(k));
+  const differs = [...new Set([...actual.keys(), ...old.keys(), ...next.keys()])].filter(
+    (k) => actual.get(k) !== next.get(k) && actual.get(k) !== old.get(k),
+  );
   assert.fail(`${what} is neither the complete old nor the complete new output; differs in ${differs.slice(0, 5).join(", ")}`);
 }
 
@@ -143,16 +145,25 @@ describe("crash safety (SIGKILL loops)", { timeout: 900_000 }, () => {
       const where = await landing(outDir, snapshots[current]!, outDir);
       landings.set(where, (landings.get(where) ?? 0) + 1);
       // Before the journal is committed nothing has changed yet; after the swap everything has.
-      if (where !== "inside the swap") oldOrNew(await snapshot(outDir), snapshots[current]!, snapshots[next]!, `packages/stubs right after kill ${i + 1} (${where})`);
+      if (where !== "inside the swap")
+        oldOrNew(await snapshot(outDir), snapshots[current]!, snapshots[next]!, `packages/stubs right after kill ${i + 1} (${where})`);
       await recoverSwap(outDir);
       oldOrNew(await snapshot(outDir), snapshots[current]!, snapshots[next]!, `packages/stubs after kill ${i + 1} (${where})`);
       for (const folder of folders) {
-        assert.equal(await readFile(path.join(outDir, folder, "node_modules/dep/index.js"), "utf8"), `module.exports = "${folder}";\n`, `${folder}/node_modules after kill ${i + 1} (${where})`);
+        assert.equal(
+          await readFile(path.join(outDir, folder, "node_modules/dep/index.js"), "utf8"),
+          `module.exports = "${folder}";\n`,
+          `${folder}/node_modules after kill ${i + 1} (${where})`,
+        );
       }
       const r = await protoship(repo.dir, ["generate"]);
       assert.equal(r.code, 0, r.stderr);
       assert.ok(sameMap(await snapshot(outDir), snapshots[next]!), `the run after kill ${i + 1} writes the new packages`);
-      assert.deepEqual((await readdir(outDir)).sort(), [".protoship-stamp.json", ...folders].sort(), `no leftovers in packages/stubs after kill ${i + 1}`);
+      assert.deepEqual(
+        (await readdir(outDir)).sort(),
+        [".protoship-stamp.json", ...folders].sort(),
+        `no leftovers in packages/stubs after kill ${i + 1}`,
+      );
       assert.deepEqual(await readdir(path.join(repo.dir, "packages")), ["stubs"], "no leftovers beside packages/stubs");
       current = next;
     }
@@ -185,7 +196,8 @@ describe("crash safety (SIGKILL loops)", { timeout: 900_000 }, () => {
       await killAtRandom(repo.dir, ["docs", "--no-versions"], repo.dir, fullRunMs * 1.2, 4);
       const where = await landing(repo.dir, snapshots[current]!, site);
       landings.set(where, (landings.get(where) ?? 0) + 1);
-      if (where !== "inside the swap") oldOrNew(await snapshot(site), snapshots[current]!, snapshots[next]!, `site right after kill ${i + 1} (${where})`);
+      if (where !== "inside the swap")
+        oldOrNew(await snapshot(site), snapshots[current]!, snapshots[next]!, `site right after kill ${i + 1} (${where})`);
       await recoverSwap(repo.dir);
       oldOrNew(await snapshot(site), snapshots[current]!, snapshots[next]!, `site after kill ${i + 1} (${where})`);
       const r = await protoship(repo.dir, ["docs", "--no-versions"]);

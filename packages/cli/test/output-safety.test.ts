@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { GitFixture, protoship, run, suiteTempDirs } from "@protoship/testkit";
+import { type GitFixture, protoship, run, suiteTempDirs } from "@protoship/testkit";
 import { bufBinary } from "../src/buf/run-buf.js";
 import { packageJson, type PackageInput } from "../src/generate/package-files.js";
 import { shopRepo } from "./fixtures.js";
@@ -10,7 +10,10 @@ import { shopRepo } from "./fixtures.js";
 /** Every file under `dir` (node_modules and .git included), by relative path → content. */
 async function snapshot(dir: string): Promise<Map<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
   return new Map(await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f), "utf8")] as const)));
 }
 
@@ -95,10 +98,17 @@ describe("nothing lost: protoship docs", { timeout: 120_000 }, () => {
     await mkdir(path.join(repo.dir, "site"));
     assert.equal((await protoship(repo.dir, ["docs"])).code, 0);
     assert.equal(await readFile(path.join(repo.dir, "site/.protoship-generated"), "utf8"), "protoship docs\n");
-    await repo.write("proto/shop/order/v1/order.proto", (await repo.read("proto/shop/order/v1/order.proto")).replace("// An order.", "// An order, changed."));
+    await repo.write(
+      "proto/shop/order/v1/order.proto",
+      (await repo.read("proto/shop/order/v1/order.proto")).replace("// An order.", "// An order, changed."),
+    );
     assert.equal((await protoship(repo.dir, ["docs"])).code, 0);
     assert.match(await readFile(path.join(repo.dir, "site/packages/shop.order.v1.html"), "utf8"), /An order, changed\./);
-    assert.deepEqual((await readdir(repo.dir)).filter((n) => n.startsWith(".") && n !== ".git"), [], "no leftovers beside the site");
+    assert.deepEqual(
+      (await readdir(repo.dir)).filter((n) => n.startsWith(".") && n !== ".git"),
+      [],
+      "no leftovers beside the site",
+    );
   });
 
   it("a buf that prints nothing and exits 0 leaves the existing site alone: exit 2", async () => {
@@ -123,7 +133,14 @@ describe("nothing lost: protoship generate", { timeout: 120_000 }, () => {
     const before = await snapshot(repo.dir);
     const r = await protoship(repo.dir, ["generate"]);
     assertRefused(r, /packages\/shop-order-v1 exists and was not written by protoship generate/);
-    assert.equal(r.stderr.trim().split("\n").filter((l) => !l.trim().startsWith("hint:")).length, 1, `one line: ${r.stderr}`);
+    assert.equal(
+      r.stderr
+        .trim()
+        .split("\n")
+        .filter((l) => !l.trim().startsWith("hint:")).length,
+      1,
+      `one line: ${r.stderr}`,
+    );
     assert.deepEqual(await snapshot(repo.dir), before);
   });
 
@@ -134,7 +151,10 @@ describe("nothing lost: protoship generate", { timeout: 120_000 }, () => {
     const before = await snapshot(repo.dir);
     await repo.write("protoship.yaml", 'stubs:\n  names:\n    shop.order.v1: "@acme/."\n');
     const r = await protoship(repo.dir, ["generate"]);
-    assertRefused(r, /protoship\.yaml:3:5: stubs\.names\.shop\.order\.v1: "@acme\/\." is not a valid npm package name: name cannot start with a period/);
+    assertRefused(
+      r,
+      /protoship\.yaml:3:5: stubs\.names\.shop\.order\.v1: "@acme\/\." is not a valid npm package name: name cannot start with a period/,
+    );
     before.set("protoship.yaml", await repo.read("protoship.yaml"));
     assert.deepEqual(await snapshot(repo.dir), before);
   });
@@ -143,7 +163,10 @@ describe("nothing lost: protoship generate", { timeout: 120_000 }, () => {
     const repo = await repoWithWork(fresh());
     const before = await snapshot(repo.dir);
     await repo.write("protoship.yaml", 'stubs:\n  outDir: "."\n  names:\n    shop.order.v1: "@x/.git"\n');
-    assertRefused(await protoship(repo.dir, ["generate"]), /protoship\.yaml:4:5: stubs\.names\.shop\.order\.v1: "@x\/\.git" is not a valid npm package name/);
+    assertRefused(
+      await protoship(repo.dir, ["generate"]),
+      /protoship\.yaml:4:5: stubs\.names\.shop\.order\.v1: "@x\/\.git" is not a valid npm package name/,
+    );
     await repo.write("protoship.yaml", 'stubs:\n  outDir: "."\n  names:\n    shop.order.v1: "@x/proto"\n');
     assertRefused(await protoship(repo.dir, ["generate"]), /stubs\.outDir: "\." is the repository root/);
     assertRefused(await protoship(repo.dir, ["generate", "--out-dir", ".."]), /--out-dir: "\.\." is outside the repository/);
@@ -180,18 +203,33 @@ describe("nothing lost: protoship generate", { timeout: 120_000 }, () => {
     // A `protoship` on PATH that records the arguments npm gives it.
     const bin = path.join(dir, "bin");
     await mkdir(bin);
-    await writeFile(path.join(bin, "protoship"), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done > '${path.join(dir, "argv.txt")}'\n`);
+    await writeFile(
+      path.join(bin, "protoship"),
+      `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done > '${path.join(dir, "argv.txt")}'\n`,
+    );
     await chmod(path.join(bin, "protoship"), 0o755);
-    const r = await run("npm", ["run", "generate", "--silent"], { cwd: pkgDir, env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` } });
+    const r = await run("npm", ["run", "generate", "--silent"], {
+      cwd: pkgDir,
+      env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` },
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(await exists(path.join(pkgDir, "PWNED")), false, "the injected redirection did not run");
-    assert.deepEqual((await readFile(path.join(dir, "argv.txt"), "utf8")).split("\n").slice(0, -1), ["-C", "../../..", "generate", "--only", "@x/foo;id>PWNED;:"]);
+    assert.deepEqual((await readFile(path.join(dir, "argv.txt"), "utf8")).split("\n").slice(0, -1), [
+      "-C",
+      "../../..",
+      "generate",
+      "--only",
+      "@x/foo;id>PWNED;:",
+    ]);
   });
 
   it("a buf that prints nothing and exits 0 deletes nothing: exit 2, every stub package kept", async () => {
     const repo = await repoWithWork(fresh());
     assert.equal((await protoship(repo.dir, ["generate"])).code, 0);
-    await repo.write("proto/shop/order/v1/order.proto", (await repo.read("proto/shop/order/v1/order.proto")).replace("// An order.", "// An order, changed."));
+    await repo.write(
+      "proto/shop/order/v1/order.proto",
+      (await repo.read("proto/shop/order/v1/order.proto")).replace("// An order.", "// An order, changed."),
+    );
     const before = await snapshot(path.join(repo.dir, "packages/stubs"));
     const r = await protoship(repo.dir, ["generate"], undefined, { PROTOSHIP_BUF: await silentBuf(repo.dir) });
     assertRefused(r, /buf returned no proto packages to generate/);
@@ -201,7 +239,10 @@ describe("nothing lost: protoship generate", { timeout: 120_000 }, () => {
   it("a buf generate that writes nothing is an error, not an empty package", async () => {
     const repo = await repoWithWork(fresh());
     assert.equal((await protoship(repo.dir, ["generate"])).code, 0);
-    await repo.write("proto/shop/order/v1/order.proto", (await repo.read("proto/shop/order/v1/order.proto")).replace("// An order.", "// An order, changed."));
+    await repo.write(
+      "proto/shop/order/v1/order.proto",
+      (await repo.read("proto/shop/order/v1/order.proto")).replace("// An order.", "// An order, changed."),
+    );
     const before = await snapshot(path.join(repo.dir, "packages/stubs"));
     const r = await protoship(repo.dir, ["generate"], undefined, { PROTOSHIP_BUF: await bufWithoutGenerate(repo.dir) });
     assertRefused(r, /buf generate with ts-proto produced no shop\/order\/v1\/\w+\.ts for shop\.order\.v1; nothing was changed/);

@@ -20,7 +20,8 @@ describe("protoship check --pre-push", () => {
     return { local, bare };
   }
 
-  const line = (localRef: string, localSha: string, remoteRef: string, remoteSha: string): string => `${localRef} ${localSha} ${remoteRef} ${remoteSha}\n`;
+  const line = (localRef: string, localSha: string, remoteRef: string, remoteSha: string): string =>
+    `${localRef} ${localSha} ${remoteRef} ${remoteSha}\n`;
 
   it("checks the pushed commit, not the working tree", async () => {
     const { local } = await cloneWithRemote();
@@ -28,9 +29,16 @@ describe("protoship check --pre-push", () => {
     await local.write(ORDER, ORDER_BREAKING);
     const sha = await local.commitAll("breaking");
     await local.write(ORDER, ORDER_ADDITIVE); // the working tree is fine, the commit is not
-    const r = await protoship(local.dir, ["check", "--pre-push", "--remote", "origin", "--format", "json"], line("refs/heads/main", sha, "refs/heads/main", remoteSha));
+    const r = await protoship(
+      local.dir,
+      ["check", "--pre-push", "--remote", "origin", "--format", "json"],
+      line("refs/heads/main", sha, "refs/heads/main", remoteSha),
+    );
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => [f.file, f.line, f.rule]), [[ORDER, 10, "FIELD_SAME_TYPE"]]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => [f.file, f.line, f.rule]),
+      [[ORDER, 10, "FIELD_SAME_TYPE"]],
+    );
   });
 
   it("passes a pushed additive commit even when the working tree is broken", async () => {
@@ -53,9 +61,16 @@ describe("protoship check --pre-push", () => {
     const bad = await local.commitAll("breaking");
     let r = await protoship(local.dir, ["check", "--pre-push"], line("refs/heads/feature", ok, "refs/heads/feature", ZERO));
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    r = await protoship(local.dir, ["check", "--pre-push", "--format", "json"], line("refs/heads/feature", ok, "refs/heads/feature", ZERO) + line("refs/heads/feature2", bad, "refs/heads/feature2", ZERO));
+    r = await protoship(
+      local.dir,
+      ["check", "--pre-push", "--format", "json"],
+      line("refs/heads/feature", ok, "refs/heads/feature", ZERO) + line("refs/heads/feature2", bad, "refs/heads/feature2", ZERO),
+    );
     assert.equal(r.code, 1);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => f.rule), ["FIELD_SAME_TYPE"]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => f.rule),
+      ["FIELD_SAME_TYPE"],
+    );
   });
 
   it("lets a branch deletion and a push without .proto changes through", async () => {
@@ -77,7 +92,10 @@ describe("protoship check --pre-push", () => {
     const sha = await repo.commitAll("root commit");
     const r = await protoship(repo.dir, ["check", "--pre-push", "--format", "json"], line("refs/heads/main", sha, "refs/heads/main", ZERO));
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => f.rule), ["MESSAGE_PASCAL_CASE"]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => f.rule),
+      ["MESSAGE_PASCAL_CASE"],
+    );
   });
 
   it("rejects malformed hook input with exit 2", async () => {
@@ -95,7 +113,10 @@ describe("protoship check --pre-push", () => {
     await cp(path.join(REPO_ROOT, ".husky/pre-push"), path.join(hooks, "pre-push"));
     const { chmod, writeFile } = await import("node:fs/promises");
     // The hook finds the CLI at the repository root; point it at the monorepo's build.
-    await writeFile(path.join(hooks, "pre-push"), `#!/bin/sh\nexec node "${path.join(REPO_ROOT, "packages/cli/bin/protoship.js")}" check --pre-push --remote "$1"\n`);
+    await writeFile(
+      path.join(hooks, "pre-push"),
+      `#!/bin/sh\nexec node "${path.join(REPO_ROOT, "packages/cli/bin/protoship.js")}" check --pre-push --remote "$1"\n`,
+    );
     await chmod(path.join(hooks, "pre-push"), 0o755);
     await local.git("config", "core.hooksPath", hooks);
 
@@ -124,9 +145,16 @@ describe("protoship check --pre-push", () => {
     await local.git("checkout", "-q", "--orphan", "rewrite");
     await local.write(ORDER, ORDER_BREAKING);
     const sha = await local.commitAll("rewritten history");
-    const r = await protoship(local.dir, ["check", "--pre-push", "origin", "--format", "json"], line("refs/heads/rewrite", sha, "refs/heads/main", remoteSha));
+    const r = await protoship(
+      local.dir,
+      ["check", "--pre-push", "origin", "--format", "json"],
+      line("refs/heads/rewrite", sha, "refs/heads/main", remoteSha),
+    );
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => [f.file, f.rule]), [[ORDER, "FIELD_SAME_TYPE"]]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => [f.file, f.rule]),
+      [[ORDER, "FIELD_SAME_TYPE"]],
+    );
   });
 
   it("checks a force push that drops the remote's commits against the remote's commit, not the merge-base", async () => {
@@ -139,9 +167,16 @@ describe("protoship check --pre-push", () => {
     await local.git("reset", "-q", "--hard", start);
     await local.write("docs.md", "rewritten\n");
     const sha = await local.commitAll("drops the new field");
-    const r = await protoship(local.dir, ["check", "--pre-push", "--format", "json"], line("refs/heads/main", sha, "refs/heads/main", remoteSha));
+    const r = await protoship(
+      local.dir,
+      ["check", "--pre-push", "--format", "json"],
+      line("refs/heads/main", sha, "refs/heads/main", remoteSha),
+    );
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => f.rule), ["FIELD_NO_DELETE"]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => f.rule),
+      ["FIELD_NO_DELETE"],
+    );
   });
 
   it("fetches the remote's commit when it is not local, and says what to run when it cannot", async () => {
@@ -155,9 +190,16 @@ describe("protoship check --pre-push", () => {
     await local.write("docs.md", "local\n");
     const sha = await local.commitAll("force over it");
     assert.notEqual((await local.gitResult(["cat-file", "-e", remoteSha])).code, 0, "not local yet");
-    let r = await protoship(local.dir, ["check", "--pre-push", "origin", bare, "--format", "json"], line("refs/heads/main", sha, "refs/heads/main", remoteSha));
+    let r = await protoship(
+      local.dir,
+      ["check", "--pre-push", "origin", bare, "--format", "json"],
+      line("refs/heads/main", sha, "refs/heads/main", remoteSha),
+    );
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.deepEqual(findingsOf(r.stdout).map((f) => f.rule), ["FIELD_NO_DELETE"]);
+    assert.deepEqual(
+      findingsOf(r.stdout).map((f) => f.rule),
+      ["FIELD_NO_DELETE"],
+    );
 
     const { local: offline } = await cloneWithRemote();
     await offline.git("remote", "set-url", "origin", `${root()}/gone.git`);
@@ -187,14 +229,30 @@ describe("protoship check --pre-push", () => {
         await local.commitAll("ignore");
       }
       await local.write("proto/shop/order/v1/secret.proto", 'syntax = "proto3";\npackage shop.order.v1;\n// S.\nmessage Secret {}\n');
-      await local.write(ORDER, ORDER_ADDITIVE.replace("package shop.order.v1;\n", 'package shop.order.v1;\n\nimport "shop/order/v1/secret.proto";\n').replace("string note = 3;", "Secret note = 3;"));
+      await local.write(
+        ORDER,
+        ORDER_ADDITIVE.replace("package shop.order.v1;\n", 'package shop.order.v1;\n\nimport "shop/order/v1/secret.proto";\n').replace(
+          "string note = 3;",
+          "Secret note = 3;",
+        ),
+      );
       await local.git("add", ORDER);
       await local.git("commit", "-q", "-m", "imports a file that is not committed");
-      assert.match(await local.git("status", "--porcelain", "--ignored"), ignored ? /!! proto\/shop\/order\/v1\/secret\.proto/ : /\?\? proto\/shop\/order\/v1\/secret\.proto/);
+      assert.match(
+        await local.git("status", "--porcelain", "--ignored"),
+        ignored ? /!! proto\/shop\/order\/v1\/secret\.proto/ : /\?\? proto\/shop\/order\/v1\/secret\.proto/,
+      );
       const sha = await local.git("rev-parse", "HEAD");
-      const r = await protoship(local.dir, ["check", "--pre-push", "--format", "json"], line("refs/heads/main", sha, "refs/heads/main", remoteSha));
+      const r = await protoship(
+        local.dir,
+        ["check", "--pre-push", "--format", "json"],
+        line("refs/heads/main", sha, "refs/heads/main", remoteSha),
+      );
       assert.equal(r.code, 1, `${ignored ? "ignored" : "untracked"}: ${r.stdout}${r.stderr}`);
-      assert.ok(findingsOf(r.stdout).some((f) => f.file === ORDER && f.rule === "COMPILE"), r.stdout);
+      assert.ok(
+        findingsOf(r.stdout).some((f) => f.file === ORDER && f.rule === "COMPILE"),
+        r.stdout,
+      );
     }
   });
 
@@ -204,9 +262,16 @@ describe("protoship check --pre-push", () => {
     await local.write(ORDER, ORDER_BREAKING);
     const sha = await local.commitAll("breaking");
     for (const args of [["origin", bare], ["origin"], ["--remote", "origin"]]) {
-      const r = await protoship(local.dir, ["check", "--pre-push", ...args, "--format", "json"], line("refs/heads/main", sha, "refs/heads/main", remoteSha));
+      const r = await protoship(
+        local.dir,
+        ["check", "--pre-push", ...args, "--format", "json"],
+        line("refs/heads/main", sha, "refs/heads/main", remoteSha),
+      );
       assert.equal(r.code, 1, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
-      assert.deepEqual(findingsOf(r.stdout).map((f) => f.rule), ["FIELD_SAME_TYPE"]);
+      assert.deepEqual(
+        findingsOf(r.stdout).map((f) => f.rule),
+        ["FIELD_SAME_TYPE"],
+      );
     }
     const r = await protoship(local.dir, ["check", "origin"]);
     assert.equal(r.code, 2, "positional arguments belong to --pre-push only");
@@ -220,7 +285,10 @@ describe("protoship check --pre-push", () => {
     const { chmod, mkdir, writeFile } = await import("node:fs/promises");
     await mkdir(hooks, { recursive: true });
     // The same exec line, pointed at the monorepo's build instead of the clone's.
-    const exec = hook.split("\n").find((l) => l.startsWith("exec "))!.replace('"$cli"', JSON.stringify(path.join(REPO_ROOT, "packages/cli/bin/protoship.js")));
+    const exec = hook
+      .split("\n")
+      .find((l) => l.startsWith("exec "))!
+      .replace('"$cli"', JSON.stringify(path.join(REPO_ROOT, "packages/cli/bin/protoship.js")));
     await writeFile(path.join(hooks, "pre-push"), `#!/bin/sh\n${exec}\n`);
     await chmod(path.join(hooks, "pre-push"), 0o755);
     await local.git("config", "core.hooksPath", hooks);

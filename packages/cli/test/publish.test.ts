@@ -16,7 +16,9 @@ async function echoingRegistry(): Promise<{ url: string; port: number; close: ()
   const server = http.createServer((req, res) => {
     req.resume();
     const credential = String(req.headers.authorization ?? "none").replace(/^Bearer\s+/i, "");
-    res.writeHead(403, { "content-type": "application/json", "www-authenticate": credential }).end(JSON.stringify({ error: `credential ${credential} is not allowed here` }));
+    res
+      .writeHead(403, { "content-type": "application/json", "www-authenticate": credential })
+      .end(JSON.stringify({ error: `credential ${credential} is not allowed here` }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
@@ -66,8 +68,12 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
     const order = [...r.stdout.matchAll(/^published (\S+)$/gm)].map((m) => m[1]);
     assert.deepEqual(order, ["@shop/billing-v1@1.0.0", "@shop/common-v1@1.0.0", "@shop/order-v1@1.0.0"]);
     assert.match(r.stdout, /3 published, 0 already on the registry/);
-    for (const name of ["@shop/billing-v1", "@shop/common-v1", "@shop/order-v1"]) assert.equal(await view(registry, `${name}@1.0.0`), "1.0.0");
-    assert.deepEqual((await view(registry, "@shop/order-v1@1.0.0", "dependencies")) as Record<string, string>, { "@bufbuild/protobuf": "^2.14.1", "@shop/common-v1": "^1.0.0" });
+    for (const name of ["@shop/billing-v1", "@shop/common-v1", "@shop/order-v1"])
+      assert.equal(await view(registry, `${name}@1.0.0`), "1.0.0");
+    assert.deepEqual((await view(registry, "@shop/order-v1@1.0.0", "dependencies")) as Record<string, string>, {
+      "@bufbuild/protobuf": "^2.14.1",
+      "@shop/common-v1": "^1.0.0",
+    });
     for (const out of [dry, r]) assert.ok(!(out.stdout + out.stderr).includes(registry.token), "the token is never printed");
 
     const again = await protoship(repo.dir, ["publish"], undefined, registry.env);
@@ -79,7 +85,10 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
     assert.equal((await protoship(repo.dir, ["release", "tag", "--no-push"])).code, 0);
     const next = await protoship(repo.dir, ["publish"], undefined, registry.env);
     assert.equal(next.code, 0, next.stderr);
-    assert.deepEqual([...next.stdout.matchAll(/^published (\S+)$/gm)].map((m) => m[1]), ["@shop/order-v1@1.0.1"]);
+    assert.deepEqual(
+      [...next.stdout.matchAll(/^published (\S+)$/gm)].map((m) => m[1]),
+      ["@shop/order-v1@1.0.1"],
+    );
     assert.deepEqual(await view(registry, "@shop/order-v1", "versions"), ["1.0.0", "1.0.1"]);
 
     // --tag publishes an older release from its own commit (already there: skipped).
@@ -110,7 +119,10 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
     await repo.write("protoship.yaml", `stubs:\n  scope: "@evil"\nrelease:\n  registry: http://127.0.0.1:9/\n`);
     const r = await protoship(repo.dir, ["publish"], undefined, registry.env);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.deepEqual([...r.stdout.matchAll(/^published (\S+)$/gm)].map((m) => m[1]), ["@gitonly/shop-order-v1@1.0.0"]);
+    assert.deepEqual(
+      [...r.stdout.matchAll(/^published (\S+)$/gm)].map((m) => m[1]),
+      ["@gitonly/shop-order-v1@1.0.0"],
+    );
     const tarball = (await view(registry, "@gitonly/shop-order-v1@1.0.0", "dist.tarball")) as string;
     const tgz = path.join(repo.dir, "..", "order.tgz");
     await writeFile(tgz, Buffer.from(await (await fetch(tarball)).arrayBuffer()));
@@ -142,7 +154,13 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
       await repo.write("protoship.yaml", `stubs:\n  scope: "@shop"\nrelease:\n  registry: ${echo.url}\n`);
       await repo.commitAll("echoing registry");
       assert.equal((await protoship(repo.dir, ["release", "tag", "--no-push"])).code, 0);
-      const env = { ...registry.env, npm_config_userconfig: npmrc, npm_config_registry: echo.url, NPM_PUBLISH_TOKEN: token, NODE_AUTH_TOKEN: undefined };
+      const env = {
+        ...registry.env,
+        npm_config_userconfig: npmrc,
+        npm_config_registry: echo.url,
+        NPM_PUBLISH_TOKEN: token,
+        NODE_AUTH_TOKEN: undefined,
+      };
       const r = await protoship(repo.dir, ["publish"], undefined, env);
       assert.equal(r.code, 2, r.stdout + r.stderr);
       assert.match(r.stderr, /credential \*\*\* is not allowed here/, "the registry's answer is shown, the token is not");
@@ -163,10 +181,13 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
         res.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify({ error: "simulated outage" }));
         return;
       }
-      const fwd = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const fwd = http.request(
+        { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       req.pipe(fwd);
     });
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
@@ -176,18 +197,29 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
       const npmrc = path.join(registry.dir, `npmrc-proxy-${port}`);
       await writeFile(npmrc, `//127.0.0.1:${port}/:_authToken=\${NODE_AUTH_TOKEN}\n`);
       const env = { ...registry.env, npm_config_userconfig: npmrc, npm_config_registry: proxyUrl };
-      const repo = await releasedRepo(fresh(), proxyUrl, { [ORDER]: ORDER_WITH_COMMON, [COMMON]: COMMON_V1, [BILLING]: BILLING_V1 }, "@retry");
+      const repo = await releasedRepo(
+        fresh(),
+        proxyUrl,
+        { [ORDER]: ORDER_WITH_COMMON, [COMMON]: COMMON_V1, [BILLING]: BILLING_V1 },
+        "@retry",
+      );
 
       const first = await protoship(repo.dir, ["publish"], undefined, env);
       assert.equal(first.code, 2, first.stdout + first.stderr);
       assert.match(first.stdout, /^published @retry\/shop-billing-v1@1\.0\.0$/m);
-      assert.match(first.stderr, /publishing @retry\/shop-common-v1@1\.0\.0 failed: .*(simulated outage|403).*; published before it: 1; not attempted: @retry\/shop-order-v1@1\.0\.0/);
+      assert.match(
+        first.stderr,
+        /publishing @retry\/shop-common-v1@1\.0\.0 failed: .*(simulated outage|403).*; published before it: 1; not attempted: @retry\/shop-order-v1@1\.0\.0/,
+      );
       assert.equal(await view(registry, "@retry/shop-common-v1@1.0.0"), undefined);
 
       const second = await protoship(repo.dir, ["publish"], undefined, env);
       assert.equal(second.code, 0, second.stdout + second.stderr);
       assert.match(second.stdout, /skipped @retry\/shop-billing-v1@1\.0\.0: already on the registry/);
-      assert.deepEqual([...second.stdout.matchAll(/^published (\S+)$/gm)].map((m) => m[1]), ["@retry/shop-common-v1@1.0.0", "@retry/shop-order-v1@1.0.0"]);
+      assert.deepEqual(
+        [...second.stdout.matchAll(/^published (\S+)$/gm)].map((m) => m[1]),
+        ["@retry/shop-common-v1@1.0.0", "@retry/shop-order-v1@1.0.0"],
+      );
       assert.match(second.stdout, /2 published, 1 already on the registry/);
       for (const out of [first, second]) assert.ok(!(out.stdout + out.stderr).includes(registry.token));
     } finally {
@@ -215,12 +247,24 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
     const app = path.join(dir, "app");
     await mkdir(app);
     await writeFile(path.join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-    const install = await run("npm", ["install", "--legacy-peer-deps", "--no-package-lock", "@mesh/probe-v1@1.0.0", "@mesh/grpc-health-v1@1.0.0"], { cwd: app, env: registry.env });
+    const install = await run(
+      "npm",
+      ["install", "--legacy-peer-deps", "--no-package-lock", "@mesh/probe-v1@1.0.0", "@mesh/grpc-health-v1@1.0.0"],
+      { cwd: app, env: registry.env },
+    );
     assert.equal(install.code, 0, install.stderr);
     // @grpc/grpc-js is the stubs' peer dependency: the app brings it (here: the monorepo's copy).
-    await symlink(await realpath(path.join(REPO_ROOT, "node_modules/@grpc/grpc-js")), path.join(app, "node_modules/@grpc/grpc-js"), "dir").catch(async () => {
+    await symlink(
+      await realpath(path.join(REPO_ROOT, "node_modules/@grpc/grpc-js")),
+      path.join(app, "node_modules/@grpc/grpc-js"),
+      "dir",
+    ).catch(async () => {
       await mkdir(path.join(app, "node_modules/@grpc"), { recursive: true });
-      await symlink(await realpath(path.join(REPO_ROOT, "node_modules/@grpc/grpc-js")), path.join(app, "node_modules/@grpc/grpc-js"), "dir");
+      await symlink(
+        await realpath(path.join(REPO_ROOT, "node_modules/@grpc/grpc-js")),
+        path.join(app, "node_modules/@grpc/grpc-js"),
+        "dir",
+      );
     });
     await writeFile(
       path.join(app, "client.mjs"),
@@ -237,7 +281,9 @@ console.log(JSON.stringify({ health: health.status, outcome: probe.outcome, from
 process.exit(0);
 `,
     );
-    const installed = JSON.parse(await (await import("node:fs/promises")).readFile(path.join(app, "node_modules/@mesh/probe-v1/package.json"), "utf8")) as { version: string; dependencies: Record<string, string> };
+    const installed = JSON.parse(
+      await (await import("node:fs/promises")).readFile(path.join(app, "node_modules/@mesh/probe-v1/package.json"), "utf8"),
+    ) as { version: string; dependencies: Record<string, string> };
     assert.equal(installed.version, "1.0.0");
     assert.equal(installed.dependencies["@mesh/common-v1"], "^1.0.0");
 
@@ -249,7 +295,12 @@ process.exit(0);
     try {
       const r = await run(process.execPath, ["client.mjs", server.address], { cwd: app });
       assert.equal(r.code, 0, r.stderr);
-      const got = JSON.parse(r.stdout) as { health: number; outcome: { status: number; code: number; detail: string }; from: { cluster: string }; invalid: { code: number; details: string } };
+      const got = JSON.parse(r.stdout) as {
+        health: number;
+        outcome: { status: number; code: number; detail: string };
+        from: { cluster: string };
+        invalid: { code: number; details: string };
+      };
       assert.equal(got.health, 1, "SERVING");
       assert.deepEqual([got.outcome.status, got.outcome.code, got.outcome.detail], [1, 200, "reached through the published stubs"]);
       assert.equal(got.from.cluster, "c-test");
@@ -272,7 +323,14 @@ describe("redact", () => {
       "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl",
     ].join("\n");
     const out = redact(text, env);
-    for (const secret of ["s3cr3t-value-123", "abcdef123456", "abc.def-ghi_jkl", "npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", "pa55word", "eyJhbGciOiJIUzI1NiJ9"]) {
+    for (const secret of [
+      "s3cr3t-value-123",
+      "abcdef123456",
+      "abc.def-ghi_jkl",
+      "npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+      "pa55word",
+      "eyJhbGciOiJIUzI1NiJ9",
+    ]) {
       assert.ok(!out.includes(secret), `${secret} leaked: ${out}`);
     }
     assert.match(out, /^auth \*\*\* here$/m);
@@ -280,7 +338,14 @@ describe("redact", () => {
   });
 
   it("removes the value of every variable whose name looks like a secret, and nothing else", () => {
-    const env = { NPM_PUBLISH_TOKEN: "tok-aaaa1111", db_password: "hunter2hunter2", MY_SECRET: "sssh-quiet", CUSTOM_AUTH: "basic-xyz-123", GIT_AUTHOR_NAME: "protoship test", HOME: "/home/someone" };
+    const env = {
+      NPM_PUBLISH_TOKEN: "tok-aaaa1111",
+      db_password: "hunter2hunter2",
+      MY_SECRET: "sssh-quiet",
+      CUSTOM_AUTH: "basic-xyz-123",
+      GIT_AUTHOR_NAME: "protoship test",
+      HOME: "/home/someone",
+    };
     const out = redact("a tok-aaaa1111 b hunter2hunter2 c sssh-quiet d basic-xyz-123 by protoship test in /home/someone", env);
     assert.equal(out, "a *** b *** c *** d *** by protoship test in /home/someone");
   });

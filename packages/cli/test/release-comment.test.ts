@@ -24,7 +24,13 @@ describe("protoship release plan --pr-comment", { timeout: 120_000 }, () => {
     await repo.commitAll("protos");
     const event = path.join(temps.root(), "event.json");
     await writeFile(event, JSON.stringify({ action: "opened", pull_request: { number: 7 } }));
-    env = { GITHUB_TOKEN: "t0ken", GITHUB_REPOSITORY: "mesh/apis", GITHUB_EVENT_PATH: event, GITHUB_EVENT_NAME: "pull_request", GITHUB_API_URL: api.url };
+    env = {
+      GITHUB_TOKEN: "t0ken",
+      GITHUB_REPOSITORY: "mesh/apis",
+      GITHUB_EVENT_PATH: event,
+      GITHUB_EVENT_NAME: "pull_request",
+      GITHUB_API_URL: api.url,
+    };
   });
   after(async () => {
     await api?.stop();
@@ -32,7 +38,10 @@ describe("protoship release plan --pr-comment", { timeout: 120_000 }, () => {
 
   test("first run creates the comment; a rerun edits the same comment; an unchanged plan is not rewritten", async () => {
     // Someone else's comments come first, over more than one page of 100.
-    api.comments.set(key, Array.from({ length: 130 }, (_, i) => ({ id: i + 1, body: `review ${i}`, user: { login: "dev", type: "User" } })));
+    api.comments.set(
+      key,
+      Array.from({ length: 130 }, (_, i) => ({ id: i + 1, body: `review ${i}`, user: { login: "dev", type: "User" } })),
+    );
     const first = await protoship(repo.dir, ["release", "plan", "--markdown", "--pr-comment"], undefined, env);
     assert.equal(first.code, 0, first.stderr);
     const mine = () => api.comments.get(key)!.filter((c) => c.body.includes(MARKER));
@@ -45,19 +54,29 @@ describe("protoship release plan --pr-comment", { timeout: 120_000 }, () => {
 
     const probe = "protos/mesh/probe/v1/probe.proto";
     await repo.git("tag", "-a", "-m", "release", "@mesh/probe-v1@1.0.0");
-    await repo.write(probe, (await repo.read(probe)).replace("message ProbeRequest {", "message ProbeRequest {\n  uint32 deadline_ms = 99;"));
+    await repo.write(
+      probe,
+      (await repo.read(probe)).replace("message ProbeRequest {", "message ProbeRequest {\n  uint32 deadline_ms = 99;"),
+    );
     await repo.commitAll("probe: a deadline");
     const second = await protoship(repo.dir, ["release", "plan", "--markdown", "--pr-comment"], undefined, env);
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stderr, /comment updated/);
-    assert.deepEqual(mine().map((c) => c.id), [id], "the same comment, not a second one");
+    assert.deepEqual(
+      mine().map((c) => c.id),
+      [id],
+      "the same comment, not a second one",
+    );
     assert.match(mine()[0]!.body, /\*\*1\.1\.0\*\*/);
     assert.equal(api.comments.get(key)!.length, 131);
 
     const third = await protoship(repo.dir, ["release", "plan", "--markdown", "--pr-comment"], undefined, env);
     assert.match(third.stderr, /comment unchanged/);
     assert.equal(api.requests.filter((r) => r.method !== "GET").length, 2, "one POST, one PATCH");
-    assert.ok(api.requests.some((r) => r.path.includes("page=2")), "the second page was read");
+    assert.ok(
+      api.requests.some((r) => r.path.includes("page=2")),
+      "the second page was read",
+    );
   });
 
   test("a refused token is exit 2 with the status and the permission to grant; no token is exit 2 naming GITHUB_TOKEN", async () => {

@@ -100,10 +100,10 @@ message Money {
 }
 `;
 
-export const ORDER_WITH_COMMON = ORDER_V1.replace("package shop.order.v1;\n", 'package shop.order.v1;\n\nimport "shop/common/v1/money.proto";\n').replace(
-  "  repeated Line lines = 4;\n",
-  "  repeated Line lines = 4;\n  // The total.\n  shop.common.v1.Money total = 5;\n",
-);
+export const ORDER_WITH_COMMON = ORDER_V1.replace(
+  "package shop.order.v1;\n",
+  'package shop.order.v1;\n\nimport "shop/common/v1/money.proto";\n',
+).replace("  repeated Line lines = 4;\n", "  repeated Line lines = 4;\n  // The total.\n  shop.common.v1.Money total = 5;\n");
 
 /** Writes files (relative to proto/; null deletes) and commits them; returns the commit. */
 export async function writeProtos(repo: GitFixture, files: Record<string, string | null>, message: string): Promise<string> {
@@ -135,7 +135,10 @@ export async function planOf(dir: string): Promise<ReleasePlan> {
 }
 
 /** A bare remote and a clone of it holding the order package on main, pushed. */
-export async function releaseSetup(dir: string, files: Record<string, string> = { [ORDER]: ORDER_V1 }): Promise<{ remote: GitFixture; repo: GitFixture }> {
+export async function releaseSetup(
+  dir: string,
+  files: Record<string, string> = { [ORDER]: ORDER_V1 },
+): Promise<{ remote: GitFixture; repo: GitFixture }> {
   const remote = await GitFixture.init(`${dir}/remote.git`, { bare: true });
   const repo = await protoRepo(`${dir}/work`, files);
   await repo.git("remote", "add", "origin", remote.dir);

@@ -11,14 +11,22 @@ import { BILLING, BILLING_V1, ORDER, ORDER_V1, protoRepo, releaseSetup, tagsOf, 
 
 const O = "@shop/order-v1";
 const B = "@shop/billing-v1";
-const ORDER_ADD = ORDER_V1.replace("  repeated Line lines = 4;\n", "  repeated Line lines = 4;\n  // When it must arrive.\n  string deadline = 5;\n");
+const ORDER_ADD = ORDER_V1.replace(
+  "  repeated Line lines = 4;\n",
+  "  repeated Line lines = 4;\n  // When it must arrive.\n  string deadline = 5;\n",
+);
 /** A .proto in the order package that is git-ignored: it must never reach a plan, a tag or a package. */
 const SECRET = `syntax = "proto3";\n\npackage shop.order.v1;\n\n// Internal only.\nmessage InternalSecret {\n  // Do not ship.\n  string key = 1;\n}\n`;
 
 /** Tag name → the tag object id (not peeled): what `git fetch --tags` compares. */
 async function tagObjects(repo: GitFixture): Promise<Record<string, string>> {
   const out = await repo.git("for-each-ref", "--format=%(refname:strip=2) %(objectname)", "refs/tags/");
-  return Object.fromEntries(out.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
+  return Object.fromEntries(
+    out
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(" ") as [string, string]),
+  );
 }
 
 describe("release safety (issue 10)", { timeout: 300_000 }, () => {
@@ -61,7 +69,10 @@ describe("release safety (issue 10)", { timeout: 300_000 }, () => {
     const remote = await GitFixture.init(`${dir}/remote.git`, { bare: true });
     const repo = await protoRepo(`${dir}/work`, { [ORDER]: ORDER_V1 });
     // An unscoped npm name with dashes: the case a greedy version pattern mis-split.
-    await repo.write("protoship.yaml", 'stubs:\n  scope: "@shop"\n  names:\n    shop.order.v1: order-api-v1\nrelease:\n  tagFormat: "v{version}-{name}"\n');
+    await repo.write(
+      "protoship.yaml",
+      'stubs:\n  scope: "@shop"\n  names:\n    shop.order.v1: order-api-v1\nrelease:\n  tagFormat: "v{version}-{name}"\n',
+    );
     await repo.commitAll("tag format");
     await repo.git("remote", "add", "origin", remote.dir);
     await repo.git("push", "-q", "-u", "origin", "main");
@@ -119,10 +130,16 @@ describe("release safety (issue 10)", { timeout: 300_000 }, () => {
     assert.equal((await protoship(repo.dir, ["release", "tag", "--no-push"])).code, 0);
     // Someone tags by hand with an annotation that ends in a fake record (git keeps it verbatim).
     await writeProtos(repo, { [ORDER]: ORDER_V1.replace("// An order.", "// An order!") }, "docs");
-    const tagged = await repo.gitResult(["tag", "-a", "--cleanup=verbatim", "-F", "-", `${O}@1.0.1`], `${O} 1.0.1\n\n- real change\n\x1e${O}@6.6.6`);
+    const tagged = await repo.gitResult(
+      ["tag", "-a", "--cleanup=verbatim", "-F", "-", `${O}@1.0.1`],
+      `${O} 1.0.1\n\n- real change\n\x1e${O}@6.6.6`,
+    );
     assert.equal(tagged.code, 0, tagged.stderr);
     const history = await releaseHistory(await GitRepo.open(repo.dir), "{name}@{version}");
-    assert.deepEqual(history.map((h) => [h.package, h.versions.map((v) => v.version)]), [[O, ["1.0.1", "1.0.0"]]]);
+    assert.deepEqual(
+      history.map((h) => [h.package, h.versions.map((v) => v.version)]),
+      [[O, ["1.0.1", "1.0.0"]]],
+    );
     assert.ok(!JSON.stringify(history).includes("6.6.6"), JSON.stringify(history));
 
     const docs = await protoship(repo.dir, ["docs"]);
@@ -143,7 +160,10 @@ describe("release safety (issue 10)", { timeout: 300_000 }, () => {
     // The remote holds every push until all three have arrived, so the race is real every time.
     const gate = path.join(dir, "gate");
     const hook = path.join(remote.dir, "hooks", "pre-receive");
-    await writeFile(hook, `#!/bin/sh\ncat >/dev/null\necho x >> "${gate}"\ni=0\nwhile [ "$(wc -l < "${gate}")" -lt 3 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done\nexit 0\n`);
+    await writeFile(
+      hook,
+      `#!/bin/sh\ncat >/dev/null\necho x >> "${gate}"\ni=0\nwhile [ "$(wc -l < "${gate}")" -lt 3 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done\nexit 0\n`,
+    );
     await chmod(hook, 0o755);
     const results = await Promise.all(clones.map((c) => run(process.execPath, [PROTOSHIP_BIN, "release", "tag"], { cwd: c.dir })));
     const expected = { [`${B}@1.0.0`]: head, [`${O}@1.0.0`]: head };
@@ -155,7 +175,8 @@ describe("release safety (issue 10)", { timeout: 300_000 }, () => {
       assert.ok(r.code === 0 || (r.code === 2 && /release tag (refused|failed): /.test(r.stderr)), log);
       const local = await tagObjects(clones[i]!);
       // Either the remote's very tag objects or none: never a clone-local object under a released name.
-      for (const [tag, object] of Object.entries(local)) assert.equal(object, remoteObjects[tag], `clone #${i} holds its own ${tag}\n${log}`);
+      for (const [tag, object] of Object.entries(local))
+        assert.equal(object, remoteObjects[tag], `clone #${i} holds its own ${tag}\n${log}`);
       const fetch = await clones[i]!.gitResult(["fetch", "--tags", "origin"]);
       assert.equal(fetch.code, 0, `clone #${i}: ${fetch.stderr}\n${log}`);
       assert.doesNotMatch(fetch.stderr, /clobber|rejected/);

@@ -9,7 +9,10 @@ import { BILLING, BILLING_V1, ORDER, ORDER_V1, releaseSetup, tagsOf, writeProtos
 
 const O = "@shop/order-v1";
 const B = "@shop/billing-v1";
-const ORDER_ADD = ORDER_V1.replace("  repeated Line lines = 4;\n", "  repeated Line lines = 4;\n  // When it must arrive.\n  string deadline = 5;\n");
+const ORDER_ADD = ORDER_V1.replace(
+  "  repeated Line lines = 4;\n",
+  "  repeated Line lines = 4;\n  // When it must arrive.\n  string deadline = 5;\n",
+);
 
 describe("release tag", () => {
   let tmp: { dir: string; dispose: () => Promise<void> };
@@ -33,7 +36,10 @@ describe("release tag", () => {
     assert.deepEqual(await tagsOf(remote), expected);
     assert.deepEqual(await tagsOf(repo), expected);
     assert.equal(await repo.git("cat-file", "-t", `${O}@1.0.0`), "tag", "annotated");
-    assert.match(await repo.git("tag", "-l", "--format=%(contents)", `${O}@1.0.0`), /^@shop\/order-v1 1\.0\.0\n\n- added file `shop\/order\/v1\/order\.proto`$/);
+    assert.match(
+      await repo.git("tag", "-l", "--format=%(contents)", `${O}@1.0.0`),
+      /^@shop\/order-v1 1\.0\.0\n\n- added file `shop\/order\/v1\/order\.proto`$/,
+    );
     // Releasing needs no commit: main is where it was, locally and on the remote.
     assert.equal(await repo.git("rev-parse", "HEAD"), head);
     assert.equal(await remote.git("rev-parse", "main"), head);
@@ -57,7 +63,13 @@ describe("release tag", () => {
       history.map((h) => ({ package: h.package, versions: h.versions.map((v) => [v.version, v.changelog]) })),
       [
         { package: B, versions: [["1.0.0", ["added file `shop/billing/v1/invoice.proto`"]]] },
-        { package: O, versions: [["1.1.0", ["added field `deadline` to `shop.order.v1.Order`"]], ["1.0.0", ["added file `shop/order/v1/order.proto`"]]] },
+        {
+          package: O,
+          versions: [
+            ["1.1.0", ["added field `deadline` to `shop.order.v1.Order`"]],
+            ["1.0.0", ["added file `shop/order/v1/order.proto`"]],
+          ],
+        },
       ],
     );
     assert.ok(history[0]!.versions[0]!.date && !Number.isNaN(Date.parse(history[0]!.versions[0]!.date)));
@@ -152,7 +164,13 @@ describe("release tag", () => {
     await repo.git("config", "--unset", "user.email");
     await repo.git("config", "--unset", "user.name");
     await repo.git("config", "user.useConfigOnly", "true");
-    const r = await protoship(repo.dir, ["release", "tag"], undefined, { HOME: path.dirname(repo.dir), XDG_CONFIG_HOME: path.dirname(repo.dir), GIT_COMMITTER_NAME: undefined, GIT_COMMITTER_EMAIL: undefined, EMAIL: undefined });
+    const r = await protoship(repo.dir, ["release", "tag"], undefined, {
+      HOME: path.dirname(repo.dir),
+      XDG_CONFIG_HOME: path.dirname(repo.dir),
+      GIT_COMMITTER_NAME: undefined,
+      GIT_COMMITTER_EMAIL: undefined,
+      EMAIL: undefined,
+    });
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /git tag @shop\/order-v1@1\.0\.0 failed: fatal: .*\n {2}hint: set user\.name and user\.email/);
     assert.deepEqual(await tagsOf(repo), {});
@@ -166,7 +184,10 @@ describe("release tag", () => {
     await chmod(hook, 0o755);
     const r = await protoship(repo.dir, ["release", "tag"]);
     assert.equal(r.code, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /pushing to origin failed: .*deleted the local tags this run created \(@shop\/billing-v1@1\.0\.0, @shop\/order-v1@1\.0\.0\), no remote tag was touched/);
+    assert.match(
+      r.stderr,
+      /pushing to origin failed: .*deleted the local tags this run created \(@shop\/billing-v1@1\.0\.0, @shop\/order-v1@1\.0\.0\), no remote tag was touched/,
+    );
     assert.deepEqual(await tagsOf(repo), {});
     assert.deepEqual(await tagsOf(remote), {});
   });
@@ -179,7 +200,10 @@ describe("release tag", () => {
       const second = mode === "two clones" ? await GitFixture.clone(remote.dir, path.join(dir, "second")) : repo;
       const [a, b] = await Promise.all([repo, second].map((r) => run(process.execPath, [PROTOSHIP_BIN, "release", "tag"], { cwd: r.dir })));
       for (const r of [a!, b!]) {
-        assert.ok(r.code === 0 || (r.code === 2 && /release tag (refused|failed): /.test(r.stderr)), `exit ${r.code}: ${r.stdout}${r.stderr}`);
+        assert.ok(
+          r.code === 0 || (r.code === 2 && /release tag (refused|failed): /.test(r.stderr)),
+          `exit ${r.code}: ${r.stdout}${r.stderr}`,
+        );
       }
       assert.ok(a!.code === 0 || b!.code === 0, "at least one run succeeds");
       const expected = { [`${B}@1.0.0`]: head, [`${O}@1.0.0`]: head };
@@ -187,7 +211,10 @@ describe("release tag", () => {
       // Each clone holds either the complete release or nothing of it.
       for (const r of [repo, second]) {
         const local = await tagsOf(r);
-        assert.ok(JSON.stringify(local) === JSON.stringify(expected) || JSON.stringify(local) === "{}", `${JSON.stringify(local)}\nA: ${a!.code} ${a!.stdout}${a!.stderr}\nB: ${b!.code} ${b!.stdout}${b!.stderr}`);
+        assert.ok(
+          JSON.stringify(local) === JSON.stringify(expected) || JSON.stringify(local) === "{}",
+          `${JSON.stringify(local)}\nA: ${a!.code} ${a!.stdout}${a!.stderr}\nB: ${b!.code} ${b!.stdout}${b!.stderr}`,
+        );
       }
       // And a re-run in either clone now has nothing to do.
       const again = await protoship(second.dir, ["release", "tag"]);

@@ -28,7 +28,7 @@ export interface CommentOptions {
 
 /** Renders a comment (Markdown, possibly with reStructuredText) to sanitised HTML; "" when blank. */
 export function renderComment(text: string | undefined, options: CommentOptions = {}): string {
-  if (!text || !text.trim()) return "";
+  if (!text?.trim()) return "";
   return md.render(rstToMarkdown(text, options.resolveRef));
 }
 
@@ -42,8 +42,11 @@ export function renderInline(text: string): string {
  * markdown-it parsed it (so `<script>` stays literal text, emphasis markers and RST roles vanish).
  */
 export function plainSummary(text: string | undefined, max = 160): string {
-  if (!text || !text.trim()) return "";
-  const first = rstToMarkdown(text).trim().split(/\n\s*\n/)[0] ?? "";
+  if (!text?.trim()) return "";
+  const first =
+    rstToMarkdown(text)
+      .trim()
+      .split(/\n\s*\n/)[0] ?? "";
   const parts: string[] = [];
   for (const token of md.parse(first, {})) {
     if (token.type !== "inline") continue;

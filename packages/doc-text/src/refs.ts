@@ -6,7 +6,10 @@ import { wellKnownTypeUrl } from "./well-known.js";
  * plain targets are proto names already.
  */
 export function refName(target: string): string {
-  return target.trim().replace(/^(?:\w*?_)?api_(?:msg|field|enum_value|enum|file|oneof)_/, "").replace(/^\./, "");
+  return target
+    .trim()
+    .replace(/^(?:\w*?_)?api_(?:msg|field|enum_value|enum|file|oneof)_/, "")
+    .replace(/^\./, "");
 }
 
 /**

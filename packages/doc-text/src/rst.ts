@@ -16,7 +16,20 @@ const ADMONITIONS = new Set(["note", "warning", "attention", "caution", "danger"
 const DROPPED_DIRECTIVES = new Set(["toctree", "include", "image", "figure", "raw", "contents", "only", "index", "csv-table"]);
 /** Roles whose content reads as code. */
 const CODE_ROLES = new Set([
-  "code", "literal", "samp", "file", "command", "option", "envvar", "kbd", "program", "regexp", "math", "abbr", "makevar", "mimetype",
+  "code",
+  "literal",
+  "samp",
+  "file",
+  "command",
+  "option",
+  "envvar",
+  "kbd",
+  "program",
+  "regexp",
+  "math",
+  "abbr",
+  "makevar",
+  "mimetype",
 ]);
 
 const indentOf = (line: string): number => /^[ \t]*/.exec(line)?.[0].length ?? 0;
@@ -162,7 +175,7 @@ function role(roles: string, content: string, resolve: RefResolver | undefined, 
   const target = (titled ? titled[2] : content)?.trim().replace(/^[~!]/, "") ?? "";
   const title = titled?.[1]?.trim();
   const href = resolve?.(target);
-  const shown = title || (content.startsWith("~") ? target.split(".").pop() ?? target : target);
+  const shown = title || (content.startsWith("~") ? (target.split(".").pop() ?? target) : target);
   const label = title ? text(shown) : codeSpan(shown);
   return href ? `[${label}](<${href.replace(/[<>\s]/g, encodeURIComponent)}>)` : label;
 }

@@ -7,7 +7,11 @@
 
 /** Option names whose value is a flattened rule list. */
 export const RULE_OPTIONS: ReadonlySet<string> = new Set([
-  "validate.rules", "buf.validate.field", "buf.validate.message", "buf.validate.oneof", "validator.field",
+  "validate.rules",
+  "buf.validate.field",
+  "buf.validate.message",
+  "buf.validate.oneof",
+  "validator.field",
 ]);
 
 /** One entry of a flattened rule list. */
@@ -18,8 +22,29 @@ export interface Rule {
 
 /** Segments naming the type a rule applies to, not the rule itself. */
 const KINDS = new Set([
-  "string", "bytes", "bool", "enum", "message", "any", "duration", "timestamp", "repeated", "map", "double", "float",
-  "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64", "sfixed32", "sfixed64", "field_mask",
+  "string",
+  "bytes",
+  "bool",
+  "enum",
+  "message",
+  "any",
+  "duration",
+  "timestamp",
+  "repeated",
+  "map",
+  "double",
+  "float",
+  "int32",
+  "int64",
+  "uint32",
+  "uint64",
+  "sint32",
+  "sint64",
+  "fixed32",
+  "fixed64",
+  "sfixed32",
+  "sfixed64",
+  "field_mask",
 ]);
 const OPERATORS: Record<string, string> = { gt: ">", gte: ">=", lt: "<", lte: "<=", const: "=", not_in: "not in:", in: "in:" };
 
@@ -81,7 +106,7 @@ function mergeDurationParts(rules: readonly Rule[]): Rule[] {
   const merged = new Map<string, Rule>();
   for (const r of rules) {
     const m = /^(.*\b(?:duration|timestamp)\.[a-z_]+)\.(seconds|nanos)$/.exec(r.name);
-    if (!m || typeof r.value !== "number" && typeof r.value !== "string") {
+    if (!m || (typeof r.value !== "number" && typeof r.value !== "string")) {
       out.push(r);
       continue;
     }
@@ -97,9 +122,10 @@ function mergeDurationParts(rules: readonly Rule[]): Rule[] {
   for (const [name, entry] of merged) {
     const { seconds, nanos } = entry.value as { seconds: number; nanos: number };
     const time = new Date(seconds * 1000 + nanos / 1e6);
-    entry.value = /\btimestamp\.[a-z_]+$/.test(name) && !Number.isNaN(time.getTime())
-      ? time.toISOString().replace(".000Z", "Z")
-      : `${Number((seconds + nanos / 1e9).toFixed(9))}s`;
+    entry.value =
+      /\btimestamp\.[a-z_]+$/.test(name) && !Number.isNaN(time.getTime())
+        ? time.toISOString().replace(".000Z", "Z")
+        : `${Number((seconds + nanos / 1e9).toFixed(9))}s`;
   }
   return out;
 }

@@ -3,9 +3,36 @@ export const PROTOBUF_REFERENCE_URL = "https://protobuf.dev/reference/protobuf/g
 
 /** Types documented on that page, by name within `google.protobuf`. */
 const DOCUMENTED = new Set([
-  "Any", "Api", "BoolValue", "BytesValue", "DoubleValue", "Duration", "Empty", "Enum", "EnumValue", "Field", "Field.Cardinality",
-  "Field.Kind", "FieldMask", "FloatValue", "Int32Value", "Int64Value", "ListValue", "Method", "Mixin", "NullValue", "Option",
-  "SourceContext", "StringValue", "Struct", "Syntax", "Timestamp", "Type", "UInt32Value", "UInt64Value", "Value",
+  "Any",
+  "Api",
+  "BoolValue",
+  "BytesValue",
+  "DoubleValue",
+  "Duration",
+  "Empty",
+  "Enum",
+  "EnumValue",
+  "Field",
+  "Field.Cardinality",
+  "Field.Kind",
+  "FieldMask",
+  "FloatValue",
+  "Int32Value",
+  "Int64Value",
+  "ListValue",
+  "Method",
+  "Mixin",
+  "NullValue",
+  "Option",
+  "SourceContext",
+  "StringValue",
+  "Struct",
+  "Syntax",
+  "Timestamp",
+  "Type",
+  "UInt32Value",
+  "UInt64Value",
+  "Value",
 ]);
 
 /**
@@ -18,6 +45,10 @@ export function wellKnownTypeUrl(fullName: string | undefined): string | undefin
   if (!name.startsWith("google.protobuf.")) return undefined;
   const local = name.slice("google.protobuf.".length);
   if (!DOCUMENTED.has(local)) return undefined;
-  const slug = local.replace(/UInt/g, "Uint").replace(/\./g, "-").replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+  const slug = local
+    .replace(/UInt/g, "Uint")
+    .replace(/\./g, "-")
+    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+    .toLowerCase();
   return `${PROTOBUF_REFERENCE_URL}#${slug}`;
 }

@@ -79,8 +79,18 @@ describe("formatRules and wellKnownTypeUrl", () => {
         { name: "string.well_known_regex", value: "HTTP_HEADER_NAME" },
       ]),
       [
-        "> 0s", "<= 1.500s", "< 1970-01-01T00:00:05Z", "< 1.5s", "min_len: 1", 'in: ["a", "b"]', "required", "required",
-        'items: pattern: "^a$"', "not in: [0]", "cel (k): this > 1 — too small", 'well_known_regex: "HTTP_HEADER_NAME"',
+        "> 0s",
+        "<= 1.500s",
+        "< 1970-01-01T00:00:05Z",
+        "< 1.5s",
+        "min_len: 1",
+        'in: ["a", "b"]',
+        "required",
+        "required",
+        'items: pattern: "^a$"',
+        "not in: [0]",
+        "cel (k): this > 1 — too small",
+        'well_known_regex: "HTTP_HEADER_NAME"',
       ],
     );
   });

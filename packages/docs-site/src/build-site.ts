@@ -103,7 +103,10 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     for (const entry of versions) {
       const newest = entry.versions.find((v) => released.has(versionPagePath(entry.package, v.version)));
       if (!newest) continue;
-      latestOf.set(entry.package, { version: newest.version, rendered: released.get(versionPagePath(entry.package, newest.version))!.rendered });
+      latestOf.set(entry.package, {
+        version: newest.version,
+        rendered: released.get(versionPagePath(entry.package, newest.version))!.rendered,
+      });
     }
     const links: SwitcherLinks = {
       page: (pkg, version) => (released.has(versionPagePath(pkg, version)) ? versionPagePath(pkg, version) : undefined),

@@ -61,4 +61,3 @@ export function collectSearchDocuments(site: SiteModel): SearchDocument[] {
   }
   return docs;
 }
-

@@ -25,7 +25,14 @@ export const CHUNK_DOCS = 256;
 
 const KINDS: SearchKind[] = ["package", "service", "rpc", "message", "enum", "extension", "field", "value"];
 const KIND_WEIGHT: Record<SearchKind, number> = {
-  package: 1.3, service: 1.3, rpc: 1.3, message: 1.2, enum: 1.2, extension: 1, field: 0.9, value: 0.9,
+  package: 1.3,
+  service: 1.3,
+  rpc: 1.3,
+  message: 1.2,
+  enum: 1.2,
+  extension: 1,
+  field: 0.9,
+  value: 0.9,
 };
 const FIELD_WEIGHT = { name: 4, path: 2, pkg: 2, summary: 1 } as const;
 

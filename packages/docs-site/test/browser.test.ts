@@ -9,7 +9,6 @@ import { launchChromium, serveStatic, walkLinks } from "@protoship/testkit";
 import { buildSite } from "../src/index.js";
 import { handModel, loadGoldenModel, MESH_COMMON_COMMENT, readingModel, versionsWithSnapshots } from "./fixtures.js";
 
-
 const outputDir = fileURLToPath(new URL("../test-output/", import.meta.url));
 
 let tmp: string;
@@ -201,9 +200,18 @@ test("search and versioned docs also work when the site is opened from file://",
 });
 
 test("the site made no request to any host other than 127.0.0.1", () => {
-  assert.ok(requested.some((u) => u.endsWith("/assets/search/m.js")), "search manifest was loaded");
-  assert.ok(requested.some((u) => /\/assets\/search\/t\d+\.js$/.test(u)), "a term shard was loaded");
-  assert.ok(requested.some((u) => u.endsWith("/assets/search-engine.js")), "local search engine was loaded");
+  assert.ok(
+    requested.some((u) => u.endsWith("/assets/search/m.js")),
+    "search manifest was loaded",
+  );
+  assert.ok(
+    requested.some((u) => /\/assets\/search\/t\d+\.js$/.test(u)),
+    "a term shard was loaded",
+  );
+  assert.ok(
+    requested.some((u) => u.endsWith("/assets/search-engine.js")),
+    "local search engine was loaded",
+  );
   const foreign = requested.filter((u) => {
     if (u.startsWith("data:") || u.startsWith("about:")) return false;
     return new URL(u).hostname !== "127.0.0.1";
@@ -299,7 +307,14 @@ describe("a site whose comments are reStructuredText with long code spans", () =
     assert.ok(report.pages.length >= 3 && report.internal > 20, `${report.pages.length} pages, ${report.internal} links`);
     const wkt = new Set(report.external.filter((e) => e.href.startsWith("https://protobuf.dev/")).map((e) => `${e.text.trim()} ${e.href}`));
     const base = "https://protobuf.dev/reference/protobuf/google.protobuf/";
-    for (const [name, slug] of [["Duration", "duration"], ["Timestamp", "timestamp"], ["FieldMask", "field-mask"], ["UInt32Value", "uint32-value"], ["DoubleValue", "double-value"], ["Empty", "empty"]]) {
+    for (const [name, slug] of [
+      ["Duration", "duration"],
+      ["Timestamp", "timestamp"],
+      ["FieldMask", "field-mask"],
+      ["UInt32Value", "uint32-value"],
+      ["DoubleValue", "double-value"],
+      ["Empty", "empty"],
+    ]) {
       assert.ok(wkt.has(`google.protobuf.${name} ${base}#${slug}`), `google.protobuf.${name} linked: ${[...wkt].join(", ")}`);
     }
     await page.goto(readingSite.url + PAGE);
@@ -312,15 +327,27 @@ describe("a site whose comments are reStructuredText with long code spans", () =
     const page = await ctx.newPage();
     await page.goto(readingSite.url + PAGE);
     const rules = await page.locator("main .options").allInnerTexts();
-    assert.ok(rules.some((r) => r.includes("> 0s")), rules.join(" | "));
-    assert.ok(rules.some((r) => r.includes("min_len: 1") && r.includes('in: ["a", "b"]') && r.includes("required")), rules.join(" | "));
+    assert.ok(
+      rules.some((r) => r.includes("> 0s")),
+      rules.join(" | "),
+    );
+    assert.ok(
+      rules.some((r) => r.includes("min_len: 1") && r.includes('in: ["a", "b"]') && r.includes("required")),
+      rules.join(" | "),
+    );
     const main = await page.locator("main").innerText();
     assert.doesNotMatch(main, /"value"|:ref:|\.\. code-block|\.\. note::/);
     const yaml = byId(page, "envoy.config.cluster.v3.CircuitBreakers").locator("pre code.language-yaml");
     assert.equal(await yaml.innerText(), "thresholds:\n- priority: HIGH\n  max_connections: 1024\n");
-    assert.match(await byId(page, "envoy.config.cluster.v3.CircuitBreakers").locator("blockquote").innerText(), /^Note:\s+Unset thresholds/);
+    assert.match(
+      await byId(page, "envoy.config.cluster.v3.CircuitBreakers").locator("blockquote").innerText(),
+      /^Note:\s+Unset thresholds/,
+    );
     const ref = byId(page, "envoy.config.cluster.v3.CircuitBreakers").locator(".md a", { hasText: "Thresholds" }).first();
-    assert.equal(await ref.evaluate((a) => (a as HTMLAnchorElement).href), `${readingSite.url}${PAGE}#envoy.config.cluster.v3.CircuitBreakers.Thresholds`);
+    assert.equal(
+      await ref.evaluate((a) => (a as HTMLAnchorElement).href),
+      `${readingSite.url}${PAGE}#envoy.config.cluster.v3.CircuitBreakers.Thresholds`,
+    );
     await ctx.close();
   });
 
@@ -349,7 +376,12 @@ describe("a site whose comments are reStructuredText with long code spans", () =
 
 test("on a large site the sidebar links to the index, whose filter narrows the full package list", async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), "docs-site-many-"));
-  const files = Array.from({ length: 160 }, (_, i) => ({ name: `p${i}.proto`, package: `pkg${i}.v1`, packageDescription: i === 42 ? "The answer." : "", messages: [] }));
+  const files = Array.from({ length: 160 }, (_, i) => ({
+    name: `p${i}.proto`,
+    package: `pkg${i}.v1`,
+    packageDescription: i === 42 ? "The answer." : "",
+    messages: [],
+  }));
   const result = await buildSite({ model: { files }, outDir: path.join(dir, "site") });
   const server = await serveStatic(result.outDir);
   const ctx = await newContext({ viewport: { width: 1280, height: 900 } });

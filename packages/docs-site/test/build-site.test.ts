@@ -24,7 +24,8 @@ function assertNoActiveContent(page: string, html: string): void {
   assert.doesNotMatch(html, /<img\b/i, `${page}: no <img> tags`);
   for (const tag of html.match(/<[a-z][^>]*>/gi) ?? []) {
     assert.doesNotMatch(tag, /\son[a-z]+\s*=/i, `${page}: event handler attribute in ${tag}`);
-    if (!tag.startsWith('<link rel="icon"')) assert.doesNotMatch(tag, /(href|src)="\s*(javascript|data|vbscript):/i, `${page}: script URL in ${tag}`);
+    if (!tag.startsWith('<link rel="icon"'))
+      assert.doesNotMatch(tag, /(href|src)="\s*(javascript|data|vbscript):/i, `${page}: script URL in ${tag}`);
   }
   assert.doesNotMatch(html, /https?:\/\//, `${page}: no absolute URLs (no external requests)`);
 }
@@ -62,7 +63,10 @@ describe("golden protoc-gen-doc example", () => {
       assert.ok(page.includes(`id="${id}"`), `anchor ${id}`);
     }
     // HTTP binding from google.api.http, streaming marker, type links by full name.
-    assert.match(page, /<span class="http-method http-post">POST<\/span> <code class="http-path">\/api\/bookings\/vehicle\/\{vehicle_id\}<\/code>/);
+    assert.match(
+      page,
+      /<span class="http-method http-post">POST<\/span> <code class="http-path">\/api\/bookings\/vehicle\/\{vehicle_id\}<\/code>/,
+    );
     assert.match(page, /BookingUpdates<\/span> <span class="badge badge-stream">server streaming<\/span>/);
     assert.ok(page.includes('href="../packages/com.example.html#com.example.BookingStatus"'));
     assert.ok(page.includes('href="../packages/com.example.html#com.example.Manufacturer.Category"'));
@@ -114,12 +118,18 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
     const common = await read(out, "packages/acme.common.v1.html");
     assert.ok(common.includes('id="acme.common.v1.Customer"'));
     // Map fields render as map<K, V> and the synthetic entry message is not listed.
-    assert.match(shop, /<code>map&lt;<\/code>.*string.*<code>, <\/code>.*acme\.common\.v1\.html#acme\.common\.v1\.Status.*<code>&gt;<\/code>/);
+    assert.match(
+      shop,
+      /<code>map&lt;<\/code>.*string.*<code>, <\/code>.*acme\.common\.v1\.html#acme\.common\.v1\.Status.*<code>&gt;<\/code>/,
+    );
     assert.ok(!shop.includes('id="acme.shop.v1.Order.LabelsEntry"'));
     // Oneof group header, JSON names, client+server streaming, deprecated via `deprecated` key.
     assert.match(shop, /<span class="kw">oneof<\/span> <code>payment<\/code>/);
     assert.ok(shop.includes("JSON: <code>cardToken</code>"));
-    assert.match(shop, /WatchOrders<\/span> <span class="badge badge-deprecated"[^>]*>Deprecated<\/span> <span class="badge badge-stream">client streaming<\/span> <span class="badge badge-stream">server streaming<\/span>/);
+    assert.match(
+      shop,
+      /WatchOrders<\/span> <span class="badge badge-deprecated"[^>]*>Deprecated<\/span> <span class="badge badge-stream">client streaming<\/span> <span class="badge badge-stream">server streaming<\/span>/,
+    );
     assert.match(common, /<tr id="acme\.common\.v1\.Status\.STATUS_BANNED" class="row-deprecated">/);
   });
 
@@ -147,7 +157,8 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
         {
           name: "a.proto",
           package: "links",
-          description: "[ok](https://example.com/x) [rel](./other.html) [js](JAVASCRIPT:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=) ![pic](javascript:alert(1))",
+          description:
+            "[ok](https://example.com/x) [rel](./other.html) [js](JAVASCRIPT:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=) ![pic](javascript:alert(1))",
           messages: [],
         },
       ],
@@ -172,7 +183,10 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
     assert.ok(changelog.includes("<li>Added <code>WatchOrders</code>.</li>"));
     assert.ok(changelog.includes("Hostile: &lt;script&gt;window.__pwned=1&lt;/script&gt;"));
     const shop = await read(out, "packages/acme.shop.v1.html");
-    assert.match(shop, /<summary aria-label="Version of acme\.shop\.v1"><span class="muted">acme\.shop\.v1<\/span> <strong>v1\.1\.0<\/strong><\/summary>/);
+    assert.match(
+      shop,
+      /<summary aria-label="Version of acme\.shop\.v1"><span class="muted">acme\.shop\.v1<\/span> <strong>v1\.1\.0<\/strong><\/summary>/,
+    );
     assert.ok(shop.includes('href="../changelog.html#acme.shop.v1%401.0.0"'));
   });
 
@@ -227,7 +241,13 @@ describe("search on a site whose index spans many shards", () => {
     const prefixed = await search("HotelThing39");
     const expected = messages.filter((m) => m.name.toLowerCase().startsWith("hotelthing39")).map((m) => m.fullName);
     assert.ok(expected.length > 1 && expected.length <= 20, `${expected.length}`);
-    assert.deepEqual(prefixed.map((r) => r.fullName).filter((n) => !n.includes(".value_")).sort(), [...expected].sort());
+    assert.deepEqual(
+      prefixed
+        .map((r) => r.fullName)
+        .filter((n) => !n.includes(".value_"))
+        .sort(),
+      [...expected].sort(),
+    );
     assert.equal((await search("value_1234"))[0]?.fullName, `big.v1.${words[1234 % 8]}Thing1234.value_1234`);
     const files = loaded.length;
     await search("Golf");
@@ -250,7 +270,10 @@ describe("versioned docs: a page per release from its own schema", () => {
     const old = await read(dir, "v/acme.shop.v1/1.0.0.html");
     assert.ok(!old.includes('id="acme.shop.v1.OrderService.WatchOrders"'), "1.0.0 is built from its own schema");
     assert.ok(old.includes('id="acme.shop.v1.OrderService.GetOrder"'));
-    assert.match(old, /class="version-banner"[^>]*>You are reading <strong>acme\.shop\.v1 v1\.0\.0<\/strong>, an older release\. <a class="version-banner-latest-link" href="latest\.html">Go to the latest release, v1\.1\.0<\/a>/);
+    assert.match(
+      old,
+      /class="version-banner"[^>]*>You are reading <strong>acme\.shop\.v1 v1\.0\.0<\/strong>, an older release\. <a class="version-banner-latest-link" href="latest\.html">Go to the latest release, v1\.1\.0<\/a>/,
+    );
     // Own types link within the page; other packages' types to the current docs; assets from the root.
     assert.ok(old.includes('href="#acme.shop.v1.GetOrderRequest"'));
     assert.ok(old.includes('href="../../packages/acme.common.v1.html#acme.common.v1.Customer"'));
@@ -277,7 +300,17 @@ describe("versioned docs: a page per release from its own schema", () => {
     // A new release: the old pages are reused, their switcher lists the new version.
     const next = versionsWithSnapshots();
     const entry = next.versions[0]!;
-    entry.versions.unshift({ version: "1.2.0", changelog: ["More."], snapshot: { commit: "c120", model: async () => ((next.calls.c120 = 1), handModel) } });
+    entry.versions.unshift({
+      version: "1.2.0",
+      changelog: ["More."],
+      snapshot: {
+        commit: "c120",
+        model: async () => {
+          next.calls.c120 = 1;
+          return handModel;
+        },
+      },
+    });
     const third = await buildSite({ model: handModel, outDir: dir, versions: next.versions });
     assert.deepEqual(next.calls, { c120: 1 });
     assert.equal(third.reusedVersionPages, 2);
@@ -326,12 +359,31 @@ describe("additive keys emitted by @protoship/protoc-gen-doc", () => {
               isMapEntry: false,
               oneofs: [{ name: "choice", description: "Pick *one*.", fields: ["a"] }],
               fields: [
-                { name: "items", label: "repeated", type: "ItemsEntry", longType: "Bag.ItemsEntry", fullType: "add.Bag.ItemsEntry", ismap: true, jsonName: "items", hasCustomJsonName: false, number: 1, mapKey: { type: "int64", longType: "int64", fullType: "int64" }, mapValue: { type: "Bag", longType: "Bag", fullType: "add.Bag" } },
+                {
+                  name: "items",
+                  label: "repeated",
+                  type: "ItemsEntry",
+                  longType: "Bag.ItemsEntry",
+                  fullType: "add.Bag.ItemsEntry",
+                  ismap: true,
+                  jsonName: "items",
+                  hasCustomJsonName: false,
+                  number: 1,
+                  mapKey: { type: "int64", longType: "int64", fullType: "int64" },
+                  mapValue: { type: "Bag", longType: "Bag", fullType: "add.Bag" },
+                },
                 { name: "a", type: "string", fullType: "string", isoneof: true, oneofdecl: "choice", jsonName: "a", number: 2 },
                 { name: "b", type: "string", fullType: "string", jsonName: "bee", hasCustomJsonName: true, number: 3 },
               ],
             },
-            { name: "ItemsEntry", longName: "Bag.ItemsEntry", fullName: "add.Bag.ItemsEntry", description: "", isMapEntry: true, fields: [] },
+            {
+              name: "ItemsEntry",
+              longName: "Bag.ItemsEntry",
+              fullName: "add.Bag.ItemsEntry",
+              description: "",
+              isMapEntry: true,
+              fields: [],
+            },
           ],
         },
       ],
@@ -340,7 +392,10 @@ describe("additive keys emitted by @protoship/protoc-gen-doc", () => {
     const dir = path.join(tmp, "additive");
     await buildSite({ model, outDir: dir });
     const page = await read(dir, "packages/add.html");
-    assert.match(page, /<code>map&lt;<\/code><code class="type-external" title="int64">int64<\/code><code>, <\/code><a class="type-link" href="\.\.\/packages\/add\.html#add\.Bag"/);
+    assert.match(
+      page,
+      /<code>map&lt;<\/code><code class="type-external" title="int64">int64<\/code><code>, <\/code><a class="type-link" href="\.\.\/packages\/add\.html#add\.Bag"/,
+    );
     assert.ok(!page.includes('id="add.Bag.ItemsEntry"'), "map entry message hidden");
     assert.ok(page.includes('<span class="badge badge-syntax">edition 2023</span>'));
     assert.ok(page.includes("<p>Pick <em>one</em>.</p>"), "oneof description rendered");
@@ -398,15 +453,24 @@ describe("hostile names and malformed input", () => {
       assert.match(err.message, /files\[0\]\.messages must be an array/);
       return true;
     });
-    await assert.rejects(buildSite({ model: handModel, outDir: dir, versions: [{ package: "p", versions: [{ version: "1", changelog: "x" }] }] as never }), DocSiteError);
+    await assert.rejects(
+      buildSite({ model: handModel, outDir: dir, versions: [{ package: "p", versions: [{ version: "1", changelog: "x" }] }] as never }),
+      DocSiteError,
+    );
     assert.equal(await read(dir, "marker.txt"), "old site");
     assert.equal(await read(dir, "packages/acme.shop.v1.html"), before);
-    assert.deepEqual((await readdir(tmp)).filter((n) => n.startsWith(".atomic.")), []);
+    assert.deepEqual(
+      (await readdir(tmp)).filter((n) => n.startsWith(".atomic.")),
+      [],
+    );
 
     // A successful rebuild replaces the whole directory.
     await buildSite({ model: loadGoldenModel(), outDir: dir });
     await assert.rejects(stat(path.join(dir, "marker.txt")), { code: "ENOENT" });
     assert.ok((await stat(path.join(dir, "packages/com.example.html"))).isFile());
-    assert.deepEqual((await readdir(tmp)).filter((n) => n.startsWith(".atomic.")), []);
+    assert.deepEqual(
+      (await readdir(tmp)).filter((n) => n.startsWith(".atomic.")),
+      [],
+    );
   });
 });

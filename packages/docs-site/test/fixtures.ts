@@ -31,12 +31,91 @@ export const handModel: DocModel = {
           fullName: "acme.shop.v1.Order",
           description: "An order placed by a customer.",
           fields: [
-            { name: "id", description: "Order id.", label: "", type: "string", longType: "string", fullType: "string", ismap: false, isoneof: false, oneofdecl: "", defaultValue: "", jsonName: "id", number: 1 },
-            { name: "customer", description: "Who ordered.", label: "", type: "Customer", longType: "Customer", fullType: "acme.common.v1.Customer", ismap: false, isoneof: false, oneofdecl: "", defaultValue: "", jsonName: "customer", number: 2 },
-            { name: "labels", description: "Free-form labels.", label: "repeated", type: "LabelsEntry", longType: "Order.LabelsEntry", fullType: "acme.shop.v1.Order.LabelsEntry", ismap: true, isoneof: false, oneofdecl: "", defaultValue: "", jsonName: "labels", number: 3 },
-            { name: "card_token", description: "Pay by card.", label: "", type: "string", longType: "string", fullType: "string", ismap: false, isoneof: true, oneofdecl: "payment", defaultValue: "", jsonName: "cardToken", number: 4 },
-            { name: "voucher", description: "Pay by voucher.", label: "", type: "string", longType: "string", fullType: "string", ismap: false, isoneof: true, oneofdecl: "payment", defaultValue: "", jsonName: "voucher", number: 5 },
-            { name: "legacy_code", description: "Old code. " + INJECTED, label: "", type: "string", longType: "string", fullType: "string", ismap: false, isoneof: false, oneofdecl: "", defaultValue: "", options: { deprecated: true }, jsonName: "legacyCode", number: 6 },
+            {
+              name: "id",
+              description: "Order id.",
+              label: "",
+              type: "string",
+              longType: "string",
+              fullType: "string",
+              ismap: false,
+              isoneof: false,
+              oneofdecl: "",
+              defaultValue: "",
+              jsonName: "id",
+              number: 1,
+            },
+            {
+              name: "customer",
+              description: "Who ordered.",
+              label: "",
+              type: "Customer",
+              longType: "Customer",
+              fullType: "acme.common.v1.Customer",
+              ismap: false,
+              isoneof: false,
+              oneofdecl: "",
+              defaultValue: "",
+              jsonName: "customer",
+              number: 2,
+            },
+            {
+              name: "labels",
+              description: "Free-form labels.",
+              label: "repeated",
+              type: "LabelsEntry",
+              longType: "Order.LabelsEntry",
+              fullType: "acme.shop.v1.Order.LabelsEntry",
+              ismap: true,
+              isoneof: false,
+              oneofdecl: "",
+              defaultValue: "",
+              jsonName: "labels",
+              number: 3,
+            },
+            {
+              name: "card_token",
+              description: "Pay by card.",
+              label: "",
+              type: "string",
+              longType: "string",
+              fullType: "string",
+              ismap: false,
+              isoneof: true,
+              oneofdecl: "payment",
+              defaultValue: "",
+              jsonName: "cardToken",
+              number: 4,
+            },
+            {
+              name: "voucher",
+              description: "Pay by voucher.",
+              label: "",
+              type: "string",
+              longType: "string",
+              fullType: "string",
+              ismap: false,
+              isoneof: true,
+              oneofdecl: "payment",
+              defaultValue: "",
+              jsonName: "voucher",
+              number: 5,
+            },
+            {
+              name: "legacy_code",
+              description: "Old code. " + INJECTED,
+              label: "",
+              type: "string",
+              longType: "string",
+              fullType: "string",
+              ismap: false,
+              isoneof: false,
+              oneofdecl: "",
+              defaultValue: "",
+              options: { deprecated: true },
+              jsonName: "legacyCode",
+              number: 6,
+            },
           ],
         },
         {
@@ -108,7 +187,14 @@ export const handModel: DocModel = {
           description: "A customer.",
           fields: [
             { name: "name", description: "Display name.", label: "", type: "string", longType: "string", fullType: "string" },
-            { name: "status", description: "Account status.", label: "", type: "Status", longType: "Status", fullType: "acme.common.v1.Status" },
+            {
+              name: "status",
+              description: "Account status.",
+              label: "",
+              type: "Status",
+              longType: "Status",
+              fullType: "acme.common.v1.Status",
+            },
           ],
         },
       ],
@@ -185,16 +271,25 @@ export const readingModel: DocModel = {
             ".. code-block:: yaml\n\n  thresholds:\n  - priority: HIGH\n    max_connections: 1024\n\n" +
             ".. note::\n\n  Unset thresholds use the defaults of :ref:`api_field_config.cluster.v3.CircuitBreakers.thresholds`.",
           fields: [
-            field("thresholds", "envoy.config.cluster.v3.CircuitBreakers.Thresholds",
+            field(
+              "thresholds",
+              "envoy.config.cluster.v3.CircuitBreakers.Thresholds",
               `If multiple ${LONG_REF} are defined with the same ${LONG_CODE}, the first one applies; a ${LONG_REF} without priority is DEFAULT.`,
-              { label: "repeated", number: 1 }),
+              { label: "repeated", number: 1 },
+            ),
             field("connect_timeout", "google.protobuf.Duration", `The timeout for new connections, see ${LONG_CODE}.`, {
               number: 2,
               options: { "validate.rules": [{ name: "duration.gt", value: {} }] },
             }),
             field("name", "string", "Name of the breaker.", {
               number: 3,
-              options: { "buf.validate.field": [{ name: "string.min_len", value: 1 }, { name: "string.in", value: ["a", "b"] }, { name: "required", value: true }] },
+              options: {
+                "buf.validate.field": [
+                  { name: "string.min_len", value: 1 },
+                  { name: "string.in", value: ["a", "b"] },
+                  { name: "required", value: true },
+                ],
+              },
             }),
             field("budget", "google.protobuf.DoubleValue", "Retry budget, as a percentage.", { number: 4 }),
             field("updated", "google.protobuf.Timestamp", "When it was last changed.", { number: 5 }),
@@ -237,7 +332,15 @@ export const readingModel: DocModel = {
       package: "mesh.common.v1",
       description: "",
       packageDescription: "",
-      messages: [{ name: "Location", longName: "Location", fullName: "mesh.common.v1.Location", description: "A cluster within a data centre.", fields: [] }],
+      messages: [
+        {
+          name: "Location",
+          longName: "Location",
+          fullName: "mesh.common.v1.Location",
+          description: "A cluster within a data centre.",
+          fields: [],
+        },
+      ],
     },
     {
       name: "mesh/common/v1/target.proto",
@@ -270,7 +373,10 @@ export function handModelAt100(): DocModel {
  * Release history with the schema of each release (as `protoship docs` passes it from the tags);
  * `calls` counts how often each snapshot's model was loaded.
  */
-export function versionsWithSnapshots(commits = { v100: "c100", v110: "c110" }): { versions: PackageVersions[]; calls: Record<string, number> } {
+export function versionsWithSnapshots(commits = { v100: "c100", v110: "c110" }): {
+  versions: PackageVersions[];
+  calls: Record<string, number>;
+} {
   const calls: Record<string, number> = {};
   const snapshot = (commit: string, model: () => DocModel) => ({
     commit,

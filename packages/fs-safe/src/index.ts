@@ -42,7 +42,10 @@ export class NotOwnedError extends Error {
 
 /** Another process is swapping folders in the same parent right now. */
 export class SwapBusyError extends Error {
-  constructor(readonly parent: string, readonly pid: number) {
+  constructor(
+    readonly parent: string,
+    readonly pid: number,
+  ) {
     super(`another protoship process (pid ${pid}) is writing in ${parent}`);
     this.name = "SwapBusyError";
   }
@@ -126,7 +129,7 @@ export async function ownerOf(dir: string): Promise<string | undefined> {
 
 /** Throws {@link NotOwnedError} unless `dir` is absent, an empty folder, or carries `owner`'s marker. */
 export async function assertOwned(dir: string, owner: string): Promise<void> {
-  let info;
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(dir);
   } catch {

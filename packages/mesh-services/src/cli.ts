@@ -2,7 +2,14 @@ import { credentials, Metadata, status, type ServiceError } from "@grpc/grpc-js"
 import type { Target } from "@mesh/common-v1";
 import { HealthCheckResponse, HealthClient } from "@mesh/grpc-health-v1";
 import { BeatResponse, GetStatusResponse, HeartbeatServiceClient } from "@mesh/heartbeat-v1";
-import { AlertState, ListAlertsResponse, NotificationServiceClient, RaiseAlertResponse, ResolveAlertResponse, Severity } from "@mesh/notification-v1";
+import {
+  AlertState,
+  ListAlertsResponse,
+  NotificationServiceClient,
+  RaiseAlertResponse,
+  ResolveAlertResponse,
+  Severity,
+} from "@mesh/notification-v1";
 import { ProbeResponse, ProbeServiceClient, WatchProbeResponse } from "@mesh/probe-v1";
 import { Command, InvalidArgumentError } from "commander";
 import { toDuration } from "./grpc-util.js";
@@ -16,7 +23,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   const timeoutOption = ["--deadline <ms>", "give up after this many milliseconds", toInt, 10_000] as const;
   const program = new Command("mesh-call").description("Call the mesh probe, heartbeat, notification and health services.").exitOverride();
-  const unary = <T>(toJSON: (m: T) => unknown, call: (deadline: number, done: (error: ServiceError | null, response: T) => void) => void): Promise<void> =>
+  const unary = <T>(
+    toJSON: (m: T) => unknown,
+    call: (deadline: number, done: (error: ServiceError | null, response: T) => void) => void,
+  ): Promise<void> =>
     new Promise((resolve) => {
       call(Date.now(), (error, response) => {
         if (error) exitCode = fail(error);
@@ -32,7 +42,11 @@ export async function run(argv: readonly string[]): Promise<number> {
     .option("--port <port>", "port to listen on (0: any free port)", toInt, 50051)
     .option("--notifications <address>", "notification service for heartbeat alerts (default: this server)")
     .action(async (opts: { host: string; port: number; notifications?: string }) => {
-      const server = await startMeshServer({ host: opts.host, port: opts.port, ...(opts.notifications ? { notificationsAddress: opts.notifications } : {}) });
+      const server = await startMeshServer({
+        host: opts.host,
+        port: opts.port,
+        ...(opts.notifications ? { notificationsAddress: opts.notifications } : {}),
+      });
       process.stdout.write(`listening on ${server.address}\n`);
       await new Promise<void>((resolve) => {
         for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void server.close().then(resolve));
@@ -46,7 +60,14 @@ export async function run(argv: readonly string[]): Promise<number> {
     .option(...timeoutOption)
     .action(async (address: string, target: string, opts: { timeout: number; deadline: number }) => {
       const client = new ProbeServiceClient(address, credentials.createInsecure());
-      await unary(ProbeResponse.toJSON, (now, done) => client.probe({ target: parseTarget(target), timeout: toDuration(opts.timeout) }, new Metadata(), { deadline: now + opts.deadline }, done));
+      await unary(ProbeResponse.toJSON, (now, done) =>
+        client.probe(
+          { target: parseTarget(target), timeout: toDuration(opts.timeout) },
+          new Metadata(),
+          { deadline: now + opts.deadline },
+          done,
+        ),
+      );
       client.close();
     });
 
@@ -57,7 +78,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     .option("--interval <ms>", "time between probes", toInt, 1000)
     .action(async (address: string, target: string, opts: { count: number; interval: number }) => {
       const client = new ProbeServiceClient(address, credentials.createInsecure());
-      const stream = client.watchProbe({ target: parseTarget(target), count: opts.count, interval: toDuration(opts.interval), timeout: undefined });
+      const stream = client.watchProbe({
+        target: parseTarget(target),
+        count: opts.count,
+        interval: toDuration(opts.interval),
+        timeout: undefined,
+      });
       process.once("SIGINT", () => stream.cancel());
       await new Promise<void>((resolve) => {
         stream.on("data", (m: WatchProbeResponse) => print(WatchProbeResponse.toJSON(m)));
@@ -97,11 +123,17 @@ export async function run(argv: readonly string[]): Promise<number> {
     .option("--state <state>", "open, resolved or all", "all")
     .option(...timeoutOption)
     .action(async (address: string, opts: { state: string; deadline: number }) => {
-      const states: Record<string, AlertState> = { all: AlertState.ALERT_STATE_UNSPECIFIED, open: AlertState.ALERT_STATE_OPEN, resolved: AlertState.ALERT_STATE_RESOLVED };
+      const states: Record<string, AlertState> = {
+        all: AlertState.ALERT_STATE_UNSPECIFIED,
+        open: AlertState.ALERT_STATE_OPEN,
+        resolved: AlertState.ALERT_STATE_RESOLVED,
+      };
       const state = states[opts.state];
       if (state === undefined) throw new InvalidArgumentError("--state must be open, resolved or all");
       const client = new NotificationServiceClient(address, credentials.createInsecure());
-      await unary(ListAlertsResponse.toJSON, (now, done) => client.listAlerts({ state, pageSize: 0 }, new Metadata(), { deadline: now + opts.deadline }, done));
+      await unary(ListAlertsResponse.toJSON, (now, done) =>
+        client.listAlerts({ state, pageSize: 0 }, new Metadata(), { deadline: now + opts.deadline }, done),
+      );
       client.close();
     });
 
@@ -111,11 +143,17 @@ export async function run(argv: readonly string[]): Promise<number> {
     .option("--severity <severity>", "info, warning or critical", "warning")
     .option(...timeoutOption)
     .action(async (address: string, dedupKey: string, summary: string, opts: { severity: string; deadline: number }) => {
-      const severities: Record<string, Severity> = { info: Severity.SEVERITY_INFO, warning: Severity.SEVERITY_WARNING, critical: Severity.SEVERITY_CRITICAL };
+      const severities: Record<string, Severity> = {
+        info: Severity.SEVERITY_INFO,
+        warning: Severity.SEVERITY_WARNING,
+        critical: Severity.SEVERITY_CRITICAL,
+      };
       const severity = severities[opts.severity];
       if (severity === undefined) throw new InvalidArgumentError("--severity must be info, warning or critical");
       const client = new NotificationServiceClient(address, credentials.createInsecure());
-      await unary(RaiseAlertResponse.toJSON, (now, done) => client.raiseAlert({ dedupKey, summary, severity, target: undefined }, new Metadata(), { deadline: now + opts.deadline }, done));
+      await unary(RaiseAlertResponse.toJSON, (now, done) =>
+        client.raiseAlert({ dedupKey, summary, severity, target: undefined }, new Metadata(), { deadline: now + opts.deadline }, done),
+      );
       client.close();
     });
 
@@ -125,7 +163,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     .option(...timeoutOption)
     .action(async (address: string, id: string, opts: { deadline: number }) => {
       const client = new NotificationServiceClient(address, credentials.createInsecure());
-      await unary(ResolveAlertResponse.toJSON, (now, done) => client.resolveAlert({ id }, new Metadata(), { deadline: now + opts.deadline }, done));
+      await unary(ResolveAlertResponse.toJSON, (now, done) =>
+        client.resolveAlert({ id }, new Metadata(), { deadline: now + opts.deadline }, done),
+      );
       client.close();
     });
 
@@ -135,7 +175,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     .option(...timeoutOption)
     .action(async (address: string, service: string | undefined, opts: { deadline: number }) => {
       const client = new HealthClient(address, credentials.createInsecure());
-      await unary(HealthCheckResponse.toJSON, (now, done) => client.check({ service: service ?? "" }, new Metadata(), { deadline: now + opts.deadline }, done));
+      await unary(HealthCheckResponse.toJSON, (now, done) =>
+        client.check({ service: service ?? "" }, new Metadata(), { deadline: now + opts.deadline }, done),
+      );
       client.close();
     });
 

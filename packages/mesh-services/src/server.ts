@@ -39,7 +39,11 @@ export interface MeshServer {
 }
 
 /** The gRPC service names this server serves, as health checks name them. */
-export const SERVICE_NAMES = ["mesh.probe.v1.ProbeService", "mesh.heartbeat.v1.HeartbeatService", "mesh.notification.v1.NotificationService"] as const;
+export const SERVICE_NAMES = [
+  "mesh.probe.v1.ProbeService",
+  "mesh.heartbeat.v1.HeartbeatService",
+  "mesh.notification.v1.NotificationService",
+] as const;
 
 /** Starts the probe, heartbeat, notification and health services on one gRPC server. */
 export async function startMeshServer(options: MeshServerOptions = {}): Promise<MeshServer> {
@@ -51,7 +55,9 @@ export async function startMeshServer(options: MeshServerOptions = {}): Promise<
   const probe = new ProbeService({ prober, ...(options.probedFrom ? { probedFrom: options.probedFrom } : {}) });
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${options.port ?? 0}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+    server.bindAsync(`${host}:${options.port ?? 0}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
   });
   const address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
   const notifications = new NotificationServiceClient(options.notificationsAddress ?? address, credentials.createInsecure());

@@ -12,9 +12,14 @@ const CLI = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url))
 function meshCall(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const script = `import { run } from ${JSON.stringify(CLI)}; process.exitCode = await run(process.argv.slice(1));`;
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...args], { env: { ...process.env, CI: "true" } }, (error, stdout, stderr) => {
-      resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", script, ...args],
+      { env: { ...process.env, CI: "true" } },
+      (error, stdout, stderr) => {
+        resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -43,7 +48,10 @@ describe("mesh-call, the client command", { timeout: 60_000 }, () => {
     assert.equal(raised.code, 0, raised.stderr);
     const id = (JSON.parse(raised.stdout) as { alert: { id: string } }).alert.id;
     const open = await meshCall("alerts", server.address, "--state", "open");
-    assert.deepEqual((JSON.parse(open.stdout) as { alerts: { id: string }[] }).alerts.map((a) => a.id), [id]);
+    assert.deepEqual(
+      (JSON.parse(open.stdout) as { alerts: { id: string }[] }).alerts.map((a) => a.id),
+      [id],
+    );
     const resolved = await meshCall("resolve", server.address, id);
     assert.equal((JSON.parse(resolved.stdout) as { alert: { state: string } }).alert.state, "ALERT_STATE_RESOLVED");
   });

@@ -8,7 +8,8 @@ import { call, eventually, insecure, streamError, take } from "./helpers.js";
 describe("grpc.health.v1 Health over real gRPC", { timeout: 30_000 }, () => {
   let server: MeshServer;
   let client: HealthClient;
-  const check = (service: string, options = {}) => call<{ service: string }, HealthCheckResponse>(client.check, client, { service }, options);
+  const check = (service: string, options = {}) =>
+    call<{ service: string }, HealthCheckResponse>(client.check, client, { service }, options);
 
   before(async () => {
     server = await startMeshServer();
@@ -36,7 +37,10 @@ describe("grpc.health.v1 Health over real gRPC", { timeout: 30_000 }, () => {
     server.health.set("mesh.billing.v1.BillingService", ServingStatus.SERVING);
     server.health.set("mesh.billing.v1.BillingService", ServingStatus.SERVING); // no change, no message
     server.health.set("mesh.billing.v1.BillingService", ServingStatus.NOT_SERVING);
-    assert.deepEqual((await first).map((m) => m.status), [ServingStatus.SERVICE_UNKNOWN, ServingStatus.SERVING, ServingStatus.NOT_SERVING]);
+    assert.deepEqual(
+      (await first).map((m) => m.status),
+      [ServingStatus.SERVICE_UNKNOWN, ServingStatus.SERVING, ServingStatus.NOT_SERVING],
+    );
     stream.cancel();
     assert.equal((await ended).code, status.CANCELLED);
     await eventually(() => server.health.activeWatches === 0, "the server to drop the watcher");

@@ -1,6 +1,12 @@
 import { status, type ServiceError } from "@grpc/grpc-js";
 import { OutcomeStatus } from "@mesh/common-v1";
-import { HeartbeatServiceClient, type BeatResponse, type GetStatusResponse, type HeartbeatConfig, type WatchStatusResponse } from "@mesh/heartbeat-v1";
+import {
+  HeartbeatServiceClient,
+  type BeatResponse,
+  type GetStatusResponse,
+  type HeartbeatConfig,
+  type WatchStatusResponse,
+} from "@mesh/heartbeat-v1";
 import { AlertState, NotificationServiceClient, type ListAlertsResponse } from "@mesh/notification-v1";
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -22,7 +28,8 @@ describe("HeartbeatService over real gRPC, alerting through a separate notificat
   const beat = (c: HeartbeatConfig | undefined, on = client, deadlineMs = 10_000) =>
     call<{ config: HeartbeatConfig | undefined }, BeatResponse>(on.beat, on, { config: c }, { deadline: Date.now() + deadlineMs });
   const getStatus = (on = client) => call<object, GetStatusResponse>(on.getStatus, on, {});
-  const openAlerts = async () => (await call<object, ListAlertsResponse>(alerts.listAlerts, alerts, { state: AlertState.ALERT_STATE_OPEN, pageSize: 0 })).alerts;
+  const openAlerts = async () =>
+    (await call<object, ListAlertsResponse>(alerts.listAlerts, alerts, { state: AlertState.ALERT_STATE_OPEN, pageSize: 0 })).alerts;
 
   before(async () => {
     target = await startHttpTarget();
@@ -101,7 +108,10 @@ describe("HeartbeatService over real gRPC, alerting through a separate notificat
     const orphan = await startMeshServer({ notificationsAddress: `127.0.0.1:${await closedPort()}` });
     const orphanClient = new HeartbeatServiceClient(orphan.address, insecure);
     try {
-      await assert.rejects(beat(config("/down", 1), orphanClient), (e: ServiceError) => e.code === status.UNAVAILABLE && /notification service/.test(e.details));
+      await assert.rejects(
+        beat(config("/down", 1), orphanClient),
+        (e: ServiceError) => e.code === status.UNAVAILABLE && /notification service/.test(e.details),
+      );
       assert.equal((await getStatus(orphanClient)).status?.consecutiveFailures, 1);
     } finally {
       orphanClient.close();

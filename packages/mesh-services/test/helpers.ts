@@ -45,7 +45,12 @@ export const insecure = credentials.createInsecure();
 
 /** Calls a generated client's unary method as a promise; rejects with the ServiceError. */
 export function call<Req, Res>(
-  method: (request: Req, metadata: Metadata, options: Partial<CallOptions>, callback: (error: ServiceError | null, response: Res) => void) => unknown,
+  method: (
+    request: Req,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Res) => void,
+  ) => unknown,
   client: object,
   request: Req,
   options: Partial<CallOptions> = {},

@@ -17,7 +17,12 @@ describe("NotificationService over real gRPC", { timeout: 30_000 }, () => {
   let server: MeshServer;
   let client: NotificationServiceClient;
   const raise = (request: Partial<RaiseAlertRequest>, options = {}) =>
-    call<RaiseAlertRequest, RaiseAlertResponse>(client.raiseAlert, client, { dedupKey: "", severity: Severity.SEVERITY_WARNING, summary: "", target: undefined, ...request }, options);
+    call<RaiseAlertRequest, RaiseAlertResponse>(
+      client.raiseAlert,
+      client,
+      { dedupKey: "", severity: Severity.SEVERITY_WARNING, summary: "", target: undefined, ...request },
+      options,
+    );
   const resolve = (id: string) => call<{ id: string }, ResolveAlertResponse>(client.resolveAlert, client, { id });
   const list = (state = AlertState.ALERT_STATE_UNSPECIFIED, pageSize = 0) =>
     call<{ state: AlertState; pageSize: number }, ListAlertsResponse>(client.listAlerts, client, { state, pageSize });
@@ -61,7 +66,10 @@ describe("NotificationService over real gRPC", { timeout: 30_000 }, () => {
     const all = await list();
     assert.ok(all.alerts.length >= 3);
     const ids = all.alerts.map((a) => Number(a.id.replace("alert-", "")));
-    assert.deepEqual(ids, [...ids].sort((a, b) => b - a));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => b - a),
+    );
     const open = await list(AlertState.ALERT_STATE_OPEN);
     assert.ok(open.alerts.length > 0 && open.alerts.every((a) => a.state === AlertState.ALERT_STATE_OPEN));
     const resolved = await list(AlertState.ALERT_STATE_RESOLVED);
@@ -81,7 +89,10 @@ describe("NotificationService over real gRPC", { timeout: 30_000 }, () => {
 
   test("deadlines: a call whose deadline has passed fails with DEADLINE_EXCEEDED and changes nothing", async () => {
     const before = (await list()).alerts.length;
-    await assert.rejects(raise({ dedupKey: "late", summary: "too late" }, { deadline: Date.now() - 1 }), (e: ServiceError) => e.code === status.DEADLINE_EXCEEDED);
+    await assert.rejects(
+      raise({ dedupKey: "late", summary: "too late" }, { deadline: Date.now() - 1 }),
+      (e: ServiceError) => e.code === status.DEADLINE_EXCEEDED,
+    );
     assert.equal((await list()).alerts.length, before);
   });
 

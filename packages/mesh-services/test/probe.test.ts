@@ -49,14 +49,20 @@ describe("ProbeService over real gRPC, probing a real HTTP server", { timeout: 3
   });
 
   test("nothing listening is UNREACHABLE; an unresolvable name fails at the local side", async () => {
-    const refused = await probe({ target: { service: "127.0.0.1", port: await closedPort(), path: "/", location: undefined }, timeout: undefined });
+    const refused = await probe({
+      target: { service: "127.0.0.1", port: await closedPort(), path: "/", location: undefined },
+      timeout: undefined,
+    });
     assert.equal(refused.outcome?.status, OutcomeStatus.OUTCOME_STATUS_UNREACHABLE);
     assert.equal(refused.outcome?.code, 0);
     assert.match(refused.outcome?.detail ?? "", /ECONNREFUSED/);
     // Name resolution that fails as DNS would (no DNS traffic leaves the test).
     const lookup: LookupFunction = (hostname, _options, callback) =>
       callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" }), "", 4);
-    const unknown = await probeTarget({ service: "payments.prod.svc", port: 80, path: "/", location: undefined }, { timeoutMs: 5000, lookup });
+    const unknown = await probeTarget(
+      { service: "payments.prod.svc", port: 80, path: "/", location: undefined },
+      { timeoutMs: 5000, lookup },
+    );
     assert.equal(unknown.status, OutcomeStatus.OUTCOME_STATUS_UNREACHABLE);
     assert.equal(unknown.failedHop, Hop.HOP_LOCAL_SIDECAR);
   });
@@ -73,18 +79,32 @@ describe("ProbeService over real gRPC, probing a real HTTP server", { timeout: 3
   });
 
   test("a client deadline shorter than the probe's timeout ends the call with DEADLINE_EXCEEDED", async () => {
-    await assert.rejects(probe({ target: at("/slow"), timeout: toDuration(30_000) }, 300), (e: ServiceError) => e.code === status.DEADLINE_EXCEEDED);
+    await assert.rejects(
+      probe({ target: at("/slow"), timeout: toDuration(30_000) }, 300),
+      (e: ServiceError) => e.code === status.DEADLINE_EXCEEDED,
+    );
   });
 
   test("invalid targets are INVALID_ARGUMENT", async () => {
-    await assert.rejects(probe({ target: undefined, timeout: undefined }), (e: ServiceError) => e.code === status.INVALID_ARGUMENT && /target is required/.test(e.details));
-    await assert.rejects(probe({ target: { ...at("/"), port: 70000 }, timeout: undefined }), (e: ServiceError) => e.code === status.INVALID_ARGUMENT && /port/.test(e.details));
+    await assert.rejects(
+      probe({ target: undefined, timeout: undefined }),
+      (e: ServiceError) => e.code === status.INVALID_ARGUMENT && /target is required/.test(e.details),
+    );
+    await assert.rejects(
+      probe({ target: { ...at("/"), port: 70000 }, timeout: undefined }),
+      (e: ServiceError) => e.code === status.INVALID_ARGUMENT && /port/.test(e.details),
+    );
     await assert.rejects(probe({ target: at("healthz"), timeout: undefined }), (e: ServiceError) => e.code === status.INVALID_ARGUMENT);
   });
 
   test("WatchProbe streams `count` outcomes with 64-bit sequence numbers, then ends", async () => {
-    const items = await collect<WatchProbeResponse>(client.watchProbe({ target: at("/healthz"), interval: toDuration(10), count: 3, timeout: undefined }));
-    assert.deepEqual(items.map((i) => i.sequence), [1n, 2n, 3n]);
+    const items = await collect<WatchProbeResponse>(
+      client.watchProbe({ target: at("/healthz"), interval: toDuration(10), count: 3, timeout: undefined }),
+    );
+    assert.deepEqual(
+      items.map((i) => i.sequence),
+      [1n, 2n, 3n],
+    );
     assert.ok(items.every((i) => i.result?.outcome?.status === OutcomeStatus.OUTCOME_STATUS_HEALTHY));
   });
 
@@ -103,7 +123,10 @@ describe("ProbeService over real gRPC, probing a real HTTP server", { timeout: 3
   });
 
   test("WatchProbe past its deadline ends with DEADLINE_EXCEEDED", async () => {
-    const stream = client.watchProbe({ target: at("/healthz"), interval: toDuration(50), count: 0, timeout: undefined }, { deadline: Date.now() + 300 });
+    const stream = client.watchProbe(
+      { target: at("/healthz"), interval: toDuration(50), count: 0, timeout: undefined },
+      { deadline: Date.now() + 300 },
+    );
     assert.equal((await streamError(stream)).code, status.DEADLINE_EXCEEDED);
     await eventually(() => server.probe.activeWatches === 0, "the server to stop the watch");
   });

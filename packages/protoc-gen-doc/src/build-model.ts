@@ -88,8 +88,7 @@ function collectWithImports(files: readonly DescFile[]): DescFile[] {
   return [...seen];
 }
 
-const byLongName = <T extends { longName: string }>(a: T, b: T): number =>
-  a.longName < b.longName ? -1 : a.longName > b.longName ? 1 : 0;
+const byLongName = <T extends { longName: string }>(a: T, b: T): number => (a.longName < b.longName ? -1 : a.longName > b.longName ? 1 : 0);
 
 class ModelBuilder {
   constructor(
@@ -281,16 +280,19 @@ class ModelBuilder {
       longName: longName(e.typeName, e.file.proto.package),
       fullName: e.typeName,
       description: this.comments.description(e),
-      values: e.values.length === 0 ? null : e.values.map((v) => {
-        const value: NonNullable<DocEnum["values"]>[number] = {
-          name: v.name,
-          number: String(v.number),
-          description: this.comments.description(v),
-        };
-        const options = extractOptions(v.proto.options, this.registry);
-        if (options) value.options = options;
-        return value;
-      }),
+      values:
+        e.values.length === 0
+          ? null
+          : e.values.map((v) => {
+              const value: NonNullable<DocEnum["values"]>[number] = {
+                name: v.name,
+                number: String(v.number),
+                description: this.comments.description(v),
+              };
+              const options = extractOptions(v.proto.options, this.registry);
+              if (options) value.options = options;
+              return value;
+            }),
     };
     const options = extractOptions(e.proto.options, this.registry);
     if (options) doc.options = options;
@@ -304,24 +306,27 @@ class ModelBuilder {
       longName: longName(s.typeName, pkg),
       fullName: s.typeName,
       description: this.comments.description(s),
-      methods: s.methods.length === 0 ? null : s.methods.map((m) => {
-        const p = m.proto;
-        const method: DocMethod = {
-          name: m.name,
-          description: this.comments.description(m),
-          requestType: baseName(p.inputType),
-          requestLongType: trimPrefix(p.inputType, `.${pkg}.`),
-          requestFullType: trimPrefix(p.inputType, "."),
-          requestStreaming: p.clientStreaming,
-          responseType: baseName(p.outputType),
-          responseLongType: trimPrefix(p.outputType, `.${pkg}.`),
-          responseFullType: trimPrefix(p.outputType, "."),
-          responseStreaming: p.serverStreaming,
-        };
-        const options = extractOptions(p.options, this.registry);
-        if (options) method.options = options;
-        return method;
-      }),
+      methods:
+        s.methods.length === 0
+          ? null
+          : s.methods.map((m) => {
+              const p = m.proto;
+              const method: DocMethod = {
+                name: m.name,
+                description: this.comments.description(m),
+                requestType: baseName(p.inputType),
+                requestLongType: trimPrefix(p.inputType, `.${pkg}.`),
+                requestFullType: trimPrefix(p.inputType, "."),
+                requestStreaming: p.clientStreaming,
+                responseType: baseName(p.outputType),
+                responseLongType: trimPrefix(p.outputType, `.${pkg}.`),
+                responseFullType: trimPrefix(p.outputType, "."),
+                responseStreaming: p.serverStreaming,
+              };
+              const options = extractOptions(p.options, this.registry);
+              if (options) method.options = options;
+              return method;
+            }),
     };
     const options = extractOptions(s.proto.options, this.registry);
     if (options) doc.options = options;

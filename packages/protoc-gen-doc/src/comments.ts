@@ -119,13 +119,19 @@ export function sourcePath(desc: Exclude<AnyDesc, DescFile>): number[] {
   const at = <T>(list: readonly T[], item: T): number => list.indexOf(item);
   switch (desc.kind) {
     case "message":
-      return desc.parent ? [...sourcePath(desc.parent), 3, at(desc.parent.proto.nestedType, desc.proto)] : [4, at(desc.file.proto.messageType, desc.proto)];
+      return desc.parent
+        ? [...sourcePath(desc.parent), 3, at(desc.parent.proto.nestedType, desc.proto)]
+        : [4, at(desc.file.proto.messageType, desc.proto)];
     case "enum":
-      return desc.parent ? [...sourcePath(desc.parent), 4, at(desc.parent.proto.enumType, desc.proto)] : [5, at(desc.file.proto.enumType, desc.proto)];
+      return desc.parent
+        ? [...sourcePath(desc.parent), 4, at(desc.parent.proto.enumType, desc.proto)]
+        : [5, at(desc.file.proto.enumType, desc.proto)];
     case "service":
       return [6, at(desc.file.proto.service, desc.proto)];
     case "extension":
-      return desc.parent ? [...sourcePath(desc.parent), 6, at(desc.parent.proto.extension, desc.proto)] : [7, at(desc.file.proto.extension, desc.proto)];
+      return desc.parent
+        ? [...sourcePath(desc.parent), 6, at(desc.parent.proto.extension, desc.proto)]
+        : [7, at(desc.file.proto.extension, desc.proto)];
     case "field":
       return [...sourcePath(desc.parent), 2, at(desc.parent.proto.field, desc.proto)];
     case "oneof":

@@ -1,4 +1,13 @@
-import { isFieldSet, ScalarType, type DescEnum, type DescExtension, type DescField, type DescMessage, type Message, type Registry } from "@bufbuild/protobuf";
+import {
+  isFieldSet,
+  ScalarType,
+  type DescEnum,
+  type DescExtension,
+  type DescField,
+  type DescMessage,
+  type Message,
+  type Registry,
+} from "@bufbuild/protobuf";
 import { base64Encode } from "@bufbuild/protobuf/wire";
 import { MethodOptionsSchema, type MethodOptions } from "@bufbuild/protobuf/wkt";
 import { getExtension, toJson } from "@bufbuild/protobuf";
@@ -18,11 +27,11 @@ const FLATTENED_RULES = new Set(["validate.rules", "buf.validate.field", "buf.va
 export function extractOptions(options: OptionsMessage | undefined, registry: Registry): DocOptions | undefined {
   if (options === undefined) return undefined;
   const out: DocOptions = {};
-  if (options.deprecated === true) out["deprecated"] = true;
+  if (options.deprecated === true) out.deprecated = true;
   if (options.$typeName === MethodOptionsSchema.typeName) {
     const m = options as MethodOptions;
     if (isFieldSet(m, MethodOptionsSchema.field.idempotencyLevel)) {
-      out["idempotency_level"] = ["IDEMPOTENCY_UNKNOWN", "NO_SIDE_EFFECTS", "IDEMPOTENT"][m.idempotencyLevel] ?? String(m.idempotencyLevel);
+      out.idempotency_level = ["IDEMPOTENCY_UNKNOWN", "NO_SIDE_EFFECTS", "IDEMPOTENT"][m.idempotencyLevel] ?? String(m.idempotencyLevel);
     }
   }
   const seen = new Set<number>();
@@ -64,16 +73,16 @@ function httpRules(rule: Record<string, unknown>): DocHttpOption {
         pattern = r[m] as string;
       }
     }
-    const custom = r["custom"];
+    const custom = r.custom;
     if (isRecord(custom)) {
-      method = String(custom["kind"] ?? "");
-      pattern = String(custom["path"] ?? "");
+      method = String(custom.kind ?? "");
+      pattern = String(custom.path ?? "");
     }
-    const body = typeof r["body"] === "string" ? r["body"] : "";
+    const body = typeof r.body === "string" ? r.body : "";
     rules.push(body === "" ? { method, pattern } : { method, pattern, body });
   };
   one(rule);
-  const extra = rule["additional_bindings"];
+  const extra = rule.additional_bindings;
   if (Array.isArray(extra)) for (const r of extra) if (isRecord(r)) one(r);
   return { rules };
 }

@@ -31,8 +31,7 @@ const BOOLEAN_OPTIONS = {
 } as const;
 
 const SYNTAX =
-  "expected <format>,<outfile>[,default|source_relative][:<regexp>,<regexp>...][:<key>=<bool>,...] " +
-  "with format json, markdown or html";
+  "expected <format>,<outfile>[,default|source_relative][:<regexp>,<regexp>...][:<key>=<bool>,...] " + "with format json, markdown or html";
 
 /**
  * Parse a protoc-gen-doc parameter:
@@ -70,10 +69,13 @@ export function parseParameter(raw: string): PluginParameter {
     for (const item of extra.split(",")) {
       const m = /^([a-z_]+)=(true|false)$/.exec(item.trim());
       const key = m?.[1];
-      const target = key !== undefined && Object.hasOwn(BOOLEAN_OPTIONS, key) ? BOOLEAN_OPTIONS[key as keyof typeof BOOLEAN_OPTIONS] : undefined;
+      const target =
+        key !== undefined && Object.hasOwn(BOOLEAN_OPTIONS, key) ? BOOLEAN_OPTIONS[key as keyof typeof BOOLEAN_OPTIONS] : undefined;
       if (!m || target === undefined) {
         throw new ParameterError(
-          `invalid option "${item}" after the second ":"; known options: ${Object.keys(BOOLEAN_OPTIONS).map((k) => `${k}=true|false`).join(", ")}`,
+          `invalid option "${item}" after the second ":"; known options: ${Object.keys(BOOLEAN_OPTIONS)
+            .map((k) => `${k}=true|false`)
+            .join(", ")}`,
         );
       }
       result[target] = m[2] === "true";

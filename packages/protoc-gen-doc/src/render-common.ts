@@ -8,8 +8,21 @@ export function anchor(name: string): string {
 
 /** Scalar protobuf types, which link to the scalar table rather than to a message or enum. */
 const SCALARS = new Set([
-  "double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64",
-  "fixed32", "fixed64", "sfixed32", "sfixed64", "bool", "string", "bytes",
+  "double",
+  "float",
+  "int32",
+  "int64",
+  "uint32",
+  "uint64",
+  "sint32",
+  "sint64",
+  "fixed32",
+  "fixed64",
+  "sfixed32",
+  "sfixed64",
+  "bool",
+  "string",
+  "bytes",
 ]);
 
 /**
@@ -61,7 +74,7 @@ function isHttp(v: unknown): v is DocHttpOption {
 
 /** True when the field is deprecated. */
 export function isDeprecated(options: DocOptions | undefined): boolean {
-  return options?.["deprecated"] === true;
+  return options?.deprecated === true;
 }
 
 /** Label shown for a field: maps are shown as `map<K, V>`, so their synthetic "repeated" is dropped. */

@@ -1,6 +1,15 @@
 import { renderComment, type RefResolver } from "@protoship/doc-text";
 import type { DocEnum, DocField, DocFile, DocFileExtension, DocMessage, DocModel, DocOptions, DocService } from "./model.js";
-import { anchor, displayLabel, isDeprecated, LinkTargets, oneofFields, optionLines, plainFields, visibleMessages } from "./render-common.js";
+import {
+  anchor,
+  displayLabel,
+  isDeprecated,
+  LinkTargets,
+  oneofFields,
+  optionLines,
+  plainFields,
+  visibleMessages,
+} from "./render-common.js";
 
 /** Escape text for HTML element content and double-quoted attributes. */
 export function escapeHtml(s: string): string {
@@ -56,7 +65,6 @@ class HtmlBody {
       .join("\n");
   }
 
-
   extensionRows(exts: DocFileExtension[]): string {
     return exts
       .map(
@@ -74,13 +82,16 @@ class HtmlBody {
       html += `<h4 class="oneof">oneof <code>${escapeHtml(o.name)}</code> <small>(at most one of these fields is set)</small></h4>\n${commentHtml(o.description, this.links.refs.resolve)}`;
       html += `<table class="field-table oneof">${FIELD_HEAD}<tbody>\n${this.fieldRows(oneofFields(m, o.name))}\n</tbody></table>\n`;
     }
-    if (m.hasExtensions) html += `<h4>Extensions</h4><table class="extension-table">${EXT_HEAD}<tbody>\n${this.extensionRows(m.extensions)}\n</tbody></table>\n`;
+    if (m.hasExtensions)
+      html += `<h4>Extensions</h4><table class="extension-table">${EXT_HEAD}<tbody>\n${this.extensionRows(m.extensions)}\n</tbody></table>\n`;
     return html;
   }
 
   enumSection(e: DocEnum): string {
     const rows = (e.values ?? [])
-      .map((v) => `<tr><td>${escapeHtml(v.name)}</td><td>${escapeHtml(v.number)}</td><td>${this.describe(v.description, v.options)}</td></tr>`)
+      .map(
+        (v) => `<tr><td>${escapeHtml(v.name)}</td><td>${escapeHtml(v.number)}</td><td>${this.describe(v.description, v.options)}</td></tr>`,
+      )
       .join("\n");
     return `<h3 id="${escapeHtml(anchor(e.fullName))}">${escapeHtml(e.longName)}</h3>\n${this.describe(e.description, e.options)}\n<table class="enum-table"><thead><tr><td>Name</td><td>Number</td><td>Description</td></tr></thead><tbody>\n${rows}\n</tbody></table>\n`;
   }

@@ -1,6 +1,15 @@
 import { rstRolesToText } from "@protoship/doc-text";
 import type { DocEnum, DocField, DocFile, DocFileExtension, DocMessage, DocModel, DocService } from "./model.js";
-import { anchor, displayLabel, isDeprecated, LinkTargets, oneofFields, optionLines, plainFields, visibleMessages } from "./render-common.js";
+import {
+  anchor,
+  displayLabel,
+  isDeprecated,
+  LinkTargets,
+  oneofFields,
+  optionLines,
+  plainFields,
+  visibleMessages,
+} from "./render-common.js";
 
 /**
  * Escape untrusted text for markdown so that it renders as text: HTML is entity-escaped (no raw
@@ -92,7 +101,11 @@ function message(links: LinkTargets, m: DocMessage, out: string[]): void {
   if (plain.length > 0) out.push("", FIELD_HEADER, ...plain.map((f) => fieldRow(links, f)), "");
   for (const o of m.oneofs) {
     const fields = oneofFields(m, o.name);
-    out.push("", `**oneof ${mdText(o.name)}** (at most one of these fields is set)${o.description ? `: ${mdCell(rstRolesToText(o.description))}` : ""}`, "");
+    out.push(
+      "",
+      `**oneof ${mdText(o.name)}** (at most one of these fields is set)${o.description ? `: ${mdCell(rstRolesToText(o.description))}` : ""}`,
+      "",
+    );
     out.push(FIELD_HEADER, ...fields.map((f) => fieldRow(links, f)), "");
   }
   if (m.hasExtensions) out.push("", EXT_HEADER, ...m.extensions.map(extensionRow), "");
@@ -118,11 +131,27 @@ function service(links: LinkTargets, s: DocService, out: string[]): void {
 }
 
 function file(links: LinkTargets, f: DocFile, out: string[]): void {
-  out.push(`<a name="${anchor(f.name)}"></a>`, '<p align="right"><a href="#top">Top</a></p>', "", `## ${mdText(f.name)}`, mdText(rstRolesToText(f.description)), "", "");
+  out.push(
+    `<a name="${anchor(f.name)}"></a>`,
+    '<p align="right"><a href="#top">Top</a></p>',
+    "",
+    `## ${mdText(f.name)}`,
+    mdText(rstRolesToText(f.description)),
+    "",
+    "",
+  );
   for (const m of visibleMessages(f.messages)) message(links, m, out);
   for (const e of f.enums) enumSection(e, out);
   if (f.hasExtensions) {
-    out.push(`<a name="${anchor(f.name)}-extensions"></a>`, "", "### File-level Extensions", EXT_HEADER, ...f.extensions.map(extensionRow), "", "");
+    out.push(
+      `<a name="${anchor(f.name)}-extensions"></a>`,
+      "",
+      "### File-level Extensions",
+      EXT_HEADER,
+      ...f.extensions.map(extensionRow),
+      "",
+      "",
+    );
   }
   for (const s of f.services) service(links, s, out);
 }
@@ -141,7 +170,14 @@ export function renderMarkdown(model: DocModel): string {
   const links = new LinkTargets(model);
   for (const f of model.files) file(links, f, out);
   // An explicit anchor: the table of contents links here in viewers that do not slug headings too.
-  out.push('<a name="scalar-value-types"></a>', "", "## Scalar Value Types", "", "| .proto Type | Notes | C++ | Java | Python | Go | C# | PHP | Ruby |", "| ----------- | ----- | --- | ---- | ------ | -- | -- | --- | ---- |");
+  out.push(
+    '<a name="scalar-value-types"></a>',
+    "",
+    "## Scalar Value Types",
+    "",
+    "| .proto Type | Notes | C++ | Java | Python | Go | C# | PHP | Ruby |",
+    "| ----------- | ----- | --- | ---- | ------ | -- | -- | --- | ---- |",
+  );
   // The scalar table is our own constant data (no escaping, so `[]byte` reads as in Go's output).
   for (const s of model.scalarValueTypes) {
     const cells = [s.notes, s.cppType, s.javaType, s.pythonType, s.goType, s.csType, s.phpType, s.rubyType];

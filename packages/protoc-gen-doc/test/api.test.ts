@@ -25,10 +25,15 @@ describe("buildDocModel", () => {
     const files = NAMES.map((n) => registry.getFile(n)).filter((f) => f !== undefined);
     const fromFiles: DocModel = buildDocModel(files, { excludePatterns: [/Ignore/] });
     assert.deepEqual(fromFiles, fromRequest);
-    assert.deepEqual(fromFiles.files.map((f) => f.name), ["Booking.proto", "Customer.proto", "Vehicle.proto"]);
+    assert.deepEqual(
+      fromFiles.files.map((f) => f.name),
+      ["Booking.proto", "Customer.proto", "Vehicle.proto"],
+    );
     // Options from imported files (google.api.http) are resolved from the DescFiles' imports.
     const method = fromFiles.files[0]?.services[0]?.methods?.[0];
-    assert.deepEqual(method?.options, { "google.api.http": { rules: [{ method: "POST", pattern: "/api/bookings/vehicle/{vehicle_id}", body: "*" }] } });
+    assert.deepEqual(method?.options, {
+      "google.api.http": { rules: [{ method: "POST", pattern: "/api/bookings/vehicle/{vehicle_id}", body: "*" }] },
+    });
   });
 
   it("renderers take the model directly", () => {

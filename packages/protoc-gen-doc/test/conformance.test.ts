@@ -77,7 +77,8 @@ describe("conformance with Go protoc-gen-doc 1.5.1 golden outputs", () => {
     const unexpected = extras.filter((p) => !ADDITIVE.has(p.replace(/\[\d+\]/g, "[]")) && p !== VALIDATE_RULES_PATH);
     assert.deepEqual(unexpected, []);
     // The validate.rules difference is exactly the one documented.
-    const field = (actual as { files: { messages: { fields: { name: string; options?: unknown }[] }[] }[] }).files[1]?.messages[0]?.fields[0];
+    const field = (actual as { files: { messages: { fields: { name: string; options?: unknown }[] }[] }[] }).files[1]?.messages[0]
+      ?.fields[0];
     assert.equal(field?.name, "address_line_1");
     assert.deepEqual(field?.options, { "validate.rules": [{ name: "string.min_len", value: 2 }] });
     // Every additive key is actually produced (the allowlist is not stale).
@@ -87,16 +88,25 @@ describe("conformance with Go protoc-gen-doc 1.5.1 golden outputs", () => {
 
   it("IgnoreMe.proto is excluded by the unanchored Ignore* pattern", () => {
     const model = JSON.parse(must(out, "example.json")) as { files: { name: string }[] };
-    assert.deepEqual(model.files.map((f) => f.name), ["Booking.proto", "Customer.proto", "Vehicle.proto"]);
+    assert.deepEqual(
+      model.files.map((f) => f.name),
+      ["Booking.proto", "Customer.proto", "Vehicle.proto"],
+    );
     assert.doesNotMatch(must(out, "example.md"), /Ignored/);
     assert.doesNotMatch(must(out, "example.html"), /Ignored/);
   });
 
   it("markdown contains every golden table row (ours may append options after <br>)", () => {
-    const ours = new Set(must(out, "example.md").split("\n").map((l) => l.trimEnd()));
+    const ours = new Set(
+      must(out, "example.md")
+        .split("\n")
+        .map((l) => l.trimEnd()),
+    );
     const missing: string[] = [];
-    for (const line of golden("example.md").split("\n").map((l) => l.trimEnd())) {
-      if (!line.startsWith("| ") || line.startsWith("| --") ) continue;
+    for (const line of golden("example.md")
+      .split("\n")
+      .map((l) => l.trimEnd())) {
+      if (!line.startsWith("| ") || line.startsWith("| --")) continue;
       if (ours.has(line)) continue;
       const prefix = `${line.slice(0, -2)}<br>`;
       if (![...ours].some((l) => l.startsWith(prefix))) missing.push(line);
@@ -127,7 +137,11 @@ describe("conformance with Go protoc-gen-doc 1.5.1 golden outputs", () => {
     const plain = (html: string): string =>
       html
         .replace(/<[^>]*>/g, " ")
-        .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;|&#34;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&quot;|&#34;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, "&")
         .replace(/\s+/g, " ");
     const mdText = plain(md.render(must(out, "example.md")));
     const htmlText = plain(must(out, "example.html"));

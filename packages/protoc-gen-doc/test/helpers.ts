@@ -85,7 +85,8 @@ export class Workspace {
     rmSync(out, { recursive: true, force: true });
     const local = `[${plugin.map((p) => JSON.stringify(p)).join(", ")}]`;
     const template =
-      "version: v2\nplugins:\n" + opts.map((o) => `  - local: ${local}\n    out: out\n    opt: ${JSON.stringify(o)}\n    strategy: all\n`).join("");
+      "version: v2\nplugins:\n" +
+      opts.map((o) => `  - local: ${local}\n    out: out\n    opt: ${JSON.stringify(o)}\n    strategy: all\n`).join("");
     this.write("buf.gen.yaml", template);
     const res = await this.buf(["generate", "proto", "--template", "buf.gen.yaml"]);
     if (res.code !== 0) throw new Error(`buf generate failed (${res.code}): ${res.stderr}`);

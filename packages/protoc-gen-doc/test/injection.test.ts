@@ -8,8 +8,36 @@ import { FIXTURES, Workspace, must, readProtoDir } from "./helpers.ts";
 
 /** Tags our own templates emit; anything else in the output came from a comment. */
 const ALLOWED_TAGS = new Set([
-  "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "h4", "div", "p", "a", "span", "small",
-  "table", "thead", "tbody", "tr", "th", "td", "br", "strong", "em", "code", "ul", "li", "pre", "blockquote", "hr",
+  "html",
+  "head",
+  "meta",
+  "title",
+  "style",
+  "body",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "div",
+  "p",
+  "a",
+  "span",
+  "small",
+  "table",
+  "thead",
+  "tbody",
+  "tr",
+  "th",
+  "td",
+  "br",
+  "strong",
+  "em",
+  "code",
+  "ul",
+  "li",
+  "pre",
+  "blockquote",
+  "hr",
 ]);
 
 /** Tags (with their attributes) found in an HTML document, `<style>` contents excluded. */
@@ -62,7 +90,10 @@ describe("hostile comments are rendered inert", () => {
     // The unclosed fence did not swallow the rest of the document, and the table survived the pipes.
     assert.match(rendered, /<h2>Scalar Value Types<\/h2>/);
     // (linkify may turn the https URL into a link, which is fine; it must not become an image.)
-    assert.match(rendered, /<td>\| breaks \| the \| table &lt;b onmouseover=alert\(4\)&gt;bold&lt;\/b&gt; !\[img\]\(.*<br>evil\.v1\.note: &lt;img src=x onerror=alert\(5\)&gt;<\/td>/);
+    assert.match(
+      rendered,
+      /<td>\| breaks \| the \| table &lt;b onmouseover=alert\(4\)&gt;bold&lt;\/b&gt; !\[img\]\(.*<br>evil\.v1\.note: &lt;img src=x onerror=alert\(5\)&gt;<\/td>/,
+    );
   });
 
   it("html page escapes every comment and option value", () => {

@@ -16,7 +16,15 @@ describe("parseParameter", () => {
   it("format and output file; only the base name of the file is kept", () => {
     assert.deepEqual(
       { ...parseParameter("markdown,docs/api.md"), excludePatterns: undefined },
-      { format: "markdown", outFile: "api.md", sourceRelative: false, excludePatterns: undefined, camelCaseFields: false, declarationOrder: false, filePerProto: false },
+      {
+        format: "markdown",
+        outFile: "api.md",
+        sourceRelative: false,
+        excludePatterns: undefined,
+        camelCaseFields: false,
+        declarationOrder: false,
+        filePerProto: false,
+      },
     );
     assert.equal(parseParameter("json,x.json").format, "json");
     assert.equal(parseParameter("md,x.md").format, "markdown");
@@ -63,7 +71,10 @@ describe("parseParameter", () => {
   ];
   for (const [input, message] of bad) {
     it(`rejects ${JSON.stringify(input)} with a clear message`, () => {
-      assert.throws(() => parseParameter(input), (err: unknown) => err instanceof ParameterError && message.test(err.message));
+      assert.throws(
+        () => parseParameter(input),
+        (err: unknown) => err instanceof ParameterError && message.test(err.message),
+      );
     });
   }
 });

@@ -15,8 +15,15 @@ import { FIXTURES, Workspace, must, readProtoDir } from "./helpers.ts";
 const outputDir = fileURLToPath(new URL("../test-output/", import.meta.url));
 const WKT_REFERENCE = "https://protobuf.dev/reference/protobuf/google.protobuf/";
 
-interface JsonField { name: string; options?: Record<string, unknown> }
-interface JsonFile { name: string; packageDescription: string; messages: { longName: string; fields: JsonField[] }[] }
+interface JsonField {
+  name: string;
+  options?: Record<string, unknown>;
+}
+interface JsonFile {
+  name: string;
+  packageDescription: string;
+  messages: { longName: string; fields: JsonField[] }[];
+}
 
 describe("readable docs: package comments, well-known types, rules, reStructuredText", () => {
   let ws: Workspace;
@@ -46,7 +53,10 @@ describe("readable docs: package comments, well-known types, rules, reStructured
   it("json carries each file's package comment", () => {
     const files = (JSON.parse(must(out, "doc.json")) as { files: JsonFile[] }).files;
     const byName = new Map(files.map((f) => [f.name, f]));
-    assert.equal(byName.get("mesh/v1/probe.proto")?.packageDescription, "Probes of the mesh: how a target is checked and what the check found.");
+    assert.equal(
+      byName.get("mesh/v1/probe.proto")?.packageDescription,
+      "Probes of the mesh: how a target is checked and what the check found.",
+    );
     assert.equal(byName.get("mesh/v1/result.proto")?.packageDescription, "");
   });
 
@@ -55,7 +65,13 @@ describe("readable docs: package comments, well-known types, rules, reStructured
     const policy = files.flatMap((f) => f.messages).find((m) => m.longName === "ProbePolicy");
     const interval = policy?.fields.find((f) => f.name === "interval");
     const rules = (interval?.options?.["validate.rules"] ?? []) as { name: string }[];
-    assert.deepEqual([...rules].sort((a, b) => a.name.localeCompare(b.name)), [{ name: "duration.gt", value: "0s" }, { name: "duration.lt", value: "3600s" }]);
+    assert.deepEqual(
+      [...rules].sort((a, b) => a.name.localeCompare(b.name)),
+      [
+        { name: "duration.gt", value: "0s" },
+        { name: "duration.lt", value: "3600s" },
+      ],
+    );
   });
 
   it("markdown and html show validation rules as readable text", () => {
@@ -71,7 +87,7 @@ describe("readable docs: package comments, well-known types, rules, reStructured
 
   it("html degrades reStructuredText: code blocks stay code, notes are notes, :ref: links resolve or read as text", () => {
     const html = must(out, "doc.html");
-    assert.match(html, /<pre><code class="language-yaml">policy:\n- interval: 10s\n  timeout: 1s\n<\/code><\/pre>/);
+    assert.match(html, /<pre><code class="language-yaml">policy:\n- interval: 10s\n {2}timeout: 1s\n<\/code><\/pre>/);
     assert.doesNotMatch(html, /<li>interval: 10s/);
     assert.match(html, /<blockquote>\n<p><strong>Note:<\/strong><\/p>\n<p>A zero <code>interval<\/code> disables probing.<\/p>/);
     assert.match(html, /<a href="#mesh-v1-ProbePolicy-Thresholds"[^>]*>Thresholds<\/a>/);
@@ -95,14 +111,21 @@ describe("readable docs: package comments, well-known types, rules, reStructured
       const report = await walkLinks(page, site.url + file);
       await page.goto(`${site.url}${file}#mesh-v1-ProbePolicy`);
       await page.screenshot({ path: path.join(outputDir, shot), fullPage: false });
-      assert.deepEqual(requested.filter((u) => new URL(u).hostname !== "127.0.0.1"), [], "only 127.0.0.1 contacted");
+      assert.deepEqual(
+        requested.filter((u) => new URL(u).hostname !== "127.0.0.1"),
+        [],
+        "only 127.0.0.1 contacted",
+      );
       return report;
     } finally {
       await ctx.close();
     }
   }
 
-  for (const [file, shot] of [["doc.html", "reading-html.png"], ["md.html", "reading-markdown.png"]] as const) {
+  for (const [file, shot] of [
+    ["doc.html", "reading-html.png"],
+    ["md.html", "reading-markdown.png"],
+  ] as const) {
     it(`${file === "doc.html" ? "html" : "markdown"}: zero broken internal anchors, every well-known type links to the protobuf reference`, async () => {
       const report = await walk(file, shot);
       assert.deepEqual(report.broken, []);
@@ -117,7 +140,10 @@ describe("readable docs: package comments, well-known types, rules, reStructured
         "google.protobuf.UInt32Value": `${WKT_REFERENCE}#uint32-value`,
       });
       // No other external links: nothing else leaves the document.
-      assert.deepEqual(report.external.filter((e) => !e.href.startsWith(WKT_REFERENCE)), []);
+      assert.deepEqual(
+        report.external.filter((e) => !e.href.startsWith(WKT_REFERENCE)),
+        [],
+      );
     });
   }
 });

@@ -39,7 +39,10 @@ describe("protoc-style invocation over stdin/stdout", () => {
   it("bin/protoc-gen-doc.js answers a request; output equals what buf generate produces", async () => {
     const res = await invoke(process.execPath, [PLUGIN_BIN], "json,example.json:Ignore*");
     assert.equal(res.error ?? "", "");
-    assert.deepEqual(res.file.map((f) => f.name), ["example.json"]);
+    assert.deepEqual(
+      res.file.map((f) => f.name),
+      ["example.json"],
+    );
     const features = Number(res.supportedFeatures);
     assert.ok(features & CodeGeneratorResponse_Feature.PROTO3_OPTIONAL, "declares proto3 optional support");
     assert.ok(features & CodeGeneratorResponse_Feature.SUPPORTS_EDITIONS, "declares editions support");
@@ -53,7 +56,10 @@ describe("protoc-style invocation over stdin/stdout", () => {
       ["html,doc.html", "doc.html", "<!DOCTYPE html>"],
     ] as const) {
       const res = await invoke(PLUGIN_SHIM, [], param);
-      assert.deepEqual(res.file.map((f) => f.name), [name]);
+      assert.deepEqual(
+        res.file.map((f) => f.name),
+        [name],
+      );
       assert.ok(res.file[0]?.content.startsWith(marker));
       assert.match(res.file[0]?.content ?? "", /IgnoreMe\.proto/, "no exclude pattern given, so IgnoreMe.proto is documented");
     }

@@ -44,8 +44,7 @@ export async function ensureChromium(): Promise<string> {
     );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const install = () =>
-    execFileAsync("apt-get", ["install", "-y", "chromium"], { env, maxBuffer: 64 << 20 });
+  const install = () => execFileAsync("apt-get", ["install", "-y", "chromium"], { env, maxBuffer: 64 << 20 });
   try {
     await install();
   } catch {

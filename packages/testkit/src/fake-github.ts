@@ -41,7 +41,10 @@ export async function startFakeGitHub(token: string): Promise<FakeGitHub> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const text = await new Promise<string>((resolve) => {
       let data = "";
-      req.setEncoding("utf8").on("data", (d: string) => (data += d)).on("end", () => resolve(data));
+      req
+        .setEncoding("utf8")
+        .on("data", (d: string) => (data += d))
+        .on("end", () => resolve(data));
     });
     const body: unknown = text ? JSON.parse(text) : undefined;
     requests.push({ method: req.method ?? "", path: url.pathname + url.search, body });

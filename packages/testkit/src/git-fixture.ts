@@ -29,7 +29,11 @@ export function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs a command with an argument array; never throws on a non-zero exit. */
-export function run(cmd: string, args: readonly string[], options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv } ): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: readonly string[],
+  options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv },
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, [...args], { cwd: options.cwd, env: { ...cleanEnv(), ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
@@ -124,7 +128,10 @@ export class GitFixture {
  * For a `describe` block: one temporary folder for the whole suite (removed after it) and a
  * function that names a fresh sub-folder per call, so every test gets its own repository.
  */
-export function suiteTempDirs(hooks: { before: (fn: () => Promise<void>) => void; after: (fn: () => Promise<void>) => void }): { fresh: (prefix?: string) => string; root: () => string } {
+export function suiteTempDirs(hooks: { before: (fn: () => Promise<void>) => void; after: (fn: () => Promise<void>) => void }): {
+  fresh: (prefix?: string) => string;
+  root: () => string;
+} {
   let tmp: { dir: string; dispose: () => Promise<void> } | undefined;
   let n = 0;
   hooks.before(async () => {

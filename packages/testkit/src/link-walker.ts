@@ -37,13 +37,17 @@ export async function walkLinks(page: Page, start: string): Promise<LinkReport> 
     const url = queue.shift() as string;
     if (anchors.has(url)) continue;
     const res = await page.goto(url, { waitUntil: "domcontentloaded" }).catch(() => null);
-    if (!res || res.status() !== 200 || !(res.headers()["content-type"] ?? "").includes("text/html")) {
+    if (res?.status() !== 200 || !(res.headers()["content-type"] ?? "").includes("text/html")) {
       anchors.set(url, null);
       continue;
     }
     const found = await page.evaluate(() => ({
       ids: [...document.querySelectorAll("[id], a[name]")].map((el) => el.getAttribute("id") ?? el.getAttribute("name") ?? ""),
-      hrefs: [...document.querySelectorAll("a[href]")].map((a) => ({ href: a.getAttribute("href") ?? "", abs: (a as HTMLAnchorElement).href, text: a.textContent ?? "" })),
+      hrefs: [...document.querySelectorAll("a[href]")].map((a) => ({
+        href: a.getAttribute("href") ?? "",
+        abs: (a as HTMLAnchorElement).href,
+        text: a.textContent ?? "",
+      })),
     }));
     anchors.set(url, new Set(found.ids));
     for (const { href, abs, text } of found.hrefs) {

@@ -38,7 +38,11 @@ export interface SeedResult {
  * `skip` names packages the caller publishes itself (e.g. the toolchain's own tarballs): their
  * dependencies are walked, they are not published.
  */
-export async function seedFromInstalled(registry: VerdaccioRegistry, roots: readonly string[], skip: (name: string) => boolean): Promise<SeedResult> {
+export async function seedFromInstalled(
+  registry: VerdaccioRegistry,
+  roots: readonly string[],
+  skip: (name: string) => boolean,
+): Promise<SeedResult> {
   const found = new Map<string, { dir: string; manifest: Manifest }>();
   const seen = new Set<string>();
   const queue = roots.map((r) => realpathSync(r));
@@ -51,7 +55,10 @@ export async function seedFromInstalled(registry: VerdaccioRegistry, roots: read
     if (!skip(manifest.name)) found.set(key, { dir, manifest });
     const required = Object.keys(manifest.dependencies ?? {});
     const optional = [...Object.keys(manifest.optionalDependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})];
-    for (const [names, mustExist] of [[required, true], [optional, false]] as const) {
+    for (const [names, mustExist] of [
+      [required, true],
+      [optional, false],
+    ] as const) {
       for (const name of names) {
         const at = resolveInstalled(name, dir);
         if (at) queue.push(at);
@@ -79,7 +86,18 @@ export async function seedFromInstalled(registry: VerdaccioRegistry, roots: read
             const tmp = path.join(work, path.basename(tarball));
             // Installed folders hold what was published (pnpm hard-links them: store real files);
             // gzip -1 keeps packing cheap.
-            await execFileAsync("tar", ["-c", "--use-compress-program=gzip -1", "-f", tmp, "--exclude=./node_modules", "--hard-dereference", "--transform=s,^\\.,package,", "-C", dir, "."]);
+            await execFileAsync("tar", [
+              "-c",
+              "--use-compress-program=gzip -1",
+              "-f",
+              tmp,
+              "--exclude=./node_modules",
+              "--hard-dereference",
+              "--transform=s,^\\.,package,",
+              "-C",
+              dir,
+              ".",
+            ]);
             await rename(tmp, tarball);
           }
           const size = await publishTarball(registry, manifest, await readFile(tarball));
@@ -104,7 +122,11 @@ export async function publishTarball(registry: VerdaccioRegistry, manifest: Mani
     name: manifest.name,
     "dist-tags": { latest: manifest.version },
     versions: {
-      [manifest.version]: { ...manifest, _id: `${manifest.name}@${manifest.version}`, dist: { integrity, shasum, tarball: `${registry.url}${manifest.name}/-/${file}` } },
+      [manifest.version]: {
+        ...manifest,
+        _id: `${manifest.name}@${manifest.version}`,
+        dist: { integrity, shasum, tarball: `${registry.url}${manifest.name}/-/${file}` },
+      },
     },
     _attachments: { [file]: { content_type: "application/octet-stream", data: data.toString("base64"), length: data.length } },
   };

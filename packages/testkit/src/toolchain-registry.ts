@@ -11,7 +11,13 @@ import type { VerdaccioRegistry } from "./verdaccio.ts";
 const execFileAsync = promisify(execFile);
 
 /** The packages `npm i -D protoship` installs from this repository, by folder. */
-export const TOOLCHAIN_PACKAGES = ["packages/cli", "packages/docs-site", "packages/protoc-gen-doc", "packages/fs-safe", "packages/doc-text"] as const;
+export const TOOLCHAIN_PACKAGES = [
+  "packages/cli",
+  "packages/docs-site",
+  "packages/protoc-gen-doc",
+  "packages/fs-safe",
+  "packages/doc-text",
+] as const;
 /** What `protoship init` adds to a repository's devDependencies (the stub toolchain), found here. */
 const STUB_TOOLCHAIN = ["typescript", "@types/node", "@grpc/grpc-js", "@bufbuild/protobuf"] as const;
 const PNPM_VERSION = "12.21.0";
@@ -46,7 +52,10 @@ export async function publishToolchain(registry: VerdaccioRegistry): Promise<Pub
       manifests.push(manifest);
     }
     const own = new Set(manifests.map((m) => (m as { name: string }).name));
-    const roots = [...TOOLCHAIN_PACKAGES.map((d) => path.join(REPO_ROOT, d)), ...STUB_TOOLCHAIN.map((n) => path.join(REPO_ROOT, "node_modules", n))];
+    const roots = [
+      ...TOOLCHAIN_PACKAGES.map((d) => path.join(REPO_ROOT, d)),
+      ...STUB_TOOLCHAIN.map((n) => path.join(REPO_ROOT, "node_modules", n)),
+    ];
     const seeded = await seedFromInstalled(registry, roots, (name) => own.has(name));
     return { manifests, seeded };
   } finally {
@@ -79,4 +88,3 @@ export async function pnpmBinary(): Promise<string> {
   if (!installed) throw new Error(`pnpm ${PNPM_VERSION} not found in npm's npx cache`);
   return installed;
 }
-

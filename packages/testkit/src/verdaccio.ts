@@ -57,7 +57,10 @@ log: { type: stdout, format: json, level: error }
   );
   let child: ChildProcess | undefined;
   try {
-    child = spawn(process.execPath, ["--input-type=module", "-e", SERVER_SCRIPT, config], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, ["--input-type=module", "-e", SERVER_SCRIPT, config], {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const port = await new Promise<number>((resolve, reject) => {
       let out = "";
       const timer = setTimeout(() => reject(new Error(`verdaccio did not start: ${out}`)), 60_000);
@@ -90,7 +93,15 @@ log: { type: stdout, format: json, level: error }
       url,
       token: body.token,
       dir,
-      env: { npm_config_userconfig: npmrc, NODE_AUTH_TOKEN: body.token, npm_config_cache: path.join(dir, "cache"), npm_config_registry: url, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" },
+      env: {
+        npm_config_userconfig: npmrc,
+        NODE_AUTH_TOKEN: body.token,
+        npm_config_cache: path.join(dir, "cache"),
+        npm_config_registry: url,
+        npm_config_audit: "false",
+        npm_config_fund: "false",
+        npm_config_update_notifier: "false",
+      },
       stop: async () => {
         if (proc.exitCode === null) {
           const exited = new Promise((r) => proc.once("exit", r));

@@ -5,9 +5,16 @@ import { runBuf, type BufResult } from "./run-buf.js";
  * rules of a buf.yaml `breaking` section (buf's default is FILE). Returns buf's result as is: exit
  * 0 (compatible), BUF_FINDINGS with JSON findings on stdout, or a failure the caller reports.
  */
-export async function runBufBreaking(headImage: string, baseImage: string, breakingRules: Record<string, unknown>, cwd: string): Promise<BufResult> {
+export async function runBufBreaking(
+  headImage: string,
+  baseImage: string,
+  breakingRules: Record<string, unknown>,
+  cwd: string,
+): Promise<BufResult> {
   const config = JSON.stringify({ version: "v2", breaking: breakingRules });
-  return runBuf(["breaking", headImage, "--against", baseImage, "--exclude-imports", "--config", config, "--error-format", "json"], { cwd });
+  return runBuf(["breaking", headImage, "--against", baseImage, "--exclude-imports", "--config", config, "--error-format", "json"], {
+    cwd,
+  });
 }
 
 /**

@@ -43,7 +43,10 @@ export async function readBufWorkspace(root: string, bufYaml: string): Promise<B
   const { bufYamlSchema } = await import("./buf-yaml-schema.js"); // loaded only when a .proto changed
   const cfg = await parseConfigYaml(text, configFile, bufYamlSchema);
   const dir = toPosix(path.posix.dirname(configFile)) === "." ? "" : path.posix.dirname(configFile);
-  const join = (p: string): string => toPosix(path.posix.normalize(path.posix.join(dir, p))).replace(/^\.$/, "").replace(/\/$/, "");
+  const join = (p: string): string =>
+    toPosix(path.posix.normalize(path.posix.join(dir, p)))
+      .replace(/^\.$/, "")
+      .replace(/\/$/, "");
   const configFiles = [configFile, join("buf.lock")];
   if (cfg.version === "v2") {
     const modules = (cfg.modules ?? [{ path: "." }]).map((m) => ({

@@ -19,7 +19,11 @@ interface BufJsonFinding {
  * means findings; anything else is buf refusing to run, reported by {@link bufFailure} with buf's
  * whole message.
  */
-export function parseBufFindings(result: BufResult, step: Step, mapPath: (bufPath: string | undefined, f: BufJsonFinding) => string): Finding[] {
+export function parseBufFindings(
+  result: BufResult,
+  step: Step,
+  mapPath: (bufPath: string | undefined, f: BufJsonFinding) => string,
+): Finding[] {
   if (result.code !== 0 && result.code !== BUF_FINDINGS) {
     throw bufFailure(`buf ${step}`, result.stderr.trim() ? result : { ...result, stderr: result.stdout });
   }
@@ -74,7 +78,17 @@ export function parseFormatDiff(diff: string, names: readonly string[] = []): Fo
   let seekingFirstChange = false;
   for (const line of text.split("\n")) {
     if (line.startsWith("--- ")) {
-      current = { path: restore(line.slice(4).split("\t")[0]!.replace(/\.orig$/, "")), line: 1, hunks: 0, emptied: false };
+      current = {
+        path: restore(
+          line
+            .slice(4)
+            .split("\t")[0]!
+            .replace(/\.orig$/, ""),
+        ),
+        line: 1,
+        hunks: 0,
+        emptied: false,
+      };
       found.push(current);
       continue;
     }

@@ -62,6 +62,16 @@ function nativeBinary(bufPackageJson: string): string | undefined {
  * other non-zero exit is returned too and judged by the caller.
  */
 export async function runBuf(args: readonly string[], options: { cwd: string; input?: Buffer; binary?: boolean }): Promise<BufResult> {
-  const r = await runProcess(bufBinary(), args, { cwd: options.cwd, ...(options.input ? { input: options.input } : {}), what: "buf", hint: "run the README's install command" });
-  return { code: r.code, stdout: options.binary ? "" : r.stdout.toString("utf8"), stderr: r.stderr.toString("utf8"), ...(options.binary ? { stdoutBytes: r.stdout } : {}) };
+  const r = await runProcess(bufBinary(), args, {
+    cwd: options.cwd,
+    ...(options.input ? { input: options.input } : {}),
+    what: "buf",
+    hint: "run the README's install command",
+  });
+  return {
+    code: r.code,
+    stdout: options.binary ? "" : r.stdout.toString("utf8"),
+    stderr: r.stderr.toString("utf8"),
+    ...(options.binary ? { stdoutBytes: r.stdout } : {}),
+  };
 }

@@ -82,11 +82,15 @@ async function fix(inputs: FormatInputs, root: string, files: { file: string; di
       const target = path.join(root, ...file.split("/"));
       const [content, original] = await Promise.all([readFile(path.join(out, ...rel.split("/"))).catch(() => undefined), readFile(target)]);
       const why =
-        content === undefined ? "buf format wrote no output for it"
-        : content.length === 0 && original.length > 0 ? "buf format's output for it is empty"
-        : !isUtf8(content) ? "buf format's output for it is not valid UTF-8"
-        : unstable.has(rel) ? "buf format's output for it is not stable"
-        : (await whyNotReplaceable(root, file));
+        content === undefined
+          ? "buf format wrote no output for it"
+          : content.length === 0 && original.length > 0
+            ? "buf format's output for it is empty"
+            : !isUtf8(content)
+              ? "buf format's output for it is not valid UTF-8"
+              : unstable.has(rel)
+                ? "buf format's output for it is not stable"
+                : await whyNotReplaceable(root, file);
       if (why) left.push(formatFinding(file, difference, why));
       else await replaceFile(target, content!);
     }

@@ -20,7 +20,9 @@ export function parsePrePushInput(text: string): PushedRef[] {
     if (!line) continue;
     const parts = line.split(" ");
     if (parts.length !== 4 || !parts.every(Boolean) || !/^[0-9a-f]{40,64}$/.test(parts[1]!) || !/^[0-9a-f]{40,64}$/.test(parts[3]!)) {
-      throw new ProtoshipError(`pre-push input line ${index + 1}: expected "<local ref> <local sha> <remote ref> <remote sha>", got ${JSON.stringify(line)}`);
+      throw new ProtoshipError(
+        `pre-push input line ${index + 1}: expected "<local ref> <local sha> <remote ref> <remote sha>", got ${JSON.stringify(line)}`,
+      );
     }
     refs.push({ localRef: parts[0]!, localSha: parts[1]!, remoteRef: parts[2]!, remoteSha: parts[3]! });
   }

@@ -27,7 +27,12 @@ export async function resolveBase(repo: GitRepo, options: { against?: string; de
   // One for-each-ref instead of a rev-parse per candidate: this runs on every check.
   const candidates = defaultBranchCandidates(options);
   const out = await repo.query(["for-each-ref", "--format=%(refname)%00%(objectname)", ...candidates.map((c) => c.ref)]);
-  const known = new Map(out.split("\n").filter(Boolean).map((l) => l.split("\0") as [string, string]));
+  const known = new Map(
+    out
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split("\0") as [string, string]),
+  );
   for (const candidate of candidates) {
     const sha = known.get(candidate.ref);
     if (sha) return { sha: await mergeBaseOrDeepen(repo, sha, head, options.remote), label: candidate.name };
@@ -71,7 +76,10 @@ export async function resolvePushBase(repo: GitRepo, ref: PushedRef, remote: str
     return { sha: remoteSha, label: ref.remoteRef };
   }
   const out = await repo.query(["rev-list", "--boundary", ref.localSha, "--not", `--remotes=${remote}`]);
-  const boundary = out.split("\n").filter((l) => l.startsWith("-")).map((l) => l.slice(1).trim());
+  const boundary = out
+    .split("\n")
+    .filter((l) => l.startsWith("-"))
+    .map((l) => l.slice(1).trim());
   if (boundary[0]) return { sha: boundary[0], label: `${remote} (new branch)` };
   if (out.trim() === "") return { sha: ref.localSha, label: `${remote} (already there)` };
   if (await repo.isShallow()) {
@@ -120,10 +128,17 @@ async function mergeBaseOrDeepen(repo: GitRepo, a: string, b: string, remote: st
     try {
       await repo.raw(["fetch", "--no-tags", "--quiet", "--unshallow", remote]);
     } catch (error) {
-      throw new EnvironmentError("this shallow clone lacks the history to find the merge-base, and fetching it failed", `run: git fetch --unshallow ${remote}`, error);
+      throw new EnvironmentError(
+        "this shallow clone lacks the history to find the merge-base, and fetching it failed",
+        `run: git fetch --unshallow ${remote}`,
+        error,
+      );
     }
     const again = await repo.mergeBase(a, b);
     if (again) return again;
   }
-  throw new EnvironmentError(`${a.slice(0, 12)} and ${b.slice(0, 12)} have no common history`, "pass --against <ref> with a related commit");
+  throw new EnvironmentError(
+    `${a.slice(0, 12)} and ${b.slice(0, 12)} have no common history`,
+    "pass --against <ref> with a related commit",
+  );
 }

@@ -35,7 +35,8 @@ export interface StepInputs {
 export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
   const { targets, workspace } = inputs;
   const cwd = (dir: string): string => path.join(dir, ...workspace.dir.split("/").filter(Boolean));
-  const pathArgs = (files: readonly string[]): string[] => (targets.full ? [] : bufPathArgs(files.map((f) => workspacePathOf(workspace.dir, f))));
+  const pathArgs = (files: readonly string[]): string[] =>
+    targets.full ? [] : bufPathArgs(files.map((f) => workspacePathOf(workspace.dir, f)));
   const toRepoPath = (p: string): string => repoPathFromWorkspace(workspace.dir, p);
   const hasHead = targets.full || targets.headFiles.length > 0;
   const jobs: Promise<Finding[]>[] = [];
@@ -54,7 +55,11 @@ export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
     jobs.push(format);
   }
   if (inputs.steps.has("lint") && hasHead) {
-    jobs.push(runBuf(["lint", "--error-format", "json", ...pathArgs(targets.headFiles)], { cwd: cwd(inputs.headDir) }).then((r) => parseBufFindings(r, "lint", (p) => toRepoPath(p ?? workspace.configFile))));
+    jobs.push(
+      runBuf(["lint", "--error-format", "json", ...pathArgs(targets.headFiles)], { cwd: cwd(inputs.headDir) }).then((r) =>
+        parseBufFindings(r, "lint", (p) => toRepoPath(p ?? workspace.configFile)),
+      ),
+    );
   }
   if (inputs.steps.has("breaking") && inputs.baseDir && (targets.full || targets.baseFiles.length > 0)) {
     jobs.push(runBreaking(inputs, cwd, pathArgs));
@@ -67,26 +72,38 @@ export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
  * than `--against .git#…`) avoids cloning the repository, and lets a side where every targeted
  * file was deleted still be compared, which is how a deleted or renamed file is reported.
  */
-async function runBreaking(inputs: StepInputs, cwd: (dir: string) => string, pathArgs: (files: readonly string[]) => string[]): Promise<Finding[]> {
+async function runBreaking(
+  inputs: StepInputs,
+  cwd: (dir: string) => string,
+  pathArgs: (files: readonly string[]) => string[],
+): Promise<Finding[]> {
   const { workspace, targets } = inputs;
   const tmp = await mkdtemp(path.join(os.tmpdir(), "protoship-images-"));
   try {
     const baseImage = path.join(tmp, "base.binpb");
     const headImage = path.join(tmp, "head.binpb");
     const headSource = targets.full || targets.headFiles.length > 0 ? cwd(inputs.headDir) : await emptyModule(tmp);
-    const headBuild = runBuf(["build", "--error-format", "json", "-o", headImage, ...(headSource === cwd(inputs.headDir) ? pathArgs(targets.headFiles) : [])], { cwd: headSource });
+    const headBuild = runBuf(
+      ["build", "--error-format", "json", "-o", headImage, ...(headSource === cwd(inputs.headDir) ? pathArgs(targets.headFiles) : [])],
+      { cwd: headSource },
+    );
     headBuild.catch(() => {}); // awaited below; the base overlay may fail first
     const baseDir = await inputs.baseDir!;
     const [base, head] = await Promise.all([
       // The base needs no source info: findings point into the head.
-      runBuf(["build", "--error-format", "json", "--exclude-source-info", "-o", baseImage, ...pathArgs(targets.baseFiles)], { cwd: cwd(baseDir) }),
+      runBuf(["build", "--error-format", "json", "--exclude-source-info", "-o", baseImage, ...pathArgs(targets.baseFiles)], {
+        cwd: cwd(baseDir),
+      }),
       headBuild,
     ]);
     if (base.code !== 0 && base.code !== BUF_FINDINGS) throw bufFailure("buf build (base)", base);
     if (base.code !== 0) {
-      throw new ProtoshipError(`the base does not compile, so breaking changes cannot be checked: ${firstFinding(base.stdout || base.stderr)}`, {
-        hint: "pass --against <ref> with a base that builds, or --skip breaking",
-      });
+      throw new ProtoshipError(
+        `the base does not compile, so breaking changes cannot be checked: ${firstFinding(base.stdout || base.stderr)}`,
+        {
+          hint: "pass --against <ref> with a base that builds, or --skip breaking",
+        },
+      );
     }
     // A head that does not compile is already reported by lint as COMPILE findings.
     // buf build prints its JSON errors on stderr.

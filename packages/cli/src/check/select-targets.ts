@@ -20,7 +20,13 @@ export function selectTargets(workspace: BufWorkspace, changes: readonly FileCha
   if (!full && protos.length === 0) return undefined;
   return {
     full,
-    headFiles: protos.filter((c) => c.status !== "D").map((c) => c.path).sort(),
-    baseFiles: protos.filter((c) => c.status !== "A").map((c) => c.path).sort(),
+    headFiles: protos
+      .filter((c) => c.status !== "D")
+      .map((c) => c.path)
+      .sort(),
+    baseFiles: protos
+      .filter((c) => c.status !== "A")
+      .map((c) => c.path)
+      .sort(),
   };
 }

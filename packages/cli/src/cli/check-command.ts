@@ -46,7 +46,10 @@ export function registerCheck(program: Command): void {
 
 function parseSkip(value: string): Set<Step> {
   const steps = new Set<Step>();
-  for (const raw of value.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (raw !== "format" && raw !== "lint" && raw !== "breaking") {
       throw new ProtoshipError(`--skip: unknown step "${raw}" (expected format, lint or breaking)`);
     }

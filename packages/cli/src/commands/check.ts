@@ -111,10 +111,19 @@ export async function check(options: CheckOptions): Promise<number> {
   return findings.length > 0 ? ExitCode.Findings : ExitCode.Ok;
 }
 
-async function listComparisons(repo: GitRepo, options: CheckOptions, defaultBranch: string | undefined, configRemote: string): Promise<Comparison[]> {
+async function listComparisons(
+  repo: GitRepo,
+  options: CheckOptions,
+  defaultBranch: string | undefined,
+  configRemote: string,
+): Promise<Comparison[]> {
   const remote = options.remote ?? configRemote;
   if (!options.prePush) {
-    const base = await resolveBase(repo, { ...(options.against ? { against: options.against } : {}), ...(defaultBranch ? { defaultBranch } : {}), remote });
+    const base = await resolveBase(repo, {
+      ...(options.against ? { against: options.against } : {}),
+      ...(defaultBranch ? { defaultBranch } : {}),
+      remote,
+    });
     const head: Side = options.staged ? { kind: "index" } : { kind: "worktree" };
     return [{ base, head, label: `${base.label}..${head.kind}` }];
   }

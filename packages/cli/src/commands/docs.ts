@@ -38,7 +38,9 @@ export async function docs(options: DocsOptions): Promise<number> {
   const image = await loadImage(repo.root, workspace.dir ? { workspaceDir: workspace.dir } : {});
   // An empty image (no files, or a broken buf that printed nothing) never replaces the existing site.
   if (!image.ownFiles.size) {
-    throw new ProtoshipError("buf returned no proto files for the module; the site was not changed", { hint: "check buf (PROTOSHIP_BUF) and buf.yaml" });
+    throw new ProtoshipError("buf returned no proto files for the module; the site was not changed", {
+      hint: "check buf (PROTOSHIP_BUF) and buf.yaml",
+    });
   }
   const model = siteModelOf(image);
 
@@ -50,7 +52,7 @@ export async function docs(options: DocsOptions): Promise<number> {
 
   const label = options.outDir === undefined ? "docs.outDir" : "-o";
   const outDir = resolveRepoPath(repo.root, options.outDir ?? config.docs.outDir, { label, output: true });
-  let result;
+  let result: Awaited<ReturnType<typeof buildSite>>;
   try {
     result = await buildSite({ model, outDir, title: options.title ?? config.docs.title, ...(versions.length ? { versions } : {}) });
   } catch (error) {
@@ -62,6 +64,8 @@ export async function docs(options: DocsOptions): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const released = result.versionPages ? `, ${result.versionPages} release pages (${result.reusedVersionPages} reused)` : "";
   const where = path.relative(process.cwd(), result.outDir) || ".";
-  write(`✔ docs site: ${result.pages.length} pages, ${result.searchDocuments} searchable elements, ${model.files.length} files${released} → ${where}\n`);
+  write(
+    `✔ docs site: ${result.pages.length} pages, ${result.searchDocuments} searchable elements, ${model.files.length} files${released} → ${where}\n`,
+  );
   return ExitCode.Ok;
 }

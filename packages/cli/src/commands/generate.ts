@@ -34,10 +34,13 @@ export async function generate(options: GenerateOptions): Promise<number> {
   const changed = new Set(result.changed);
   for (const pkg of result.packages) {
     const rel = path.relative(options.cwd, pkg.dir) || ".";
-    write(`${changed.has(path.basename(pkg.dir)) ? "generated" : "unchanged"} ${pkg.npmName}@${pkg.version} (${pkg.protoPackage}) in ${rel}\n`);
+    write(
+      `${changed.has(path.basename(pkg.dir)) ? "generated" : "unchanged"} ${pkg.npmName}@${pkg.version} (${pkg.protoPackage}) in ${rel}\n`,
+    );
   }
   for (const name of result.changed) {
-    if (!result.packages.some((p) => path.basename(p.dir) === name)) write(`removed ${path.relative(options.cwd, path.join(result.outDir, name))}\n`);
+    if (!result.packages.some((p) => path.basename(p.dir) === name))
+      write(`removed ${path.relative(options.cwd, path.join(result.outDir, name))}\n`);
   }
   return ExitCode.Ok;
 }
@@ -59,7 +62,11 @@ export async function generateCheck(options: Omit<GenerateOptions, "force" | "ve
       write(`stale ${rel}: generate would remove it\n`);
       continue;
     }
-    const parts = [["changed", s.changed], ["missing", s.missing], ["not generated", s.extra]] as const;
+    const parts = [
+      ["changed", s.changed],
+      ["missing", s.missing],
+      ["not generated", s.extra],
+    ] as const;
     const what = parts.filter(([, files]) => files.length).map(([label, files]) => `${label} ${listFiles(files)}`);
     write(`stale ${s.pkg.npmName} (${s.pkg.protoPackage}) in ${rel}: ${what.join("; ")}\n`);
   }

@@ -43,7 +43,10 @@ export async function init(options: InitOptions): Promise<number> {
   const repo = await GitRepo.open(options.cwd);
   const project = await readProject(repo);
   if (project.protoFiles.length === 0) {
-    throw new ConfigError(`no .proto files in ${repo.root}`, "add the .proto files (tracked or not ignored by git), then run protoship init");
+    throw new ConfigError(
+      `no .proto files in ${repo.root}`,
+      "add the .proto files (tracked or not ignored by git), then run protoship init",
+    );
   }
   const scope = chooseScope(project, options.scope);
   const outDir = DEFAULTS.stubs.outDir;
@@ -53,18 +56,29 @@ export async function init(options: InitOptions): Promise<number> {
   if (!existsSync(path.join(project.root, DEFAULTS.bufYaml))) {
     const { roots, error } = await findModuleRoots(project.root, project.protoFiles);
     files.push({ kind: "owned", path: DEFAULTS.bufYaml, content: bufYaml(roots), createOnly: true });
-    notes.push(error ? `buf.yaml: no module roots compile every file; proposed ${roots.join(", ")} (buf: ${error})` : `buf.yaml: module roots ${roots.join(", ")} (buf build compiles every file)`);
+    notes.push(
+      error
+        ? `buf.yaml: no module roots compile every file; proposed ${roots.join(", ")} (buf: ${error})`
+        : `buf.yaml: module roots ${roots.join(", ")} (buf build compiles every file)`,
+    );
   }
   files.push({ kind: "owned", path: "protoship.yaml", content: protoshipYaml(scope, project, outDir) });
   if (project.hookManager === "husky") files.push({ kind: "owned", path: ".husky/pre-push", content: hookScript(), executable: true });
   if (project.hookManager === "lefthook") {
-    files.push({ kind: "merged", path: project.lefthookFile!, merge: (c) => mergeLefthook(c, "node_modules/.bin/protoship check --pre-push {1} {2}") });
+    files.push({
+      kind: "merged",
+      path: project.lefthookFile!,
+      merge: (c) => mergeLefthook(c, "node_modules/.bin/protoship check --pre-push {1} {2}"),
+    });
   }
   files.push({ kind: "owned", path: ".github/workflows/protoship-pull-request.yml", content: pullRequestWorkflow(project) });
   files.push({ kind: "owned", path: ".github/workflows/protoship-release.yml", content: releaseWorkflow(project) });
   files.push({ kind: "merged", path: ".gitignore", merge: (c) => mergeGitignore(c, gitignoreLines(outDir, DEFAULTS.docs.outDir)) });
   const devDependencies = { protoship: `^${protoshipVersion()}`, ...stubRootDevDependencies() };
-  const folder = path.basename(project.root).toLowerCase().replace(/[^a-z0-9._~-]+/g, "-");
+  const folder = path
+    .basename(project.root)
+    .toLowerCase()
+    .replace(/[^a-z0-9._~-]+/g, "-");
   const additions = {
     devDependencies,
     prepareHook: project.hookManager === "git",
@@ -72,7 +86,8 @@ export async function init(options: InitOptions): Promise<number> {
     workspace: project.packageManager.name === "npm" ? `${outDir}/*` : undefined,
   };
   files.push({ kind: "merged", path: "package.json", merge: (c) => mergePackageJson(c, folder, additions) });
-  if (project.packageManager.name === "pnpm") files.push({ kind: "merged", path: "pnpm-workspace.yaml", merge: (c) => mergePnpmWorkspace(c, UNNEEDED_BUILDS) });
+  if (project.packageManager.name === "pnpm")
+    files.push({ kind: "merged", path: "pnpm-workspace.yaml", merge: (c) => mergePnpmWorkspace(c, UNNEEDED_BUILDS) });
 
   const outcomes = await applyPlan(project.root, files, { force: options.force, dryRun: options.dryRun });
   if (project.hookManager === "git") outcomes.push(await installGitHook(repo, { force: options.force, dryRun: options.dryRun }));

@@ -93,10 +93,18 @@ async function publishTags(options: PublishOptions): Promise<number> {
 
       // Every unit gets the version released at (or before) this commit, so imports between stub
       // packages name versions that exist.
-      const versions = Object.fromEntries([...latestByName(await listReleaseTags(repo, tagFormat, { mergedInto: commit }))].map(([name, t]) => [name, t.version]));
+      const versions = Object.fromEntries(
+        [...latestByName(await listReleaseTags(repo, tagFormat, { mergedInto: commit }))].map(([name, t]) => [name, t.version]),
+      );
       for (const t of tags) versions[t.name] = t.version;
       write(`building ${todo.map((t) => `${t.name}@${t.version}`).join(", ")} at ${commit.slice(0, 12)}\n`);
-      const dirs = await (options.build ?? buildStubPackages)({ source, repoRoot: repo.root, versions, names: todo.map((t) => t.name), workDir });
+      const dirs = await (options.build ?? buildStubPackages)({
+        source,
+        repoRoot: repo.root,
+        versions,
+        names: todo.map((t) => t.name),
+        workDir,
+      });
       const ordered = await dependencyOrder(todo, dirs);
       for (const tag of ordered) {
         const dir = dirs.get(tag.name)!;
@@ -113,7 +121,10 @@ async function publishTags(options: PublishOptions): Promise<number> {
           const rest = ordered.slice(ordered.indexOf(tag) + 1).map((t) => `${t.name}@${t.version}`);
           throw new ProtoshipError(
             `publishing ${tag.name}@${tag.version} failed: ${error}${counts.published ? `; published before it: ${counts.published}` : ""}${rest.length ? `; not attempted: ${rest.join(", ")}` : ""}`,
-            { exitCode: ExitCode.Usage, hint: "fix the cause and run protoship publish again: versions already on the registry are skipped" },
+            {
+              exitCode: ExitCode.Usage,
+              hint: "fix the cause and run protoship publish again: versions already on the registry are skipped",
+            },
           );
         }
         write(`published ${tag.name}@${tag.version}${provenance ? " with provenance" : ""}\n`);
@@ -149,15 +160,23 @@ async function releaseTagNamed(repo: GitRepo, all: readonly ReleaseTag[], name: 
       hint: "list the release tags with `git tag --list`; tags made elsewhere need `git fetch --tags` first",
     });
   }
-  throw new ProtoshipError(`${name} is not a release tag (expected ${tagFormat}, e.g. ${all[0]?.tag ?? "@scope/pkg@1.0.0"})`, { exitCode: ExitCode.Usage });
+  throw new ProtoshipError(`${name} is not a release tag (expected ${tagFormat}, e.g. ${all[0]?.tag ?? "@scope/pkg@1.0.0"})`, {
+    exitCode: ExitCode.Usage,
+  });
 }
 
 /** Orders tags so a package is published after the stub packages it depends on. */
 async function dependencyOrder(tags: readonly ReleaseTag[], dirs: ReadonlyMap<string, string>): Promise<ReleaseTag[]> {
   const deps = new Map<string, string[]>();
   for (const t of tags) {
-    const pkg = JSON.parse(await readFile(path.join(dirs.get(t.name)!, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    const pkg = JSON.parse(await readFile(path.join(dirs.get(t.name)!, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+    };
     deps.set(t.name, Object.keys(pkg.dependencies ?? {}));
   }
-  return orderByDependencies(tags, (t) => t.name, (t) => deps.get(t.name) ?? []);
+  return orderByDependencies(
+    tags,
+    (t) => t.name,
+    (t) => deps.get(t.name) ?? [],
+  );
 }

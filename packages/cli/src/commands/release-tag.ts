@@ -48,13 +48,22 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
   const { branch, remote, tagFormat } = config.release;
 
   const current = await repo.currentBranch();
-  if (current !== branch) refuse(`not on the release branch ${branch} (${current ? `on ${current}` : "HEAD is detached"})`, `run it on ${branch}, or set release.branch in protoship.yaml`);
+  if (current !== branch)
+    refuse(
+      `not on the release branch ${branch} (${current ? `on ${current}` : "HEAD is detached"})`,
+      `run it on ${branch}, or set release.branch in protoship.yaml`,
+    );
   const dirty = await dirtyPaths(repo);
-  if (dirty.length > 0) refuse(`the working tree is dirty (${dirty.slice(0, 3).join(", ")}${dirty.length > 3 ? `, … ${dirty.length - 3} more` : ""})`, "commit or stash the changes first");
+  if (dirty.length > 0)
+    refuse(
+      `the working tree is dirty (${dirty.slice(0, 3).join(", ")}${dirty.length > 3 ? `, … ${dirty.length - 3} more` : ""})`,
+      "commit or stash the changes first",
+    );
 
   const remoteExists = await hasRemote(repo, remote);
-  if (push && !remoteExists) throw new EnvironmentError(`release tag: there is no remote "${remote}" to push to`, "add it, set release.remote, or pass --no-push");
-  let remoteTags = new Map<string, string>();
+  if (push && !remoteExists)
+    throw new EnvironmentError(`release tag: there is no remote "${remote}" to push to`, "add it, set release.remote, or pass --no-push");
+  const remoteTags = new Map<string, string>();
   if (remoteExists) {
     const refs = await remoteRefs(repo, remote, [`refs/heads/${branch}`, "refs/tags/*"]);
     const remoteHead = refs.get(`refs/heads/${branch}`)?.commit;
@@ -62,8 +71,10 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
       if (push) refuse(`${branch} does not exist on ${remote}`, `push ${branch} first`);
     } else if (remoteHead !== head) {
       const known = await repo.hasObject(remoteHead);
-      if (!known || (await isAncestor(repo, head, remoteHead))) refuse(`${branch} is behind ${remote}/${branch}`, `pull first (git pull --ff-only ${remote} ${branch})`);
-      if (!(await isAncestor(repo, remoteHead, head))) refuse(`${branch} has diverged from ${remote}/${branch}`, "reconcile the branches first");
+      if (!known || (await isAncestor(repo, head, remoteHead)))
+        refuse(`${branch} is behind ${remote}/${branch}`, `pull first (git pull --ff-only ${remote} ${branch})`);
+      if (!(await isAncestor(repo, remoteHead, head)))
+        refuse(`${branch} has diverged from ${remote}/${branch}`, "reconcile the branches first");
       if (push) refuse(`${branch} has commits that are not on ${remote} yet`, `push ${branch} first, then tag`);
     }
     for (const [ref, { commit }] of refs) if (ref.startsWith("refs/tags/")) remoteTags.set(ref.slice("refs/tags/".length), commit);
@@ -76,25 +87,42 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
   for (const w of wanted) {
     const local = await localTagCommit(repo, w.tag);
     const onRemote = remoteTags.get(w.tag);
-    for (const [where, sha] of [["locally", local], [`on ${remote}`, onRemote]] as const) {
-      if (sha && sha !== head) refuse(`${w.tag} already exists ${where} at ${sha.slice(0, 12)}, not at HEAD ${head.slice(0, 12)}`, "protoship never moves a tag; release from that commit or delete the tag yourself if it is wrong");
+    for (const [where, sha] of [
+      ["locally", local],
+      [`on ${remote}`, onRemote],
+    ] as const) {
+      if (sha && sha !== head)
+        refuse(
+          `${w.tag} already exists ${where} at ${sha.slice(0, 12)}, not at HEAD ${head.slice(0, 12)}`,
+          "protoship never moves a tag; release from that commit or delete the tag yourself if it is wrong",
+        );
     }
     if (onRemote) alreadyOnRemote.push(w.tag);
     else if (!local) toCreate.push(w);
   }
   // Release tags at HEAD that the remote lacks (e.g. an earlier --no-push run) are pushed too.
   const unitNames = new Set(plan.packages.map((p) => p.name));
-  const localAtHead = (await listReleaseTags(repo, tagFormat, { mergedInto: head })).filter((t) => t.commit === head && unitNames.has(t.name)).map((t) => t.tag);
+  const localAtHead = (await listReleaseTags(repo, tagFormat, { mergedInto: head }))
+    .filter((t) => t.commit === head && unitNames.has(t.name))
+    .map((t) => t.tag);
 
   if (options.dryRun) {
     if (toCreate.length === 0) write("nothing to tag: every package is released at HEAD\n");
-    for (const w of toCreate) write(`would tag ${w.tag} at ${head.slice(0, 12)} (${w.plan.bump}${w.plan.current ? ` from ${w.plan.current}` : ", first release"})\n${indent(tagMessage(w.plan))}`);
+    for (const w of toCreate)
+      write(
+        `would tag ${w.tag} at ${head.slice(0, 12)} (${w.plan.bump}${w.plan.current ? ` from ${w.plan.current}` : ", first release"})\n${indent(tagMessage(w.plan))}`,
+      );
     const pending = [...new Set([...localAtHead.filter((t) => !remoteTags.has(t)), ...toCreate.map((w) => w.tag)])];
-    if (push && pending.length > 0) write(`would push ${pending.length} tag${pending.length === 1 ? "" : "s"} to ${remote} in one atomic push\n`);
+    if (push && pending.length > 0)
+      write(`would push ${pending.length} tag${pending.length === 1 ? "" : "s"} to ${remote} in one atomic push\n`);
     return ExitCode.Ok;
   }
 
-  await fetchTags(repo, remote, alreadyOnRemote.filter(() => remoteExists));
+  await fetchTags(
+    repo,
+    remote,
+    alreadyOnRemote.filter(() => remoteExists),
+  );
   const created: string[] = [];
   for (const w of toCreate) {
     let made: boolean;
@@ -119,7 +147,9 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
     if (created.length === 0) write("nothing to tag: every package is released at HEAD\n");
     return ExitCode.Ok;
   }
-  const localNow = (await listReleaseTags(repo, tagFormat, { mergedInto: head })).filter((t) => t.commit === head && unitNames.has(t.name)).map((t) => t.tag);
+  const localNow = (await listReleaseTags(repo, tagFormat, { mergedInto: head }))
+    .filter((t) => t.commit === head && unitNames.has(t.name))
+    .map((t) => t.tag);
   const pending = [...new Set([...localNow, ...created])].filter((t) => !remoteTags.has(t)).sort();
   if (pending.length === 0) {
     if (created.length === 0) write("nothing to tag: every package is released at HEAD\n");
@@ -151,7 +181,11 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
     if (elsewhere.length > 0 || attempt === 3) {
       // Keep a tag the remote already has at HEAD as the very object it has: it is released, whoever pushed it.
       const ours = await Promise.all(created.map(async (t) => ({ t, same: (await localTagObject(repo, t)) === onRemote(t)?.object })));
-      await rollback(repo, ours.filter((o) => !o.same).map((o) => o.t), `pushing to ${remote} failed: ${firstLine(error)}`);
+      await rollback(
+        repo,
+        ours.filter((o) => !o.same).map((o) => o.t),
+        `pushing to ${remote} failed: ${firstLine(error)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
   }
@@ -161,7 +195,10 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
 
 async function rollback(repo: GitRepo, created: readonly string[], reason: string): Promise<never> {
   for (const tag of created) await deleteLocalTag(repo, tag);
-  const undone = created.length > 0 ? `; deleted the local tag${created.length === 1 ? "" : "s"} this run created (${created.join(", ")}), no remote tag was touched` : "";
+  const undone =
+    created.length > 0
+      ? `; deleted the local tag${created.length === 1 ? "" : "s"} this run created (${created.join(", ")}), no remote tag was touched`
+      : "";
   throw new ProtoshipError(`release tag failed: ${reason}${undone}`, { exitCode: ExitCode.Usage });
 }
 
@@ -170,5 +207,10 @@ function indent(text: string): string {
 }
 
 function firstLine(text: string): string {
-  return text.split("\n").map((l) => l.trim()).find((l) => l && !l.startsWith("To ")) ?? text.trim();
+  return (
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l && !l.startsWith("To ")) ?? text.trim()
+  );
 }

@@ -5,7 +5,20 @@
 export const DEFAULTS = {
   bufYaml: "buf.yaml",
   check: { steps: ["format", "lint", "breaking"] as ("format" | "lint" | "breaking")[] },
-  stubs: { scope: "@mesh", outDir: "packages/stubs", names: {} as Record<string, string>, tsProtoOptions: [] as string[], exclude: [] as string[], include: [] as string[] },
+  stubs: {
+    scope: "@mesh",
+    outDir: "packages/stubs",
+    names: {} as Record<string, string>,
+    tsProtoOptions: [] as string[],
+    exclude: [] as string[],
+    include: [] as string[],
+  },
   docs: { outDir: "site", title: "API reference" },
-  release: { branch: "main", remote: "origin", tagFormat: "{name}@{version}", distTag: "latest", access: "public" as "public" | "restricted" },
+  release: {
+    branch: "main",
+    remote: "origin",
+    tagFormat: "{name}@{version}",
+    distTag: "latest",
+    access: "public" as "public" | "restricted",
+  },
 } as const;

@@ -23,7 +23,10 @@ export const configSchema = z
     stubs: z
       .object({
         /** npm scope of generated packages, e.g. "@mesh". */
-        scope: z.string().regex(/^@[a-z0-9][a-z0-9._-]*$/, "an npm scope such as @acme").default(DEFAULTS.stubs.scope),
+        scope: z
+          .string()
+          .regex(/^@[a-z0-9][a-z0-9._-]*$/, "an npm scope such as @acme")
+          .default(DEFAULTS.stubs.scope),
         /** Folder the stub packages are written to. */
         outDir: z.string().default(DEFAULTS.stubs.outDir),
         /** npm names per proto package, overriding the default `<scope>/<package-with-dashes>`. */

@@ -67,11 +67,11 @@ const regexCache = new Map<string, RegExp>();
 function formatRegExp(format: string): RegExp {
   let re = regexCache.get(format);
   if (re) return re;
-  const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   // The version is exactly x.y.z, so `@scope/pkg@1.2.3` and `v1.2.3-name-with-dashes` split where the version is.
   const source = format
     .split(/(\{name\}|\{version\})/)
-    .map((part) => (part === NAME ? "(?<name>.+)" : part === VERSION ? `(?<version>${VERSION_SOURCE})` : escape(part)))
+    .map((part) => (part === NAME ? "(?<name>.+)" : part === VERSION ? `(?<version>${VERSION_SOURCE})` : escapeRegExp(part)))
     .join("");
   re = new RegExp(`^${source}$`, "s");
   regexCache.set(format, re);

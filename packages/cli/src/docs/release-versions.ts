@@ -21,7 +21,8 @@ export async function docsReleaseVersions(
   const [history, tags] = await Promise.all([releaseHistory(repo, tagFormat), listReleaseTags(repo, tagFormat)]);
   const tagOf = new Map(tags.map((t) => [`${t.name}\0${t.version}`, t]));
   const models = new Map<string, () => ReturnType<typeof loadModel>>();
-  const loadModel = async (commit: string, label: string) => siteModelOf((await imageAtCommit(repo, commit, workspace.configFile, label)).image);
+  const loadModel = async (commit: string, label: string) =>
+    siteModelOf((await imageAtCommit(repo, commit, workspace.configFile, label)).image);
   const modelAt = (commit: string, label: string) => {
     let load = models.get(commit);
     if (!load) {

@@ -1,5 +1,13 @@
 /** Members of @grpc/grpc-js's `Client` that a generated client interface inherits. */
-const CLIENT_MEMBERS = ["close", "getChannel", "waitForReady", "makeUnaryRequest", "makeClientStreamRequest", "makeServerStreamRequest", "makeBidiStreamRequest"];
+const CLIENT_MEMBERS = [
+  "close",
+  "getChannel",
+  "waitForReady",
+  "makeUnaryRequest",
+  "makeClientStreamRequest",
+  "makeServerStreamRequest",
+  "makeBidiStreamRequest",
+];
 
 const CLIENT_INTERFACE = /export interface (\w+) extends Client \{\n([\s\S]*?)\n\}\n/g;
 
@@ -14,6 +22,9 @@ export function fixClientCollisions(source: string): string {
   return source.replace(CLIENT_INTERFACE, (whole, name: string, body: string) => {
     const shadowed = CLIENT_MEMBERS.filter((member) => new RegExp(`^  ${member}\\(`, "m").test(body));
     if (!shadowed.length) return whole;
-    return whole.replace(`export interface ${name} extends Client {`, `export interface ${name} extends Omit<Client, ${shadowed.map((m) => JSON.stringify(m)).join(" | ")}> {`);
+    return whole.replace(
+      `export interface ${name} extends Client {`,
+      `export interface ${name} extends Omit<Client, ${shadowed.map((m) => JSON.stringify(m)).join(" | ")}> {`,
+    );
   });
 }

@@ -102,7 +102,14 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   const include = config.stubs.include ?? [];
   const tsOptions = tsProtoOptions(config.stubs.tsProtoOptions);
   const tsProto = tsProtoVersion();
-  const salt = JSON.stringify({ generator: await generatorHash(), tsProto, tsOptions, stubs: config.stubs, version: options.version ?? null, outDir: path.relative(root, outDir) });
+  const salt = JSON.stringify({
+    generator: await generatorHash(),
+    tsProto,
+    tsOptions,
+    stubs: config.stubs,
+    version: options.version ?? null,
+    outDir: path.relative(root, outDir),
+  });
 
   const full = !options.only;
   const stamp = full && !options.force && !options.dryRun ? await readStamp(outDir) : undefined;
@@ -125,14 +132,16 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   const selected = selectUnits(units, options.only);
   const dirNames = folderNames(units);
   const versions = new Map<string, string>();
-  for (const unit of units) versions.set(unit.npmName, await versionOf(unit.npmName, options.version, path.join(outDir, dirNames.get(unit.npmName)!)));
+  for (const unit of units)
+    versions.set(unit.npmName, await versionOf(unit.npmName, options.version, path.join(outDir, dirNames.get(unit.npmName)!)));
 
   const descriptors = new Map(image.files.map((f) => [f.name, f]));
   const versionSalt = `${salt}${JSON.stringify([...versions])}`;
   const hashes = new Map(units.map((u) => [u.npmName, unitHash(u, descriptors, versionSalt)]));
   const todo: ProtoPackageUnit[] = [];
   for (const unit of selected) {
-    const unchanged = stamp?.units[unit.npmName] === hashes.get(unit.npmName) && (await allExist([path.join(outDir, dirNames.get(unit.npmName)!)]));
+    const unchanged =
+      stamp?.units[unit.npmName] === hashes.get(unit.npmName) && (await allExist([path.join(outDir, dirNames.get(unit.npmName)!)]));
     if (!unchanged) todo.push(unit);
   }
 
@@ -141,7 +150,9 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   if (todo.length) {
     // Everything: no --path, so buf generates exactly the module. A subset: its files and their imports.
     const everything = todo.length === units.length && !include.length;
-    const paths = everything ? undefined : [...new Set(await Promise.all(todo.flatMap((u) => u.files.map((f) => bufPathOf(root, workspace, f.name)))))].sort();
+    const paths = everything
+      ? undefined
+      : [...new Set(await Promise.all(todo.flatMap((u) => u.files.map((f) => bufPathOf(root, workspace, f.name)))))].sort();
     const tree = await runTsProto(bufDir, tsOptions, paths);
     for (const sources of assemble(tree, units, todo)) {
       const { unit } = sources;
@@ -164,7 +175,13 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
       ]);
       for (const [file, text] of sources.files) files.set(`src/${file}`, text);
       trees.set(dirName, files);
-      generated.set(unit.npmName, { npmName: unit.npmName, protoPackage: unit.protoPackage, dir: dirName, version: input.version, dependencies: sources.dependencies });
+      generated.set(unit.npmName, {
+        npmName: unit.npmName,
+        protoPackage: unit.protoPackage,
+        dir: dirName,
+        version: input.version,
+        dependencies: sources.dependencies,
+      });
     }
   }
   const keep = new Set(dirNames.values());
@@ -218,7 +235,8 @@ async function writeStamp(outDir: string, stamp: Stamp): Promise<void> {
 async function generatorHash(): Promise<string> {
   const dir = path.dirname(fileURLToPath(import.meta.url));
   const hash = createHash("sha256");
-  for (const name of (await readdir(dir)).filter((n) => /\.(js|ts)$/.test(n)).sort()) hash.update(name).update(await readFile(path.join(dir, name)));
+  for (const name of (await readdir(dir)).filter((n) => /\.(js|ts)$/.test(n)).sort())
+    hash.update(name).update(await readFile(path.join(dir, name)));
   return hash.digest("hex");
 }
 
@@ -258,7 +276,10 @@ function folderNames(units: readonly ProtoPackageUnit[]): Map<string, string> {
     }
     const dir = unit.npmName.split("/").pop()!;
     const other = seen.get(dir);
-    if (other) throw new ProtoshipError(`stub packages ${other} and ${unit.npmName} would share the folder ${dir}`, { hint: "rename one with stubs.names in protoship.yaml" });
+    if (other)
+      throw new ProtoshipError(`stub packages ${other} and ${unit.npmName} would share the folder ${dir}`, {
+        hint: "rename one with stubs.names in protoship.yaml",
+      });
     seen.set(dir, unit.npmName);
     names.set(unit.npmName, dir);
   }
@@ -278,7 +299,12 @@ async function versionOf(npmName: string, version: GenerateStubsOptions["version
 }
 
 /** Repository-relative folders of the protos a package's code is generated from, its imports' included. */
-async function protoInputs(root: string, workspace: BufWorkspace, unit: ProtoPackageUnit, units: readonly ProtoPackageUnit[]): Promise<string[]> {
+async function protoInputs(
+  root: string,
+  workspace: BufWorkspace,
+  unit: ProtoPackageUnit,
+  units: readonly ProtoPackageUnit[],
+): Promise<string[]> {
   const byPackage = new Map(units.map((u) => [u.protoPackage, u]));
   const seen = closure([unit.protoPackage], (name) => byPackage.get(name)?.dependsOn);
   const dirs = new Set<string>();

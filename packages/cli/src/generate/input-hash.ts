@@ -13,7 +13,10 @@ import { closure } from "../schema/package-graph.js";
  * (generator version, options, version of the package). Equal hashes mean byte-identical output.
  */
 export function unitHash(unit: ProtoPackageUnit, files: ReadonlyMap<string, FileDescriptorProto>, salt: string): string {
-  const inputs = closure(unit.files.map((f) => f.name), (name) => files.get(name)?.dependency);
+  const inputs = closure(
+    unit.files.map((f) => f.name),
+    (name) => files.get(name)?.dependency,
+  );
   const hash = createHash("sha256").update(salt);
   for (const name of [...inputs].sort()) {
     const file = files.get(name);

@@ -182,12 +182,20 @@ export function readme(input: PackageInput): string {
     "The package ships ESM and CommonJS builds with their own type declarations. 64-bit integer fields are `bigint`, so no precision is lost; `google.protobuf.Timestamp` fields are `Date`.",
   ];
   const deps = Object.keys(input.dependencies);
-  if (deps.length) parts.push("", `Types from other protobuf packages come from their own stub packages: ${deps.map((d) => `\`${d}\``).join(", ")}.`);
+  if (deps.length)
+    parts.push("", `Types from other protobuf packages come from their own stub packages: ${deps.map((d) => `\`${d}\``).join(", ")}.`);
   if (firstMessage) parts.push("", ...messageExample(unit, firstMessage));
   const first = services[0];
   if (first) parts.push("", ...serverExample(unit, first.service), "", ...clientExample(unit, first.service));
   if (services.length > 1) {
-    parts.push("", "Other services in this package, used the same way:", "", ...services.slice(1).map(({ service }) => `- \`${service.name}\`: \`${service.name}Service\`, \`${service.name}Server\`, \`${service.name}Client\``));
+    parts.push(
+      "",
+      "Other services in this package, used the same way:",
+      "",
+      ...services
+        .slice(1)
+        .map(({ service }) => `- \`${service.name}\`: \`${service.name}Service\`, \`${service.name}Server\`, \`${service.name}Client\``),
+    );
   }
   return `${parts.join("\n")}\n`;
 }
@@ -219,7 +227,12 @@ function serverExample(unit: ProtoPackageUnit, service: ServiceDescriptorProto):
     } else if (method.serverStreaming) {
       body.push(`  ${name}(call) {`, `    call.write(${out});`, "    call.end();", "  },");
     } else if (method.clientStreaming) {
-      body.push(`  ${name}(call, callback) {`, `    call.on("data", () => {});`, `    call.on("end", () => callback(null, ${out}));`, "  },");
+      body.push(
+        `  ${name}(call, callback) {`,
+        `    call.on("data", () => {});`,
+        `    call.on("end", () => callback(null, ${out}));`,
+        "  },",
+      );
     } else {
       body.push(`  ${name}(call, callback) {`, `    callback(null, ${out});`, "  },");
     }
@@ -229,7 +242,10 @@ function serverExample(unit: ProtoPackageUnit, service: ServiceDescriptorProto):
     "",
     "```ts",
     `import { Server, ServerCredentials } from "@grpc/grpc-js";`,
-    `import { ${service.name}Service, type ${service.name}Server${[...imports].sort().map((i) => `, ${i}`).join("")} } from "${unit.npmName}";`,
+    `import { ${service.name}Service, type ${service.name}Server${[...imports]
+      .sort()
+      .map((i) => `, ${i}`)
+      .join("")} } from "${unit.npmName}";`,
     "",
     `const implementation: ${service.name}Server = {`,
     ...body,
@@ -258,7 +274,10 @@ function clientExample(unit: ProtoPackageUnit, service: ServiceDescriptorProto):
     "",
     "```ts",
     `import { credentials, Metadata${service.method.some((m) => m.serverStreaming && !m.clientStreaming) ? ", type ServiceError" : ""} } from "@grpc/grpc-js";`,
-    `import { ${service.name}Client${[...imports].sort().map((i) => `, ${i}`).join("")} } from "${unit.npmName}";`,
+    `import { ${service.name}Client${[...imports]
+      .sort()
+      .map((i) => `, ${i}`)
+      .join("")} } from "${unit.npmName}";`,
     "",
     `const client = new ${service.name}Client("127.0.0.1:50051", credentials.createInsecure());`,
     ...body,
@@ -268,15 +287,33 @@ function clientExample(unit: ProtoPackageUnit, service: ServiceDescriptorProto):
 
 function clientCall(method: MethodDescriptorProto, name: string, input: string, deadline: string): string[] {
   if (method.serverStreaming && method.clientStreaming) {
-    return [`const ${name}Stream = client.${name}(new Metadata(), ${deadline});`, `${name}Stream.on("data", (message) => console.log(message));`, `${name}Stream.write(${input});`, `${name}Stream.end();`];
+    return [
+      `const ${name}Stream = client.${name}(new Metadata(), ${deadline});`,
+      `${name}Stream.on("data", (message) => console.log(message));`,
+      `${name}Stream.write(${input});`,
+      `${name}Stream.end();`,
+    ];
   }
   if (method.serverStreaming) {
-    return [`const ${name}Stream = client.${name}(${input}, new Metadata(), ${deadline});`, `${name}Stream.on("data", (message) => console.log(message));`, `${name}Stream.on("error", (error: ServiceError) => console.error(error.code, error.details));`];
+    return [
+      `const ${name}Stream = client.${name}(${input}, new Metadata(), ${deadline});`,
+      `${name}Stream.on("data", (message) => console.log(message));`,
+      `${name}Stream.on("error", (error: ServiceError) => console.error(error.code, error.details));`,
+    ];
   }
   if (method.clientStreaming) {
-    return [`const ${name}Call = client.${name}(new Metadata(), ${deadline}, (error, response) => console.log(error ?? response));`, `${name}Call.write(${input});`, `${name}Call.end();`];
+    return [
+      `const ${name}Call = client.${name}(new Metadata(), ${deadline}, (error, response) => console.log(error ?? response));`,
+      `${name}Call.write(${input});`,
+      `${name}Call.end();`,
+    ];
   }
-  return [`client.${name}(${input}, new Metadata(), ${deadline}, (error, response) => {`, "  if (error) console.error(error.code, error.details);", "  else console.log(response);", "});"];
+  return [
+    `client.${name}(${input}, new Metadata(), ${deadline}, (error, response) => {`,
+    "  if (error) console.error(error.code, error.details);",
+    "  else console.log(response);",
+    "});",
+  ];
 }
 
 /** `X.fromPartial({})` for a message of this package; a plain object literal otherwise. */

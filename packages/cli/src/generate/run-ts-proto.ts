@@ -54,7 +54,9 @@ export async function runTsProto(bufDir: string, options: readonly string[], pat
       ],
     };
     const pathArgs = paths ? paths.flatMap((p) => ["--path", p]) : [];
-    const result = await runBuf(["generate", "--error-format", "json", "--template", JSON.stringify(template), ...pathArgs], { cwd: bufDir });
+    const result = await runBuf(["generate", "--error-format", "json", "--template", JSON.stringify(template), ...pathArgs], {
+      cwd: bufDir,
+    });
     if (result.code !== 0 && result.code !== BUF_FINDINGS) throw bufFailure("buf generate with ts-proto", result);
     if (result.code !== 0) {
       const first = result.stderr.split("\n").find((l) => l.trim()) ?? `exit ${result.code}`;
@@ -69,7 +71,9 @@ export async function runTsProto(bufDir: string, options: readonly string[], pat
 async function readTree(root: string): Promise<GeneratedTree> {
   const tree: GeneratedTree = new Map();
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  const files = entries.filter((e) => e.isFile()).map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join("/"));
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join("/"));
   const contents = await Promise.all(files.map((f) => readFile(path.join(root, f), "utf8")));
   files.forEach((f, i) => tree.set(f, contents[i]!));
   return tree;

@@ -63,5 +63,8 @@ export async function untrackedPaths(repo: GitRepo, pathspecs: readonly string[]
  */
 export async function ignoredPaths(repo: GitRepo, pathspecs: readonly string[]): Promise<string[]> {
   const out = await repo.query(["ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z", "--", ...pathspecs]);
-  return out.split("\0").filter(Boolean).map((p) => p.replace(/\/$/, ""));
+  return out
+    .split("\0")
+    .filter(Boolean)
+    .map((p) => p.replace(/\/$/, ""));
 }

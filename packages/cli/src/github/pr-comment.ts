@@ -68,5 +68,8 @@ async function request(ctx: PullRequestContext, method: string, url: string, jso
 
 /** The rel="next" URL of a GitHub Link header. */
 export function nextPage(link: string | null): string | undefined {
-  return link?.split(",").map((part) => /<([^>]+)>\s*;\s*rel="next"/.exec(part)?.[1]).find(Boolean);
+  return link
+    ?.split(",")
+    .map((part) => /<([^>]+)>\s*;\s*rel="next"/.exec(part)?.[1])
+    .find(Boolean);
 }

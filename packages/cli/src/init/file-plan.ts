@@ -23,7 +23,11 @@ export interface FileOutcome {
  * writes each one atomically (a temp file renamed over it). An owned file that differs from what
  * init writes is `kept` unless `force`; a `createOnly` file (buf.yaml) is never replaced.
  */
-export async function applyPlan(root: string, files: readonly PlannedFile[], options: { force: boolean; dryRun: boolean }): Promise<FileOutcome[]> {
+export async function applyPlan(
+  root: string,
+  files: readonly PlannedFile[],
+  options: { force: boolean; dryRun: boolean },
+): Promise<FileOutcome[]> {
   const outcomes: (FileOutcome & { executable: boolean })[] = [];
   for (const file of files) {
     const abs = path.join(root, file.path);

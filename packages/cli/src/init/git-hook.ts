@@ -15,6 +15,9 @@ export async function installGitHook(repo: GitRepo, options: { force: boolean; d
   const current = await readFile(file, "utf8").catch(() => undefined);
   // Our own hook (an older version of it) may always be rewritten.
   const ours = current?.includes(HOOK_MARKER) ?? false;
-  const [outcome] = await applyPlan(hooksDir, [{ kind: "owned", path: "pre-push", content: hookScript(), executable: true }], { force: options.force || ours, dryRun: options.dryRun });
+  const [outcome] = await applyPlan(hooksDir, [{ kind: "owned", path: "pre-push", content: hookScript(), executable: true }], {
+    force: options.force || ours,
+    dryRun: options.dryRun,
+  });
   return { ...outcome!, path: path.relative(repo.root, file).split(path.sep).join("/") };
 }

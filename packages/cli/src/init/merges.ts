@@ -28,7 +28,8 @@ export function mergePackageJson(current: string | undefined, fallbackName: stri
   pkg.devDependencies = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   if (prepareHook) {
     const prepare = pkg.scripts?.prepare;
-    if (!prepare?.includes(PREPARE_HOOKS)) pkg.scripts = { ...pkg.scripts, prepare: prepare ? `${prepare} && ${PREPARE_HOOKS}` : PREPARE_HOOKS };
+    if (!prepare?.includes(PREPARE_HOOKS))
+      pkg.scripts = { ...pkg.scripts, prepare: prepare ? `${prepare} && ${PREPARE_HOOKS}` : PREPARE_HOOKS };
   }
   if (workspace) {
     const ws = pkg.workspaces;

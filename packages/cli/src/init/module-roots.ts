@@ -22,9 +22,14 @@ export async function findModuleRoots(repoRoot: string, protoFiles: readonly str
   let best: { roots: string[]; failures: number; error: string } | undefined;
   for (let depth = 0; depth <= maxDepth; depth++) {
     const roots = [...new Set(protoFiles.map((f) => f.split("/").slice(0, depth).join("/") || "."))].sort();
-    const r = await runBuf(["build", ".", "--config", JSON.stringify(bufConfig(roots)), "--error-format", "json", "-o", devNull()], { cwd: repoRoot });
+    const r = await runBuf(["build", ".", "--config", JSON.stringify(bufConfig(roots)), "--error-format", "json", "-o", devNull()], {
+      cwd: repoRoot,
+    });
     if (r.code === 0) return { roots, error: undefined };
-    const lines = r.stdout.split("\n").concat(r.stderr.split("\n")).filter((l) => l.startsWith("{"));
+    const lines = r.stdout
+      .split("\n")
+      .concat(r.stderr.split("\n"))
+      .filter((l) => l.startsWith("{"));
     const failing = new Set(lines.map((l) => (JSON.parse(l) as { path?: string }).path ?? ""));
     const first = lines[0] ? describe(JSON.parse(lines[0]) as BufError) : (r.stderr.trim().split("\n")[0] ?? `buf exited ${r.code}`);
     if (!best || failing.size < best.failures) best = { roots, failures: failing.size || Number.MAX_SAFE_INTEGER, error: first };
@@ -37,7 +42,10 @@ export async function findModuleRoots(repoRoot: string, protoFiles: readonly str
  * Each module leaves out its node_modules: installed packages (protobufjs…) carry .proto files.
  */
 export function bufConfig(roots: readonly string[]): { version: "v2"; modules: { path: string; excludes: string[] }[] } {
-  return { version: "v2", modules: roots.map((root) => ({ path: root, excludes: [root === "." ? "node_modules" : `${root}/node_modules`] })) };
+  return {
+    version: "v2",
+    modules: roots.map((root) => ({ path: root, excludes: [root === "." ? "node_modules" : `${root}/node_modules`] })),
+  };
 }
 
 interface BufError {

@@ -38,9 +38,12 @@ export async function readProject(repo: GitRepo): Promise<Project> {
   const packageJson = await readPackageJson(path.join(root, "package.json"));
   const deps = { ...packageJson?.dependencies, ...packageJson?.devDependencies };
   const lefthookFile = LEFTHOOK_FILES.find((f) => existsSync(path.join(root, f)));
-  const hookManager = lefthookFile || "lefthook" in deps ? "lefthook" : existsSync(path.join(root, ".husky")) || "husky" in deps ? "husky" : "git";
+  const hookManager =
+    lefthookFile || "lefthook" in deps ? "lefthook" : existsSync(path.join(root, ".husky")) || "husky" in deps ? "husky" : "git";
   const listed = await repo.query(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.proto"]);
-  const protoFiles = [...new Set(listed.split("\0").filter((f) => f && !f.split("/").includes("node_modules") && existsSync(path.join(root, f))))].sort();
+  const protoFiles = [
+    ...new Set(listed.split("\0").filter((f) => f && !f.split("/").includes("node_modules") && existsSync(path.join(root, f)))),
+  ].sort();
   return {
     root,
     packageJson,
@@ -60,13 +63,21 @@ export function chooseScope(project: Project, flag: string | undefined): string 
   const scope = flag ?? /^(@[^/]+)\//.exec(project.packageJson?.name ?? "")?.[1] ?? `@${slug(path.basename(project.root))}`;
   const normalized = scope.startsWith("@") ? scope : `@${scope}`;
   if (!/^@[a-z0-9][a-z0-9._~-]*$/.test(normalized)) {
-    throw new ConfigError(`--scope: ${JSON.stringify(scope)} is not an npm scope`, "use lower-case letters, digits and - . _ ~, e.g. --scope @acme");
+    throw new ConfigError(
+      `--scope: ${JSON.stringify(scope)} is not an npm scope`,
+      "use lower-case letters, digits and - . _ ~, e.g. --scope @acme",
+    );
   }
   return normalized;
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9._~-]+/g, "-").replace(/^[-._~]+|-+$/g, "") || "apis";
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9._~-]+/g, "-")
+      .replace(/^[-._~]+|-+$/g, "") || "apis"
+  );
 }
 
 async function readPackageJson(file: string): Promise<PackageJson | undefined> {
@@ -95,7 +106,10 @@ function detectPackageManager(root: string, pkg: PackageJson | undefined): Proje
 }
 
 async function defaultBranch(repo: GitRepo): Promise<string> {
-  for (const args of [["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], ["symbolic-ref", "--quiet", "--short", "HEAD"]]) {
+  for (const args of [
+    ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"],
+    ["symbolic-ref", "--quiet", "--short", "HEAD"],
+  ]) {
     try {
       const name = (await repo.query(args)).trim().replace(/^origin\//, "");
       if (name) return name;

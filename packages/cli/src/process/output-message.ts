@@ -7,7 +7,11 @@
  * @example outputMessage("Failure: a:\n  line 4: b\n", "exit 1") // "Failure: a: line 4: b"
  */
 export function outputMessage(output: string | Buffer, fallback: string): string {
-  const lines = output.toString().split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .toString()
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length === 0) return fallback;
   return lines.reduce((joined, line) => `${joined}${/[:;,]$/.test(joined) ? " " : "; "}${line}`);
 }

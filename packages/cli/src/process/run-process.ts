@@ -35,7 +35,12 @@ export function runProcess(file: string, args: readonly string[], options: RunPr
     const child = execFile(
       file,
       [...args],
-      { cwd: options.cwd, encoding: "buffer", maxBuffer: options.maxBuffer ?? 1024 * 1024 * 1024, ...(options.env ? { env: { ...process.env, ...options.env } } : {}) },
+      {
+        cwd: options.cwd,
+        encoding: "buffer",
+        maxBuffer: options.maxBuffer ?? 1024 * 1024 * 1024,
+        ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+      },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== "number") {
           // A missing cwd fails with ENOENT too, which would read as "the program is missing".

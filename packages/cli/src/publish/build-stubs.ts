@@ -42,7 +42,8 @@ export const buildStubPackages: BuildStubPackages = async (input) => {
 
   // Packages resolve their imports from outDir/node_modules: the build tools and built siblings.
   const modules = path.join(outDir, "node_modules");
-  for (const name of BUILD_MODULES) await link(findInstalled(name, [input.repoRoot, path.dirname(fileURLToPath(import.meta.url))]), path.join(modules, name));
+  for (const name of BUILD_MODULES)
+    await link(findInstalled(name, [input.repoRoot, path.dirname(fileURLToPath(import.meta.url))]), path.join(modules, name));
   const bin = path.join(input.workDir, "bin");
   await mkdir(bin, { recursive: true });
   await symlink(path.join(path.join(modules, "typescript"), "bin", "tsc"), path.join(bin, "tsc"));
@@ -53,8 +54,12 @@ export const buildStubPackages: BuildStubPackages = async (input) => {
     built.add(name);
     const pkg = byName.get(name)!;
     for (const dep of pkg.dependencies) await build(dep);
-    const r = await runNpm(["run", "build", "--silent"], { cwd: pkg.dir, env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` } });
-    if (r.code !== 0) throw new ProtoshipError(`building ${name} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(0, 5).join(" | ")}`);
+    const r = await runNpm(["run", "build", "--silent"], {
+      cwd: pkg.dir,
+      env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` },
+    });
+    if (r.code !== 0)
+      throw new ProtoshipError(`building ${name} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(0, 5).join(" | ")}`);
     await link(pkg.dir, path.join(modules, ...name.split("/")));
   };
   for (const name of input.names) await build(name);
@@ -75,6 +80,8 @@ function findInstalled(name: string, starts: readonly string[]): string {
       if (path.dirname(dir) === dir) break;
     }
   }
-  throw new EnvironmentError(`publishing stub packages needs ${name} installed in the repository`, `npm install --save-dev ${BUILD_MODULES.join(" ")}`);
+  throw new EnvironmentError(
+    `publishing stub packages needs ${name} installed in the repository`,
+    `npm install --save-dev ${BUILD_MODULES.join(" ")}`,
+  );
 }
-

@@ -12,7 +12,14 @@ export interface NpmResult {
 /** Runs npm with an argument array (never a shell string); output is redacted before anyone sees it. */
 export async function runNpm(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<NpmResult> {
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const r = await runProcess(npm, args, { cwd: options.cwd, env: options.env ?? {}, what: "npm", hint: "install Node.js with npm", redact, maxBuffer: 64 << 20 });
+  const r = await runProcess(npm, args, {
+    cwd: options.cwd,
+    env: options.env ?? {},
+    what: "npm",
+    hint: "install Node.js with npm",
+    redact,
+    maxBuffer: 64 << 20,
+  });
   return { code: r.code, stdout: redact(r.stdout.toString("utf8")), stderr: redact(r.stderr.toString("utf8")) };
 }
 
@@ -38,14 +45,29 @@ export async function packFiles(dir: string): Promise<{ path: string; size: numb
 }
 
 /** Publishes the package in `dir`; returns npm's (redacted) error text on failure. */
-export async function publishPackage(dir: string, options: { registry: string | undefined; distTag: string; access: string; provenance: boolean }): Promise<string | undefined> {
-  const args = ["publish", "--ignore-scripts", "--access", options.access, "--tag", options.distTag, ...registryArgs(options.registry), ...(options.provenance ? ["--provenance"] : [])];
+export async function publishPackage(
+  dir: string,
+  options: { registry: string | undefined; distTag: string; access: string; provenance: boolean },
+): Promise<string | undefined> {
+  const args = [
+    "publish",
+    "--ignore-scripts",
+    "--access",
+    options.access,
+    "--tag",
+    options.distTag,
+    ...registryArgs(options.registry),
+    ...(options.provenance ? ["--provenance"] : []),
+  ];
   const r = await runNpm(args, { cwd: dir });
   return r.code === 0 ? undefined : firstError(r);
 }
 
 function firstError(r: NpmResult): string {
-  const lines = `${r.stderr}\n${r.stdout}`.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = `${r.stderr}\n${r.stdout}`
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const err = lines.filter((l) => /npm (error|ERR!)/.test(l) && !/A complete log|npm (error|ERR!)\s*$/.test(l));
   return (err.slice(0, 3).join(" ") || lines[0] || `exit ${r.code}`).replace(/npm (error|ERR!) /g, "");
 }

@@ -30,7 +30,8 @@ export function redact(text: string, env: NodeJS.ProcessEnv = process.env): stri
     .map(([, value]) => value!)
     .sort((a, b) => b.length - a.length);
   for (const value of values) out = out.split(value).join("***");
-  for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, (_m, prefix?: string) => `${typeof prefix === "string" ? prefix : ""}***`);
+  for (const pattern of TOKEN_PATTERNS)
+    out = out.replace(pattern, (_m, prefix?: string) => `${typeof prefix === "string" ? prefix : ""}***`);
   return out;
 }
 

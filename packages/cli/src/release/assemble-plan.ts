@@ -78,12 +78,22 @@ export function assemblePlan<U extends PlanUnit>(input: PlanInput<U>): ReleasePl
     const lastTag = input.lastRelease.get(unit.npmName);
     const changes: SchemaChange[] = lastTag
       ? [...(input.changes.get(unit.protoPackage) ?? [])]
-      : unit.files.map((f) => ({ kind: "additive" as const, message: `added file \`${f.name}\``, file: input.repoPath(f.name), line: null }));
+      : unit.files.map((f) => ({
+          kind: "additive" as const,
+          message: `added file \`${f.name}\``,
+          file: input.repoPath(f.name),
+          line: null,
+        }));
     // A dependency moving to a version outside `^current` must be picked up by a new release.
     for (const dep of unit.dependsOn) {
       const d = byProtoPackage.get(dep);
       if (lastTag && d?.current && d.next && !caretCompatible(d.current, d.next)) {
-        changes.push({ kind: "dependency", message: `updated dependency \`${d.name}\` to ${d.next}`, file: input.repoPath(unit.files[0]!.name), line: null });
+        changes.push({
+          kind: "dependency",
+          message: `updated dependency \`${d.name}\` to ${d.next}`,
+          file: input.repoPath(unit.files[0]!.name),
+          line: null,
+        });
       }
     }
     sortChanges(changes);
@@ -108,5 +118,9 @@ export function assemblePlan<U extends PlanUnit>(input: PlanInput<U>): ReleasePl
 
 /** Sorts units so every unit comes after the units it imports (ties by proto package). */
 export function dependencyOrder<U extends PlanUnit>(units: readonly U[]): U[] {
-  return orderByDependencies(units, (u) => u.protoPackage, (u) => u.dependsOn);
+  return orderByDependencies(
+    units,
+    (u) => u.protoPackage,
+    (u) => u.dependsOn,
+  );
 }

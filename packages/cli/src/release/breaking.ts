@@ -20,7 +20,11 @@ export interface BreakingFinding {
  * loaded (unknown fields, such as buf's is-import marker, survive the round trip), so no extra
  * compile is needed.
  */
-export async function breakingFindings(head: SchemaImage, base: SchemaImage, breakingConfig: Record<string, unknown>): Promise<BreakingFinding[]> {
+export async function breakingFindings(
+  head: SchemaImage,
+  base: SchemaImage,
+  breakingConfig: Record<string, unknown>,
+): Promise<BreakingFinding[]> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), "protoship-release-"));
   try {
     const headFile = path.join(tmp, "head.binpb");

@@ -31,7 +31,11 @@ const ORDER: Record<ChangeKind, number> = { breaking: 0, additive: 1, change: 2,
  * words; the rest keeps its category. Findings are matched by file and the quoted names buf
  * uses (`Previously present RPC "Legacy" on service "ProbeService" was deleted.`).
  */
-export function classifyChanges(entries: readonly SchemaDiffEntry[], findings: readonly BreakingFinding[], repoPath: (moduleFile: string) => string): SchemaChange[] {
+export function classifyChanges(
+  entries: readonly SchemaDiffEntry[],
+  findings: readonly BreakingFinding[],
+  repoPath: (moduleFile: string) => string,
+): SchemaChange[] {
   const unused = new Set(findings);
   const changes: SchemaChange[] = [];
   for (const entry of entries) {
@@ -42,20 +46,38 @@ export function classifyChanges(entries: readonly SchemaDiffEntry[], findings: r
     const matched = findings.filter((f) => explains(f, entry));
     if (matched.length > 0) {
       for (const f of matched) unused.delete(f);
-      changes.push({ kind: "breaking", message: `${entry.message} (breaking)`, file: repoPath(matched[0]!.file || entry.file), line: matched[0]!.line ?? entry.line });
+      changes.push({
+        kind: "breaking",
+        message: `${entry.message} (breaking)`,
+        file: repoPath(matched[0]!.file || entry.file),
+        line: matched[0]!.line ?? entry.line,
+      });
     } else {
-      changes.push({ kind: entry.category === "added" ? "additive" : "change", message: entry.message, file: repoPath(entry.file), line: entry.line });
+      changes.push({
+        kind: entry.category === "added" ? "additive" : "change",
+        message: entry.message,
+        file: repoPath(entry.file),
+        line: entry.line,
+      });
     }
   }
   for (const f of unused) {
-    changes.push({ kind: "breaking", message: `${f.message.replace(/\.$/, "")} (breaking, ${f.rule})`, file: repoPath(f.file), line: f.line });
+    changes.push({
+      kind: "breaking",
+      message: `${f.message.replace(/\.$/, "")} (breaking, ${f.rule})`,
+      file: repoPath(f.file),
+      line: f.line,
+    });
   }
   return sortChanges(changes);
 }
 
 /** Sorts changes most severe first, then by file and line. */
 export function sortChanges(changes: SchemaChange[]): SchemaChange[] {
-  return changes.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.message.localeCompare(b.message));
+  return changes.sort(
+    (a, b) =>
+      ORDER[a.kind] - ORDER[b.kind] || a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.message.localeCompare(b.message),
+  );
 }
 
 /** The most severe change decides the release. */

@@ -35,7 +35,10 @@ export async function releaseHistory(repo: GitRepo, tagFormat: string): Promise<
     .filter((fields) => fields.length === 4)
     .map(([tag, type, object, date]) => ({ parsed: parseTag(tagFormat, tag!), annotated: type === "tag", object: object!, date: date! }))
     .filter((t) => t.parsed !== undefined);
-  const bodies = await readObjects(repo, tags.filter((t) => t.annotated).map((t) => t.object));
+  const bodies = await readObjects(
+    repo,
+    tags.filter((t) => t.annotated).map((t) => t.object),
+  );
   const byName = new Map<string, ReleasedVersion[]>();
   for (const t of tags) {
     const { name, version } = t.parsed!;
@@ -44,7 +47,9 @@ export async function releaseHistory(repo: GitRepo, tagFormat: string): Promise<
     list.push({ version, ...(t.date ? { date: t.date } : {}), changelog: body ? parseTagMessage(tagObjectMessage(body)) : [] });
     byName.set(name, list);
   }
-  return [...byName.keys()].sort().map((name) => ({ package: name, versions: byName.get(name)!.sort((a, b) => semver.rcompare(a.version, b.version)) }));
+  return [...byName.keys()]
+    .sort()
+    .map((name) => ({ package: name, versions: byName.get(name)!.sort((a, b) => semver.rcompare(a.version, b.version)) }));
 }
 
 /** The message of a tag object: what follows the headers, without a trailing PGP/SSH signature. */

@@ -59,13 +59,22 @@ export async function computePlan(repo: GitRepo, config: ProtoshipConfig): Promi
   return assemblePlan({ head, units, lastRelease: latest, changes, repoPath: (f) => headImage.repoPath(f) });
 }
 
-function unitChanges(unit: ProtoPackageUnit, base: RevisionImage, head: RevisionImage, findings: readonly BreakingFinding[]): SchemaChange[] {
+function unitChanges(
+  unit: ProtoPackageUnit,
+  base: RevisionImage,
+  head: RevisionImage,
+  findings: readonly BreakingFinding[],
+): SchemaChange[] {
   const baseFiles = base.image.files.filter((f) => base.image.ownFiles.has(f.name) && f.package === unit.protoPackage);
   const names = new Set([...baseFiles.map((f) => f.name), ...unit.files.map((f) => f.name)]);
   const entries = diffSchemas(baseFiles, unit.files);
   const headNames = new Set(unit.files.map((f) => f.name));
   const repoPath = (file: string): string => (headNames.has(file) ? head.repoPath(file) : base.repoPath(file));
-  return classifyChanges(entries, findings.filter((f) => names.has(f.file)), repoPath);
+  return classifyChanges(
+    entries,
+    findings.filter((f) => names.has(f.file)),
+    repoPath,
+  );
 }
 
 /** Whether any .proto or buf file differs between two commits (cheap: no compile). */

@@ -11,7 +11,10 @@ import type { GitRepo } from "../git/git.js";
 /** Whether the working tree or index has changes (untracked, not ignored, files count). */
 export async function dirtyPaths(repo: GitRepo): Promise<string[]> {
   const out = await repo.raw(["status", "--porcelain", "-z", "--untracked-files=normal"]);
-  return out.split("\0").filter(Boolean).map((l) => l.slice(3));
+  return out
+    .split("\0")
+    .filter(Boolean)
+    .map((l) => l.slice(3));
 }
 
 /** Whether a remote is configured. */
@@ -78,10 +81,16 @@ export async function createAnnotatedTag(repo: GitRepo, tag: string, commit: str
     return true;
   } catch (error) {
     if (error instanceof GitError && /already exists|cannot lock ref|unable to create/i.test(error.message)) return false;
-    const reason = (error instanceof Error ? error.message : String(error)).split("\n").map((l) => l.trim()).find((l) => /^(fatal|error):/.test(l)) ?? String(error);
+    const reason =
+      (error instanceof Error ? error.message : String(error))
+        .split("\n")
+        .map((l) => l.trim())
+        .find((l) => /^(fatal|error):/.test(l)) ?? String(error);
     throw new ProtoshipError(`git tag ${tag} failed: ${reason}`, {
       exitCode: ExitCode.Usage,
-      ...(/tell me who you are|identity|auto-detect|email address|no email/i.test(reason) ? { hint: "set user.name and user.email (or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL) for the tagger" } : {}),
+      ...(/tell me who you are|identity|auto-detect|email address|no email/i.test(reason)
+        ? { hint: "set user.name and user.email (or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL) for the tagger" }
+        : {}),
     });
   }
 }

@@ -17,9 +17,16 @@ export function planJson(plan: ReleasePlan): string {
 
 /** A plain table for a terminal or a pull-request comment, then each package's changes. */
 export function planText(plan: ReleasePlan): string {
-  const rows = [["package", "proto package", "current", "next", "bump"], ...plan.packages.map((p) => [p.name, p.protoPackage, p.current ?? "-", p.next ?? "-", p.bump])];
+  const rows = [
+    ["package", "proto package", "current", "next", "bump"],
+    ...plan.packages.map((p) => [p.name, p.protoPackage, p.current ?? "-", p.next ?? "-", p.bump]),
+  ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   const out = [line(rows[0]!), line(widths.map((w) => "-".repeat(w))), ...rows.slice(1).map(line), ""];
   for (const p of plan.packages) {
     if (p.changes.length === 0) continue;
@@ -33,19 +40,27 @@ export function planText(plan: ReleasePlan): string {
     out.push(`Markers: ${legend.join(", ")}.`, "");
   }
   const releasing = plan.packages.filter((p) => p.bump !== "none").length;
-  out.push(releasing === 0 ? "Nothing to release." : `${releasing} of ${plan.packages.length} package${plan.packages.length === 1 ? "" : "s"} to release.`);
+  out.push(
+    releasing === 0
+      ? "Nothing to release."
+      : `${releasing} of ${plan.packages.length} package${plan.packages.length === 1 ? "" : "s"} to release.`,
+  );
   return `${out.join("\n")}\n`;
 }
 
 /** GitHub-flavoured Markdown for a job summary or PR comment; every name is escaped. */
 export function planMarkdown(plan: ReleasePlan): string {
   const out = ["| package | proto package | current | next | bump |", "| --- | --- | --- | --- | --- |"];
-  for (const p of plan.packages) out.push(`| ${code(p.name)} | ${code(p.protoPackage)} | ${p.current ?? "–"} | ${p.next ? `**${p.next}**` : "–"} | ${p.bump} |`);
+  for (const p of plan.packages)
+    out.push(`| ${code(p.name)} | ${code(p.protoPackage)} | ${p.current ?? "–"} | ${p.next ? `**${p.next}**` : "–"} | ${p.bump} |`);
   out.push("");
   for (const p of plan.packages) {
     if (p.changes.length === 0) continue;
     out.push(`### ${escapeMd(p.name)} ${p.next ?? ""}`.trimEnd(), "");
-    for (const c of p.changes) out.push(`- ${c.kind === "breaking" ? "**breaking**: " : ""}${inlineMd(c.message.replace(/ \(breaking(, [A-Z_]+)?\)$/, ""))} (${code(`${c.file}${c.line ? `:${c.line}` : ""}`)})`);
+    for (const c of p.changes)
+      out.push(
+        `- ${c.kind === "breaking" ? "**breaking**: " : ""}${inlineMd(c.message.replace(/ \(breaking(, [A-Z_]+)?\)$/, ""))} (${code(`${c.file}${c.line ? `:${c.line}` : ""}`)})`,
+      );
     out.push("");
   }
   const releasing = plan.packages.filter((p) => p.bump !== "none").length;
@@ -77,5 +92,8 @@ function code(text: string): string {
 
 /** A changelog line keeps its `code` spans; everything else is escaped. */
 function inlineMd(message: string): string {
-  return message.split(/(`[^`]*`)/).map((part) => (part.startsWith("`") && part.endsWith("`") && part.length >= 2 ? code(part.slice(1, -1)) : escapeMd(part))).join("");
+  return message
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith("`") && part.endsWith("`") && part.length >= 2 ? code(part.slice(1, -1)) : escapeMd(part)))
+    .join("");
 }

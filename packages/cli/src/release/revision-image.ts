@@ -32,7 +32,8 @@ export async function imageAtCommit(repo: GitRepo, commit: string, bufYaml: stri
       workspace = await readBufWorkspace(tree.dir, bufYaml);
       image = await loadImage(tree.dir, workspace.dir ? { workspaceDir: workspace.dir } : {});
     } catch (error) {
-      if (error instanceof ProtoshipError) throw new ProtoshipError(`at ${label}: ${error.message}`, { exitCode: error.exitCode, cause: error });
+      if (error instanceof ProtoshipError)
+        throw new ProtoshipError(`at ${label}: ${error.message}`, { exitCode: error.exitCode, cause: error });
       throw error;
     }
     const dir = tree.dir;

@@ -40,7 +40,14 @@ export function diffSchemas(base: readonly FileDescriptorProto[], head: readonly
       // A rename changes the default JSON name too; say it once.
       if (prop === "JSON name" && old.props.name !== el.props.name) continue;
       if (prop === "file") {
-        out.push({ category: "changed", element: el, message: `moved ${el.kind} \`${el.name}\` from \`${was}\` to \`${value}\``, file: el.file, line: el.line, oldFile: was });
+        out.push({
+          category: "changed",
+          element: el,
+          message: `moved ${el.kind} \`${el.name}\` from \`${was}\` to \`${value}\``,
+          file: el.file,
+          line: el.line,
+          oldFile: was,
+        });
         continue;
       }
       const message =
@@ -49,13 +56,27 @@ export function diffSchemas(base: readonly FileDescriptorProto[], head: readonly
           : `changed ${prop} of ${describe(el, "in")} from ${quote(was)} to ${quote(value)}`;
       out.push({ category: "changed", element: el, message, file: el.file, line: el.line });
     }
-    const optionNames = [...new Set([...Object.keys(old.options), ...Object.keys(el.options)])].filter((n) => old.options[n] !== el.options[n]).sort();
+    const optionNames = [...new Set([...Object.keys(old.options), ...Object.keys(el.options)])]
+      .filter((n) => old.options[n] !== el.options[n])
+      .sort();
     if (optionNames.length > 0) {
       const names = optionNames.map((n) => `\`${n}\``).join(", ");
-      out.push({ category: "options", element: el, message: `changed option${optionNames.length > 1 ? "s" : ""} ${names} of ${describe(el, "in")}`, file: el.file, line: el.line });
+      out.push({
+        category: "options",
+        element: el,
+        message: `changed option${optionNames.length > 1 ? "s" : ""} ${names} of ${describe(el, "in")}`,
+        file: el.file,
+        line: el.line,
+      });
     }
     if (old.comments !== el.comments) {
-      out.push({ category: "comment", element: el, message: `updated documentation of ${describe(el, "in")}`, file: el.file, line: el.line });
+      out.push({
+        category: "comment",
+        element: el,
+        message: `updated documentation of ${describe(el, "in")}`,
+        file: el.file,
+        line: el.line,
+      });
     }
   }
   for (const [key, el] of before) {
@@ -63,7 +84,13 @@ export function diffSchemas(base: readonly FileDescriptorProto[], head: readonly
     if (el.parentKey && !after.has(el.parentKey) && before.has(el.parentKey)) continue;
     // Point at the parent where it still exists: the removed element has no line any more.
     const parent = el.parentKey ? after.get(el.parentKey) : undefined;
-    out.push({ category: "removed", element: el, message: `removed ${describe(el, "from")}`, file: parent?.file ?? el.file, line: parent?.line ?? null });
+    out.push({
+      category: "removed",
+      element: el,
+      message: `removed ${describe(el, "from")}`,
+      file: parent?.file ?? el.file,
+      line: parent?.line ?? null,
+    });
   }
   return out;
 }

@@ -51,9 +51,19 @@ export interface SchemaElement {
 }
 
 // Field numbers in descriptor.proto, used by SourceCodeInfo paths.
-const FILE_MESSAGE = 4, FILE_ENUM = 5, FILE_SERVICE = 6, FILE_EXTENSION = 7, FILE_PACKAGE = 2, FILE_SYNTAX = 12;
-const MSG_FIELD = 2, MSG_NESTED = 3, MSG_ENUM = 4, MSG_EXTENSION = 6, MSG_ONEOF = 8;
-const ENUM_VALUE = 2, SERVICE_METHOD = 2;
+const FILE_MESSAGE = 4,
+  FILE_ENUM = 5,
+  FILE_SERVICE = 6,
+  FILE_EXTENSION = 7,
+  FILE_PACKAGE = 2,
+  FILE_SYNTAX = 12;
+const MSG_FIELD = 2,
+  MSG_NESTED = 3,
+  MSG_ENUM = 4,
+  MSG_EXTENSION = 6,
+  MSG_ONEOF = 8;
+const ENUM_VALUE = 2,
+  SERVICE_METHOD = 2;
 
 /** Lists every element of one file. */
 export function fileElements(file: FileDescriptorProto): SchemaElement[] {
@@ -90,25 +100,59 @@ export function fileElements(file: FileDescriptorProto): SchemaElement[] {
     const full = `${scope}${e.name}`;
     const key = `enum:${full}`;
     out.push({
-      key, kind: "enum", name: full, parent: parentKey === fileKey ? file.name : scope.slice(0, -1), parentKey, file: file.name, ...at(path),
-      props: { ...(parentKey === fileKey ? { file: file.name } : {}), "reserved numbers": e.reservedRange.map((r) => `${r.start}-${r.end}`).join(","), "reserved names": e.reservedName.join(",") },
-      options: optionsOf(EnumOptionsSchema, e.options), tokens: [e.name], parentToken,
+      key,
+      kind: "enum",
+      name: full,
+      parent: parentKey === fileKey ? file.name : scope.slice(0, -1),
+      parentKey,
+      file: file.name,
+      ...at(path),
+      props: {
+        ...(parentKey === fileKey ? { file: file.name } : {}),
+        "reserved numbers": e.reservedRange.map((r) => `${r.start}-${r.end}`).join(","),
+        "reserved names": e.reservedName.join(","),
+      },
+      options: optionsOf(EnumOptionsSchema, e.options),
+      tokens: [e.name],
+      parentToken,
     });
     e.value.forEach((v, i) => {
       out.push({
-        key: `value:${full}.${v.name}`, kind: "enum value", name: v.name, parent: full, parentKey: key, file: file.name, ...at([...path, ENUM_VALUE, i]),
-        props: { number: String(v.number) }, options: optionsOf(EnumValueOptionsSchema, v.options), tokens: [v.name, String(v.number)], parentToken: e.name,
+        key: `value:${full}.${v.name}`,
+        kind: "enum value",
+        name: v.name,
+        parent: full,
+        parentKey: key,
+        file: file.name,
+        ...at([...path, ENUM_VALUE, i]),
+        props: { number: String(v.number) },
+        options: optionsOf(EnumValueOptionsSchema, v.options),
+        tokens: [v.name, String(v.number)],
+        parentToken: e.name,
       });
     });
   };
 
-  const pushField = (f: FieldDescriptorProto, path: number[], kind: "field" | "extension", scope: string, parentKey: string, parentToken: string | undefined, oneofs: readonly string[]): void => {
+  const pushField = (
+    f: FieldDescriptorProto,
+    path: number[],
+    kind: "field" | "extension",
+    scope: string,
+    parentKey: string,
+    parentToken: string | undefined,
+    oneofs: readonly string[],
+  ): void => {
     const owner = kind === "field" ? scope.slice(0, -1) : trimDot(f.extendee);
     const key = kind === "field" ? `field:${owner}#${f.number}` : `extension:${owner}#${f.number}`;
     const oneof = f.oneofIndex !== undefined && !f.proto3Optional ? (oneofs[f.oneofIndex] ?? "") : "";
     out.push({
-      key, kind, name: f.name, parent: owner, parentKey: kind === "field" ? parentKey : (scope ? `message:${scope.slice(0, -1)}` : fileKey),
-      file: file.name, ...at(path),
+      key,
+      kind,
+      name: f.name,
+      parent: owner,
+      parentKey: kind === "field" ? parentKey : scope ? `message:${scope.slice(0, -1)}` : fileKey,
+      file: file.name,
+      ...at(path),
       props: {
         name: f.name,
         type: fieldType(f),
@@ -117,7 +161,9 @@ export function fileElements(file: FileDescriptorProto): SchemaElement[] {
         "default value": f.defaultValue ?? "",
         "JSON name": f.jsonName ?? "",
       },
-      options: optionsOf(FieldOptionsSchema, f.options), tokens: [f.name, String(f.number)], parentToken: kind === "field" ? parentToken : undefined,
+      options: optionsOf(FieldOptionsSchema, f.options),
+      tokens: [f.name, String(f.number)],
+      parentToken: kind === "field" ? parentToken : undefined,
     });
   };
 
@@ -125,17 +171,39 @@ export function fileElements(file: FileDescriptorProto): SchemaElement[] {
     const full = `${scope}${m.name}`;
     const key = `message:${full}`;
     out.push({
-      key, kind: "message", name: full, parent: parentKey === fileKey ? file.name : scope.slice(0, -1), parentKey, file: file.name, ...at(path),
-      props: { ...(parentKey === fileKey ? { file: file.name } : {}), "reserved numbers": m.reservedRange.map((r) => `${r.start}-${r.end}`).join(","), "reserved names": m.reservedName.join(","), "extension ranges": m.extensionRange.map((r) => `${r.start}-${r.end}`).join(",") },
-      options: optionsOf(MessageOptionsSchema, m.options), tokens: [m.name], parentToken,
+      key,
+      kind: "message",
+      name: full,
+      parent: parentKey === fileKey ? file.name : scope.slice(0, -1),
+      parentKey,
+      file: file.name,
+      ...at(path),
+      props: {
+        ...(parentKey === fileKey ? { file: file.name } : {}),
+        "reserved numbers": m.reservedRange.map((r) => `${r.start}-${r.end}`).join(","),
+        "reserved names": m.reservedName.join(","),
+        "extension ranges": m.extensionRange.map((r) => `${r.start}-${r.end}`).join(","),
+      },
+      options: optionsOf(MessageOptionsSchema, m.options),
+      tokens: [m.name],
+      parentToken,
     });
     const oneofs = m.oneofDecl.map((o) => o.name);
     m.oneofDecl.forEach((o, i) => {
       // proto3 `optional` fields get a synthetic oneof; it is the field's presence, not a oneof.
       if (m.field.some((f) => f.oneofIndex === i && f.proto3Optional)) return;
       out.push({
-        key: `oneof:${full}.${o.name}`, kind: "oneof", name: o.name, parent: full, parentKey: key, file: file.name, ...at([...path, MSG_ONEOF, i]),
-        props: {}, options: optionsOf(OneofOptionsSchema, o.options), tokens: [o.name], parentToken: m.name,
+        key: `oneof:${full}.${o.name}`,
+        kind: "oneof",
+        name: o.name,
+        parent: full,
+        parentKey: key,
+        file: file.name,
+        ...at([...path, MSG_ONEOF, i]),
+        props: {},
+        options: optionsOf(OneofOptionsSchema, o.options),
+        tokens: [o.name],
+        parentToken: m.name,
       });
     });
     m.field.forEach((f, i) => pushField(f, [...path, MSG_FIELD, i], "field", `${full}.`, key, m.name, oneofs));
@@ -154,19 +222,36 @@ export function fileElements(file: FileDescriptorProto): SchemaElement[] {
     const full = `${prefix}${s.name}`;
     const key = `service:${full}`;
     out.push({
-      key, kind: "service", name: full, parent: file.name, parentKey: fileKey, file: file.name, ...at([FILE_SERVICE, i]),
-      props: { file: file.name }, options: optionsOf(ServiceOptionsSchema, s.options), tokens: [s.name], parentToken: undefined,
+      key,
+      kind: "service",
+      name: full,
+      parent: file.name,
+      parentKey: fileKey,
+      file: file.name,
+      ...at([FILE_SERVICE, i]),
+      props: { file: file.name },
+      options: optionsOf(ServiceOptionsSchema, s.options),
+      tokens: [s.name],
+      parentToken: undefined,
     });
     s.method.forEach((r, j) => {
       out.push({
-        key: `rpc:${full}.${r.name}`, kind: "RPC", name: r.name, parent: full, parentKey: key, file: file.name, ...at([FILE_SERVICE, i, SERVICE_METHOD, j]),
+        key: `rpc:${full}.${r.name}`,
+        kind: "RPC",
+        name: r.name,
+        parent: full,
+        parentKey: key,
+        file: file.name,
+        ...at([FILE_SERVICE, i, SERVICE_METHOD, j]),
         props: {
           "request type": trimDot(r.inputType),
           "response type": trimDot(r.outputType),
           "request streaming": r.clientStreaming ? "stream" : "unary",
           "response streaming": r.serverStreaming ? "stream" : "unary",
         },
-        options: optionsOf(MethodOptionsSchema, r.options), tokens: [r.name], parentToken: s.name,
+        options: optionsOf(MethodOptionsSchema, r.options),
+        tokens: [r.name],
+        parentToken: s.name,
       });
     });
   });
@@ -177,7 +262,13 @@ function commentsOf(loc: SourceCodeInfo_Location | undefined): string {
   if (!loc) return "";
   const parts = [...loc.leadingDetachedComments, loc.leadingComments ?? "", loc.trailingComments ?? ""];
   return parts
-    .map((c) => c.split("\n").map((l) => l.trimEnd()).join("\n").trim())
+    .map((c) =>
+      c
+        .split("\n")
+        .map((l) => l.trimEnd())
+        .join("\n")
+        .trim(),
+    )
     .filter(Boolean)
     .join("\n\n");
 }
@@ -218,5 +309,9 @@ function optionsOf<T extends Message>(schema: DescMessage, options: T | undefine
 }
 
 function stringify(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v)) ?? "";
+  return (
+    JSON.stringify(value, (_k, v: unknown) =>
+      typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v,
+    ) ?? ""
+  );
 }

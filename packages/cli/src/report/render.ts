@@ -59,7 +59,8 @@ function summaryLine(summary: CheckSummary, color = false): string {
 
 /** A workflow command; see GitHub's docs on escaping data and properties. */
 function githubAnnotation(f: Finding): string {
-  const prop = (s: string): string => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
+  const prop = (s: string): string =>
+    s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
   const data = (s: string): string => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
   const level = f.step === "format" ? "warning" : "error";
   const end = f.endLine ? `,endLine=${f.endLine}` : "";

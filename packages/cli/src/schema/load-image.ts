@@ -34,7 +34,12 @@ export async function loadImage(dir: string, options: { workspaceDir?: string } 
   }
   if (listed.code !== 0) throw bufFailure("buf ls-files", listed);
   const files = fromBinary(FileDescriptorSetSchema, image.stdoutBytes!).file;
-  const ownFiles = new Set(listed.stdout.split("\n").map((l) => l.trim()).filter(Boolean));
+  const ownFiles = new Set(
+    listed.stdout
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean),
+  );
   return { files, ownFiles };
 }
 

@@ -46,7 +46,10 @@ async function writeFiles(repo: GitRepo, commit: string, pathspecs: readonly str
   // ls-tree, understands pathspec magic (`:(glob)**/buf.yaml`).
   const raw = await repo.query(["diff-tree", "-r", "-z", "--no-renames", "--no-ext-diff", EMPTY_TREE, commit, "--", ...pathspecs]);
   const entries = parseRaw(raw).filter((e) => e.mode !== "160000");
-  const blobs = await readObjects(repo, entries.map((e) => e.blob));
+  const blobs = await readObjects(
+    repo,
+    entries.map((e) => e.blob),
+  );
   const files = entries.map((e) => ({ ...e, target: path.resolve(dir, e.path) })).filter((e) => isInside(dir, e.target)); // git refuses such paths; never trust that
   for (const folder of new Set(files.map((f) => path.dirname(f.target)))) await mkdir(folder, { recursive: true });
   const write = async (entry: Entry & { target: string }): Promise<void> => {

@@ -9,10 +9,13 @@ import { ProtoshipError } from "../errors.js";
 export function explainOutputError(error: unknown, root = process.cwd()): never {
   if (error instanceof NotOwnedError) {
     const folder = path.relative(root, error.folder) || ".";
-    throw new ProtoshipError(`${folder} exists and was not written by ${error.owner} (no ${MARKER} marker); refusing to replace or delete it`, {
-      hint: "choose another output folder, or move that folder away if it is really protoship's output",
-      cause: error,
-    });
+    throw new ProtoshipError(
+      `${folder} exists and was not written by ${error.owner} (no ${MARKER} marker); refusing to replace or delete it`,
+      {
+        hint: "choose another output folder, or move that folder away if it is really protoship's output",
+        cause: error,
+      },
+    );
   }
   if (error instanceof SwapBusyError) {
     throw new ProtoshipError(error.message, { hint: "wait for it to finish", cause: error });

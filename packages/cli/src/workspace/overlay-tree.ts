@@ -37,7 +37,13 @@ export async function createOverlayTree(source: string, overrides: ReadonlyMap<s
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
-async function mirror(source: string, target: string, rel: string, touchedDirs: ReadonlySet<string>, overrides: ReadonlyMap<string, unknown>): Promise<void> {
+async function mirror(
+  source: string,
+  target: string,
+  rel: string,
+  touchedDirs: ReadonlySet<string>,
+  overrides: ReadonlyMap<string, unknown>,
+): Promise<void> {
   const from = path.join(source, ...rel.split("/").filter(Boolean));
   const to = path.join(target, ...rel.split("/").filter(Boolean));
   await mkdir(to, { recursive: true });

@@ -9,7 +9,7 @@ import path from "node:path";
  */
 export async function whyNotReplaceable(root: string, file: string): Promise<string | undefined> {
   const target = path.join(root, ...file.split("/"));
-  let stat;
+  let stat: Awaited<ReturnType<typeof lstat>>;
   try {
     stat = await lstat(target);
   } catch {
@@ -18,7 +18,16 @@ export async function whyNotReplaceable(root: string, file: string): Promise<str
   if (stat.isSymbolicLink()) return "it is a symlink, and protoship does not write through links: format the file it points to";
   if (!stat.isFile()) return "it is not a regular file";
   const [realRoot, realDir] = await Promise.all([realpath(root), realpath(path.dirname(target))]);
-  if (realDir !== path.join(realRoot, ...path.dirname(file).split("/").filter((p) => p !== "."))) {
+  if (
+    realDir !==
+    path.join(
+      realRoot,
+      ...path
+        .dirname(file)
+        .split("/")
+        .filter((p) => p !== "."),
+    )
+  ) {
     return "its folder is a symlink, and protoship does not write through links: format the file it points to";
   }
   return undefined;

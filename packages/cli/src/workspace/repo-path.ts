@@ -35,7 +35,10 @@ export function resolveRepoPath(root: string, value: string, rule: RepoPathRule)
     throw new ConfigError(`${rule.label}: ${JSON.stringify(value)} points into .git`, "use a path inside the repository, outside .git");
   }
   if (rule.output && relative === "") {
-    throw new ConfigError(`${rule.label}: ${JSON.stringify(value)} is the repository root; protoship replaces this folder`, "use a folder of its own, e.g. site");
+    throw new ConfigError(
+      `${rule.label}: ${JSON.stringify(value)} is the repository root; protoship replaces this folder`,
+      "use a folder of its own, e.g. site",
+    );
   }
   return path.join(realRoot, relative);
 }

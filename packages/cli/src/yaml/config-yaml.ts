@@ -98,7 +98,10 @@ function firstAlias(doc: Document, visit: typeof import("yaml").visit): import("
 
 /** yaml's messages may quote the source over several lines; the first line carries the cause. */
 function firstSentence(message: string): string {
-  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "").trim();
+  return message
+    .split("\n")[0]!
+    .replace(/ at line \d+, column \d+:?$/, "")
+    .trim();
 }
 
 function issuePath(issue: z.core.$ZodIssue): string[] {

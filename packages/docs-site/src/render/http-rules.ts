@@ -27,7 +27,8 @@ function fromRuleObject(o: Record<string, unknown>): DocHttpRule[] {
     if (typeof c.kind === "string" && typeof c.path === "string") out.push({ method: c.kind, pattern: c.path });
   }
   const extra = o.additional_bindings ?? o.additionalBindings;
-  if (Array.isArray(extra)) for (const e of extra) if (e && typeof e === "object") out.push(...fromRuleObject(e as Record<string, unknown>));
+  if (Array.isArray(extra))
+    for (const e of extra) if (e && typeof e === "object") out.push(...fromRuleObject(e as Record<string, unknown>));
   return out;
 }
 

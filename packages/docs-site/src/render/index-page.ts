@@ -32,34 +32,36 @@ export function renderIndexPage(site: SiteModel, title: string): SafeHtml {
 ${site.packages.length > FILTER_FROM ? packageFilter(site.packages.length) : ""}
 <ul class="package-grid" id="package-grid">
 ${site.packages.map((p) => {
-    // The package comment describes the package; else the files' comments; else the first service (or type) comment.
-    let summaries = p.description
-      ? [plainSummary(p.description, 220)]
-      : p.files.map((f) => plainSummary(f.description, 220)).filter((s) => s !== "");
-    if (summaries.length === 0) {
-      const first = [...p.services, ...p.messages, ...p.enums].find((el) => el.description?.trim());
-      if (first) summaries = [plainSummary(first.description, 220)];
-    }
-    const dep = p.files.length > 0 && p.files.every((f) => isDeprecated(f));
-    return html`<li class="package-card">
+  // The package comment describes the package; else the files' comments; else the first service (or type) comment.
+  let summaries = p.description
+    ? [plainSummary(p.description, 220)]
+    : p.files.map((f) => plainSummary(f.description, 220)).filter((s) => s !== "");
+  if (summaries.length === 0) {
+    const first = [...p.services, ...p.messages, ...p.enums].find((el) => el.description?.trim());
+    if (first) summaries = [plainSummary(first.description, 220)];
+  }
+  const dep = p.files.length > 0 && p.files.every((f) => isDeprecated(f));
+  return html`<li class="package-card">
 <a class="package-link" href="${p.page}"><code>${p.label}</code></a>${dep ? html` <span class="badge badge-deprecated">Deprecated</span>` : ""}
 ${summaries.length > 0 ? html`<p class="package-summary">${summaries.join(" ")}</p>` : html`<p class="package-summary muted">No description.</p>`}
 <p class="package-meta">${[
-      [p.services.length, "service"] as const,
-      [p.messages.length, "message"] as const,
-      [p.enums.length, "enum"] as const,
-      [p.files.length, "file"] as const,
-    ]
-      .filter(([n, w]) => n > 0 || w === "file")
-      .map(([n, w]) => plural(n, w))
-      .join(" · ")}</p>
+    [p.services.length, "service"] as const,
+    [p.messages.length, "message"] as const,
+    [p.enums.length, "enum"] as const,
+    [p.files.length, "file"] as const,
+  ]
+    .filter(([n, w]) => n > 0 || w === "file")
+    .map(([n, w]) => plural(n, w))
+    .join(" · ")}</p>
 </li>`;
-  })}
+})}
 </ul>
-${site.scalars.length > 0
+${
+  site.scalars.length > 0
     ? html`<details class="scalars-details" id="scalar-value-types"><summary class="group-heading">Scalar value types</summary>
 <table class="fields scalars"><thead><tr><th>Proto type</th><th>Notes</th><th>C++</th><th>Java</th><th>Python</th><th>Go</th><th>C#</th></tr></thead><tbody>
 ${site.scalars.map((s) => html`<tr id="scalar-${s.protoType}"><td data-label="Proto type"><code>${s.protoType}</code></td><td data-label="Notes">${s.notes ?? ""}</td><td data-label="C++"><code>${s.cppType ?? ""}</code></td><td data-label="Java"><code>${s.javaType ?? ""}</code></td><td data-label="Python"><code>${s.pythonType ?? ""}</code></td><td data-label="Go"><code>${s.goType ?? ""}</code></td><td data-label="C#"><code>${s.csType ?? ""}</code></td></tr>`)}
 </tbody></table></details>`
-    : ""}`;
+    : ""
+}`;
 }

@@ -2,7 +2,15 @@ import { formatRules, isRuleList, RULE_OPTIONS, type RefResolver } from "@protos
 import { html, raw, type SafeHtml } from "../html.js";
 import { renderMarkdown } from "../markdown.js";
 import type { DocElement, DocExtension, DocField, DocMethod, DocOptions } from "../model.js";
-import { isDeprecated, normalizeTypeName, type NEnum, type NMessage, type NService, type PackageInfo, type SiteModel } from "../site-model.js";
+import {
+  isDeprecated,
+  normalizeTypeName,
+  type NEnum,
+  type NMessage,
+  type NService,
+  type PackageInfo,
+  type SiteModel,
+} from "../site-model.js";
 import type { TocGroup } from "./layout.js";
 import { httpRules } from "./http-rules.js";
 import { TypeLinker } from "./types.js";
@@ -112,7 +120,7 @@ ${m.extensions.length > 0 ? html`<h4>Extensions declared here</h4>${this.extensi
   fieldRow(m: NMessage, f: DocField, showNumber: boolean, inOneof: boolean): SafeHtml {
     const id = `${m.fullName}.${f.name}`;
     const dep = isDeprecated(f);
-    const label = f.ismap ? "" : f.label ?? "";
+    const label = f.ismap ? "" : (f.label ?? "");
     return html`<tr id="${anchorId(id)}" class="${inOneof ? "in-oneof" : ""}${dep ? " row-deprecated" : ""}">
 <td data-label="Field"><a class="self-link" href="${anchorHref(id)}"><code class="field-name${dep ? " is-deprecated" : ""}">${f.name}</code></a>${f.jsonName && (f.jsonName !== f.name || f.hasCustomJsonName === true) ? html`<div class="json-name">JSON: <code>${f.jsonName}</code></div>` : ""}</td>
 ${showNumber ? html`<td data-label="#">${f.number ?? ""}</td>` : ""}
@@ -134,11 +142,13 @@ ${otherOptions(e.options)}
   }
 
   extensionTable(exts: DocExtension[]): SafeHtml {
-    return html`<table class="fields extensions"><thead><tr><th>Extension</th><th>Extends</th><th>Type</th><th>Number</th><th>Description</th></tr></thead><tbody>${exts.map((x) => {
-      const full = normalizeTypeName(x.fullName) || x.name;
-      const dep = isDeprecated(x);
-      return html`<tr id="${anchorId(full)}"${dep ? html` class="row-deprecated"` : ""}><td data-label="Extension"><code class="${dep ? "is-deprecated" : ""}">${x.longName ?? x.name}</code></td><td data-label="Extends">${x.containingType ? this.types.ref(x.containingFullType, x.containingLongType, x.containingType) : ""}</td><td data-label="Type">${this.types.ref(x.fullType, x.longType, x.type)}</td><td data-label="Number">${x.number ?? ""}</td><td data-label="Description">${dep ? deprecatedBadge : ""}${this.description(x)}${x.defaultValue ? html`<div class="default">Default: <code>${x.defaultValue}</code></div>` : ""}</td></tr>`;
-    })}</tbody></table>`;
+    return html`<table class="fields extensions"><thead><tr><th>Extension</th><th>Extends</th><th>Type</th><th>Number</th><th>Description</th></tr></thead><tbody>${exts.map(
+      (x) => {
+        const full = normalizeTypeName(x.fullName) || x.name;
+        const dep = isDeprecated(x);
+        return html`<tr id="${anchorId(full)}"${dep ? html` class="row-deprecated"` : ""}><td data-label="Extension"><code class="${dep ? "is-deprecated" : ""}">${x.longName ?? x.name}</code></td><td data-label="Extends">${x.containingType ? this.types.ref(x.containingFullType, x.containingLongType, x.containingType) : ""}</td><td data-label="Type">${this.types.ref(x.fullType, x.longType, x.type)}</td><td data-label="Number">${x.number ?? ""}</td><td data-label="Description">${dep ? deprecatedBadge : ""}${this.description(x)}${x.defaultValue ? html`<div class="default">Default: <code>${x.defaultValue}</code></div>` : ""}</td></tr>`;
+      },
+    )}</tbody></table>`;
   }
 
   body(): SafeHtml {
@@ -170,11 +180,12 @@ ${fileExtensions.length > 0 ? html`<h2 class="group-heading" id="extensions">Fil
     return [
       {
         title: "Services",
-        items: p.services.flatMap((s) => [
-          { label: s.longName, href: anchorHref(s.fullName), deprecated: isDeprecated(s) },
-        ]),
+        items: p.services.flatMap((s) => [{ label: s.longName, href: anchorHref(s.fullName), deprecated: isDeprecated(s) }]),
       },
-      { title: "Messages", items: p.messages.map((m) => ({ label: m.longName, href: anchorHref(m.fullName), deprecated: isDeprecated(m) })) },
+      {
+        title: "Messages",
+        items: p.messages.map((m) => ({ label: m.longName, href: anchorHref(m.fullName), deprecated: isDeprecated(m) })),
+      },
       { title: "Enums", items: p.enums.map((e) => ({ label: e.longName, href: anchorHref(e.fullName), deprecated: isDeprecated(e) })) },
     ];
   }

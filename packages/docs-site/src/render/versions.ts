@@ -23,9 +23,7 @@ export function versionAnchor(pkg: string, version: string): string {
 /** Site-relative link for a version, from the `versionHref` template or the changelog entry. */
 function versionLink(entry: PackageVersions, version: string, template: string | undefined): string {
   if (template) {
-    return template
-      .replaceAll("{package}", encodeURIComponent(entry.package))
-      .replaceAll("{version}", encodeURIComponent(version));
+    return template.replaceAll("{package}", encodeURIComponent(entry.package)).replaceAll("{version}", encodeURIComponent(version));
   }
   return `changelog.html#${encodeURIComponent(versionAnchor(entry.package, version))}`;
 }
@@ -74,15 +72,19 @@ export function renderChangelogPage(all: PackageVersions[], packages: PackageInf
 <p class="eyebrow">Releases</p>
 <h1 class="page-title">Changelog</h1>
 </header>
-${[...all].sort((a, b) => a.package.localeCompare(b.package)).map((entry) => {
+${[...all]
+  .sort((a, b) => a.package.localeCompare(b.package))
+  .map((entry) => {
     const page = pages.get(entry.package);
     return html`<section class="element changelog-package" id="${`pkg:${entry.package}`}">
 <h2 class="el-heading"><span class="kind kind-package">package</span> ${page ? html`<a href="${page}"><code>${entry.package}</code></a>` : html`<code>${entry.package}</code>`}</h2>
 ${entry.versions.length === 0 ? html`<p class="muted">No releases yet.</p>` : ""}
-${entry.versions.map((v) => html`<article class="release" id="${versionAnchor(entry.package, v.version)}">
+${entry.versions.map(
+  (v) => html`<article class="release" id="${versionAnchor(entry.package, v.version)}">
 <h3 class="release-heading">v${v.version}${dateHtml(v.date)}</h3>
 ${v.changelog.length > 0 ? html`<ul class="changelog">${v.changelog.map((line) => html`<li>${raw(renderMarkdownInline(line))}</li>`)}</ul>` : html`<p class="muted">No changes listed.</p>`}
-</article>`)}
+</article>`,
+)}
 </section>`;
   })}`;
 }

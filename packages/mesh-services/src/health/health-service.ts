@@ -1,5 +1,10 @@
 import { status, type ServerWritableStream } from "@grpc/grpc-js";
-import { type HealthCheckRequest, HealthCheckResponse_ServingStatus as ServingStatus, type HealthCheckResponse, type HealthServer } from "@mesh/grpc-health-v1";
+import {
+  type HealthCheckRequest,
+  HealthCheckResponse_ServingStatus as ServingStatus,
+  type HealthCheckResponse,
+  type HealthServer,
+} from "@mesh/grpc-health-v1";
 import { EventEmitter } from "node:events";
 import { statusError } from "../grpc-util.js";
 
@@ -18,7 +23,8 @@ export class HealthRegistry {
     this.implementation = {
       check: (call, callback) => {
         const current = this.statuses.get(call.request.service);
-        if (current === undefined) return callback(statusError(status.NOT_FOUND, `unknown service ${JSON.stringify(call.request.service)}`));
+        if (current === undefined)
+          return callback(statusError(status.NOT_FOUND, `unknown service ${JSON.stringify(call.request.service)}`));
         callback(null, { status: current });
       },
       watch: (call) => this.watch(call),

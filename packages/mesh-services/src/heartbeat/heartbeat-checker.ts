@@ -1,7 +1,13 @@
 import { Metadata, status, type ServiceError } from "@grpc/grpc-js";
 import { OutcomeStatus } from "@mesh/common-v1";
 import type { HeartbeatConfig, HeartbeatStatus } from "@mesh/heartbeat-v1";
-import { type NotificationServiceClient, type RaiseAlertRequest, type RaiseAlertResponse, type ResolveAlertResponse, Severity } from "@mesh/notification-v1";
+import {
+  type NotificationServiceClient,
+  type RaiseAlertRequest,
+  type RaiseAlertResponse,
+  type ResolveAlertResponse,
+  Severity,
+} from "@mesh/notification-v1";
 import { durationMs, statusError } from "../grpc-util.js";
 import type { Prober } from "../probe/probe-service.js";
 import { validTarget } from "../probe/probe-service.js";

@@ -79,7 +79,8 @@ export function notificationService(store: AlertStore): NotificationServiceServe
     },
     listAlerts(call, callback) {
       const { state, pageSize } = call.request;
-      if (!(state in AlertState) || state === AlertState.UNRECOGNIZED) return callback(statusError(status.INVALID_ARGUMENT, `unknown state ${state}`));
+      if (!(state in AlertState) || state === AlertState.UNRECOGNIZED)
+        return callback(statusError(status.INVALID_ARGUMENT, `unknown state ${state}`));
       if (pageSize > MAX_PAGE_SIZE) return callback(statusError(status.INVALID_ARGUMENT, `page_size must be at most ${MAX_PAGE_SIZE}`));
       callback(null, { alerts: store.list(state, pageSize || DEFAULT_PAGE_SIZE) });
     },

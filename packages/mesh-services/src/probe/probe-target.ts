@@ -44,7 +44,9 @@ export function probeTarget(target: Target, options: ProbeOptions): Promise<Outc
     };
     const fail = (error: Error): void => {
       if (error instanceof ProbeTimeout) {
-        finish(outcome(OutcomeStatus.OUTCOME_STATUS_TIMEOUT, 0, latency(), Hop.HOP_UNSPECIFIED, `no answer within ${options.timeoutMs} ms`));
+        finish(
+          outcome(OutcomeStatus.OUTCOME_STATUS_TIMEOUT, 0, latency(), Hop.HOP_UNSPECIFIED, `no answer within ${options.timeoutMs} ms`),
+        );
         return;
       }
       const code = (error as NodeJS.ErrnoException).code ?? "";
@@ -72,24 +74,48 @@ export function probeTarget(target: Target, options: ProbeOptions): Promise<Outc
       socket.once("error", fail);
       return;
     }
-    const request = http.get({ host: target.service, port: target.port, path: target.path, agent: false, ...(options.lookup ? { lookup: options.lookup } : {}), headers: { "user-agent": "mesh-probe/1" } }, (response) => {
-      response.resume();
-      response.once("error", fail);
-      response.once("end", () => {
-        const code = response.statusCode ?? 0;
-        if (code >= 200 && code < 400) {
-          finish(outcome(OutcomeStatus.OUTCOME_STATUS_HEALTHY, code, latency(), Hop.HOP_UNSPECIFIED, ""));
-          return;
-        }
-        const named = String(response.headers[FAILED_HOP_HEADER] ?? "");
-        finish(outcome(OutcomeStatus.OUTCOME_STATUS_UNHEALTHY, code, latency(), HOPS[named] ?? Hop.HOP_TARGET, `HTTP ${code}${named ? ` from ${named}` : ""}`));
-      });
-    });
+    const request = http.get(
+      {
+        host: target.service,
+        port: target.port,
+        path: target.path,
+        agent: false,
+        ...(options.lookup ? { lookup: options.lookup } : {}),
+        headers: { "user-agent": "mesh-probe/1" },
+      },
+      (response) => {
+        response.resume();
+        response.once("error", fail);
+        response.once("end", () => {
+          const code = response.statusCode ?? 0;
+          if (code >= 200 && code < 400) {
+            finish(outcome(OutcomeStatus.OUTCOME_STATUS_HEALTHY, code, latency(), Hop.HOP_UNSPECIFIED, ""));
+            return;
+          }
+          const named = String(response.headers[FAILED_HOP_HEADER] ?? "");
+          finish(
+            outcome(
+              OutcomeStatus.OUTCOME_STATUS_UNHEALTHY,
+              code,
+              latency(),
+              HOPS[named] ?? Hop.HOP_TARGET,
+              `HTTP ${code}${named ? ` from ${named}` : ""}`,
+            ),
+          );
+        });
+      },
+    );
     destroy = (error) => request.destroy(error);
     request.once("error", fail);
   });
 }
 
-function outcome(status: OutcomeStatus, code: number, latency: { seconds: bigint; nanos: number }, failedHop: Hop, detail: string): Outcome {
+function outcome(
+  status: OutcomeStatus,
+  code: number,
+  latency: { seconds: bigint; nanos: number },
+  failedHop: Hop,
+  detail: string,
+): Outcome {
   return { status, code, latency, failedHop, detail };
 }
