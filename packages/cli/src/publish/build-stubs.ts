@@ -6,6 +6,7 @@ import { EnvironmentError, ProtoshipError } from "../errors.js";
 import { generateStubsIn } from "../generate/generate-stubs.js";
 import type { Project } from "../project/project.js";
 import { runNpm } from "./npm.js";
+import { closure, dependencyOrder } from "../schema/package-graph.js";
 
 /** What a stub package needs to build, besides the stub packages it imports. */
 const BUILD_MODULES = ["typescript", "@bufbuild/protobuf", "@grpc/grpc-js", "@types/node"] as const;
@@ -48,21 +49,22 @@ export const buildStubPackages: BuildStubPackages = async (input) => {
   await mkdir(bin, { recursive: true });
   await symlink(path.join(path.join(modules, "typescript"), "bin", "tsc"), path.join(bin, "tsc"));
 
-  const built = new Set<string>();
-  const build = async (name: string): Promise<void> => {
-    if (built.has(name)) return;
-    built.add(name);
-    const pkg = byName.get(name)!;
-    for (const dep of pkg.dependencies) await build(dep);
+  // The needed packages and what they import, each built after its dependencies.
+  const needed = closure(input.names, (name) => byName.get(name)?.dependencies);
+  const order = dependencyOrder(
+    [...needed].flatMap((name) => byName.get(name) ?? []),
+    (p) => p.npmName,
+    (p) => p.dependencies,
+  );
+  for (const pkg of order) {
     const r = await runNpm(["run", "build", "--silent"], {
       cwd: pkg.dir,
       env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` },
     });
     if (r.code !== 0)
-      throw new ProtoshipError(`building ${name} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(0, 5).join(" | ")}`);
-    await link(pkg.dir, path.join(modules, ...name.split("/")));
-  };
-  for (const name of input.names) await build(name);
+      throw new ProtoshipError(`building ${pkg.npmName} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(0, 5).join(" | ")}`);
+    await link(pkg.dir, path.join(modules, ...pkg.npmName.split("/")));
+  }
   return new Map(input.names.map((n) => [n, byName.get(n)!.dir]));
 };
 

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
+import { repoPathCandidates } from "../buf/module-paths.js";
 import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
 import { ProtoshipError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
@@ -37,15 +38,14 @@ export async function imageAtCommit(repo: GitRepo, commit: string, bufYaml: stri
       throw error;
     }
     const dir = tree.dir;
-    const roots = workspace.modules.map((m) => m.root);
     const cache = new Map<string, string>();
     // Image file names are relative to their module; with several modules, the one holding the
     // file at this revision is the one it came from.
     const repoPath = (file: string): string => {
       let p = cache.get(file);
       if (p === undefined) {
-        const root = roots.length === 1 ? roots[0]! : (roots.find((r) => existsSync(path.join(dir, r, file))) ?? roots[0] ?? "");
-        p = root ? `${root}/${file}` : file;
+        const candidates = repoPathCandidates(workspace, file);
+        p = (candidates.length > 1 ? candidates.find((c) => existsSync(path.join(dir, c))) : undefined) ?? candidates[0] ?? file;
         cache.set(file, p);
       }
       return p;
