@@ -37,13 +37,16 @@ async function writeAll(repo: GitFixture, files: Record<string, string>): Promis
   for (const [file, text] of Object.entries(files)) await repo.write(file, text);
 }
 
-/** Files under `dir` → content, without the stamp (a cache), node_modules (checked apart) and a swap in progress. */
+/**
+ * Files under `dir` → content, without the stamp and its temporary file (a cache, rewritten after the swap; the next
+ * run's listing below checks no temporary is left), node_modules (checked apart) and a swap in progress.
+ */
 async function snapshot(dir: string): Promise<Map<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = entries
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .filter((f) => f !== ".protoship-stamp.json" && !f.split(path.sep).some((part) => part === "node_modules" || part === STAGING))
+    .filter((f) => f !== ".protoship-stamp.json" && f !== ".protoship-stamp.json.tmp" && !f.split(path.sep).some((part) => part === "node_modules" || part === STAGING))
     .sort();
   return new Map(await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f), "utf8")] as const)));
 }
