@@ -1,4 +1,5 @@
 import { formatRules, isRuleList, RefIndex, RULE_OPTIONS } from "@protoship/doc-text";
+import { SCALAR_VALUE_TYPES } from "./scalars.js";
 import type { DocField, DocHttpOption, DocMessage, DocModel, DocOptions } from "./model.js";
 
 /** Anchor used by Go protoc-gen-doc 1.5.1 templates: every character outside `[A-Za-z0-9_-]` becomes `-`. */
@@ -7,23 +8,7 @@ export function anchor(name: string): string {
 }
 
 /** Scalar protobuf types, which link to the scalar table rather than to a message or enum. */
-const SCALARS = new Set([
-  "double",
-  "float",
-  "int32",
-  "int64",
-  "uint32",
-  "uint64",
-  "sint32",
-  "sint64",
-  "fixed32",
-  "fixed64",
-  "sfixed32",
-  "sfixed64",
-  "bool",
-  "string",
-  "bytes",
-]);
+const SCALARS: ReadonlySet<string> = new Set(SCALAR_VALUE_TYPES.map((s) => s.protoType));
 
 /**
  * Where references link in one rendered document: the anchor of a message, enum or service the
