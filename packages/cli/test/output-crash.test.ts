@@ -46,7 +46,12 @@ async function snapshot(dir: string): Promise<Map<string, string>> {
   const files = entries
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .filter((f) => f !== ".protoship-stamp.json" && f !== ".protoship-stamp.json.tmp" && !f.split(path.sep).some((part) => part === "node_modules" || part === STAGING))
+    .filter(
+      (f) =>
+        f !== ".protoship-stamp.json" &&
+        f !== ".protoship-stamp.json.tmp" &&
+        !f.split(path.sep).some((part) => part === "node_modules" || part === STAGING),
+    )
     .sort();
   return new Map(await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f), "utf8")] as const)));
 }
