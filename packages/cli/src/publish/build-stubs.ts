@@ -1,12 +1,13 @@
 import { existsSync, realpathSync } from "node:fs";
 import { mkdir, symlink } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EnvironmentError, ProtoshipError } from "../errors.js";
 import { generateStubsIn } from "../generate/generate-stubs.js";
 import type { Project } from "../project/project.js";
 import { runNpm } from "./npm.js";
-import { closure, dependencyOrder } from "../schema/package-graph.js";
+import { closure, runInDependencyOrder } from "../schema/package-graph.js";
 
 /** What a stub package needs to build, besides the stub packages it imports. */
 const BUILD_MODULES = ["typescript", "@bufbuild/protobuf", "@grpc/grpc-js", "@types/node"] as const;
@@ -23,6 +24,8 @@ export interface BuildStubsInput {
   names: readonly string[];
   /** Scratch folder, removed by the caller. */
   workDir: string;
+  /** How many package builds run at once (default: the machine's cores). */
+  jobs?: number;
 }
 
 /** Builds stub packages and returns the folder of each requested one, ready for `npm publish`. */
@@ -31,8 +34,8 @@ export type BuildStubPackages = (input: BuildStubsInput) => Promise<Map<string, 
 /**
  * Generates every stub package at the release commit with `protoship generate`'s generator, with
  * the release versions (imports between stub packages become `^<version>`), then runs each needed
- * package's own `build` script in dependency order. Build tools are linked from the repository's
- * node_modules, so nothing is downloaded.
+ * package's own `build` script, each after the packages it imports, independent ones in parallel
+ * (`jobs` at once). Build tools are linked from the repository's node_modules, so nothing is downloaded.
  */
 export const buildStubPackages: BuildStubPackages = async (input) => {
   const outDir = path.join(input.workDir, "packages");
@@ -51,20 +54,24 @@ export const buildStubPackages: BuildStubPackages = async (input) => {
 
   // The needed packages and what they import, each built after its dependencies.
   const needed = closure(input.names, (name) => byName.get(name)?.dependencies);
-  const order = dependencyOrder(
-    [...needed].flatMap((name) => byName.get(name) ?? []),
-    (p) => p.npmName,
-    (p) => p.dependencies,
-  );
-  for (const pkg of order) {
+  const packages = [...needed].flatMap((name) => byName.get(name) ?? []);
+  const build = async (pkg: (typeof packages)[number]): Promise<void> => {
     const r = await runNpm(["run", "build", "--silent"], {
       cwd: pkg.dir,
       env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` },
     });
     if (r.code !== 0)
       throw new ProtoshipError(`building ${pkg.npmName} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(0, 5).join(" | ")}`);
+    // Its importers start only after this: they resolve it from outDir/node_modules.
     await link(pkg.dir, path.join(modules, ...pkg.npmName.split("/")));
-  }
+  };
+  await runInDependencyOrder(
+    packages,
+    (p) => p.npmName,
+    (p) => p.dependencies,
+    input.jobs ?? os.availableParallelism(),
+    build,
+  );
   return new Map(input.names.map((n) => [n, byName.get(n)!.dir]));
 };
 

@@ -40,3 +40,53 @@ export function closure(start: Iterable<string>, dependsOn: (key: string) => rea
   for (const key of start) visit(key);
   return seen;
 }
+
+/**
+ * Runs `task` once for every node, each only after the nodes it depends on (among `nodes`) have
+ * finished, at most `concurrency` at once; independent nodes run in parallel. The first failure
+ * stops new tasks from starting; the tasks already running are awaited, then it is rethrown.
+ * Cycles are broken as in {@link dependencyOrder}: a node waits only for nodes before it in that order.
+ */
+export async function runInDependencyOrder<T>(
+  nodes: readonly T[],
+  keyOf: (node: T) => string,
+  dependsOn: (node: T) => readonly string[],
+  concurrency: number,
+  task: (node: T) => Promise<void>,
+): Promise<void> {
+  const order = dependencyOrder(nodes, keyOf, dependsOn);
+  const position = new Map(order.map((n, i) => [keyOf(n), i]));
+  // Each node waits for its dependencies that come earlier in the order (a cycle's back edge is dropped).
+  const waitsFor = order.map((n, i) => new Set(dependsOn(n).filter((d) => (position.get(d) ?? i) < i)));
+  const done = new Set<string>();
+  const started = new Set<number>();
+  const limit = Math.max(1, Math.floor(concurrency));
+  let running = 0;
+  let failure: { error: unknown } | undefined;
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      if (running === 0 && (failure || started.size === order.length)) return resolve();
+      if (failure) return;
+      for (let i = 0; i < order.length && running < limit; i++) {
+        if (started.has(i) || [...waitsFor[i]!].some((d) => !done.has(d))) continue;
+        started.add(i);
+        running++;
+        const node = order[i]!;
+        task(node).then(
+          () => {
+            done.add(keyOf(node));
+            running--;
+            pump();
+          },
+          (error: unknown) => {
+            failure ??= { error };
+            running--;
+            pump();
+          },
+        );
+      }
+    };
+    pump();
+  });
+  if (failure) throw failure.error;
+}
