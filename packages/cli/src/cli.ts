@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerCi } from "./cli/ci-command.js";
 import { registerCheck } from "./cli/check-command.js";
 import { registerDocs } from "./cli/docs-command.js";
 import { registerGenerate } from "./cli/generate-command.js";
@@ -26,5 +27,6 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerRelease(program);
   registerPublish(program);
+  registerCi(program);
   return program;
 }

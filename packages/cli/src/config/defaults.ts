@@ -21,4 +21,5 @@ export const DEFAULTS = {
     distTag: "latest",
     access: "public" as "public" | "restricted",
   },
+  ci: { shardAbove: 200, shards: 4 },
 } as const;

@@ -84,6 +84,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    ci: z
+      .object({
+        /** The CI workflows split stub generation and builds over `shards` jobs above this many stub packages. */
+        shardAbove: z.number().int().min(1).default(DEFAULTS.ci.shardAbove),
+        /** How many jobs share the stub packages of a repository over `shardAbove`. */
+        shards: z.number().int().min(2).max(256).default(DEFAULTS.ci.shards),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -1,0 +1,13 @@
+import type { Command } from "commander";
+import { commandCwd, setExitCode } from "./shared.js";
+
+/** `protoship ci`: helpers for CI workflows; the work is in commands/ci-*.ts, loaded on use. */
+export function registerCi(program: Command): void {
+  const ci = program.command("ci").description("helpers for CI workflows");
+  ci.command("matrix")
+    .description('print the GitHub Actions matrix of generate shards as JSON: {"shard":["1/4",…]} (ci.shardAbove, ci.shards)')
+    .action(async (_opts, command: Command) => {
+      const { ciMatrix } = await import("../commands/ci-matrix.js");
+      setExitCode(await ciMatrix({ cwd: commandCwd(command) }));
+    });
+}

@@ -1,0 +1,32 @@
+import path from "node:path";
+import { shardMatrix } from "../ci/shard-matrix.js";
+import { ExitCode } from "../errors.js";
+import { Project } from "../project/project.js";
+import { resolveRepoPath } from "../workspace/repo-path.js";
+
+/** Options of `protoship ci matrix`. */
+export interface CiMatrixOptions {
+  cwd: string;
+  /** Where the JSON goes (default: stdout). */
+  write?: (text: string) => void;
+}
+
+/** The marker every generated stub package folder holds (see generate's output rules). */
+const MARKER = ".protoship-generated";
+
+/**
+ * `protoship ci matrix`: prints `{"shard":["1/4",…]}` for the workflows' matrix. The size is the
+ * number of stub packages committed at HEAD under `stubs.outDir` (folders holding the generator's
+ * marker), read from git objects: fast, and the same on every runner of a commit.
+ */
+export async function ciMatrix(options: CiMatrixOptions): Promise<number> {
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const project = await Project.open(options.cwd);
+  const outDir = resolveRepoPath(project.root, project.config.stubs.outDir, { label: "stubs.outDir", output: true });
+  const rel = path.relative(project.root, outDir).split(path.sep).join("/");
+  const head = await project.repo.resolveCommit("HEAD");
+  const files = head ? (await project.repo.raw(["ls-tree", "-r", "-z", "--name-only", head, "--", `${rel}/`])).split("\0") : [];
+  const count = files.filter((f) => f.startsWith(`${rel}/`) && f.slice(rel.length + 1).split("/").length === 2 && f.endsWith(`/${MARKER}`)).length;
+  write(`${JSON.stringify(shardMatrix(count, project.config.ci))}\n`);
+  return ExitCode.Ok;
+}
