@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { GitFixture, protoship, suiteTempDirs } from "@protoship/testkit";
 
@@ -41,6 +43,18 @@ describe("protoship ci matrix", { timeout: 240_000 }, () => {
 
   test("never more jobs than packages", async () => {
     assert.deepEqual(await matrix("ci:\n  shardAbove: 1\n  shards: 8\n"), { shard: ["1/5", "2/5", "3/5", "4/5", "5/5"] });
+  });
+
+  test("--github-output appends the matrix and its size to $GITHUB_OUTPUT; without the variable, exit 2", async () => {
+    await repo.write("protoship.yaml", "ci:\n  shardAbove: 4\n  shards: 2\n");
+    const out = path.join(temps.root(), "github-output");
+    await writeFile(out, "earlier=1\n");
+    const r = await protoship(repo.dir, ["ci", "matrix", "--github-output"], undefined, { GITHUB_OUTPUT: out });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await readFile(out, "utf8"), 'earlier=1\nmatrix={"shard":["1/2","2/2"]}\nshards=2\n');
+    const missing = await protoship(repo.dir, ["ci", "matrix", "--github-output"], undefined, { GITHUB_OUTPUT: "" });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /GITHUB_OUTPUT is not set/);
   });
 
   test("only committed stub packages count (git objects, not the working tree)", async () => {

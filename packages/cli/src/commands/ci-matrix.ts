@@ -1,12 +1,15 @@
+import { appendFile } from "node:fs/promises";
 import path from "node:path";
 import { shardMatrix } from "../ci/shard-matrix.js";
-import { ExitCode } from "../errors.js";
+import { EnvironmentError, ExitCode } from "../errors.js";
 import { Project } from "../project/project.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
 
 /** Options of `protoship ci matrix`. */
 export interface CiMatrixOptions {
   cwd: string;
+  /** Also append `matrix=<json>` and `shards=<n>` to the file GITHUB_OUTPUT names (the step's outputs). */
+  githubOutput?: boolean;
   /** Where the JSON goes (default: stdout). */
   write?: (text: string) => void;
 }
@@ -27,6 +30,12 @@ export async function ciMatrix(options: CiMatrixOptions): Promise<number> {
   const head = await project.repo.resolveCommit("HEAD");
   const files = head ? (await project.repo.raw(["ls-tree", "-r", "-z", "--name-only", head, "--", `${rel}/`])).split("\0") : [];
   const count = files.filter((f) => f.startsWith(`${rel}/`) && f.slice(rel.length + 1).split("/").length === 2 && f.endsWith(`/${MARKER}`)).length;
-  write(`${JSON.stringify(shardMatrix(count, project.config.ci))}\n`);
+  const matrix = shardMatrix(count, project.config.ci);
+  if (options.githubOutput) {
+    const file = process.env.GITHUB_OUTPUT;
+    if (!file) throw new EnvironmentError("--github-output: GITHUB_OUTPUT is not set", "run it in a GitHub Actions job");
+    await appendFile(file, `matrix=${JSON.stringify(matrix)}\nshards=${matrix.shard.length}\n`);
+  }
+  write(`${JSON.stringify(matrix)}\n`);
   return ExitCode.Ok;
 }
