@@ -13,6 +13,7 @@ import {
   rootAction,
   workflowFiles,
   type Workflow,
+  type WorkflowJob,
   type WorkflowStep,
 } from "../src/workflow-files.ts";
 
@@ -141,7 +142,7 @@ describe("workflows", () => {
     }
   });
 
-  it("the pull-request workflow runs the protoship action (plan, comment, gate, stale stubs), then builds stubs and docs", () => {
+  it("the pull-request workflow runs the protoship action (plan, comment, gate, stale stubs), then builds the docs", () => {
     const pr = workflows.find((w) => w.file.endsWith("pull-request.yml"))!.doc;
     assert.deepEqual(Object.keys(pr.on as object), ["pull_request"]);
     const job = pr.jobs.checks!;
@@ -160,12 +161,30 @@ describe("workflows", () => {
       'args=(check --format github-actions --skip "$(IFS=,; echo "${skip[*]}")")',
       'args+=(--against "$AGAINST")',
       '"$PROTOSHIP" generate --check',
-      'turbo run test --filter="./packages/stubs/*"',
       "protoship docs",
     ])
       assert.ok(runs.includes(needle), needle);
     // Only the allow-breaking label lets a breaking change through (the action's default).
     assert.equal(action.doc.inputs!.breaking!.default, "${{ !contains(github.event.pull_request.labels.*.name, 'allow-breaking') }}");
+  });
+
+  it("the pull-request workflow splits stub generation over a matrix from protoship ci matrix, builds with turbo's remote cache", () => {
+    const pr = workflows.find((w) => w.file.endsWith("pull-request.yml"))!.doc;
+    const shards = pr.jobs.shards! as WorkflowJob & { outputs?: Record<string, string> };
+    const matrixStep = shards.steps!.find((s) => s.id === "matrix")!;
+    assert.equal(matrixStep.run, "pnpm exec protoship ci matrix --github-output");
+    assert.deepEqual(shards.outputs, { matrix: "${{ steps.matrix.outputs.matrix }}" });
+    const stubs = pr.jobs.stubs! as WorkflowJob & { strategy?: { matrix?: unknown } };
+    assert.equal(stubs.needs, "shards");
+    assert.deepEqual(stubs.permissions, { contents: "read" });
+    assert.equal(stubs.strategy?.matrix, "${{ fromJSON(needs.shards.outputs.matrix) }}");
+    for (const name of ["TURBO_API", "TURBO_TEAM", "TURBO_TOKEN"]) assert.equal(stubs.env?.[name], `\${{ secrets.${name} }}`);
+    const generate = stubs.steps!.find((s) => s.run?.includes("protoship generate"))!;
+    assert.equal(generate.run, 'pnpm exec protoship generate --shard "$SHARD"');
+    assert.equal(generate.env?.SHARD, "${{ matrix.shard }}");
+    const build = stubs.steps!.findIndex((s) => s.run?.includes('turbo run test --filter="./packages/stubs/*"'));
+    assert.ok(build > stubs.steps!.indexOf(generate), "turbo builds and tests the stubs after generate");
+    assert.ok(!expandedSteps(pr.jobs.checks!.steps!).some((s) => s.run?.includes("packages/stubs")), "the stubs are built once, in the matrix");
   });
 
   it("the protoship action: its inputs, every input reaching scripts through env:, comments only on same-repository pull requests", () => {
