@@ -184,7 +184,10 @@ describe("workflows", () => {
     assert.equal(generate.env?.SHARD, "${{ matrix.shard }}");
     const build = stubs.steps!.findIndex((s) => s.run?.includes('turbo run test --filter="./packages/stubs/*"'));
     assert.ok(build > stubs.steps!.indexOf(generate), "turbo builds and tests the stubs after generate");
-    assert.ok(!expandedSteps(pr.jobs.checks!.steps!).some((s) => s.run?.includes("packages/stubs")), "the stubs are built once, in the matrix");
+    assert.ok(
+      !expandedSteps(pr.jobs.checks!.steps!).some((s) => s.run?.includes("packages/stubs")),
+      "the stubs are built once, in the matrix",
+    );
   });
 
   it("the protoship action: its inputs, every input reaching scripts through env:, comments only on same-repository pull requests", () => {

@@ -29,7 +29,9 @@ export async function ciMatrix(options: CiMatrixOptions): Promise<number> {
   const rel = path.relative(project.root, outDir).split(path.sep).join("/");
   const head = await project.repo.resolveCommit("HEAD");
   const files = head ? (await project.repo.raw(["ls-tree", "-r", "-z", "--name-only", head, "--", `${rel}/`])).split("\0") : [];
-  const count = files.filter((f) => f.startsWith(`${rel}/`) && f.slice(rel.length + 1).split("/").length === 2 && f.endsWith(`/${MARKER}`)).length;
+  const count = files.filter(
+    (f) => f.startsWith(`${rel}/`) && f.slice(rel.length + 1).split("/").length === 2 && f.endsWith(`/${MARKER}`),
+  ).length;
   const matrix = shardMatrix(count, project.config.ci);
   if (options.githubOutput) {
     const file = process.env.GITHUB_OUTPUT;

@@ -65,7 +65,10 @@ export async function runInDependencyOrder<T>(
   let failure: { error: unknown } | undefined;
   await new Promise<void>((resolve) => {
     const pump = (): void => {
-      if (running === 0 && (failure || started.size === order.length)) return resolve();
+      if (running === 0 && (failure || started.size === order.length)) {
+        resolve();
+        return;
+      }
       if (failure) return;
       for (let i = 0; i < order.length && running < limit; i++) {
         if (started.has(i) || [...waitsFor[i]!].some((d) => !done.has(d))) continue;

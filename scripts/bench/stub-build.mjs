@@ -1,0 +1,128 @@
+// Benchmark of building every stub package with turbo and a remote cache (issue 11's goal: a fresh
+// clone building from a warm remote cache takes ≤ 10% of a cold build). On the corpus
+// (google-proto-files), stub packages for BENCH_STUB_INCLUDE (default google.cloud.**; e.g.
+// google.cloud.language.** for a quick run) are generated and committed; then, with
+// turborepo-remote-cache on 127.0.0.1 (local storage), clone A runs a cold `turbo run build` of the
+// stub packages (empty caches), and a fresh clone B of the same commit runs it again from the warm
+// remote cache. Wall time and peak memory (the sum of RSS over the whole process tree, sampled) of each.
+import { spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { linkStubWorkspace, startRemoteCache, writeTurboRoot } from "../../packages/testkit/src/index.ts";
+import { CACHE, PROTOSHIP, corpusRepo } from "./corpus.mjs";
+import { fmt } from "./timing.mjs";
+
+const INCLUDE = process.env.BENCH_STUB_INCLUDE ?? "google.cloud.**";
+const SAMPLE_MS = 250;
+
+export async function bench() {
+  const repo = corpusRepo("stub-build-a");
+  writeFileSync(
+    path.join(repo.dir, "package.json"),
+    `${JSON.stringify({ name: "bench-apis", private: true, workspaces: ["packages/stubs/*"] }, null, 2)}\n`,
+  );
+  writeFileSync(path.join(repo.dir, "protoship.yaml"), `stubs:\n  scope: "@bench"\n  include: [${JSON.stringify(INCLUDE)}]\n`);
+  writeFileSync(path.join(repo.dir, ".gitignore"), "node_modules/\n.protoship-stamp.json\n/packages/stubs/*/dist/\n.turbo/\n");
+  await writeTurboRoot(repo.dir);
+  const generate = await measure(process.execPath, [PROTOSHIP, "generate"], { cwd: repo.dir });
+  if (generate.code !== 0) throw new Error(`protoship generate exited ${generate.code}\n${generate.stderr.slice(-2000)}`);
+  const packages = readdirSync(path.join(repo.dir, "packages/stubs")).filter((n) => !n.startsWith(".")).length;
+  repo.git("add", "-A");
+  repo.git("commit", "-qm", "stub packages");
+
+  const cache = await startRemoteCache();
+  try {
+    const turbo = (dir) =>
+      measure(path.join(dir, "node_modules/.bin/turbo"), ["run", "build", "--filter=./packages/stubs/*", "--output-logs=errors-only"], {
+        cwd: dir,
+        env: { ...cache.env, CI: "1" },
+      });
+    await linkStubWorkspace(repo.dir);
+    const cold = await turbo(repo.dir);
+    if (cold.code !== 0)
+      throw new Error(`cold turbo run build exited ${cold.code}\n${cold.stdout.slice(-3000)}${cold.stderr.slice(-2000)}`);
+    const artifacts = (await cache.artifacts()).length;
+
+    const cloneB = path.join(CACHE, "stub-build-b");
+    rmSync(cloneB, { recursive: true, force: true });
+    execFileSync("git", ["clone", "-q", repo.dir, cloneB]);
+    await linkStubWorkspace(cloneB);
+    const warm = await turbo(cloneB);
+    if (warm.code !== 0) throw new Error(`warm turbo run build exited ${warm.code}\n${warm.stdout.slice(-3000)}`);
+    const hits = /Cached:\s+(\d+) cached, (\d+) total/.exec(warm.stdout);
+    const share = warm.seconds / cold.seconds;
+    return [
+      `## Stub package builds from turbo's remote cache (${INCLUDE}: ${packages} stub packages)`,
+      "",
+      "turborepo-remote-cache on 127.0.0.1 (local storage). Clone A: `turbo run build --filter=./packages/stubs/*` with empty",
+      "caches (cold: every package's generate and build task runs, and is uploaded). Clone B, a fresh clone of the same commit:",
+      "the same command from the warm remote cache. One run each, wall clock; peak memory is the sum of RSS over the process",
+      `tree, sampled every ${SAMPLE_MS} ms (a small sampler in this script).`,
+      "",
+      "| what | time | peak memory (process tree) |",
+      "| --- | ---: | ---: |",
+      `| \`protoship generate\` (${packages} packages) | ${fmt(generate.seconds)} | ${mb(generate.peakBytes)} |`,
+      `| cold build, clone A (${artifacts} artifacts uploaded) | ${fmt(cold.seconds)} | ${mb(cold.peakBytes)} |`,
+      `| warm remote cache, fresh clone B (${hits ? `${hits[1]} of ${hits[2]} tasks cached` : "cache hits unknown"}) | ${fmt(warm.seconds)} | ${mb(warm.peakBytes)} |`,
+      "",
+      `Warm / cold: **${(share * 100).toFixed(1)}%** (goal ≤ 10%). Load average at the end: ${os.loadavg()[0].toFixed(1)}.`,
+    ].join("\n");
+  } finally {
+    await cache.stop();
+  }
+}
+
+const mb = (bytes) => `${Math.round(bytes / 2 ** 20)} MB`;
+
+/** Runs a command; returns its exit code, output, wall time and the peak of its process tree's summed RSS. */
+function measure(cmd, args, { cwd, env }) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    let peakBytes = 0;
+    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+    const sample = () => (peakBytes = Math.max(peakBytes, treeRss(child.pid)));
+    const timer = setInterval(sample, SAMPLE_MS);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearInterval(timer);
+      resolve({ code, stdout, stderr, peakBytes, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+    });
+  });
+}
+
+/** Sum of the resident set sizes of `pid` and all its descendants, from /proc (Linux). */
+function treeRss(pid) {
+  const children = new Map();
+  const rss = new Map();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const status = readFileSync(`/proc/${name}/status`, "utf8");
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
+      const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+      rss.set(Number(name), kb * 1024);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(name));
+    } catch {
+      // The process ended while the table was read.
+    }
+  }
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop();
+    total += rss.get(p) ?? 0;
+    stack.push(...(children.get(p) ?? []));
+  }
+  return total;
+}
