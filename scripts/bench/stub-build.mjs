@@ -35,10 +35,14 @@ export async function bench() {
   const cache = await startRemoteCache();
   try {
     const turbo = (dir) =>
-      measure(path.join(dir, "node_modules/.bin/turbo"), ["run", "build", "--filter=./packages/stubs/*", "--output-logs=errors-only"], {
-        cwd: dir,
-        env: { ...cache.env, CI: "1" },
-      });
+      measure(
+        path.join(dir, "node_modules/.bin/turbo"),
+        ["run", "build", "--filter=./packages/stubs/*", "--summarize", "--output-logs=errors-only"],
+        {
+          cwd: dir,
+          env: { ...cache.env, CI: "1" },
+        },
+      );
     await linkStubWorkspace(repo.dir);
     const cold = await turbo(repo.dir);
     if (cold.code !== 0)
@@ -53,6 +57,7 @@ export async function bench() {
     if (warm.code !== 0) throw new Error(`warm turbo run build exited ${warm.code}\n${warm.stdout.slice(-3000)}`);
     const hits = /Cached:\s+(\d+) cached, (\d+) total/.exec(warm.stdout);
     const share = warm.seconds / cold.seconds;
+    const coldTasks = taskSeconds(repo.dir);
     return [
       `## Stub package builds from turbo's remote cache (${INCLUDE}: ${packages} stub packages)`,
       "",
@@ -68,10 +73,30 @@ export async function bench() {
       `| warm remote cache, fresh clone B (${hits ? `${hits[1]} of ${hits[2]} tasks cached` : "cache hits unknown"}) | ${fmt(warm.seconds)} | ${mb(warm.peakBytes)} |`,
       "",
       `Warm / cold: **${(share * 100).toFixed(1)}%** (goal ≤ 10%). Load average at the end: ${os.loadavg()[0].toFixed(1)}.`,
+      "",
+      `Where the cold run's task time went (turbo's run summary, summed over tasks run in parallel): the stub packages'`,
+      `\`generate\` tasks (\`protoship generate --only <package>\`, each compiling the whole module) ${fmt(coldTasks.generate)},`,
+      `their \`build\` tasks (tsc, ESM + CJS) ${fmt(coldTasks.build)}.`,
     ].join("\n");
   } finally {
     await cache.stop();
   }
+}
+
+/** Seconds spent in the `generate` and `build` tasks of the newest turbo run summary in `dir`, summed. */
+function taskSeconds(dir) {
+  const runs = path.join(dir, ".turbo/runs");
+  const newest = readdirSync(runs)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .at(-1);
+  const summary = JSON.parse(readFileSync(path.join(runs, newest), "utf8"));
+  const sum = { generate: 0, build: 0 };
+  for (const task of summary.tasks) {
+    const ms = (task.execution?.endTime ?? 0) - (task.execution?.startTime ?? 0);
+    if (task.task in sum) sum[task.task] += ms / 1000;
+  }
+  return sum;
 }
 
 const mb = (bytes) => `${Math.round(bytes / 2 ** 20)} MB`;
