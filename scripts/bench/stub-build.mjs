@@ -23,6 +23,11 @@ export async function bench() {
     path.join(repo.dir, "package.json"),
     `${JSON.stringify({ name: "bench-apis", private: true, workspaces: ["packages/stubs/*"] }, null, 2)}\n`,
   );
+  // The module is the repository root: node_modules (linked below, holding @grpc/grpc-js's protos) stays out of it.
+  writeFileSync(
+    path.join(repo.dir, "buf.yaml"),
+    "version: v2\nmodules:\n  - path: .\n    excludes: [node_modules]\nlint:\n  use: [STANDARD]\nbreaking:\n  use: [FILE]\n",
+  );
   writeFileSync(path.join(repo.dir, "protoship.yaml"), `stubs:\n  scope: "@bench"\n  include: [${JSON.stringify(INCLUDE)}]\n`);
   writeFileSync(path.join(repo.dir, ".gitignore"), "node_modules/\n.protoship-stamp.json\n/packages/stubs/*/dist/\n.turbo/\n");
   await writeTurboRoot(repo.dir);
