@@ -219,17 +219,21 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
 });
 
 describe("search on a site whose index spans many shards", () => {
-  test("exact terms and prefixes are found across shard boundaries; a query reads a few files", async () => {
-    const words = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel"];
-    const messages = Array.from({ length: 4000 }, (_, i) => ({
-      name: `${words[i % 8]}Thing${i}`,
-      longName: `${words[i % 8]}Thing${i}`,
-      fullName: `big.v1.${words[i % 8]}Thing${i}`,
-      description: `Element number ${i}.`,
-      fields: [{ name: `value_${i}`, type: "string", longType: "string", fullType: "string", description: "" }],
-    }));
-    const dir = path.join(tmp, "big-search");
+  const words = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel"];
+  const messages = Array.from({ length: 4000 }, (_, i) => ({
+    name: `${words[i % 8]}Thing${i}`,
+    longName: `${words[i % 8]}Thing${i}`,
+    fullName: `big.v1.${words[i % 8]}Thing${i}`,
+    description: `Element number ${i}.`,
+    fields: [{ name: `value_${i}`, type: "string", longType: "string", fullType: "string", description: "" }],
+  }));
+  let dir = "";
+  before(async () => {
+    dir = path.join(tmp, "big-search");
     await buildSite({ model: { files: [{ name: "big.proto", package: "big.v1", messages }] }, outDir: dir });
+  });
+
+  test("exact terms and prefixes are found across shard boundaries; a query reads a few files", async () => {
     const shards = (await readdir(path.join(dir, "assets/search"))).filter((f) => /^t\d+\.js$/.test(f));
     assert.ok(shards.length >= 4, `several shards: ${shards.length}`);
     const { search, loaded } = await siteSearch(dir);
@@ -252,6 +256,27 @@ describe("search on a site whose index spans many shards", () => {
     const files = loaded.length;
     await search("Golf");
     assert.ok(loaded.length - files <= 8, `a one-word query read ${loaded.length - files} files`);
+  });
+
+  test("a query superseded while its term's shard loads reads no more shards and no stored fields", async () => {
+    let typing = false;
+    // The next keystroke lands as soon as the query asks for its first term shard.
+    const { search, loaded } = await siteSearch(dir, (name) => {
+      if (typing && name.startsWith("t")) typing = false;
+    });
+    const start = loaded.length;
+    typing = true;
+    assert.equal(await search("thing", () => !typing), null, "the superseded query stops");
+    const read = loaded.slice(start);
+    assert.deepEqual(
+      read.filter((n) => /^[td]\d+$/.test(n)).length,
+      1,
+      `read only the shard that holds the term: ${read.join(" ")}`,
+    );
+    // Not superseded, the same query reads its whole prefix expansion (several shards) and shows results.
+    const all = await search("thing");
+    assert.equal(all.length, 20);
+    assert.ok(loaded.slice(start).filter((n) => n.startsWith("t")).length > 1, "prefix expansion loaded");
   });
 });
 

@@ -11,12 +11,23 @@ export interface SearchHit {
   url: string;
 }
 
+/** A query on the site's engine: its hits, or null for a query stopped as superseded. */
+export interface SiteSearch {
+  (q: string): Promise<SearchHit[]>;
+  (q: string, superseded: () => boolean): Promise<SearchHit[] | null>;
+}
+
 /**
  * Runs the search engine a built site ships (`assets/search-engine.js`) in a VM, loading the
  * site's search files the way the page does (each script stores its data under its name), and
- * records which files a query read.
+ * records which files a query read. `onLoad(name)` is called as a file is requested. `search(q, superseded)`
+ * passes `superseded` to the engine (the page's "a newer query exists"); it resolves to null when the
+ * engine stopped because of it.
  */
-export async function siteSearch(siteDir: string): Promise<{ search: (q: string) => Promise<SearchHit[]>; loaded: string[] }> {
+export async function siteSearch(
+  siteDir: string,
+  onLoad?: (name: string) => void,
+): Promise<{ search: SiteSearch; loaded: string[] }> {
   const assets = path.join(siteDir, "assets");
   const sandbox: Record<string, unknown> = {};
   sandbox.self = sandbox;
@@ -25,13 +36,17 @@ export async function siteSearch(siteDir: string): Promise<{ search: (q: string)
   const loaded: string[] = [];
   const load = async (name: string) => {
     loaded.push(name);
+    onLoad?.(name);
     vm.runInContext(await readFile(path.join(assets, "search", `${name}.js`), "utf8"), sandbox);
     const store = sandbox.__PROTOSHIP_SEARCH_DATA__ as Record<string, unknown>;
     const data = store[name];
     delete store[name];
     return data;
   };
-  const engine = (sandbox.ProtoshipSearch as { create: (l: typeof load) => { search: (q: string) => Promise<SearchHit[]> } }).create(load);
+  type Engine = { search: (q: string, superseded?: () => boolean) => Promise<SearchHit[] | null> };
+  const engine = (sandbox.ProtoshipSearch as { create: (l: typeof load) => Engine }).create(load);
   // Results cross the VM boundary: copy them into this realm so deepEqual compares plain objects.
-  return { search: async (q) => JSON.parse(JSON.stringify(await engine.search(q))) as SearchHit[], loaded };
+  const search = (async (q: string, superseded?: () => boolean) =>
+    JSON.parse(JSON.stringify(await engine.search(q, superseded)))) as SiteSearch;
+  return { search, loaded };
 }
