@@ -268,11 +268,7 @@ describe("search on a site whose index spans many shards", () => {
     typing = true;
     assert.equal(await search("thing", () => !typing), null, "the superseded query stops");
     const read = loaded.slice(start);
-    assert.deepEqual(
-      read.filter((n) => /^[td]\d+$/.test(n)).length,
-      1,
-      `read only the shard that holds the term: ${read.join(" ")}`,
-    );
+    assert.deepEqual(read.filter((n) => /^[td]\d+$/.test(n)).length, 1, `read only the shard that holds the term: ${read.join(" ")}`);
     // Not superseded, the same query reads its whole prefix expansion (several shards) and shows results.
     const all = await search("thing");
     assert.equal(all.length, 20);

@@ -24,10 +24,7 @@ export interface SiteSearch {
  * passes `superseded` to the engine (the page's "a newer query exists"); it resolves to null when the
  * engine stopped because of it.
  */
-export async function siteSearch(
-  siteDir: string,
-  onLoad?: (name: string) => void,
-): Promise<{ search: SiteSearch; loaded: string[] }> {
+export async function siteSearch(siteDir: string, onLoad?: (name: string) => void): Promise<{ search: SiteSearch; loaded: string[] }> {
   const assets = path.join(siteDir, "assets");
   const sandbox: Record<string, unknown> = {};
   sandbox.self = sandbox;
