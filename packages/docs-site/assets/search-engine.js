@@ -51,13 +51,19 @@
   }
 
   function create(load) {
-    var cache = {};
+    var cache = {}; // name → promise of the file's data
+    var data = {}; // name → the data of a file loaded
     function get(name) {
       if (!cache[name]) {
         cache[name] = load(name);
-        cache[name].catch(function () {
-          delete cache[name];
-        });
+        cache[name].then(
+          function (d) {
+            data[name] = d;
+          },
+          function () {
+            delete cache[name];
+          },
+        );
       }
       return cache[name];
     }
@@ -172,10 +178,52 @@
       return top;
     }
 
+    /* The results for `ranked`, in order, from their stored-field chunks. `onHead(head)`, when
+     * given, receives each longer head of the list whose chunks are in while others still load
+     * (those in memory at once), so the best results show before the rest of the chunks arrive. */
+    function storedResults(manifest, ranked, stale, onHead) {
+      var out = new Array(ranked.length);
+      var ready = 0;
+      var shown = 0;
+      function fill(c, chunk) {
+        ranked.forEach(function (r, i) {
+          if (Math.floor(r[0] / manifest.chunk) === c) out[i] = expand(chunk[r[0] - c * manifest.chunk], manifest);
+        });
+        while (ready < out.length && out[ready]) ready++;
+      }
+      function report() {
+        if (onHead && ready > shown && ready < out.length && !stale()) {
+          shown = ready;
+          onHead(out.slice(0, ready));
+        }
+      }
+      var chunks = [];
+      ranked.forEach(function (r) {
+        var c = Math.floor(r[0] / manifest.chunk);
+        if (chunks.indexOf(c) < 0) chunks.push(c);
+      });
+      var pending = chunks.filter(function (c) {
+        if (!Object.prototype.hasOwnProperty.call(data, "d" + c)) return true;
+        fill(c, data["d" + c]);
+        return false;
+      });
+      report();
+      return Promise.all(
+        pending.map(function (c) {
+          return get("d" + c).then(function (chunk) {
+            fill(c, chunk);
+            report();
+          });
+        }),
+      ).then(function () {
+        return out;
+      });
+    }
+
     /* Every term must match (AND), best first (at most MAX_RESULTS). `superseded()`, when given,
      * is asked before each further load and before scoring: once true (a newer query took over)
-     * the search stops loading and resolves to null. */
-    function search(query, superseded) {
+     * the search stops loading and resolves to null. `onHead`: see storedResults. */
+    function search(query, superseded, onHead) {
       var stale = superseded || function () {
         return false;
       };
@@ -190,23 +238,7 @@
           }),
         ).then(function (perTerm) {
           if (stale() || perTerm.indexOf(null) >= 0) return null;
-          var ranked = topMatches(perTerm, MAX_RESULTS);
-          var chunks = [];
-          ranked.forEach(function (r) {
-            var c = Math.floor(r[0] / manifest.chunk);
-            if (chunks.indexOf(c) < 0) chunks.push(c);
-          });
-          return Promise.all(
-            chunks.map(function (c) {
-              return get("d" + c);
-            }),
-          ).then(function (loaded) {
-            return ranked.map(function (r) {
-              var c = Math.floor(r[0] / manifest.chunk);
-              var doc = loaded[chunks.indexOf(c)][r[0] - c * manifest.chunk];
-              return expand(doc, manifest);
-            });
-          });
+          return storedResults(manifest, topMatches(perTerm, MAX_RESULTS), stale, onHead);
         });
       });
     }

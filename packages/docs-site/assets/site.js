@@ -157,7 +157,13 @@
     var superseded = function () {
       return input.value.trim() !== query; // a newer query is in flight
     };
-    var run = engine ? engine.search(query, superseded) : Promise.reject(new Error("search engine missing"));
+    /* The best results show as soon as their stored fields are in; the list completes after. */
+    var head = function (found) {
+      if (superseded()) return;
+      results = found;
+      render(query);
+    };
+    var run = engine ? engine.search(query, superseded, head) : Promise.reject(new Error("search engine missing"));
     run.then(
       function (found) {
         if (!found || superseded()) return;

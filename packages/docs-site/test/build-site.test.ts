@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promise
 import os from "node:os";
 import path from "node:path";
 import { buildSite, DocSiteError, type DocModel } from "../src/index.js";
-import { siteSearch } from "./search-engine.js";
+import { type SearchHit, siteSearch } from "./search-engine.js";
 import { handModel, INJECTED, loadGoldenModel, versions, versionsWithSnapshots } from "./fixtures.js";
 
 let tmp: string;
@@ -273,6 +273,35 @@ describe("search on a site whose index spans many shards", () => {
     const all = await search("thing");
     assert.equal(all.length, 20);
     assert.ok(loaded.slice(start).filter((n) => n.startsWith("t")).length > 1, "prefix expansion loaded");
+  });
+
+  test("the best results show while the stored fields of the others still load", async () => {
+    // "1234" names CharlieThing1234 (in its summary) and its field value_1234: two stored-field chunks.
+    const reference = await siteSearch(dir);
+    const all = await reference.search("1234");
+    const chunks = reference.loaded.filter((n) => n.startsWith("d"));
+    assert.ok(all.length >= 2 && chunks.length >= 2, `results in several chunks: ${chunks.join(" ")}`);
+    // Hold every stored-field chunk but the one with the best result until the head has shown.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // An engine that never shows a head would wait for ever: let the chunks go after a while then.
+    setTimeout(() => release(), 10_000).unref();
+    const { search } = await siteSearch(dir, (name) => (name.startsWith("d") && name !== chunks[0] ? held : undefined));
+    const heads: SearchHit[][] = [];
+    const done = search(
+      "1234",
+      () => false,
+      (head) => {
+        heads.push(head);
+        release();
+      },
+    );
+    assert.deepEqual(await done, all, "the complete list is unchanged");
+    assert.ok(heads.length >= 1, "a head was shown before the complete list");
+    for (const head of heads) {
+      assert.ok(head.length >= 1 && head.length < all.length, `head of ${head.length}`);
+      assert.deepEqual(head, all.slice(0, head.length), "a head is the start of the final list");
+    }
   });
 });
 
