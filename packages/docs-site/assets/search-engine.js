@@ -178,9 +178,10 @@
       return top;
     }
 
-    /* The results for `ranked`, in order, from their stored-field chunks. `onHead(head)`, when
-     * given, receives each longer head of the list whose chunks are in while others still load
-     * (those in memory at once), so the best results show before the rest of the chunks arrive. */
+    /* The results for `ranked`, in order, from their stored-field chunks (null if `stale()` turns
+     * true on the way). `onHead(head)`, when given, receives each longer head of the list whose
+     * chunks are in while others still load (those in memory at once), so the best results show
+     * before the rest of the chunks arrive. */
     function storedResults(manifest, ranked, stale, onHead) {
       var out = new Array(ranked.length);
       var ready = 0;
@@ -208,16 +209,21 @@
         return false;
       });
       report();
-      return Promise.all(
-        pending.map(function (c) {
-          return get("d" + c).then(function (chunk) {
-            fill(c, chunk);
-            report();
-          });
-        }),
-      ).then(function () {
-        return out;
-      });
+      function chunk(c) {
+        return get("d" + c).then(function (loaded) {
+          fill(c, loaded);
+          report();
+        });
+      }
+      /* The best result's chunk alone first: the others' parsing must not delay it. */
+      var first = pending.length > 0 && !out[0] ? chunk(pending.shift()) : Promise.resolve();
+      return first
+        .then(function () {
+          return stale() ? null : Promise.all(pending.map(chunk));
+        })
+        .then(function (rest) {
+          return rest === null ? null : out;
+        });
     }
 
     /* Every term must match (AND), best first (at most MAX_RESULTS). `superseded()`, when given,
