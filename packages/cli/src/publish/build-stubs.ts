@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { EnvironmentError, ProtoshipError } from "../errors.js";
 import { generateStubsIn } from "../generate/generate-stubs.js";
 import type { Project } from "../project/project.js";
+import { startProgress } from "../process/progress.js";
 import { runNpm } from "./npm.js";
 import { closure, dependencyOrder } from "../schema/package-graph.js";
 
@@ -56,14 +57,20 @@ export const buildStubPackages: BuildStubPackages = async (input) => {
     (p) => p.npmName,
     (p) => p.dependencies,
   );
-  for (const pkg of order) {
-    const r = await runNpm(["run", "build", "--silent"], {
-      cwd: pkg.dir,
-      env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` },
-    });
-    if (r.code !== 0)
-      throw new ProtoshipError(`building ${pkg.npmName} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(0, 5).join(" | ")}`);
-    await link(pkg.dir, path.join(modules, ...pkg.npmName.split("/")));
+  const progress = startProgress("build", order.length, "stub packages");
+  try {
+    for (const pkg of order) {
+      const r = await runNpm(["run", "build", "--silent"], {
+        cwd: pkg.dir,
+        env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` },
+      });
+      if (r.code !== 0)
+        throw new ProtoshipError(`building ${pkg.npmName} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(0, 5).join(" | ")}`);
+      await link(pkg.dir, path.join(modules, ...pkg.npmName.split("/")));
+      progress.tick();
+    }
+  } finally {
+    progress.done();
   }
   return new Map(input.names.map((n) => [n, byName.get(n)!.dir]));
 };
