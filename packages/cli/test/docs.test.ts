@@ -178,9 +178,13 @@ describe("protoship docs", () => {
     assert.match(r.stdout, /^✔ docs site: \d+ pages, [^\n]*\n$/, "stdout holds only the summary");
 
     const lines = r.stderr.split("\n").filter(Boolean);
-    for (const line of lines) assert.match(line, /^docs \d+\/\d+ (release pages|pages) · \d+ s$/, "only progress lines, no control characters");
+    for (const line of lines)
+      assert.match(line, /^docs \d+\/\d+ (release pages|pages) · \d+ s$/, "only progress lines, no control characters");
     const pages = Number(/(\d+) pages/.exec(r.stdout)![1]);
-    assert.ok(lines.some((l) => l.startsWith("docs ") && l.includes("/2 release pages")), r.stderr);
+    assert.ok(
+      lines.some((l) => l.startsWith("docs ") && l.includes("/2 release pages")),
+      r.stderr,
+    );
     assert.match(lines.at(-1)!, new RegExp(`^docs ${pages}/${pages} pages · `), "the last line: every page written");
 
     const bad = await protoship(repo.dir, ["docs", "-o", "site-a"], undefined, { PROTOSHIP_PROGRESS_INTERVAL_MS: "soon" });

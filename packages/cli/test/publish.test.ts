@@ -77,7 +77,10 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
     const progress = r.stderr.split("\n").filter(Boolean);
     for (const line of progress) assert.match(line, /^(check registry|build|publish) \d+\/3 (packages|stub packages) · \d+ s$/);
     for (const last of ["check registry 3/3 packages", "build 3/3 stub packages", "publish 3/3 packages"])
-      assert.ok(progress.some((l) => l.startsWith(`${last} · `)), `${last} in:\n${r.stderr}`);
+      assert.ok(
+        progress.some((l) => l.startsWith(`${last} · `)),
+        `${last} in:\n${r.stderr}`,
+      );
     for (const name of ["@shop/billing-v1", "@shop/common-v1", "@shop/order-v1"])
       assert.equal(await view(registry, `${name}@1.0.0`), "1.0.0");
     assert.deepEqual((await view(registry, "@shop/order-v1@1.0.0", "dependencies")) as Record<string, string>, {

@@ -105,7 +105,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     };
     // Versioned docs: each release with a snapshot gets its own page, reused from the previous
     // output when it was rendered for the same commit.
-    startPhase("release pages", versions.reduce((n, entry) => n + entry.versions.filter((v) => v.snapshot).length, 0));
+    const snapshots = versions.reduce((n, entry) => n + entry.versions.filter((v) => v.snapshot).length, 0);
+    startPhase("release pages", snapshots);
     const released = await renderVersions(versions, outDir, () => phase?.tick());
     const latestOf = new Map<string, { version: string; rendered: RenderedVersion }>();
     for (const entry of versions) {

@@ -87,7 +87,10 @@ export async function renderVersions(
   return out;
 }
 
-/** One release's page: reused from `previousOutDir` when rendered there for the same commit; none when its package is not in the snapshot. */
+/**
+ * One release's page: reused from `previousOutDir` when rendered there for the same commit; none
+ * when its package is not in the snapshot.
+ */
 async function renderVersion(
   entry: PackageVersions,
   version: ReleasedVersion,
