@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors.js";
+import { envFlag } from "./env-flag.js";
 
 /** A running progress report: `tick` per unit of work done, `done` once at the end (also on errors: call it in `finally`). */
 export interface Progress {
@@ -42,7 +43,7 @@ export function startProgress(
   const intervalMs = options.intervalMs ?? intervalFromEnv() ?? DEFAULT_INTERVAL_MS;
   if (total <= 0) return { tick() {}, done() {} };
   const stream = options.stream ?? process.stderr;
-  const live = stream.isTTY === true && !ciEnv();
+  const live = stream.isTTY === true && !envFlag("CI");
   const started = Date.now();
   let count = 0;
   let lastDraw = started;
@@ -105,12 +106,6 @@ function elapsed(ms: number): string {
 function fit(line: string, stream: object): string {
   const columns = (stream as { columns?: unknown }).columns;
   return typeof columns === "number" && columns > 1 && line.length >= columns ? `${line.slice(0, columns - 2)}…` : line;
-}
-
-/** `CI` set to anything but "", "0" or "false" (CI services set `CI=true`). */
-function ciEnv(): boolean {
-  const value = process.env.CI;
-  return value !== undefined && !["", "0", "false"].includes(value.toLowerCase());
 }
 
 function intervalFromEnv(): number | undefined {
