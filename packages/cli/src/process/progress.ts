@@ -6,8 +6,9 @@ export interface Progress {
 
 /**
  * Starts reporting `label`'s progress over `total` `unit`s (e.g. "generate", 394, "packages") on
- * stderr: on a TTY one line rewritten in place; elsewhere (CI logs, pipes) a plain line at most
- * every `intervalMs` (10 s) and one at the end. Nothing is printed for a total of 0.
+ * stderr: on a TTY one line rewritten in place; elsewhere (CI logs, pipes) a plain line every
+ * `intervalMs` (10 s), and one at the end only if one was printed before, so a short run (or a
+ * one-line error after it) stays quiet. Nothing is printed for a total of 0.
  */
 export function startProgress(
   label: string,
@@ -21,12 +22,14 @@ export function startProgress(
   const started = Date.now();
   let count = 0;
   let last = started;
+  let printed = false;
   let finished = false;
   const line = (): string => `${label}: ${count}/${total} ${unit} (${Math.round((Date.now() - started) / 1000)} s)`;
   const print = (final: boolean): void => {
     if (tty) stream.write(`\r\x1b[K${line()}${final ? "\n" : ""}`);
     else stream.write(`${line()}\n`);
     last = Date.now();
+    printed = true;
   };
   return {
     tick(amount = 1) {
@@ -37,7 +40,7 @@ export function startProgress(
     done() {
       if (finished || total === 0) return;
       finished = true;
-      print(true);
+      if (tty || printed) print(true);
     },
   };
 }
