@@ -6,9 +6,9 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { GitFixture, protoship, REPO_ROOT, suiteTempDirs } from "@protoship/testkit";
-import { generateStubs } from "../src/commands/generate.js";
 import { assemble } from "../src/generate/assemble.js";
-import { generateSources } from "../src/generate/generate-sources.js";
+import { batchCount, generateSources } from "../src/generate/generate-sources.js";
+import { partition } from "../src/generate/partition.js";
 import { stubUnits } from "../src/generate/generate-stubs.js";
 import { runTsProto, tsProtoPlugin } from "../src/generate/run-ts-proto.js";
 import { tsProtoOptions } from "../src/generate/ts-proto-options.js";
@@ -73,16 +73,17 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
     const options = tsProtoOptions(project.config.stubs.tsProtoOptions);
     const expected = assemble(await oneBufGenerate(dir, options), units, units);
     const weights = unitWeights(units, image.files);
-    // jobs 2: eight batches of one package; jobs 1: four batches. Both must be the oracle's bytes.
-    for (const jobs of [2, 1]) {
-      const actual = await generateSources({ files: image.files, units, todo: units, weights, options, jobs });
+    // One plugin process per package (2 at a time), then three batches one at a time (a small module is
+    // one batch by default): every split must give the oracle's bytes.
+    for (const [jobs, batches] of [[2, units.length], [1, 3]] as const) {
+      const actual = await generateSources({ files: image.files, units, todo: units, weights, options, jobs, batches });
       assert.equal(actual.length, expected.length);
       for (const [i, sources] of actual.entries()) {
         const want = expected[i]!;
         assert.equal(sources.unit.npmName, want.unit.npmName);
-        assert.deepEqual(sources.dependencies, want.dependencies, `${sources.unit.npmName} dependencies (jobs ${jobs})`);
-        assert.deepEqual([...sources.files.keys()], [...want.files.keys()], `${sources.unit.npmName} files (jobs ${jobs})`);
-        for (const [file, text] of sources.files) assert.equal(text, want.files.get(file), `${sources.unit.npmName} ${file} (jobs ${jobs})`);
+        assert.deepEqual(sources.dependencies, want.dependencies, `${sources.unit.npmName} dependencies (${batches} batches)`);
+        assert.deepEqual([...sources.files.keys()], [...want.files.keys()], `${sources.unit.npmName} files (${batches} batches)`);
+        for (const [file, text] of sources.files) assert.equal(text, want.files.get(file), `${sources.unit.npmName} ${file} (${batches} batches)`);
       }
     }
     // The corpus exercises what batching could get wrong: copies of WKTs and of an excluded package.
@@ -92,16 +93,16 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
     assert.deepEqual(canvas.dependencies, ["@mesh/fixture-shapes-v1", "@mesh/probe-v1"]);
   });
 
-  test("whole packages: --jobs 1 and --jobs 2 write the same bytes", async () => {
-    const [a, b] = [temps.fresh("jobs1"), temps.fresh("jobs2")];
-    await writeCorpus(a);
-    await writeCorpus(b);
-    await generateStubs({ cwd: a, jobs: 1 });
-    await generateStubs({ cwd: b, jobs: 2 });
-    const [ta, tb] = [await tree(path.join(a, "packages/stubs")), await tree(path.join(b, "packages/stubs"))];
-    assert.equal(ta.size > 40, true, `${ta.size} files`);
-    assert.deepEqual([...ta.keys()], [...tb.keys()]);
-    for (const [file, text] of ta) assert.equal(text, tb.get(file), file);
+  test("partition: largest first into the lightest bin, name order on ties, the same whatever the input order", () => {
+    const items = [["e", 1], ["a", 5], ["c", 3], ["b", 3], ["d", 2], ["f", 1]] as const;
+    const bins = partition(items, 3, ([, w]) => w, ([n]) => n).map((bin) => bin.map(([n]) => n));
+    assert.deepEqual(bins, [["a"], ["b", "d"], ["c", "e", "f"]]);
+    assert.deepEqual(partition([...items].reverse(), 3, ([, w]) => w, ([n]) => n).map((bin) => bin.map(([n]) => n)), bins);
+    assert.deepEqual(partition(items.slice(0, 1), 3, ([, w]) => w, ([n]) => n), [[items[0]], [], []], "empty shards last");
+    // A small module is one plugin process; a large one is split by jobs and by size.
+    assert.equal(batchCount(5, 67_000, 2), 1);
+    assert.equal(batchCount(394, 80 * 2 ** 20, 2), 14);
+    assert.equal(batchCount(40, 3 * 2 ** 20, 2), 6);
   });
 
   test("a plugin failure is a one-line ProtoshipError (exit 1)", async () => {

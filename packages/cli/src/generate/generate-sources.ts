@@ -20,6 +20,8 @@ export interface GenerateSourcesOptions {
   options: readonly string[];
   /** Plugin processes at once. */
   jobs: number;
+  /** How many batches (at most one per unit); default: from the sizes, see {@link batchCount}. */
+  batches?: number;
   progress?: Progress;
 }
 
@@ -28,8 +30,19 @@ export interface GenerateSourcesOptions {
  * about a hundred times its request, so a batch stays around a gigabyte however large the module.
  */
 const MAX_BATCH_WEIGHT = 6 * 2 ** 20;
-/** Batches per job: enough for an even finish, few enough that Node's start-up (~0.3 s each) stays small. */
+/** Below this, a batch costs less to generate than its plugin process costs to start (~0.3 s): a small module is one batch. */
+const MIN_BATCH_WEIGHT = 512 * 2 ** 10;
+/** Batches per job: enough for an even finish, few enough that Node's start-up stays small. */
 const BATCHES_PER_JOB = 4;
+
+/**
+ * How many batches `count` units of `total` weight become: about {@link BATCHES_PER_JOB} per job, none
+ * lighter than {@link MIN_BATCH_WEIGHT} nor (as far as the units allow) heavier than {@link MAX_BATCH_WEIGHT}.
+ */
+export function batchCount(count: number, total: number, jobs: number): number {
+  const wanted = Math.min(jobs * BATCHES_PER_JOB, Math.ceil(total / MIN_BATCH_WEIGHT));
+  return Math.max(1, Math.min(count, Math.max(wanted, Math.ceil(total / MAX_BATCH_WEIGHT))));
+}
 
 /**
  * Generates the sources of `todo` with ts-proto: the units are split into size-balanced,
@@ -43,7 +56,7 @@ export async function generateSources(options: GenerateSourcesOptions): Promise<
   const { files, units, todo, weights, jobs } = options;
   const weight = (u: ProtoPackageUnit): number => weights.get(u.npmName) ?? 0;
   const total = todo.reduce((sum, u) => sum + weight(u), 0);
-  const count = Math.min(todo.length, Math.max(jobs * BATCHES_PER_JOB, Math.ceil(total / MAX_BATCH_WEIGHT)));
+  const count = Math.max(1, Math.min(todo.length, options.batches ?? batchCount(todo.length, total, jobs)));
   const batches = partition(todo, count, weight, (u) => u.npmName).filter((b) => b.length);
   const owned = new Set(units.flatMap((u) => u.files.map((f) => f.name)));
   const controller = new AbortController();

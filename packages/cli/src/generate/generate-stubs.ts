@@ -160,8 +160,9 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   if (todo.length) {
     const jobs = options.jobs ?? os.availableParallelism();
     const progress = options.progress?.(todo.length);
-    const all = await generateSources({ files: image.files, units, todo, weights, options: tsOptions, jobs, ...(progress ? { progress } : {}) });
-    progress?.done();
+    const all = await generateSources({ files: image.files, units, todo, weights, options: tsOptions, jobs, ...(progress ? { progress } : {}) })
+      // Ends the progress line before an error is printed after it.
+      .finally(() => progress?.done());
     for (const sources of all) {
       const { unit } = sources;
       const dirName = dirNames.get(unit.npmName)!;
