@@ -40,7 +40,10 @@ async function tree(dir: string, skip: (file: string) => boolean = () => false):
 
 const isStamp = (file: string): boolean => /^\.protoship-stamp/.test(file);
 const folders = async (dir: string): Promise<string[]> =>
-  (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 
 /**
  * The generator before batching, kept as the oracle: ONE `buf generate` over the whole module with
@@ -68,14 +71,25 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
     const { image, units } = await stubUnits(project);
     assert.deepEqual(
       units.map((u) => u.protoPackage),
-      ["fixture.canvas.v1", "fixture.shapes.v1", "grpc.health.v1", "mesh.common.v1", "mesh.heartbeat.v1", "mesh.notification.v1", "mesh.probe.v1"],
+      [
+        "fixture.canvas.v1",
+        "fixture.shapes.v1",
+        "grpc.health.v1",
+        "mesh.common.v1",
+        "mesh.heartbeat.v1",
+        "mesh.notification.v1",
+        "mesh.probe.v1",
+      ],
     );
     const options = tsProtoOptions(project.config.stubs.tsProtoOptions);
     const expected = assemble(await oneBufGenerate(dir, options), units, units);
     const weights = unitWeights(units, image.files);
     // One plugin process per package (2 at a time), then three batches one at a time (a small module is
     // one batch by default): every split must give the oracle's bytes.
-    for (const [jobs, batches] of [[2, units.length], [1, 3]] as const) {
+    for (const [jobs, batches] of [
+      [2, units.length],
+      [1, 3],
+    ] as const) {
       const actual = await generateSources({ files: image.files, units, todo: units, weights, options, jobs, batches });
       assert.equal(actual.length, expected.length);
       for (const [i, sources] of actual.entries()) {
@@ -83,7 +97,8 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
         assert.equal(sources.unit.npmName, want.unit.npmName);
         assert.deepEqual(sources.dependencies, want.dependencies, `${sources.unit.npmName} dependencies (${batches} batches)`);
         assert.deepEqual([...sources.files.keys()], [...want.files.keys()], `${sources.unit.npmName} files (${batches} batches)`);
-        for (const [file, text] of sources.files) assert.equal(text, want.files.get(file), `${sources.unit.npmName} ${file} (${batches} batches)`);
+        for (const [file, text] of sources.files)
+          assert.equal(text, want.files.get(file), `${sources.unit.npmName} ${file} (${batches} batches)`);
       }
     }
     // The corpus exercises what batching could get wrong: copies of WKTs and of an excluded package.
@@ -94,11 +109,40 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
   });
 
   test("partition: largest first into the lightest bin, name order on ties, the same whatever the input order", () => {
-    const items = [["e", 1], ["a", 5], ["c", 3], ["b", 3], ["d", 2], ["f", 1]] as const;
-    const bins = partition(items, 3, ([, w]) => w, ([n]) => n).map((bin) => bin.map(([n]) => n));
+    const items = [
+      ["e", 1],
+      ["a", 5],
+      ["c", 3],
+      ["b", 3],
+      ["d", 2],
+      ["f", 1],
+    ] as const;
+    const bins = partition(
+      items,
+      3,
+      ([, w]) => w,
+      ([n]) => n,
+    ).map((bin) => bin.map(([n]) => n));
     assert.deepEqual(bins, [["a"], ["b", "d"], ["c", "e", "f"]]);
-    assert.deepEqual(partition([...items].reverse(), 3, ([, w]) => w, ([n]) => n).map((bin) => bin.map(([n]) => n)), bins);
-    assert.deepEqual(partition(items.slice(0, 1), 3, ([, w]) => w, ([n]) => n), [[items[0]], [], []], "empty shards last");
+    assert.deepEqual(
+      partition(
+        [...items].reverse(),
+        3,
+        ([, w]) => w,
+        ([n]) => n,
+      ).map((bin) => bin.map(([n]) => n)),
+      bins,
+    );
+    assert.deepEqual(
+      partition(
+        items.slice(0, 1),
+        3,
+        ([, w]) => w,
+        ([n]) => n,
+      ),
+      [[items[0]], [], []],
+      "empty shards last",
+    );
     // A small module is one plugin process; a large one is split by jobs and by size.
     assert.equal(batchCount(5, 67_000, 2), 1);
     assert.equal(batchCount(394, 80 * 2 ** 20, 2), 14);
@@ -133,7 +177,11 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
       const stubs = (repo: GitFixture): string => path.join(repo.dir, "packages/stubs");
       const [f1, f2] = [await folders(stubs(one)), await folders(stubs(two))];
       assert.ok(f1.length > 0 && f2.length > 0, `${f1} | ${f2}`);
-      assert.deepEqual(f1.filter((f) => f2.includes(f)), [], "disjoint");
+      assert.deepEqual(
+        f1.filter((f) => f2.includes(f)),
+        [],
+        "disjoint",
+      );
       assert.deepEqual([...f1, ...f2].sort(), await folders(stubs(all)));
       const union = new Map([...(await tree(stubs(one), isStamp)), ...(await tree(stubs(two), isStamp))]);
       const full = await tree(stubs(all), isStamp);
@@ -145,7 +193,10 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
       const listed = await protoship(one.dir, ["generate", "--list-shards", "2"]);
       assert.equal(listed.code, 0, listed.stderr);
       const partition = JSON.parse(listed.stdout) as { count: number; shards: { shard: string; packages: string[] }[] };
-      assert.deepEqual(partition.shards.map((s) => s.shard), ["1/2", "2/2"]);
+      assert.deepEqual(
+        partition.shards.map((s) => s.shard),
+        ["1/2", "2/2"],
+      );
       const folderOf = (npm: string): string => npm.split("/").pop()!;
       assert.deepEqual(partition.shards[0]!.packages.map(folderOf).sort(), f1);
       assert.deepEqual(partition.shards[1]!.packages.map(folderOf).sort(), f2);
@@ -172,7 +223,10 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
       const before = await snapshot();
       const r = await protoship(repo.dir, ["generate", "--shard", "1/2"]);
       assert.equal(r.code, 0, r.stderr);
-      const printed = r.stdout.trim().split("\n").map((l) => l.split(" ")[1]!.replace(/@[^@]*$/, ""));
+      const printed = r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" ")[1]!.replace(/@[^@]*$/, ""));
       assert.deepEqual(printed.sort(), [...listed.shards[0]!.packages].sort());
       assert.deepEqual(await snapshot(), before, "no package folder was touched");
       assert.equal(await readFile(path.join(stubs, ".protoship-stamp.json"), "utf8"), fullStamp, "the full stamp is not the shard's");

@@ -139,7 +139,9 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
 
   const { image, units } = await stubUnits(project);
   const weights = unitWeights(units, image.files);
-  const selected = options.shard ? shardUnits(units, weights, options.shard.count)[options.shard.index - 1]! : selectUnits(units, options.only);
+  const selected = options.shard
+    ? shardUnits(units, weights, options.shard.count)[options.shard.index - 1]!
+    : selectUnits(units, options.only);
   const dirNames = folderNames(units);
   const versions = new Map<string, string>();
   for (const unit of units)
@@ -160,7 +162,15 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   if (todo.length) {
     const jobs = options.jobs ?? os.availableParallelism();
     const progress = options.progress?.(todo.length);
-    const all = await generateSources({ files: image.files, units, todo, weights, options: tsOptions, jobs, ...(progress ? { progress } : {}) })
+    const all = await generateSources({
+      files: image.files,
+      units,
+      todo,
+      weights,
+      options: tsOptions,
+      jobs,
+      ...(progress ? { progress } : {}),
+    })
       // Ends the progress line before an error is printed after it.
       .finally(() => progress?.done());
     for (const sources of all) {
@@ -274,7 +284,12 @@ export async function stubUnits(project: Project): Promise<{ image: SchemaImage;
  * empty when there are fewer units than shards.
  */
 export function shardUnits(units: readonly ProtoPackageUnit[], weights: ReadonlyMap<string, number>, count: number): ProtoPackageUnit[][] {
-  return partition(units, count, (u) => weights.get(u.npmName) ?? 0, (u) => u.npmName);
+  return partition(
+    units,
+    count,
+    (u) => weights.get(u.npmName) ?? 0,
+    (u) => u.npmName,
+  );
 }
 
 async function refuseHalfDoneSwap(outDir: string): Promise<void> {

@@ -14,11 +14,7 @@ import { closure } from "../schema/package-graph.js";
  *
  * Unknown fields (buf's own image extensions) are not written: a plugin never sees them from buf.
  */
-export function pluginRequest(
-  image: readonly FileDescriptorProto[],
-  generate: readonly string[],
-  options: readonly string[],
-): Uint8Array {
+export function pluginRequest(image: readonly FileDescriptorProto[], generate: readonly string[], options: readonly string[]): Uint8Array {
   const byName = new Map(image.map((f) => [f.name, f]));
   const needed = closure(generate, (name) => byName.get(name)?.dependency);
   const wanted = new Set(generate);

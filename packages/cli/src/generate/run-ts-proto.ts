@@ -46,7 +46,10 @@ export function pluginHeapMb(requestBytes: number, jobs: number): number {
  * ProtoshipError (exit 1) naming `what`; running out of its heap limit, an EnvironmentError
  * (exit 2). `signal` kills the plugin (the promise then rejects).
  */
-export async function runTsProto(request: Uint8Array, options: { heapMb: number; what: string; signal?: AbortSignal }): Promise<GeneratedTree> {
+export async function runTsProto(
+  request: Uint8Array,
+  options: { heapMb: number; what: string; signal?: AbortSignal },
+): Promise<GeneratedTree> {
   const result = await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, tsProtoPlugin()], {
     cwd: process.cwd(),
     input: Buffer.from(request.buffer, request.byteOffset, request.byteLength),
