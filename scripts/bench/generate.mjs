@@ -82,6 +82,7 @@ function prepare(glob) {
     walk("");
     repo.git("add", "-A");
     repo.git("commit", "-qm", `subset: ${glob}`);
+    repo.count = repo.git("ls-files", "*.proto").split("\n").filter(Boolean).length;
   }
   const pattern = `${prefix.split("/").join(".")}.**`;
   writeFileSync(path.join(repo.dir, "protoship.yaml"), `stubs:\n  scope: "@gcp"\n  outDir: stubs\n  include: ["${pattern}"]\n`);
@@ -152,7 +153,7 @@ export async function bench({ runs = 5 } = {}) {
     }
     rmSync(path.join(repo.dir, out), { recursive: true, force: true });
     shards.push(shard);
-    rows.push([`\`protoship generate --shard ${i}/${SHARDS}\` (from scratch)`, shard, `${count} packages`]);
+    rows.push([`\`protoship generate --shard ${i}/${SHARDS}\` (from scratch)`, shard, `${count} package${count === 1 ? "" : "s"}`]);
   }
   const whole = readTree(stubs);
   const differing = [...whole].filter(([file, bytes]) => !union.get(file)?.equals(bytes)).length;
