@@ -6,6 +6,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { GitFixture, protoship, REPO_ROOT, suiteTempDirs } from "@protoship/testkit";
+import { generateStubs } from "../src/commands/generate.js";
 import { assemble } from "../src/generate/assemble.js";
 import { batchCount, generateSources } from "../src/generate/generate-sources.js";
 import { partition } from "../src/generate/partition.js";
@@ -147,6 +148,22 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
     assert.equal(batchCount(5, 67_000, 2), 1);
     assert.equal(batchCount(394, 80 * 2 ** 20, 2), 14);
     assert.equal(batchCount(40, 3 * 2 ** 20, 2), 6);
+  });
+
+  test("progress: one tick per package generated, then done; a no-op rerun starts none", async () => {
+    const dir = temps.fresh("progress");
+    await writeCorpus(dir);
+    const events: string[] = [];
+    const progress = (total: number) => {
+      events.push(`start ${total}`);
+      return { tick: (n = 1) => events.push(`tick ${n}`), done: () => events.push("done") };
+    };
+    await generateStubs({ cwd: dir, jobs: 2, progress });
+    const ticks = events.filter((e) => e.startsWith("tick")).reduce((sum, e) => sum + Number(e.split(" ")[1]), 0);
+    assert.deepEqual([events[0], events.at(-1), ticks], ["start 7", "done", 7]);
+    events.length = 0;
+    await generateStubs({ cwd: dir, jobs: 2, progress });
+    assert.deepEqual(events, []);
   });
 
   test("a plugin failure is a one-line ProtoshipError (exit 1)", async () => {
