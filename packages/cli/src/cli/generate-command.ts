@@ -34,7 +34,9 @@ export function registerGenerate(program: Command): void {
         }
         const { generateCheck } = await import("../commands/generate.js");
         const only = opts.only ? { only: opts.only as string[] } : {};
-        setExitCode(await generateCheck({ cwd: commandCwd(command), ...only, ...(opts.outDir ? { outDir: opts.outDir as string } : {}) }));
+        setExitCode(
+          await generateCheck({ cwd: commandCwd(command), ...only, ...jobs, ...(opts.outDir ? { outDir: opts.outDir as string } : {}) }),
+        );
         return;
       }
       const { generate } = await import("../commands/generate.js");
