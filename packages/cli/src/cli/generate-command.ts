@@ -7,7 +7,7 @@ import { commandCwd, setExitCode } from "./shared.js";
 export function registerGenerate(program: Command): void {
   program
     .command("generate")
-    .description("generate one npm package of TypeScript gRPC stubs per proto package (ts-proto through buf generate)")
+    .description("generate one npm package of TypeScript gRPC stubs per proto package (ts-proto on one buf image, in parallel batches)")
     .option("--only <names...>", "only these packages (npm names or proto packages)")
     .option("--out-dir <dir>", "where the package folders go (default: stubs.outDir in protoship.yaml)")
     .option("--force", "regenerate every package, even if nothing changed since the last run")
