@@ -99,8 +99,8 @@ interface Stamp {
 }
 
 /**
- * Generates one npm package per proto package of the module with ts-proto (through `buf
- * generate`'s request, in parallel batches: {@link generateSources}), deterministically and
+ * Generates one npm package per proto package of the module with ts-proto (fed, in parallel
+ * batches, the request `buf generate` would send: {@link generateSources}), deterministically and
  * atomically: the same input gives byte-identical files, and nothing under `outDir` changes unless
  * every package was generated. A schema error throws a ProtoshipError with `file:line:col`. A
  * full or shard run (no `only`) is incremental: only packages whose descriptors (or their
