@@ -1,5 +1,6 @@
 import { ExitCode, ProtoshipError } from "./errors.js";
 import { buildProgram } from "./cli.js";
+import { envFlag } from "./process/env-flag.js";
 
 /**
  * Runs the protoship CLI and returns the exit code. Every expected failure is a ProtoshipError,
@@ -8,7 +9,7 @@ import { buildProgram } from "./cli.js";
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
-  const verbose = (): boolean => Boolean(program.opts<{ verbose?: boolean }>().verbose) || debugEnv();
+  const verbose = (): boolean => Boolean(program.opts<{ verbose?: boolean }>().verbose) || envFlag("PROTOSHIP_DEBUG");
   // A rejection nobody awaited is a bug too: reported the same way instead of Node's exit 1.
   const crash = (error: unknown): never => process.exit(reportError(error, verbose()));
   process.on("uncaughtException", crash).on("unhandledRejection", crash);
@@ -40,12 +41,6 @@ function reportError(error: unknown, verbose: boolean): number {
   process.stderr.write(`protoship: internal error: ${message} — this is a bug in protoship, please report it (${STACK_HINT})\n`);
   if (verbose) process.stderr.write(`${describe(error, true)}\n`);
   return ExitCode.Internal;
-}
-
-/** `PROTOSHIP_DEBUG` set to anything but "", "0" or "false". */
-function debugEnv(): boolean {
-  const value = process.env.PROTOSHIP_DEBUG;
-  return value !== undefined && !["", "0", "false"].includes(value.toLowerCase());
 }
 
 /** An error as `Name: message`, or with `full` its stack and causes. */

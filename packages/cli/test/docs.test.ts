@@ -160,6 +160,38 @@ describe("protoship docs", () => {
     assert.equal(await readFile(path.join(repo.dir, "site/index.html"), "utf8"), before);
   });
 
+  it("reports progress on stderr (release pages, then pages) as plain periodic lines off a terminal; stdout is unchanged", async () => {
+    const repo = await GitFixture.init(fresh());
+    await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n");
+    await repo.write("proto/acme/common/v1/money.proto", COMMON);
+    await repo.write("proto/acme/shop/v1/shop.proto", SHOP);
+    await repo.commitAll("apis");
+    await repo.git("tag", "-a", "@mesh/acme-shop-v1@1.0.0", "-m", "@mesh/acme-shop-v1@1.0.0");
+    await repo.git("tag", "-a", "@mesh/acme-common-v1@1.0.0", "-m", "@mesh/acme-common-v1@1.0.0");
+    // A 1 ms period: the build (buf runs, page writes) lets the timer print between its steps.
+    const fast = { PROTOSHIP_PROGRESS_INTERVAL_MS: "1" };
+    const quiet = await protoship(repo.dir, ["docs", "-o", "site-a"]);
+    const r = await protoship(repo.dir, ["docs", "-o", "site-b"], undefined, fast);
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.replace("site-b", "site-a"), quiet.stdout, "stdout is the same with progress reported");
+    assert.match(r.stdout, /^✔ docs site: \d+ pages, [^\n]*\n$/, "stdout holds only the summary");
+
+    const lines = r.stderr.split("\n").filter(Boolean);
+    for (const line of lines)
+      assert.match(line, /^docs \d+\/\d+ (release pages|pages) · \d+ s$/, "only progress lines, no control characters");
+    const pages = Number(/(\d+) pages/.exec(r.stdout)![1]);
+    assert.ok(
+      lines.some((l) => l.startsWith("docs ") && l.includes("/2 release pages")),
+      r.stderr,
+    );
+    assert.match(lines.at(-1)!, new RegExp(`^docs ${pages}/${pages} pages · `), "the last line: every page written");
+
+    const bad = await protoship(repo.dir, ["docs", "-o", "site-a"], undefined, { PROTOSHIP_PROGRESS_INTERVAL_MS: "soon" });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^protoship: PROTOSHIP_PROGRESS_INTERVAL_MS: expected a whole number of milliseconds/);
+  });
+
   it("describes each package with the comment above its package statement, on the index and atop the package page", async () => {
     const repo = await GitFixture.init(fresh());
     await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n");

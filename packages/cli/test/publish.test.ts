@@ -63,11 +63,24 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
     assert.match(dry.stdout, /^ {2}package\.json {2}\d+$/m);
     assert.equal(await view(registry, "@shop/common-v1@1.0.0"), undefined, "--dry-run publishes nothing");
 
-    const r = await protoship(repo.dir, ["publish"], undefined, registry.env);
+    // Progress every 1 ms (stderr is a pipe: plain lines): the registry checks, the build, the uploads.
+    const r = await protoship(repo.dir, ["publish"], undefined, { ...registry.env, PROTOSHIP_PROGRESS_INTERVAL_MS: "1" });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const order = [...r.stdout.matchAll(/^published (\S+)$/gm)].map((m) => m[1]);
     assert.deepEqual(order, ["@shop/billing-v1@1.0.0", "@shop/common-v1@1.0.0", "@shop/order-v1@1.0.0"]);
     assert.match(r.stdout, /3 published, 0 already on the registry/);
+    assert.deepEqual(
+      r.stdout.split("\n").filter((l) => !/^(building \S.* at [0-9a-f]{12}|published \S+|3 published, 0 already on the registry)$/.test(l)),
+      [""],
+      "stdout holds the report only, no progress",
+    );
+    const progress = r.stderr.split("\n").filter(Boolean);
+    for (const line of progress) assert.match(line, /^(check registry|build|publish) \d+\/3 (packages|stub packages) · \d+ s$/);
+    for (const last of ["check registry 3/3 packages", "build 3/3 stub packages", "publish 3/3 packages"])
+      assert.ok(
+        progress.some((l) => l.startsWith(`${last} · `)),
+        `${last} in:\n${r.stderr}`,
+      );
     for (const name of ["@shop/billing-v1", "@shop/common-v1", "@shop/order-v1"])
       assert.equal(await view(registry, `${name}@1.0.0`), "1.0.0");
     assert.deepEqual((await view(registry, "@shop/order-v1@1.0.0", "dependencies")) as Record<string, string>, {

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { swapFolders } from "@protoship/fs-safe";
 import { DocSiteError } from "./errors.js";
 import { html } from "./html.js";
-import type { BuildSiteOptions, BuildSiteResult, PackageVersions } from "./model.js";
+import type { BuildPhase, BuildSiteOptions, BuildSiteResult, PackageVersions, PhaseProgress } from "./model.js";
 import { renderIndexPage } from "./render/index-page.js";
 import { layout, type LayoutInput } from "./render/layout.js";
 import { renderPackagePage } from "./render/package-page.js";
@@ -77,6 +77,12 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   let searchDocuments = 0;
   let versionPages = 0;
   let reusedVersionPages = 0;
+  // The phase being reported to options.progress: each starts when the previous one ends.
+  let phase: PhaseProgress | undefined;
+  const startPhase = (unit: BuildPhase, total: number): void => {
+    phase?.done();
+    phase = total > 0 ? options.progress?.(unit, total) : undefined;
+  };
 
   const fill = async (tmp: string): Promise<void> => {
     const assets = path.join(tmp, "assets");
@@ -95,10 +101,13 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     const write = async (rel: string, input: Omit<LayoutInput, "siteTitle" | "packages" | "hasChangelog" | "path">) => {
       await writeFile(path.join(tmp, rel), layout({ ...input, siteTitle: title, packages: site.packages, hasChangelog, path: rel }));
       pages.push(rel);
+      phase?.tick();
     };
     // Versioned docs: each release with a snapshot gets its own page, reused from the previous
     // output when it was rendered for the same commit.
-    const released = await renderVersions(versions, outDir);
+    const snapshots = versions.reduce((n, entry) => n + entry.versions.filter((v) => v.snapshot).length, 0);
+    startPhase("release pages", snapshots);
+    const released = await renderVersions(versions, outDir, () => phase?.tick());
     const latestOf = new Map<string, { version: string; rendered: RenderedVersion }>();
     for (const entry of versions) {
       const newest = entry.versions.find((v) => released.has(versionPagePath(entry.package, v.version)));
@@ -118,6 +127,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
       return renderVersionSwitcher(entry, root, current, options.versionHref, { ...links, ...(latest ? { latest } : {}) });
     };
 
+    startPhase("pages", 1 + site.packages.length + released.size + latestOf.size + (hasChangelog ? 1 : 0));
     // The switcher shows one package's versions, so only that package's page carries it.
     await write("index.html", { pageTitle: title, root: "", body: renderIndexPage(site, title) });
     for (const pkg of site.packages) {
@@ -146,7 +156,11 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
       await write("changelog.html", { pageTitle: "Changelog", root: "", body: renderChangelogPage(versions, site.packages) });
     }
   };
-  await swapFolders({ parent: path.dirname(outDir), owner: SITE_OWNER, write: new Map([[path.basename(outDir), fill]]) });
+  try {
+    await swapFolders({ parent: path.dirname(outDir), owner: SITE_OWNER, write: new Map([[path.basename(outDir), fill]]) });
+  } finally {
+    phase?.done();
+  }
 
   return { outDir, pages, searchDocuments, versionPages, reusedVersionPages };
 }

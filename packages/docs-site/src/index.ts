@@ -5,6 +5,7 @@
 export { buildSite } from "./build-site.js";
 export { DocSiteError } from "./errors.js";
 export type {
+  BuildPhase,
   BuildSiteOptions,
   BuildSiteResult,
   DocElement,
@@ -23,6 +24,7 @@ export type {
   DocService,
   DocTypeRef,
   PackageVersions,
+  PhaseProgress,
   ReleasedVersion,
   VersionSnapshot,
 } from "./model.js";

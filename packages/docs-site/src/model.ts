@@ -225,6 +225,23 @@ export interface BuildSiteOptions {
    * for side-by-side versioned sites. Default: the version's entry on the changelog page.
    */
   versionHref?: string;
+  /**
+   * Reports how far the build is, for a progress display. Called at the start of each long phase
+   * with its unit and number of steps: `"release pages"` (each release with a snapshot, its schema
+   * compiled and its page rendered, or reused), then `"pages"` (each HTML page written: the count
+   * of {@link BuildSiteResult.pages}). The returned `tick` is called after each step, `done` when the
+   * phase ends, also when it fails.
+   */
+  progress?: (unit: BuildPhase, total: number) => PhaseProgress;
+}
+
+/** A long phase of {@link buildSite}, named by what it counts. */
+export type BuildPhase = "release pages" | "pages";
+
+/** What {@link BuildSiteOptions.progress} returns: told of each step done and of the phase's end. */
+export interface PhaseProgress {
+  tick(): void;
+  done(): void;
 }
 
 /** What {@link buildSite} wrote. */

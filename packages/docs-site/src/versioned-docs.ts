@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { html, raw, type SafeHtml } from "./html.js";
-import type { PackageVersions, ReleasedVersion } from "./model.js";
+import type { PackageVersions, ReleasedVersion, VersionSnapshot } from "./model.js";
 import type { TocGroup } from "./render/layout.js";
 import { renderPackagePage } from "./render/package-page.js";
 import { buildSiteModel, type SiteModel } from "./site-model.js";
@@ -67,36 +67,51 @@ export interface ReleasePage {
 /**
  * Renders (or reuses from `previousOutDir`) the body of every released version that has a
  * snapshot. Snapshots of one commit share one site model. Versions whose package is not in their
- * snapshot get no page.
+ * snapshot get no page. `onVersion` is called after each version with a snapshot, page or not.
  */
-export async function renderVersions(versions: readonly PackageVersions[], previousOutDir: string): Promise<Map<string, ReleasePage>> {
+export async function renderVersions(
+  versions: readonly PackageVersions[],
+  previousOutDir: string,
+  onVersion: () => void = () => {},
+): Promise<Map<string, ReleasePage>> {
   const out = new Map<string, ReleasePage>();
   const models = new Map<() => unknown, Promise<SiteModel>>();
   for (const entry of versions) {
     for (const version of entry.versions) {
-      const snapshot = version.snapshot;
-      if (!snapshot) continue;
-      const rel = versionPagePath(entry.package, version.version);
-      // Missing or unreadable: render it again.
-      const cached = await readFile(path.join(previousOutDir, cachePath(entry.package, version.version)), "utf8")
-        .then((text) => JSON.parse(text) as unknown)
-        .catch(() => undefined);
-      if (isRendered(cached, snapshot.commit)) {
-        out.set(rel, { entry, version, rendered: cached, reused: true });
-        continue;
-      }
-      let site = models.get(snapshot.model);
-      if (!site) models.set(snapshot.model, (site = Promise.resolve(snapshot.model()).then((m) => buildSiteModel(m))));
-      const pkg = (await site).packages.find((p) => p.name === entry.package);
-      if (!pkg) continue;
-      const { body, toc } = renderPackagePage(await site, pkg, VERSION_ROOT);
-      // Type links into the package itself stay on this page, not on the current docs.
-      const own = `href="${VERSION_ROOT}${pkg.page}#`;
-      const localBody = body.value.split(own).join('href="#');
-      out.set(rel, { entry, version, rendered: { format: CACHE_FORMAT, commit: snapshot.commit, body: localBody, toc }, reused: false });
+      if (!version.snapshot) continue;
+      const page = await renderVersion(entry, version, version.snapshot, previousOutDir, models);
+      if (page) out.set(versionPagePath(entry.package, version.version), page);
+      onVersion();
     }
   }
   return out;
+}
+
+/**
+ * One release's page: reused from `previousOutDir` when rendered there for the same commit; none
+ * when its package is not in the snapshot.
+ */
+async function renderVersion(
+  entry: PackageVersions,
+  version: ReleasedVersion,
+  snapshot: VersionSnapshot,
+  previousOutDir: string,
+  models: Map<() => unknown, Promise<SiteModel>>,
+): Promise<ReleasePage | undefined> {
+  // Missing or unreadable: render it again.
+  const cached = await readFile(path.join(previousOutDir, cachePath(entry.package, version.version)), "utf8")
+    .then((text) => JSON.parse(text) as unknown)
+    .catch(() => undefined);
+  if (isRendered(cached, snapshot.commit)) return { entry, version, rendered: cached, reused: true };
+  let site = models.get(snapshot.model);
+  if (!site) models.set(snapshot.model, (site = Promise.resolve(snapshot.model()).then((m) => buildSiteModel(m))));
+  const pkg = (await site).packages.find((p) => p.name === entry.package);
+  if (!pkg) return undefined;
+  const { body, toc } = renderPackagePage(await site, pkg, VERSION_ROOT);
+  // Type links into the package itself stay on this page, not on the current docs.
+  const own = `href="${VERSION_ROOT}${pkg.page}#`;
+  const localBody = body.value.split(own).join('href="#');
+  return { entry, version, rendered: { format: CACHE_FORMAT, commit: snapshot.commit, body: localBody, toc }, reused: false };
 }
 
 /** JSON kept beside a version's page for the next build. */

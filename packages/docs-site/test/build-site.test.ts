@@ -382,6 +382,30 @@ describe("versioned docs: a page per release from its own schema", () => {
     assert.equal(result.reusedVersionPages, 1);
   });
 
+  test("progress: release pages, then every page written, each phase counted to its total and ended, also on failure", async () => {
+    const dir = path.join(tmp, "versioned-progress");
+    const events: string[] = [];
+    const progress = (unit: string, total: number) => {
+      events.push(`start ${unit} ${total}`);
+      let done = 0;
+      return { tick: () => void done++, done: () => void events.push(`done ${unit} ${done}/${total}`) };
+    };
+    const result = await buildSite({ model: handModel, outDir: dir, versions: versionsWithSnapshots().versions, progress });
+    const pages = result.pages.length;
+    assert.deepEqual(events, ["start release pages 2", "done release pages 2/2", `start pages ${pages}`, `done pages ${pages}/${pages}`]);
+
+    events.length = 0;
+    const broken = versionsWithSnapshots();
+    broken.versions[0]!.versions[1]!.snapshot!.model = () => Promise.reject(new Error("schema at c100 does not compile"));
+    const brokenDir = path.join(tmp, "versioned-progress-broken");
+    await assert.rejects(buildSite({ model: handModel, outDir: brokenDir, versions: broken.versions, progress }), /does not compile/);
+    assert.deepEqual(events, ["start release pages 2", "done release pages 1/2"]);
+
+    events.length = 0;
+    await buildSite({ model: handModel, outDir: path.join(tmp, "unversioned-progress"), progress });
+    assert.deepEqual(events, ["start pages 3", "done pages 3/3"], "no release phase without releases");
+  });
+
   test("a snapshot without a commit or model is rejected", async () => {
     const bad = [{ package: "acme.shop.v1", versions: [{ version: "1.0.0", changelog: [], snapshot: { commit: 1 } }] }];
     await assert.rejects(buildSite({ model: handModel, outDir: path.join(tmp, "bad-snap"), versions: bad as never }), DocSiteError);

@@ -5,6 +5,7 @@ import semver from "semver";
 import { CONFIG_FILE } from "../config/load-config.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
+import { eraseProgress, startProgress } from "../process/progress.js";
 import { Project } from "../project/project.js";
 import { buildStubPackages, type BuildStubPackages } from "../publish/build-stubs.js";
 import { isPublished, packFiles, publishPackage } from "../publish/npm.js";
@@ -22,7 +23,10 @@ export interface PublishOptions {
   tags?: string[];
   /** Build and pack, show the files; publish nothing. */
   dryRun?: boolean;
-  /** Where progress goes (default: stdout); everything written is redacted. */
+  /**
+   * Where the report goes (default: stdout); everything written is redacted. The progress of the
+   * registry checks, the build and the uploads goes to stderr (process/progress.ts).
+   */
   write?: (text: string) => void;
   /** How stub packages are built (default: generate + each package's build script). */
   build?: BuildStubPackages;
@@ -47,7 +51,11 @@ export async function publish(options: PublishOptions): Promise<number> {
 
 async function publishTags(options: PublishOptions): Promise<number> {
   const out = options.write ?? ((t: string) => process.stdout.write(t));
-  const write = (t: string): void => out(redact(t));
+  // A line of the report starts at column 0 even while a progress line is drawn on the terminal.
+  const write = (t: string): void => {
+    eraseProgress();
+    out(redact(t));
+  };
   const repo = await GitRepo.open(options.cwd);
   const { head, config } = await configAtHead(repo);
   const { tagFormat } = config.release;
@@ -81,13 +89,19 @@ async function publishTags(options: PublishOptions): Promise<number> {
       await tree.add([`:(literal)${released.bufYaml}`]);
       const { registry, distTag, access } = released.release;
       const todo: ReleaseTag[] = [];
-      for (const tag of tags) {
-        if (await isPublished(tag.name, tag.version, { cwd: repo.root, registry })) {
-          write(`skipped ${tag.name}@${tag.version}: already on the registry\n`);
-          counts.skipped++;
-        } else {
-          todo.push(tag);
+      const checking = startProgress("check registry", tags.length, "packages");
+      try {
+        for (const tag of tags) {
+          if (await isPublished(tag.name, tag.version, { cwd: repo.root, registry })) {
+            write(`skipped ${tag.name}@${tag.version}: already on the registry\n`);
+            counts.skipped++;
+          } else {
+            todo.push(tag);
+          }
+          checking.tick();
         }
+      } finally {
+        checking.done();
       }
       if (todo.length === 0) continue;
 
@@ -106,29 +120,36 @@ async function publishTags(options: PublishOptions): Promise<number> {
         workDir,
       });
       const ordered = await dependencyOrder(todo, dirs);
-      for (const tag of ordered) {
-        const dir = dirs.get(tag.name)!;
-        if (options.dryRun) {
-          const files = await packFiles(dir);
-          const size = files.reduce((n, f) => n + f.size, 0);
-          write(`would publish ${tag.name}@${tag.version} (${files.length} files, ${size} bytes)${registry ? ` to ${registry}` : ""}\n`);
-          for (const f of files) write(`  ${f.path}  ${f.size}\n`);
-          continue;
+      const uploading = startProgress(options.dryRun ? "pack" : "publish", ordered.length, "packages");
+      try {
+        for (const tag of ordered) {
+          const dir = dirs.get(tag.name)!;
+          if (options.dryRun) {
+            const files = await packFiles(dir);
+            const size = files.reduce((n, f) => n + f.size, 0);
+            write(`would publish ${tag.name}@${tag.version} (${files.length} files, ${size} bytes)${registry ? ` to ${registry}` : ""}\n`);
+            for (const f of files) write(`  ${f.path}  ${f.size}\n`);
+            uploading.tick();
+            continue;
+          }
+          const provenance = Boolean(process.env.CI && process.env.GITHUB_ACTIONS);
+          const error = await publishPackage(dir, { registry, distTag, access, provenance });
+          if (error !== undefined) {
+            const rest = ordered.slice(ordered.indexOf(tag) + 1).map((t) => `${t.name}@${t.version}`);
+            throw new ProtoshipError(
+              `publishing ${tag.name}@${tag.version} failed: ${error}${counts.published ? `; published before it: ${counts.published}` : ""}${rest.length ? `; not attempted: ${rest.join(", ")}` : ""}`,
+              {
+                exitCode: ExitCode.Usage,
+                hint: "fix the cause and run protoship publish again: versions already on the registry are skipped",
+              },
+            );
+          }
+          write(`published ${tag.name}@${tag.version}${provenance ? " with provenance" : ""}\n`);
+          counts.published++;
+          uploading.tick();
         }
-        const provenance = Boolean(process.env.CI && process.env.GITHUB_ACTIONS);
-        const error = await publishPackage(dir, { registry, distTag, access, provenance });
-        if (error !== undefined) {
-          const rest = ordered.slice(ordered.indexOf(tag) + 1).map((t) => `${t.name}@${t.version}`);
-          throw new ProtoshipError(
-            `publishing ${tag.name}@${tag.version} failed: ${error}${counts.published ? `; published before it: ${counts.published}` : ""}${rest.length ? `; not attempted: ${rest.join(", ")}` : ""}`,
-            {
-              exitCode: ExitCode.Usage,
-              hint: "fix the cause and run protoship publish again: versions already on the registry are skipped",
-            },
-          );
-        }
-        write(`published ${tag.name}@${tag.version}${provenance ? " with provenance" : ""}\n`);
-        counts.published++;
+      } finally {
+        uploading.done();
       }
     } finally {
       await tree.dispose();

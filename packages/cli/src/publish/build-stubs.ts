@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { EnvironmentError, ProtoshipError } from "../errors.js";
 import { generateStubsIn } from "../generate/generate-stubs.js";
 import type { Project } from "../project/project.js";
+import { startProgress } from "../process/progress.js";
 import { runNpm } from "./npm.js";
 import { closure, runInDependencyOrder } from "../schema/package-graph.js";
 
@@ -55,6 +56,7 @@ export const buildStubPackages: BuildStubPackages = async (input) => {
   // The needed packages and what they import, each built after its dependencies.
   const needed = closure(input.names, (name) => byName.get(name)?.dependencies);
   const packages = [...needed].flatMap((name) => byName.get(name) ?? []);
+  const progress = startProgress("build", packages.length, "stub packages");
   const build = async (pkg: (typeof packages)[number]): Promise<void> => {
     const r = await runNpm(["run", "build", "--silent"], {
       cwd: pkg.dir,
@@ -64,14 +66,19 @@ export const buildStubPackages: BuildStubPackages = async (input) => {
       throw new ProtoshipError(`building ${pkg.npmName} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(0, 5).join(" | ")}`);
     // Its importers start only after this: they resolve it from outDir/node_modules.
     await link(pkg.dir, path.join(modules, ...pkg.npmName.split("/")));
+    progress.tick();
   };
-  await runInDependencyOrder(
-    packages,
-    (p) => p.npmName,
-    (p) => p.dependencies,
-    input.jobs ?? os.availableParallelism(),
-    build,
-  );
+  try {
+    await runInDependencyOrder(
+      packages,
+      (p) => p.npmName,
+      (p) => p.dependencies,
+      input.jobs ?? os.availableParallelism(),
+      build,
+    );
+  } finally {
+    progress.done();
+  }
   return new Map(input.names.map((n) => [n, byName.get(n)!.dir]));
 };
 
