@@ -1,13 +1,11 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
+import type { BufWorkspace } from "../buf/buf-config.js";
 import { repoPathCandidates } from "../buf/module-paths.js";
-import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
-import { ProtoshipError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
 import { loadImage, type SchemaImage } from "../schema/load-image.js";
-import { materializeCommit } from "../workspace/commit-tree.js";
-import { resolveRepoPath } from "../workspace/repo-path.js";
+import { materializeCommit } from "./commit-tree.js";
+import { SCHEMA_PATHSPECS } from "./schema-inputs.js";
 
 /** The schema at one commit, and how to turn its module-relative file names into repository paths. */
 export interface RevisionImage {
@@ -20,23 +18,12 @@ export interface RevisionImage {
 /**
  * Compiles the schema as it is at `commit`, from git objects only (the .proto and buf files of
  * the commit, written to a temporary folder): ignored, untracked or modified files in the working
- * tree never count. `bufYaml` is where buf.yaml lives (protoship.yaml's `bufYaml`).
+ * tree never count. `workspace` is the commit's buf workspace (read by the caller).
  */
-export async function imageAtCommit(repo: GitRepo, commit: string, bufYaml: string, label: string): Promise<RevisionImage> {
-  // Held to the repository before git is asked for it: git refuses paths outside its work tree.
-  resolveRepoPath(repo.root, bufYaml, { label: "bufYaml" });
-  const tree = await materializeCommit(repo, commit, [...SCHEMA_PATHSPECS, `:(literal)${bufYaml}`]);
+export async function compileRevision(repo: GitRepo, commit: string, workspace: BufWorkspace): Promise<RevisionImage> {
+  const tree = await materializeCommit(repo, commit, [...SCHEMA_PATHSPECS, `:(literal)${workspace.configFile}`]);
   try {
-    let image: SchemaImage;
-    let workspace: BufWorkspace;
-    try {
-      workspace = await readBufWorkspace(tree.dir, bufYaml);
-      image = await loadImage(tree.dir, workspace.dir ? { workspaceDir: workspace.dir } : {});
-    } catch (error) {
-      if (error instanceof ProtoshipError)
-        throw new ProtoshipError(`at ${label}: ${error.message}`, { exitCode: error.exitCode, cause: error });
-      throw error;
-    }
+    const image = await loadImage(tree.dir, workspace.dir ? { workspaceDir: workspace.dir } : {});
     const dir = tree.dir;
     const cache = new Map<string, string>();
     // Image file names are relative to their module; with several modules, the one holding the
