@@ -18,7 +18,7 @@ export interface RevisionCheckout {
 /**
  * The project as committed at one revision: everything it reads comes from git objects, so
  * ignored, untracked and modified working-tree files never count. Opened by a command (see
- * Project.atRevision, Project.at) and passed down; its configuration is either the revision's own
+ * Project.atRevision, project.at) and passed down; its configuration is either the revision's own
  * protoship.yaml or, for a schema compared against another revision, that revision's.
  */
 export class RevisionProject {
@@ -62,11 +62,6 @@ export class RevisionProject {
   image(): Promise<RevisionImage> {
     this.compiled ??= this.compile();
     return this.compiled;
-  }
-
-  /** The revision's buf workspace, as compiled by {@link image}. */
-  async workspace(): Promise<BufWorkspace> {
-    return (await this.image()).workspace;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { SCHEMA_PATHSPECS as RELEVANT_PATHSPECS } from "../workspace/schema-inputs.js";
+import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
 import type { GitRepo } from "../git/git.js";
 import type { RevisionProject } from "../project/revision.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
@@ -77,6 +77,6 @@ function unitChanges(
 
 /** Whether any .proto or buf file differs between two commits (cheap: no compile). */
 async function schemaDiffers(repo: GitRepo, a: string, b: string): Promise<boolean> {
-  const out = await repo.raw(["diff", "--name-only", "--no-renames", "--no-ext-diff", a, b, "--", ...RELEVANT_PATHSPECS]);
+  const out = await repo.raw(["diff", "--name-only", "--no-renames", "--no-ext-diff", a, b, "--", ...SCHEMA_PATHSPECS]);
   return out.trim().length > 0;
 }

@@ -15,8 +15,8 @@ export interface CommitTree {
 /**
  * Writes the files of `commit` that match `pathspecs` (git pathspecs, magic included) into a new
  * temporary folder, from git objects only: ignored, untracked and modified working-tree files
- * never get in, and neither do `.gitattributes` filters (no checkout runs). What is released or
- * published is built from such a folder. Symlinks are kept only when they point inside the
+ * never get in, and neither do `.gitattributes` filters (no checkout runs). What is published is
+ * built from such a folder (a release's schema goes to buf without one: workspace/revision-image.ts). Symlinks are kept only when they point inside the
  * folder; submodules are left out.
  */
 export async function materializeCommit(repo: GitRepo, commit: string, pathspecs: readonly string[]): Promise<CommitTree> {
