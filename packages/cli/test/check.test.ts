@@ -81,6 +81,21 @@ describe("protoship check", () => {
     );
   });
 
+  it("--staged during a merge with conflicts: exit 2 naming the conflicted file, not an internal error", async () => {
+    const repo = await shopRepo(fresh());
+    await repo.git("checkout", "-q", "-b", "other");
+    await repo.write(ORDER, ORDER_V1.replace("message Order {", "// Other side.\nmessage Order {"));
+    await repo.commitAll("other side");
+    await repo.git("checkout", "-q", "-");
+    await repo.write(ORDER, ORDER_V1.replace("message Order {", "// This side.\nmessage Order {"));
+    await repo.commitAll("this side");
+    await assert.rejects(repo.git("merge", "other"), "the merge conflicts");
+    const r = await protoship(repo.dir, ["check", "--staged"]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /unresolved merge conflicts \(proto\/shop\/order\/v1\/order\.proto\)/);
+    assert.doesNotMatch(r.stderr, /internal error/);
+  });
+
   it("checks everything when buf.yaml changes", async () => {
     const repo = await shopRepo(fresh());
     // order.proto has a lint violation that buf.yaml waives...

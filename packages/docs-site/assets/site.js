@@ -110,11 +110,12 @@
     items[selected].scrollIntoView({ block: "nearest" });
   }
 
+  /* Builds the list off-document and swaps it in with one write. */
   function render(query) {
-    clear(panel);
+    var list = document.createDocumentFragment();
     selected = -1;
     if (results.length === 0) {
-      panel.appendChild(el("div", "search-empty", 'No results for "' + query + '"'));
+      list.appendChild(el("div", "search-empty", 'No results for "' + query + '"'));
     }
     results.forEach(function (r, i) {
       var a = el("a", "search-result");
@@ -129,22 +130,40 @@
       if (r.fullName && r.fullName !== r.name) a.appendChild(el("span", "result-full", r.fullName));
       if (r.summary) a.appendChild(el("span", "result-summary", r.summary));
       a.addEventListener("click", close);
-      panel.appendChild(a);
+      list.appendChild(a);
     });
+    clear(panel);
+    panel.appendChild(list);
     panel.hidden = false;
     input.setAttribute("aria-expanded", "true");
   }
 
+  /* The query whose results are on screen or on their way. */
+  var shown = "";
+
+  /* Runs on every keystroke, without waiting for typing to pause: the engine stops a query's
+   * loading as soon as a newer one exists (after the one shard the word needs, which the next
+   * keystroke's query mostly reuses), so fast typing costs little and the last keystroke's
+   * results come without a debounce delay. */
   function search() {
     var query = input.value.trim();
     if (query.length < 2) {
+      shown = "";
       close();
       return;
     }
+    if (query === shown && !panel.hidden) return;
+    shown = query;
     var superseded = function () {
       return input.value.trim() !== query; // a newer query is in flight
     };
-    var run = engine ? engine.search(query, superseded) : Promise.reject(new Error("search engine missing"));
+    /* The best results show as soon as their stored fields are in; the list completes after. */
+    var head = function (found) {
+      if (superseded()) return;
+      results = found;
+      render(query);
+    };
+    var run = engine ? engine.search(query, superseded, head) : Promise.reject(new Error("search engine missing"));
     run.then(
       function (found) {
         if (!found || superseded()) return;
@@ -152,6 +171,8 @@
         render(query);
       },
       function () {
+        if (superseded()) return;
+        shown = ""; // the next keystroke or focus tries again
         clear(panel);
         panel.appendChild(
           el("div", "search-empty", "Search is unavailable: the search index could not be loaded."),
@@ -161,12 +182,7 @@
     );
   }
 
-  /* Debounced so fast typing runs one search (and loads one query's shards), not one per keystroke. */
-  var timer = null;
-  input.addEventListener("input", function () {
-    clearTimeout(timer);
-    timer = setTimeout(search, 40);
-  });
+  input.addEventListener("input", search);
   input.addEventListener("focus", function () {
     if (engine) engine.prepare();
     if (input.value.trim() !== "") search();

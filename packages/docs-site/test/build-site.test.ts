@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promise
 import os from "node:os";
 import path from "node:path";
 import { buildSite, DocSiteError, type DocModel } from "../src/index.js";
-import { siteSearch } from "./search-engine.js";
+import { type SearchHit, siteSearch } from "./search-engine.js";
 import { handModel, INJECTED, loadGoldenModel, versions, versionsWithSnapshots } from "./fixtures.js";
 
 let tmp: string;
@@ -219,17 +219,21 @@ describe("hand-made model: cross-package links, maps, oneofs, hostile comments",
 });
 
 describe("search on a site whose index spans many shards", () => {
-  test("exact terms and prefixes are found across shard boundaries; a query reads a few files", async () => {
-    const words = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel"];
-    const messages = Array.from({ length: 4000 }, (_, i) => ({
-      name: `${words[i % 8]}Thing${i}`,
-      longName: `${words[i % 8]}Thing${i}`,
-      fullName: `big.v1.${words[i % 8]}Thing${i}`,
-      description: `Element number ${i}.`,
-      fields: [{ name: `value_${i}`, type: "string", longType: "string", fullType: "string", description: "" }],
-    }));
-    const dir = path.join(tmp, "big-search");
+  const words = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel"];
+  const messages = Array.from({ length: 4000 }, (_, i) => ({
+    name: `${words[i % 8]}Thing${i}`,
+    longName: `${words[i % 8]}Thing${i}`,
+    fullName: `big.v1.${words[i % 8]}Thing${i}`,
+    description: `Element number ${i}.`,
+    fields: [{ name: `value_${i}`, type: "string", longType: "string", fullType: "string", description: "" }],
+  }));
+  let dir = "";
+  before(async () => {
+    dir = path.join(tmp, "big-search");
     await buildSite({ model: { files: [{ name: "big.proto", package: "big.v1", messages }] }, outDir: dir });
+  });
+
+  test("exact terms and prefixes are found across shard boundaries; a query reads a few files", async () => {
     const shards = (await readdir(path.join(dir, "assets/search"))).filter((f) => /^t\d+\.js$/.test(f));
     assert.ok(shards.length >= 4, `several shards: ${shards.length}`);
     const { search, loaded } = await siteSearch(dir);
@@ -252,6 +256,52 @@ describe("search on a site whose index spans many shards", () => {
     const files = loaded.length;
     await search("Golf");
     assert.ok(loaded.length - files <= 8, `a one-word query read ${loaded.length - files} files`);
+  });
+
+  test("a query superseded while its term's shard loads reads no more shards and no stored fields", async () => {
+    let typing = false;
+    // The next keystroke lands as soon as the query asks for its first term shard.
+    const { search, loaded } = await siteSearch(dir, (name) => {
+      if (typing && name.startsWith("t")) typing = false;
+    });
+    const start = loaded.length;
+    typing = true;
+    assert.equal(await search("thing", () => !typing), null, "the superseded query stops");
+    const read = loaded.slice(start);
+    assert.deepEqual(read.filter((n) => /^[td]\d+$/.test(n)).length, 1, `read only the shard that holds the term: ${read.join(" ")}`);
+    // Not superseded, the same query reads its whole prefix expansion (several shards) and shows results.
+    const all = await search("thing");
+    assert.equal(all.length, 20);
+    assert.ok(loaded.slice(start).filter((n) => n.startsWith("t")).length > 1, "prefix expansion loaded");
+  });
+
+  test("the best results show while the stored fields of the others still load", async () => {
+    // "1234" names CharlieThing1234 (in its summary) and its field value_1234: two stored-field chunks.
+    const reference = await siteSearch(dir);
+    const all = await reference.search("1234");
+    const chunks = reference.loaded.filter((n) => n.startsWith("d"));
+    assert.ok(all.length >= 2 && chunks.length >= 2, `results in several chunks: ${chunks.join(" ")}`);
+    // Hold every stored-field chunk but the one with the best result until the head has shown.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // An engine that never shows a head would wait for ever: let the chunks go after a while then.
+    setTimeout(() => release(), 10_000).unref();
+    const { search } = await siteSearch(dir, (name) => (name.startsWith("d") && name !== chunks[0] ? held : undefined));
+    const heads: SearchHit[][] = [];
+    const done = search(
+      "1234",
+      () => false,
+      (head) => {
+        heads.push(head);
+        release();
+      },
+    );
+    assert.deepEqual(await done, all, "the complete list is unchanged");
+    assert.ok(heads.length >= 1, "a head was shown before the complete list");
+    for (const head of heads) {
+      assert.ok(head.length >= 1 && head.length < all.length, `head of ${head.length}`);
+      assert.deepEqual(head, all.slice(0, head.length), "a head is the start of the final list");
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { resolveBase, resolvePushBase, type Base } from "../check/resolve-base.j
 import { runSteps } from "../check/run-steps.js";
 import { selectTargets, type Targets } from "../check/select-targets.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
-import { diffPaths, ignoredPaths, untrackedPaths, type Side } from "../git/diff.js";
+import { diffPaths, ignoredPaths, unmergedPaths, untrackedPaths, type Side } from "../git/diff.js";
 import { EMPTY_TREE, type GitRepo } from "../git/git.js";
 import { Project } from "../project/project.js";
 import type { Finding, Step } from "../report/finding.js";
@@ -124,6 +124,7 @@ async function listComparisons(
       ...(defaultBranch ? { defaultBranch } : {}),
       remote,
     });
+    if (options.staged) await refuseUnmergedIndex(repo);
     const head: Side = options.staged ? { kind: "index" } : { kind: "worktree" };
     return [{ base, head, label: `${base.label}..${head.kind}` }];
   }
@@ -136,6 +137,16 @@ async function listComparisons(
     comparisons.push({ base, head: { kind: "commit", sha: ref.localSha }, label: `${ref.localRef} → ${ref.remoteRef}` });
   }
   return comparisons;
+}
+
+/** The index of a merge in progress holds several versions of a conflicted file: there is no one staged state to check. */
+async function refuseUnmergedIndex(repo: GitRepo): Promise<void> {
+  const unmerged = await unmergedPaths(repo);
+  if (!unmerged.length) return;
+  const shown = unmerged.slice(0, 3).join(", ") + (unmerged.length > 3 ? ` and ${unmerged.length - 3} more` : "");
+  throw new ProtoshipError(`the index has unresolved merge conflicts (${shown}), so there is no staged state to check`, {
+    hint: "resolve the conflicts and git add the files, then run protoship check --staged again",
+  });
 }
 
 /**

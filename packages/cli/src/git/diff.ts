@@ -50,6 +50,14 @@ export function parseRawDiff(out: string): FileChange[] {
   return changes;
 }
 
+/** Paths with unresolved merge conflicts in the index (several stages), each once, sorted. */
+export async function unmergedPaths(repo: GitRepo): Promise<string[]> {
+  const out = await repo.query(["ls-files", "--unmerged", "-z"]);
+  // Each entry is `<mode> <sha> <stage>\t<path>`.
+  const paths = out.split("\0").flatMap((entry) => (entry.includes("\t") ? [entry.slice(entry.indexOf("\t") + 1)] : []));
+  return [...new Set(paths)].sort();
+}
+
 /** Untracked, not-ignored files matching `pathspecs` (they exist in the working tree only). */
 export async function untrackedPaths(repo: GitRepo, pathspecs: readonly string[]): Promise<string[]> {
   const out = await repo.query(["ls-files", "--others", "--exclude-standard", "-z", "--", ...pathspecs]);
