@@ -7,9 +7,11 @@ import path from "node:path";
 import { ROOT } from "../lib.mjs";
 
 const only = process.argv.slice(2);
+/** Shared modules of the benchmarks, not benchmarks themselves. */
+const HELPERS = ["run.mjs", "corpus.mjs", "timing.mjs", "memory.mjs"];
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const names = readdirSync(path.dirname(new URL(import.meta.url).pathname))
-  .filter((f) => f.endsWith(".mjs") && !["run.mjs", "corpus.mjs", "timing.mjs"].includes(f))
+  .filter((f) => f.endsWith(".mjs") && !HELPERS.includes(f))
   .map((f) => f.replace(/\.mjs$/, ""))
   .filter((n) => !only.length || only.includes(n))
   .sort();
@@ -28,7 +30,7 @@ for (const name of names) {
   writeFileSync(path.join(sectionsDir, `${name}.md`), stamped);
 }
 const all = readdirSync(path.dirname(new URL(import.meta.url).pathname))
-  .filter((f) => f.endsWith(".mjs") && !["run.mjs", "corpus.mjs", "timing.mjs"].includes(f))
+  .filter((f) => f.endsWith(".mjs") && !HELPERS.includes(f))
   .map((f) => path.join(sectionsDir, f.replace(/\.mjs$/, ".md")))
   .sort();
 const sections = all.filter((f) => existsSync(f)).map((f) => readFileSync(f, "utf8"));

@@ -1,7 +1,15 @@
 import path from "node:path";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { staleStubs } from "../generate/check-stale.js";
-import { generateStubsIn, type GenerateStubsOptions as StubOptions, type GenerateStubsResult } from "../generate/generate-stubs.js";
+import {
+  generateStubsIn,
+  shardUnits,
+  stubUnits,
+  type GenerateStubsOptions as StubOptions,
+  type GenerateStubsResult,
+} from "../generate/generate-stubs.js";
+import { unitWeights } from "../generate/unit-weight.js";
+import { startProgress } from "../process/progress.js";
 import { Project, type RepoProject } from "../project/project.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
 
@@ -30,7 +38,8 @@ export async function generate(options: GenerateOptions): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const project = await Project.open(options.cwd);
   const { cwd: _cwd, write: _write, ...rest } = options;
-  const result = await generateStubsIn(project, { ...rest, ...outDirOption(project, options) });
+  const progress = (total: number) => startProgress("generate", total, "packages");
+  const result = await generateStubsIn(project, { progress, ...rest, ...outDirOption(project, options) });
   const changed = new Set(result.changed);
   for (const pkg of result.packages) {
     const rel = path.relative(options.cwd, pkg.dir) || ".";
@@ -42,6 +51,25 @@ export async function generate(options: GenerateOptions): Promise<number> {
     if (!result.packages.some((p) => path.basename(p.dir) === name))
       write(`removed ${path.relative(options.cwd, path.join(result.outDir, name))}\n`);
   }
+  return ExitCode.Ok;
+}
+
+/**
+ * `protoship generate --list-shards <n>`: prints the partition `--shard i/n` uses, as JSON
+ * (`{"count": n, "shards": [{"shard": "1/n", "packages": [npm names], "protoPackages": [...], "weight": bytes}]}`),
+ * so a CI workflow can tell which packages each matrix job writes. Writes nothing.
+ */
+export async function generateListShards(options: { cwd: string; count: number; write?: (text: string) => void }): Promise<number> {
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const { image, units } = await stubUnits(await Project.open(options.cwd));
+  const weights = unitWeights(units, image.files);
+  const shards = shardUnits(units, weights, options.count).map((share, i) => ({
+    shard: `${i + 1}/${options.count}`,
+    packages: share.map((u) => u.npmName),
+    protoPackages: share.map((u) => u.protoPackage),
+    weight: share.reduce((sum, u) => sum + weights.get(u.npmName)!, 0),
+  }));
+  write(`${JSON.stringify({ count: options.count, shards }, null, 2)}\n`);
   return ExitCode.Ok;
 }
 

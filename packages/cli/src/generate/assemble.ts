@@ -16,7 +16,7 @@ export interface StubSources {
 const RELATIVE_IMPORT = /(\bfrom\s+")(\.\.?\/[^"]+)(")/g;
 
 /**
- * Splits ts-proto's output for the whole module into one source tree per proto package.
+ * Splits ts-proto's output (for the module, or a batch of its packages) into one source tree per proto package.
  *
  * ts-proto writes relative imports between files (`../../common/v1/target.js`). An import of a file
  * that belongs to another stub package becomes an import of that package by name, so a consumer
@@ -42,7 +42,7 @@ export function assemble(tree: GeneratedTree, allUnits: readonly ProtoPackageUni
       const text = tree.get(file);
       // Incomplete generator output is an error before anything is written, never a smaller package.
       if (text === undefined) {
-        throw new ProtoshipError(`buf generate with ts-proto produced no ${file} for ${unit.protoPackage}; nothing was changed`);
+        throw new ProtoshipError(`ts-proto produced no ${file} for ${unit.protoPackage}; nothing was changed`);
       }
       files.set(
         file,

@@ -1,24 +1,29 @@
 import { STAGING, recoverSwap } from "@protoship/fs-safe";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BufWorkspace } from "../buf/buf-config.js";
-import { repoPathCandidates, workspacePathOf } from "../buf/module-paths.js";
+import { repoPathCandidates } from "../buf/module-paths.js";
 import { CONFIG_FILE } from "../config/load-config.js";
 import { ProtoshipError } from "../errors.js";
 import { npmNameProblem } from "../config/npm-name.js";
 import type { Project } from "../project/project.js";
 import { explainOutputError } from "../workspace/output-errors.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
-import { loadImage } from "../schema/load-image.js";
+import type { Progress } from "../process/progress.js";
+import { loadImage, type SchemaImage } from "../schema/load-image.js";
 import { closure } from "../schema/package-graph.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
-import { assemble } from "./assemble.js";
+import { generateSources } from "./generate-sources.js";
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
 import { sourceHash, unitHash } from "./input-hash.js";
-import { runTsProto, tsProtoVersion } from "./run-ts-proto.js";
+import { partition } from "./partition.js";
+import { tsProtoVersion } from "./run-ts-proto.js";
+import type { Shard } from "./shard.js";
 import { tsProtoOptions } from "./ts-proto-options.js";
+import { unitWeights } from "./unit-weight.js";
 import { exists, replacePackages, stalePackages, type FileTree } from "./write-packages.js";
 
 /** Options of {@link generateStubsIn}. */
@@ -44,6 +49,15 @@ export interface GenerateStubsOptions {
    * carries the file trees and the folders a full run would remove (`generate --check`).
    */
   dryRun?: boolean;
+  /** ts-proto processes at once (default: os.availableParallelism()). */
+  jobs?: number;
+  /**
+   * Generate only this share of the packages ({@link shardUnits}); other packages in `outDir` are
+   * left alone, and the run's stamp is the shard's own (`.protoship-stamp.shard-<i>-of-<n>.json`).
+   */
+  shard?: Shard;
+  /** Reports the packages generated (called only when there is work: never on a no-op rerun). */
+  progress?: (total: number) => Progress;
 }
 
 /** One generated package. */
@@ -69,29 +83,32 @@ export interface GenerateStubsResult {
 
 /**
  * `<outDir>/.protoship-stamp.json`: what the last full generation was made from, so a rerun does
- * only the work that changed (none at all when no input file changed, without running buf).
+ * only the work that changed (none at all when no input file changed, without running buf). A
+ * shard keeps its own, for its packages only (`.protoship-stamp.shard-1-of-4.json`), so shards
+ * that share a folder never take each other's record for their own.
  */
 const STAMP = ".protoship-stamp.json";
+const stampName = (shard: Shard | undefined): string => (shard ? `.protoship-stamp.shard-${shard.index}-of-${shard.count}.json` : STAMP);
 interface Stamp {
   /** {@link sourceHash} of the inputs. */
   source: string;
-  /** {@link unitHash} per npm name. */
+  /** {@link unitHash} per npm name (a shard's: its packages only). */
   units: Record<string, string>;
   /** The packages, with `dir` relative to outDir. */
   packages: GeneratedPackage[];
 }
 
 /**
- * Generates one npm package per proto package of the module with ts-proto (through `buf
- * generate`), deterministically and atomically: the same input gives byte-identical files, and
- * nothing under `outDir` changes unless every package was generated. A schema error throws a
- * ProtoshipError with `file:line:col`. A full run (no `only`) is incremental: only packages whose
- * descriptors (or their imports') changed are regenerated.
+ * Generates one npm package per proto package of the module with ts-proto (fed, in parallel
+ * batches, the request `buf generate` would send: {@link generateSources}), deterministically and
+ * atomically: the same input gives byte-identical files, and nothing under `outDir` changes unless
+ * every package was generated. A schema error throws a ProtoshipError with `file:line:col`. A
+ * full or shard run (no `only`) is incremental: only packages whose descriptors (or their
+ * imports') changed are regenerated; only a full run removes packages gone from the module.
  */
 export async function generateStubsIn(project: Project, options: GenerateStubsOptions): Promise<GenerateStubsResult> {
   const { root, config } = project;
   const workspace = await project.workspace();
-  const bufDir = path.join(root, workspace.dir);
   const outDir = options.outDir
     ? path.resolve(root, options.outDir)
     : resolveRepoPath(root, config.stubs.outDir, { label: "stubs.outDir", output: true });
@@ -99,7 +116,6 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   // (a dry run writes nothing: it refuses instead).
   if (options.dryRun) await refuseHalfDoneSwap(outDir);
   else await recoverSwap(outDir).catch((error: unknown) => explainOutputError(error, root));
-  const include = config.stubs.include ?? [];
   const tsOptions = tsProtoOptions(config.stubs.tsProtoOptions);
   const tsProto = tsProtoVersion();
   const salt = JSON.stringify({
@@ -111,25 +127,21 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
     outDir: path.relative(root, outDir),
   });
 
-  const full = !options.only;
-  const stamp = full && !options.force && !options.dryRun ? await readStamp(outDir) : undefined;
-  const source = full ? sourceHash(root, workspace, [...workspace.configFiles, CONFIG_FILE], salt, outDir) : "";
+  if (options.only && options.shard) throw new ProtoshipError("a shard is a share of all packages: it takes no list of packages (only)");
+  const stamped = !options.only;
+  const full = stamped && !options.shard;
+  const stampFile = stampName(options.shard);
+  const stamp = stamped && !options.force && !options.dryRun ? await readStamp(outDir, stampFile) : undefined;
+  const source = stamped ? sourceHash(root, workspace, [...workspace.configFiles, CONFIG_FILE], salt, outDir) : "";
   if (stamp && stamp.source === source && (await allExist(stamp.packages.map((p) => path.join(outDir, p.dir))))) {
     return { outDir, packages: stamp.packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed: [] };
   }
 
-  const image = await loadImage(root, workspace.dir ? { workspaceDir: workspace.dir } : {});
-  // Packages left out by `include` are not stub packages: their files are copied into the
-  // packages that import them, like any import from outside the module.
-  const units = protoPackageUnits(image, config).filter((u) => !include.length || include.some((p) => matchesPackage(p, u.protoPackage)));
-  // An empty result (no files, or a broken buf that printed nothing) never prunes existing packages.
-  if (!units.length) {
-    const found = `${image.ownFiles.size} files in the module`;
-    throw new ProtoshipError(`buf returned no proto packages to generate (${found}); nothing was changed`, {
-      hint: "check buf (PROTOSHIP_BUF), buf.yaml and stubs.include/exclude",
-    });
-  }
-  const selected = selectUnits(units, options.only);
+  const { image, units } = await stubUnits(project);
+  const weights = unitWeights(units, image.files);
+  const selected = options.shard
+    ? shardUnits(units, weights, options.shard.count)[options.shard.index - 1]!
+    : selectUnits(units, options.only);
   const dirNames = folderNames(units);
   const versions = new Map<string, string>();
   for (const unit of units)
@@ -148,13 +160,20 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   const trees = new Map<string, FileTree>();
   const generated = new Map<string, GeneratedPackage>();
   if (todo.length) {
-    // Everything: no --path, so buf generates exactly the module. A subset: its files and their imports.
-    const everything = todo.length === units.length && !include.length;
-    const paths = everything
-      ? undefined
-      : [...new Set(await Promise.all(todo.flatMap((u) => u.files.map((f) => bufPathOf(root, workspace, f.name)))))].sort();
-    const tree = await runTsProto(bufDir, tsOptions, paths);
-    for (const sources of assemble(tree, units, todo)) {
+    const jobs = options.jobs ?? os.availableParallelism();
+    const progress = options.progress?.(todo.length);
+    const all = await generateSources({
+      files: image.files,
+      units,
+      todo,
+      weights,
+      options: tsOptions,
+      jobs,
+      ...(progress ? { progress } : {}),
+    })
+      // Ends the progress line before an error is printed after it.
+      .finally(() => progress?.done());
+    for (const sources of all) {
       const { unit } = sources;
       const dirName = dirNames.get(unit.npmName)!;
       const input: PackageInput = {
@@ -194,17 +213,17 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   const changed = await replacePackages(outDir, trees, full ? { prune } : {}).catch((error: unknown) => explainOutputError(error, root));
 
   const packages = selected.map((u) => generated.get(u.npmName) ?? stamp!.packages.find((p) => p.npmName === u.npmName)!);
-  if (full) {
-    const next: Stamp = { source, units: Object.fromEntries(units.map((u) => [u.npmName, hashes.get(u.npmName)!])), packages };
-    await writeStamp(outDir, next);
+  if (stamped) {
+    const next: Stamp = { source, units: Object.fromEntries(selected.map((u) => [u.npmName, hashes.get(u.npmName)!])), packages };
+    await writeStamp(outDir, stampFile, next);
   }
   return { outDir, packages: packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed };
 }
 
 /** The stamp of the last run; a missing, unreadable or malformed one (a cache) is no stamp. */
-async function readStamp(outDir: string): Promise<Stamp | undefined> {
+async function readStamp(outDir: string, name: string): Promise<Stamp | undefined> {
   try {
-    const stamp = JSON.parse(await readFile(path.join(outDir, STAMP), "utf8")) as Partial<Stamp> | null;
+    const stamp = JSON.parse(await readFile(path.join(outDir, name), "utf8")) as Partial<Stamp> | null;
     const wellFormed =
       typeof stamp?.source === "string" &&
       typeof stamp.units === "object" &&
@@ -221,9 +240,9 @@ async function readStamp(outDir: string): Promise<Stamp | undefined> {
  * Writes the stamp through a temporary file and a rename, and only when it changed. The temporary
  * file has a fixed name, so one a killed run left behind is overwritten (not multiplied) by the next.
  */
-async function writeStamp(outDir: string, stamp: Stamp): Promise<void> {
+async function writeStamp(outDir: string, name: string, stamp: Stamp): Promise<void> {
   const text = `${JSON.stringify(stamp, null, 2)}\n`;
-  const file = path.join(outDir, STAMP);
+  const file = path.join(outDir, name);
   const temp = `${file}.tmp`;
   if ((await readFile(file, "utf8").catch(() => "")) === text) return void (await rm(temp, { force: true }));
   await mkdir(outDir, { recursive: true });
@@ -238,6 +257,39 @@ async function generatorHash(): Promise<string> {
   for (const name of (await readdir(dir)).filter((n) => /\.(js|ts)$/.test(n)).sort())
     hash.update(name).update(await readFile(path.join(dir, name)));
   return hash.digest("hex");
+}
+
+/** The stub units of the project's module (after `stubs.include`/`exclude`) and its compiled image; none is an error. */
+export async function stubUnits(project: Project): Promise<{ image: SchemaImage; units: ProtoPackageUnit[] }> {
+  const { root, config } = project;
+  const workspace = await project.workspace();
+  const include = config.stubs.include ?? [];
+  const image = await loadImage(root, workspace.dir ? { workspaceDir: workspace.dir } : {});
+  // Packages left out by `include` are not stub packages: their files are copied into the
+  // packages that import them, like any import from outside the module.
+  const units = protoPackageUnits(image, config).filter((u) => !include.length || include.some((p) => matchesPackage(p, u.protoPackage)));
+  // An empty result (no files, or a broken buf that printed nothing) never prunes existing packages.
+  if (!units.length) {
+    const found = `${image.ownFiles.size} files in the module`;
+    throw new ProtoshipError(`buf returned no proto packages to generate (${found}); nothing was changed`, {
+      hint: "check buf (PROTOSHIP_BUF), buf.yaml and stubs.include/exclude",
+    });
+  }
+  return { image, units };
+}
+
+/**
+ * The units split into `count` CI shards of about equal {@link unitWeights} (greedy largest-first,
+ * npm name on a tie): the same schema gives the same shards on every machine. A shard may be
+ * empty when there are fewer units than shards.
+ */
+export function shardUnits(units: readonly ProtoPackageUnit[], weights: ReadonlyMap<string, number>, count: number): ProtoPackageUnit[][] {
+  return partition(
+    units,
+    count,
+    (u) => weights.get(u.npmName) ?? 0,
+    (u) => u.npmName,
+  );
 }
 
 async function refuseHalfDoneSwap(outDir: string): Promise<void> {
@@ -332,12 +384,6 @@ export function matchesPackage(pattern: string, protoPackage: string): boolean {
     return s.length > 0 && (head === "*" || head === s[0]) && match(rest, s.slice(1));
   };
   return match(pattern.split("."), protoPackage.split("."));
-}
-
-/** A module file's path relative to the buf workspace folder (what `buf generate --path` takes). */
-async function bufPathOf(root: string, workspace: BufWorkspace, file: string): Promise<string> {
-  const repoPath = await repoPathOf(root, workspace, file);
-  return repoPath ? workspacePathOf(workspace.dir, repoPath) : file;
 }
 
 /** The repository path of a module file: the first module that holds it, or undefined for an import from outside. */

@@ -1,10 +1,11 @@
+import { fromBinary } from "@bufbuild/protobuf";
+import { CodeGeneratorResponseSchema } from "@bufbuild/protobuf/wkt";
 import { createRequire } from "node:module";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
-import { runBuf } from "../buf/run-buf.js";
 import { EnvironmentError, ExitCode, ProtoshipError } from "../errors.js";
+import { outputMessage } from "../process/output-message.js";
+import { runProcess } from "../process/run-process.js";
 
 /** Generated TypeScript, keyed by path relative to the output root (e.g. `mesh/probe/v1/probe.ts`). */
 export type GeneratedTree = Map<string, string>;
@@ -29,52 +30,49 @@ export function tsProtoVersion(): string {
 }
 
 /**
- * Runs `buf generate` on the buf workspace in `bufDir` with ts-proto as a local plugin, in one
- * plugin invocation for all files (`strategy: all`: per-directory invocations would start Node
- * hundreds of times on a large module), and reads the output back.
- *
- * With `paths` (relative to `bufDir`), only those files and their imports are generated. The
- * plugin runs under this Node with a larger heap: ts-proto holds the whole request and its output
- * in memory, which exceeds Node's default limit on a few thousand files.
+ * The heap limit (MiB) of one plugin process for a request of `requestBytes`: ts-proto holds the
+ * request, its type map and all output in memory, about a hundred times the descriptors' size.
+ * Never more than this process's share (`jobs` run at once) of 60% of the machine's memory.
  */
-export async function runTsProto(bufDir: string, options: readonly string[], paths?: readonly string[]): Promise<GeneratedTree> {
-  const out = await mkdtemp(path.join(os.tmpdir(), "protoship-ts-proto-"));
-  try {
-    const heapMb = Math.max(2048, Math.min(16384, Math.floor((os.totalmem() / 2 ** 20) * 0.6)));
-    const template = {
-      version: "v2",
-      plugins: [
-        {
-          local: [process.execPath, `--max-old-space-size=${heapMb}`, tsProtoPlugin()],
-          out,
-          strategy: "all",
-          opt: [...options],
-          ...(paths ? { include_imports: true } : {}),
-        },
-      ],
-    };
-    const pathArgs = paths ? paths.flatMap((p) => ["--path", p]) : [];
-    const result = await runBuf(["generate", "--error-format", "json", "--template", JSON.stringify(template), ...pathArgs], {
-      cwd: bufDir,
-    });
-    if (result.code !== 0 && result.code !== BUF_FINDINGS) throw bufFailure("buf generate with ts-proto", result);
-    if (result.code !== 0) {
-      const first = result.stderr.split("\n").find((l) => l.trim()) ?? `exit ${result.code}`;
-      throw new ProtoshipError(`buf generate with ts-proto failed: ${first.trim()}`, { exitCode: ExitCode.Findings });
-    }
-    return await readTree(out);
-  } finally {
-    await rm(out, { recursive: true, force: true });
-  }
+export function pluginHeapMb(requestBytes: number, jobs: number): number {
+  const share = Math.floor(((os.totalmem() / 2 ** 20) * 0.6) / Math.max(1, jobs));
+  const wanted = 1024 + Math.ceil((requestBytes / 2 ** 20) * 128);
+  return Math.max(1024, Math.min(wanted, Math.max(1024, share), 16384));
 }
 
-async function readTree(root: string): Promise<GeneratedTree> {
-  const tree: GeneratedTree = new Map();
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join("/"));
-  const contents = await Promise.all(files.map((f) => readFile(path.join(root, f), "utf8")));
-  files.forEach((f, i) => tree.set(f, contents[i]!));
-  return tree;
+/**
+ * Runs the ts-proto plugin under this Node, as buf would, on an encoded CodeGeneratorRequest and
+ * returns its files. An error the plugin reports (CodeGeneratorResponse.error) or a crash is a
+ * ProtoshipError (exit 1) naming `what`; running out of its heap limit, an EnvironmentError
+ * (exit 2). `signal` kills the plugin (the promise then rejects).
+ */
+export async function runTsProto(
+  request: Uint8Array,
+  options: { heapMb: number; what: string; signal?: AbortSignal },
+): Promise<GeneratedTree> {
+  const result = await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, tsProtoPlugin()], {
+    cwd: process.cwd(),
+    input: Buffer.from(request.buffer, request.byteOffset, request.byteLength),
+    what: "ts-proto (protoc-gen-ts_proto)",
+    hint: "run the README's install command",
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const stderr = result.stderr.toString("utf8");
+  if (result.code !== 0) {
+    if (/heap out of memory|Allocation failed/i.test(stderr)) {
+      throw new EnvironmentError(
+        `ts-proto ran out of memory (${options.heapMb} MiB heap) on ${options.what}`,
+        "run protoship generate with fewer --jobs, on a machine with more memory",
+      );
+    }
+    // ts-proto prints `FAILED!<message><stack>`: the first line is the cause.
+    const message = outputMessage(stderr.split("\n").find((l) => l.trim()) ?? "", `exited with ${result.code}`).slice(0, 500);
+    throw new ProtoshipError(`ts-proto failed on ${options.what}: ${message}`, { exitCode: ExitCode.Findings });
+  }
+  const response = fromBinary(CodeGeneratorResponseSchema, result.stdout);
+  if (response.error) {
+    const first = response.error.split("\n").find((l) => l.trim()) ?? response.error;
+    throw new ProtoshipError(`ts-proto failed on ${options.what}: ${first.trim()}`, { exitCode: ExitCode.Findings });
+  }
+  return new Map(response.file.map((f) => [f.name, f.content]));
 }

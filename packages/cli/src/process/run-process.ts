@@ -23,6 +23,8 @@ export interface RunProcessOptions {
   /** Applied to the message of a start failure (npm's may carry a token). */
   redact?: (text: string) => string;
   maxBuffer?: number;
+  /** Kills the program when aborted (the promise then rejects). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -39,6 +41,7 @@ export function runProcess(file: string, args: readonly string[], options: RunPr
         cwd: options.cwd,
         encoding: "buffer",
         maxBuffer: options.maxBuffer ?? 1024 * 1024 * 1024,
+        ...(options.signal ? { signal: options.signal } : {}),
         ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
       },
       (error, stdout, stderr) => {
