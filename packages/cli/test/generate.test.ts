@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { readTree } from "@protoship/testkit";
 import { generateStubs } from "../src/commands/generate.js";
 import { matchesPackage } from "../src/generate/generate-stubs.js";
 
@@ -20,15 +21,6 @@ async function moduleCopy(): Promise<string> {
   await cp(path.join(ROOT, "protos"), path.join(dir, "protos"), { recursive: true });
   await cp(path.join(ROOT, "buf.yaml"), path.join(dir, "buf.yaml"));
   return dir;
-}
-
-async function readTree(dir: string): Promise<Map<string, string>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .sort();
-  return new Map(await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f), "utf8")] as const)));
 }
 
 describe("protoship generate", { timeout: 120_000 }, () => {

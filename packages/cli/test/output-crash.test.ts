@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { watch } from "node:fs";
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { recoverSwap, STAGING } from "@protoship/fs-safe";
-import { GitFixture, PROTOSHIP_BIN, protoship, suiteTempDirs } from "@protoship/testkit";
+import { GitFixture, PROTOSHIP_BIN, pathExists as exists, protoship, readTree, suiteTempDirs } from "@protoship/testkit";
 
 /**
  * Kill loops: protoship generate / docs are SIGKILLed (with their buf and plugin children) at
@@ -41,25 +41,13 @@ async function writeAll(repo: GitFixture, files: Record<string, string>): Promis
  * Files under `dir` → content, without the stamp and its temporary file (a cache, rewritten after the swap; the next
  * run's listing below checks no temporary is left), node_modules (checked apart) and a swap in progress.
  */
-async function snapshot(dir: string): Promise<Map<string, string>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .filter(
-      (f) =>
-        f !== ".protoship-stamp.json" &&
-        f !== ".protoship-stamp.json.tmp" &&
-        !f.split(path.sep).some((part) => part === "node_modules" || part === STAGING),
-    )
-    .sort();
-  return new Map(await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f), "utf8")] as const)));
-}
-
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
+function snapshot(dir: string): Promise<Map<string, string>> {
+  return readTree(
+    dir,
+    (f) =>
+      f !== ".protoship-stamp.json" &&
+      f !== ".protoship-stamp.json.tmp" &&
+      !f.split(path.sep).some((part) => part === "node_modules" || part === STAGING),
   );
 }
 

@@ -1,27 +1,10 @@
 import assert from "node:assert/strict";
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type GitFixture, protoship, run, suiteTempDirs } from "@protoship/testkit";
+import { type GitFixture, pathExists as exists, protoship, readTree as snapshot, run, suiteTempDirs } from "@protoship/testkit";
 import { packageJson, type PackageInput } from "../src/generate/package-files.js";
 import { shopRepo } from "./fixtures.js";
-
-/** Every file under `dir` (node_modules and .git included), by relative path → content. */
-async function snapshot(dir: string): Promise<Map<string, string>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .sort();
-  return new Map(await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f), "utf8")] as const)));
-}
-
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** A repository with the shop module, a committed hand-written file and an untracked one. */
 async function repoWithWork(dir: string): Promise<GitFixture> {

@@ -1,6 +1,6 @@
 import { GitFixture } from "@protoship/testkit";
-import { loadConfig } from "../src/config/load-config.ts";
 import { GitRepo } from "../src/git/git.ts";
+import { Project } from "../src/project/project.ts";
 import { computePlan, type ReleasePlan } from "../src/release/plan.ts";
 
 /** buf.yaml with the given breaking rules (buf's default is FILE). */
@@ -128,10 +128,9 @@ export async function tagRelease(repo: GitFixture, name: string, version: string
   await repo.git("tag", "-a", "-m", `${name} ${version}\n\n${changelog.map((l) => `- ${l}`).join("\n")}\n`, `${name}@${version}`);
 }
 
-/** Runs the planner in-process on a repository. */
+/** Runs the planner in-process on a repository, as `release plan` does: with HEAD's protoship.yaml. */
 export async function planOf(dir: string): Promise<ReleasePlan> {
-  const repo = await GitRepo.open(dir);
-  return computePlan(repo, await loadConfig(repo.root));
+  return computePlan(await Project.atHead(await GitRepo.open(dir)));
 }
 
 /** A bare remote and a clone of it holding the order package on main, pushed. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { protoship, tempDir, type GitFixture } from "@protoship/testkit";
+import { GitFixture, protoship, tempDir } from "@protoship/testkit";
 import type { ChangeKind } from "../src/release/classify.ts";
 import type { Bump } from "../src/release/version-rules.ts";
 import {
@@ -12,6 +12,8 @@ import {
   ORDER,
   ORDER_V1,
   ORDER_WITH_COMMON,
+  PROTOSHIP_YAML,
+  bufYaml,
   planOf,
   protoRepo,
   tagRelease,
@@ -513,5 +515,31 @@ describe("release plan output", () => {
     const r = await protoship(repo.dir, ["release", "plan"]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /at tag @shop\/order-v1@1\.0\.0: the schema does not compile: .*Nope/);
+  });
+
+  it("reads a buf workspace in a subfolder at each revision, and names a tag's compile error by its repository path", async () => {
+    const repo = await GitFixture.init(path.join(tmp.dir, "sub"));
+    await repo.write("api/buf.yaml", bufYaml());
+    await repo.write("protoship.yaml", `${PROTOSHIP_YAML}bufYaml: api/buf.yaml\n`);
+    await repo.write(`api/proto/${ORDER}`, ORDER_V1.replace("int32 quantity", "Nope quantity"));
+    await repo.commitAll("broken release");
+    await tagRelease(repo, O, "1.0.0");
+    await repo.write(`api/proto/${ORDER}`, ORDER_V1);
+    await repo.commitAll("fix");
+    const r = await protoship(repo.dir, ["release", "plan"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /at tag @shop\/order-v1@1\.0\.0: the schema does not compile: api\/proto\/shop\/order\/v1\/order\.proto:\d+:\d+: /,
+    );
+
+    await tagRelease(repo, O, "1.0.1");
+    await repo.write(`api/proto/${ORDER}`, edit(ORDER_V1, "  int32 quantity = 2;\n", ""));
+    await repo.commitAll("drop quantity");
+    const plan = await planOf(repo.dir);
+    assert.deepEqual(
+      plan.packages.map((p) => [p.name, p.current, p.next, p.bump]),
+      [[O, "1.0.1", "2.0.0", "major"]],
+    );
   });
 });

@@ -1,6 +1,12 @@
 import type { AnyDesc, DescFile } from "@bufbuild/protobuf";
 import { getPackageComments } from "@bufbuild/protoplugin";
-import type { SourceCodeInfo_Location } from "@bufbuild/protobuf/wkt";
+import {
+  DescriptorProtoSchema,
+  EnumDescriptorProtoSchema,
+  FileDescriptorProtoSchema,
+  ServiceDescriptorProtoSchema,
+  type SourceCodeInfo_Location,
+} from "@bufbuild/protobuf/wkt";
 
 /** Leading and trailing comments of an element. */
 export interface CommentPair {
@@ -32,9 +38,8 @@ interface Entry {
   span: number[];
 }
 
-// FileDescriptorProto: syntax = 12, edition = 14.
-const SYNTAX_PATH = "12";
-const EDITION_PATH = "14";
+const SYNTAX_PATH = String(FileDescriptorProtoSchema.field.syntax.number);
+const EDITION_PATH = String(FileDescriptorProtoSchema.field.edition.number);
 
 /**
  * Comments of one file, looked up by source path, with protoc's attribution restored where the
@@ -112,33 +117,35 @@ function toEntry(loc: SourceCodeInfo_Location): Entry {
 /**
  * The source-code-info path of an element, computed from its position in its parent. (protoplugin's
  * getComments also finds the location by scanning every location of the file, which made large
- * files quadratic: 20 s of 40 on the google-proto-files corpus.) Field numbers are from
- * google/protobuf/descriptor.proto.
+ * files quadratic: 20 s of 40 on the google-proto-files corpus.) Field numbers are
+ * descriptor.proto's, read from @bufbuild/protobuf's schemas.
  */
 export function sourcePath(desc: Exclude<AnyDesc, DescFile>): number[] {
   const at = <T>(list: readonly T[], item: T): number => list.indexOf(item);
+  const file = FileDescriptorProtoSchema.field;
+  const message = DescriptorProtoSchema.field;
   switch (desc.kind) {
     case "message":
       return desc.parent
-        ? [...sourcePath(desc.parent), 3, at(desc.parent.proto.nestedType, desc.proto)]
-        : [4, at(desc.file.proto.messageType, desc.proto)];
+        ? [...sourcePath(desc.parent), message.nestedType.number, at(desc.parent.proto.nestedType, desc.proto)]
+        : [file.messageType.number, at(desc.file.proto.messageType, desc.proto)];
     case "enum":
       return desc.parent
-        ? [...sourcePath(desc.parent), 4, at(desc.parent.proto.enumType, desc.proto)]
-        : [5, at(desc.file.proto.enumType, desc.proto)];
+        ? [...sourcePath(desc.parent), message.enumType.number, at(desc.parent.proto.enumType, desc.proto)]
+        : [file.enumType.number, at(desc.file.proto.enumType, desc.proto)];
     case "service":
-      return [6, at(desc.file.proto.service, desc.proto)];
+      return [file.service.number, at(desc.file.proto.service, desc.proto)];
     case "extension":
       return desc.parent
-        ? [...sourcePath(desc.parent), 6, at(desc.parent.proto.extension, desc.proto)]
-        : [7, at(desc.file.proto.extension, desc.proto)];
+        ? [...sourcePath(desc.parent), message.extension.number, at(desc.parent.proto.extension, desc.proto)]
+        : [file.extension.number, at(desc.file.proto.extension, desc.proto)];
     case "field":
-      return [...sourcePath(desc.parent), 2, at(desc.parent.proto.field, desc.proto)];
+      return [...sourcePath(desc.parent), message.field.number, at(desc.parent.proto.field, desc.proto)];
     case "oneof":
-      return [...sourcePath(desc.parent), 8, at(desc.parent.proto.oneofDecl, desc.proto)];
+      return [...sourcePath(desc.parent), message.oneofDecl.number, at(desc.parent.proto.oneofDecl, desc.proto)];
     case "enum_value":
-      return [...sourcePath(desc.parent), 2, at(desc.parent.proto.value, desc.proto)];
+      return [...sourcePath(desc.parent), EnumDescriptorProtoSchema.field.value.number, at(desc.parent.proto.value, desc.proto)];
     case "rpc":
-      return [...sourcePath(desc.parent), 2, at(desc.parent.proto.method, desc.proto)];
+      return [...sourcePath(desc.parent), ServiceDescriptorProtoSchema.field.method.number, at(desc.parent.proto.method, desc.proto)];
   }
 }

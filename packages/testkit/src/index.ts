@@ -8,3 +8,4 @@ export { startVerdaccio, type VerdaccioRegistry } from "./verdaccio.ts";
 export { startFakeGitHub, type FakeComment, type FakeGitHub, type FakeRequest } from "./fake-github.ts";
 export { publishTarball, seedFromInstalled, type SeedResult } from "./registry-seed.ts";
 export { TOOLCHAIN_PACKAGES, pnpmBinary, publishToolchain, type PublishedToolchain } from "./toolchain-registry.ts";
+export { pathExists, readTree } from "./file-tree.ts";

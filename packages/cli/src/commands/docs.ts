@@ -49,7 +49,7 @@ export async function docs(options: DocsOptions): Promise<number> {
   // a page per release, built from the schema at the tag.
   const units = protoPackageUnits(image, config);
   const protoPackageOf = new Map(units.map((u) => [u.npmName, u.protoPackage]));
-  const versions = options.noVersions ? [] : await docsReleaseVersions(repo, workspace, config.release.tagFormat, protoPackageOf);
+  const versions = options.noVersions ? [] : await docsReleaseVersions(project, protoPackageOf);
 
   const label = options.outDir === undefined ? "docs.outDir" : "-o";
   const outDir = resolveRepoPath(repo.root, options.outDir ?? config.docs.outDir, { label, output: true });

@@ -2,19 +2,16 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import semver from "semver";
-import { CONFIG_FILE } from "../config/load-config.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { eraseProgress, startProgress } from "../process/progress.js";
 import { Project } from "../project/project.js";
+import type { RevisionCheckout } from "../project/revision.js";
 import { buildStubPackages, type BuildStubPackages } from "../publish/build-stubs.js";
 import { isPublished, packFiles, publishPackage } from "../publish/npm.js";
 import { redact, redactError } from "../publish/redact.js";
 import { latestByName, listReleaseTags, parseTag, type ReleaseTag } from "../release/tags.js";
 import { dependencyOrder as orderByDependencies } from "../schema/package-graph.js";
-import { materializeCommit } from "../workspace/commit-tree.js";
-import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
-import { configAtHead } from "../workspace/config-at-commit.js";
 
 /** Options of `protoship publish`. */
 export interface PublishOptions {
@@ -57,8 +54,9 @@ async function publishTags(options: PublishOptions): Promise<number> {
     out(redact(t));
   };
   const repo = await GitRepo.open(options.cwd);
-  const { head, config } = await configAtHead(repo);
-  const { tagFormat } = config.release;
+  const atHead = await Project.atHead(repo);
+  const head = atHead.commit;
+  const { tagFormat } = atHead.config.release;
   const all = await listReleaseTags(repo, tagFormat);
 
   let selected: ReleaseTag[];
@@ -78,16 +76,16 @@ async function publishTags(options: PublishOptions): Promise<number> {
   for (const commit of commits) {
     const tags = selected.filter((t) => t.commit === commit);
     const workDir = await mkdtemp(path.join(os.tmpdir(), "protoship-publish-"));
-    const tree = await materializeCommit(repo, commit, [...SCHEMA_PATHSPECS, `:(literal)${CONFIG_FILE}`]);
+    let tree: RevisionCheckout | undefined;
     try {
       // What was released is published as it was configured then: registry, scope and names included.
-      const source = await Project.ofFolder(tree.dir).catch((error: unknown) => {
+      const released = await Project.atRevision(repo, commit, commit.slice(0, 12)).catch((error: unknown) => {
         if (!(error instanceof ProtoshipError)) throw error;
         throw new ProtoshipError(`at ${commit.slice(0, 12)}: ${error.message}`, { exitCode: error.exitCode });
       });
-      const released = source.config;
-      await tree.add([`:(literal)${released.bufYaml}`]);
-      const { registry, distTag, access } = released.release;
+      tree = await released.checkout();
+      const source = Project.ofCheckout(tree.dir, released.config);
+      const { registry, distTag, access } = released.config.release;
       const todo: ReleaseTag[] = [];
       const checking = startProgress("check registry", tags.length, "packages");
       try {
@@ -152,7 +150,7 @@ async function publishTags(options: PublishOptions): Promise<number> {
         uploading.done();
       }
     } finally {
-      await tree.dispose();
+      await tree?.dispose();
       await rm(workDir, { recursive: true, force: true });
     }
   }

@@ -4,7 +4,7 @@ import { pullRequestContext } from "../github/actions-context.js";
 import { upsertComment } from "../github/pr-comment.js";
 import { computePlan } from "../release/plan.js";
 import { planJson, planMarkdown, planText } from "../release/render-plan.js";
-import { configAtHead } from "../workspace/config-at-commit.js";
+import { Project } from "../project/project.js";
 
 /** Options of `protoship release plan`. */
 export interface ReleasePlanOptions {
@@ -25,9 +25,7 @@ export const PLAN_COMMENT_MARKER = "<!-- protoship-release-plan -->";
 
 /** Prints the next version of every unit and why, from the committed HEAD. Exit 0 whatever the plan says. */
 export async function releasePlan(options: ReleasePlanOptions): Promise<number> {
-  const repo = await GitRepo.open(options.cwd);
-  const { config } = await configAtHead(repo);
-  const plan = await computePlan(repo, config);
+  const plan = await computePlan(await Project.atHead(await GitRepo.open(options.cwd)));
   const render = options.output === "json" ? planJson : options.output === "markdown" ? planMarkdown : planText;
   (options.write ?? ((t: string) => process.stdout.write(t)))(render(plan));
   if (options.prComment) {

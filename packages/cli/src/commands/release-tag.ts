@@ -16,7 +16,7 @@ import {
   type RemoteRef,
 } from "../release/release-git.js";
 import { formatTag, listReleaseTags } from "../release/tags.js";
-import { configAtHead } from "../workspace/config-at-commit.js";
+import { Project } from "../project/project.js";
 
 /** Options of `protoship release tag`. */
 export interface ReleaseTagOptions {
@@ -44,8 +44,9 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
   const write = options.write ?? ((t: string) => process.stdout.write(t));
   const push = options.push ?? true;
   const repo = await GitRepo.open(options.cwd);
-  const { head, config } = await configAtHead(repo);
-  const { branch, remote, tagFormat } = config.release;
+  const atHead = await Project.atHead(repo);
+  const head = atHead.commit;
+  const { branch, remote, tagFormat } = atHead.config.release;
 
   const current = await repo.currentBranch();
   if (current !== branch)
@@ -80,7 +81,7 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
     for (const [ref, { commit }] of refs) if (ref.startsWith("refs/tags/")) remoteTags.set(ref.slice("refs/tags/".length), commit);
   }
 
-  const plan = await computePlan(repo, config);
+  const plan = await computePlan(atHead);
   const wanted = plan.packages.filter((p) => p.next !== null).map((p) => ({ plan: p, tag: formatTag(tagFormat, p.name, p.next!) }));
   const toCreate: typeof wanted = [];
   const alreadyOnRemote: string[] = [];

@@ -1,28 +1,23 @@
 import type { PackageVersions } from "@protoship/docs-site";
-import type { BufWorkspace } from "../buf/buf-config.js";
-import type { GitRepo } from "../git/git.js";
+import type { RepoProject } from "../project/project.js";
 import { releaseHistory } from "../release/history.js";
-import { imageAtCommit } from "../release/revision-image.js";
 import { listReleaseTags } from "../release/tags.js";
 import { siteModelOf } from "../schema/doc-model.js";
 
 /**
  * The docs site's release history: every release tag, grouped by package (named by its proto
  * package when `protoPackageOf` knows the npm name), each with a snapshot of the schema at the
- * tag's commit. The schema is compiled from git objects (never the working tree), once per
- * commit, and only when the site does not already hold that release's page.
+ * tag's commit. The schema is compiled from git objects (never the working tree) with the
+ * project's protoship.yaml, once per commit, and only when the site does not already hold that
+ * release's page.
  */
-export async function docsReleaseVersions(
-  repo: GitRepo,
-  workspace: BufWorkspace,
-  tagFormat: string,
-  protoPackageOf: ReadonlyMap<string, string>,
-): Promise<PackageVersions[]> {
+export async function docsReleaseVersions(project: RepoProject, protoPackageOf: ReadonlyMap<string, string>): Promise<PackageVersions[]> {
+  const { repo } = project;
+  const { tagFormat } = project.config.release;
   const [history, tags] = await Promise.all([releaseHistory(repo, tagFormat), listReleaseTags(repo, tagFormat)]);
   const tagOf = new Map(tags.map((t) => [`${t.name}\0${t.version}`, t]));
   const models = new Map<string, () => ReturnType<typeof loadModel>>();
-  const loadModel = async (commit: string, label: string) =>
-    siteModelOf((await imageAtCommit(repo, commit, workspace.configFile, label)).image);
+  const loadModel = async (commit: string, label: string) => siteModelOf((await project.at(commit, label).image()).image);
   const modelAt = (commit: string, label: string) => {
     let load = models.get(commit);
     if (!load) {

@@ -2,7 +2,9 @@ import path from "node:path";
 import type { BufWorkspace } from "../buf/buf-config.js";
 import { loadConfig } from "../config/load-config.js";
 import type { ProtoshipConfig } from "../config/schema.js";
+import { EnvironmentError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
+import { RevisionProject } from "./revision.js";
 
 /** A project opened in a git repository (see {@link Project.open}). */
 export type RepoProject = Project & { readonly repo: GitRepo };
@@ -39,6 +41,37 @@ export class Project {
   static async ofFolder(folder: string): Promise<Project> {
     const root = path.resolve(folder);
     return new Project(root, undefined, await loadConfig(root));
+  }
+
+  /**
+   * A revision's files written to `folder` (see RevisionProject.checkout), with the configuration
+   * already read from that revision's git objects.
+   */
+  static ofCheckout(folder: string, config: ProtoshipConfig): Project {
+    return new Project(path.resolve(folder), undefined, config);
+  }
+
+  /**
+   * The project as committed at `commit` (see {@link RevisionProject}): its protoship.yaml and
+   * schema from git objects only. `label` names the revision in messages.
+   */
+  static atRevision(repo: GitRepo, commit: string, label: string): Promise<RevisionProject> {
+    return RevisionProject.open(repo, commit, label);
+  }
+
+  /** {@link Project.atRevision} at HEAD; a repository without commits is an environment error. */
+  static async atHead(repo: GitRepo): Promise<RevisionProject> {
+    const head = await repo.resolveCommit("HEAD");
+    if (!head) throw new EnvironmentError("the repository has no commits yet", "commit the schema first");
+    return RevisionProject.open(repo, head, "HEAD");
+  }
+
+  /**
+   * The schema of `commit` read with this project's configuration (e.g. the docs' release pages,
+   * which lay out old releases as the working tree's protoship.yaml says), from git objects only.
+   */
+  at(this: RepoProject, commit: string, label: string): RevisionProject {
+    return new RevisionProject(this.repo, commit, label, this.config);
   }
 
   /** The remote protoship fetches from and pushes to (release.remote, default `origin`). */

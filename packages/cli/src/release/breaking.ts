@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { breakingFileOf, runBufBreaking } from "../buf/breaking.js";
-import { bufFailure } from "../buf/buf-failure.js";
+import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
 import type { SchemaImage } from "../schema/load-image.js";
 
 /** A buf breaking finding, with the module-relative file it is about. */
@@ -16,9 +16,9 @@ export interface BreakingFinding {
 }
 
 /**
- * `buf breaking` (see {@link runBufBreaking}) between two loaded schemas, findings parsed. Images are re-serialised from the descriptors already
- * loaded (unknown fields, such as buf's is-import marker, survive the round trip), so no extra
- * compile is needed.
+ * `buf breaking` (see {@link runBufBreaking}) between two loaded schemas, findings parsed. The
+ * images are re-serialised from the descriptors already loaded (unknown fields, such as buf's
+ * is-import marker, survive the round trip), so no extra compile is needed.
  */
 export async function breakingFindings(
   head: SchemaImage,
@@ -31,7 +31,7 @@ export async function breakingFindings(
     const baseFile = path.join(tmp, "base.binpb");
     await Promise.all([writeFile(headFile, imageBytes(head)), writeFile(baseFile, imageBytes(base))]);
     const result = await runBufBreaking(headFile, baseFile, breakingConfig, tmp);
-    if (result.code !== 0 && result.code !== 100) {
+    if (result.code !== 0 && result.code !== BUF_FINDINGS) {
       throw bufFailure("buf breaking", result);
     }
     const findings: BreakingFinding[] = [];

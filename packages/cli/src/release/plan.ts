@@ -1,12 +1,11 @@
-import { SCHEMA_PATHSPECS as RELEVANT_PATHSPECS } from "../workspace/schema-inputs.js";
-import type { ProtoshipConfig } from "../config/schema.js";
-import { EnvironmentError } from "../errors.js";
+import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
 import type { GitRepo } from "../git/git.js";
+import type { RevisionProject } from "../project/revision.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { assemblePlan, type PackagePlan as AssembledPackagePlan, type ReleasePlan as AssembledReleasePlan } from "./assemble-plan.js";
 import { breakingFindings, type BreakingFinding } from "./breaking.js";
 import { classifyChanges, type SchemaChange } from "./classify.js";
-import { imageAtCommit, type RevisionImage } from "./revision-image.js";
+import type { RevisionImage } from "../workspace/revision-image.js";
 import { diffSchemas } from "./schema-diff.js";
 import { latestByName, listReleaseTags, type ReleaseTag } from "./tags.js";
 
@@ -24,12 +23,11 @@ export { dependencyOrder } from "./assemble-plan.js";
  * buf.yaml's rules at HEAD) decide what is breaking, then hands that data to assemblePlan, which
  * applies the version rules (assemble-plan.ts: pure, no I/O). Schemas are
  * read only through compiled descriptors, compiled from git objects (the committed HEAD, never
- * the working tree). `config` should be HEAD's too (see configAtCommit).
+ * the working tree), with HEAD's protoship.yaml (`at`, opened by the command).
  */
-export async function computePlan(repo: GitRepo, config: ProtoshipConfig): Promise<ReleasePlan> {
-  const head = await repo.resolveCommit("HEAD");
-  if (!head) throw new EnvironmentError("the repository has no commits yet", "commit the schema first");
-  const headImage = await imageAtCommit(repo, head, config.bufYaml, "HEAD");
+export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
+  const { repo, config, commit: head } = at;
+  const headImage = await at.image();
   const units = protoPackageUnits(headImage.image, config);
   const latest = latestByName(await listReleaseTags(repo, config.release.tagFormat, { mergedInto: head }));
   const breakingRules = headImage.workspace.modules[0]?.breaking ?? {};
@@ -41,7 +39,7 @@ export async function computePlan(repo: GitRepo, config: ProtoshipConfig): Promi
     if (!p) {
       p = (async () => {
         if (tag.commit === head || !(await schemaDiffers(repo, tag.commit, head))) return undefined;
-        const image = await imageAtCommit(repo, tag.commit, config.bufYaml, `tag ${tag.tag}`);
+        const image = await at.at(tag.commit, `tag ${tag.tag}`).image();
         return { image, findings: await breakingFindings(headImage.image, image.image, breakingRules) };
       })();
       bases.set(tag.commit, p);
@@ -79,6 +77,6 @@ function unitChanges(
 
 /** Whether any .proto or buf file differs between two commits (cheap: no compile). */
 async function schemaDiffers(repo: GitRepo, a: string, b: string): Promise<boolean> {
-  const out = await repo.raw(["diff", "--name-only", "--no-renames", "--no-ext-diff", a, b, "--", ...RELEVANT_PATHSPECS]);
+  const out = await repo.raw(["diff", "--name-only", "--no-renames", "--no-ext-diff", a, b, "--", ...SCHEMA_PATHSPECS]);
   return out.trim().length > 0;
 }

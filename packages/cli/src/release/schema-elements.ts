@@ -1,6 +1,10 @@
 import { isFieldSet, type DescMessage, type Message } from "@bufbuild/protobuf";
 import {
+  DescriptorProtoSchema,
+  EnumDescriptorProtoSchema,
   EnumOptionsSchema,
+  FileDescriptorProtoSchema,
+  ServiceDescriptorProtoSchema,
   EnumValueOptionsSchema,
   FieldDescriptorProto_Label,
   FieldDescriptorProto_Type,
@@ -50,20 +54,20 @@ export interface SchemaElement {
   parentToken: string | undefined;
 }
 
-// Field numbers in descriptor.proto, used by SourceCodeInfo paths.
-const FILE_MESSAGE = 4,
-  FILE_ENUM = 5,
-  FILE_SERVICE = 6,
-  FILE_EXTENSION = 7,
-  FILE_PACKAGE = 2,
-  FILE_SYNTAX = 12;
-const MSG_FIELD = 2,
-  MSG_NESTED = 3,
-  MSG_ENUM = 4,
-  MSG_EXTENSION = 6,
-  MSG_ONEOF = 8;
-const ENUM_VALUE = 2,
-  SERVICE_METHOD = 2;
+// SourceCodeInfo paths are descriptor.proto field numbers, read from @bufbuild/protobuf's schemas.
+const FILE_MESSAGE = FileDescriptorProtoSchema.field.messageType.number,
+  FILE_ENUM = FileDescriptorProtoSchema.field.enumType.number,
+  FILE_SERVICE = FileDescriptorProtoSchema.field.service.number,
+  FILE_EXTENSION = FileDescriptorProtoSchema.field.extension.number,
+  FILE_PACKAGE = FileDescriptorProtoSchema.field.package.number,
+  FILE_SYNTAX = FileDescriptorProtoSchema.field.syntax.number;
+const MSG_FIELD = DescriptorProtoSchema.field.field.number,
+  MSG_NESTED = DescriptorProtoSchema.field.nestedType.number,
+  MSG_ENUM = DescriptorProtoSchema.field.enumType.number,
+  MSG_EXTENSION = DescriptorProtoSchema.field.extension.number,
+  MSG_ONEOF = DescriptorProtoSchema.field.oneofDecl.number;
+const ENUM_VALUE = EnumDescriptorProtoSchema.field.value.number,
+  SERVICE_METHOD = ServiceDescriptorProtoSchema.field.method.number;
 
 /** Lists every element of one file. */
 export function fileElements(file: FileDescriptorProto): SchemaElement[] {

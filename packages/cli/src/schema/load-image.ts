@@ -1,9 +1,10 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
+import os from "node:os";
 import path from "node:path";
 import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
 import { runBuf } from "../buf/run-buf.js";
-import { ExitCode, ProtoshipError } from "../errors.js";
+import { ConfigError, ExitCode, ProtoshipError } from "../errors.js";
 import { repoPathFromWorkspace } from "../buf/module-paths.js";
 
 /** The compiled schema of a buf workspace: every file, with source info (comments, positions). */
@@ -19,17 +20,36 @@ export interface SchemaImage {
  * @bufbuild/protobuf descriptors — never by parsing .proto text ourselves. A schema error becomes
  * a ProtoshipError with buf's `file:line:col` (repository-relative).
  */
-export async function loadImage(dir: string, options: { workspaceDir?: string } = {}): Promise<SchemaImage> {
-  const cwd = options.workspaceDir ? path.join(dir, options.workspaceDir) : dir;
+export function loadImage(dir: string, options: { workspaceDir?: string } = {}): Promise<SchemaImage> {
+  const { workspaceDir } = options;
+  return compile({ cwd: workspaceDir ? path.join(dir, workspaceDir) : dir, args: [] }, workspaceDir);
+}
+
+/**
+ * {@link loadImage} of a tar archive of the repository's files, read on buf's stdin (never
+ * unpacked to disk); `workspaceDir` is the folder inside it where buf.yaml lives.
+ */
+export async function loadArchiveImage(archive: Buffer, options: { workspaceDir?: string } = {}): Promise<SchemaImage> {
+  const { workspaceDir } = options;
+  // buf splits input options on commas: such a folder name cannot be a subdir option.
+  if (workspaceDir && /[,#]/.test(workspaceDir)) throw new ConfigError(`${workspaceDir}: a buf workspace folder name with , or #`);
+  // With subdir, buf's messages name repository paths already: nothing to map.
+  return compile({ cwd: os.tmpdir(), args: [`-#format=tar${workspaceDir ? `,subdir=${workspaceDir}` : ""}`], input: archive }, undefined);
+}
+
+/** Runs buf build and ls-files on one input; `workspaceDir` maps buf's message paths to repository paths. */
+async function compile(source: { cwd: string; args: string[]; input?: Buffer }, workspaceDir: string | undefined): Promise<SchemaImage> {
+  const run = (args: string[], binary: boolean) =>
+    runBuf([...args, ...source.args], { cwd: source.cwd, binary, ...(source.input ? { input: source.input } : {}) });
   // One compile; `buf ls-files` (no compile) tells the module's own files from its imports.
   const [image, listed] = await Promise.all([
-    runBuf(["build", "--error-format", "json", "-o", "-#format=binpb"], { cwd, binary: true }),
-    runBuf(["ls-files", "--format=import"], { cwd }),
+    run(["build", "--error-format", "json", "-o", "-#format=binpb"], true),
+    run(["ls-files", "--format=import"], false),
   ]);
   if (image.code !== 0 && image.code !== BUF_FINDINGS) throw bufFailure("buf build", image);
   if (image.code !== 0) {
     const first = image.stderr.split("\n").find((l) => l.trim()) ?? `buf build exited ${image.code}`;
-    const cause = describeBufError(first, options.workspaceDir);
+    const cause = describeBufError(first, workspaceDir);
     throw new ProtoshipError(`the schema does not compile: ${cause}`, { exitCode: ExitCode.Findings });
   }
   if (listed.code !== 0) throw bufFailure("buf ls-files", listed);

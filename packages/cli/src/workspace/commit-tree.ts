@@ -15,8 +15,8 @@ export interface CommitTree {
 /**
  * Writes the files of `commit` that match `pathspecs` (git pathspecs, magic included) into a new
  * temporary folder, from git objects only: ignored, untracked and modified working-tree files
- * never get in, and neither do `.gitattributes` filters (no checkout runs). What is released or
- * published is built from such a folder. Symlinks are kept only when they point inside the
+ * never get in, and neither do `.gitattributes` filters (no checkout runs). What is published is
+ * built from such a folder (a release's schema goes to buf without one: workspace/revision-image.ts). Symlinks are kept only when they point inside the
  * folder; submodules are left out.
  */
 export async function materializeCommit(repo: GitRepo, commit: string, pathspecs: readonly string[]): Promise<CommitTree> {
@@ -35,24 +35,37 @@ export async function materializeCommit(repo: GitRepo, commit: string, pathspecs
   }
 }
 
-interface Entry {
+/** One file of a commit, as git stores it. */
+export interface CommitFile {
+  /** git's file mode: 100644, 100755 or 120000 (a symlink, whose content is its target). */
   mode: string;
   blob: string;
+  /** Repository-relative path. */
   path: string;
 }
 
-async function writeFiles(repo: GitRepo, commit: string, pathspecs: readonly string[], dir: string): Promise<void> {
+/**
+ * The files of `commit` matching `pathspecs` (git pathspecs, magic included), from git objects
+ * only; submodules and paths that would leave the repository or enter `.git` are left out.
+ */
+export async function listCommitFiles(repo: GitRepo, commit: string, pathspecs: readonly string[]): Promise<CommitFile[]> {
   // diff-tree against the empty tree lists the commit's files with their blob ids and, unlike
   // ls-tree, understands pathspec magic (`:(glob)**/buf.yaml`).
   const raw = await repo.query(["diff-tree", "-r", "-z", "--no-renames", "--no-ext-diff", EMPTY_TREE, commit, "--", ...pathspecs]);
-  const entries = parseRaw(raw).filter((e) => e.mode !== "160000");
+  return parseRaw(raw).filter((e) => e.mode !== "160000" && isInside(ROOT, path.resolve(ROOT, e.path))); // git refuses such paths; never trust that
+}
+
+const ROOT = path.resolve("/protoship-commit");
+
+async function writeFiles(repo: GitRepo, commit: string, pathspecs: readonly string[], dir: string): Promise<void> {
+  const entries = await listCommitFiles(repo, commit, pathspecs);
   const blobs = await readObjects(
     repo,
     entries.map((e) => e.blob),
   );
-  const files = entries.map((e) => ({ ...e, target: path.resolve(dir, e.path) })).filter((e) => isInside(dir, e.target)); // git refuses such paths; never trust that
+  const files = entries.map((e) => ({ ...e, target: path.resolve(dir, e.path) })).filter((e) => isInside(dir, e.target));
   for (const folder of new Set(files.map((f) => path.dirname(f.target)))) await mkdir(folder, { recursive: true });
-  const write = async (entry: Entry & { target: string }): Promise<void> => {
+  const write = async (entry: CommitFile & { target: string }): Promise<void> => {
     const content = blobs.get(entry.blob)!;
     if (entry.mode !== "120000") return writeFile(entry.target, content, { mode: entry.mode === "100755" ? 0o755 : 0o644 });
     const link = content.toString("utf8");
@@ -65,9 +78,9 @@ async function writeFiles(repo: GitRepo, commit: string, pathspecs: readonly str
 const WRITE_BATCH = 64;
 
 /** Parses `diff-tree -r -z` raw output: `:<old mode> <new mode> <old id> <new id> <status>\0<path>\0`. */
-function parseRaw(out: string): Entry[] {
+function parseRaw(out: string): CommitFile[] {
   const parts = out.split("\0");
-  const entries: Entry[] = [];
+  const entries: CommitFile[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const meta = parts[i]!.replace(/^\n/, "");
     if (!meta.startsWith(":")) continue;

@@ -1,0 +1,101 @@
+import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
+import { CONFIG_FILE, loadConfig } from "../config/load-config.js";
+import type { ProtoshipConfig } from "../config/schema.js";
+import { ProtoshipError } from "../errors.js";
+import type { GitRepo } from "../git/git.js";
+import { materializeCommit } from "../workspace/commit-tree.js";
+import { resolveRepoPath } from "../workspace/repo-path.js";
+import { compileRevision, type RevisionImage } from "../workspace/revision-image.js";
+import { BUF_CONFIG_PATHSPECS, SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
+
+/** A revision checked out into a temporary folder (see {@link RevisionProject.checkout}). */
+export interface RevisionCheckout {
+  /** The folder holding the revision's schema inputs, protoship.yaml and buf.yaml. */
+  dir: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The project as committed at one revision: everything it reads comes from git objects, so
+ * ignored, untracked and modified working-tree files never count. Opened by a command (see
+ * Project.atRevision, project.at) and passed down; its configuration is either the revision's own
+ * protoship.yaml or, for a schema compared against another revision, that revision's.
+ */
+export class RevisionProject {
+  readonly repo: GitRepo;
+  /** The commit (full id). */
+  readonly commit: string;
+  /** How messages name the revision, e.g. `HEAD` or `tag @acme/x@1.0.0`. */
+  readonly label: string;
+  readonly config: ProtoshipConfig;
+  private compiled: Promise<RevisionImage> | undefined;
+
+  constructor(repo: GitRepo, commit: string, label: string, config: ProtoshipConfig) {
+    this.repo = repo;
+    this.commit = commit;
+    this.label = label;
+    this.config = config;
+  }
+
+  /**
+   * Reads protoship.yaml as committed at `commit` (defaults when the commit has none), validated
+   * like the working tree's: what a release or a publish does is decided by what was committed.
+   */
+  static async open(repo: GitRepo, commit: string, label: string): Promise<RevisionProject> {
+    const tree = await materializeCommit(repo, commit, [`:(literal)${CONFIG_FILE}`]);
+    try {
+      return new RevisionProject(repo, commit, label, await loadConfig(tree.dir));
+    } finally {
+      await tree.dispose();
+    }
+  }
+
+  /** Another commit's schema read with this revision's configuration (e.g. a release tag compared with HEAD). */
+  at(commit: string, label: string): RevisionProject {
+    return new RevisionProject(this.repo, commit, label, this.config);
+  }
+
+  /**
+   * The schema compiled at this revision, once: buf.yaml at `config.bufYaml` as it is in the
+   * commit, and the commit's .proto files. Errors name the revision (`at HEAD: …`).
+   */
+  image(): Promise<RevisionImage> {
+    this.compiled ??= this.compile();
+    return this.compiled;
+  }
+
+  /**
+   * Writes the revision's schema inputs, protoship.yaml and buf.yaml to a temporary folder, for
+   * tools that need files (ts-proto through generate). The caller disposes of it.
+   */
+  async checkout(): Promise<RevisionCheckout> {
+    const tree = await materializeCommit(this.repo, this.commit, [...SCHEMA_PATHSPECS, `:(literal)${CONFIG_FILE}`]);
+    try {
+      await tree.add([`:(literal)${this.config.bufYaml}`]);
+    } catch (error) {
+      await tree.dispose();
+      throw error;
+    }
+    return { dir: tree.dir, dispose: () => tree.dispose() };
+  }
+
+  private async compile(): Promise<RevisionImage> {
+    const { bufYaml } = this.config;
+    // Held to the repository before git is asked for it: git refuses paths outside its work tree.
+    resolveRepoPath(this.repo.root, bufYaml, { label: "bufYaml" });
+    try {
+      const tree = await materializeCommit(this.repo, this.commit, [...BUF_CONFIG_PATHSPECS, `:(literal)${bufYaml}`]);
+      let workspace: BufWorkspace;
+      try {
+        workspace = await readBufWorkspace(tree.dir, bufYaml);
+      } finally {
+        await tree.dispose();
+      }
+      return await compileRevision(this.repo, this.commit, workspace);
+    } catch (error) {
+      if (error instanceof ProtoshipError)
+        throw new ProtoshipError(`at ${this.label}: ${error.message}`, { exitCode: error.exitCode, cause: error });
+      throw error;
+    }
+  }
+}
