@@ -4,8 +4,6 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promise
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BufWorkspace } from "../buf/buf-config.js";
-import { repoPathCandidates } from "../buf/module-paths.js";
 import { CONFIG_FILE } from "../config/load-config.js";
 import { ProtoshipError } from "../errors.js";
 import { npmNameProblem } from "../config/npm-name.js";
@@ -14,7 +12,6 @@ import { explainOutputError } from "../workspace/output-errors.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
 import type { Progress } from "../process/progress.js";
 import { loadImage, type SchemaImage } from "../schema/load-image.js";
-import { closure } from "../schema/package-graph.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { generateSources } from "./generate-sources.js";
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
@@ -180,7 +177,6 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
         unit,
         version: versions.get(unit.npmName)!,
         dependencies: Object.fromEntries(sources.dependencies.map((d) => [d, `^${versions.get(d)!}`])),
-        protoInputs: await protoInputs(root, workspace, unit, units),
         tsProtoVersion: tsProto,
         rootFromPackage: rootFrom(path.join(outDir, dirName), root),
       };
@@ -190,7 +186,7 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
         ["test/smoke.test.mjs", smokeTest()],
         ["tsconfig.cjs.json", tsconfigCjs()],
         ["tsconfig.json", tsconfigEsm()],
-        ["turbo.json", turboJson(input)],
+        ["turbo.json", turboJson()],
       ]);
       for (const [file, text] of sources.files) files.set(`src/${file}`, text);
       trees.set(dirName, files);
@@ -350,25 +346,6 @@ async function versionOf(npmName: string, version: GenerateStubsOptions["version
   return "0.0.0";
 }
 
-/** Repository-relative folders of the protos a package's code is generated from, its imports' included. */
-async function protoInputs(
-  root: string,
-  workspace: BufWorkspace,
-  unit: ProtoPackageUnit,
-  units: readonly ProtoPackageUnit[],
-): Promise<string[]> {
-  const byPackage = new Map(units.map((u) => [u.protoPackage, u]));
-  const seen = closure([unit.protoPackage], (name) => byPackage.get(name)?.dependsOn);
-  const dirs = new Set<string>();
-  for (const name of seen) {
-    for (const file of byPackage.get(name)?.files ?? []) {
-      const repoPath = await repoPathOf(root, workspace, file.name);
-      if (repoPath) dirs.add(path.posix.dirname(repoPath));
-    }
-  }
-  return [...dirs].sort();
-}
-
 /** `root` relative to a package folder, or "." outside the repository (no absolute paths in output). */
 function rootFrom(dir: string, root: string): string {
   const rel = path.relative(dir, root).split(path.sep).join("/");
@@ -384,10 +361,4 @@ export function matchesPackage(pattern: string, protoPackage: string): boolean {
     return s.length > 0 && (head === "*" || head === s[0]) && match(rest, s.slice(1));
   };
   return match(pattern.split("."), protoPackage.split("."));
-}
-
-/** The repository path of a module file: the first module that holds it, or undefined for an import from outside. */
-async function repoPathOf(root: string, workspace: BufWorkspace, file: string): Promise<string | undefined> {
-  for (const repoPath of repoPathCandidates(workspace, file)) if (await exists(path.join(root, repoPath))) return repoPath;
-  return undefined;
 }

@@ -9,8 +9,6 @@ export interface PackageInput {
   version: string;
   /** npm name → version range of the stub packages it imports. */
   dependencies: Record<string, string>;
-  /** Repository-relative folders whose protos this package's generated code depends on. */
-  protoInputs: string[];
   tsProtoVersion: string;
   /** The repository root relative to the package folder (e.g. `../../..`), for its `generate` script. */
   rootFromPackage: string;
@@ -100,36 +98,22 @@ export function tsconfigCjs(): string {
  * in: a repository that builds protoship itself adds `dependsOn: ["protoship#build"]` to its root
  * turbo.json's `generate` task, which this file inherits.
  */
-export function turboJson(input: PackageInput): string {
-  // turbo hashes a task's files when the run starts. `build` and `test` read what `generate`
-  // writes in the same run, so their inputs are hashed "jit", once their dependencies are done;
-  // hashed at startup, a regenerated package would be cached under its old sources' hash.
-  const jit = (globs: string[]) => [{ mode: "jit", globs }];
+export function turboJson(): string {
+  // No `generate` task before `build`: one `protoship generate` run (incremental, parallel, or one
+  // `--shard` of a matrix) writes every package before turbo runs, and the generated sources are
+  // committed. A per-package task running `protoship generate --only <pkg>` would compile the whole
+  // module once per package on a cold cache: hundreds of full compiles on a large API.
   const config = {
     extends: ["//"],
     tasks: {
-      generate: {
-        inputs: [
-          ...input.protoInputs.map((dir) => `$TURBO_ROOT$/${dir}/*.proto`),
-          "$TURBO_ROOT$/buf.yaml",
-          "$TURBO_ROOT$/protoship.yaml",
-          // The generator's version, as the repository asks for it.
-          "$TURBO_ROOT$/package.json",
-        ],
-        // None: the generated files are committed with the protos (a checkout restores both), and
-        // turbo hashes tracked files matching `outputs` as inputs, so declaring them would make each
-        // regeneration change this task's key and, through it, every dependent build's. The key is
-        // the protos and the generator only; `protoship generate` reconciles anything else.
-        outputs: [],
-      },
       build: {
-        dependsOn: ["generate", "^build"],
-        inputs: jit(["src/**", "tsconfig.json", "tsconfig.cjs.json", "package.json"]),
+        dependsOn: ["^build"],
+        inputs: ["src/**", "tsconfig.json", "tsconfig.cjs.json", "package.json"],
         outputs: ["dist/**"],
       },
       test: {
         dependsOn: ["build"],
-        inputs: jit(["src/**", "test/**", "tsconfig.json", "tsconfig.cjs.json", "package.json"]),
+        inputs: ["src/**", "test/**", "tsconfig.json", "tsconfig.cjs.json", "package.json"],
         outputs: [],
       },
     },
