@@ -5,13 +5,13 @@
 // turborepo-remote-cache on 127.0.0.1 (local storage), clone A runs a cold `turbo run build` of the
 // stub packages (empty caches), and a fresh clone B of the same commit runs it again from the warm
 // remote cache. Wall time and peak memory (the sum of RSS over the whole process tree, sampled) of each.
-import { spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { linkStubWorkspace, startRemoteCache, writeTurboRoot } from "../../packages/testkit/src/index.ts";
 import { CACHE, PROTOSHIP, corpusRepo } from "./corpus.mjs";
+import { measureCommand } from "./memory.mjs";
 import { fmt } from "./timing.mjs";
 
 const INCLUDE = process.env.BENCH_STUB_INCLUDE ?? "google.cloud.**";
@@ -67,28 +67,27 @@ export async function bench() {
       `## Stub package builds from turbo's remote cache (${INCLUDE}: ${packages} stub packages)`,
       "",
       "turborepo-remote-cache on 127.0.0.1 (local storage). Clone A: `turbo run build --filter=./packages/stubs/*` with empty",
-      "caches (cold: every package's generate and build task runs, and is uploaded). Clone B, a fresh clone of the same commit:",
+      "caches (cold: every package's build task runs, tsc for ESM and CJS, and is uploaded). Clone B, a fresh clone of the same commit:",
       "the same command from the warm remote cache. One run each, wall clock; peak memory is the sum of RSS over the process",
-      `tree, sampled every ${SAMPLE_MS} ms (a small sampler in this script).`,
+      `tree, sampled every ${SAMPLE_MS} ms (scripts/bench/memory.mjs).`,
       "",
       "| what | time | peak memory (process tree) |",
       "| --- | ---: | ---: |",
-      `| \`protoship generate\` (${packages} packages) | ${fmt(generate.seconds)} | ${mb(generate.peakBytes)} |`,
-      `| cold build, clone A (${artifacts} artifacts uploaded) | ${fmt(cold.seconds)} | ${mb(cold.peakBytes)} |`,
-      `| warm remote cache, fresh clone B (${hits ? `${hits[1]} of ${hits[2]} tasks cached` : "cache hits unknown"}) | ${fmt(warm.seconds)} | ${mb(warm.peakBytes)} |`,
+      `| \`protoship generate\` (${packages} packages) | ${fmt(generate.seconds)} | ${generate.peakMb} MB |`,
+      `| cold build, clone A (${artifacts} artifacts uploaded) | ${fmt(cold.seconds)} | ${cold.peakMb} MB |`,
+      `| warm remote cache, fresh clone B (${hits ? `${hits[1]} of ${hits[2]} tasks cached` : "cache hits unknown"}) | ${fmt(warm.seconds)} | ${warm.peakMb} MB |`,
       "",
       `Warm / cold: **${(share * 100).toFixed(1)}%** (goal ≤ 10%). Load average at the end: ${os.loadavg()[0].toFixed(1)}.`,
       "",
-      `Where the cold run's task time went (turbo's run summary, summed over tasks run in parallel): the stub packages'`,
-      `\`generate\` tasks (\`protoship generate --only <package>\`, each compiling the whole module) ${fmt(coldTasks.generate)},`,
-      `their \`build\` tasks (tsc, ESM + CJS) ${fmt(coldTasks.build)}.`,
+      `The cold run's \`build\` tasks (tsc, ESM + CJS, one package each, at turbo's default concurrency) took ${fmt(coldTasks.build)} of task time`,
+      "(turbo's run summary, summed over tasks): this is the type-check of every generated file, package by package.",
     ].join("\n");
   } finally {
     await cache.stop();
   }
 }
 
-/** Seconds spent in the `generate` and `build` tasks of the newest turbo run summary in `dir`, summed. */
+/** Seconds spent in the `build` tasks of the newest turbo run summary in `dir`, summed. */
 function taskSeconds(dir) {
   const runs = path.join(dir, ".turbo/runs");
   const newest = readdirSync(runs)
@@ -96,7 +95,7 @@ function taskSeconds(dir) {
     .sort()
     .at(-1);
   const summary = JSON.parse(readFileSync(path.join(runs, newest), "utf8"));
-  const sum = { generate: 0, build: 0 };
+  const sum = { build: 0 };
   for (const task of summary.tasks) {
     const ms = (task.execution?.endTime ?? 0) - (task.execution?.startTime ?? 0);
     if (task.task in sum) sum[task.task] += ms / 1000;
@@ -104,55 +103,8 @@ function taskSeconds(dir) {
   return sum;
 }
 
-const mb = (bytes) => `${Math.round(bytes / 2 ** 20)} MB`;
-
-/** Runs a command; returns its exit code, output, wall time and the peak of its process tree's summed RSS. */
-function measure(cmd, args, { cwd, env }) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(cmd, args, {
-      cwd,
-      env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    let peakBytes = 0;
-    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-    const sample = () => (peakBytes = Math.max(peakBytes, treeRss(child.pid)));
-    const timer = setInterval(sample, SAMPLE_MS);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearInterval(timer);
-      resolve({ code, stdout, stderr, peakBytes, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
-    });
-  });
-}
-
-/** Sum of the resident set sizes of `pid` and all its descendants, from /proc (Linux). */
-function treeRss(pid) {
-  const children = new Map();
-  const rss = new Map();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const status = readFileSync(`/proc/${name}/status`, "utf8");
-      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
-      const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-      rss.set(Number(name), kb * 1024);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(name));
-    } catch {
-      // The process ended while the table was read.
-    }
-  }
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop();
-    total += rss.get(p) ?? 0;
-    stack.push(...(children.get(p) ?? []));
-  }
-  return total;
+/** Runs a command with turbo's telemetry off; its exit code, output, wall time and peak process-tree memory (memory.mjs). */
+async function measure(cmd, args, { cwd, env }) {
+  const r = await measureCommand(cmd, args, { cwd, env: { TURBO_TELEMETRY_DISABLED: "1", ...env }, intervalMs: SAMPLE_MS });
+  return { code: r.last.status, stdout: r.last.stdout, stderr: r.last.stderr, peakMb: r.peakMb, seconds: r.seconds };
 }
