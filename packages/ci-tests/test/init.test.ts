@@ -44,7 +44,7 @@ describe("protoship init", { timeout: 240_000 }, () => {
     const hook = path.join(fx.dir, ".git/hooks/pre-push");
     assert.match(await readFile(hook, "utf8"), /check --pre-push/);
     assert.ok(((await stat(hook)).mode & 0o111) !== 0, "the hook is executable");
-    assert.match(await fx.read(".gitignore"), /^\.protoship-stamp\.json$/m);
+    assert.match(await fx.read(".gitignore"), /^\.protoship-stamp\*$/m);
 
     const again = await protoship(fx.dir, ["init"]);
     assert.equal(again.code, 0, again.stderr);

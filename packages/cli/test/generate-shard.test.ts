@@ -146,7 +146,7 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
     );
     // A small module is one plugin process; a large one is split by jobs and by size.
     assert.equal(batchCount(5, 67_000, 2), 1);
-    assert.equal(batchCount(394, 80 * 2 ** 20, 2), 14);
+    assert.equal(batchCount(394, 80 * 2 ** 20, 2), 40);
     assert.equal(batchCount(40, 3 * 2 ** 20, 2), 6);
   });
 

@@ -48,7 +48,7 @@ release:
 
 /** Lines init adds to .gitignore: protoship's caches and build outputs. */
 export function gitignoreLines(outDir: string, docsOutDir: string): string[] {
-  return ["node_modules/", ".protoship-stamp.json", `/${docsOutDir}/`, `/${outDir}/*/dist/`];
+  return ["node_modules/", ".protoship-stamp*", `/${docsOutDir}/`, `/${outDir}/*/dist/`];
 }
 
 /** The command that installs dependencies in CI, as the project's package manager does it. */
