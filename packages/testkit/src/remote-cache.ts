@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdir, mkdtemp, rm } from "node:fs/promises";
+import { readdir, mkdtemp } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { abandonServer, stopServer } from "./server-process.ts";
 
 /** A turbo remote cache for one test run: turborepo-remote-cache on 127.0.0.1, artifacts in a temp folder. */
 export interface RemoteCacheServer {
@@ -84,18 +85,10 @@ export async function startRemoteCache(): Promise<RemoteCacheServer> {
           .map((f) => path.relative(storage, path.join(f.parentPath, f.name)))
           .sort();
       },
-      stop: async () => {
-        if (proc.exitCode === null) {
-          const exited = new Promise((r) => proc.once("exit", r));
-          proc.kill("SIGTERM");
-          await exited;
-        }
-        await rm(dir, { recursive: true, force: true });
-      },
+      stop: () => stopServer(proc, dir),
     };
   } catch (error) {
-    if (child && child.exitCode === null) child.kill("SIGKILL");
-    await rm(dir, { recursive: true, force: true });
+    await abandonServer(child, dir);
     throw error;
   }
 }

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { abandonServer, stopServer } from "./server-process.ts";
 import { REPO_ROOT } from "./git-fixture.ts";
 
 /** A private npm registry for one test run: Verdaccio on 127.0.0.1, no uplinks, temp storage. */
@@ -102,18 +103,10 @@ log: { type: stdout, format: json, level: error }
         npm_config_fund: "false",
         npm_config_update_notifier: "false",
       },
-      stop: async () => {
-        if (proc.exitCode === null) {
-          const exited = new Promise((r) => proc.once("exit", r));
-          proc.kill("SIGTERM");
-          await exited;
-        }
-        await rm(dir, { recursive: true, force: true });
-      },
+      stop: () => stopServer(proc, dir),
     };
   } catch (error) {
-    if (child && child.exitCode === null) child.kill("SIGKILL");
-    await rm(dir, { recursive: true, force: true });
+    await abandonServer(child, dir);
     throw error;
   }
 }
