@@ -193,8 +193,18 @@ describe("a new team adopts protoship from the registry", { timeout: 600_000 }, 
     const bare = path.join(tmp, "pnpm-remote.git");
     await git(tmp, "init", "-q", "--bare", bare);
     await git(repo, "remote", "add", "origin", bare);
+    // The hook pnpm's install put in place runs the pnpm-installed CLI: it checks the first push...
+    // (git gives a pre-push hook the push's own stdout and stderr)
     const pushed = await sh(repo, "git", ["push", "-u", "origin", "main"]);
-    assert.match(pushed.stderr, /protoship|->/);
+    assert.match(pushed.stdout + pushed.stderr, /✔ \d+ \.proto files? checked, no findings/);
+    // ...and refuses a breaking one, naming buf's rule; the remote keeps its commit.
+    const blob = path.join(repo, "protos/acme/common/v1/blob.proto");
+    await writeFile(blob, (await readFile(blob, "utf8")).replace("  string name = 1;\n", ""));
+    await git(repo, "commit", "-q", "-am", "drop Blob.name");
+    const refused = await sh(repo, "git", ["push", "origin", "main"], { ok: false });
+    assert.notEqual(refused.code, 0, "the breaking push was accepted");
+    assert.match(refused.stdout + refused.stderr, /FIELD_NO_DELETE/);
+    assert.equal((await git(bare, "rev-parse", "main")).stdout, (await git(repo, "rev-parse", "HEAD~1")).stdout);
   });
 
   it("installed size beside @bufbuild/buf alone (benchmark only)", { skip: !process.env.PROTOSHIP_BENCH_OUT }, async () => {
