@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { protoship, suiteTempDirs } from "@protoship/testkit";
 import { findingsOf, shopRepo } from "./fixtures.ts";
@@ -87,6 +89,25 @@ describe("protoship check: every legal file name is checked", () => {
     const push = await protoship(repo.dir, ["check", "--pre-push"], `refs/heads/main ${sha} refs/heads/main ${base}\n`);
     assert.equal(push.code, 2, push.stdout + push.stderr);
     assert.match(push.stderr, /cr\\r\\nlf\.proto/);
+  });
+
+  it("refuses, never passes, a new file whose name is not valid UTF-8, beside a passing change", async () => {
+    const repo = await shopRepo(fresh());
+    const plain = `${DIR}/plain.proto`;
+    await repo.write(plain, message(1, "int32"));
+    const base = await repo.commitAll("plain");
+    // Lint and format findings in a file named with a byte that is not UTF-8 (legal for git and Linux).
+    const bad = Buffer.concat([Buffer.from(path.join(repo.dir, DIR, "new")), Buffer.from([0xfe]), Buffer.from("one.proto")]);
+    await writeFile(bad, 'syntax = "proto3";\npackage shop.order.v1;\nmessage   lower_case {\n  int32 f = 1;\n}\n');
+    await repo.write(plain, message(1, "int32").replace("int32 f = 1;", "int32 f = 1;\n  // G.\n  int32 g = 2;"));
+    const worktree = await protoship(repo.dir, ["check"]);
+    assert.equal(worktree.code, 2, worktree.stdout + worktree.stderr);
+    assert.match(worktree.stderr, /^protoship: "proto\/shop\/order\/v1\/new\ufffdone\.proto": .*not valid UTF-8/m);
+    assert.match(worktree.stderr, /hint: rename the file/);
+    const sha = await repo.commitAll("a file with a non-UTF-8 name");
+    const push = await protoship(repo.dir, ["check", "--pre-push"], `refs/heads/main ${sha} refs/heads/main ${base}\n`);
+    assert.equal(push.code, 2, push.stdout + push.stderr);
+    assert.match(push.stderr, /not valid UTF-8/);
   });
 
   it("reports the deletion of an oddly named file, with its name", async () => {

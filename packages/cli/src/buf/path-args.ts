@@ -15,12 +15,16 @@ export function bufPathArgs(files: readonly string[]): string[] {
 }
 
 /**
- * Why a file name cannot reach buf intact as a `--path` value, or undefined when it can: buf's CSV
- * reader turns every `\r\n` into `\n`, even inside a quoted field, so such a name would name a
- * file that does not exist and buf would silently check nothing for it.
+ * Why a file name cannot reach buf intact as a `--path` value, or undefined when it can. Such a
+ * value would name a file that does not exist, and buf would silently check nothing for it:
+ * - buf's CSV reader turns every `\r\n` into `\n`, even inside a quoted field;
+ * - git's output is read as UTF-8, so bytes that are not UTF-8 come out as U+FFFD, and an argument
+ *   (a string, sent as UTF-8) cannot carry the original bytes back.
  */
 export function whyNotPassable(file: string): string | undefined {
-  return file.includes("\r\n") ? "buf reads --path values as CSV, which turns its \\r\\n into \\n" : undefined;
+  if (file.includes("\r\n")) return "buf reads --path values as CSV, which turns its \\r\\n into \\n";
+  if (file.includes("\ufffd")) return "its name is not valid UTF-8 (git's bytes read as U+FFFD), which a --path value cannot carry";
+  return undefined;
 }
 
 function csvField(value: string): string {
