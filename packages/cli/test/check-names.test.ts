@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { protoship, suiteTempDirs } from "@protoship/testkit";
 import { findingsOf, shopRepo } from "./fixtures.ts";
@@ -9,7 +11,7 @@ const DIR = "proto/shop/order/v1";
  * Every legal file name must reach buf intact: buf splits `--path` values on commas and parses
  * them as CSV, so a name with `,` `"` or a newline once made the gate check nothing at all.
  */
-const SPECIAL = [",", '"', "'", "\n", "-", " ", "ü", "#", "\t", 'é,"\n'];
+const SPECIAL = [",", '"', "'", "\n", "\r", "-", " ", "ü", "#", "\t", 'é,"\n'];
 const NAMES = [...SPECIAL.map((c) => `${c}n${c}x${c}.proto`), "z,acme.proto", 'a","b.proto', "-.proto"];
 
 /** The breaking findings (a name like these also gets buf's FILE_LOWER_SNAKE_CASE lint finding). */
@@ -67,6 +69,45 @@ describe("protoship check: every legal file name is checked", () => {
     const r = await protoship(repo.dir, ["check"]);
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /^protoship: .*back\\\\slash\.proto.*backslash/m);
+  });
+
+  it("refuses, never passes, a name buf's CSV reading would change (\\r\\n becomes \\n), beside a passing change", async () => {
+    const repo = await shopRepo(fresh());
+    const crlf = `${DIR}/cr\r\nlf.proto`;
+    const plain = `${DIR}/plain.proto`;
+    await repo.write(crlf, message(0, "int32"));
+    await repo.write(plain, message(1, "int32"));
+    const base = await repo.commitAll("a CR LF name");
+    await repo.write(crlf, message(0, "string"));
+    // An additive change elsewhere: alone it passes, so a silently unchecked name would pass too.
+    await repo.write(plain, message(1, "int32").replace("int32 f = 1;", "int32 f = 1;\n  // G.\n  int32 g = 2;"));
+    const worktree = await protoship(repo.dir, ["check"]);
+    assert.equal(worktree.code, 2, worktree.stdout + worktree.stderr);
+    assert.match(worktree.stderr, /^protoship: "proto\/shop\/order\/v1\/cr\\r\\nlf\.proto": .*\\r\\n/m);
+    assert.match(worktree.stderr, /hint: rename the file/);
+    const sha = await repo.commitAll("break it");
+    const push = await protoship(repo.dir, ["check", "--pre-push"], `refs/heads/main ${sha} refs/heads/main ${base}\n`);
+    assert.equal(push.code, 2, push.stdout + push.stderr);
+    assert.match(push.stderr, /cr\\r\\nlf\.proto/);
+  });
+
+  it("refuses, never passes, a new file whose name is not valid UTF-8, beside a passing change", async () => {
+    const repo = await shopRepo(fresh());
+    const plain = `${DIR}/plain.proto`;
+    await repo.write(plain, message(1, "int32"));
+    const base = await repo.commitAll("plain");
+    // Lint and format findings in a file named with a byte that is not UTF-8 (legal for git and Linux).
+    const bad = Buffer.concat([Buffer.from(path.join(repo.dir, DIR, "new")), Buffer.from([0xfe]), Buffer.from("one.proto")]);
+    await writeFile(bad, 'syntax = "proto3";\npackage shop.order.v1;\nmessage   lower_case {\n  int32 f = 1;\n}\n');
+    await repo.write(plain, message(1, "int32").replace("int32 f = 1;", "int32 f = 1;\n  // G.\n  int32 g = 2;"));
+    const worktree = await protoship(repo.dir, ["check"]);
+    assert.equal(worktree.code, 2, worktree.stdout + worktree.stderr);
+    assert.match(worktree.stderr, /^protoship: "proto\/shop\/order\/v1\/new\ufffdone\.proto": .*not valid UTF-8/m);
+    assert.match(worktree.stderr, /hint: rename the file/);
+    const sha = await repo.commitAll("a file with a non-UTF-8 name");
+    const push = await protoship(repo.dir, ["check", "--pre-push"], `refs/heads/main ${sha} refs/heads/main ${base}\n`);
+    assert.equal(push.code, 2, push.stdout + push.stderr);
+    assert.match(push.stderr, /not valid UTF-8/);
   });
 
   it("reports the deletion of an oddly named file, with its name", async () => {

@@ -1,6 +1,7 @@
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
 import { resolveBase, resolvePushBase, type Base } from "../check/resolve-base.js";
 import { runSteps } from "../check/run-steps.js";
+import { whyNotPassable } from "../buf/path-args.js";
 import { selectTargets, type Targets } from "../check/select-targets.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { diffPaths, ignoredPaths, unmergedPaths, untrackedPaths, type Side } from "../git/diff.js";
@@ -151,12 +152,12 @@ async function refuseUnmergedIndex(repo: GitRepo): Promise<void> {
 
 /**
  * buf cannot compile a .proto whose name holds a backslash (it fails with "nil FileDescriptor"
- * even without --path), so such a change can be refused but never checked: say so up front.
+ * even without --path), and cannot be given one whose name holds `\r\n` (see whyNotPassable), so
+ * such a change can be refused but never checked: say so up front.
  */
 function refuseUnreadableNames(targets: Targets): void {
-  const file = [...targets.headFiles, ...targets.baseFiles].find((f) => f.includes("\\"));
-  if (file) {
-    const cause = "buf cannot read a .proto file whose name contains a backslash, so it cannot be checked";
-    throw new ProtoshipError(`${JSON.stringify(file)}: ${cause}`, { hint: "rename the file" });
+  for (const file of [...targets.headFiles, ...targets.baseFiles]) {
+    const cause = file.includes("\\") ? "buf cannot read a .proto file whose name contains a backslash" : whyNotPassable(file);
+    if (cause) throw new ProtoshipError(`${JSON.stringify(file)}: ${cause}, so it cannot be checked`, { hint: "rename the file" });
   }
 }
