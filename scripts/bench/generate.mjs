@@ -246,7 +246,7 @@ export async function bench({ runs = 5 } = {}) {
   return [
     `## protoship generate on ${scope} (google-proto-files)`,
     "",
-    `${repo.count} protos in the corpus; every proto package matching \`${pattern}\` becomes an npm package (${packages}); the packages it imports from elsewhere in googleapis are copied into the packages that use them. ts-proto ${version}; the plain run's plugin heap is ${HEAP} MB (60% of RAM), protoship sizes each plugin's heap to its batch. Peak RSS is the sum over each command's process tree, sampled every 150 ms. Heavy steps ran once; the no-op rerun ${runs} times (median).`,
+    `${repo.count} protos in the corpus; every proto package matching \`${pattern}\` becomes an npm package (${packages}); the packages it imports from elsewhere in googleapis are copied into the packages that use them. ts-proto ${version}; the plain run's plugin heap is ${HEAP} MB (60% of RAM), protoship runs its plugins within a memory budget (1 GiB a job, at least 2 GiB) and sizes each one's heap to its batch. Peak RSS is the sum over each command's process tree, sampled every 150 ms. Heavy steps ran once; the no-op rerun ${runs} times (median).`,
     "",
     "| step | time | vs plain buf | peak tree RSS | result |",
     "|---|---|---|---|---|",

@@ -3,6 +3,7 @@ import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import type { Progress } from "../process/progress.js";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
 import { assemble, type StubSources } from "./assemble.js";
+import type { GeneratedTree } from "./run-ts-proto.js";
 import { partition } from "./partition.js";
 import { pluginRequest } from "./plugin-request.js";
 import { schedule } from "../process/schedule.js";
@@ -56,7 +57,7 @@ export function memoryBudgetMb(jobs: number): number {
   return Math.min(Math.max(2048, jobs * 1024), Math.max(2048, Math.floor(os.totalmem() / 2 ** 21)));
 }
 
-/** A plugin batch: its units, its request until it is sent, and its expected memory. */
+/** A plugin batch: its units (none for the shared files), its request until it is sent, and its expected memory. */
 interface Batch {
   units: readonly ProtoPackageUnit[];
   request: Uint8Array | undefined;
@@ -67,11 +68,13 @@ interface Batch {
  * Generates the sources of `todo` with ts-proto: the units are split into size-balanced,
  * deterministic batches, each batch is one plugin process fed a CodeGeneratorRequest built from
  * the image ({@link pluginRequest}: what ts-proto reads, emitting only the listed files: the same
- * bytes as one `buf generate`). At most `jobs` run at a time, heaviest first, within
- * {@link memoryBudgetMb}. ts-proto's output for a file depends only on the file and its imports,
- * which every batch request carries, so the split does not change a byte. The first failure kills
- * the running plugins, starts no more and is thrown; nothing is returned (or written) unless every
- * batch did.
+ * bytes as one `buf generate`). The files that belong to no unit but are copied into the packages
+ * that import them (well-known types, googleapis' google/api, …) are generated once, in a batch of
+ * their own, whatever the number of packages or batches that use them. At most `jobs` plugins run
+ * at a time, heaviest first, within {@link memoryBudgetMb}. ts-proto's output for a file depends
+ * only on the file and its imports, which every request carries, so the split does not change a
+ * byte. The first failure kills the running plugins, starts no more and is thrown; nothing is
+ * returned (or written) unless every batch did.
  */
 export async function generateSources(options: GenerateSourcesOptions): Promise<StubSources[]> {
   const { files, units, todo, weights, jobs } = options;
@@ -79,52 +82,61 @@ export async function generateSources(options: GenerateSourcesOptions): Promise<
   const total = todo.reduce((sum, u) => sum + weight(u), 0);
   const count = Math.max(1, Math.min(todo.length, options.batches ?? batchCount(todo.length, total, jobs)));
   const owned = new Set(units.flatMap((u) => u.files.map((f) => f.name)));
+  const batch = (units: readonly ProtoPackageUnit[], generate: readonly string[]): Batch => {
+    const request = pluginRequest(files, generate, [...options.options, ONLY_LISTED_FILES]);
+    return { units, request, memoryMb: pluginMemoryMb(request.length) };
+  };
+  const shared = sharedFiles(todo, files, owned);
   const batches = partition(todo, count, weight, (u) => u.npmName)
     .filter((b) => b.length)
-    .map((units): Batch => {
-      const request = pluginRequest(files, generateList(units, files, owned), [...options.options, ONLY_LISTED_FILES]);
-      return { units, request, memoryMb: pluginMemoryMb(request.length) };
-    })
+    .map((b) => batch(b, ownFiles(b)))
+    .concat(shared.length ? [batch([], shared)] : [])
     .sort((a, b) => b.memoryMb - a.memoryMb);
   const controller = new AbortController();
-  const results: StubSources[][] = [];
+  const trees: GeneratedTree[] = [];
   const run = async (index: number): Promise<void> => {
-    const batch = batches[index]!;
-    const request = batch.request!;
-    batch.request = undefined;
-    const what =
-      batch.units.length === 1 ? batch.units[0]!.protoPackage : `${batch.units[0]!.protoPackage} and ${batch.units.length - 1} more`;
-    const tree = await runTsProto(request, { heapMb: pluginHeapMb(batch.memoryMb), what, signal: controller.signal });
-    results[index] = assemble(tree, units, batch.units);
-    options.progress?.tick(batch.units.length);
+    const { units, request, memoryMb } = batches[index]!;
+    batches[index]!.request = undefined;
+    const what = !units.length
+      ? `the ${shared.length} files copied into the packages`
+      : units.length === 1
+        ? units[0]!.protoPackage
+        : `${units[0]!.protoPackage} and ${units.length - 1} more`;
+    trees[index] = await runTsProto(request!, { heapMb: pluginHeapMb(memoryMb), what, signal: controller.signal });
+    options.progress?.tick(units.length);
   };
   await schedule(
     batches.map((b) => b.memoryMb),
     { jobs, budgetMb: memoryBudgetMb(jobs), abort: controller },
     run,
   );
-  const byName = new Map(results.flat().map((s) => [s.unit.npmName, s]));
+  const sharedTree = trees[batches.findIndex((b) => !b.units.length)] ?? new Map<string, string>();
+  const results = batches.flatMap((b, i) => (b.units.length ? assemble(new Map([...sharedTree, ...trees[i]!]), units, b.units) : []));
+  const byName = new Map(results.map((s) => [s.unit.npmName, s]));
   return todo.map((u) => byName.get(u.npmName)!);
 }
 
 /**
  * ts-proto emits, by default, every file `file_to_generate` imports, transitively: each batch would
  * generate other batches' files again, and google/protobuf/descriptor.proto in every batch that
- * reaches it. With this option it emits exactly `file_to_generate` ({@link generateList}). The
+ * reaches it. With this option it emits exactly `file_to_generate`. The
  * option selects files only (ts-proto reads it nowhere else), so no generated byte changes.
  */
 const ONLY_LISTED_FILES = "emitImportedFiles=false";
 
+/** The files of `units`: what their batch generates. */
+function ownFiles(units: readonly ProtoPackageUnit[]): string[] {
+  return units.flatMap((u) => u.files.map((f) => f.name));
+}
+
 /**
- * `file_to_generate` of a batch: its files and the files they import that belong to no stub unit
- * (copied into the packages that use them; the well-known types among them), transitively, but
- * not through other units' files, whose code is another package's (ts-proto needs them only as
- * types, from `proto_file`).
+ * The files `units` import that belong to no stub unit (copied into the packages that use them;
+ * the well-known types among them), transitively, but not through units' files, whose code is
+ * another package's (ts-proto needs them only as types, from `proto_file`).
  */
-function generateList(batch: readonly ProtoPackageUnit[], files: readonly FileDescriptorProto[], owned: ReadonlySet<string>): string[] {
-  const own = new Set(batch.flatMap((u) => u.files.map((f) => f.name)));
+function sharedFiles(units: readonly ProtoPackageUnit[], files: readonly FileDescriptorProto[], owned: ReadonlySet<string>): string[] {
   const byName = new Map(files.map((f) => [f.name, f]));
-  const list = new Set(own);
+  const list = new Set<string>();
   const visit = (name: string): void => {
     for (const dep of byName.get(name)?.dependency ?? []) {
       if (list.has(dep) || owned.has(dep)) continue;
@@ -132,6 +144,6 @@ function generateList(batch: readonly ProtoPackageUnit[], files: readonly FileDe
       visit(dep);
     }
   };
-  for (const name of own) visit(name);
+  for (const name of ownFiles(units)) visit(name);
   return [...list];
 }
