@@ -159,6 +159,7 @@ describe("protoship generate", { timeout: 120_000 }, () => {
     const repo = await mkdtemp(path.join(os.tmpdir(), "protoship-generate-"));
     temps.push(repo);
     await writeFile(path.join(repo, "buf.yaml"), "version: v2\n");
+    await writeFile(path.join(repo, "protoship.yaml"), 'stubs:\n  scope: "@mesh"\n'); // acme.channel.v1 → @mesh/acme-channel-v1
     await mkdir(path.join(repo, "acme/channel/v1"), { recursive: true });
     await writeFile(
       path.join(repo, "acme/channel/v1/channel.proto"),
