@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -109,6 +109,36 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
     assert.deepEqual(canvas.dependencies, ["@mesh/fixture-shapes-v1", "@mesh/probe-v1"]);
   });
 
+  test("a file's code does not depend on the files one plugin process generated before it", async () => {
+    // alpha defines a message named Metadata and a gRPC service: its import of grpc-js's Metadata is
+    // renamed (Metadata as Metadata1). ts-proto shares that import object between files, so with
+    // ts-proto's own plugin every later file of the process kept the rename; beta has no collision.
+    const dir = temps.fresh("aliases");
+    const files = {
+      "buf.yaml": "version: v2\n",
+      "protoship.yaml": 'stubs:\n  scope: "@t"\n',
+      "alpha/v1/alpha.proto":
+        'syntax = "proto3";\npackage alpha.v1;\nmessage Metadata { string key = 1; }\nservice AlphaService { rpc Get(Metadata) returns (Metadata); }\n',
+      "beta/v1/beta.proto":
+        'syntax = "proto3";\npackage beta.v1;\nmessage Ping { string id = 1; }\nservice BetaService { rpc Send(Ping) returns (Ping); }\n',
+    };
+    for (const [file, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+      await writeFile(path.join(dir, file), text);
+    }
+    const project = await Project.ofFolder(dir);
+    const { image, units } = await stubUnits(project);
+    const options = tsProtoOptions(project.config.stubs.tsProtoOptions);
+    const weights = unitWeights(units, image.files);
+    const run = (batches: number) => generateSources({ files: image.files, units, todo: units, weights, options, jobs: 1, batches });
+    const [together, apart] = [await run(1), await run(2)];
+    const code = (all: typeof together, pkg: string, file: string) => all.find((s) => s.unit.protoPackage === pkg)!.files.get(file)!;
+    assert.match(code(together, "alpha.v1", "alpha/v1/alpha.ts"), /type Metadata as Metadata1/);
+    assert.doesNotMatch(code(together, "beta.v1", "beta/v1/beta.ts"), /Metadata1/);
+    assert.equal(code(together, "beta.v1", "beta/v1/beta.ts"), code(apart, "beta.v1", "beta/v1/beta.ts"));
+    assert.equal(code(together, "alpha.v1", "alpha/v1/alpha.ts"), code(apart, "alpha.v1", "alpha/v1/alpha.ts"));
+  });
+
   test("partition: largest first into the lightest bin, name order on ties, the same whatever the input order", () => {
     const items = [
       ["e", 1],
@@ -146,7 +176,7 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
     );
     // A small module is one plugin process; a large one is split by jobs and by size.
     assert.equal(batchCount(5, 67_000, 2), 1);
-    assert.equal(batchCount(394, 80 * 2 ** 20, 2), 40);
+    assert.equal(batchCount(394, 40 * 2 ** 20, 2), 40);
     assert.equal(batchCount(40, 3 * 2 ** 20, 2), 6);
   });
 

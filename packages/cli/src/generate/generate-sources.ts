@@ -1,10 +1,12 @@
+import os from "node:os";
 import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import type { Progress } from "../process/progress.js";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
 import { assemble, type StubSources } from "./assemble.js";
 import { partition } from "./partition.js";
 import { pluginRequest } from "./plugin-request.js";
-import { pluginHeapMb, runTsProto } from "./run-ts-proto.js";
+import { schedule } from "../process/schedule.js";
+import { pluginHeapMb, pluginMemoryMb, runTsProto } from "./run-ts-proto.js";
 
 /** Options of {@link generateSources}. */
 export interface GenerateSourcesOptions {
@@ -26,12 +28,11 @@ export interface GenerateSourcesOptions {
 }
 
 /**
- * A plugin batch holds at most this much encoded descriptors (with imports), as far as the units
- * allow. ts-proto's memory is a few hundred times its request: on google/cloud a 6 MiB batch reached
- * 2.3 GB and spent minutes collecting garbage near its heap limit. Not yet tuned: with 2 MiB and 2
- * jobs, google/cloud (394 packages) took 409 s with a process-tree peak of 6.3 GB.
+ * A plugin batch holds at most this much encoded descriptors (with imports, source info cut to
+ * comments), as far as the units allow: a plugin process reaches about 370 times its request
+ * ({@link pluginMemoryMb}), so about 0.5 GB.
  */
-const MAX_BATCH_WEIGHT = 2 * 2 ** 20;
+const MAX_BATCH_WEIGHT = 2 ** 20;
 /** Below this, a batch costs less to generate than its plugin process costs to start (~0.3 s): a small module is one batch. */
 const MIN_BATCH_WEIGHT = 512 * 2 ** 10;
 /** Batches per job: enough for an even finish, few enough that Node's start-up stays small. */
@@ -47,43 +48,61 @@ export function batchCount(count: number, total: number, jobs: number): number {
 }
 
 /**
+ * The memory (MiB) the running plugin processes may be expected to reach together: 1 GiB a job,
+ * at least 2 GiB, at most half the machine's. A batch that does not fit waits for others to end
+ * (lighter ones go first meanwhile); one alone always runs.
+ */
+export function memoryBudgetMb(jobs: number): number {
+  return Math.min(Math.max(2048, jobs * 1024), Math.max(2048, Math.floor(os.totalmem() / 2 ** 21)));
+}
+
+/** A plugin batch: its units, its request until it is sent, and its expected memory. */
+interface Batch {
+  units: readonly ProtoPackageUnit[];
+  request: Uint8Array | undefined;
+  memoryMb: number;
+}
+
+/**
  * Generates the sources of `todo` with ts-proto: the units are split into size-balanced,
  * deterministic batches, each batch is one plugin process fed a CodeGeneratorRequest built from
- * the image (as `buf generate` builds it, but emitting only the listed files: the same bytes), at most `jobs` at a
- * time. ts-proto's output for a file depends only on the file and its imports, which every batch
- * request carries, so the split does not change a byte. The first failure kills the running
- * plugins, starts no more and is thrown; nothing is returned (or written) unless every batch did.
+ * the image ({@link pluginRequest}: what ts-proto reads, emitting only the listed files: the same
+ * bytes as one `buf generate`). At most `jobs` run at a time, heaviest first, within
+ * {@link memoryBudgetMb}. ts-proto's output for a file depends only on the file and its imports,
+ * which every batch request carries, so the split does not change a byte. The first failure kills
+ * the running plugins, starts no more and is thrown; nothing is returned (or written) unless every
+ * batch did.
  */
 export async function generateSources(options: GenerateSourcesOptions): Promise<StubSources[]> {
   const { files, units, todo, weights, jobs } = options;
   const weight = (u: ProtoPackageUnit): number => weights.get(u.npmName) ?? 0;
   const total = todo.reduce((sum, u) => sum + weight(u), 0);
   const count = Math.max(1, Math.min(todo.length, options.batches ?? batchCount(todo.length, total, jobs)));
-  const batches = partition(todo, count, weight, (u) => u.npmName).filter((b) => b.length);
   const owned = new Set(units.flatMap((u) => u.files.map((f) => f.name)));
+  const batches = partition(todo, count, weight, (u) => u.npmName)
+    .filter((b) => b.length)
+    .map((units): Batch => {
+      const request = pluginRequest(files, generateList(units, files, owned), [...options.options, ONLY_LISTED_FILES]);
+      return { units, request, memoryMb: pluginMemoryMb(request.length) };
+    })
+    .sort((a, b) => b.memoryMb - a.memoryMb);
   const controller = new AbortController();
   const results: StubSources[][] = [];
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (!failure && next < batches.length) {
-      const index = next++;
-      const batch = batches[index]!;
-      try {
-        const request = pluginRequest(files, generateList(batch, files, owned), [...options.options, ONLY_LISTED_FILES]);
-        const heapMb = pluginHeapMb(request.length, jobs);
-        const what = batch.length === 1 ? batch[0]!.protoPackage : `${batch[0]!.protoPackage} and ${batch.length - 1} more`;
-        const tree = await runTsProto(request, { heapMb, what, signal: controller.signal });
-        results[index] = assemble(tree, units, batch);
-        options.progress?.tick(batch.length);
-      } catch (error) {
-        if (!failure) failure = { error };
-        controller.abort();
-      }
-    }
+  const run = async (index: number): Promise<void> => {
+    const batch = batches[index]!;
+    const request = batch.request!;
+    batch.request = undefined;
+    const what =
+      batch.units.length === 1 ? batch.units[0]!.protoPackage : `${batch.units[0]!.protoPackage} and ${batch.units.length - 1} more`;
+    const tree = await runTsProto(request, { heapMb: pluginHeapMb(batch.memoryMb), what, signal: controller.signal });
+    results[index] = assemble(tree, units, batch.units);
+    options.progress?.tick(batch.units.length);
   };
-  await Promise.all(Array.from({ length: Math.min(jobs, batches.length) }, worker));
-  if (failure) throw failure.error;
+  await schedule(
+    batches.map((b) => b.memoryMb),
+    { jobs, budgetMb: memoryBudgetMb(jobs), abort: controller },
+    run,
+  );
   const byName = new Map(results.flat().map((s) => [s.unit.npmName, s]));
   return todo.map((u) => byName.get(u.npmName)!);
 }

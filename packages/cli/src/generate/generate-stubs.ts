@@ -12,6 +12,7 @@ import { explainOutputError } from "../workspace/output-errors.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
 import type { Progress } from "../process/progress.js";
 import { loadImage, type SchemaImage } from "../schema/load-image.js";
+import { closure } from "../schema/package-graph.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { generateSources } from "./generate-sources.js";
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
@@ -255,12 +256,17 @@ async function generatorHash(): Promise<string> {
   return hash.digest("hex");
 }
 
-/** The stub units of the project's module (after `stubs.include`/`exclude`) and its compiled image; none is an error. */
+/**
+ * The stub units of the project's module (after `stubs.include`/`exclude`) and the files of its
+ * compiled image they need (their own and their imports, transitively; in dependency order), each
+ * file's source info cut down to its commented locations (all ts-proto reads of it). No unit is an
+ * error.
+ */
 export async function stubUnits(project: Project): Promise<{ image: SchemaImage; units: ProtoPackageUnit[] }> {
   const { root, config } = project;
   const workspace = await project.workspace();
   const include = config.stubs.include ?? [];
-  const image = await loadImage(root, workspace.dir ? { workspaceDir: workspace.dir } : {});
+  const image = await loadImage(root, { ...(workspace.dir ? { workspaceDir: workspace.dir } : {}), sourceInfo: "comments" });
   // Packages left out by `include` are not stub packages: their files are copied into the
   // packages that import them, like any import from outside the module.
   const units = protoPackageUnits(image, config, await project.stubScope()).filter(
@@ -273,7 +279,13 @@ export async function stubUnits(project: Project): Promise<{ image: SchemaImage;
       hint: "check buf (PROTOSHIP_BUF), buf.yaml and stubs.include/exclude",
     });
   }
-  return { image, units };
+  // The rest of the module (all of googleapis when only google.cloud.** are stubs) is let go.
+  const byName = new Map(image.files.map((f) => [f.name, f]));
+  const needed = closure(
+    units.flatMap((u) => u.files.map((f) => f.name)),
+    (name) => byName.get(name)?.dependency,
+  );
+  return { image: { ...image, files: image.files.filter((f) => needed.has(f.name)) }, units };
 }
 
 /**

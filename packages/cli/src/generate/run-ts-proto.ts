@@ -1,8 +1,8 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { CodeGeneratorResponseSchema } from "@bufbuild/protobuf/wkt";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { EnvironmentError, ExitCode, ProtoshipError } from "../errors.js";
 import { outputMessage } from "../process/output-message.js";
 import { runProcess } from "../process/run-process.js";
@@ -30,19 +30,30 @@ export function tsProtoVersion(): string {
 }
 
 /**
- * The heap limit (MiB) of one plugin process for a request of `requestBytes`: ts-proto holds the
- * request, its type map and all output in memory, about a hundred times the descriptors' size.
- * Never more than this process's share (`jobs` run at once) of 60% of the machine's memory.
+ * The memory (MiB) a plugin process is expected to reach on a request of `requestBytes`
+ * (plugin-request.ts): measured on google/cloud with protoship's plugin process, about 100 MiB
+ * plus 370 times the request (compute/v1beta: a 4 MB request, 1.5 GB; aiplatform/v1beta1: 1.6 MB,
+ * 0.8 GB). The scheduler adds these up against its budget.
  */
-export function pluginHeapMb(requestBytes: number, jobs: number): number {
-  const share = Math.floor(((os.totalmem() / 2 ** 20) * 0.6) / Math.max(1, jobs));
-  const wanted = 1024 + Math.ceil((requestBytes / 2 ** 20) * 128);
-  return Math.max(1024, Math.min(wanted, Math.max(1024, share), 16384));
+export function pluginMemoryMb(requestBytes: number): number {
+  return 128 + Math.ceil((requestBytes / 2 ** 20) * 384);
+}
+
+/** The heap limit (MiB) of a plugin with that estimate: room to spare, so a batch heavier than measured is slower, not failed. */
+export function pluginHeapMb(estimateMb: number): number {
+  return Math.max(512, Math.ceil(estimateMb * 1.5));
 }
 
 /**
- * Runs the ts-proto plugin under this Node, as buf would, on an encoded CodeGeneratorRequest and
- * returns its files. An error the plugin reports (CodeGeneratorResponse.error) or a crash is a
+ * protoship's plugin process: ts-proto's plugin with the formatter's memory bounded and no state
+ * shared between files (ts-proto-worker.ts). Always the built file: from src/ (tests, through tsx)
+ * as from dist/, two folders up is the package.
+ */
+const WORKER = fileURLToPath(new URL("../../dist/generate/ts-proto-worker.js", import.meta.url));
+
+/**
+ * Runs ts-proto's plugin under this Node (through {@link WORKER}), as buf would, on an encoded
+ * CodeGeneratorRequest and returns its files. An error the plugin reports (CodeGeneratorResponse.error) or a crash is a
  * ProtoshipError (exit 1) naming `what`; running out of its heap limit, an EnvironmentError
  * (exit 2). `signal` kills the plugin (the promise then rejects).
  */
@@ -50,7 +61,8 @@ export async function runTsProto(
   request: Uint8Array,
   options: { heapMb: number; what: string; signal?: AbortSignal },
 ): Promise<GeneratedTree> {
-  const result = await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, tsProtoPlugin()], {
+  tsProtoPlugin(); // ts-proto missing is an EnvironmentError here, not the worker's crash
+  const result = await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, WORKER], {
     cwd: process.cwd(),
     input: Buffer.from(request.buffer, request.byteOffset, request.byteLength),
     what: "ts-proto (protoc-gen-ts_proto)",

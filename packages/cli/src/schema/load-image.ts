@@ -1,11 +1,13 @@
 import { fromBinary } from "@bufbuild/protobuf";
-import { FileDescriptorSetSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
+import { FileDescriptorProtoSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import os from "node:os";
 import path from "node:path";
 import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
 import { runBuf } from "../buf/run-buf.js";
 import { ConfigError, ExitCode, ProtoshipError } from "../errors.js";
 import { repoPathFromWorkspace } from "../buf/module-paths.js";
+import { commentLocations } from "./comment-locations.js";
 
 /** The compiled schema of a buf workspace: every file, with source info (comments, positions). */
 export interface SchemaImage {
@@ -20,10 +22,18 @@ export interface SchemaImage {
  * @bufbuild/protobuf descriptors — never by parsing .proto text ourselves. A schema error becomes
  * a ProtoshipError with buf's `file:line:col` (repository-relative).
  */
-export function loadImage(dir: string, options: { workspaceDir?: string } = {}): Promise<SchemaImage> {
-  const { workspaceDir } = options;
-  return compile({ cwd: workspaceDir ? path.join(dir, workspaceDir) : dir, args: [] }, workspaceDir);
+export function loadImage(dir: string, options: { workspaceDir?: string; sourceInfo?: SourceInfo } = {}): Promise<SchemaImage> {
+  const { workspaceDir, sourceInfo = "full" } = options;
+  return compile({ cwd: workspaceDir ? path.join(dir, workspaceDir) : dir, args: [] }, workspaceDir, sourceInfo);
 }
+
+/**
+ * What an image keeps of each file: everything buf wrote (`full`), or, for code generation, only
+ * the commented source locations ({@link commentLocations}) and none of buf's own extensions
+ * (unknown fields). Each file is cut down as it is decoded, before the next one is, so a large
+ * image is never held whole in its full form.
+ */
+export type SourceInfo = "full" | "comments";
 
 /**
  * {@link loadImage} of a tar archive of the repository's files, read on buf's stdin (never
@@ -34,11 +44,16 @@ export async function loadArchiveImage(archive: Buffer, options: { workspaceDir?
   // buf splits input options on commas: such a folder name cannot be a subdir option.
   if (workspaceDir && /[,#]/.test(workspaceDir)) throw new ConfigError(`${workspaceDir}: a buf workspace folder name with , or #`);
   // With subdir, buf's messages name repository paths already: nothing to map.
-  return compile({ cwd: os.tmpdir(), args: [`-#format=tar${workspaceDir ? `,subdir=${workspaceDir}` : ""}`], input: archive }, undefined);
+  const args = [`-#format=tar${workspaceDir ? `,subdir=${workspaceDir}` : ""}`];
+  return compile({ cwd: os.tmpdir(), args, input: archive }, undefined, "full");
 }
 
 /** Runs buf build and ls-files on one input; `workspaceDir` maps buf's message paths to repository paths. */
-async function compile(source: { cwd: string; args: string[]; input?: Buffer }, workspaceDir: string | undefined): Promise<SchemaImage> {
+async function compile(
+  source: { cwd: string; args: string[]; input?: Buffer },
+  workspaceDir: string | undefined,
+  sourceInfo: SourceInfo,
+): Promise<SchemaImage> {
   const run = (args: string[], binary: boolean) =>
     runBuf([...args, ...source.args], { cwd: source.cwd, binary, ...(source.input ? { input: source.input } : {}) });
   // One compile; `buf ls-files` (no compile) tells the module's own files from its imports.
@@ -53,7 +68,7 @@ async function compile(source: { cwd: string; args: string[]; input?: Buffer }, 
     throw new ProtoshipError(`the schema does not compile: ${cause}`, { exitCode: ExitCode.Findings });
   }
   if (listed.code !== 0) throw bufFailure("buf ls-files", listed);
-  const files = fromBinary(FileDescriptorSetSchema, image.stdoutBytes!).file;
+  const files = decodeFiles(image.stdoutBytes!, sourceInfo);
   const ownFiles = new Set(
     listed.stdout
       .split("\n")
@@ -61,6 +76,26 @@ async function compile(source: { cwd: string; args: string[]; input?: Buffer }, 
       .filter(Boolean),
   );
   return { files, ownFiles };
+}
+
+/**
+ * The files of an encoded FileDescriptorSet (field 1, repeated), decoded one at a time and cut
+ * down to `sourceInfo`; the set's other fields (none today) are skipped.
+ */
+function decodeFiles(bytes: Uint8Array, sourceInfo: SourceInfo): FileDescriptorProto[] {
+  const files: FileDescriptorProto[] = [];
+  const full = sourceInfo === "full";
+  const reader = new BinaryReader(bytes);
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    if (field !== 1 || wireType !== WireType.LengthDelimited) {
+      reader.skip(wireType, field);
+      continue;
+    }
+    const file = fromBinary(FileDescriptorProtoSchema, reader.bytes(), { readUnknownFields: full });
+    files.push(full ? file : commentLocations(file));
+  }
+  return files;
 }
 
 function describeBufError(line: string, workspaceDir: string | undefined): string {
