@@ -113,6 +113,20 @@ describe("protoship check", () => {
       findingsOf(r.stdout).map((f) => [f.file, f.rule]),
       [[ORDER, "MESSAGE_PASCAL_CASE"]],
     );
+    // The summary and the JSON name what buf checked: both files of the module, not a placeholder.
+    assert.deepEqual((JSON.parse(r.stdout) as { checkedFiles: string[] }).checkedFiles, ["proto/shop/order/v1/customer.proto", ORDER]);
+    const text = await protoship(repo.dir, ["check"]);
+    assert.equal(text.code, 1, text.stderr);
+    assert.match(text.stdout, /✖ 1 finding in 1 file \(1 lint\); all 2 \.proto files checked \(buf configuration changed\)\n$/);
+    // A third file and a buf.yaml change that waives nothing: all three are checked, no findings.
+    await repo.write("buf.yaml", (await repo.read("buf.yaml")).replace("\n  ignore: [proto/shop/order/v1/order.proto]", ""));
+    await repo.write(ORDER, ORDER_V1);
+    await repo.write("proto/shop/order/v1/note.proto", 'syntax = "proto3";\n\npackage shop.order.v1;\n\n// A note.\nmessage Note {}\n');
+    await repo.commitAll("three files");
+    await repo.write("buf.yaml", `${await repo.read("buf.yaml")}# reviewed\n`);
+    const clean = await protoship(repo.dir, ["check"]);
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    assert.match(clean.stdout, /^✔ all 3 \.proto files checked \(buf configuration changed\), no findings\n$/);
   });
 
   it("handles file names with spaces and non-ASCII characters", async () => {

@@ -4,6 +4,9 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { GitFixture, launchChromium, protoship, serveStatic, suiteTempDirs } from "@protoship/testkit";
 
+/** The tags below name @mesh packages: the stub scope is set, as release tags need one. */
+const MESH_SCOPE = 'stubs:\n  scope: "@mesh"\n';
+
 /** Two packages, one importing the other, with comments written by an attacker. */
 const COMMON = `syntax = "proto3";
 
@@ -103,6 +106,7 @@ describe("protoship docs", () => {
   it("builds a page per release from the schema at its tag (not the working tree), and reuses it on the next run", async () => {
     const repo = await GitFixture.init(fresh());
     await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n");
+    await repo.write("protoship.yaml", MESH_SCOPE);
     await repo.write("proto/acme/common/v1/money.proto", COMMON);
     await repo.write("proto/acme/shop/v1/shop.proto", SHOP);
     await repo.commitAll("apis");
@@ -147,6 +151,7 @@ describe("protoship docs", () => {
   it("a release whose schema does not compile fails with the tag and file:line:col, and keeps the previous site", async () => {
     const repo = await GitFixture.init(fresh());
     await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n");
+    await repo.write("protoship.yaml", MESH_SCOPE);
     await repo.write("proto/acme/common/v1/money.proto", COMMON.replace("string currency = 1;", "strin currency = 1;"));
     await repo.commitAll("broken");
     await repo.git("tag", "-a", "@mesh/acme-common-v1@1.0.0", "-m", "broken release");
@@ -163,6 +168,7 @@ describe("protoship docs", () => {
   it("reports progress on stderr (release pages, then pages) as plain periodic lines off a terminal; stdout is unchanged", async () => {
     const repo = await GitFixture.init(fresh());
     await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n");
+    await repo.write("protoship.yaml", MESH_SCOPE);
     await repo.write("proto/acme/common/v1/money.proto", COMMON);
     await repo.write("proto/acme/shop/v1/shop.proto", SHOP);
     await repo.commitAll("apis");

@@ -36,9 +36,13 @@ message Customer {
 }
 `;
 
-/** Initialises a repository holding the small module, committed on main. */
+/**
+ * Initialises a repository holding the small module, committed on main. Its package.json name
+ * gives the stub scope (no protoship.yaml): `shop.order.v1` is `@acme/shop-order-v1`.
+ */
 export async function shopRepo(dir: string): Promise<GitFixture> {
   const repo = await GitFixture.init(dir);
+  await repo.write("package.json", `${JSON.stringify({ name: "@acme/shop-apis", private: true }, null, 2)}\n`);
   await repo.write("buf.yaml", BUF_YAML);
   await repo.write("proto/shop/order/v1/order.proto", ORDER_V1);
   await repo.write("proto/shop/order/v1/customer.proto", CUSTOMER_V1);

@@ -14,12 +14,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 const temps: string[] = [];
 const execFileAsync = promisify(execFile);
 
-/** A copy of the repository's bundled module (buf.yaml + protos/) in a fresh temp folder. */
+/** A copy of the repository's bundled module (buf.yaml, protoship.yaml with scope @mesh, protos/) in a fresh temp folder. */
 async function moduleCopy(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "protoship-generate-"));
   temps.push(dir);
   await cp(path.join(ROOT, "protos"), path.join(dir, "protos"), { recursive: true });
-  await cp(path.join(ROOT, "buf.yaml"), path.join(dir, "buf.yaml"));
+  for (const file of ["buf.yaml", "protoship.yaml"]) await cp(path.join(ROOT, file), path.join(dir, file));
   return dir;
 }
 
@@ -139,7 +139,7 @@ describe("protoship generate", { timeout: 120_000 }, () => {
 
   test("include patterns: google.cloud.** style, other packages' files are copied in", async () => {
     const repo = await moduleCopy();
-    await writeFile(path.join(repo, "protoship.yaml"), 'stubs:\n  include: ["mesh.*.v1"]\n  exclude: [mesh.common.v1]\n');
+    await writeFile(path.join(repo, "protoship.yaml"), 'stubs:\n  scope: "@mesh"\n  include: ["mesh.*.v1"]\n  exclude: [mesh.common.v1]\n');
     const result = await generateStubs({ cwd: repo });
     assert.deepEqual(
       result.packages.map((p) => p.npmName),
@@ -159,6 +159,7 @@ describe("protoship generate", { timeout: 120_000 }, () => {
     const repo = await mkdtemp(path.join(os.tmpdir(), "protoship-generate-"));
     temps.push(repo);
     await writeFile(path.join(repo, "buf.yaml"), "version: v2\n");
+    await writeFile(path.join(repo, "protoship.yaml"), 'stubs:\n  scope: "@mesh"\n'); // acme.channel.v1 → @mesh/acme-channel-v1
     await mkdir(path.join(repo, "acme/channel/v1"), { recursive: true });
     await writeFile(
       path.join(repo, "acme/channel/v1/channel.proto"),

@@ -133,6 +133,7 @@ describe("crash safety (SIGKILL loops)", { timeout: 900_000 }, () => {
   it(`generate: ${KILLS} kills; each leaves the old or new packages (node_modules kept), the next run no leftovers`, async (t) => {
     const repo = await GitFixture.init(fresh());
     await repo.write("buf.yaml", BUF_YAML);
+    await repo.write("protoship.yaml", 'stubs:\n  scope: "@acme"\n'); // shop.x.v1 → @acme/shop-x-v1 in shop-x-v1/
     await writeAll(repo, protos("A"));
     await repo.commitAll("initial");
     const outDir = path.join(repo.dir, "packages/stubs");

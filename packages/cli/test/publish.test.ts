@@ -244,7 +244,7 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
     const dir = fresh();
     const repo = await GitFixture.init(path.join(dir, "repo"));
     await repo.addBundledProtos();
-    await repo.write("protoship.yaml", `release:\n  registry: ${registry.url}\n`);
+    await repo.write("protoship.yaml", `stubs:\n  scope: "@mesh"\nrelease:\n  registry: ${registry.url}\n`);
     await repo.commitAll("mesh APIs");
     assert.equal((await protoship(repo.dir, ["release", "tag", "--no-push"])).code, 0);
     const published = await protoship(repo.dir, ["publish"], undefined, registry.env);

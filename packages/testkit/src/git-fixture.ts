@@ -117,10 +117,13 @@ export class GitFixture {
     return this.git("rev-parse", "HEAD");
   }
 
-  /** Copies the monorepo's bundled protos and buf.yaml into this repository. */
+  /**
+   * Copies the monorepo's bundled protos, buf.yaml and protoship.yaml (stub scope `@mesh`) into
+   * this repository.
+   */
   async addBundledProtos(): Promise<void> {
     await cp(path.join(REPO_ROOT, "protos"), path.join(this.dir, "protos"), { recursive: true });
-    await cp(path.join(REPO_ROOT, "buf.yaml"), path.join(this.dir, "buf.yaml"));
+    for (const file of ["buf.yaml", "protoship.yaml"]) await cp(path.join(REPO_ROOT, file), path.join(this.dir, file));
   }
 }
 

@@ -1,6 +1,8 @@
+import path from "node:path";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
 import { resolveBase, resolvePushBase, type Base } from "../check/resolve-base.js";
 import { runSteps } from "../check/run-steps.js";
+import { listModuleFiles } from "../buf/ls-files.js";
 import { whyNotPassable } from "../buf/path-args.js";
 import { selectTargets, type Targets } from "../check/select-targets.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
@@ -59,6 +61,7 @@ export async function check(options: CheckOptions): Promise<number> {
 
   const findings: Finding[] = [];
   const checked = new Set<string>();
+  let bufConfigChanged = false;
   let untracked: Promise<string[]> | undefined;
   const listUntracked = (): Promise<string[]> => (untracked ??= untrackedPaths(repo, SCHEMA_PATHSPECS));
   let ignored: Promise<string[]> | undefined;
@@ -99,8 +102,12 @@ export async function check(options: CheckOptions): Promise<number> {
       const head = await headTree;
       const baseDir = baseTree?.then((t) => t.dir);
       const fix = Boolean(options.fix);
+      // buf's configuration changed: every file of every module is checked, and buf lists them.
+      const all = targets.full ? listModuleFiles(path.join(head.dir, ...ws.dir.split("/").filter(Boolean)), ws.dir) : undefined;
+      all?.catch(() => {}); // awaited below; a failing step must win
       findings.push(...(await runSteps({ workspace: ws, targets, headDir: head.dir, baseDir, steps, worktree: repo.root, fix })));
-      for (const f of targets.full ? ["(all files: buf configuration changed)"] : targets.headFiles) checked.add(f);
+      for (const f of (await all) ?? targets.headFiles) checked.add(f);
+      bufConfigChanged ||= targets.full;
     } finally {
       const trees = await Promise.allSettled([headTree, ...(baseTree ? [baseTree] : [])]);
       await Promise.all(trees.map((t) => (t.status === "fulfilled" ? t.value.dispose() : undefined)));
@@ -108,7 +115,8 @@ export async function check(options: CheckOptions): Promise<number> {
   }
 
   const write = options.write ?? ((text: string) => process.stdout.write(text));
-  write(render({ findings, checkedFiles: [...checked], comparisons: comparisons.map((c) => c.label) }, options.output ?? "text"));
+  const summary = { findings, checkedFiles: [...checked], comparisons: comparisons.map((c) => c.label), bufConfigChanged };
+  write(render(summary, options.output ?? "text"));
   return findings.length > 0 ? ExitCode.Findings : ExitCode.Ok;
 }
 

@@ -46,9 +46,10 @@ export async function docs(options: DocsOptions): Promise<number> {
   const model = siteModelOf(image);
 
   // Tags name npm packages; the site places a version switcher on the matching proto package and
-  // a page per release, built from the schema at the tag.
-  const units = protoPackageUnits(image, config);
-  const protoPackageOf = new Map(units.map((u) => [u.npmName, u.protoPackage]));
+  // a page per release, built from the schema at the tag. Only release tags need the npm names
+  // (and so the stub scope): a repository without any builds its docs with neither.
+  const protoPackageOf = async () =>
+    new Map(protoPackageUnits(image, config, await project.stubScope()).map((u) => [u.npmName, u.protoPackage]));
   const versions = options.noVersions ? [] : await docsReleaseVersions(project, protoPackageOf);
 
   const label = options.outDir === undefined ? "docs.outDir" : "-o";

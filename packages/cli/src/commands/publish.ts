@@ -84,7 +84,7 @@ async function publishTags(options: PublishOptions): Promise<number> {
         throw new ProtoshipError(`at ${commit.slice(0, 12)}: ${error.message}`, { exitCode: error.exitCode });
       });
       tree = await released.checkout();
-      const source = Project.ofCheckout(tree.dir, released.config);
+      const source = Project.ofCheckout(tree.dir, released.config, () => released.stubScope());
       const { registry, distTag, access } = released.config.release;
       const todo: ReleaseTag[] = [];
       const checking = startProgress("check registry", tags.length, "packages");

@@ -5,8 +5,8 @@
 export const DEFAULTS = {
   bufYaml: "buf.yaml",
   check: { steps: ["format", "lint", "breaking"] as ("format" | "lint" | "breaking")[] },
+  // No stubs.scope: it is the repository's own (protoship.yaml, else the root package.json's name).
   stubs: {
-    scope: "@mesh",
     outDir: "packages/stubs",
     names: {} as Record<string, string>,
     tsProtoOptions: [] as string[],

@@ -10,3 +10,11 @@ export function npmNameProblem(name: string): string | undefined {
   if (result.validForNewPackages) return undefined;
   return `is not a valid npm package name: ${[...(result.errors ?? []), ...(result.warnings ?? [])][0] ?? "rejected by npm"}`;
 }
+
+/** An npm scope as protoship accepts it (stubs.scope, `init --scope`, a package.json name's scope): `@` and lower-case URL-safe characters. */
+export const NPM_SCOPE = /^@[a-z0-9][a-z0-9._~-]*$/;
+
+/** Whether `scope` is an npm scope protoship can name stub packages in (see {@link NPM_SCOPE}). */
+export function isNpmScope(scope: string): boolean {
+  return NPM_SCOPE.test(scope);
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DEFAULTS } from "./defaults.js";
-import { npmNameProblem } from "./npm-name.js";
+import { NPM_SCOPE, npmNameProblem } from "./npm-name.js";
 import { tagFormatProblem } from "./tag-format.js";
 
 /**
@@ -22,11 +22,11 @@ export const configSchema = z
       .prefault({}),
     stubs: z
       .object({
-        /** npm scope of generated packages, e.g. "@mesh". */
-        scope: z
-          .string()
-          .regex(/^@[a-z0-9][a-z0-9._-]*$/, "an npm scope such as @acme")
-          .default(DEFAULTS.stubs.scope),
+        /**
+         * npm scope of generated packages, e.g. "@acme". No default: unset, it is the root package.json
+         * name's scope (see resolveStubScope), and a command that names npm packages without either is exit 2.
+         */
+        scope: z.string().regex(NPM_SCOPE, "an npm scope such as @acme").optional(),
         /** Folder the stub packages are written to. */
         outDir: z.string().default(DEFAULTS.stubs.outDir),
         /** npm names per proto package, overriding the default `<scope>/<package-with-dashes>`. */

@@ -6,15 +6,20 @@ import { siteModelOf } from "../schema/doc-model.js";
 
 /**
  * The docs site's release history: every release tag, grouped by package (named by its proto
- * package when `protoPackageOf` knows the npm name), each with a snapshot of the schema at the
- * tag's commit. The schema is compiled from git objects (never the working tree) with the
+ * package when `protoPackageOf` knows the npm name; it is asked only when there are releases),
+ * each with a snapshot of the schema at the tag's commit. The schema is compiled from git objects (never the working tree) with the
  * project's protoship.yaml, once per commit, and only when the site does not already hold that
  * release's page.
  */
-export async function docsReleaseVersions(project: RepoProject, protoPackageOf: ReadonlyMap<string, string>): Promise<PackageVersions[]> {
+export async function docsReleaseVersions(
+  project: RepoProject,
+  protoPackageOf: () => Promise<ReadonlyMap<string, string>>,
+): Promise<PackageVersions[]> {
   const { repo } = project;
   const { tagFormat } = project.config.release;
   const [history, tags] = await Promise.all([releaseHistory(repo, tagFormat), listReleaseTags(repo, tagFormat)]);
+  if (!history.length) return [];
+  const names = await protoPackageOf();
   const tagOf = new Map(tags.map((t) => [`${t.name}\0${t.version}`, t]));
   const models = new Map<string, () => ReturnType<typeof loadModel>>();
   const loadModel = async (commit: string, label: string) => siteModelOf((await project.at(commit, label).image()).image);
@@ -28,7 +33,7 @@ export async function docsReleaseVersions(project: RepoProject, protoPackageOf: 
     return load;
   };
   return history.map((h) => ({
-    package: protoPackageOf.get(h.package) ?? h.package,
+    package: names.get(h.package) ?? h.package,
     versions: h.versions.map((v) => {
       const tag = tagOf.get(`${h.package}\0${v.version}`);
       return tag ? { ...v, snapshot: { commit: tag.commit, model: modelAt(tag.commit, `tag ${tag.tag}`) } } : v;

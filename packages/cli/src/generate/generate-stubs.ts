@@ -120,7 +120,7 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
     generator: await generatorHash(),
     tsProto,
     tsOptions,
-    stubs: config.stubs,
+    stubs: { ...config.stubs, scope: await project.stubScope() },
     version: options.version ?? null,
     outDir: path.relative(root, outDir),
   });
@@ -269,7 +269,9 @@ export async function stubUnits(project: Project): Promise<{ image: SchemaImage;
   const image = await loadImage(root, { ...(workspace.dir ? { workspaceDir: workspace.dir } : {}), sourceInfo: "comments" });
   // Packages left out by `include` are not stub packages: their files are copied into the
   // packages that import them, like any import from outside the module.
-  const units = protoPackageUnits(image, config).filter((u) => !include.length || include.some((p) => matchesPackage(p, u.protoPackage)));
+  const units = protoPackageUnits(image, config, await project.stubScope()).filter(
+    (u) => !include.length || include.some((p) => matchesPackage(p, u.protoPackage)),
+  );
   // An empty result (no files, or a broken buf that printed nothing) never prunes existing packages.
   if (!units.length) {
     const found = `${image.ownFiles.size} files in the module`;

@@ -1,5 +1,5 @@
 import { parseDocument } from "yaml";
-import type { PackageJson } from "./project.js";
+import type { PackageJson } from "../config/package-json.js";
 
 /** The `prepare` script step that keeps a plain git hook installed on every `npm install`. */
 export const PREPARE_HOOKS = "protoship init --hooks";

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { isNpmScope } from "../config/npm-name.js";
+import { readPackageJson, scopeOfPackage, type PackageJson } from "../config/package-json.js";
 import { ConfigError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
 
@@ -18,17 +19,6 @@ export interface Project {
   defaultBranch: string;
   /** Tracked and untracked-but-not-ignored .proto files, repository-relative, POSIX separators. */
   protoFiles: string[];
-}
-
-/** The parts of package.json init reads and edits. */
-export interface PackageJson {
-  name?: string;
-  packageManager?: string;
-  scripts?: Record<string, string>;
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-  workspaces?: unknown;
-  [key: string]: unknown;
 }
 
 const LEFTHOOK_FILES = ["lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml"];
@@ -60,9 +50,9 @@ export async function readProject(repo: GitRepo): Promise<Project> {
  * one made from the repository's folder name (`Acme APIs` → `@acme-apis`).
  */
 export function chooseScope(project: Project, flag: string | undefined): string {
-  const scope = flag ?? /^(@[^/]+)\//.exec(project.packageJson?.name ?? "")?.[1] ?? `@${slug(path.basename(project.root))}`;
+  const scope = flag ?? scopeOfPackage(project.packageJson) ?? `@${slug(path.basename(project.root))}`;
   const normalized = scope.startsWith("@") ? scope : `@${scope}`;
-  if (!/^@[a-z0-9][a-z0-9._~-]*$/.test(normalized)) {
+  if (!isNpmScope(normalized)) {
     throw new ConfigError(
       `--scope: ${JSON.stringify(scope)} is not an npm scope`,
       "use lower-case letters, digits and - . _ ~, e.g. --scope @acme",
@@ -78,20 +68,6 @@ function slug(name: string): string {
       .replace(/[^a-z0-9._~-]+/g, "-")
       .replace(/^[-._~]+|-+$/g, "") || "apis"
   );
-}
-
-async function readPackageJson(file: string): Promise<PackageJson | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    return undefined;
-  }
-  try {
-    return JSON.parse(text) as PackageJson;
-  } catch (error) {
-    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
 }
 
 function detectPackageManager(root: string, pkg: PackageJson | undefined): Project["packageManager"] {

@@ -1,7 +1,9 @@
 import path from "node:path";
 import type { BufWorkspace } from "../buf/buf-config.js";
 import { loadConfig } from "../config/load-config.js";
+import { readPackageJsonText } from "../config/package-json.js";
 import type { ProtoshipConfig } from "../config/schema.js";
+import { resolveStubScope } from "../config/stub-scope.js";
 import { EnvironmentError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { RevisionProject } from "./revision.js";
@@ -21,11 +23,14 @@ export class Project {
   readonly root: string;
   readonly config: ProtoshipConfig;
   private bufWorkspace: Promise<BufWorkspace> | undefined;
+  private readonly scopeSource: () => Promise<string | undefined>;
+  private scope: Promise<string | undefined> | undefined;
 
-  private constructor(root: string, repo: GitRepo | undefined, config: ProtoshipConfig) {
+  private constructor(root: string, repo: GitRepo | undefined, config: ProtoshipConfig, scope?: () => Promise<string | undefined>) {
     this.root = root;
     this.repo = repo;
     this.config = config;
+    this.scopeSource = scope ?? (() => resolveStubScope(config.stubs.scope, () => readPackageJsonText(path.join(root, "package.json"))));
   }
 
   /** Opens the repository containing `cwd` (its root comes from git) and reads its protoship.yaml. */
@@ -45,10 +50,10 @@ export class Project {
 
   /**
    * A revision's files written to `folder` (see RevisionProject.checkout), with the configuration
-   * already read from that revision's git objects.
+   * and the stub scope read from that revision's git objects.
    */
-  static ofCheckout(folder: string, config: ProtoshipConfig): Project {
-    return new Project(path.resolve(folder), undefined, config);
+  static ofCheckout(folder: string, config: ProtoshipConfig, scope: () => Promise<string | undefined>): Project {
+    return new Project(path.resolve(folder), undefined, config, scope);
   }
 
   /**
@@ -71,7 +76,17 @@ export class Project {
    * which lay out old releases as the working tree's protoship.yaml says), from git objects only.
    */
   at(this: RepoProject, commit: string, label: string): RevisionProject {
-    return new RevisionProject(this.repo, commit, label, this.config);
+    return new RevisionProject(this.repo, commit, label, this.config, () => this.stubScope());
+  }
+
+  /**
+   * The npm scope of the stub packages, read once: `stubs.scope`, else the root package.json name's
+   * scope (see resolveStubScope); undefined when there is neither. Only commands that name npm
+   * packages ask, so `check` never reads package.json.
+   */
+  stubScope(): Promise<string | undefined> {
+    this.scope ??= this.scopeSource();
+    return this.scope;
   }
 
   /** The remote protoship fetches from and pushes to (release.remote, default `origin`). */

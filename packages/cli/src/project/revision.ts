@@ -1,6 +1,9 @@
 import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
+import path from "node:path";
 import { CONFIG_FILE, loadConfig } from "../config/load-config.js";
+import { readPackageJsonText } from "../config/package-json.js";
 import type { ProtoshipConfig } from "../config/schema.js";
+import { resolveStubScope } from "../config/stub-scope.js";
 import { ProtoshipError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
 import { materializeCommit } from "../workspace/commit-tree.js";
@@ -29,22 +32,30 @@ export class RevisionProject {
   readonly label: string;
   readonly config: ProtoshipConfig;
   private compiled: Promise<RevisionImage> | undefined;
+  private readonly scopeSource: () => Promise<string | undefined>;
+  private scope: Promise<string | undefined> | undefined;
 
-  constructor(repo: GitRepo, commit: string, label: string, config: ProtoshipConfig) {
+  /** `scope` gives the stub scope that goes with `config` (see {@link RevisionProject.stubScope}). */
+  constructor(repo: GitRepo, commit: string, label: string, config: ProtoshipConfig, scope: () => Promise<string | undefined>) {
     this.repo = repo;
     this.commit = commit;
     this.label = label;
     this.config = config;
+    this.scopeSource = scope;
   }
 
   /**
    * Reads protoship.yaml as committed at `commit` (defaults when the commit has none), validated
-   * like the working tree's: what a release or a publish does is decided by what was committed.
+   * like the working tree's, and the commit's root package.json (for the stub scope when
+   * protoship.yaml sets none): what a release or a publish does is decided by what was committed.
    */
   static async open(repo: GitRepo, commit: string, label: string): Promise<RevisionProject> {
-    const tree = await materializeCommit(repo, commit, [`:(literal)${CONFIG_FILE}`]);
+    const tree = await materializeCommit(repo, commit, [`:(literal)${CONFIG_FILE}`, ":(literal)package.json"]);
     try {
-      return new RevisionProject(repo, commit, label, await loadConfig(tree.dir));
+      const config = await loadConfig(tree.dir);
+      const packageJson = config.stubs.scope ? undefined : await readPackageJsonText(path.join(tree.dir, "package.json"));
+      const where = `package.json at ${label}`;
+      return new RevisionProject(repo, commit, label, config, () => resolveStubScope(config.stubs.scope, async () => packageJson, where));
     } finally {
       await tree.dispose();
     }
@@ -52,7 +63,16 @@ export class RevisionProject {
 
   /** Another commit's schema read with this revision's configuration (e.g. a release tag compared with HEAD). */
   at(commit: string, label: string): RevisionProject {
-    return new RevisionProject(this.repo, commit, label, this.config);
+    return new RevisionProject(this.repo, commit, label, this.config, () => this.stubScope());
+  }
+
+  /**
+   * The npm scope of the stub packages that goes with this revision's configuration: `stubs.scope`,
+   * else the scope of the configuring revision's package.json name; undefined when there is neither.
+   */
+  stubScope(): Promise<string | undefined> {
+    this.scope ??= this.scopeSource();
+    return this.scope;
   }
 
   /**

@@ -28,7 +28,7 @@ export { dependencyOrder } from "./assemble-plan.js";
 export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
   const { repo, config, commit: head } = at;
   const headImage = await at.image();
-  const units = protoPackageUnits(headImage.image, config);
+  const units = protoPackageUnits(headImage.image, config, await at.stubScope());
   const latest = latestByName(await listReleaseTags(repo, config.release.tagFormat, { mergedInto: head }));
   const breakingRules = headImage.workspace.modules[0]?.breaking ?? {};
 

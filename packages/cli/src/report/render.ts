@@ -7,10 +7,12 @@ export type OutputFormat = "text" | "json" | "github-actions";
 /** What a check run looked at, for the summary. */
 export interface CheckSummary {
   findings: Finding[];
-  /** Files that were checked, repository-relative. */
+  /** Files that were checked, repository-relative (every file of the modules when buf's configuration changed). */
   checkedFiles: string[];
   /** What was compared, e.g. "HEAD~1..worktree". */
   comparisons: string[];
+  /** buf's configuration changed in a comparison, so every .proto file of its modules was checked. */
+  bufConfigChanged?: boolean;
 }
 
 /** Renders findings and a one-line summary in the chosen format. */
@@ -43,7 +45,9 @@ function displayPath(file: string): string {
 function summaryLine(summary: CheckSummary, color = false): string {
   const n = summary.findings.length;
   const files = new Set(summary.findings.map((f) => f.file)).size;
-  const checked = `${summary.checkedFiles.length} .proto file${summary.checkedFiles.length === 1 ? "" : "s"} checked`;
+  const count = summary.checkedFiles.length;
+  const counted = `${count} .proto file${count === 1 ? "" : "s"} checked`;
+  const checked = summary.bufConfigChanged ? `${count > 1 ? "all " : ""}${counted} (buf configuration changed)` : counted;
   if (n === 0) {
     const text = summary.checkedFiles.length ? `✔ ${checked}, no findings` : "✔ no .proto changes to check";
     return color ? pc.green(text) : text;

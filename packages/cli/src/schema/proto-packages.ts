@@ -1,5 +1,6 @@
 import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import type { ProtoshipConfig } from "../config/schema.js";
+import { scopeNotSetError } from "../config/stub-scope.js";
 import type { SchemaImage } from "./load-image.js";
 
 /**
@@ -20,18 +21,20 @@ export interface ProtoPackageUnit {
 /**
  * The npm name of a proto package: from config, else `<scope>/<package-with-dashes>`, leaving out
  * a first segment that repeats the scope (`mesh.probe.v1` in scope `@mesh` is `@mesh/probe-v1`).
+ * `scope` is the project's (see resolveStubScope); a name that needs it when there is none is a
+ * configuration error (exit 2).
  */
-export function npmNameOf(protoPackage: string, config: ProtoshipConfig): string {
+export function npmNameOf(protoPackage: string, config: ProtoshipConfig, scope: string | undefined): string {
   const configured = config.stubs.names[protoPackage];
   if (configured) return configured;
-  const scope = config.stubs.scope;
+  if (!scope) throw scopeNotSetError();
   const segments = protoPackage.toLowerCase().split(".");
   if (segments.length > 1 && segments[0] === scope.slice(1)) segments.shift();
   return `${scope}/${segments.join("-").replace(/_/g, "-")}`;
 }
 
-/** Groups the module's own files into units, sorted by proto package. */
-export function protoPackageUnits(image: SchemaImage, config: ProtoshipConfig): ProtoPackageUnit[] {
+/** Groups the module's own files into units, sorted by proto package; `scope` as for {@link npmNameOf}. */
+export function protoPackageUnits(image: SchemaImage, config: ProtoshipConfig, scope: string | undefined): ProtoPackageUnit[] {
   const byPackage = new Map<string, FileDescriptorProto[]>();
   const packageOfFile = new Map<string, string>();
   for (const file of image.files) packageOfFile.set(file.name, file.package);
@@ -50,6 +53,6 @@ export function protoPackageUnits(image: SchemaImage, config: ProtoshipConfig): 
         if (pkg && pkg !== protoPackage && byPackage.has(pkg)) deps.add(pkg);
       }
     }
-    return { protoPackage, npmName: npmNameOf(protoPackage, config), files, dependsOn: [...deps].sort() };
+    return { protoPackage, npmName: npmNameOf(protoPackage, config, scope), files, dependsOn: [...deps].sort() };
   });
 }
