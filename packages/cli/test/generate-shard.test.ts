@@ -11,7 +11,8 @@ import { assemble } from "../src/generate/assemble.js";
 import { batchCount, generateSources } from "../src/generate/generate-sources.js";
 import { partition } from "../src/generate/partition.js";
 import { stubUnits } from "../src/generate/generate-stubs.js";
-import { runTsProto, tsProtoPlugin } from "../src/generate/run-ts-proto.js";
+import { runTsProto } from "../src/generate/run-ts-proto.js";
+import { tsProtoPlugin } from "../src/generate/ts-proto-package.js";
 import { tsProtoOptions } from "../src/generate/ts-proto-options.js";
 import { unitWeights } from "../src/generate/unit-weight.js";
 import { ProtoshipError } from "../src/errors.js";
@@ -286,6 +287,75 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
       assert.match(again.stdout, /^unchanged /);
       const noBuf = await protoship(repo.dir, ["generate", "--shard", "2/2"], undefined, { PROTOSHIP_BUF: "/nonexistent/buf" });
       assert.equal(noBuf.code, 2, "shard 2 has no stamp of its own yet, so it needs buf");
+    });
+
+    test("--list-shards caches the compiled image: the --shard after it compiles nothing, a proto edit compiles again", async () => {
+      const repo = await clone("image-cache");
+      // A buf that logs its subcommand and runs the real one: the same path in every call (one cache key).
+      const log = path.join(repo.dir, "..", "image-cache-buf.log");
+      const wrapper = path.join(repo.dir, "..", "image-cache-buf.sh");
+      await writeFile(wrapper, `#!/bin/sh\necho "$1" >> '${log}'\nexec '${BUF}' "$@"\n`, { mode: 0o755 });
+      const env = { PROTOSHIP_BUF: wrapper };
+      const builds = async (): Promise<number> =>
+        (await readFile(log, "utf8").catch(() => "")).split("\n").filter((l) => l === "build").length;
+      const cacheDir = path.join(repo.dir, "node_modules/.cache/protoship");
+      const cached = async (): Promise<string[]> => (await readdir(cacheDir).catch(() => [])).filter((f) => f.startsWith("image-"));
+
+      const listed = await protoship(repo.dir, ["generate", "--list-shards", "2"], undefined, env);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.equal(await builds(), 1);
+      assert.equal((await cached()).length, 1);
+      for (const shard of ["1/2", "2/2"]) {
+        const r = await protoship(repo.dir, ["generate", "--shard", shard], undefined, env);
+        assert.equal(r.code, 0, r.stderr);
+      }
+      assert.equal(await builds(), 1, "both shards read the cached image");
+      // What they wrote from it is what a fresh compile gives (--check without the cache compiles).
+      await rm(cacheDir, { recursive: true });
+      const check = await protoship(repo.dir, ["generate", "--check"], undefined, env);
+      assert.equal(check.code, 0, check.stdout + check.stderr);
+      assert.equal(await builds(), 2);
+      assert.deepEqual(await cached(), [], "generate --check writes nothing, not even the cache");
+
+      assert.equal((await protoship(repo.dir, ["generate", "--list-shards", "2"], undefined, env)).code, 0);
+      const before = await cached();
+      const proto = "protos/mesh/probe/v1/probe.proto";
+      await repo.write(proto, `${await repo.read(proto)}\nmessage AddedByTheTest {\n  string note = 1;\n}\n`);
+      const after = await protoship(repo.dir, ["generate", "--shard", "1/2"], undefined, env);
+      assert.equal(after.code, 0, after.stderr);
+      assert.equal(await builds(), 4, "an edited proto is a new key: compiled again");
+      const now = await cached();
+      assert.equal(now.length, 1, "the old image is removed");
+      assert.notDeepEqual(now, before);
+    });
+
+    test("--check --shard i/n checks that share of the committed packages; shard 1 also names folders generate would remove", async () => {
+      const repo = await clone("check-shard");
+      assert.equal((await protoship(repo.dir, ["generate"])).code, 0);
+      await repo.commitAll("stubs");
+      const listed = JSON.parse((await protoship(repo.dir, ["generate", "--list-shards", "2"])).stdout) as {
+        shards: { packages: string[]; protoPackages: string[] }[];
+      };
+      for (const shard of ["1/2", "2/2"]) {
+        const r = await protoship(repo.dir, ["generate", "--check", "--shard", shard]);
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /stub packages? up to date/);
+      }
+      // A package of shard 2 goes stale: only shard 2's check says so.
+      const stalePackage = listed.shards[1]!.protoPackages[0]!;
+      const dir = path.join("protos", ...stalePackage.split("."));
+      const proto = path.join(dir, (await readdir(path.join(repo.dir, dir))).find((f) => f.endsWith(".proto"))!);
+      await repo.write(proto, `${await repo.read(proto)}\nmessage AddedByTheTest {\n  string note = 1;\n}\n`);
+      assert.equal((await protoship(repo.dir, ["generate", "--check", "--shard", "1/2"])).code, 0);
+      const two = await protoship(repo.dir, ["generate", "--check", "--shard", "2/2"]);
+      assert.equal(two.code, 1, two.stdout + two.stderr);
+      assert.match(two.stdout, new RegExp(`^stale ${listed.shards[1]!.packages[0]!} \\(${stalePackage.replaceAll(".", "\\.")}\\)`, "m"));
+      // A folder whose package is gone: shard 1 names it, shard 2 does not repeat it.
+      await cp(path.join(repo.dir, "packages/stubs/probe-v1"), path.join(repo.dir, "packages/stubs/gone-v1"), { recursive: true });
+      const one = await protoship(repo.dir, ["generate", "--check", "--shard", "1/2"]);
+      assert.equal(one.code, 1);
+      assert.match(one.stdout, /^stale packages\/stubs\/gone-v1: generate would remove it$/m);
+      assert.doesNotMatch((await protoship(repo.dir, ["generate", "--check", "--shard", "2/2"])).stdout, /gone-v1/);
     });
 
     test("bad --shard, --jobs and --list-shards values exit 2 with a one-line cause", async () => {

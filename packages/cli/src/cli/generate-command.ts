@@ -12,15 +12,18 @@ export function registerGenerate(program: Command): void {
     .option("--out-dir <dir>", "where the package folders go (default: stubs.outDir in protoship.yaml)")
     .option("--force", "regenerate every package, even if nothing changed since the last run")
     .option("--set-version <version>", "version of the generated packages (default: keep the current one, else 0.0.0)")
-    .option("--check", "write nothing; exit 1 naming the packages whose files differ from what generate would write")
+    .option(
+      "--check",
+      "write nothing; exit 1 naming the packages whose files differ from what generate would write (with --shard: that share's)",
+    )
     .option("--jobs <n>", "ts-proto processes at once (default: the number of cores)")
     .option("--shard <i/n>", "generate only share i of n (a CI matrix job); other packages are left alone")
     .option("--list-shards <n>", "print the packages of each of n shards as JSON and write nothing")
     .action(async (opts, command: Command) => {
       const jobs = opts.jobs === undefined ? {} : { jobs: parsePositiveInteger(opts.jobs as string, "--jobs") };
       const shard = opts.shard === undefined ? {} : { shard: parseShard(opts.shard as string) };
-      if (opts.shard !== undefined && (opts.only || opts.check)) {
-        throw new ConfigError("--shard is a share of every package: it takes neither --only nor --check");
+      if (opts.shard !== undefined && opts.only) {
+        throw new ConfigError("--shard is a share of every package: it takes no --only");
       }
       if (opts.listShards !== undefined) {
         const count = parsePositiveInteger(opts.listShards as string, "--list-shards");
@@ -35,7 +38,13 @@ export function registerGenerate(program: Command): void {
         const { generateCheck } = await import("../commands/generate.js");
         const only = opts.only ? { only: opts.only as string[] } : {};
         setExitCode(
-          await generateCheck({ cwd: commandCwd(command), ...only, ...jobs, ...(opts.outDir ? { outDir: opts.outDir as string } : {}) }),
+          await generateCheck({
+            cwd: commandCwd(command),
+            ...only,
+            ...jobs,
+            ...shard,
+            ...(opts.outDir ? { outDir: opts.outDir as string } : {}),
+          }),
         );
         return;
       }

@@ -8,7 +8,6 @@ import {
   type GenerateStubsOptions as StubOptions,
   type GenerateStubsResult,
 } from "../generate/generate-stubs.js";
-import { unitWeights } from "../generate/unit-weight.js";
 import { startProgress } from "../process/progress.js";
 import { Project, type RepoProject } from "../project/project.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
@@ -57,11 +56,14 @@ export async function generate(options: GenerateOptions): Promise<number> {
 /**
  * `protoship generate --list-shards <n>`: prints the partition `--shard i/n` uses, as JSON
  * (`{"count": n, "shards": [{"shard": "1/n", "packages": [npm names], "protoPackages": [...], "weight": bytes}]}`),
- * so a CI workflow can tell which packages each matrix job writes. Writes nothing.
+ * so a CI workflow can tell which packages each matrix job writes. Writes nothing but the image
+ * cache (node_modules/.cache/protoship), which a `generate --shard` in the same checkout then reads.
  */
 export async function generateListShards(options: { cwd: string; count: number; write?: (text: string) => void }): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
-  const { image, units } = await stubUnits(await Project.open(options.cwd));
+  // The image it compiles is cached for the `generate --shard` that follows (image-cache.ts).
+  const { image, units } = await stubUnits(await Project.open(options.cwd), { read: true, write: true });
+  const { unitWeights } = await import("../generate/unit-weight.js");
   const weights = unitWeights(units, image.files);
   const shards = shardUnits(units, weights, options.count).map((share, i) => ({
     shard: `${i + 1}/${options.count}`,

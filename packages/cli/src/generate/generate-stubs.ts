@@ -1,9 +1,11 @@
 import { STAGING, recoverSwap } from "@protoship/fs-safe";
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { bufBinary } from "../buf/run-buf.js";
 import { CONFIG_FILE } from "../config/load-config.js";
 import { ProtoshipError } from "../errors.js";
 import { npmNameProblem } from "../config/npm-name.js";
@@ -11,17 +13,15 @@ import type { Project } from "../project/project.js";
 import { explainOutputError } from "../workspace/output-errors.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
 import type { Progress } from "../process/progress.js";
-import { loadImage, type SchemaImage } from "../schema/load-image.js";
+import type { SchemaImage } from "../schema/load-image.js";
 import { closure } from "../schema/package-graph.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
-import { generateSources } from "./generate-sources.js";
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
-import { sourceHash, unitHash } from "./input-hash.js";
+import { sourceHash } from "./source-hash.js";
 import { partition } from "./partition.js";
-import { tsProtoVersion } from "./run-ts-proto.js";
+import { tsProtoVersion } from "./ts-proto-package.js";
 import type { Shard } from "./shard.js";
 import { tsProtoOptions } from "./ts-proto-options.js";
-import { unitWeights } from "./unit-weight.js";
 import { exists, replacePackages, stalePackages, type FileTree } from "./write-packages.js";
 
 /** Options of {@link generateStubsIn}. */
@@ -135,7 +135,14 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
     return { outDir, packages: stamp.packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed: [] };
   }
 
-  const { image, units } = await stubUnits(project);
+  // A dry run (generate --check) writes nothing, not even the cache.
+  const { image, units } = await stubUnits(project, { read: true, write: !options.dryRun });
+  // Loaded past the no-op return above: @bufbuild/protobuf alone takes ~0.1 s to load.
+  const [{ unitWeights }, { unitHash }, { generateSources }] = await Promise.all([
+    import("./unit-weight.js"),
+    import("./input-hash.js"),
+    import("./generate-sources.js"),
+  ]);
   const weights = unitWeights(units, image.files);
   const selected = options.shard
     ? shardUnits(units, weights, options.shard.count)[options.shard.index - 1]!
@@ -203,7 +210,9 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   const keep = new Set(dirNames.values());
   const prune = (name: string): boolean => !keep.has(name);
   if (options.dryRun) {
-    const removed = full ? await stalePackages(outDir, trees, prune) : [];
+    // Folders of packages gone from the module: a full run's to remove, and one shard's to report
+    // (the first: every shard knows them, one is enough for a sharded `generate --check`).
+    const removed = full || options.shard?.index === 1 ? await stalePackages(outDir, trees, prune) : [];
     const packages = selected.map((u) => ({ ...generated.get(u.npmName)!, dir: path.join(outDir, dirNames.get(u.npmName)!) }));
     return { outDir, packages, changed: [], planned: { trees, removed } };
   }
@@ -260,13 +269,23 @@ async function generatorHash(): Promise<string> {
  * The stub units of the project's module (after `stubs.include`/`exclude`) and the files of its
  * compiled image they need (their own and their imports, transitively; in dependency order), each
  * file's source info cut down to its commented locations (all ts-proto reads of it). No unit is an
- * error.
+ * error. With `cache`, the image comes from (`read`) and goes to (`write`) the image cache
+ * (image-cache.ts) when nothing it was made from changed, instead of a buf compile.
  */
-export async function stubUnits(project: Project): Promise<{ image: SchemaImage; units: ProtoPackageUnit[] }> {
+export async function stubUnits(
+  project: Project,
+  cache: { read?: boolean; write?: boolean } = {},
+): Promise<{ image: SchemaImage; units: ProtoPackageUnit[] }> {
   const { root, config } = project;
   const workspace = await project.workspace();
   const include = config.stubs.include ?? [];
-  const image = await loadImage(root, { ...(workspace.dir ? { workspaceDir: workspace.dir } : {}), sourceInfo: "comments" });
+  const [{ loadImage }, { readImageCache, writeImageCache }] = await Promise.all([
+    import("../schema/load-image.js"),
+    import("./image-cache.js"),
+  ]);
+  const key = cache.read || cache.write ? await imageKey(project) : "";
+  const cached = cache.read ? await readImageCache(root, key) : undefined;
+  const image = cached ?? (await loadImage(root, { ...(workspace.dir ? { workspaceDir: workspace.dir } : {}), sourceInfo: "comments" }));
   // Packages left out by `include` are not stub packages: their files are copied into the
   // packages that import them, like any import from outside the module.
   const units = protoPackageUnits(image, config, await project.stubScope()).filter(
@@ -285,7 +304,25 @@ export async function stubUnits(project: Project): Promise<{ image: SchemaImage;
     units.flatMap((u) => u.files.map((f) => f.name)),
     (name) => byName.get(name)?.dependency,
   );
-  return { image: { ...image, files: image.files.filter((f) => needed.has(f.name)) }, units };
+  const kept = cached ?? { ...image, files: image.files.filter((f) => needed.has(f.name)) };
+  if (!cached && cache.write) await writeImageCache(root, key, kept);
+  return { image: kept, units };
+}
+
+/**
+ * The image cache's key: every input of the compile ({@link sourceHash}: the protos under the
+ * module roots, buf.yaml, protoship.yaml), the code that cuts the image (protoship's version and
+ * generator) and the buf that compiles it.
+ */
+async function imageKey(project: Project): Promise<string> {
+  const { root, config } = project;
+  const workspace = await project.workspace();
+  const bin = bufBinary();
+  const { size, mtimeMs } = await stat(bin).catch(() => ({ size: 0, mtimeMs: 0 }));
+  const protoship = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+  const salt = JSON.stringify({ image: 1, protoship, generator: await generatorHash(), buf: [bin, size, mtimeMs] });
+  const outDir = path.resolve(root, config.stubs.outDir);
+  return sourceHash(root, workspace, [...workspace.configFiles, CONFIG_FILE], salt, outDir).slice(0, 32);
 }
 
 /**

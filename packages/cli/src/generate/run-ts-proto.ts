@@ -1,33 +1,13 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { CodeGeneratorResponseSchema } from "@bufbuild/protobuf/wkt";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { EnvironmentError, ExitCode, ProtoshipError } from "../errors.js";
+import { tsProtoPlugin } from "./ts-proto-package.js";
 import { outputMessage } from "../process/output-message.js";
 import { runProcess } from "../process/run-process.js";
 
 /** Generated TypeScript, keyed by path relative to the output root (e.g. `mesh/probe/v1/probe.ts`). */
 export type GeneratedTree = Map<string, string>;
-
-/**
- * The protoc-gen-ts_proto plugin of the ts-proto version protoship depends on, so the output
- * depends only on protoship's own lockfile, not on whatever is on PATH.
- */
-export function tsProtoPlugin(): string {
-  const require = createRequire(import.meta.url);
-  try {
-    return path.join(path.dirname(require.resolve("ts-proto/package.json")), "protoc-gen-ts_proto");
-  } catch (error) {
-    throw new EnvironmentError("ts-proto is not installed", "run the README's install command", error);
-  }
-}
-
-/** The ts-proto version, printed in each generated file's header. */
-export function tsProtoVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require("ts-proto/package.json") as { version: string }).version;
-}
 
 /**
  * The memory (MiB) a plugin process is expected to reach on a request of `requestBytes`

@@ -5,6 +5,12 @@ import type { Project } from "./project.js";
 /** Pinned actions, as in this repository's own workflows (a tag can move, a commit cannot). */
 const CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2";
 const SETUP_NODE = "actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0";
+const CACHE = "actions/cache@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0";
+const CACHE_RESTORE = "actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0";
+
+/** protoship's image cache (generate/image-cache.ts), handed from the planning job to the shard jobs. */
+const IMAGE_CACHE = `path: node_modules/.cache/protoship
+          key: protoship-image-\${{ hashFiles('**/*.proto', '**/buf.yaml', 'protoship.yaml', 'package-lock.json', 'pnpm-lock.yaml') }}`;
 
 /** The marker that tells init a hook file is its own (and may be rewritten). */
 export const HOOK_MARKER = "# protoship pre-push hook";
@@ -99,10 +105,49 @@ ${setupSteps(project, { persistCredentials: false })}
         env:
           BASE_REF: \${{ github.base_ref }}
         run: npx --no-install protoship check --against "origin/$BASE_REF" --format github-actions
-      - name: The committed stub packages are what the protos generate
-        run: npx --no-install protoship generate --check
       - name: Release plan → job summary
         run: npx --no-install protoship release plan --markdown >> "$GITHUB_STEP_SUMMARY"
+
+  # How many jobs check the committed stub packages: one up to ci.shardAbove packages
+  # (protoship.yaml), else ci.shards. The module is compiled once, here, for all of them.
+  stub-shards:
+    name: stub shards
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    permissions:
+      contents: read
+    outputs:
+      matrix: \${{ steps.matrix.outputs.matrix }}
+    steps:
+${setupSteps(project, { persistCredentials: false })}
+      - id: matrix
+        name: protoship ci matrix
+        run: npx --no-install protoship ci matrix --github-output
+      - uses: ${CACHE}
+        with:
+          ${IMAGE_CACHE}
+      - name: Compile the module once for the stub jobs (protoship's image cache)
+        run: npx --no-install protoship generate --list-shards 1 > /dev/null
+
+  stubs:
+    name: committed stubs \${{ matrix.shard }}
+    needs: stub-shards
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    permissions:
+      contents: read
+    strategy:
+      fail-fast: false
+      matrix: \${{ fromJSON(needs.stub-shards.outputs.matrix) }}
+    steps:
+${setupSteps(project, { persistCredentials: false })}
+      - uses: ${CACHE_RESTORE}
+        with:
+          ${IMAGE_CACHE}
+      - name: The committed stub packages are what the protos generate (this shard's)
+        env:
+          SHARD: \${{ matrix.shard }}
+        run: npx --no-install protoship generate --check --shard "$SHARD"
 `;
 }
 

@@ -8,7 +8,7 @@ import { ProtoshipError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
 import { materializeCommit } from "../workspace/commit-tree.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
-import { compileRevision, type RevisionImage } from "../workspace/revision-image.js";
+import type { RevisionImage } from "../workspace/revision-image.js";
 import { BUF_CONFIG_PATHSPECS, SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
 
 /** A revision checked out into a temporary folder (see {@link RevisionProject.checkout}). */
@@ -111,6 +111,8 @@ export class RevisionProject {
       } finally {
         await tree.dispose();
       }
+      // Loaded on use: it brings @bufbuild/protobuf (~0.1 s), which most commands never need.
+      const { compileRevision } = await import("../workspace/revision-image.js");
       return await compileRevision(this.repo, this.commit, workspace);
     } catch (error) {
       if (error instanceof ProtoshipError)

@@ -1,0 +1,66 @@
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { SchemaImage } from "../schema/load-image.js";
+import { resolveRepoPath } from "../workspace/repo-path.js";
+
+/**
+ * Where generate keeps the compiled image of the stub packages' files between runs, as other
+ * JavaScript tools keep theirs: ignored by git with node_modules, inside the repository.
+ */
+export const IMAGE_CACHE_DIR = "node_modules/.cache/protoship";
+const PREFIX = "image-";
+const SUFFIX = ".binpb";
+const MAGIC = "protoship-image 1\n";
+
+/**
+ * The image cached under `key` (a hash of every input of the compile: {@link imageKey}), or
+ * undefined: none, another key, or a file that does not read back (a cache: never an error).
+ * So the buf compile of a large module (22 s for google-proto-files) runs once per change of the
+ * protos, not once per command: `generate --shard` then `--list-shards` in one CI job, or each
+ * shard of a matrix that restored the cache of the job that planned it.
+ */
+export async function readImageCache(root: string, key: string): Promise<SchemaImage | undefined> {
+  try {
+    const bytes = await readFile(path.join(cacheDir(root), `${PREFIX}${key}${SUFFIX}`));
+    const headerEnd = bytes.indexOf(10, MAGIC.length);
+    if (bytes.subarray(0, MAGIC.length).toString() !== MAGIC || headerEnd < 0) return undefined;
+    const ownFiles = JSON.parse(bytes.subarray(MAGIC.length, headerEnd).toString("utf8")) as unknown;
+    if (!Array.isArray(ownFiles) || !ownFiles.every((f) => typeof f === "string")) return undefined;
+    const { file } = fromBinary(FileDescriptorSetSchema, bytes.subarray(headerEnd + 1));
+    return { files: file, ownFiles: new Set(ownFiles) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Caches `image` under `key` (through a temporary file and a rename, so a reader never sees half
+ * of it) and removes the images cached under other keys, all of them files this function wrote.
+ * Best effort: a cache that cannot be written (read-only checkout, a node_modules symlink leaving
+ * the repository) is skipped.
+ */
+export async function writeImageCache(root: string, key: string, image: SchemaImage): Promise<void> {
+  try {
+    const dir = cacheDir(root);
+    await mkdir(dir, { recursive: true });
+    const name = `${PREFIX}${key}${SUFFIX}`;
+    const header = Buffer.from(`${MAGIC}${JSON.stringify([...image.ownFiles].sort())}\n`);
+    const body = toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: image.files }));
+    const temp = path.join(dir, `${name}.tmp-${process.pid}`);
+    await writeFile(temp, Buffer.concat([header, body]));
+    await rename(temp, path.join(dir, name));
+    const stale = (await readdir(dir)).filter(
+      (f) => f.startsWith(PREFIX) && f !== name && (f.endsWith(SUFFIX) || f.includes(`${SUFFIX}.tmp-`)),
+    );
+    await Promise.all(stale.map((f) => rm(path.join(dir, f), { force: true })));
+  } catch {
+    // A cache: generation does not depend on it.
+  }
+}
+
+/** The cache folder, refused (thrown, and so skipped by the callers) when a symlink would take it out of the repository. */
+function cacheDir(root: string): string {
+  return resolveRepoPath(root, IMAGE_CACHE_DIR, { label: "the image cache" });
+}
