@@ -1,5 +1,6 @@
 import { Evaluator, Lexer, Parser, data } from "@actions/expressions";
 import { truthy } from "@actions/expressions/result";
+import { createHash } from "node:crypto";
 
 /** The job status the status functions (success(), failure()...) see. */
 export type JobStatus = "success" | "failure";
@@ -16,6 +17,18 @@ export function evaluateExpression(expression: string, context: Record<string, u
     { name: "failure", minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(status === "failure") },
     { name: "always", minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(true) },
     { name: "cancelled", minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(false) },
+    // A stand-in: GitHub hashes the files the patterns match; here the patterns and the commit, so
+    // a cache key still changes with the commit (the runner's actions/cache ignores keys anyway).
+    {
+      name: "hashFiles",
+      minArgs: 1,
+      maxArgs: 255,
+      call: (...args: data.ExpressionData[]) => {
+        const sha = String((context.github as { sha?: unknown } | undefined)?.sha ?? "");
+        const patterns = args.map((a) => a.coerceString()).join("\0");
+        return new data.StringData(createHash("sha256").update(`${sha}\0${patterns}`).digest("hex"));
+      },
+    },
   ];
   const lexed = new Lexer(expression).lex();
   const tree = new Parser(lexed.tokens, CONTEXTS, statusFunctions).parse();

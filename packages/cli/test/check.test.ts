@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import path from "node:path";
@@ -117,7 +118,10 @@ describe("protoship check", () => {
     assert.deepEqual((JSON.parse(r.stdout) as { checkedFiles: string[] }).checkedFiles, ["proto/shop/order/v1/customer.proto", ORDER]);
     const text = await protoship(repo.dir, ["check"]);
     assert.equal(text.code, 1, text.stderr);
-    assert.match(text.stdout, /✖ 1 finding in 1 file \(1 lint\); all 2 \.proto files checked \(buf configuration changed\)\n$/);
+    assert.match(
+      stripVTControlCharacters(text.stdout),
+      /✖ 1 finding in 1 file \(1 lint\); all 2 \.proto files checked \(buf configuration changed\)\n$/,
+    );
     // A third file and a buf.yaml change that waives nothing: all three are checked, no findings.
     await repo.write("buf.yaml", (await repo.read("buf.yaml")).replace("\n  ignore: [proto/shop/order/v1/order.proto]", ""));
     await repo.write(ORDER, ORDER_V1);

@@ -62,7 +62,8 @@ export async function generate(options: GenerateOptions): Promise<number> {
 export async function generateListShards(options: { cwd: string; count: number; write?: (text: string) => void }): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   // The image it compiles is cached for the `generate --shard` that follows (image-cache.ts).
-  const { image, units } = await stubUnits(await Project.open(options.cwd), { read: true, write: true });
+  const { image, units, cacheImage } = await stubUnits(await Project.open(options.cwd), { read: true });
+  await cacheImage();
   const { unitWeights } = await import("../generate/unit-weight.js");
   const weights = unitWeights(units, image.files);
   const shards = shardUnits(units, weights, options.count).map((share, i) => ({

@@ -135,8 +135,9 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
     return { outDir, packages: stamp.packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed: [] };
   }
 
-  // A dry run (generate --check) writes nothing, not even the cache.
-  const { image, units } = await stubUnits(project, { read: true, write: !options.dryRun });
+  // The image is cached only once the run has written its packages: a refused or dry run
+  // (generate --check) leaves nothing behind, not even the cache.
+  const { image, units, cacheImage } = await stubUnits(project, { read: true });
   // Loaded past the no-op return above: @bufbuild/protobuf alone takes ~0.1 s to load.
   const [{ unitWeights }, { unitHash }, { generateSources }] = await Promise.all([
     import("./unit-weight.js"),
@@ -223,6 +224,7 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
     const next: Stamp = { source, units: Object.fromEntries(selected.map((u) => [u.npmName, hashes.get(u.npmName)!])), packages };
     await writeStamp(outDir, stampFile, next);
   }
+  await cacheImage();
   return { outDir, packages: packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed };
 }
 
@@ -269,13 +271,13 @@ async function generatorHash(): Promise<string> {
  * The stub units of the project's module (after `stubs.include`/`exclude`) and the files of its
  * compiled image they need (their own and their imports, transitively; in dependency order), each
  * file's source info cut down to its commented locations (all ts-proto reads of it). No unit is an
- * error. With `cache`, the image comes from (`read`) and goes to (`write`) the image cache
- * (image-cache.ts) when nothing it was made from changed, instead of a buf compile.
+ * error. With `cache.read`, the image comes from the image cache (image-cache.ts) when nothing it
+ * was made from changed, instead of a buf compile; `cacheImage()` puts a compiled one there.
  */
 export async function stubUnits(
   project: Project,
-  cache: { read?: boolean; write?: boolean } = {},
-): Promise<{ image: SchemaImage; units: ProtoPackageUnit[] }> {
+  cache: { read?: boolean } = {},
+): Promise<{ image: SchemaImage; units: ProtoPackageUnit[]; cacheImage: () => Promise<void> }> {
   const { root, config } = project;
   const workspace = await project.workspace();
   const include = config.stubs.include ?? [];
@@ -283,7 +285,7 @@ export async function stubUnits(
     import("../schema/load-image.js"),
     import("./image-cache.js"),
   ]);
-  const key = cache.read || cache.write ? await imageKey(project) : "";
+  const key = await imageKey(project);
   const cached = cache.read ? await readImageCache(root, key) : undefined;
   const image = cached ?? (await loadImage(root, { ...(workspace.dir ? { workspaceDir: workspace.dir } : {}), sourceInfo: "comments" }));
   // Packages left out by `include` are not stub packages: their files are copied into the
@@ -305,8 +307,10 @@ export async function stubUnits(
     (name) => byName.get(name)?.dependency,
   );
   const kept = cached ?? { ...image, files: image.files.filter((f) => needed.has(f.name)) };
-  if (!cached && cache.write) await writeImageCache(root, key, kept);
-  return { image: kept, units };
+  const cacheImage = async (): Promise<void> => {
+    if (!cached) await writeImageCache(root, key, kept);
+  };
+  return { image: kept, units, cacheImage };
 }
 
 /**
