@@ -33,7 +33,7 @@ export function evaluateExpression(expression: string, context: Record<string, u
   const lexed = new Lexer(expression).lex();
   const tree = new Parser(lexed.tokens, CONTEXTS, statusFunctions).parse();
   const ctx = JSON.parse(JSON.stringify(context), data.reviver) as data.Dictionary;
-  return new Evaluator(tree, ctx, new Map(statusFunctions.map((f) => [f.name, f]))).evaluate();
+  return new Evaluator(tree, ctx, new Map(statusFunctions.map((f) => [f.name.toLowerCase(), f]))).evaluate();
 }
 
 /** Replaces every `${{ expr }}` in a string value (as in `env:` and `with:`). */

@@ -130,7 +130,7 @@ describe("protoship check", () => {
     await repo.write("buf.yaml", `${await repo.read("buf.yaml")}# reviewed\n`);
     const clean = await protoship(repo.dir, ["check"]);
     assert.equal(clean.code, 0, clean.stdout + clean.stderr);
-    assert.match(clean.stdout, /^✔ all 3 \.proto files checked \(buf configuration changed\), no findings\n$/);
+    assert.match(stripVTControlCharacters(clean.stdout), /^✔ all 3 \.proto files checked \(buf configuration changed\), no findings\n$/);
   });
 
   it("handles file names with spaces and non-ASCII characters", async () => {
