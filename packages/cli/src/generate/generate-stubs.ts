@@ -17,7 +17,7 @@ import type { SchemaImage } from "../schema/load-image.js";
 import { closure } from "../schema/package-graph.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
-import { sourceHash } from "./source-hash.js";
+import { inputDigest, saltedHash } from "./source-hash.js";
 import { partition } from "./partition.js";
 import { tsProtoVersion } from "./ts-proto-package.js";
 import type { Shard } from "./shard.js";
@@ -88,7 +88,7 @@ export interface GenerateStubsResult {
 const STAMP = ".protoship-stamp.json";
 const stampName = (shard: Shard | undefined): string => (shard ? `.protoship-stamp.shard-${shard.index}-of-${shard.count}.json` : STAMP);
 interface Stamp {
-  /** {@link sourceHash} of the inputs. */
+  /** {@link saltedHash} of the inputs' digest and the run's settings. */
   source: string;
   /** {@link unitHash} per npm name (a shard's: its packages only). */
   units: Record<string, string>;
@@ -130,14 +130,16 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   const full = stamped && !options.shard;
   const stampFile = stampName(options.shard);
   const stamp = stamped && !options.force && !options.dryRun ? await readStamp(outDir, stampFile) : undefined;
-  const source = stamped ? sourceHash(root, workspace, [...workspace.configFiles, CONFIG_FILE], salt, outDir) : "";
+  // Read once: the stamp's key and the image cache's are both made from it.
+  const inputs = inputDigest(root, workspace, [...workspace.configFiles, CONFIG_FILE], outDir);
+  const source = stamped ? saltedHash(inputs, salt) : "";
   if (stamp && stamp.source === source && (await allExist(stamp.packages.map((p) => path.join(outDir, p.dir))))) {
     return { outDir, packages: stamp.packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed: [] };
   }
 
   // The image is cached only once the run has written its packages: a refused or dry run
   // (generate --check) leaves nothing behind, not even the cache.
-  const { image, units, cacheImage } = await stubUnits(project, { read: true });
+  const { image, units, cacheImage } = await stubUnits(project, { read: true, inputs });
   // Loaded past the no-op return above: @bufbuild/protobuf alone takes ~0.1 s to load.
   const [{ unitWeights }, { unitHash }, { generateSources }] = await Promise.all([
     import("./unit-weight.js"),
@@ -273,10 +275,11 @@ async function generatorHash(): Promise<string> {
  * file's source info cut down to its commented locations (all ts-proto reads of it). No unit is an
  * error. With `cache.read`, the image comes from the image cache (image-cache.ts) when nothing it
  * was made from changed, instead of a buf compile; `cacheImage()` puts a compiled one there.
+ * `cache.inputs` is the caller's {@link inputDigest} of the project, when it has one (else it is read).
  */
 export async function stubUnits(
   project: Project,
-  cache: { read?: boolean } = {},
+  cache: { read?: boolean; inputs?: string } = {},
 ): Promise<{ image: SchemaImage; units: ProtoPackageUnit[]; cacheImage: () => Promise<void> }> {
   const { root, config } = project;
   const workspace = await project.workspace();
@@ -285,8 +288,8 @@ export async function stubUnits(
     import("../schema/load-image.js"),
     import("./image-cache.js"),
   ]);
-  // The key hashes every proto (~0.3 s on 7,207 files): only when the cache is read or written.
-  const key = cache.read ? await imageKey(project) : undefined;
+  // The key hashes every proto (~0.25 s on 7,207 files): only when the cache is read or written.
+  const key = cache.read ? await imageKey(project, cache.inputs) : undefined;
   const cached = key ? await readImageCache(root, key) : undefined;
   const image = cached ?? (await loadImage(root, { ...(workspace.dir ? { workspaceDir: workspace.dir } : {}), sourceInfo: "comments" }));
   // Packages left out by `include` are not stub packages: their files are copied into the
@@ -309,25 +312,25 @@ export async function stubUnits(
   );
   const kept = cached ?? { ...image, files: image.files.filter((f) => needed.has(f.name)) };
   const cacheImage = async (): Promise<void> => {
-    if (!cached) await writeImageCache(root, key ?? (await imageKey(project)), kept);
+    if (!cached) await writeImageCache(root, key ?? (await imageKey(project, cache.inputs)), kept);
   };
   return { image: kept, units, cacheImage };
 }
 
 /**
- * The image cache's key: every input of the compile ({@link sourceHash}: the protos under the
- * module roots, buf.yaml, protoship.yaml), the code that cuts the image (protoship's version and
- * generator) and the buf that compiles it.
+ * The image cache's key: every input of the compile (`inputs`, else read: {@link inputDigest} of
+ * the protos under the module roots, buf.yaml, protoship.yaml), the code that cuts the image
+ * (protoship's version and generator) and the buf that compiles it.
  */
-async function imageKey(project: Project): Promise<string> {
+async function imageKey(project: Project, inputs?: string): Promise<string> {
   const { root, config } = project;
   const workspace = await project.workspace();
   const bin = bufBinary();
   const { size, mtimeMs } = await stat(bin).catch(() => ({ size: 0, mtimeMs: 0 }));
   const protoship = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
   const salt = JSON.stringify({ image: 1, protoship, generator: await generatorHash(), buf: [bin, size, mtimeMs] });
-  const outDir = path.resolve(root, config.stubs.outDir);
-  return sourceHash(root, workspace, [...workspace.configFiles, CONFIG_FILE], salt, outDir).slice(0, 32);
+  const digest = inputs ?? inputDigest(root, workspace, [...workspace.configFiles, CONFIG_FILE], path.resolve(root, config.stubs.outDir));
+  return saltedHash(digest, salt).slice(0, 32);
 }
 
 /**
