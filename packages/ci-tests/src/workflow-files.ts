@@ -29,6 +29,9 @@ export interface WorkflowJob {
   environment?: unknown;
   steps?: WorkflowStep[];
   uses?: string;
+  /** Values the job hands to the jobs that need it, e.g. `matrix: ${{ steps.matrix.outputs.matrix }}`. */
+  outputs?: Record<string, string>;
+  strategy?: { matrix?: unknown; "fail-fast"?: boolean | string };
 }
 
 /** A workflow as written in YAML. */

@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { evaluateCondition, interpolate, type JobStatus } from "./expressions.js";
+import { data } from "@actions/expressions";
+import { evaluateCondition, evaluateExpression, interpolate, type JobStatus } from "./expressions.js";
 import { loadLocalAction, type Workflow, type WorkflowStep } from "./workflow-files.js";
 
 /** A workflow command a step printed, e.g. `::error file=a.proto,line=3::message`. */
@@ -31,6 +32,14 @@ export interface JobResult {
   /** Every step's $GITHUB_STEP_SUMMARY, concatenated as GitHub shows them. */
   summary: string;
   annotations: Annotation[];
+  /** The job's `outputs:`, evaluated after its steps (what `needs.<job>.outputs` gives later jobs). */
+  outputs: Record<string, string>;
+}
+
+/** What a later job sees of a job it needs: `needs.<job>.outputs` and `needs.<job>.result`. */
+export interface NeededJob {
+  outputs: Record<string, string>;
+  result: JobStatus;
 }
 
 /** The machine and event a job runs on. */
@@ -51,8 +60,12 @@ export interface JobContext {
    * GITHUB_ACTIONS, so npm does not ask GitHub's OIDC service for a provenance signature).
    */
   overrideEnv?: Record<string, string>;
-  /** Stand-in for actions/cache: a folder that outlives jobs, restored and saved by path. */
+  /** Stand-in for actions/cache (and actions/cache/restore): a folder that outlives jobs, restored and saved by path. */
   cacheDir?: string;
+  /** This job's `matrix` context: one entry of {@link matrixOf}. */
+  matrix?: Record<string, unknown>;
+  /** The `needs` context: the jobs this one needs, by id. */
+  needs?: Record<string, NeededJob>;
   /**
    * Actions from other repositories played from a local folder, by name (`owner/repo` or
    * `owner/repo/path`, without the @ref): e.g. this repository's action.yml as `protoship/protoship@v1`.
@@ -105,9 +118,11 @@ export async function runJob(workflow: Workflow, jobId: string, ctx: JobContext)
     ...ctx.overrideEnv,
   };
   const scope: Scope = { github, inputs: {}, stepsCtx: {} };
+  const jobCtx = { github, secrets: ctx.secrets ?? {}, matrix: ctx.matrix ?? {}, needs: ctx.needs ?? {} };
   let env = { ...baseEnv };
-  for (const layer of [workflow.env, job.env]) env = { ...env, ...evalMap(layer, { github, env, secrets: ctx.secrets ?? {} }) };
+  for (const layer of [workflow.env, job.env]) env = { ...env, ...evalMap(layer, { ...jobCtx, env }) };
   await runSteps(job.steps ?? [], scope, env, ctx, state);
+  const outputs = evalMap(job.outputs, { ...jobCtx, env, steps: scope.stepsCtx }, state.status);
   // actions/cache saves at the end of a successful job.
   if (ctx.cacheDir && state.status === "success") {
     for (const p of state.cachePaths) {
@@ -115,7 +130,44 @@ export async function runJob(workflow: Workflow, jobId: string, ctx: JobContext)
       if (existsSync(from)) await cp(from, path.join(ctx.cacheDir, p), { recursive: true, force: true });
     }
   }
-  return { status: state.status, steps: state.steps, summary: state.summary, annotations: state.annotations };
+  return { status: state.status, steps: state.steps, summary: state.summary, annotations: state.annotations, outputs };
+}
+
+/**
+ * The matrix entries a job runs as, as GitHub expands `strategy.matrix` (given the `needs` and
+ * `github` contexts its expressions read): one entry per combination of the array-valued keys, in
+ * the order written; a job without a matrix runs once, with an empty one. `include`/`exclude` are
+ * not supported (an error, not a silent difference).
+ *
+ * @example
+ * // matrix: ${{ fromJSON(needs.shards.outputs.matrix) }} with '{"shard":["1/2","2/2"]}'
+ * matrixOf(workflow, "stubs", { needs: { shards: { outputs: { matrix }, result: "success" } } }); // [{ shard: "1/2" }, { shard: "2/2" }]
+ */
+export function matrixOf(
+  workflow: Workflow,
+  jobId: string,
+  context: { needs?: Record<string, NeededJob>; github?: Record<string, unknown> } = {},
+): Record<string, unknown>[] {
+  const spec = workflow.jobs[jobId]?.strategy?.matrix;
+  if (spec === undefined) return [{}];
+  // A value that is one whole `${{ }}` expression is its result (fromJSON gives lists and mappings).
+  const value = (v: unknown): unknown => {
+    const expr = typeof v === "string" ? /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(v) : null;
+    if (!expr) return v;
+    const result = evaluateExpression(expr[1]!.trim(), { needs: context.needs ?? {}, github: context.github ?? {} }, "success");
+    return JSON.parse(JSON.stringify(result, data.replacer)) as unknown;
+  };
+  const matrix = value(spec) as Record<string, unknown>;
+  if (typeof matrix !== "object" || matrix === null)
+    throw new Error(`${jobId}: strategy.matrix is not a mapping: ${JSON.stringify(matrix)}`);
+  let entries: Record<string, unknown>[] = [{}];
+  for (const [key, raw] of Object.entries(matrix)) {
+    if (key === "include" || key === "exclude") throw new Error(`${jobId}: strategy.matrix.${key} is not supported by this runner`);
+    const values = value(raw);
+    if (!Array.isArray(values)) throw new Error(`${jobId}: strategy.matrix.${key} is not a list: ${JSON.stringify(values)}`);
+    entries = entries.flatMap((entry) => values.map((v: unknown) => ({ ...entry, [key]: v })));
+  }
+  return entries;
 }
 
 interface JobState {
@@ -146,7 +198,8 @@ async function runSteps(steps: WorkflowStep[], scope: Scope, env: Record<string,
       steps: scope.stepsCtx,
       runner: { os: "Linux", temp: ctx.runnerTemp },
       vars: {},
-      matrix: {},
+      matrix: ctx.matrix ?? {},
+      needs: ctx.needs ?? {},
       job: { status: state.status },
     });
     const name = step.name ?? step.uses ?? step.run?.split("\n")[0] ?? "step";
@@ -227,15 +280,18 @@ async function runScript(
   return { name, kind: "run", code, ms: Date.now() - started, output, annotations: parseAnnotations(output), outputs };
 }
 
-/** actions/cache restores its path now (and the job saves it at the end); other actions run a stand-in if given. */
+/**
+ * actions/cache restores its path now (and the job saves it at the end), actions/cache/restore only
+ * restores it; other actions run a stand-in if given.
+ */
 async function standIn(step: WorkflowStep, inputs: Record<string, string>, ctx: JobContext, state: JobState): Promise<void> {
   const action = step.uses!.split("@")[0]!;
-  if (action === "actions/cache" && ctx.cacheDir) {
+  if ((action === "actions/cache" || action === "actions/cache/restore") && ctx.cacheDir) {
     for (const p of (inputs.path ?? "")
       .split("\n")
       .map((s) => s.trim())
       .filter(Boolean)) {
-      state.cachePaths.push(p);
+      if (action === "actions/cache") state.cachePaths.push(p);
       const saved = path.join(ctx.cacheDir, p);
       if (existsSync(saved)) await cp(saved, path.join(ctx.workspace, p), { recursive: true, force: true });
     }

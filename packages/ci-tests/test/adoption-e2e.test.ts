@@ -5,6 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { cleanEnv, pnpmBinary, publishToolchain, run, startVerdaccio, type RunResult, type VerdaccioRegistry } from "@protoship/testkit";
+import { loadWorkflow } from "../src/workflow-files.ts";
+import { matrixOf, runJob, type JobContext, type JobResult } from "../src/workflow-runner.ts";
 
 /**
  * What a new team does, outside this workspace: protoship's toolchain is published (pnpm pack, as
@@ -168,6 +170,76 @@ describe("a new team adopts protoship from the registry", { timeout: 600_000 }, 
     await protoship(app, ["docs"]);
     const index = await readFile(path.join(app, "site/index.html"), "utf8");
     assert.match(index, /acme\.files\.v1/);
+  });
+
+  it("init's pull-request workflow checks the committed stubs in a matrix: one compile, a job a shard; a stale stub fails its shard", {
+    timeout: 400_000,
+  }, async () => {
+    // Above ci.shardAbove stub packages (1 here, for 2 packages) the check is a matrix of ci.shards jobs.
+    const config = path.join(app, "protoship.yaml");
+    await writeFile(config, `${await readFile(config, "utf8")}\nci:\n  shardAbove: 1\n  shards: 2\n`);
+    await git(app, "commit", "-q", "-am", "ci: the stubs check in 2 shards");
+    await git(app, "push", "-q", "origin", "main");
+    const cacheDir = path.join(tmp, "actions-cache");
+    let jobs = 0;
+    // A job of the workflow init wrote, in a fresh clone of main, as a runner plays it.
+    const play = async (jobId: string, more: Pick<JobContext, "matrix" | "needs"> = {}) => {
+      const workspace = path.join(tmp, `job-${++jobs}-${jobId}`);
+      await git(tmp, "clone", "-q", remote, workspace);
+      const sha = (await git(workspace, "rev-parse", "HEAD")).stdout.trim();
+      const workflow = loadWorkflow("protoship-pull-request.yml", workspace).doc;
+      const result = await runJob(workflow, jobId, {
+        workspace,
+        runnerTemp: path.join(tmp, `runner-temp-${jobs}`),
+        eventName: "pull_request",
+        eventPayload: { pull_request: { number: 1, base: { ref: "main" } } },
+        github: { sha, repository: "acme/apis", ref: "refs/pull/1/merge", base_ref: "main", head_ref: "topic" },
+        env,
+        cacheDir,
+        ...more,
+      });
+      return { ...result, workspace, workflow };
+    };
+    const clip = (text: string): string => (text.length > 3000 ? `${text.slice(0, 1500)}\n…\n${text.slice(-1500)}` : text);
+    const describeJob = (job: JobResult): string =>
+      job.steps.map((s) => `${s.kind} ${s.name} ${s.code ?? ""}\n${clip(s.output)}`).join("\n");
+    const step = (job: JobResult, needle: string) => job.steps.find((s) => s.name.includes(needle));
+
+    const plan = await play("stub-shards");
+    assert.equal(plan.status, "success", describeJob(plan));
+    assert.equal(plan.outputs.matrix, '{"shard":["1/2","2/2"]}');
+    // The planning job compiled the module and saved the image for the shard jobs.
+    const saved = path.join(cacheDir, "node_modules/.cache/protoship");
+    assert.ok(existsSync(saved) && (await readdir(saved)).some((f) => /^image-\w+\.binpb$/.test(f)), "the image cache was saved");
+    const needs = { "stub-shards": { outputs: plan.outputs, result: plan.status } };
+    const entries = matrixOf(plan.workflow, "stubs", { needs });
+    assert.deepEqual(entries, [{ shard: "1/2" }, { shard: "2/2" }]);
+    for (const matrix of entries) {
+      const job = await play("stubs", { matrix, needs });
+      assert.equal(job.status, "success", describeJob(job));
+      assert.match(step(job, "committed stub packages")?.output ?? "", /1 stub package up to date/);
+    }
+
+    // A hand edit to one generated file: the shard that holds its package fails and names it, the other passes.
+    const shards = JSON.parse((await protoship(app, ["generate", "--list-shards", "2"])).stdout) as {
+      shards: { shard: string; packages: string[] }[];
+    };
+    const holder = shards.shards.find((s) => s.packages.includes("@acme/files-v1"))!.shard;
+    const file = path.join(app, "packages/stubs/files-v1/src/acme/files/v1/files.ts");
+    await writeFile(file, `${await readFile(file, "utf8")}// edited by hand\n`);
+    await git(app, "commit", "-q", "-am", "a hand edit to a generated file");
+    await git(app, "push", "-q", "origin", "main");
+    for (const matrix of entries) {
+      const job = await play("stubs", { matrix, needs });
+      const check = step(job, "committed stub packages");
+      if (matrix.shard === holder) {
+        assert.equal(job.status, "failure", describeJob(job));
+        assert.equal(check?.code, 1, describeJob(job));
+        assert.match(check?.output ?? "", /@acme\/files-v1/);
+      } else {
+        assert.equal(job.status, "success", describeJob(job));
+      }
+    }
   });
 
   it("the same install and init with pnpm", async () => {

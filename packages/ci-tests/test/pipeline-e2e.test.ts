@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { PROTOSHIP_BIN, run, startFakeGitHub, startVerdaccio, type FakeGitHub, type VerdaccioRegistry } from "@protoship/testkit";
 import { checkout, git, pullRequestPayload, runnerToolsDir } from "../src/github-sim.ts";
 import { REPO_ROOT, loadWorkflow } from "../src/workflow-files.ts";
-import { runJob, type JobResult } from "../src/workflow-runner.ts";
+import { matrixOf, runJob, type JobContext, type JobResult } from "../src/workflow-runner.ts";
 
 /**
  * The whole pipeline on this machine: a clone of this repository with a bare remote, a pull
@@ -75,6 +75,7 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     jobId: string,
     ref: { pullMerge: string } | { branch: string },
     event: { name: string; payload: Record<string, unknown>; github: Record<string, string> },
+    more: Pick<JobContext, "matrix" | "needs"> = {},
   ): Promise<JobResult & { workspace: string }> {
     const workspace = path.join(tmp, `job-${++jobs}-${jobId}`);
     const sha = await checkout(remote, workspace, ref);
@@ -89,6 +90,7 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
       cacheDir: path.join(tmp, "actions-cache"),
       ...(jobId === "publish" ? { overrideEnv: { GITHUB_ACTIONS: "" } } : {}),
       actions: { "actions/setup-node": setupNode },
+      ...more,
     });
     timings.push(
       `${workflow} ${jobId}: ${result.status}; ${result.steps
@@ -221,10 +223,23 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
     assert.equal((api.comments.get("mesh/apis#1") ?? []).length, 1, "still one comment");
     assert.ok(existsSync(path.join(job.workspace, "site/index.html")));
     // The stub packages are built in the stubs matrix job; its matrix: 5 packages, under ci.shardAbove, one job.
-    // (The stubs job itself runs `protoship generate --shard`, played here once that flag exists.)
     const shards = await play("pull-request.yml", "shards", { pullMerge: "refs/pull/1/merge" }, prEvent);
     assert.equal(shards.status, "success", describeJob(shards));
     assert.equal(stepOutput(shards, "protoship ci matrix").trim(), '{"shard":["1/1"]}');
+    // The planning job saved the compiled image for the stubs jobs (actions/cache).
+    const saved = path.join(tmp, "actions-cache/node_modules/.cache/protoship");
+    assert.ok(existsSync(saved) && (await readdir(saved)).some((f) => /^image-\w+\.binpb$/.test(f)), "the image cache was saved");
+    // Each matrix entry: its shard generated (nothing changes: the PR committed its stubs), built and tested.
+    const needs = { shards: { outputs: shards.outputs, result: shards.status } };
+    const entries = matrixOf(loadWorkflow("pull-request.yml", shards.workspace).doc, "stubs", { needs });
+    assert.deepEqual(entries, [{ shard: "1/1" }]);
+    for (const matrix of entries) {
+      const stubs = await play("pull-request.yml", "stubs", { pullMerge: "refs/pull/1/merge" }, prEvent, { matrix, needs });
+      assert.equal(stubs.status, "success", describeJob(stubs));
+      assert.equal(await git(stubs.workspace, "status", "--porcelain"), "", "the shard's stubs are the committed ones");
+      const tasks = /Tasks:\s+(\d+) successful, (\d+) total/.exec(stepOutput(stubs, "Build and test this shard"));
+      assert.ok(tasks && tasks[1] === tasks[2] && Number(tasks[1]) >= 5, describeJob(stubs));
+    }
   });
 
   it("merged: the release workflow tags 2.0.0 and 1.1.0, publishes them, and builds the docs site", async () => {

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
-import { parseAnnotations, parseEnvFile, runJob } from "../src/workflow-runner.ts";
+import { matrixOf, parseAnnotations, parseEnvFile, runJob } from "../src/workflow-runner.ts";
 import type { Workflow } from "../src/workflow-files.ts";
 
 /** The runner the end-to-end test relies on behaves as a GitHub runner does, on small workflows. */
@@ -149,6 +149,72 @@ runs:
     );
     assert.equal(job.status, "success", JSON.stringify(job.steps));
     assert.equal(job.steps[0]!.output.trim(), "main-dir ghs_t no-env-token");
+  });
+
+  it("a matrix job: needs.<job>.outputs, fromJSON matrices expanded, matrix values in steps; actions/cache saves, actions/cache/restore only restores", async () => {
+    const yaml = `
+on: pull_request
+jobs:
+  plan:
+    runs-on: ubuntu-latest
+    outputs:
+      matrix: \${{ steps.m.outputs.matrix }}
+    steps:
+      - id: m
+        run: echo 'matrix={"shard":["1/2","2/2"]}' >> "$GITHUB_OUTPUT"
+      - uses: actions/cache@v4
+        with: { path: made, key: k }
+      - run: echo planned > made
+  work:
+    needs: plan
+    runs-on: ubuntu-latest
+    strategy:
+      matrix: \${{ fromJSON(needs.plan.outputs.matrix) }}
+    steps:
+      - uses: actions/cache/restore@v4
+        with: { path: made, key: k }
+      - env: { SHARD: "\${{ matrix.shard }}" }
+        run: |
+          echo "$SHARD $(cat made)" >> "$GITHUB_STEP_SUMMARY"
+          echo changed > made
+`;
+    const workflow = parse(yaml) as Workflow;
+    const cacheDir = path.join(tmp, "cache");
+    const job = async (
+      id: string,
+      more: {
+        matrix?: Record<string, unknown>;
+        needs?: Record<string, { outputs: Record<string, string>; result: "success" | "failure" }>;
+      } = {},
+    ) => {
+      const workspace = path.join(tmp, `ws-${Math.random().toString(36).slice(2)}`);
+      await mkdir(workspace, { recursive: true });
+      return runJob(workflow, id, {
+        workspace,
+        runnerTemp: path.join(workspace, ".runner"),
+        eventName: "pull_request",
+        eventPayload: {},
+        github: {},
+        env: { PATH: process.env.PATH },
+        cacheDir,
+        ...more,
+      });
+    };
+    const plan = await job("plan");
+    assert.equal(plan.status, "success");
+    assert.deepEqual(plan.outputs, { matrix: '{"shard":["1/2","2/2"]}' });
+    const needs = { plan: { outputs: plan.outputs, result: plan.status } };
+    const entries = matrixOf(workflow, "work", { needs });
+    assert.deepEqual(entries, [{ shard: "1/2" }, { shard: "2/2" }]);
+    const summaries = [];
+    for (const matrix of entries) summaries.push((await job("work", { matrix, needs })).summary.trim());
+    // Each job restored what plan saved; neither saved its change back.
+    assert.deepEqual(summaries, ["1/2 planned", "2/2 planned"]);
+    assert.deepEqual(matrixOf(workflow, "plan"), [{}]);
+    assert.throws(
+      () => matrixOf(parse("on: push\njobs:\n  j:\n    strategy:\n      matrix:\n        include: [{a: 1}]\n") as Workflow, "j"),
+      /not supported/,
+    );
   });
 
   it("parses annotations and environment files as GitHub does", () => {

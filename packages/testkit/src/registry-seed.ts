@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, realpathSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -32,8 +32,11 @@ export interface SeedResult {
  * machine, so `npm install` and `pnpm add` in a test resolve everything from 127.0.0.1: starting from
  * the given package folders, it walks their dependencies (also optional and peer ones, when
  * installed) through node_modules as Node resolves them, packs each installed folder as it is, and
- * publishes it through the registry's HTTP API. Platform packages not installed here (another OS's
- * buf binary) are left out; package managers skip missing optional dependencies.
+ * publishes it through the registry's HTTP API. An optional dependency not installed here, at an
+ * exact version (another OS's buf binary), is published as a stand-in that says it is not for this
+ * OS (`os: ["!linux"]`, no files): npm then records it in a lock file, as it does against npmjs,
+ * and never installs it here. Without it, a lock written here lacks those entries and `npm ci` of
+ * it fails ("package.json and package-lock.json are not in sync").
  *
  * `skip` names packages the caller publishes itself (e.g. the toolchain's own tarballs): their
  * dependencies are walked, they are not published.
@@ -44,6 +47,7 @@ export async function seedFromInstalled(
   skip: (name: string) => boolean,
 ): Promise<SeedResult> {
   const found = new Map<string, { dir: string; manifest: Manifest }>();
+  const absent = new Map<string, Manifest>();
   const seen = new Set<string>();
   const queue = roots.map((r) => realpathSync(r));
   while (queue.length > 0) {
@@ -55,6 +59,10 @@ export async function seedFromInstalled(
     if (!skip(manifest.name)) found.set(key, { dir, manifest });
     const required = Object.keys(manifest.dependencies ?? {});
     const optional = [...Object.keys(manifest.optionalDependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})];
+    for (const [name, range] of Object.entries(manifest.optionalDependencies ?? {})) {
+      const version = semver.valid(range);
+      if (version && !resolveInstalled(name, dir)) absent.set(`${name}@${version}`, standIn(name, version));
+    }
     for (const [names, mustExist] of [
       [required, true],
       [optional, false],
@@ -106,7 +114,16 @@ export async function seedFromInstalled(
       }
     };
     await Promise.all(Array.from({ length: 3 }, worker));
-    return { published: [...found.keys()].sort(), bytes };
+    for (const [key, manifest] of absent) {
+      if (found.has(key)) continue;
+      const dir = path.join(work, `stand-in-${manifest.name.replace("/", "+")}`);
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+      const tarball = `${dir}.tgz`;
+      await execFileAsync("tar", ["-czf", tarball, "--transform=s,^\\.,package,", "-C", dir, "."]);
+      bytes += await publishTarball(registry, manifest, await readFile(tarball));
+    }
+    return { published: [...found.keys(), ...[...absent.keys()].filter((k) => !found.has(k))].sort(), bytes };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -142,6 +159,11 @@ export async function publishTarball(registry: VerdaccioRegistry, manifest: Mani
   }
   if (!res.ok) throw new Error(`publishing ${manifest.name}@${manifest.version} to verdaccio: ${res.status} ${await res.text()}`);
   return data.length;
+}
+
+/** The manifest of a stand-in for a platform package of another OS: no files, never installed here. */
+function standIn(name: string, version: string): Manifest {
+  return { name, version, os: [`!${process.platform}`], description: "test registry stand-in for a platform package of another OS" };
 }
 
 /** Where Node would find package `name` from folder `from` (following pnpm's symlinks), or undefined. */

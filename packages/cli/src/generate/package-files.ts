@@ -92,11 +92,10 @@ export function tsconfigCjs(): string {
 }
 
 /**
- * turbo.json: `generate` is keyed on the protos this package's code comes from (its own and those
- * of the packages it imports) and protoship's config, so a change to one proto package regenerates
- * and rebuilds only it and its importers. Nothing in it names the repository protoship was built
- * in: a repository that builds protoship itself adds `dependsOn: ["protoship#build"]` to its root
- * turbo.json's `generate` task, which this file inherits.
+ * turbo.json: `build` (after the packages it imports: `^build`) and `test` are keyed only on the
+ * package's own tracked files (its generated `src/**`, tsconfigs, package.json), so a change to one
+ * proto package rebuilds only it and its importers, and a build done on one machine is a remote
+ * cache hit on every other. Nothing in it names the repository protoship was built in.
  */
 export function turboJson(): string {
   // No `generate` task before `build`: one `protoship generate` run (incremental, parallel, or one
