@@ -42,6 +42,17 @@ export function interpolate(value: unknown, context: Record<string, unknown>, st
   return text.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expr: string) => evaluateExpression(expr.trim(), context, status).coerceString());
 }
 
+/**
+ * A YAML value as GitHub reads it where a whole value may be an expression (`strategy.matrix`, one
+ * of its keys): a string that is one `${{ }}` is its result as plain JSON (`fromJSON` gives lists and
+ * mappings); anything else is itself.
+ */
+export function evaluateValue(value: unknown, context: Record<string, unknown>): unknown {
+  const whole = typeof value === "string" ? /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(value) : null;
+  if (!whole) return value;
+  return JSON.parse(JSON.stringify(evaluateExpression(whole[1]!.trim(), context, "success"), data.replacer)) as unknown;
+}
+
 /** Evaluates a step's `if:` (default `success()`); `${{ }}` around it is optional, as on GitHub. */
 export function evaluateCondition(condition: string | boolean | undefined, context: Record<string, unknown>, status: JobStatus): boolean {
   if (condition === undefined || condition === "") return status === "success";

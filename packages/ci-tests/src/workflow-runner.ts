@@ -2,8 +2,7 @@ import { spawn } from "node:child_process";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { data } from "@actions/expressions";
-import { evaluateCondition, evaluateExpression, interpolate, type JobStatus } from "./expressions.js";
+import { evaluateCondition, evaluateValue, interpolate, type JobStatus } from "./expressions.js";
 import { loadLocalAction, type Workflow, type WorkflowStep } from "./workflow-files.js";
 
 /** A workflow command a step printed, e.g. `::error file=a.proto,line=3::message`. */
@@ -134,6 +133,15 @@ export async function runJob(workflow: Workflow, jobId: string, ctx: JobContext)
 }
 
 /**
+ * A job's steps for a failed assertion's message: kind, name, exit code and output (its first and
+ * last `keep / 2` characters when longer than `keep`).
+ */
+export function describeJob(job: JobResult, keep = 3000): string {
+  const clip = (text: string): string => (text.length > keep ? `${text.slice(0, keep / 2)}\n…\n${text.slice(-keep / 2)}` : text);
+  return job.steps.map((s) => `${s.kind} ${s.name} ${s.code ?? ""}\n${clip(s.output)}`).join("\n");
+}
+
+/**
  * The matrix entries a job runs as, as GitHub expands `strategy.matrix` (given the `needs` and
  * `github` contexts its expressions read): one entry per combination of the array-valued keys, in
  * the order written; a job without a matrix runs once, with an empty one. `include`/`exclude` are
@@ -150,13 +158,7 @@ export function matrixOf(
 ): Record<string, unknown>[] {
   const spec = workflow.jobs[jobId]?.strategy?.matrix;
   if (spec === undefined) return [{}];
-  // A value that is one whole `${{ }}` expression is its result (fromJSON gives lists and mappings).
-  const value = (v: unknown): unknown => {
-    const expr = typeof v === "string" ? /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(v) : null;
-    if (!expr) return v;
-    const result = evaluateExpression(expr[1]!.trim(), { needs: context.needs ?? {}, github: context.github ?? {} }, "success");
-    return JSON.parse(JSON.stringify(result, data.replacer)) as unknown;
-  };
+  const value = (v: unknown): unknown => evaluateValue(v, { needs: context.needs ?? {}, github: context.github ?? {} });
   const matrix = value(spec) as Record<string, unknown>;
   if (typeof matrix !== "object" || matrix === null)
     throw new Error(`${jobId}: strategy.matrix is not a mapping: ${JSON.stringify(matrix)}`);

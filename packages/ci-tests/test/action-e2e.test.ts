@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { GitFixture, PROTOSHIP_BIN, protoship, startFakeGitHub, suiteTempDirs, type FakeGitHub } from "@protoship/testkit";
 import { checkout, git, pullRequestPayload } from "../src/github-sim.ts";
 import { REPO_ROOT, type Workflow } from "../src/workflow-files.ts";
-import { runJob, type JobResult } from "../src/workflow-runner.ts";
+import { describeJob, runJob, type JobResult } from "../src/workflow-runner.ts";
 
 const MARKER = "<!-- protoship-release-plan -->";
 
@@ -104,8 +104,6 @@ describe("the protoship action, played on a pull request", { timeout: 300_000 },
     });
   }
 
-  const describeJob = (job: JobResult): string =>
-    job.steps.map((s) => `${s.kind} ${s.name} ${s.code ?? ""}\n${s.output.slice(-2000)}`).join("\n");
   const step = (job: JobResult, name: string) => job.steps.find((s) => s.name === name);
 
   it("the team's workflow is actionlint-clean", async () => {

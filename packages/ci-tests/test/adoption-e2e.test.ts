@@ -6,7 +6,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { cleanEnv, pnpmBinary, publishToolchain, run, startVerdaccio, type RunResult, type VerdaccioRegistry } from "@protoship/testkit";
 import { loadWorkflow } from "../src/workflow-files.ts";
-import { matrixOf, runJob, type JobContext, type JobResult } from "../src/workflow-runner.ts";
+import { describeJob, matrixOf, runJob, type JobContext, type JobResult } from "../src/workflow-runner.ts";
 
 /**
  * What a new team does, outside this workspace: protoship's toolchain is published (pnpm pack, as
@@ -200,9 +200,6 @@ describe("a new team adopts protoship from the registry", { timeout: 600_000 }, 
       });
       return { ...result, workspace, workflow };
     };
-    const clip = (text: string): string => (text.length > 3000 ? `${text.slice(0, 1500)}\n…\n${text.slice(-1500)}` : text);
-    const describeJob = (job: JobResult): string =>
-      job.steps.map((s) => `${s.kind} ${s.name} ${s.code ?? ""}\n${clip(s.output)}`).join("\n");
     const step = (job: JobResult, needle: string) => job.steps.find((s) => s.name.includes(needle));
 
     const plan = await play("stub-shards");

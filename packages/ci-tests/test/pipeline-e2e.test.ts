@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { PROTOSHIP_BIN, run, startFakeGitHub, startVerdaccio, type FakeGitHub, type VerdaccioRegistry } from "@protoship/testkit";
 import { checkout, git, pullRequestPayload, runnerToolsDir } from "../src/github-sim.ts";
 import { REPO_ROOT, loadWorkflow } from "../src/workflow-files.ts";
-import { matrixOf, runJob, type JobContext, type JobResult } from "../src/workflow-runner.ts";
+import { describeJob, matrixOf, runJob, type JobContext, type JobResult } from "../src/workflow-runner.ts";
 
 /**
  * The whole pipeline on this machine: a clone of this repository with a bare remote, a pull
@@ -117,8 +117,6 @@ describe("the pipeline, played end to end", { timeout: 600_000 }, () => {
 
   const stepOutput = (job: JobResult, needle: string): string =>
     job.steps.find((s) => s.name.includes(needle))?.output ?? `(no step ${needle})`;
-  const describeJob = (job: JobResult): string =>
-    job.steps.map((s) => `${s.kind} ${s.name} ${s.code ?? ""}\n${s.output.slice(-3000)}`).join("\n");
   const pushEvent = { name: "push", payload: { ref: "refs/heads/main" }, github: { ref: "refs/heads/main", ref_name: "main" } };
 
   it("main as cloned: the release workflow tags and publishes the first release", async () => {

@@ -59,18 +59,16 @@ export async function seedFromInstalled(
     if (!skip(manifest.name)) found.set(key, { dir, manifest });
     const required = Object.keys(manifest.dependencies ?? {});
     const optional = [...Object.keys(manifest.optionalDependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})];
-    for (const [name, range] of Object.entries(manifest.optionalDependencies ?? {})) {
-      const version = semver.valid(range);
-      if (version && !resolveInstalled(name, dir)) absent.set(`${name}@${version}`, standIn(name, version));
-    }
     for (const [names, mustExist] of [
       [required, true],
       [optional, false],
     ] as const) {
       for (const name of names) {
         const at = resolveInstalled(name, dir);
+        const version = semver.valid(manifest.optionalDependencies?.[name] ?? "");
         if (at) queue.push(at);
         else if (mustExist) throw new Error(`${name} (a dependency of ${key}) is not installed here`);
+        else if (version) absent.set(`${name}@${version}`, standIn(name, version));
       }
     }
   }
@@ -114,8 +112,8 @@ export async function seedFromInstalled(
       }
     };
     await Promise.all(Array.from({ length: 3 }, worker));
-    for (const [key, manifest] of absent) {
-      if (found.has(key)) continue;
+    for (const key of found.keys()) absent.delete(key);
+    for (const manifest of absent.values()) {
       const dir = path.join(work, `stand-in-${manifest.name.replace("/", "+")}`);
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -123,7 +121,7 @@ export async function seedFromInstalled(
       await execFileAsync("tar", ["-czf", tarball, "--transform=s,^\\.,package,", "-C", dir, "."]);
       bytes += await publishTarball(registry, manifest, await readFile(tarball));
     }
-    return { published: [...found.keys(), ...[...absent.keys()].filter((k) => !found.has(k))].sort(), bytes };
+    return { published: [...found.keys(), ...absent.keys()].sort(), bytes };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

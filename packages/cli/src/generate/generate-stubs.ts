@@ -1,13 +1,13 @@
 import { STAGING, recoverSwap } from "@protoship/fs-safe";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bufBinary } from "../buf/run-buf.js";
 import { CONFIG_FILE } from "../config/load-config.js";
 import { ProtoshipError } from "../errors.js";
+import { protoshipVersion } from "../version.js";
 import { npmNameProblem } from "../config/npm-name.js";
 import type { Project } from "../project/project.js";
 import { explainOutputError } from "../workspace/output-errors.js";
@@ -261,13 +261,18 @@ async function writeStamp(outDir: string, name: string, stamp: Stamp): Promise<v
 }
 
 /** Hash of the generator's own code, so a protoship upgrade regenerates everything. */
-async function generatorHash(): Promise<string> {
-  const dir = path.dirname(fileURLToPath(import.meta.url));
-  const hash = createHash("sha256");
-  for (const name of (await readdir(dir)).filter((n) => /\.(js|ts)$/.test(n)).sort())
-    hash.update(name).update(await readFile(path.join(dir, name)));
-  return hash.digest("hex");
+function generatorHash(): Promise<string> {
+  // The code does not change while the process runs: read once (the stamp's salt and the image key use it).
+  generatorHashOnce ??= (async () => {
+    const dir = path.dirname(fileURLToPath(import.meta.url));
+    const hash = createHash("sha256");
+    for (const name of (await readdir(dir)).filter((n) => /\.(js|ts)$/.test(n)).sort())
+      hash.update(name).update(await readFile(path.join(dir, name)));
+    return hash.digest("hex");
+  })();
+  return generatorHashOnce;
 }
+let generatorHashOnce: Promise<string> | undefined;
 
 /**
  * The stub units of the project's module (after `stubs.include`/`exclude`) and the files of its
@@ -327,8 +332,7 @@ async function imageKey(project: Project, inputs?: string): Promise<string> {
   const workspace = await project.workspace();
   const bin = bufBinary();
   const { size, mtimeMs } = await stat(bin).catch(() => ({ size: 0, mtimeMs: 0 }));
-  const protoship = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
-  const salt = JSON.stringify({ image: 1, protoship, generator: await generatorHash(), buf: [bin, size, mtimeMs] });
+  const salt = JSON.stringify({ image: 1, protoship: protoshipVersion(), generator: await generatorHash(), buf: [bin, size, mtimeMs] });
   const digest = inputs ?? inputDigest(root, workspace, [...workspace.configFiles, CONFIG_FILE], path.resolve(root, config.stubs.outDir));
   return saltedHash(digest, salt).slice(0, 32);
 }
