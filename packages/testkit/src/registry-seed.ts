@@ -90,20 +90,7 @@ export async function seedFromInstalled(
           const tarball = path.join(cache, `${manifest.name.replace("/", "+")}-${manifest.version}.tgz`);
           if (!existsSync(tarball)) {
             const tmp = path.join(work, path.basename(tarball));
-            // Installed folders hold what was published (pnpm hard-links them: store real files);
-            // gzip -1 keeps packing cheap.
-            await execFileAsync("tar", [
-              "-c",
-              "--use-compress-program=gzip -1",
-              "-f",
-              tmp,
-              "--exclude=./node_modules",
-              "--hard-dereference",
-              "--transform=s,^\\.,package,",
-              "-C",
-              dir,
-              ".",
-            ]);
+            await packFolder(dir, tmp);
             await rename(tmp, tarball);
           }
           const size = await publishTarball(registry, manifest, await readFile(tarball));
@@ -118,7 +105,7 @@ export async function seedFromInstalled(
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
       const tarball = `${dir}.tgz`;
-      await execFileAsync("tar", ["-czf", tarball, "--transform=s,^\\.,package,", "-C", dir, "."]);
+      await packFolder(dir, tarball);
       bytes += await publishTarball(registry, manifest, await readFile(tarball));
     }
     return { published: [...found.keys(), ...absent.keys()].sort(), bytes };
@@ -157,6 +144,26 @@ export async function publishTarball(registry: VerdaccioRegistry, manifest: Mani
   }
   if (!res.ok) throw new Error(`publishing ${manifest.name}@${manifest.version} to verdaccio: ${res.status} ${await res.text()}`);
   return data.length;
+}
+
+/**
+ * Packs a package folder as it is into an npm tarball (its files under `package/`, without its
+ * node_modules). Installed folders hold what was published (pnpm hard-links them: store real
+ * files); gzip -1 keeps packing cheap.
+ */
+async function packFolder(dir: string, tarball: string): Promise<void> {
+  await execFileAsync("tar", [
+    "-c",
+    "--use-compress-program=gzip -1",
+    "-f",
+    tarball,
+    "--exclude=./node_modules",
+    "--hard-dereference",
+    "--transform=s,^\\.,package,",
+    "-C",
+    dir,
+    ".",
+  ]);
 }
 
 /** The manifest of a stand-in for a platform package of another OS: no files, never installed here. */
