@@ -4,7 +4,18 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promis
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { cleanEnv, pnpmBinary, publishToolchain, run, startVerdaccio, type RunResult, type VerdaccioRegistry } from "@protoship/testkit";
+import {
+  LEGACY_PACKAGES,
+  cleanEnv,
+  pnpmBinary,
+  publishToolchain,
+  run,
+  startVerdaccio,
+  writeLegacyApi,
+  type LegacyLayout,
+  type RunResult,
+  type VerdaccioRegistry,
+} from "@protoship/testkit";
 import { loadWorkflow } from "../src/workflow-files.ts";
 import { describeJob, matrixOf, runJob, type JobContext, type JobResult } from "../src/workflow-runner.ts";
 
@@ -19,7 +30,7 @@ import { describeJob, matrixOf, runJob, type JobContext, type JobResult } from "
  * With PROTOSHIP_BENCH_OUT set (scripts/bench/adoption.mjs), it also installs @bufbuild/buf alone
  * and writes the timings and installed sizes there as JSON.
  */
-describe("a new team adopts protoship from the registry", { timeout: 600_000 }, () => {
+describe("a new team adopts protoship from the registry", { timeout: 1_800_000 }, () => {
   let tmp: string;
   let registry: VerdaccioRegistry;
   let env: NodeJS.ProcessEnv;
@@ -275,6 +286,110 @@ describe("a new team adopts protoship from the registry", { timeout: 600_000 }, 
     assert.match(refused.stdout + refused.stderr, /FIELD_NO_DELETE/);
     assert.equal((await git(bare, "rev-parse", "main")).stdout, (await git(repo, "rev-parse", "HEAD~1")).stdout);
   });
+
+  /**
+   * The first day on an API that exists and was never written to STANDARD lint (testkit's
+   * legacy API: lint and format debt, three packages importing each other), pushed to "GitHub"
+   * (a URL with a token in it, rewritten by git to a local bare repository): install protoship
+   * from the registry, init, install, the first push, a violation in new code, the adoption
+   * pull request's check against the base that has no protoship, generate, release tag, and
+   * publish with npm's provenance preconditions met. npm with the API's own root buf.yaml; pnpm
+   * with a proto/ folder and no buf configuration.
+   */
+  const firstDay = async (manager: "npm" | "pnpm", layout: LegacyLayout): Promise<void> => {
+    const dir = path.join(tmp, `first-day-${manager}-${layout}`);
+    await mkdir(dir);
+    await writeFile(
+      path.join(dir, "package.json"),
+      `${JSON.stringify({ name: "@acme/apis", version: "0.0.0", private: true }, null, 2)}\n`,
+    );
+    await git(dir, "init", "-q", "-b", "main");
+    const protoRoot = await writeLegacyApi(dir, layout);
+    const bare = path.join(tmp, `first-day-${manager}-${layout}.git`);
+    await git(tmp, "init", "-q", "--bare", bare);
+    const secret = "ghs_firstDayE2eSecret0123456789";
+    const origin = `https://x-access-token:${secret}@github.com/acme/apis.git`;
+    await git(dir, "remote", "add", "origin", origin);
+    await git(dir, "config", `url.${bare}.insteadOf`, origin);
+    // The API as it was before protoship, on main: the base of the adoption pull request.
+    await git(dir, "add", "-A");
+    await git(dir, "commit", "-q", "-m", "the API before protoship");
+    await git(dir, "push", "-q", "-u", "origin", "main");
+    await git(dir, "checkout", "-q", "-b", "adopt-protoship");
+
+    const pnpm = manager === "pnpm" ? await pnpmBinary() : "";
+    const pnpmEnv = { npm_config_store_dir: path.join(tmp, "pnpm-store") };
+    const installed =
+      manager === "npm"
+        ? await sh(dir, "npm", ["install", "--save-dev", "protoship"])
+        : await sh(dir, pnpm, ["add", "--save-dev", "protoship", "--allow-build=!@bufbuild/buf"], { env: pnpmEnv });
+    assert.doesNotMatch(installed.stdout + installed.stderr, /EBADENGINE|Unsupported engine/, "every dependency supports this Node");
+    const init = await protoship(dir, ["init"]);
+    assert.match(init.stdout, /created protoship\.yaml/);
+    if (manager === "npm") await sh(dir, "npm", ["install"]);
+    else await sh(dir, pnpm, ["install", "--no-frozen-lockfile"], { env: pnpmEnv });
+    await git(dir, "add", "-A");
+    await git(dir, "commit", "-q", "-m", "adopt protoship");
+
+    // The adoption pull request's check, against main that has no protoship (and, in the proto/
+    // layout, no buf.yaml), with protoship's dependencies installed: green.
+    const pr = await protoship(dir, ["check", "--against", "origin/main"], false);
+    assert.equal(pr.code, 0, `the adoption pull request's check:\n${pr.stdout}\n${pr.stderr}`);
+
+    // The first push of the existing API, through the hook init installed: accepted.
+    const first = await sh(dir, "git", ["push", "-u", "origin", "adopt-protoship"], { ok: false });
+    assert.equal(first.code, 0, `the first push:\n${first.stdout}\n${first.stderr}`);
+
+    // A violation in new code: refused, naming buf's rule; the remote keeps its commit.
+    const refunds = path.join(dir, protoRoot, "acme/orders/v1/refunds.proto");
+    await writeFile(
+      refunds,
+      'syntax = "proto3";\n\npackage acme.orders.v1;\n\n// A refund.\nmessage refund_request {\n  string id = 1;\n}\n',
+    );
+    await git(dir, "add", "-A");
+    await git(dir, "commit", "-q", "-m", "refunds");
+    const refused = await sh(dir, "git", ["push", "origin", "adopt-protoship"], { ok: false });
+    assert.notEqual(refused.code, 0, "a lint violation in new code was accepted");
+    assert.match(refused.stdout + refused.stderr, /MESSAGE_PASCAL_CASE/);
+    await git(dir, "reset", "-q", "--hard", "HEAD~1");
+
+    // Merged: main is where releases are cut.
+    await git(dir, "checkout", "-q", "main");
+    await git(dir, "merge", "-q", "--ff-only", "adopt-protoship");
+    await sh(dir, "git", ["push", "-q", "origin", "main"]);
+
+    await protoship(dir, ["generate"]);
+    for (const name of LEGACY_PACKAGES) {
+      const folder = `packages/stubs/${name.split("/")[1]}`;
+      const manifest = JSON.parse(await readFile(path.join(dir, folder, "package.json"), "utf8")) as { repository?: unknown };
+      // What npm's registry compares with the repository a provenance statement names (E422 otherwise).
+      assert.deepEqual(manifest.repository, { type: "git", url: "git+https://github.com/acme/apis.git", directory: folder }, name);
+    }
+    const leaked = await sh(dir, "grep", ["-r", "-l", "--exclude-dir=.git", "--exclude-dir=node_modules", secret, "."], { ok: false });
+    assert.equal(leaked.stdout, "", "the remote's token is written nowhere");
+    await git(dir, "add", "-A");
+    await git(dir, "commit", "-q", "-m", "stubs");
+    await sh(dir, "git", ["push", "-q", "origin", "main"]);
+
+    const tagged = await protoship(dir, ["release", "tag"]);
+    assert.match(tagged.stdout, /tagged @acme\/billing-v1@1\.0\.0/);
+    assert.equal(tagged.stderr, "", "release tag writes nothing to stderr (no simple-git warning)");
+
+    // In GitHub Actions publish asks npm for provenance; npm checks its preconditions before it signs:
+    // here (no OIDC token to sign with) it stops at the id-token permission, and nothing is published.
+    const actions = { CI: "true", GITHUB_ACTIONS: "true", GITHUB_REPOSITORY: "acme/apis", GITHUB_SERVER_URL: "https://github.com" };
+    const signed = await sh(dir, path.join(dir, "node_modules/.bin/protoship"), ["publish"], { ok: false, env: actions });
+    assert.notEqual(signed.code, 0, signed.stdout);
+    assert.match(signed.stderr, /"id-token" permission/);
+    const published = await protoship(dir, ["publish"]);
+    assert.match(published.stdout, /^3 published, 0 already on the registry$/m);
+    assert.doesNotMatch(published.stdout + published.stderr, /npm notice|New (major|minor|patch) version of npm/);
+    const view = await sh(dir, "npm", ["view", "@acme/orders-v1@1.0.0", "repository", "--json"]);
+    assert.equal(JSON.parse(view.stdout).url, "git+https://github.com/acme/apis.git");
+  };
+
+  it("the first day on an existing API with its root buf.yaml, with npm", { timeout: 600_000 }, () => firstDay("npm", "root"));
+  it("the first day on an existing API under proto/, with pnpm", { timeout: 600_000 }, () => firstDay("pnpm", "proto"));
 
   it("installed size beside @bufbuild/buf alone (benchmark only)", { skip: !process.env.PROTOSHIP_BENCH_OUT }, async () => {
     const dir = path.join(tmp, "buf-only");

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DEFAULTS } from "./defaults.js";
 import { NPM_SCOPE, npmNameProblem } from "./npm-name.js";
 import { tagFormatProblem } from "./tag-format.js";
+import { repositoryUrl } from "./repository-url.js";
 
 /**
  * protoship.yaml: every key is optional, so a repository with only a buf.yaml works as is.
@@ -39,6 +40,15 @@ export const configSchema = z
             }),
           )
           .default({}),
+        /**
+         * The repository the stub packages' package.json names (`repository`, which npm needs to
+         * publish with provenance), e.g. https://github.com/acme/apis. Default: the release remote's
+         * URL. Credentials in it are never written.
+         */
+        repository: z
+          .string()
+          .refine((url) => repositoryUrl(url) !== undefined, "a git repository URL such as https://github.com/acme/apis")
+          .optional(),
         /** Extra ts-proto options, appended to protoship's defaults. */
         tsProtoOptions: z.array(z.string()).default([]),
         /** Proto packages not to generate (e.g. third-party ones). */

@@ -9,6 +9,7 @@ import { CONFIG_FILE } from "../config/load-config.js";
 import { ProtoshipError } from "../errors.js";
 import { protoshipVersion } from "../version.js";
 import { npmNameProblem } from "../config/npm-name.js";
+import { stubRepository } from "../config/repository-url.js";
 import type { Project } from "../project/project.js";
 import { explainOutputError } from "../workspace/output-errors.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
@@ -22,7 +23,7 @@ import { partition } from "./partition.js";
 import { tsProtoVersion } from "./ts-proto-package.js";
 import type { Shard } from "./shard.js";
 import { tsProtoOptions } from "./ts-proto-options.js";
-import { exists, replacePackages, stalePackages, type FileTree } from "./write-packages.js";
+import { exists, folderDigest, replacePackages, stalePackages, treeDigest, type FileTree } from "./write-packages.js";
 
 /** Options of {@link generateStubsIn}. */
 export interface GenerateStubsOptions {
@@ -54,6 +55,11 @@ export interface GenerateStubsOptions {
    * left alone, and the run's stamp is the shard's own (`.protoship-stamp.shard-<i>-of-<n>.json`).
    */
   shard?: Shard;
+  /**
+   * The repository URL the packages' package.json names (see stubRepository), for a project that is
+   * not the repository itself (publish's checkout of a release commit). Default: the project's own.
+   */
+  repository?: string;
   /** Reports the packages generated (called only when there is work: never on a no-op rerun). */
   progress?: (total: number) => Progress;
 }
@@ -94,6 +100,11 @@ interface Stamp {
   units: Record<string, string>;
   /** The packages, with `dir` relative to outDir. */
   packages: GeneratedPackage[];
+  /**
+   * {@link treeDigest} of the files written per npm name, so a rerun notices a package edited by
+   * hand (or a file of it deleted) although its inputs did not change, and writes it again.
+   */
+  digests?: Record<string, string>;
 }
 
 /**
@@ -116,7 +127,12 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   else await recoverSwap(outDir).catch((error: unknown) => explainOutputError(error, root));
   const tsOptions = tsProtoOptions(config.stubs.tsProtoOptions);
   const tsProto = tsProtoVersion();
+  const repository = options.repository ?? (await stubRepository(config, project.repo));
+  // The folder of the packages in the repository: outDir, or stubs.outDir for one outside it (publish's).
+  const outInRepo = path.relative(root, outDir).split(path.sep).join("/");
+  const packagesFolder = outInRepo.startsWith("../") || path.isAbsolute(outInRepo) ? path.posix.normalize(config.stubs.outDir) : outInRepo;
   const salt = JSON.stringify({
+    repository: repository ?? null,
     generator: await generatorHash(),
     tsProto,
     tsOptions,
@@ -133,7 +149,8 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   // Read once: the stamp's key and the image cache's are both made from it.
   const inputs = inputDigest(root, workspace, [...workspace.configFiles, CONFIG_FILE], outDir);
   const source = stamped ? saltedHash(inputs, salt) : "";
-  if (stamp && stamp.source === source && (await allExist(stamp.packages.map((p) => path.join(outDir, p.dir))))) {
+  const onDisk = (p: GeneratedPackage): Promise<boolean> => intact(stamp, p.npmName, path.join(outDir, p.dir));
+  if (stamp && stamp.source === source && (await Promise.all(stamp.packages.map(onDisk))).every(Boolean)) {
     return { outDir, packages: stamp.packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed: [] };
   }
 
@@ -161,7 +178,8 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   const todo: ProtoPackageUnit[] = [];
   for (const unit of selected) {
     const unchanged =
-      stamp?.units[unit.npmName] === hashes.get(unit.npmName) && (await allExist([path.join(outDir, dirNames.get(unit.npmName)!)]));
+      stamp?.units[unit.npmName] === hashes.get(unit.npmName) &&
+      (await intact(stamp, unit.npmName, path.join(outDir, dirNames.get(unit.npmName)!)));
     if (!unchanged) todo.push(unit);
   }
 
@@ -190,6 +208,7 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
         dependencies: Object.fromEntries(sources.dependencies.map((d) => [d, `^${versions.get(d)!}`])),
         tsProtoVersion: tsProto,
         rootFromPackage: rootFrom(path.join(outDir, dirName), root),
+        ...(repository ? { repository: { url: repository, directory: path.posix.join(packagesFolder, dirName) } } : {}),
       };
       const files: FileTree = new Map([
         ["README.md", readme(input)],
@@ -223,7 +242,13 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
 
   const packages = selected.map((u) => generated.get(u.npmName) ?? stamp!.packages.find((p) => p.npmName === u.npmName)!);
   if (stamped) {
-    const next: Stamp = { source, units: Object.fromEntries(selected.map((u) => [u.npmName, hashes.get(u.npmName)!])), packages };
+    const digests = Object.fromEntries(
+      selected.map((u) => {
+        const tree = trees.get(dirNames.get(u.npmName)!);
+        return [u.npmName, tree ? treeDigest(tree) : stamp!.digests![u.npmName]!];
+      }),
+    );
+    const next: Stamp = { source, units: Object.fromEntries(selected.map((u) => [u.npmName, hashes.get(u.npmName)!])), packages, digests };
     await writeStamp(outDir, stampFile, next);
   }
   await cacheImage();
@@ -358,8 +383,10 @@ async function refuseHalfDoneSwap(outDir: string): Promise<void> {
   }
 }
 
-async function allExist(paths: readonly string[]): Promise<boolean> {
-  return (await Promise.all(paths.map(exists))).every(Boolean);
+/** Whether a package's folder still holds exactly what the stamp's run wrote there. */
+async function intact(stamp: Stamp | undefined, npmName: string, dir: string): Promise<boolean> {
+  const digest = stamp?.digests?.[npmName];
+  return digest !== undefined && (await folderDigest(dir)) === digest;
 }
 
 function selectUnits(units: ProtoPackageUnit[], only: string[] | undefined): ProtoPackageUnit[] {
