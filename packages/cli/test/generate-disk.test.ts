@@ -45,7 +45,7 @@ describe("stub packages' repository field", () => {
     for (const [remote, expected] of cases) assert.equal(repositoryUrl(remote), expected, remote);
   });
 
-  describe("generate", { timeout: 180_000 }, () => {
+  describe("generate", { timeout: 900_000 }, () => {
     after(async () => {
       for (const dir of temps) await rm(dir, { recursive: true, force: true });
     });

@@ -76,7 +76,7 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
       "stdout holds the report only, no progress",
     );
     const progress = r.stderr.split("\n").filter(Boolean);
-    for (const line of progress) assert.match(line, /^(check registry|build|publish) \d+\/3 (packages|stub packages) · \d+ s$/);
+    for (const line of progress) assert.match(line, /^(check registry|build|publish) \d+\/3 (packages|stub packages) · (\d+ min )?\d+ s$/);
     for (const last of ["check registry 3/3 packages", "build 3/3 stub packages", "publish 3/3 packages"])
       assert.ok(
         progress.some((l) => l.startsWith(`${last} · `)),
