@@ -21,9 +21,9 @@ import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packag
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
 import { inputDigest, saltedHash } from "./source-hash.js";
 import { partition } from "./partition.js";
-import { tsProtoVersion } from "./ts-proto-package.js";
 import type { Shard } from "./shard.js";
-import { tsProtoOptions } from "./ts-proto-options.js";
+import { esPackageFiles } from "./protobuf-es-package-files.js";
+import { stubGenerator } from "./stub-generator.js";
 import { exists, folderDigest, replacePackages, stalePackages, treeDigest, type FileTree } from "./write-packages.js";
 
 /** Options of {@link generateStubsIn}. */
@@ -129,20 +129,20 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   // (a dry run writes nothing: it refuses instead).
   if (options.dryRun) await refuseHalfDoneSwap(outDir);
   else await recoverSwap(outDir).catch((error: unknown) => explainOutputError(error, root));
-  const tsOptions = tsProtoOptions(config.stubs.tsProtoOptions);
-  const tsProto = tsProtoVersion();
+  const plugin = stubGenerator(config.stubs);
   const repository = options.repository ?? (await stubRepository(config, project.repo));
   // The folder of the packages in the repository: outDir, or stubs.outDir for one outside it (publish's).
   const outInRepo = path.relative(root, outDir).split(path.sep).join("/");
   const packagesFolder = outInRepo.startsWith("../") || path.isAbsolute(outInRepo) ? path.posix.normalize(config.stubs.outDir) : outInRepo;
   // Everything that changes the output: protoship's version and code (npmNameOf, the package
-  // files, the stub toolchain live outside generate/), ts-proto and its options, the settings.
+  // files, the stub toolchain live outside generate/), the generator (ts-proto or protoc-gen-es),
+  // its version and options, the settings.
   const salt = JSON.stringify({
     protoship: protoshipVersion(),
     repository: repository ?? null,
     generator: await generatorHash(),
-    tsProto,
-    tsOptions,
+    plugin: [plugin.name, plugin.version],
+    options: plugin.options,
     stubs: { ...config.stubs, scope: await project.stubScope() },
     version: options.version ?? null,
     outDir: path.relative(root, outDir),
@@ -200,7 +200,7 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
       units,
       todo,
       weights,
-      options: tsOptions,
+      plugin,
       jobs,
       ...(progress ? { progress } : {}),
     })
@@ -209,29 +209,36 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
     for (const sources of all) {
       const { unit } = sources;
       const dirName = dirNames.get(unit.npmName)!;
-      const input: PackageInput = {
+      const common = {
         unit,
         version: versions.get(unit.npmName)!,
         dependencies: Object.fromEntries(sources.dependencies.map((d) => [d, `^${versions.get(d)!}`])),
-        tsProtoVersion: tsProto,
         rootFromPackage: rootFrom(path.join(outDir, dirName), root),
         ...(repository ? { repository: { url: repository, directory: path.posix.join(packagesFolder, dirName) } } : {}),
       };
-      const files: FileTree = new Map([
-        ["README.md", readme(input)],
-        ["package.json", packageJson(input)],
-        ["test/smoke.test.mjs", smokeTest()],
-        ["tsconfig.cjs.json", tsconfigCjs()],
-        ["tsconfig.json", tsconfigEsm()],
-        ["turbo.json", turboJson()],
-      ]);
-      for (const [file, text] of sources.files) files.set(`src/${file}`, text);
+      let files: FileTree;
+      if (plugin.name === "protobuf-es") {
+        // protoc-gen-es's esm/ and cjs/ files are the package's code as they are: nothing to build.
+        files = esPackageFiles({ ...common, protocGenEsVersion: plugin.version });
+        for (const [file, text] of sources.files) files.set(file, text);
+      } else {
+        const input: PackageInput = { ...common, tsProtoVersion: plugin.version };
+        files = new Map([
+          ["README.md", readme(input)],
+          ["package.json", packageJson(input)],
+          ["test/smoke.test.mjs", smokeTest()],
+          ["tsconfig.cjs.json", tsconfigCjs()],
+          ["tsconfig.json", tsconfigEsm()],
+          ["turbo.json", turboJson()],
+        ]);
+        for (const [file, text] of sources.files) files.set(`src/${file}`, text);
+      }
       trees.set(dirName, files);
       generated.set(unit.npmName, {
         npmName: unit.npmName,
         protoPackage: unit.protoPackage,
         dir: dirName,
-        version: input.version,
+        version: common.version,
         dependencies: sources.dependencies,
       });
     }
