@@ -4,6 +4,7 @@ import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import os from "node:os";
 import path from "node:path";
 import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
+import { bufPathArgs } from "../buf/path-args.js";
 import { runBuf } from "../buf/run-buf.js";
 import { ConfigError, ExitCode, ProtoshipError } from "../errors.js";
 import { repoPathFromWorkspace } from "../buf/module-paths.js";
@@ -37,14 +38,19 @@ export type SourceInfo = "full" | "comments";
 
 /**
  * {@link loadImage} of a tar archive of the repository's files, read on buf's stdin (never
- * unpacked to disk); `workspaceDir` is the folder inside it where buf.yaml lives.
+ * unpacked to disk); `workspaceDir` is the folder inside it where buf.yaml lives. With `paths`
+ * (relative to that folder), buf compiles only those files and what they import, and the image's
+ * `ownFiles` are those files.
  */
-export async function loadArchiveImage(archive: Buffer, options: { workspaceDir?: string } = {}): Promise<SchemaImage> {
-  const { workspaceDir } = options;
+export async function loadArchiveImage(
+  archive: Buffer,
+  options: { workspaceDir?: string; paths?: readonly string[] } = {},
+): Promise<SchemaImage> {
+  const { workspaceDir, paths } = options;
   // buf splits input options on commas: such a folder name cannot be a subdir option.
   if (workspaceDir && /[,#]/.test(workspaceDir)) throw new ConfigError(`${workspaceDir}: a buf workspace folder name with , or #`);
   // With subdir, buf's messages name repository paths already: nothing to map.
-  const args = [`-#format=tar${workspaceDir ? `,subdir=${workspaceDir}` : ""}`];
+  const args = [`-#format=tar${workspaceDir ? `,subdir=${workspaceDir}` : ""}`, ...(paths ? bufPathArgs(paths) : [])];
   return compile({ cwd: os.tmpdir(), args, input: archive }, undefined, "full");
 }
 
