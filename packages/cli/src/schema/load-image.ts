@@ -21,11 +21,17 @@ export interface SchemaImage {
 /**
  * Compiles the buf workspace in `dir` with the real buf binary and reads the image through
  * @bufbuild/protobuf descriptors — never by parsing .proto text ourselves. A schema error becomes
- * a ProtoshipError with buf's `file:line:col` (repository-relative).
+ * a ProtoshipError with buf's `file:line:col` (repository-relative). With `paths` (relative to the
+ * workspace folder), buf compiles only those files and what they import, and the image's
+ * `ownFiles` are those files.
  */
-export function loadImage(dir: string, options: { workspaceDir?: string; sourceInfo?: SourceInfo } = {}): Promise<SchemaImage> {
-  const { workspaceDir, sourceInfo = "full" } = options;
-  return compile({ cwd: workspaceDir ? path.join(dir, workspaceDir) : dir, args: [] }, workspaceDir, sourceInfo);
+export function loadImage(
+  dir: string,
+  options: { workspaceDir?: string; sourceInfo?: SourceInfo; paths?: readonly string[] } = {},
+): Promise<SchemaImage> {
+  const { workspaceDir, sourceInfo = "full", paths } = options;
+  const args = paths ? bufPathArgs(paths) : [];
+  return compile({ cwd: workspaceDir ? path.join(dir, workspaceDir) : dir, args }, workspaceDir, sourceInfo);
 }
 
 /**
