@@ -46,6 +46,7 @@ describe("protoship init: safety", { timeout: 240_000 }, () => {
     const r = await protoship(fx.dir, args);
     assert.equal(r.code, 2, `${r.stdout}${r.stderr}`);
     assert.match(r.stderr, pattern);
+    assert.doesNotMatch(r.stdout + r.stderr, /npm_SECRET/, "nothing from outside reaches the output");
     assert.deepEqual(await snapshot(fx.dir), before, "the repository is left as it was");
   }
 
@@ -56,7 +57,8 @@ describe("protoship init: safety", { timeout: 240_000 }, () => {
     const cases: [string, string, RegExp][] = [
       [".github", outside, /^protoship: \.github is a symbolic link to .*outside the repository/m],
       [".gitignore", path.join(outside, "npmrc"), /^protoship: \.gitignore is a symbolic link to .*npmrc, outside the repository/m],
-      ["package.json", path.join(outside, "npmrc"), /^protoship: package\.json/m],
+      ["package.json", path.join(outside, "npmrc"), /^protoship: package\.json is a symbolic link to .*npmrc, outside the repository/m],
+      ["buf.yaml", path.join(outside, "npmrc"), /^protoship: buf\.yaml is a symbolic link to .*npmrc, outside the repository/m],
       ["protoship.yaml", path.join(outside, "npmrc"), /^protoship: protoship\.yaml is a symbolic link/m],
     ];
     for (const [link, target, pattern] of cases) {

@@ -7,6 +7,7 @@ import { GitRepo } from "../git/git.js";
 import { type Baseline, measureBaseline } from "../init/baseline.js";
 import { applyPlan, type FileOutcome, type PlannedFile, planFiles, writePlanned } from "../init/file-plan.js";
 import { gitHookFile } from "../init/git-hook.js";
+import { resolveTarget } from "../init/target-path.js";
 import { mergeBufYaml, mergeGitignore, mergeLefthook, mergePackageJson, mergePnpmWorkspace } from "../init/merges.js";
 import { findModuleRoots } from "../init/module-roots.js";
 import { chooseScope, type Project, readProject } from "../init/project.js";
@@ -57,6 +58,8 @@ export async function init(options: InitOptions): Promise<number> {
   const notes: string[] = [];
   // The baseline is measured once, when protoship is first set up (no protoship.yaml yet): a rerun
   // must not turn new violations into accepted debt.
+  // The files init reads before planning are checked first, as every file it writes will be.
+  for (const file of ["protoship.yaml", DEFAULTS.bufYaml]) await resolveTarget(project.root, file, project.root);
   const existingConfig = await readText(path.join(project.root, "protoship.yaml"));
   const firstRun = existingConfig === undefined;
 

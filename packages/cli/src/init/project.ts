@@ -5,6 +5,7 @@ import { isNpmScope } from "../config/npm-name.js";
 import { checkPackageJsonShape, readPackageJson, scopeOfPackage, type PackageJson } from "../config/package-json.js";
 import { ConfigError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
+import { resolveTarget } from "./target-path.js";
 
 /** What init learns about a repository before deciding what to write. */
 export interface Project {
@@ -26,6 +27,8 @@ const LEFTHOOK_FILES = ["lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".left
 
 export async function readProject(repo: GitRepo): Promise<Project> {
   const root = repo.root;
+  // Refused before it is read: a link out of the repository must not be parsed (or quoted in an error).
+  await resolveTarget(root, "package.json", root);
   const read = await readPackageJson(path.join(root, "package.json"), "package.json");
   const packageJson = read === undefined ? undefined : checkPackageJsonShape(read);
   const deps = { ...packageJson?.dependencies, ...packageJson?.devDependencies };
