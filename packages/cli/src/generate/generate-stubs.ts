@@ -120,7 +120,10 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   else await recoverSwap(outDir).catch((error: unknown) => explainOutputError(error, root));
   const tsOptions = tsProtoOptions(config.stubs.tsProtoOptions);
   const tsProto = tsProtoVersion();
+  // Everything that changes the output: protoship's version and code (npmNameOf, the package
+  // files, the stub toolchain live outside generate/), ts-proto and its options, the settings.
   const salt = JSON.stringify({
+    protoship: protoshipVersion(),
     generator: await generatorHash(),
     tsProto,
     tsOptions,
@@ -264,14 +267,19 @@ async function writeStamp(outDir: string, name: string, stamp: Stamp): Promise<v
   await rename(temp, file);
 }
 
-/** Hash of the generator's own code, so a protoship upgrade regenerates everything. */
+/**
+ * Hash of protoship's own code (every module of the package, not only generate/: npm names, the
+ * stub toolchain and the package files come from elsewhere), so any change of protoship
+ * regenerates everything, even one that kept the version number (a local build).
+ */
 function generatorHash(): Promise<string> {
   // The code does not change while the process runs: read once (the stamp's salt and the image key use it).
   generatorHashOnce ??= (async () => {
-    const dir = path.dirname(fileURLToPath(import.meta.url));
+    const dir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
     const hash = createHash("sha256");
-    for (const name of (await readdir(dir)).filter((n) => /\.(js|ts)$/.test(n)).sort())
-      hash.update(name).update(await readFile(path.join(dir, name)));
+    const names = (await readdir(dir, { recursive: true })).filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith(".d.ts")).sort();
+    const contents = await Promise.all(names.map((name) => readFile(path.join(dir, name))));
+    names.forEach((name, i) => hash.update(name.split(path.sep).join("/")).update(contents[i]!));
     return hash.digest("hex");
   })();
   return generatorHashOnce;
