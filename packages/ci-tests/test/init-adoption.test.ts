@@ -76,6 +76,13 @@ describe("protoship init: adopting an existing API", { timeout: 240_000 }, () =>
     assert.equal(formatted.code, 0, formatted.stderr);
     const paid = await protoship(fx.dir, ["check", "--against", "HEAD~1", "--skip", "breaking"]);
     assert.equal(paid.code, 0, `${paid.stdout}${paid.stderr}`);
+    await fx.commitAll("format order.proto");
+
+    // The lint debt, as init's hint says: delete an entry from lint.ignore_only, run protoship check.
+    await fx.write("buf.yaml", (await fx.read("buf.yaml")).replace(/ {4}ENUM_VALUE_PREFIX:\n {6}- proto\/acme\/orders\/v1\/order\.proto\n/, ""));
+    const lint = await protoship(fx.dir, ["check"]);
+    assert.equal(lint.code, 1, lint.stdout + lint.stderr);
+    assert.match(lint.stdout, /order\.proto:\d+:\d+: .*ENUM_VALUE_PREFIX/);
   });
 
   it("keeps a root buf.yaml (version v2, no modules) but excludes node_modules from it, says so, and says kept on a rerun", async () => {
