@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { planBuild } from "../src/build/build-plan.js";
+import type { StubPackageOnDisk } from "../src/build/stub-workspace.js";
+import { ConfigError, ProtoshipError } from "../src/errors.js";
+
+const pkg = (name: string, dependencies: string[] = [], build: string | undefined = "tsc"): StubPackageOnDisk => ({
+  name,
+  dir: `/repo/packages/stubs/${name.slice(3)}`,
+  dependencies,
+  build,
+});
+const names = (plan: readonly StubPackageOnDisk[]): string[] => plan.map((p) => p.name);
+
+describe("planBuild: which stub packages protoship build runs, in what order", () => {
+  const all = [pkg("@a/billing", ["@a/order", "@a/zcommon"]), pkg("@a/order", ["@a/zcommon"]), pkg("@a/zcommon"), pkg("@a/lone")];
+
+  test("every package, each after the packages it depends on (not alphabetically)", () => {
+    assert.deepEqual(names(planBuild(all)), ["@a/zcommon", "@a/order", "@a/billing", "@a/lone"]);
+  });
+
+  test("named packages and what they depend on, nothing else", () => {
+    assert.deepEqual(names(planBuild(all, ["@a/order"])), ["@a/zcommon", "@a/order"]);
+    assert.deepEqual(names(planBuild(all, ["@a/lone", "@a/zcommon"])), ["@a/lone", "@a/zcommon"]);
+  });
+
+  test("a name that is no stub package is refused (exit 2), naming it", () => {
+    assert.throws(
+      () => planBuild(all, ["@a/nope"]),
+      (e: unknown) => e instanceof ConfigError && /no stub package @a\/nope/.test(e.message),
+    );
+  });
+
+  test("a package to build without a build script is refused; one not needed is not", () => {
+    const scriptless = [...all.slice(0, 3), { ...pkg("@a/lone"), build: undefined }];
+    assert.throws(
+      () => planBuild(scriptless),
+      (e: unknown) => e instanceof ProtoshipError && /@a\/lone has no build script/.test(e.message),
+    );
+    assert.deepEqual(names(planBuild(scriptless, ["@a/billing"])), ["@a/zcommon", "@a/order", "@a/billing"]);
+  });
+});
