@@ -201,12 +201,13 @@ describe("protoship build", { timeout: 900_000 }, () => {
     );
     assert.match(unlinked.stderr, /linkWorkspacePackages: true/);
 
-    // The stub packages depend on each other as ^0.0.0, not workspace:, so pnpm links them only with linkWorkspacePackages.
-    await repo.write(
-      "pnpm-workspace.yaml",
-      "packages:\n  - packages/stubs/*\nlinkWorkspacePackages: true\nallowBuilds:\n  protobufjs: false\n",
-    );
     for (const version of [TYPESCRIPT["7"], TYPESCRIPT["5.9"]]) {
+      // The stub packages depend on each other as ^0.0.0, not workspace:, so pnpm links them only with
+      // linkWorkspacePackages. pnpm resolves each package's typescript range on its own: overrides holds them all to one.
+      await repo.write(
+        "pnpm-workspace.yaml",
+        `packages:\n  - packages/stubs/*\nlinkWorkspacePackages: true\noverrides:\n  typescript: ${version}\nallowBuilds:\n  protobufjs: false\n`,
+      );
       await writeRootManifest(repo.dir, version);
       await sh(repo.dir, pnpm, ["install", "--no-frozen-lockfile"], env);
       const link = path.join(repo.dir, "packages/stubs/shop-billing-v1/node_modules/@acme/shop-order-v1");
