@@ -17,6 +17,7 @@
  * POSIX has no atomic exchange of two non-empty directories that Node exposes, so between the two
  * renames of one folder the folder is briefly absent; the journal is what makes that recoverable.
  */
+import { createHash } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -232,4 +233,28 @@ export async function exists(p: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The digest a cache entry stores with its content, so a read can prove it: SHA-256 of the entry's
+ * `key` (what it was made from and for, as JSON) and its `content`. A reader recomputes it and
+ * treats a mismatch — another key's entry copied over this one, a restored older cache, a
+ * truncated or edited file — as a miss, and rebuilds the entry.
+ */
+export function cacheDigest(key: unknown, ...content: readonly (string | Uint8Array)[]): string {
+  const hash = createHash("sha256").update(JSON.stringify(key));
+  for (const part of content) hash.update("\n").update(part);
+  return hash.digest("hex");
+}
+
+/**
+ * Writes `data` to `file` through `temp` (default `<file>.tmp`) and a rename, so a reader never
+ * sees half of it, without following a symbolic link out: a link planted at `temp` is removed (the
+ * temporary file is then created exclusively, never opened through a link), and the rename
+ * replaces a link at `file` itself rather than writing to its target.
+ */
+export async function writeFileReplacing(file: string, data: string | Uint8Array, temp = `${file}.tmp`): Promise<void> {
+  await rm(temp, { force: true });
+  await writeFile(temp, data, { flag: "wx" });
+  await rename(temp, file);
 }
