@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { planBuild } from "../src/build/build-plan.js";
 import type { StubPackageOnDisk } from "../src/build/stub-workspace.js";
-import { ConfigError, ProtoshipError } from "../src/errors.js";
+import { ConfigError } from "../src/errors.js";
 
 const pkg = (name: string, dependencies: string[] = [], build: string | undefined = "tsc"): StubPackageOnDisk => ({
   name,
@@ -16,12 +16,12 @@ describe("planBuild: which stub packages protoship build runs, in what order", (
   const all = [pkg("@a/billing", ["@a/order", "@a/zcommon"]), pkg("@a/order", ["@a/zcommon"]), pkg("@a/zcommon"), pkg("@a/lone")];
 
   test("every package, each after the packages it depends on (not alphabetically)", () => {
-    assert.deepEqual(names(planBuild(all)), ["@a/zcommon", "@a/order", "@a/billing", "@a/lone"]);
+    assert.deepEqual(names(planBuild(all).build), ["@a/zcommon", "@a/order", "@a/billing", "@a/lone"]);
   });
 
   test("named packages and what they depend on, nothing else", () => {
-    assert.deepEqual(names(planBuild(all, ["@a/order"])), ["@a/zcommon", "@a/order"]);
-    assert.deepEqual(names(planBuild(all, ["@a/lone", "@a/zcommon"])), ["@a/lone", "@a/zcommon"]);
+    assert.deepEqual(names(planBuild(all, ["@a/order"]).build), ["@a/zcommon", "@a/order"]);
+    assert.deepEqual(names(planBuild(all, ["@a/lone", "@a/zcommon"]).build), ["@a/lone", "@a/zcommon"]);
   });
 
   test("a name that is no stub package is refused (exit 2), naming it", () => {
@@ -31,12 +31,10 @@ describe("planBuild: which stub packages protoship build runs, in what order", (
     );
   });
 
-  test("a package to build without a build script is refused; one not needed is not", () => {
-    const scriptless = [...all.slice(0, 3), { ...pkg("@a/lone"), build: undefined }];
-    assert.throws(
-      () => planBuild(scriptless),
-      (e: unknown) => e instanceof ProtoshipError && /@a\/lone has no build script/.test(e.message),
-    );
-    assert.deepEqual(names(planBuild(scriptless, ["@a/billing"])), ["@a/zcommon", "@a/order", "@a/billing"]);
+  test("a package without a build script (ready as generated) is not built, and what imports it still is", () => {
+    const scriptless = [all[0]!, all[1]!, { ...pkg("@a/zcommon"), build: undefined }, all[3]!];
+    const plan = planBuild(scriptless, ["@a/billing"]);
+    assert.deepEqual(names(plan.build), ["@a/order", "@a/billing"]);
+    assert.deepEqual(names(plan.ready), ["@a/zcommon"]);
   });
 });

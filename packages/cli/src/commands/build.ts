@@ -27,12 +27,12 @@ export interface BuildStubPackagesAtOptions {
  * Builds stub packages in dependency order, independent ones in parallel: each package's own
  * `build` script, run as npm and pnpm run it, after the stub packages it imports. The stub packages
  * must be linked as a workspace (npm workspaces, or pnpm with linkWorkspacePackages), which is
- * checked before anything runs. Returns the packages built, in the order they were planned; a
- * failed build throws a ProtoshipError (exit 1) naming every package that failed.
+ * checked before anything runs. Packages without a `build` script (protobuf-es packages, ready as
+ * generated) are not run. Returns the packages built, in the order they were planned; a failed build throws a ProtoshipError (exit 1) naming every package that failed.
  */
 export async function buildStubPackagesAt(options: BuildStubPackagesAtOptions): Promise<StubPackageOnDisk[]> {
-  const plan = planBuild(await readStubPackages(options.outDir), options.names);
-  checkLinks(plan, options.root, options.outDir);
+  const { build: plan, ready } = planBuild(await readStubPackages(options.outDir), options.names);
+  checkLinks([...ready, ...plan], options.root, options.outDir);
   const progress = options.progress === false ? undefined : startProgress("build", plan.length, "stub packages");
   try {
     await runStubBuilds(plan, {
@@ -80,7 +80,7 @@ export async function build(options: BuildOptions): Promise<number> {
   write(
     built.length
       ? `built ${built.length} stub package${built.length === 1 ? "" : "s"} in ${rel} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`
-      : `no stub packages in ${rel}: run protoship generate first\n`,
+      : `nothing to build in ${rel}: no stub package there has a build script\n`,
   );
   return ExitCode.Ok;
 }
