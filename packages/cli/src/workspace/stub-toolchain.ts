@@ -2,7 +2,7 @@
  * What generated stub packages need at run time and to build, shared by the generator (each stub's
  * package.json), the publish build and `protoship init` (the repository root's devDependencies).
  *
- * The root asks for versions inside the stubs' ranges (TypeScript exactly), so a workspace of hundreds of stub
+ * The root asks for versions inside the stubs' ranges (TypeScript: the same range), so a workspace of hundreds of stub
  * packages installs one copy of each: npm and pnpm hoist the root's copy when it satisfies every
  * package's range. A stub's range that the root pin missed would give each package its own copy
  * (one TypeScript per package).
@@ -24,7 +24,9 @@ export function stubRootDevDependencies(): Record<string, string> {
     "@bufbuild/protobuf": `^${STUB_TOOLCHAIN.protobuf.pin}`,
     "@grpc/grpc-js": `^${STUB_TOOLCHAIN.grpc.pin}`,
     "@types/node": `^${STUB_TOOLCHAIN.typesNode.pin}`,
-    // Exact: one compiler for the whole workspace, the same on every machine.
-    typescript: STUB_TOOLCHAIN.typescript.pin,
+    // The stubs' own range, 5.9 or 7: npm and pnpm resolve it to npm's latest in it (TypeScript 7, the
+    // native compiler) for the root and every stub package alike, so the workspace installs one compiler,
+    // and the lock file keeps it the same on every machine.
+    typescript: STUB_TOOLCHAIN.typescript.range,
   };
 }
