@@ -1,4 +1,5 @@
 import { STAGING, recoverSwap } from "@protoship/fs-safe";
+import semver from "semver";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -6,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bufBinary } from "../buf/run-buf.js";
 import { CONFIG_FILE } from "../config/load-config.js";
-import { ProtoshipError } from "../errors.js";
+import { ConfigError, ProtoshipError } from "../errors.js";
 import { protoshipVersion } from "../version.js";
 import { npmNameProblem } from "../config/npm-name.js";
 import type { Project } from "../project/project.js";
@@ -19,9 +20,9 @@ import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packag
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
 import { inputDigest, saltedHash } from "./source-hash.js";
 import { partition } from "./partition.js";
-import { tsProtoVersion } from "./ts-proto-package.js";
 import type { Shard } from "./shard.js";
-import { tsProtoOptions } from "./ts-proto-options.js";
+import { esPackageFiles } from "./protobuf-es-package-files.js";
+import { stubGenerator } from "./stub-generator.js";
 import { exists, replacePackages, stalePackages, type FileTree } from "./write-packages.js";
 
 /** Options of {@link generateStubsIn}. */
@@ -106,6 +107,9 @@ interface Stamp {
  */
 export async function generateStubsIn(project: Project, options: GenerateStubsOptions): Promise<GenerateStubsResult> {
   const { root, config } = project;
+  const given: [string, string][] =
+    typeof options.version === "string" ? [["--set-version", options.version]] : Object.entries(options.version ?? {});
+  for (const [where, version] of given) refuseNonSemver(version, where);
   const workspace = await project.workspace();
   const outDir = options.outDir
     ? path.resolve(root, options.outDir)
@@ -114,12 +118,15 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   // (a dry run writes nothing: it refuses instead).
   if (options.dryRun) await refuseHalfDoneSwap(outDir);
   else await recoverSwap(outDir).catch((error: unknown) => explainOutputError(error, root));
-  const tsOptions = tsProtoOptions(config.stubs.tsProtoOptions);
-  const tsProto = tsProtoVersion();
+  const plugin = stubGenerator(config.stubs);
+  // Everything that changes the output: protoship's version and code (npmNameOf, the package
+  // files, the stub toolchain live outside generate/), the generator (ts-proto or protoc-gen-es),
+  // its version and options, the settings.
   const salt = JSON.stringify({
+    protoship: protoshipVersion(),
     generator: await generatorHash(),
-    tsProto,
-    tsOptions,
+    plugin: [plugin.name, plugin.version],
+    options: plugin.options,
     stubs: { ...config.stubs, scope: await project.stubScope() },
     version: options.version ?? null,
     outDir: path.relative(root, outDir),
@@ -175,7 +182,7 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
       units,
       todo,
       weights,
-      options: tsOptions,
+      plugin,
       jobs,
       ...(progress ? { progress } : {}),
     })
@@ -184,28 +191,35 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
     for (const sources of all) {
       const { unit } = sources;
       const dirName = dirNames.get(unit.npmName)!;
-      const input: PackageInput = {
+      const common = {
         unit,
         version: versions.get(unit.npmName)!,
         dependencies: Object.fromEntries(sources.dependencies.map((d) => [d, `^${versions.get(d)!}`])),
-        tsProtoVersion: tsProto,
         rootFromPackage: rootFrom(path.join(outDir, dirName), root),
       };
-      const files: FileTree = new Map([
-        ["README.md", readme(input)],
-        ["package.json", packageJson(input)],
-        ["test/smoke.test.mjs", smokeTest()],
-        ["tsconfig.cjs.json", tsconfigCjs()],
-        ["tsconfig.json", tsconfigEsm()],
-        ["turbo.json", turboJson()],
-      ]);
-      for (const [file, text] of sources.files) files.set(`src/${file}`, text);
+      let files: FileTree;
+      if (plugin.name === "protobuf-es") {
+        // protoc-gen-es's esm/ and cjs/ files are the package's code as they are: nothing to build.
+        files = esPackageFiles({ ...common, protocGenEsVersion: plugin.version });
+        for (const [file, text] of sources.files) files.set(file, text);
+      } else {
+        const input: PackageInput = { ...common, tsProtoVersion: plugin.version };
+        files = new Map([
+          ["README.md", readme(input)],
+          ["package.json", packageJson(input)],
+          ["test/smoke.test.mjs", smokeTest()],
+          ["tsconfig.cjs.json", tsconfigCjs()],
+          ["tsconfig.json", tsconfigEsm()],
+          ["turbo.json", turboJson()],
+        ]);
+        for (const [file, text] of sources.files) files.set(`src/${file}`, text);
+      }
       trees.set(dirName, files);
       generated.set(unit.npmName, {
         npmName: unit.npmName,
         protoPackage: unit.protoPackage,
         dir: dirName,
-        version: input.version,
+        version: common.version,
         dependencies: sources.dependencies,
       });
     }
@@ -260,14 +274,19 @@ async function writeStamp(outDir: string, name: string, stamp: Stamp): Promise<v
   await rename(temp, file);
 }
 
-/** Hash of the generator's own code, so a protoship upgrade regenerates everything. */
+/**
+ * Hash of protoship's own code (every module of the package, not only generate/: npm names, the
+ * stub toolchain and the package files come from elsewhere), so any change of protoship
+ * regenerates everything, even one that kept the version number (a local build).
+ */
 function generatorHash(): Promise<string> {
   // The code does not change while the process runs: read once (the stamp's salt and the image key use it).
   generatorHashOnce ??= (async () => {
-    const dir = path.dirname(fileURLToPath(import.meta.url));
+    const dir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
     const hash = createHash("sha256");
-    for (const name of (await readdir(dir)).filter((n) => /\.(js|ts)$/.test(n)).sort())
-      hash.update(name).update(await readFile(path.join(dir, name)));
+    const names = (await readdir(dir, { recursive: true })).filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith(".d.ts")).sort();
+    const contents = await Promise.all(names.map((name) => readFile(path.join(dir, name))));
+    names.forEach((name, i) => hash.update(name.split(path.sep).join("/")).update(contents[i]!));
     return hash.digest("hex");
   })();
   return generatorHashOnce;
@@ -401,12 +420,24 @@ async function versionOf(npmName: string, version: GenerateStubsOptions["version
   if (typeof version === "string") return version;
   if (version?.[npmName]) return version[npmName];
   try {
-    const pkg = JSON.parse(await readFile(path.join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
-    if (pkg.name === npmName && pkg.version) return pkg.version;
-  } catch {
+    const file = path.join(dir, "package.json");
+    const pkg = JSON.parse(await readFile(file, "utf8")) as { name?: string; version?: unknown };
+    if (pkg.name === npmName && pkg.version) return refuseNonSemver(pkg.version, `${path.relative(process.cwd(), file)}: version`);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
     // No previous package: start at 0.0.0.
   }
   return "0.0.0";
+}
+
+/**
+ * `version` when it is a semver version exactly as npm writes one (`1.2.0`, `2.0.0-rc.1`), else a
+ * ConfigError naming `where` (exit 2): a version lands in package.json and in the dependency ranges
+ * of other packages, so nothing else may pass (`x"; rm -rf /`).
+ */
+function refuseNonSemver(version: unknown, where: string): string {
+  if (typeof version === "string" && semver.valid(version) === version) return version;
+  throw new ConfigError(`${where} ${JSON.stringify(version)}: expected a semver version, e.g. 1.2.0`);
 }
 
 /** `root` relative to a package folder, or "." outside the repository (no absolute paths in output). */
