@@ -1,7 +1,7 @@
-import { STAGING, recoverSwap } from "@protoship/fs-safe";
+import { STAGING, recoverSwap, writeFileReplacing } from "@protoship/fs-safe";
 import semver from "semver";
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -262,7 +262,8 @@ async function readStamp(outDir: string, name: string): Promise<Stamp | undefine
 
 /**
  * Writes the stamp through a temporary file and a rename, and only when it changed. The temporary
- * file has a fixed name, so one a killed run left behind is overwritten (not multiplied) by the next.
+ * file has a fixed name, so one a killed run left behind is replaced (not multiplied) by the next;
+ * a link at either name is replaced, never written through ({@link writeFileReplacing}).
  */
 async function writeStamp(outDir: string, name: string, stamp: Stamp): Promise<void> {
   const text = `${JSON.stringify(stamp, null, 2)}\n`;
@@ -270,8 +271,7 @@ async function writeStamp(outDir: string, name: string, stamp: Stamp): Promise<v
   const temp = `${file}.tmp`;
   if ((await readFile(file, "utf8").catch(() => "")) === text) return void (await rm(temp, { force: true }));
   await mkdir(outDir, { recursive: true });
-  await writeFile(temp, text);
-  await rename(temp, file);
+  await writeFileReplacing(file, text, temp);
 }
 
 /**
