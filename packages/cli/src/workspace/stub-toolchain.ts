@@ -12,7 +12,8 @@ export const STUB_TOOLCHAIN = {
   protobuf: { range: "^2.14.1", pin: "2.17.0" },
   /** The gRPC runtime the stubs are written for; a peer, so the app picks one copy. */
   grpc: { range: "^1.10.0", pin: "1.14.7" },
-  typescript: { range: "^5.9.3", pin: "5.9.3" },
+  /** TypeScript 5.9 or 7 (the native compiler): the stubs' build runs on both (generate/package-files.ts). */
+  typescript: { range: "^5.9.3 || ^7.0.0", pin: "5.9.3" },
   /** Node's types: ts-proto's `bytes` fields are Buffer, services use Node streams. */
   typesNode: { range: ">=18", pin: "20.19.43" },
 } as const;
