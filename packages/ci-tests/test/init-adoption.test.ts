@@ -79,7 +79,10 @@ describe("protoship init: adopting an existing API", { timeout: 240_000 }, () =>
     await fx.commitAll("format order.proto");
 
     // The lint debt, as init's hint says: delete an entry from lint.ignore_only, run protoship check.
-    await fx.write("buf.yaml", (await fx.read("buf.yaml")).replace(/ {4}ENUM_VALUE_PREFIX:\n {6}- proto\/acme\/orders\/v1\/order\.proto\n/, ""));
+    await fx.write(
+      "buf.yaml",
+      (await fx.read("buf.yaml")).replace(/ {4}ENUM_VALUE_PREFIX:\n {6}- proto\/acme\/orders\/v1\/order\.proto\n/, ""),
+    );
     const lint = await protoship(fx.dir, ["check"]);
     assert.equal(lint.code, 1, lint.stdout + lint.stderr);
     assert.match(lint.stdout, /order\.proto:\d+:\d+: .*ENUM_VALUE_PREFIX/);

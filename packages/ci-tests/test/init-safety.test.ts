@@ -164,6 +164,18 @@ describe("protoship init: safety", { timeout: 240_000 }, () => {
     assert.ok(!pkgAfter.includes(Buffer.from("\ufffd")), "no U+FFFD");
   });
 
+  it("refuses a core.hooksPath outside the repository (the hook would run everywhere); --hooks (npm's prepare) says so and goes on", async () => {
+    const global = dirs.fresh("global-hooks-");
+    await mkdir(global, { recursive: true });
+    const fx = await repo({ "a/v1/a.proto": PROTO });
+    await fx.git("config", "core.hooksPath", global);
+    await refused(fx, /^protoship: core\.hooksPath is .*, outside this repository/m);
+    const hooks = await protoship(fx.dir, ["init", "--hooks"]);
+    assert.equal(hooks.code, 0, hooks.stderr);
+    assert.match(hooks.stderr, /the pre-push hook was not installed: core\.hooksPath/);
+    assert.deepEqual(await readdir(global), [], "nothing written to the global hooks folder");
+  });
+
   it("says so when it kept a pre-push hook that does not run protoship check", async () => {
     const fx = await repo({ "a/v1/a.proto": PROTO, ".git/hooks/pre-push": "#!/bin/sh\nexit 0\n" });
     const r = await protoship(fx.dir, ["init"]);

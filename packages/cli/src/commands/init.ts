@@ -246,7 +246,14 @@ async function installHookOnly(options: InitOptions, write: (text: string) => vo
     if (error instanceof EnvironmentError) return ExitCode.Ok;
     throw error;
   }
-  report(await applyPlan(repo.root, [await gitHookFile(repo, options.force)], options), options.dryRun, write);
+  try {
+    report(await applyPlan(repo.root, [await gitHookFile(repo, options.force)], options), options.dryRun, write);
+  } catch (error) {
+    // The prepare script of every `npm install`: a hook init may not write (core.hooksPath outside
+    // the repository, a link out of it) is said, and the install goes on without it.
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`protoship: the pre-push hook was not installed: ${error.message}\n`);
+  }
   return ExitCode.Ok;
 }
 
