@@ -28,6 +28,8 @@ export interface StepInputs {
   fix: boolean;
   /** Told the repository path of each file --fix rewrote. */
   onFixed?: (file: string) => void;
+  /** Repository-relative files whose format findings are known debt (protoship.yaml check.formatBaseline). */
+  formatBaseline?: ReadonlySet<string>;
 }
 
 /**
@@ -55,7 +57,8 @@ export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
     });
     // --fix replaces the files lint and build read, so it must finish first.
     if (inputs.fix) await format;
-    jobs.push(format);
+    const baseline = inputs.formatBaseline;
+    jobs.push(baseline && baseline.size > 0 ? format.then((found) => found.filter((f) => !baseline.has(f.file))) : format);
   }
   if (inputs.steps.has("lint") && hasHead) {
     jobs.push(

@@ -110,7 +110,9 @@ export async function check(options: CheckOptions): Promise<number> {
       const all = targets.full ? listModuleFiles(path.join(head.dir, ...ws.dir.split("/").filter(Boolean)), ws.dir) : undefined;
       all?.catch(() => {}); // awaited below; a failing step must win
       const onFixed = (file: string): void => void fixed.push(file);
-      findings.push(...(await runSteps({ workspace: ws, targets, headDir: head.dir, baseDir, steps, worktree: repo.root, fix, onFixed })));
+      const formatBaseline = new Set(config.check.formatBaseline);
+      const inputs = { workspace: ws, targets, headDir: head.dir, baseDir, steps, worktree: repo.root, fix, onFixed, formatBaseline };
+      findings.push(...(await runSteps(inputs)));
       for (const f of (await all) ?? targets.headFiles) checked.add(f);
       bufConfigChanged ||= targets.full;
     } finally {
