@@ -17,7 +17,7 @@ import type { SchemaImage } from "../schema/load-image.js";
 import { closure } from "../schema/package-graph.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
-import { inputDigest, saltedHash } from "./source-hash.js";
+import { saltedHash } from "./source-hash.js";
 import { partition } from "./partition.js";
 import { tsProtoVersion } from "./ts-proto-package.js";
 import type { Shard } from "./shard.js";
@@ -131,7 +131,7 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   const stampFile = stampName(options.shard);
   const stamp = stamped && !options.force && !options.dryRun ? await readStamp(outDir, stampFile) : undefined;
   // Read once: the stamp's key and the image cache's are both made from it.
-  const inputs = inputDigest(root, workspace, [...workspace.configFiles, CONFIG_FILE], outDir);
+  const inputs = await project.snapshot.digest(workspace, [...workspace.configFiles, CONFIG_FILE]);
   const source = stamped ? saltedHash(inputs, salt) : "";
   if (stamp && stamp.source === source && (await allExist(stamp.packages.map((p) => path.join(outDir, p.dir))))) {
     return { outDir, packages: stamp.packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed: [] };
@@ -280,7 +280,7 @@ let generatorHashOnce: Promise<string> | undefined;
  * file's source info cut down to its commented locations (all ts-proto reads of it). No unit is an
  * error. With `cache.read`, the image comes from the image cache (image-cache.ts) when nothing it
  * was made from changed, instead of a buf compile; `cacheImage()` puts a compiled one there.
- * `cache.inputs` is the caller's {@link inputDigest} of the project, when it has one (else it is read).
+ * `cache.inputs` is the caller's digest of the project's snapshot, when it has one (else it is read).
  */
 export async function stubUnits(
   project: Project,
@@ -289,14 +289,12 @@ export async function stubUnits(
   const { root, config } = project;
   const workspace = await project.workspace();
   const include = config.stubs.include ?? [];
-  const [{ loadImage }, { readImageCache, writeImageCache }] = await Promise.all([
-    import("../schema/load-image.js"),
-    import("./image-cache.js"),
-  ]);
+  const { readImageCache, writeImageCache } = await import("./image-cache.js");
   // The key hashes every proto (~0.25 s on 7,207 files): only when the cache is read or written.
   const key = cache.read ? await imageKey(project, cache.inputs) : undefined;
   const cached = key ? await readImageCache(root, key) : undefined;
-  const image = cached ?? (await loadImage(root, { ...(workspace.dir ? { workspaceDir: workspace.dir } : {}), sourceInfo: "comments" }));
+  // The project's snapshot decides what buf compiles: ignored files never, symlinks as git stores them.
+  const image = cached ?? (await project.snapshot.image(workspace, { sourceInfo: "comments" }));
   // Packages left out by `include` are not stub packages: their files are copied into the
   // packages that import them, like any import from outside the module.
   const units = protoPackageUnits(image, config, await project.stubScope()).filter(
@@ -324,16 +322,15 @@ export async function stubUnits(
 
 /**
  * The image cache's key: every input of the compile (`inputs`, else read: {@link inputDigest} of
- * the protos under the module roots, buf.yaml, protoship.yaml), the code that cuts the image
+ * the protos the snapshot's file set holds, buf.yaml, protoship.yaml), the code that cuts the image
  * (protoship's version and generator) and the buf that compiles it.
  */
 async function imageKey(project: Project, inputs?: string): Promise<string> {
-  const { root, config } = project;
   const workspace = await project.workspace();
   const bin = bufBinary();
   const { size, mtimeMs } = await stat(bin).catch(() => ({ size: 0, mtimeMs: 0 }));
   const salt = JSON.stringify({ image: 1, protoship: protoshipVersion(), generator: await generatorHash(), buf: [bin, size, mtimeMs] });
-  const digest = inputs ?? inputDigest(root, workspace, [...workspace.configFiles, CONFIG_FILE], path.resolve(root, config.stubs.outDir));
+  const digest = inputs ?? (await project.snapshot.digest(workspace, [...workspace.configFiles, CONFIG_FILE]));
   return saltedHash(digest, salt).slice(0, 32);
 }
 

@@ -6,6 +6,7 @@ import type { ProtoshipConfig } from "../config/schema.js";
 import { resolveStubScope } from "../config/stub-scope.js";
 import { EnvironmentError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
+import { Snapshot } from "../snapshot/snapshot.js";
 import { RevisionProject } from "./revision.js";
 
 /** A project opened in a git repository (see {@link Project.open}). */
@@ -22,6 +23,8 @@ export class Project {
   /** Absolute path of the repository root (or of the folder standing in for it). */
   readonly root: string;
   readonly config: ProtoshipConfig;
+  /** The files the project's commands read: the working tree as git sees it, or the folder's. */
+  readonly snapshot: Snapshot;
   private bufWorkspace: Promise<BufWorkspace> | undefined;
   private readonly scopeSource: () => Promise<string | undefined>;
   private scope: Promise<string | undefined> | undefined;
@@ -30,6 +33,7 @@ export class Project {
     this.root = root;
     this.repo = repo;
     this.config = config;
+    this.snapshot = repo ? Snapshot.worktree(repo) : Snapshot.folder(root);
     this.scopeSource = scope ?? (() => resolveStubScope(config.stubs.scope, () => readPackageJsonText(path.join(root, "package.json"))));
   }
 

@@ -1,5 +1,5 @@
-import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
-import type { GitRepo } from "../git/git.js";
+import type { BufWorkspace } from "../buf/buf-config.js";
+import type { Snapshot } from "../snapshot/snapshot.js";
 import type { RevisionProject } from "../project/revision.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { assemblePlan, type PackagePlan as AssembledPackagePlan, type ReleasePlan as AssembledReleasePlan } from "./assemble-plan.js";
@@ -38,8 +38,9 @@ export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
     let p = bases.get(tag.commit);
     if (!p) {
       p = (async () => {
-        if (tag.commit === head || !(await schemaDiffers(repo, tag.commit, head))) return undefined;
-        const image = await at.at(tag.commit, `tag ${tag.tag}`).image();
+        const base = at.at(tag.commit, `tag ${tag.tag}`);
+        if (tag.commit === head || !(await schemaDiffers(base.snapshot, at.snapshot, headImage.workspace))) return undefined;
+        const image = await base.image();
         return { image, findings: await breakingFindings(headImage.image, image.image, breakingRules) };
       })();
       bases.set(tag.commit, p);
@@ -75,8 +76,11 @@ function unitChanges(
   );
 }
 
-/** Whether any .proto or buf file differs between two commits (cheap: no compile). */
-async function schemaDiffers(repo: GitRepo, a: string, b: string): Promise<boolean> {
-  const out = await repo.raw(["diff", "--name-only", "--no-renames", "--no-ext-diff", a, b, "--", ...SCHEMA_PATHSPECS]);
-  return out.trim().length > 0;
+/**
+ * Whether the schema differs between two commits (cheap: no compile): the .proto files buf
+ * compiles at either (with what symlinks lead to) or buf's configuration, read with `workspace`.
+ */
+async function schemaDiffers(a: Snapshot, b: Snapshot, workspace: BufWorkspace): Promise<boolean> {
+  const [keyA, keyB] = await Promise.all([a.schemaKey(workspace), b.schemaKey(workspace)]);
+  return keyA !== keyB;
 }
