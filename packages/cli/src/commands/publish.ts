@@ -6,7 +6,6 @@ import { ExitCode, ProtoshipError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { eraseProgress, startProgress } from "../process/progress.js";
 import { Project } from "../project/project.js";
-import type { RevisionCheckout } from "../project/revision.js";
 import { buildStubPackages, type BuildStubPackages } from "../publish/build-stubs.js";
 import { isPublished, packFiles, publishPackage } from "../publish/npm.js";
 import { redact, redactError } from "../publish/redact.js";
@@ -76,15 +75,14 @@ async function publishTags(options: PublishOptions): Promise<number> {
   for (const commit of commits) {
     const tags = selected.filter((t) => t.commit === commit);
     const workDir = await mkdtemp(path.join(os.tmpdir(), "protoship-publish-"));
-    let tree: RevisionCheckout | undefined;
     try {
       // What was released is published as it was configured then: registry, scope and names included.
       const released = await Project.atRevision(repo, commit, commit.slice(0, 12)).catch((error: unknown) => {
         if (!(error instanceof ProtoshipError)) throw error;
         throw new ProtoshipError(`at ${commit.slice(0, 12)}: ${error.message}`, { exitCode: error.exitCode });
       });
-      tree = await released.checkout();
-      const source = Project.ofCheckout(tree.dir, released.config, () => released.stubScope());
+      // The schema is read from git objects; nothing of the commit is written to disk.
+      const source = Project.ofRevision(path.join(workDir, "source"), released);
       const { registry, distTag, access } = released.config.release;
       const todo: ReleaseTag[] = [];
       const checking = startProgress("check registry", tags.length, "packages");
@@ -150,7 +148,6 @@ async function publishTags(options: PublishOptions): Promise<number> {
         uploading.done();
       }
     } finally {
-      await tree?.dispose();
       await rm(workDir, { recursive: true, force: true });
     }
   }

@@ -1,20 +1,10 @@
-import { CONFIG_FILE } from "../config/load-config.js";
 import type { ProtoshipConfig } from "../config/schema.js";
 import { resolveStubScope } from "../config/stub-scope.js";
 import { ProtoshipError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
-import { materializeCommit } from "../workspace/commit-tree.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
 import type { RevisionImage } from "../workspace/revision-image.js";
 import { Snapshot } from "../snapshot/snapshot.js";
-import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
-
-/** A revision checked out into a temporary folder (see {@link RevisionProject.checkout}). */
-export interface RevisionCheckout {
-  /** The folder holding the revision's schema inputs, protoship.yaml and buf.yaml. */
-  dir: string;
-  dispose(): Promise<void>;
-}
 
 /**
  * The project as committed at one revision: everything it reads comes from git objects, so
@@ -77,21 +67,6 @@ export class RevisionProject {
   image(): Promise<RevisionImage> {
     this.compiled ??= this.compile();
     return this.compiled;
-  }
-
-  /**
-   * Writes the revision's schema inputs, protoship.yaml and buf.yaml to a temporary folder, for
-   * tools that need files (ts-proto through generate). The caller disposes of it.
-   */
-  async checkout(): Promise<RevisionCheckout> {
-    const tree = await materializeCommit(this.repo, this.commit, [...SCHEMA_PATHSPECS, `:(literal)${CONFIG_FILE}`]);
-    try {
-      await tree.add([`:(literal)${this.config.bufYaml}`]);
-    } catch (error) {
-      await tree.dispose();
-      throw error;
-    }
-    return { dir: tree.dir, dispose: () => tree.dispose() };
   }
 
   /** The revision's files, read from git objects only. */
