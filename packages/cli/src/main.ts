@@ -1,13 +1,17 @@
 import { ExitCode, ProtoshipError } from "./errors.js";
 import { buildProgram } from "./cli.js";
 import { envFlag } from "./process/env-flag.js";
+import { guardOutput } from "./process/guard-output.js";
 
 /**
  * Runs the protoship CLI and returns the exit code. Every expected failure is a ProtoshipError,
  * printed here once as a single line (exit 1 or 2); anything else is a bug: one line asking for a
- * report, exit 3, and the stack only with `--verbose` or `PROTOSHIP_DEBUG=1`.
+ * report, exit 3, and the stack only with `--verbose` or `PROTOSHIP_DEBUG=1`. Everything the
+ * command writes to stdout and stderr is redacted, and a reader that closed early does not change
+ * the exit code ({@link guardOutput}).
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  const restoreOutput = guardOutput();
   const program = buildProgram();
   const verbose = (): boolean => Boolean(program.opts<{ verbose?: boolean }>().verbose) || envFlag("PROTOSHIP_DEBUG");
   // A rejection nobody awaited is a bug too: reported the same way instead of Node's exit 1.
@@ -20,6 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return reportError(error, verbose());
   } finally {
     process.off("uncaughtException", crash).off("unhandledRejection", crash);
+    restoreOutput();
   }
 }
 

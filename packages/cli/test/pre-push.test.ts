@@ -85,6 +85,35 @@ describe("protoship check --pre-push", () => {
     assert.match(r.stdout, /no \.proto changes/);
   });
 
+  it("reads protoship.yaml only for a push with .proto changes", async () => {
+    const { local } = await cloneWithRemote();
+    const remoteSha = await local.git("rev-parse", "origin/main");
+    // Left out of the commits: the gate reads the working tree's protoship.yaml, as every command does.
+    await local.write("protoship.yaml", "stubs:\n  scope: [\n");
+    await local.write("docs.md", "no protos here\n");
+    await local.git("add", "docs.md");
+    await local.git("commit", "-q", "-m", "docs");
+    const docs = await local.git("rev-parse", "HEAD");
+    let r = await protoship(
+      local.dir,
+      ["check", "--pre-push", "--remote", "origin"],
+      line("refs/heads/main", docs, "refs/heads/main", remoteSha),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /no \.proto changes/);
+    await local.write(ORDER, ORDER_ADDITIVE);
+    await local.git("add", ORDER);
+    await local.git("commit", "-q", "-m", "additive");
+    const sha = await local.git("rev-parse", "HEAD");
+    r = await protoship(
+      local.dir,
+      ["check", "--pre-push", "--remote", "origin"],
+      line("refs/heads/main", sha, "refs/heads/main", remoteSha),
+    );
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^protoship: protoship\.yaml:\d+:\d+: invalid YAML: /);
+  });
+
   it("checks the first push of a brand-new repository", async () => {
     const repo = await GitFixture.init(fresh());
     await repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\nlint:\n  use: [STANDARD]\n");

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { GitFixture, REPO_ROOT, protoship, run, startVerdaccio, tempDir, type VerdaccioRegistry } from "@protoship/testkit";
-import { redact } from "../src/publish/redact.ts";
+import { redact } from "../src/process/redact.ts";
 import { BILLING, BILLING_V1, COMMON, COMMON_V1, ORDER, ORDER_V1, ORDER_WITH_COMMON, protoRepo, writeProtos } from "./release-helpers.ts";
 
 /** A .proto in the order package that is git-ignored: it must never reach a published package. */

@@ -82,10 +82,82 @@ describe("protoship release plan --pr-comment", { timeout: 120_000 }, () => {
   test("a refused token is exit 2 with the status and the permission to grant; no token is exit 2 naming GITHUB_TOKEN", async () => {
     const refused = await protoship(repo.dir, ["release", "plan", "--pr-comment"], undefined, { ...env, GITHUB_TOKEN: "wrong" });
     assert.equal(refused.code, 2, refused.stderr);
-    assert.match(refused.stderr, /protoship: GitHub API: GET \/repos\/mesh\/apis\/issues\/7\/comments answered 401: Bad credentials/);
+    assert.match(refused.stderr, /protoship: GitHub API: GET \/user answered 401: Bad credentials/);
     const missing = await protoship(repo.dir, ["release", "plan", "--pr-comment"], undefined, { ...env, GITHUB_TOKEN: "" });
     assert.equal(missing.code, 2, missing.stderr);
     assert.match(missing.stderr, /GITHUB_TOKEN is not set/);
     assert.match(missing.stderr, /pull-requests: write/);
+  });
+});
+
+/**
+ * Issue 19 §6: anyone can write the marker. Only a comment of the identity the token acts as is
+ * edited: GitHub Actions' GITHUB_TOKEN (`GET /user` refused: github-actions[bot]) or a personal
+ * access token (`GET /user` names it). The fake answers 403 to an edit of someone else's comment,
+ * as GitHub does for a token without admin rights.
+ */
+describe("release plan --pr-comment edits only its own comment", { timeout: 120_000 }, () => {
+  const temps = suiteTempDirs({ before, after });
+  const key = "mesh/apis#8";
+  let repo: GitFixture;
+  let event: string;
+  const envFor = (api: FakeGitHub): NodeJS.ProcessEnv => ({
+    GITHUB_TOKEN: "t0ken",
+    GITHUB_REPOSITORY: "mesh/apis",
+    GITHUB_EVENT_PATH: event,
+    GITHUB_EVENT_NAME: "pull_request",
+    GITHUB_API_URL: api.url,
+  });
+  const stranger = (id: number, login: string, type = "User") => ({ id, body: `${MARKER}\nplease merge`, user: { login, type } });
+
+  before(async () => {
+    repo = await GitFixture.init(temps.fresh());
+    await repo.addBundledProtos();
+    await repo.commitAll("protos");
+    event = path.join(temps.root(), "event.json");
+    await writeFile(event, JSON.stringify({ action: "opened", pull_request: { number: 8 } }));
+  });
+
+  test("GITHUB_TOKEN: a stranger's comment with the marker is left alone; ours is created, then edited", async () => {
+    const api = await startFakeGitHub("t0ken");
+    try {
+      api.comments.set(key, [stranger(1, "mallory"), stranger(2, "someone-else[bot]", "Bot")]);
+      const first = await protoship(repo.dir, ["release", "plan", "--pr-comment"], undefined, envFor(api));
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stderr, /comment created/);
+      const all = api.comments.get(key)!;
+      assert.deepEqual(
+        all.slice(0, 2).map((c) => c.body),
+        [`${MARKER}\nplease merge`, `${MARKER}\nplease merge`],
+        "the strangers' comments are untouched",
+      );
+      const ours = all.filter((c) => c.user.login === "github-actions[bot]");
+      assert.equal(ours.length, 1);
+      ours[0]!.body = `${MARKER}\nan older plan`;
+      const second = await protoship(repo.dir, ["release", "plan", "--pr-comment"], undefined, envFor(api));
+      assert.equal(second.code, 0, second.stderr);
+      assert.match(second.stderr, /comment updated/);
+      const patched = api.requests.filter((r) => r.method === "PATCH").map((r) => r.path);
+      assert.deepEqual(patched, [`/repos/mesh/apis/issues/comments/${ours[0]!.id}`]);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  test("a personal access token: the comment of the account GET /user names is edited, not the bot's", async () => {
+    const api = await startFakeGitHub("t0ken", { user: { login: "release-bot", type: "User" } });
+    try {
+      api.comments.set(key, [stranger(1, "github-actions[bot]", "Bot"), stranger(2, "release-bot")]);
+      const r = await protoship(repo.dir, ["release", "plan", "--pr-comment"], undefined, envFor(api));
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /comment updated/);
+      assert.deepEqual(
+        api.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path}`),
+        ["PATCH /repos/mesh/apis/issues/comments/2"],
+      );
+      assert.equal(api.comments.get(key)![0]!.body, `${MARKER}\nplease merge`);
+    } finally {
+      await api.stop();
+    }
   });
 });

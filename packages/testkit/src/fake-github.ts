@@ -27,10 +27,14 @@ export interface FakeGitHub {
 
 /**
  * A tiny stand-in for the three issue-comment endpoints of GitHub's REST API — list (paginated with
- * `per_page`/`page` and a Link header, as GitHub does), create and edit — that answers 401 to any
- * token but `token`, and 404 to an unknown comment or a path it does not know.
+ * `per_page`/`page` and a Link header, as GitHub does), create and edit — and `GET /user`, that
+ * answers 401 to any token but `token`, and 404 to an unknown comment or a path it does not know.
+ * The token acts as `options.user` (a personal access token: `GET /user` names it, comments are
+ * its), or by default as GitHub Actions' GITHUB_TOKEN does: `GET /user` is 403 "Resource not
+ * accessible by integration" and comments are `github-actions[bot]`'s.
  */
-export async function startFakeGitHub(token: string): Promise<FakeGitHub> {
+export async function startFakeGitHub(token: string, options: { user?: FakeComment["user"] } = {}): Promise<FakeGitHub> {
+  const author = options.user ?? { login: "github-actions[bot]", type: "Bot" };
   const comments = new Map<string, FakeComment[]>();
   const requests: FakeRequest[] = [];
   let nextId = 1000;
@@ -49,6 +53,10 @@ export async function startFakeGitHub(token: string): Promise<FakeGitHub> {
     const body: unknown = text ? JSON.parse(text) : undefined;
     requests.push({ method: req.method ?? "", path: url.pathname + url.search, body });
     if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, { message: "Bad credentials" });
+    if (url.pathname === "/user" && req.method === "GET") {
+      if (!options.user) return send(res, 403, { message: "Resource not accessible by integration" });
+      return send(res, 200, { ...options.user, id: 1 });
+    }
     const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
     const edit = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname);
     if (list && req.method === "GET") {
@@ -65,13 +73,15 @@ export async function startFakeGitHub(token: string): Promise<FakeGitHub> {
     }
     if (list && req.method === "POST") {
       const key = `${list[1]}/${list[2]}#${list[3]}`;
-      const comment = { id: ++nextId, body: (body as { body: string }).body, user: { login: "github-actions[bot]", type: "Bot" } };
+      const comment = { id: ++nextId, body: (body as { body: string }).body, user: { ...author } };
       comments.set(key, [...(comments.get(key) ?? []), comment]);
       return send(res, 201, view(comment));
     }
     if (edit && req.method === "PATCH") {
       const comment = [...comments.values()].flat().find((c) => c.id === Number(edit[3]));
       if (!comment) return send(res, 404, { message: "Not Found" });
+      // As GitHub answers a token without admin rights that edits someone else's comment.
+      if (comment.user.login !== author.login) return send(res, 403, { message: "Must have admin rights to Repository." });
       comment.body = (body as { body: string }).body;
       return send(res, 200, view(comment));
     }

@@ -1,5 +1,6 @@
 import { EnvironmentError, ProtoshipError } from "../errors.js";
 import { EMPTY_TREE, ZERO_SHA, type GitRepo } from "../git/git.js";
+import { redact } from "../process/redact.js";
 import type { PushedRef } from "./pre-push-input.js";
 
 /** The commit (or the empty tree, for a first commit) a change is compared against. */
@@ -80,10 +81,13 @@ export async function resolvePushBase(repo: GitRepo, ref: PushedRef, remote: str
     .split("\n")
     .filter((l) => l.startsWith("-"))
     .map((l) => l.slice(1).trim());
-  if (boundary[0]) return { sha: boundary[0], label: `${remote} (new branch)` };
-  if (out.trim() === "") return { sha: ref.localSha, label: `${remote} (already there)` };
+  if (boundary[0]) return { sha: boundary[0], label: `${redact(remote)} (new branch)` };
+  if (out.trim() === "") return { sha: ref.localSha, label: `${redact(remote)} (already there)` };
   if (await repo.isShallow()) {
-    throw new EnvironmentError("this shallow clone does not have the history the push builds on", `run: git fetch --unshallow ${remote}`);
+    throw new EnvironmentError(
+      "this shallow clone does not have the history the push builds on",
+      `run: git fetch --unshallow ${redact(remote)}`,
+    );
   }
   return { sha: EMPTY_TREE, label: "(first push)" };
 }
@@ -98,7 +102,7 @@ async function fetchCommit(repo: GitRepo, remote: string, sha: string, remoteRef
   if ((await repo.missingObjects([sha])).size === 0) return;
   throw new EnvironmentError(
     `the remote's ${remoteRef} is at ${sha.slice(0, 12)}, which is not in this repository, so the push cannot be checked against it`,
-    `run: git fetch ${remote}, then push again`,
+    `run: git fetch ${redact(remote)}, then push again`,
   );
 }
 
@@ -114,7 +118,10 @@ async function resolveOrFetch(repo: GitRepo, ref: string, remote: string): Promi
   }
   const fetched = (await repo.resolveCommit(ref)) ?? (await repo.resolveCommit(`${remote}/${branch}`));
   if (fetched) return fetched;
-  throw new EnvironmentError(`unknown revision ${JSON.stringify(ref)}`, `check the name, or run: git fetch ${remote} ${branch}`);
+  throw new EnvironmentError(
+    `unknown revision ${JSON.stringify(redact(ref))}`,
+    `check the name, or run: git fetch ${redact(remote)} ${redact(branch)}`,
+  );
 }
 
 /**
@@ -130,7 +137,7 @@ async function mergeBaseOrDeepen(repo: GitRepo, a: string, b: string, remote: st
     } catch (error) {
       throw new EnvironmentError(
         "this shallow clone lacks the history to find the merge-base, and fetching it failed",
-        `run: git fetch --unshallow ${remote}`,
+        `run: git fetch --unshallow ${redact(remote)}`,
         error,
       );
     }

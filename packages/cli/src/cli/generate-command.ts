@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ConfigError, ProtoshipError } from "../errors.js";
-import { parsePositiveInteger, parseShard } from "../generate/shard.js";
+import { parsePositiveInteger, parseShard, parseShardCount } from "../generate/shard.js";
 import { commandCwd, setExitCode } from "./shared.js";
 
 /** `protoship generate`: flags only; the work is in commands/generate.ts, loaded on use. */
@@ -26,7 +26,7 @@ export function registerGenerate(program: Command): void {
         throw new ConfigError("--shard is a share of every package: it takes no --only");
       }
       if (opts.listShards !== undefined) {
-        const count = parsePositiveInteger(opts.listShards as string, "--list-shards");
+        const count = parseShardCount(opts.listShards as string, "--list-shards");
         const { generateListShards } = await import("../commands/generate.js");
         setExitCode(await generateListShards({ cwd: commandCwd(command), count }));
         return;

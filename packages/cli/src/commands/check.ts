@@ -7,8 +7,8 @@ import { whyNotPassable } from "../buf/path-args.js";
 import { isSchemaChange, selectTargets, type Targets } from "../check/select-targets.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { diffPaths, ignoredPaths, unmergedPaths, untrackedPaths, type Side } from "../git/diff.js";
-import { EMPTY_TREE, type GitRepo } from "../git/git.js";
-import { Project } from "../project/project.js";
+import { EMPTY_TREE, GitRepo } from "../git/git.js";
+import { Project, type RepoProject } from "../project/project.js";
 import type { Finding, Step } from "../report/finding.js";
 import { render, type OutputFormat } from "../report/render.js";
 import { Snapshot } from "../snapshot/snapshot.js";
@@ -47,15 +47,17 @@ interface Comparison {
  * checked. Returns the exit code: 0 clean, 1 findings.
  */
 export async function check(options: CheckOptions): Promise<number> {
-  const project = await Project.open(options.cwd);
-  const { repo, config } = project;
-  const steps = new Set(config.check.steps.filter((s) => !options.skip?.has(s)));
+  const repo = await GitRepo.open(options.cwd);
+  // protoship.yaml (and yaml and zod with it) is read only when needed: a push without .proto
+  // changes, given its remote by git, never reads it.
+  let opened: Promise<RepoProject> | undefined;
+  const openProject = (): Promise<RepoProject> => (opened ??= Project.ofRepo(repo));
   // The workspace is memoised by the project across comparisons (a push may carry several refs).
   // Checking the working tree or the index always reads buf.yaml, so that starts now, beside the
   // git calls that find the base.
-  const readWorkspace = () => project.workspace();
+  const readWorkspace = () => openProject().then((project) => project.workspace());
   if (!options.prePush) readWorkspace().catch(() => {}); // awaited below; an earlier error must win
-  const comparisons = await listComparisons(repo, options, config.check.defaultBranch, project.remote);
+  const comparisons = await listComparisons(repo, options, openProject);
   if (options.fix && comparisons.some((c) => c.head.kind !== "worktree")) {
     throw new ProtoshipError("--fix rewrites the working tree, so it cannot be combined with --pre-push or --staged");
   }
@@ -85,7 +87,8 @@ export async function check(options: CheckOptions): Promise<number> {
     ]);
     if (listed) changes.push(...listed.map((path) => ({ status: "A" as const, path })));
     if (changes.length === 0) continue;
-    const [newFiles, ws, ignoredEntries] = await Promise.all([listUntracked(), readWorkspace(), listIgnored()]);
+    const [newFiles, ws, ignoredEntries, { config }] = await Promise.all([listUntracked(), readWorkspace(), listIgnored(), openProject()]);
+    const steps = new Set(config.check.steps.filter((s) => !options.skip?.has(s)));
     // The .proto files buf compiles on each side (the snapshots' one file set): symlinks followed
     // as git stores them, ignored files never.
     const headSnapshot = Snapshot.of(repo, comparison.head, comparison.label);
@@ -143,24 +146,22 @@ export async function check(options: CheckOptions): Promise<number> {
   return findings.length > 0 ? ExitCode.Findings : ExitCode.Ok;
 }
 
-async function listComparisons(
-  repo: GitRepo,
-  options: CheckOptions,
-  defaultBranch: string | undefined,
-  configRemote: string,
-): Promise<Comparison[]> {
-  const remote = options.remote ?? configRemote;
+async function listComparisons(repo: GitRepo, options: CheckOptions, openProject: () => Promise<RepoProject>): Promise<Comparison[]> {
   if (!options.prePush) {
+    const { config, remote } = await openProject();
+    const defaultBranch = config.check.defaultBranch;
     const base = await resolveBase(repo, {
       ...(options.against ? { against: options.against } : {}),
       ...(defaultBranch ? { defaultBranch } : {}),
-      remote,
+      remote: options.remote ?? remote,
     });
     if (options.staged) await refuseUnmergedIndex(repo);
     const head: Side = options.staged ? { kind: "index" } : { kind: "worktree" };
     return [{ base, head, label: `${base.label}..${head.kind}` }];
   }
   const refs = parsePrePushInput(options.prePushInput ?? (await readStdin()));
+  // git passes the hook its remote; protoship.yaml's is the fallback.
+  const remote = options.remote ?? (refs.length ? (await openProject()).remote : "");
   const comparisons: Comparison[] = [];
   for (const ref of refs) {
     if (isDeletion(ref)) continue;

@@ -1,4 +1,4 @@
-import { appendFile } from "node:fs/promises";
+import { appendFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { shardMatrix } from "../ci/shard-matrix.js";
 import { EnvironmentError, ExitCode } from "../errors.js";
@@ -34,10 +34,32 @@ export async function ciMatrix(options: CiMatrixOptions): Promise<number> {
   ).length;
   const matrix = shardMatrix(count, project.config.ci);
   if (options.githubOutput) {
-    const file = process.env.GITHUB_OUTPUT;
-    if (!file) throw new EnvironmentError("--github-output: GITHUB_OUTPUT is not set", "run it in a GitHub Actions job");
-    await appendFile(file, `matrix=${JSON.stringify(matrix)}\nshards=${matrix.shard.length}\n`);
+    await appendStepOutput(`matrix=${JSON.stringify(matrix)}\nshards=${matrix.shard.length}\n`);
   }
   write(`${JSON.stringify(matrix)}\n`);
   return ExitCode.Ok;
+}
+
+/**
+ * Appends to the file GITHUB_OUTPUT names: an existing regular file (GitHub Actions creates one for
+ * each step). Unset, missing, a folder or anything else is an EnvironmentError (exit 2) before a
+ * byte is written.
+ */
+async function appendStepOutput(text: string): Promise<void> {
+  const file = process.env.GITHUB_OUTPUT;
+  const hint = "run it in a GitHub Actions job (it sets GITHUB_OUTPUT to the step's output file)";
+  if (!file) throw new EnvironmentError("--github-output: GITHUB_OUTPUT is not set", hint);
+  const found = await stat(file).catch(() => undefined);
+  const what = !found ? "does not exist" : found.isDirectory() ? "is a folder" : found.isFile() ? undefined : "is not a regular file";
+  if (what)
+    throw new EnvironmentError(`--github-output: GITHUB_OUTPUT ${JSON.stringify(file)} ${what}; expected the step's output file`, hint);
+  try {
+    await appendFile(file, text);
+  } catch (error) {
+    throw new EnvironmentError(
+      `--github-output: cannot write GITHUB_OUTPUT ${JSON.stringify(file)}: ${(error as Error).message}`,
+      hint,
+      error,
+    );
+  }
 }

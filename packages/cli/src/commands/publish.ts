@@ -8,7 +8,7 @@ import { eraseProgress, startProgress } from "../process/progress.js";
 import { Project } from "../project/project.js";
 import { buildStubPackages, type BuildStubPackages } from "../publish/build-stubs.js";
 import { isPublished, packFiles, publishPackage } from "../publish/npm.js";
-import { redact, redactError } from "../publish/redact.js";
+import { redact, redactError } from "../process/redact.js";
 import { latestByName, listReleaseTags, parseTag, type ReleaseTag } from "../release/tags.js";
 import { dependencyOrder as orderByDependencies } from "../schema/package-graph.js";
 

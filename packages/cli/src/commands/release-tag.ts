@@ -163,7 +163,10 @@ export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const error = await pushTagsAtomically(repo, remote, pending);
     if (error === undefined) break;
-    const after = await remoteRefs(repo, remote, ["refs/tags/*"]);
+    // A remote that became unreachable: the push failed and nothing can be learned; undo this run's tags.
+    const after = await remoteRefs(repo, remote, ["refs/tags/*"]).catch(() =>
+      rollback(repo, created, `pushing to ${remote} failed: ${firstLine(error)}`),
+    );
     const onRemote = (t: string): RemoteRef | undefined => after.get(`refs/tags/${t}`);
     const elsewhere = pending.filter((t) => onRemote(t) && onRemote(t)!.commit !== head);
     if (elsewhere.length === 0 && pending.every((t) => onRemote(t)?.commit === head)) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULTS } from "./defaults.js";
+import { DEFAULTS, MAX_SHARDS } from "./defaults.js";
 import { NPM_SCOPE, npmNameProblem } from "./npm-name.js";
 import { tagFormatProblem } from "./tag-format.js";
 
@@ -89,7 +89,7 @@ export const configSchema = z
         /** The CI workflows split stub generation and builds over `shards` jobs above this many stub packages. */
         shardAbove: z.number().int().min(1).default(DEFAULTS.ci.shardAbove),
         /** How many jobs share the stub packages of a repository over `shardAbove`. */
-        shards: z.number().int().min(2).max(256).default(DEFAULTS.ci.shards),
+        shards: z.number().int().min(2).max(MAX_SHARDS).default(DEFAULTS.ci.shards),
       })
       .strict()
       .prefault({}),

@@ -1,4 +1,5 @@
 import { STAGING, recoverSwap } from "@protoship/fs-safe";
+import semver from "semver";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -6,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bufBinary } from "../buf/run-buf.js";
 import { CONFIG_FILE } from "../config/load-config.js";
-import { ProtoshipError } from "../errors.js";
+import { ConfigError, ProtoshipError } from "../errors.js";
 import { protoshipVersion } from "../version.js";
 import { npmNameProblem } from "../config/npm-name.js";
 import type { Project } from "../project/project.js";
@@ -106,6 +107,9 @@ interface Stamp {
  */
 export async function generateStubsIn(project: Project, options: GenerateStubsOptions): Promise<GenerateStubsResult> {
   const { root, config } = project;
+  const given: [string, string][] =
+    typeof options.version === "string" ? [["--set-version", options.version]] : Object.entries(options.version ?? {});
+  for (const [where, version] of given) refuseNonSemver(version, where);
   const workspace = await project.workspace();
   const outDir = options.outDir
     ? path.resolve(root, options.outDir)
@@ -116,7 +120,10 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   else await recoverSwap(outDir).catch((error: unknown) => explainOutputError(error, root));
   const tsOptions = tsProtoOptions(config.stubs.tsProtoOptions);
   const tsProto = tsProtoVersion();
+  // Everything that changes the output: protoship's version and code (npmNameOf, the package
+  // files, the stub toolchain live outside generate/), ts-proto and its options, the settings.
   const salt = JSON.stringify({
+    protoship: protoshipVersion(),
     generator: await generatorHash(),
     tsProto,
     tsOptions,
@@ -260,14 +267,19 @@ async function writeStamp(outDir: string, name: string, stamp: Stamp): Promise<v
   await rename(temp, file);
 }
 
-/** Hash of the generator's own code, so a protoship upgrade regenerates everything. */
+/**
+ * Hash of protoship's own code (every module of the package, not only generate/: npm names, the
+ * stub toolchain and the package files come from elsewhere), so any change of protoship
+ * regenerates everything, even one that kept the version number (a local build).
+ */
 function generatorHash(): Promise<string> {
   // The code does not change while the process runs: read once (the stamp's salt and the image key use it).
   generatorHashOnce ??= (async () => {
-    const dir = path.dirname(fileURLToPath(import.meta.url));
+    const dir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
     const hash = createHash("sha256");
-    for (const name of (await readdir(dir)).filter((n) => /\.(js|ts)$/.test(n)).sort())
-      hash.update(name).update(await readFile(path.join(dir, name)));
+    const names = (await readdir(dir, { recursive: true })).filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith(".d.ts")).sort();
+    const contents = await Promise.all(names.map((name) => readFile(path.join(dir, name))));
+    names.forEach((name, i) => hash.update(name.split(path.sep).join("/")).update(contents[i]!));
     return hash.digest("hex");
   })();
   return generatorHashOnce;
@@ -398,12 +410,24 @@ async function versionOf(npmName: string, version: GenerateStubsOptions["version
   if (typeof version === "string") return version;
   if (version?.[npmName]) return version[npmName];
   try {
-    const pkg = JSON.parse(await readFile(path.join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
-    if (pkg.name === npmName && pkg.version) return pkg.version;
-  } catch {
+    const file = path.join(dir, "package.json");
+    const pkg = JSON.parse(await readFile(file, "utf8")) as { name?: string; version?: unknown };
+    if (pkg.name === npmName && pkg.version) return refuseNonSemver(pkg.version, `${path.relative(process.cwd(), file)}: version`);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
     // No previous package: start at 0.0.0.
   }
   return "0.0.0";
+}
+
+/**
+ * `version` when it is a semver version exactly as npm writes one (`1.2.0`, `2.0.0-rc.1`), else a
+ * ConfigError naming `where` (exit 2): a version lands in package.json and in the dependency ranges
+ * of other packages, so nothing else may pass (`x"; rm -rf /`).
+ */
+function refuseNonSemver(version: unknown, where: string): string {
+  if (typeof version === "string" && semver.valid(version) === version) return version;
+  throw new ConfigError(`${where} ${JSON.stringify(version)}: expected a semver version, e.g. 1.2.0`);
 }
 
 /** `root` relative to a package folder, or "." outside the repository (no absolute paths in output). */

@@ -1,5 +1,6 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SchemaImage } from "../schema/load-image.js";
@@ -12,11 +13,15 @@ import { resolveRepoPath } from "../workspace/repo-path.js";
 export const IMAGE_CACHE_DIR = "node_modules/.cache/protoship";
 const PREFIX = "image-";
 const SUFFIX = ".binpb";
-const MAGIC = "protoship-image 1\n";
+/** Version 2: the header holds the key and a digest of the entry (version 1 trusted the file name). */
+const MAGIC = "protoship-image 2\n";
 
 /**
  * The image cached under `key` (a hash of every input of the compile: {@link imageKey}), or
- * undefined: none, another key, or a file that does not read back (a cache: never an error).
+ * undefined: none, another key, or a file that does not prove its content (a cache: never an
+ * error). An entry holds its key and a SHA-256 of the key, the file list and the image; a file
+ * whose key or digest does not match (another schema's image copied over it, a restore-keys
+ * fallback, a truncated write) is a miss, and the caller compiles and rewrites it.
  * So the buf compile of a large module (22 s for google-proto-files) runs once per change of the
  * protos, not once per command: `generate --shard` then `--list-shards` in one CI job, or each
  * shard of a matrix that restored the cache of the job that planned it.
@@ -26,13 +31,33 @@ export async function readImageCache(root: string, key: string): Promise<SchemaI
     const bytes = await readFile(path.join(cacheDir(root), `${PREFIX}${key}${SUFFIX}`));
     const headerEnd = bytes.indexOf(10, MAGIC.length);
     if (bytes.subarray(0, MAGIC.length).toString() !== MAGIC || headerEnd < 0) return undefined;
-    const ownFiles = JSON.parse(bytes.subarray(MAGIC.length, headerEnd).toString("utf8")) as unknown;
+    const header = JSON.parse(bytes.subarray(MAGIC.length, headerEnd).toString("utf8")) as Partial<Header> | null;
+    const ownFiles = header?.ownFiles;
     if (!Array.isArray(ownFiles) || !ownFiles.every((f) => typeof f === "string")) return undefined;
-    const { file } = fromBinary(FileDescriptorSetSchema, bytes.subarray(headerEnd + 1));
+    const body = bytes.subarray(headerEnd + 1);
+    if (header?.key !== key || header.digest !== entryDigest(key, ownFiles, body)) return undefined;
+    const { file } = fromBinary(FileDescriptorSetSchema, body);
     return { files: file, ownFiles: new Set(ownFiles) };
   } catch {
     return undefined;
   }
+}
+
+/** The header line of a cache entry. */
+interface Header {
+  key: string;
+  /** {@link entryDigest} of the entry. */
+  digest: string;
+  ownFiles: string[];
+}
+
+/** SHA-256 of what an entry says: its key, the module's own files and the image's bytes. */
+function entryDigest(key: string, ownFiles: readonly string[], body: Uint8Array): string {
+  return createHash("sha256")
+    .update(JSON.stringify([key, ownFiles]))
+    .update("\n")
+    .update(body)
+    .digest("hex");
 }
 
 /**
@@ -46,8 +71,10 @@ export async function writeImageCache(root: string, key: string, image: SchemaIm
     const dir = cacheDir(root);
     await mkdir(dir, { recursive: true });
     const name = `${PREFIX}${key}${SUFFIX}`;
-    const header = Buffer.from(`${MAGIC}${JSON.stringify([...image.ownFiles].sort())}\n`);
+    const ownFiles = [...image.ownFiles].sort();
     const body = toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: image.files }));
+    const fields: Header = { key, digest: entryDigest(key, ownFiles, body), ownFiles };
+    const header = Buffer.from(`${MAGIC}${JSON.stringify(fields)}\n`);
     const temp = path.join(dir, `${name}.tmp-${process.pid}`);
     await writeFile(temp, Buffer.concat([header, body]));
     await rename(temp, path.join(dir, name));

@@ -6,7 +6,8 @@
  * (the last ones empty when there are fewer items); each bin keeps its items in name order.
  */
 export function partition<T>(items: readonly T[], count: number, weight: (item: T) => number, name: (item: T) => string): T[][] {
-  const bins = Array.from({ length: Math.max(1, count) }, () => ({ weight: 0, items: [] as T[] }));
+  // Never more working bins than items (O(items × bins), whatever `count` is); the rest are empty.
+  const bins = Array.from({ length: Math.max(1, Math.min(count, items.length)) }, () => ({ weight: 0, items: [] as T[] }));
   const byName = (a: T, b: T): number => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
   const sorted = [...items].sort((a, b) => weight(b) - weight(a) || byName(a, b));
   for (const item of sorted) {
@@ -15,5 +16,7 @@ export function partition<T>(items: readonly T[], count: number, weight: (item: 
     lightest.weight += weight(item);
     lightest.items.push(item);
   }
-  return bins.map((b) => b.items.sort(byName));
+  const filled = bins.map((b) => b.items.sort(byName));
+  while (filled.length < count) filled.push([]);
+  return filled;
 }

@@ -12,22 +12,32 @@ interface IssueComment {
   id: number;
   body?: string | null;
   html_url?: string;
+  user?: { login?: string } | null;
 }
 
 /**
+ * The account GitHub Actions' GITHUB_TOKEN comments as. Such a token (an app installation's) cannot
+ * read `GET /user`; its comments are this bot's.
+ */
+export const ACTIONS_BOT = "github-actions[bot]";
+
+/**
  * Keeps ONE comment on a pull request: the first comment whose body contains `marker` (an HTML
- * comment, invisible on GitHub) is edited in place when its body changed; without one, a comment
- * is created. `body` must contain the marker so the next run finds it again. Uses the REST API
- * (issue comments: a pull request is an issue), which needs `pull-requests: write`.
+ * comment, invisible on GitHub) AND whose author is the identity the token acts as
+ * ({@link tokenLogin}) is edited in place when its body changed; without one, a comment is created.
+ * Anyone can write the marker: a comment of someone else is never edited (nor its text trusted).
+ * `body` must contain the marker so the next run finds it again. Uses the REST API (issue
+ * comments: a pull request is an issue), which needs `pull-requests: write`.
  */
 export async function upsertComment(ctx: PullRequestContext, marker: string, body: string): Promise<UpsertResult> {
   if (!body.includes(marker)) throw new Error("upsertComment: the body must contain the marker");
   const repo = `/repos/${ctx.repository.split("/").map(encodeURIComponent).join("/")}`;
+  const me = await tokenLogin(ctx);
   let existing: IssueComment | undefined;
   let next: string | undefined = `${ctx.apiUrl}${repo}/issues/${ctx.number}/comments?per_page=100`;
   while (next && !existing) {
     const response = await request(ctx, "GET", next);
-    existing = ((await response.json()) as IssueComment[]).find((c) => c.body?.includes(marker));
+    existing = ((await response.json()) as IssueComment[]).find((c) => c.user?.login === me && c.body?.includes(marker));
     // The token only ever goes to the API it was given for.
     next = nextPage(response.headers.get("link"));
     if (next && new URL(next).origin !== new URL(ctx.apiUrl).origin) next = undefined;
@@ -40,7 +50,28 @@ export async function upsertComment(ctx: PullRequestContext, marker: string, bod
   return { action: existing ? "updated" : "created", id: saved.id, url: saved.html_url };
 }
 
-async function request(ctx: PullRequestContext, method: string, url: string, json?: unknown): Promise<Response> {
+/**
+ * The login of the account the token acts as: `GET /user` for a personal access token (classic or
+ * fine-grained) or a GitHub App's user token; an installation token, such as Actions' GITHUB_TOKEN,
+ * is refused there (403 "Resource not accessible by integration") and comments as
+ * {@link ACTIONS_BOT}.
+ */
+export async function tokenLogin(ctx: PullRequestContext): Promise<string> {
+  const response = await request(ctx, "GET", `${ctx.apiUrl}/user`, undefined, [403]);
+  if (response.status === 403) return ACTIONS_BOT;
+  const login = ((await response.json().catch(() => ({}))) as { login?: unknown }).login;
+  if (typeof login !== "string" || !login) throw new EnvironmentError("GitHub API: GET /user answered without a login");
+  return login;
+}
+
+/** A request with the token; an answer that is not ok (and not one of `allowed`) is an EnvironmentError. */
+async function request(
+  ctx: PullRequestContext,
+  method: string,
+  url: string,
+  json?: unknown,
+  allowed: readonly number[] = [],
+): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -57,7 +88,7 @@ async function request(ctx: PullRequestContext, method: string, url: string, jso
   } catch (error) {
     throw new EnvironmentError(`GitHub API: ${method} ${new URL(url).pathname} failed: ${(error as Error).message}`, undefined, error);
   }
-  if (!response.ok) {
+  if (!response.ok && !allowed.includes(response.status)) {
     const detail = ((await response.json().catch(() => ({}))) as { message?: string }).message ?? response.statusText;
     const refused = response.status === 403 || response.status === 404;
     const hint = refused ? "the job needs permissions: pull-requests: write, and a token from this repository (not a fork)" : undefined;

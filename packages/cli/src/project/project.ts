@@ -45,7 +45,11 @@ export class Project {
 
   /** Opens the repository containing `cwd` (its root comes from git) and reads its protoship.yaml. */
   static async open(cwd: string): Promise<RepoProject> {
-    const repo = await GitRepo.open(cwd);
+    return Project.ofRepo(await GitRepo.open(cwd));
+  }
+
+  /** {@link Project.open} for a repository already opened (a command that reads protoship.yaml only when it needs it). */
+  static async ofRepo(repo: GitRepo): Promise<RepoProject> {
     return new Project(repo.root, repo, await loadConfig(repo.root)) as RepoProject;
   }
 

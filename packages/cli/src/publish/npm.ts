@@ -1,6 +1,6 @@
 import { EnvironmentError } from "../errors.js";
 import { runProcess } from "../process/run-process.js";
-import { redact } from "./redact.js";
+import { redact } from "../process/redact.js";
 
 /** What an npm command printed, already redacted. */
 export interface NpmResult {

@@ -1,5 +1,5 @@
 import { GitError } from "simple-git";
-import { ExitCode, ProtoshipError } from "../errors.js";
+import { EnvironmentError, ExitCode, ProtoshipError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
 
 /**
@@ -35,7 +35,14 @@ export interface RemoteRef {
  * over ref locks.
  */
 export async function remoteRefs(repo: GitRepo, remote: string, patterns: readonly string[]): Promise<Map<string, RemoteRef>> {
-  const out = await repo.raw(["ls-remote", "--end-of-options", remote, ...patterns]);
+  let out: string;
+  try {
+    out = await repo.raw(["ls-remote", "--end-of-options", remote, ...patterns]);
+  } catch (error) {
+    // Unreachable, refused or unknown to git: the user's environment, said in git's own words (exit 2).
+    const hint = `check the remote's URL, the network and the credentials: git ls-remote ${remote}`;
+    throw new EnvironmentError(`cannot read the remote "${remote}": ${(error as Error).message}`, hint, error);
+  }
   const refs = new Map<string, RemoteRef>();
   for (const line of out.split("\n")) {
     const [sha, ref] = line.split("\t");

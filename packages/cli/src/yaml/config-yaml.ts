@@ -1,6 +1,5 @@
 import { open } from "node:fs/promises";
 import type { Document, Node } from "yaml";
-import type { z } from "zod";
 import { ConfigError } from "../errors.js";
 
 /** Configuration files (protoship.yaml, buf.yaml) larger than this are refused before parsing. */
@@ -44,6 +43,21 @@ function tooLarge(label: string, size: number): ConfigError {
   return new ConfigError(`${label}: ${size} bytes, over the ${MAX_CONFIG_BYTES / 2 ** 20} MiB limit for configuration files`);
 }
 
+/** One problem a schema found, in zod's shape (the first one is reported). */
+export interface ConfigIssue {
+  code: string;
+  /** Key path to the offending value. */
+  path: readonly PropertyKey[];
+  message: string;
+  /** For `unrecognized_keys`: the keys not allowed. */
+  keys?: readonly string[];
+}
+
+/** What {@link parseConfigYaml} needs of a schema: a zod schema, or a hand-written check answering the same way. */
+export interface ConfigSchema<T> {
+  safeParse(data: unknown): { success: true; data: T } | { success: false; error: { issues: readonly ConfigIssue[] } };
+}
+
 /** How {@link parseConfigYaml} describes a key the schema does not allow. */
 export interface ConfigYamlOptions {
   unknownKey?: string;
@@ -54,7 +68,12 @@ export interface ConfigYamlOptions {
  * names `label:line:col` and the key path: a syntax error, an alias bomb, a value of the wrong
  * type, e.g. `protoship.yaml:4:3: stubs.scope: expected an npm scope such as @acme`.
  */
-export async function parseConfigYaml<T>(text: string, label: string, schema: z.ZodType<T>, options: ConfigYamlOptions = {}): Promise<T> {
+export async function parseConfigYaml<T>(
+  text: string,
+  label: string,
+  schema: ConfigSchema<T>,
+  options: ConfigYamlOptions = {},
+): Promise<T> {
   const { LineCounter, parseDocument, isMap, isSeq, visit } = await import("yaml"); // loaded only when a configuration is read
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -104,14 +123,14 @@ function firstSentence(message: string): string {
     .trim();
 }
 
-function issuePath(issue: z.core.$ZodIssue): string[] {
+function issuePath(issue: ConfigIssue): string[] {
   const base = issue.path.map(String);
   // For an unknown key, point at the key itself rather than its parent object.
-  if (issue.code === "unrecognized_keys" && issue.keys[0]) return [...base, issue.keys[0]];
+  if (issue.code === "unrecognized_keys" && issue.keys?.[0]) return [...base, issue.keys[0]];
   return base;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, options: ConfigYamlOptions): string {
+function describeIssue(issue: ConfigIssue, options: ConfigYamlOptions): string {
   if (issue.code === "unrecognized_keys") return options.unknownKey ?? "unknown key";
   return issue.message.replace(/^Invalid input: /, "");
 }
