@@ -14,6 +14,7 @@ import { stubUnits } from "../src/generate/generate-stubs.js";
 import { runTsProto } from "../src/generate/run-ts-proto.js";
 import { tsProtoPlugin } from "../src/generate/ts-proto-package.js";
 import { tsProtoOptions } from "../src/generate/ts-proto-options.js";
+import { stubGenerator } from "../src/generate/stub-generator.js";
 import { unitWeights } from "../src/generate/unit-weight.js";
 import { ProtoshipError } from "../src/errors.js";
 import { Project } from "../src/project/project.js";
@@ -92,7 +93,8 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
       [2, units.length],
       [1, 3],
     ] as const) {
-      const actual = await generateSources({ files: image.files, units, todo: units, weights, options, jobs, batches });
+      const plugin = stubGenerator(project.config.stubs);
+      const actual = await generateSources({ files: image.files, units, todo: units, weights, plugin, jobs, batches });
       assert.equal(actual.length, expected.length);
       for (const [i, sources] of actual.entries()) {
         const want = expected[i]!;
@@ -129,9 +131,9 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
     }
     const project = await Project.ofFolder(dir);
     const { image, units } = await stubUnits(project);
-    const options = tsProtoOptions(project.config.stubs.tsProtoOptions);
+    const plugin = stubGenerator(project.config.stubs);
     const weights = unitWeights(units, image.files);
-    const run = (batches: number) => generateSources({ files: image.files, units, todo: units, weights, options, jobs: 1, batches });
+    const run = (batches: number) => generateSources({ files: image.files, units, todo: units, weights, plugin, jobs: 1, batches });
     const [together, apart] = [await run(1), await run(2)];
     const code = (all: typeof together, pkg: string, file: string) => all.find((s) => s.unit.protoPackage === pkg)!.files.get(file)!;
     assert.match(code(together, "alpha.v1", "alpha/v1/alpha.ts"), /type Metadata as Metadata1/);

@@ -147,7 +147,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     };
     for (const [rel, { entry, version, rendered }] of released) {
       await writeVersion(rel, entry.package, version.version, rendered);
-      await writeFile(path.join(tmp, rel.replace(/\.html$/, ".json")), renderedVersionJson(rendered));
+      await writeFile(path.join(tmp, rel.replace(/\.html$/, ".json")), renderedVersionJson(rendered, entry.package, version.version));
     }
     for (const [pkg, latest] of latestOf) await writeVersion(latestPagePath(pkg), pkg, latest.version, latest.rendered);
     versionPages = released.size;

@@ -1,3 +1,4 @@
+import { cacheDigest } from "@protoship/fs-safe";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { html, raw, type SafeHtml } from "./html.js";
@@ -18,8 +19,8 @@ import { buildSiteModel, type SiteModel } from "./site-model.js";
 export const VERSIONS_DIR = "v";
 /** From a versioned page back to the site root. */
 export const VERSION_ROOT = "../../";
-/** Bumped when the rendered body changes shape, so older cached renders are not reused. */
-const CACHE_FORMAT = 1;
+/** Bumped when the rendered body changes shape, so older cached renders are not reused (2: with a digest). */
+const CACHE_FORMAT = 2;
 
 /** A package name or version as one safe path segment. */
 function segment(value: string): string {
@@ -49,10 +50,21 @@ export interface RenderedVersion {
   toc: TocGroup[];
 }
 
-function isRendered(value: unknown, commit: string): value is RenderedVersion {
-  const v = value as RenderedVersion;
+/**
+ * Whether `value` is the render of `pkg`@`version` at `commit` and proves it: its digest
+ * ({@link cacheDigest} of the format, commit, package, version, body and table of contents) matches.
+ * The body goes into the page as HTML, so a render copied from another version or edited by hand
+ * is rendered again, never shown.
+ */
+function isRendered(value: unknown, commit: string, pkg: string, version: string): value is RenderedVersion & { digest: string } {
+  const v = value as RenderedVersion & { digest?: unknown };
   if (typeof v !== "object" || v === null) return false;
-  return v.format === CACHE_FORMAT && v.commit === commit && typeof v.body === "string" && Array.isArray(v.toc);
+  if (v.format !== CACHE_FORMAT || v.commit !== commit || typeof v.body !== "string" || !Array.isArray(v.toc)) return false;
+  return v.digest === renderDigest(v, pkg, version);
+}
+
+function renderDigest(rendered: RenderedVersion, pkg: string, version: string): string {
+  return cacheDigest([rendered.format, rendered.commit, pkg, version], rendered.body, JSON.stringify(rendered.toc));
 }
 
 /** One release's page, keyed by its site-relative path. */
@@ -102,7 +114,10 @@ async function renderVersion(
   const cached = await readFile(path.join(previousOutDir, cachePath(entry.package, version.version)), "utf8")
     .then((text) => JSON.parse(text) as unknown)
     .catch(() => undefined);
-  if (isRendered(cached, snapshot.commit)) return { entry, version, rendered: cached, reused: true };
+  if (isRendered(cached, snapshot.commit, entry.package, version.version)) {
+    const { digest: _digest, ...rendered } = cached;
+    return { entry, version, rendered, reused: true };
+  }
   let site = models.get(snapshot.model);
   if (!site) models.set(snapshot.model, (site = Promise.resolve(snapshot.model()).then((m) => buildSiteModel(m))));
   const pkg = (await site).packages.find((p) => p.name === entry.package);
@@ -114,9 +129,9 @@ async function renderVersion(
   return { entry, version, rendered: { format: CACHE_FORMAT, commit: snapshot.commit, body: localBody, toc }, reused: false };
 }
 
-/** JSON kept beside a version's page for the next build. */
-export function renderedVersionJson(rendered: RenderedVersion): string {
-  return `${JSON.stringify(rendered)}\n`;
+/** JSON kept beside a version's page (of `pkg`@`version`) for the next build, with the digest that proves it. */
+export function renderedVersionJson(rendered: RenderedVersion, pkg: string, version: string): string {
+  return `${JSON.stringify({ ...rendered, digest: renderDigest(rendered, pkg, version) })}\n`;
 }
 
 /** The banner atop a versioned page: which release this is, and where the latest one is. */

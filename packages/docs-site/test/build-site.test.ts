@@ -382,6 +382,25 @@ describe("versioned docs: a page per release from its own schema", () => {
     assert.equal(result.reusedVersionPages, 1);
   });
 
+  test("a render that does not prove its content is rendered again: another version's copied over it, a body edited by hand", async () => {
+    const dir = path.join(tmp, "versioned-proof");
+    // Both releases at one commit, so only the digest (not the commit) tells the renders apart.
+    const same = { v100: "c1", v110: "c1" };
+    await buildSite({ model: handModel, outDir: dir, versions: versionsWithSnapshots(same).versions });
+    const json = (v: string) => path.join(dir, `v/acme.shop.v1/${v}.json`);
+    await writeFile(json("1.1.0"), await readFile(json("1.0.0"), "utf8"));
+    const copied = versionsWithSnapshots(same);
+    const afterCopy = await buildSite({ model: handModel, outDir: dir, versions: copied.versions });
+    assert.equal(afterCopy.reusedVersionPages, 1, "only 1.0.0's own render is reused");
+    assert.deepEqual(copied.calls, { c1: 1 });
+
+    const edited = JSON.parse(await readFile(json("1.0.0"), "utf8")) as { body: string };
+    await writeFile(json("1.0.0"), JSON.stringify({ ...edited, body: `${edited.body}<script>alert(1)</script>` }));
+    const afterEdit = await buildSite({ model: handModel, outDir: dir, versions: versionsWithSnapshots(same).versions });
+    assert.equal(afterEdit.reusedVersionPages, 1, "1.1.0's (rebuilt) render is reused, the edited one is not");
+    assert.ok(!(await read(dir, "v/acme.shop.v1/1.0.0.html")).includes("<script>alert(1)</script>"));
+  });
+
   test("progress: release pages, then every page written, each phase counted to its total and ended, also on failure", async () => {
     const dir = path.join(tmp, "versioned-progress");
     const events: string[] = [];

@@ -17,7 +17,8 @@
  * POSIX has no atomic exchange of two non-empty directories that Node exposes, so between the two
  * renames of one folder the folder is briefly absent; the journal is what makes that recoverable.
  */
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /** The file that marks a folder as written by protoship; its content is the owner. */
@@ -34,8 +35,10 @@ export class NotOwnedError extends Error {
     /** Absolute path of the folder. */
     readonly folder: string,
     readonly owner: string,
+    /** Why, when it is not the missing marker: `is a symbolic link`. */
+    readonly reason?: string,
   ) {
-    super(`${folder} was not written by ${owner} (it has no ${MARKER} from it); refusing to replace or delete it`);
+    super(`${folder} ${reason ?? `was not written by ${owner} (it has no ${MARKER} from it)`}; refusing to replace or delete it`);
     this.name = "NotOwnedError";
   }
 }
@@ -118,23 +121,34 @@ export async function recoverSwap(parent: string): Promise<void> {
   await rm(await lock(path.resolve(parent)), { recursive: true, force: true });
 }
 
-/** The marker's owner of `dir`, or undefined when it has none. */
+/**
+ * The marker's owner of `dir`, or undefined when it has none. Symbolic links are never followed: a
+ * `dir` that is a link (wherever it points, whatever marker is there) or a marker that is a link
+ * has no owner, so no link is ever replaced, deleted or emptied of its `keep` folders.
+ */
 export async function ownerOf(dir: string): Promise<string | undefined> {
   try {
-    return (await readFile(path.join(dir, MARKER), "utf8")).trim();
+    const marker = path.join(dir, MARKER);
+    if (!(await lstat(dir)).isDirectory() || !(await lstat(marker)).isFile()) return undefined;
+    return (await readFile(marker, "utf8")).trim();
   } catch {
     return undefined;
   }
 }
 
-/** Throws {@link NotOwnedError} unless `dir` is absent, an empty folder, or carries `owner`'s marker. */
+/**
+ * Throws {@link NotOwnedError} unless `dir` is absent, an empty folder, or carries `owner`'s
+ * marker. A symbolic link (even a dangling one) is refused: it is not a folder protoship wrote, and
+ * following it could move things in from outside the repository.
+ */
 export async function assertOwned(dir: string, owner: string): Promise<void> {
-  let info: Awaited<ReturnType<typeof stat>>;
+  let info: Awaited<ReturnType<typeof lstat>>;
   try {
-    info = await stat(dir);
+    info = await lstat(dir);
   } catch {
     return;
   }
+  if (info.isSymbolicLink()) throw new NotOwnedError(dir, owner, "is a symbolic link");
   if (info.isDirectory() && ((await ownerOf(dir)) === owner || (await readdir(dir)).length === 0)) return;
   throw new NotOwnedError(dir, owner);
 }
@@ -219,4 +233,16 @@ export async function exists(p: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The digest a cache entry stores with its content, so a read can prove it: SHA-256 of the entry's
+ * `key` (what it was made from and for, as JSON) and its `content`. A reader recomputes it and
+ * treats a mismatch — another key's entry copied over this one, a restored older cache, a
+ * truncated or edited file — as a miss, and rebuilds the entry.
+ */
+export function cacheDigest(key: unknown, ...content: readonly (string | Uint8Array)[]): string {
+  const hash = createHash("sha256").update(JSON.stringify(key));
+  for (const part of content) hash.update("\n").update(part);
+  return hash.digest("hex");
 }

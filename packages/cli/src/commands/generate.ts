@@ -97,6 +97,7 @@ export async function generateCheck(options: Omit<GenerateOptions, "force" | "ve
       ["changed", s.changed],
       ["missing", s.missing],
       ["not generated", s.extra],
+      ["build output committed", s.buildOutput],
     ] as const;
     const what = parts.filter(([, files]) => files.length).map(([label, files]) => `${label} ${listFiles(files)}`);
     write(`stale ${s.pkg.npmName} (${s.pkg.protoPackage}) in ${rel}: ${what.join("; ")}\n`);
@@ -107,7 +108,9 @@ export async function generateCheck(options: Omit<GenerateOptions, "force" | "ve
   }
   throw new ProtoshipError(`${report.stale.length} of ${count(report.packages.length)} differ from what protoship generate would write`, {
     exitCode: ExitCode.Findings,
-    hint: "run protoship generate and commit the result",
+    hint: report.stale.some((s) => s.buildOutput.length)
+      ? "remove the committed build output from git (git rm -r --cached <package>/dist <package>/node_modules) and ignore it; run protoship generate and commit the result"
+      : "run protoship generate and commit the result",
   });
 }
 

@@ -15,6 +15,7 @@ export const DEFAULTS = {
   // No stubs.scope: it is the repository's own (protoship.yaml, else the root package.json's name).
   stubs: {
     outDir: "packages/stubs",
+    generator: "ts-proto" as "ts-proto" | "protobuf-es",
     names: {} as Record<string, string>,
     tsProtoOptions: [] as string[],
     exclude: [] as string[],

@@ -39,7 +39,13 @@ export const configSchema = z
             }),
           )
           .default({}),
-        /** Extra ts-proto options, appended to protoship's defaults. */
+        /**
+         * The code generator of every stub package: `ts-proto` (TypeScript built by tsc, @grpc/grpc-js
+         * services) or `protobuf-es` (protoc-gen-es 2.x: JavaScript and declarations, no build step;
+         * services for @connectrpc/connect). Switching regenerates every package and is a major release.
+         */
+        generator: z.enum(["ts-proto", "protobuf-es"]).default(DEFAULTS.stubs.generator),
+        /** Extra ts-proto options, appended to protoship's defaults (ts-proto only). */
         tsProtoOptions: z.array(z.string()).default([]),
         /** Proto packages not to generate (e.g. third-party ones). */
         exclude: z.array(z.string()).default([]),
@@ -50,6 +56,14 @@ export const configSchema = z
         include: z.array(z.string()).default([]),
       })
       .strict()
+      .superRefine((stubs, ctx) => {
+        if (stubs.generator !== "ts-proto" && stubs.tsProtoOptions.length > 0)
+          ctx.addIssue({
+            code: "custom",
+            path: ["tsProtoOptions"],
+            message: `ts-proto options do not apply to generator ${stubs.generator}`,
+          });
+      })
       .prefault({}),
     docs: z
       .object({

@@ -15,8 +15,34 @@ export interface StubSources {
 
 const RELATIVE_IMPORT = /(\bfrom\s+")(\.\.?\/[^"]+)(")/g;
 
+/** Where a generator's files for each .proto file are, how they import each other, and the package's entry files. */
+export interface OutputLayout {
+  /** The generator, as messages name it. */
+  label: string;
+  /** The paths of the files generated from one .proto file (module-relative name), in the plugin's output. */
+  outputsOf(protoFile: string): string[];
+  /** The .proto file that a generated module path (an import's target) came from, if any. */
+  protoOf(modulePath: string): string | undefined;
+  /** Relative imports in generated code: groups 1 and 3 around the specifier (group 2). */
+  imports: RegExp;
+  /** The package's entry files, from its own .proto files (sorted) and the package's files. */
+  indexFiles(ownProtoFiles: readonly string[], files: ReadonlyMap<string, string>): [string, string][];
+  /** A change to each generated file before imports are rewritten. */
+  fix?(text: string): string;
+}
+
+/** ts-proto's layout: one `.ts` per .proto file, `index.ts` re-exporting the package's own modules. */
+export const TS_PROTO_LAYOUT: OutputLayout = {
+  label: "ts-proto",
+  outputsOf: (protoFile) => [tsPathOf(protoFile)],
+  protoOf: (modulePath) => (modulePath.endsWith(".js") ? modulePath.replace(/\.js$/, ".proto") : undefined),
+  imports: RELATIVE_IMPORT,
+  indexFiles: (own, files) => [["index.ts", indexSource(own.map(tsPathOf).filter((f) => isModule(files.get(f)!)))]],
+  fix: fixClientCollisions,
+};
+
 /**
- * Splits ts-proto's output (for the module, or a batch of its packages) into one source tree per proto package.
+ * Splits a generator's output (ts-proto's by default) (for the module, or a batch of its packages) into one source tree per proto package.
  *
  * ts-proto writes relative imports between files (`../../common/v1/target.js`). An import of a file
  * that belongs to another stub package becomes an import of that package by name, so a consumer
@@ -28,37 +54,43 @@ const RELATIVE_IMPORT = /(\bfrom\s+")(\.\.?\/[^"]+)(")/g;
  * per proto package of the module, knows nothing about; the copies are small, and ts-proto's
  * messages are plain interfaces, so two copies of `Duration` are the same type to TypeScript.
  */
-export function assemble(tree: GeneratedTree, allUnits: readonly ProtoPackageUnit[], selected: readonly ProtoPackageUnit[]): StubSources[] {
+export function assemble(
+  tree: GeneratedTree,
+  allUnits: readonly ProtoPackageUnit[],
+  selected: readonly ProtoPackageUnit[],
+  layout: OutputLayout = TS_PROTO_LAYOUT,
+): StubSources[] {
   const owner = new Map<string, ProtoPackageUnit>();
-  for (const unit of allUnits) for (const file of unit.files) owner.set(tsPathOf(file.name), unit);
+  for (const unit of allUnits) for (const file of unit.files) owner.set(file.name, unit);
   return selected.map((unit) => {
     const files = new Map<string, string>();
     const dependencies = new Set<string>();
-    const own = unit.files.map((f) => tsPathOf(f.name)).sort();
-    const queue = [...own];
+    const ownProtos = unit.files.map((f) => f.name).sort();
+    const queue = ownProtos.flatMap((f) => layout.outputsOf(f));
     while (queue.length) {
       const file = queue.shift()!;
       if (files.has(file)) continue;
       const text = tree.get(file);
       // Incomplete generator output is an error before anything is written, never a smaller package.
       if (text === undefined) {
-        throw new ProtoshipError(`ts-proto produced no ${file} for ${unit.protoPackage}; nothing was changed`);
+        throw new ProtoshipError(`${layout.label} produced no ${file} for ${unit.protoPackage}; nothing was changed`);
       }
       files.set(
         file,
-        fixClientCollisions(text).replace(RELATIVE_IMPORT, (whole, open: string, spec: string, close: string) => {
-          const target = path.posix.join(path.posix.dirname(file), spec).replace(/\.js$/, ".ts");
-          const targetUnit = owner.get(target);
+        (layout.fix?.(text) ?? text).replace(layout.imports, (whole, open: string, spec: string, close: string) => {
+          const proto = layout.protoOf(path.posix.join(path.posix.dirname(file), spec));
+          if (proto === undefined) return whole;
+          const targetUnit = owner.get(proto);
           if (targetUnit && targetUnit !== unit) {
             dependencies.add(targetUnit.npmName);
             return `${open}${targetUnit.npmName}${close}`;
           }
-          if (!files.has(target)) queue.push(target);
+          for (const output of layout.outputsOf(proto)) if (!files.has(output)) queue.push(output);
           return whole;
         }),
       );
     }
-    files.set("index.ts", indexSource(own.filter((f) => isModule(files.get(f)!))));
+    for (const [name, text] of layout.indexFiles(ownProtos, files)) files.set(name, text);
     return { unit, files: sortMap(files), dependencies: [...dependencies].sort() };
   });
 }

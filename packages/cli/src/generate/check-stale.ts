@@ -20,6 +20,8 @@ export interface StalePackage {
   changed: string[];
   missing: string[];
   extra: string[];
+  /** Build output (dist/, node_modules/, .turbo/) that git tracks: a machine's files committed. */
+  buildOutput: string[];
 }
 
 /** What {@link staleStubs} found. */
@@ -36,30 +38,41 @@ export interface StaleReport {
  * writing anything: every package is generated in memory (the stamp is neither read nor written)
  * and compared, file by file, with the files git sees in its folder (tracked or untracked, not
  * ignored: a git-ignored file, like the stamp or a build's dist/, is the machine's, not the
- * repository's), plus protoship generate's `.protoship-generated` marker in each. Files directly in
- * `outDir` are not part of any package and are not compared.
+ * repository's), plus protoship generate's `.protoship-generated` marker in each. Build output
+ * (dist/, node_modules/, .turbo/) is not compared, but when git tracks any of it the package is
+ * stale too: a machine's build was committed. Files directly in `outDir` are not part of any
+ * package and are not compared.
  */
 export async function staleStubs(project: RepoProject, options: Omit<GenerateStubsOptions, "dryRun" | "force">): Promise<StaleReport> {
   const result = await generateStubsIn(project, { ...options, dryRun: true });
   const { trees, removed } = result.planned!;
   const { repo } = project;
-  const onDisk = await gitVisibleFiles(repo, result.outDir);
+  const onDisk = await gitVisibleFiles(repo, result.outDir, ["--cached", "--others", "--exclude-standard"]);
+  const tracked = await gitVisibleFiles(repo, result.outDir, ["--cached"]);
   const stale: StalePackage[] = [];
   for (const pkg of result.packages) {
-    const diff = await compareFolder(pkg.dir, trees.get(path.basename(pkg.dir)) ?? new Map(), onDisk.get(path.basename(pkg.dir)) ?? []);
-    if (diff.changed.length || diff.missing.length || diff.extra.length) stale.push({ pkg, dir: pkg.dir, ...diff });
+    const name = path.basename(pkg.dir);
+    const diff = await compareFolder(pkg.dir, trees.get(name) ?? new Map(), onDisk.get(name) ?? []);
+    const buildOutput = (tracked.get(name) ?? []).filter(isBuildOutput).sort();
+    if (diff.changed.length || diff.missing.length || diff.extra.length || buildOutput.length)
+      stale.push({ pkg, dir: pkg.dir, ...diff, buildOutput });
   }
   for (const name of removed) {
     const files = onDisk.get(name) ?? [];
-    if (files.length) stale.push({ pkg: undefined, dir: path.join(result.outDir, name), changed: [], missing: [], extra: files });
+    if (files.length)
+      stale.push({ pkg: undefined, dir: path.join(result.outDir, name), changed: [], missing: [], extra: files, buildOutput: [] });
   }
   return { outDir: result.outDir, packages: result.packages, stale };
 }
 
-/** The files git sees under `outDir` (tracked, or untracked and not ignored), relative to their package folder, by folder name. */
-async function gitVisibleFiles(repo: GitRepo, outDir: string): Promise<Map<string, string[]>> {
+/**
+ * The files `git ls-files <which>` lists under `outDir` (`--cached --others --exclude-standard`:
+ * tracked, or untracked and not ignored; `--cached`: tracked), relative to their package folder,
+ * by folder name.
+ */
+async function gitVisibleFiles(repo: GitRepo, outDir: string, which: readonly string[]): Promise<Map<string, string[]>> {
   const rel = path.relative(repo.root, outDir).split(path.sep).join("/");
-  const out = await repo.query(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", `:(literal)${rel}`]);
+  const out = await repo.query(["ls-files", "-z", ...which, "--", `:(literal)${rel}`]);
   const byFolder = new Map<string, string[]>();
   for (const file of new Set(out.split("\0").filter(Boolean))) {
     const inside = path.posix.relative(rel, file).split("/");

@@ -20,9 +20,9 @@ import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packag
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
 import { saltedHash } from "./source-hash.js";
 import { partition } from "./partition.js";
-import { tsProtoVersion } from "./ts-proto-package.js";
 import type { Shard } from "./shard.js";
-import { tsProtoOptions } from "./ts-proto-options.js";
+import { esPackageFiles } from "./protobuf-es-package-files.js";
+import { stubGenerator } from "./stub-generator.js";
 import { exists, replacePackages, stalePackages, type FileTree } from "./write-packages.js";
 
 /** Options of {@link generateStubsIn}. */
@@ -118,15 +118,15 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   // (a dry run writes nothing: it refuses instead).
   if (options.dryRun) await refuseHalfDoneSwap(outDir);
   else await recoverSwap(outDir).catch((error: unknown) => explainOutputError(error, root));
-  const tsOptions = tsProtoOptions(config.stubs.tsProtoOptions);
-  const tsProto = tsProtoVersion();
+  const plugin = stubGenerator(config.stubs);
   // Everything that changes the output: protoship's version and code (npmNameOf, the package
-  // files, the stub toolchain live outside generate/), ts-proto and its options, the settings.
+  // files, the stub toolchain live outside generate/), the generator (ts-proto or protoc-gen-es),
+  // its version and options, the settings.
   const salt = JSON.stringify({
     protoship: protoshipVersion(),
     generator: await generatorHash(),
-    tsProto,
-    tsOptions,
+    plugin: [plugin.name, plugin.version],
+    options: plugin.options,
     stubs: { ...config.stubs, scope: await project.stubScope() },
     version: options.version ?? null,
     outDir: path.relative(root, outDir),
@@ -182,7 +182,7 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
       units,
       todo,
       weights,
-      options: tsOptions,
+      plugin,
       jobs,
       ...(progress ? { progress } : {}),
     })
@@ -191,28 +191,35 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
     for (const sources of all) {
       const { unit } = sources;
       const dirName = dirNames.get(unit.npmName)!;
-      const input: PackageInput = {
+      const common = {
         unit,
         version: versions.get(unit.npmName)!,
         dependencies: Object.fromEntries(sources.dependencies.map((d) => [d, `^${versions.get(d)!}`])),
-        tsProtoVersion: tsProto,
         rootFromPackage: rootFrom(path.join(outDir, dirName), root),
       };
-      const files: FileTree = new Map([
-        ["README.md", readme(input)],
-        ["package.json", packageJson(input)],
-        ["test/smoke.test.mjs", smokeTest()],
-        ["tsconfig.cjs.json", tsconfigCjs()],
-        ["tsconfig.json", tsconfigEsm()],
-        ["turbo.json", turboJson()],
-      ]);
-      for (const [file, text] of sources.files) files.set(`src/${file}`, text);
+      let files: FileTree;
+      if (plugin.name === "protobuf-es") {
+        // protoc-gen-es's esm/ and cjs/ files are the package's code as they are: nothing to build.
+        files = esPackageFiles({ ...common, protocGenEsVersion: plugin.version });
+        for (const [file, text] of sources.files) files.set(file, text);
+      } else {
+        const input: PackageInput = { ...common, tsProtoVersion: plugin.version };
+        files = new Map([
+          ["README.md", readme(input)],
+          ["package.json", packageJson(input)],
+          ["test/smoke.test.mjs", smokeTest()],
+          ["tsconfig.cjs.json", tsconfigCjs()],
+          ["tsconfig.json", tsconfigEsm()],
+          ["turbo.json", turboJson()],
+        ]);
+        for (const [file, text] of sources.files) files.set(`src/${file}`, text);
+      }
       trees.set(dirName, files);
       generated.set(unit.npmName, {
         npmName: unit.npmName,
         protoPackage: unit.protoPackage,
         dir: dirName,
-        version: input.version,
+        version: common.version,
         dependencies: sources.dependencies,
       });
     }

@@ -1,6 +1,6 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { cacheDigest } from "@protoship/fs-safe";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
-import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SchemaImage } from "../schema/load-image.js";
@@ -51,13 +51,9 @@ interface Header {
   ownFiles: string[];
 }
 
-/** SHA-256 of what an entry says: its key, the module's own files and the image's bytes. */
+/** The digest of what an entry says ({@link cacheDigest}): its key, the module's own files and the image's bytes. */
 function entryDigest(key: string, ownFiles: readonly string[], body: Uint8Array): string {
-  return createHash("sha256")
-    .update(JSON.stringify([key, ownFiles]))
-    .update("\n")
-    .update(body)
-    .digest("hex");
+  return cacheDigest([key, ownFiles], body);
 }
 
 /**

@@ -33,19 +33,33 @@ const WORKER = fileURLToPath(new URL("../../dist/generate/ts-proto-worker.js", i
 
 /**
  * Runs ts-proto's plugin under this Node (through {@link WORKER}), as buf would, on an encoded
- * CodeGeneratorRequest and returns its files. An error the plugin reports (CodeGeneratorResponse.error) or a crash is a
- * ProtoshipError (exit 1) naming `what`; running out of its heap limit, an EnvironmentError
- * (exit 2). `signal` kills the plugin (the promise then rejects).
+ * CodeGeneratorRequest and returns its files (see {@link runPluginWorker}).
  */
 export async function runTsProto(
   request: Uint8Array,
   options: { heapMb: number; what: string; signal?: AbortSignal },
 ): Promise<GeneratedTree> {
   tsProtoPlugin(); // ts-proto missing is an EnvironmentError here, not the worker's crash
-  const result = await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, WORKER], {
+  return runPluginWorker(WORKER, "ts-proto", request, options);
+}
+
+/**
+ * Runs a plugin program (`worker`, a built file of protoship's) under this Node on an encoded
+ * CodeGeneratorRequest given on stdin and returns the files of the CodeGeneratorResponse it writes.
+ * An error the plugin reports (CodeGeneratorResponse.error) or a crash is a ProtoshipError (exit 1)
+ * naming the plugin (`label`) and `what`; running out of its heap limit, an EnvironmentError
+ * (exit 2). `signal` kills the plugin (the promise then rejects).
+ */
+export async function runPluginWorker(
+  worker: string,
+  label: string,
+  request: Uint8Array,
+  options: { heapMb: number; what: string; signal?: AbortSignal },
+): Promise<GeneratedTree> {
+  const result = await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, worker], {
     cwd: process.cwd(),
     input: Buffer.from(request.buffer, request.byteOffset, request.byteLength),
-    what: "ts-proto (protoc-gen-ts_proto)",
+    what: label,
     hint: "run the README's install command",
     ...(options.signal ? { signal: options.signal } : {}),
   });
@@ -53,18 +67,18 @@ export async function runTsProto(
   if (result.code !== 0) {
     if (/heap out of memory|Allocation failed/i.test(stderr)) {
       throw new EnvironmentError(
-        `ts-proto ran out of memory (${options.heapMb} MiB heap) on ${options.what}`,
+        `${label} ran out of memory (${options.heapMb} MiB heap) on ${options.what}`,
         "run protoship generate with fewer --jobs, on a machine with more memory",
       );
     }
-    // ts-proto prints `FAILED!<message><stack>`: the first line is the cause.
+    // ts-proto prints `FAILED!<message><stack>`, Node an uncaught error's message first: the first line is the cause.
     const message = outputMessage(stderr.split("\n").find((l) => l.trim()) ?? "", `exited with ${result.code}`).slice(0, 500);
-    throw new ProtoshipError(`ts-proto failed on ${options.what}: ${message}`, { exitCode: ExitCode.Findings });
+    throw new ProtoshipError(`${label} failed on ${options.what}: ${message}`, { exitCode: ExitCode.Findings });
   }
   const response = fromBinary(CodeGeneratorResponseSchema, result.stdout);
   if (response.error) {
     const first = response.error.split("\n").find((l) => l.trim()) ?? response.error;
-    throw new ProtoshipError(`ts-proto failed on ${options.what}: ${first.trim()}`, { exitCode: ExitCode.Findings });
+    throw new ProtoshipError(`${label} failed on ${options.what}: ${first.trim()}`, { exitCode: ExitCode.Findings });
   }
   return new Map(response.file.map((f) => [f.name, f.content]));
 }

@@ -57,11 +57,15 @@ export const buildStubPackages: BuildStubPackages = async (input) => {
   const needed = closure(input.names, (name) => byName.get(name)?.dependencies);
   const packages = [...needed].flatMap((name) => byName.get(name) ?? []);
   const progress = startProgress("build", packages.length, "stub packages");
+  // protobuf-es packages are generated ready to publish: they have no build script to run.
+  const buildable = input.source.config.stubs.generator === "ts-proto";
   const build = async (pkg: (typeof packages)[number]): Promise<void> => {
-    const r = await runNpm(["run", "build", "--silent"], {
-      cwd: pkg.dir,
-      env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` },
-    });
+    const r = buildable
+      ? await runNpm(["run", "build", "--silent"], {
+          cwd: pkg.dir,
+          env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` },
+        })
+      : { code: 0, stdout: "", stderr: "" };
     if (r.code !== 0)
       throw new ProtoshipError(`building ${pkg.npmName} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(0, 5).join(" | ")}`);
     // Its importers start only after this: they resolve it from outDir/node_modules.

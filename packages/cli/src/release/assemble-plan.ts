@@ -1,3 +1,4 @@
+import { CONFIG_FILE } from "../config/load-config.js";
 import { severityOf, sortChanges, type SchemaChange } from "./classify.js";
 import type { ReleaseTag } from "./tags.js";
 import { caretCompatible, isUnstablePackage, nextVersion, type Bump } from "./version-rules.js";
@@ -61,12 +62,32 @@ export interface PlanInput<U extends PlanUnit> {
   changes: ReadonlyMap<string, readonly SchemaChange[]>;
   /** Maps a module-relative file name to its repository path (for changelog positions). */
   repoPath: (moduleFile: string) => string;
+  /**
+   * The stub generator (`stubs.generator`) at HEAD and, by npm name, the one each released unit was
+   * released with (absent when unknown). Absent: no generator changed.
+   */
+  generator?: { head: string; atRelease: ReadonlyMap<string, string> };
+}
+
+/**
+ * The change a new stub generator makes to a released package: its code is another library's
+ * (ts-proto's interfaces and grpc-js stubs, or protobuf-es's schemas and Connect descriptors), so
+ * every consumer's code breaks, whatever the schema did. Undefined when the generator is the same or unknown.
+ */
+export function generatorChange(released: string | undefined, head: string): SchemaChange | undefined {
+  if (released === undefined || released === head) return undefined;
+  return {
+    kind: "breaking",
+    message: `stub generator changed from ${released} to ${head}: the package's API is new (breaking)`,
+    file: CONFIG_FILE,
+    line: null,
+  };
 }
 
 /**
  * Applies the release rules to gathered data: a first release lists the unit's files as added;
  * later releases bump by the most severe change (see nextVersion, with buf's unstable-package
- * rule); a unit whose dependency moves outside the `^current` range gets an "updated dependency"
+ * rule), a change of stub generator being breaking ({@link generatorChange}); a unit whose dependency moves outside the `^current` range gets an "updated dependency"
  * change (patch), which needs the dependency planned first, hence dependency order.
  */
 export function assemblePlan<U extends PlanUnit>(input: PlanInput<U>): ReleasePlan<U> {
@@ -84,6 +105,8 @@ export function assemblePlan<U extends PlanUnit>(input: PlanInput<U>): ReleasePl
           file: input.repoPath(f.name),
           line: null,
         }));
+    const generator = lastTag && input.generator && generatorChange(input.generator.atRelease.get(unit.npmName), input.generator.head);
+    if (generator) changes.push(generator);
     // A dependency moving to a version outside `^current` must be picked up by a new release.
     for (const dep of unit.dependsOn) {
       const d = byProtoPackage.get(dep);

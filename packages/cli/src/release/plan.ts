@@ -1,6 +1,6 @@
 import type { BufWorkspace } from "../buf/buf-config.js";
 import type { Snapshot } from "../snapshot/snapshot.js";
-import type { RevisionProject } from "../project/revision.js";
+import { RevisionProject } from "../project/revision.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { assemblePlan, type PackagePlan as AssembledPackagePlan, type ReleasePlan as AssembledReleasePlan } from "./assemble-plan.js";
 import { breakingFindings, type BreakingFinding } from "./breaking.js";
@@ -48,6 +48,26 @@ export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
     return p;
   };
 
+  // The stub generator each released unit was released with (its tag's protoship.yaml), once per commit.
+  const generators = new Map<string, Promise<string | undefined>>();
+  const generatorAt = (commit: string): Promise<string | undefined> => {
+    let g = generators.get(commit);
+    if (!g) {
+      // A tag whose protoship.yaml today's protoship cannot read says nothing about its generator.
+      g = RevisionProject.open(repo, commit, `commit ${commit}`).then(
+        (r) => r.config.stubs.generator,
+        () => undefined,
+      );
+      generators.set(commit, g);
+    }
+    return g;
+  };
+  const generatorAtRelease = new Map<string, string>();
+  for (const [name, tag] of latest) {
+    const generator = await generatorAt(tag.commit);
+    if (generator) generatorAtRelease.set(name, generator);
+  }
+
   const changes = new Map<string, SchemaChange[]>();
   for (const unit of units) {
     const lastTag = latest.get(unit.npmName);
@@ -55,7 +75,14 @@ export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
     const base = await baseOf(lastTag);
     if (base) changes.set(unit.protoPackage, unitChanges(unit, base.image, headImage, base.findings));
   }
-  return assemblePlan({ head, units, lastRelease: latest, changes, repoPath: (f) => headImage.repoPath(f) });
+  return assemblePlan({
+    head,
+    units,
+    lastRelease: latest,
+    changes,
+    repoPath: (f) => headImage.repoPath(f),
+    generator: { head: config.stubs.generator, atRelease: generatorAtRelease },
+  });
 }
 
 function unitChanges(

@@ -10,7 +10,9 @@ export function explainOutputError(error: unknown, root = process.cwd()): never 
   if (error instanceof NotOwnedError) {
     const folder = path.relative(root, error.folder) || ".";
     throw new ProtoshipError(
-      `${folder} exists and was not written by ${error.owner} (no ${MARKER} marker); refusing to replace or delete it`,
+      error.reason
+        ? `${folder} ${error.reason}; refusing to replace or delete it (protoship never writes through a link)`
+        : `${folder} exists and was not written by ${error.owner} (no ${MARKER} marker); refusing to replace or delete it`,
       {
         hint: "choose another output folder, or move that folder away if it is really protoship's output",
         cause: error,

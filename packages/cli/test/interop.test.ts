@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { generateStubs } from "../src/commands/generate.js";
+
+const exec = promisify(execFile);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const STUBS = path.join(ROOT, "packages/stubs");
+const ROLES = path.join(ROOT, "packages/cli/test/fixtures/interop-roles.js.txt");
+
+/** npm pack of a package folder into `dest`; returns the tarball. */
+async function pack(dir: string, dest: string): Promise<string> {
+  const { stdout } = await exec("npm", ["pack", "--json", "--pack-destination", dest], { cwd: dir });
+  const [info] = JSON.parse(stdout) as { filename: string }[];
+  return path.join(dest, info!.filename);
+}
+
+/** Starts a server role and waits for the line with its port. */
+async function startServer(cwd: string, file: string, role: string): Promise<{ proc: ChildProcess; port: number; stubs: string }> {
+  const proc = spawn(process.execPath, [file, role], { cwd, stdio: ["ignore", "pipe", "inherit"] });
+  const line = await new Promise<string>((resolve, reject) => {
+    proc.once("exit", (code) => reject(new Error(`${role} exited with ${code}`)));
+    createInterface({ input: proc.stdout! }).once("line", resolve);
+  });
+  return { proc, ...(JSON.parse(line) as { port: number; stubs: string }) };
+}
+
+/**
+ * The two generators' packages talk to each other over real HTTP/2 on 127.0.0.1, as packed
+ * tarballs installed in a fresh folder: a Connect client (gRPC protocol) from the protobuf-es
+ * package calls a @grpc/grpc-js server built on the ts-proto package of the same proto, and a
+ * grpc-js client calls a connect-node server; unary and server-streaming, a deadline and a status
+ * error each way; each client runs as an ES module and as CommonJS (test/fixtures/interop-roles.js.txt).
+ */
+describe("interop: protobuf-es + Connect with ts-proto + @grpc/grpc-js", { timeout: 600_000 }, () => {
+  let work: string;
+  let consumer: string;
+  const servers: ChildProcess[] = [];
+
+  before(async () => {
+    work = await mkdtemp(path.join(os.tmpdir(), "protoship-interop-"));
+    // protobuf-es packages of the bundled module, as @es/mesh-*; the ts-proto ones are the workspace's @mesh/*.
+    const repo = path.join(work, "repo");
+    await mkdir(repo);
+    await cp(path.join(ROOT, "protos"), path.join(repo, "protos"), { recursive: true });
+    await cp(path.join(ROOT, "buf.yaml"), path.join(repo, "buf.yaml"));
+    await writeFile(path.join(repo, "protoship.yaml"), 'stubs:\n  scope: "@es"\n  generator: protobuf-es\n');
+    await generateStubs({ cwd: repo, version: "1.0.0" });
+    const tarballs: string[] = [];
+    for (const name of ["common-v1", "probe-v1"]) {
+      const dir = path.join(STUBS, name);
+      // scripts/test.mjs builds everything first; build here only when run on its own.
+      if (!existsSync(path.join(dir, "dist/cjs/package.json"))) await exec("npm", ["run", "--silent", "build"], { cwd: dir });
+      tarballs.push(await pack(dir, work), await pack(path.join(repo, "packages/stubs", `mesh-${name}`), work));
+    }
+    consumer = path.join(work, "consumer");
+    await mkdir(consumer);
+    await writeFile(path.join(consumer, "package.json"), JSON.stringify({ name: "interop-consumer", private: true, version: "1.0.0" }));
+    await exec(
+      "npm",
+      [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        ...tarballs,
+        "@grpc/grpc-js@^1.10.0",
+        "@connectrpc/connect@^2.2.0",
+        "@connectrpc/connect-node@^2.2.0",
+      ],
+      { cwd: consumer },
+    );
+    const roles = await readFile(ROLES, "utf8");
+    await writeFile(
+      path.join(consumer, "roles.mjs"),
+      `import { fileURLToPath } from "node:url";\n${roles}\n` +
+        "await main((n) => import(n).then((m) => (m.default && typeof m.default === 'object' ? { ...m.default, ...m } : m)), (n) => fileURLToPath(import.meta.resolve(n)));\n",
+    );
+    await writeFile(path.join(consumer, "roles.cjs"), `${roles}\nmain(async (n) => require(n), (n) => require.resolve(n));\n`);
+  });
+  after(async () => {
+    for (const proc of servers) if (proc.exitCode === null) proc.kill("SIGTERM");
+    await rm(work, { recursive: true, force: true });
+  });
+
+  const client = async (file: string, role: string, port: number): Promise<Record<string, unknown>> =>
+    JSON.parse((await exec(process.execPath, [file, role, `127.0.0.1:${port}`], { cwd: consumer })).stdout) as Record<string, unknown>;
+  /** A result with the deadline's message left out (each library words it its own way); the code must be DEADLINE_EXCEEDED (4). */
+  const codeOnly = (r: unknown): unknown => {
+    const { error, ...rest } = r as { error: [number, string] };
+    return { ...rest, error: error[0] };
+  };
+
+  test("a Connect client (gRPC protocol, protobuf-es package) calls a @grpc/grpc-js server (ts-proto package), as ESM and as CommonJS", async () => {
+    const server = await startServer(consumer, "roles.mjs", "grpc-server");
+    servers.push(server.proc);
+    assert.match(server.stubs, /node_modules\/@mesh\/probe-v1\/dist\/esm\/index\.js$/);
+    for (const [file, build] of [
+      ["roles.mjs", "esm"],
+      ["roles.cjs", "cjs"],
+    ] as const) {
+      const r = await client(file, "connect-client", server.port);
+      assert.match(r.stubs as string, new RegExp(`node_modules/@es/mesh-probe-v1/${build}/index\\.js$`));
+      assert.deepEqual(r.ok, { detail: "probed ok", code: 200 }, file);
+      assert.deepEqual(r.fail, { error: [5, "no target fail"] }, file);
+      assert.deepEqual(codeOnly(r.slow), { error: 4 }, file);
+      assert.deepEqual(
+        r.stream,
+        {
+          got: [
+            ["1", "ok"],
+            ["2", "ok"],
+            ["3", "ok"],
+          ],
+        },
+        file,
+      );
+      assert.deepEqual(r.streamFail, { got: [["1", "fail"]], error: [7, "no watching fail"] }, file);
+      assert.deepEqual(codeOnly(r.streamSlow), { got: [["1", "slow"]], error: 4 }, file);
+    }
+  });
+
+  test("a @grpc/grpc-js client (ts-proto package) calls a connect-node server on HTTP/2 (protobuf-es package), as ESM and as CommonJS", async () => {
+    const server = await startServer(consumer, "roles.cjs", "connect-server");
+    servers.push(server.proc);
+    assert.match(server.stubs, /node_modules\/@es\/mesh-probe-v1\/cjs\/index\.js$/);
+    for (const [file, build] of [
+      ["roles.mjs", "esm"],
+      ["roles.cjs", "cjs"],
+    ] as const) {
+      const r = await client(file, "grpc-client", server.port);
+      assert.match(r.stubs as string, new RegExp(`node_modules/@mesh/probe-v1/dist/${build}/index\\.js$`));
+      // The grpc-js client's deadline reached the Connect handler as its timeout.
+      assert.deepEqual(r.ok, { detail: "probed ok within a deadline", code: 200 }, file);
+      assert.deepEqual(r.fail, { error: [5, "no target fail"] }, file);
+      assert.deepEqual(codeOnly(r.slow), { error: 4 }, file);
+      assert.deepEqual(
+        r.stream,
+        {
+          got: [
+            ["1", "ok"],
+            ["2", "ok"],
+            ["3", "ok"],
+          ],
+        },
+        file,
+      );
+      assert.deepEqual(r.streamFail, { got: [["1", "fail"]], error: [7, "no watching fail"] }, file);
+      assert.deepEqual(codeOnly(r.streamSlow), { got: [["1", "slow"]], error: 4 }, file);
+    }
+  });
+});
