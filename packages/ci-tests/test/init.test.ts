@@ -38,7 +38,7 @@ describe("protoship init", { timeout: 240_000 }, () => {
       workspaces: string[];
     };
     assert.deepEqual(pkg.workspaces, ["packages/stubs/*"]);
-    assert.equal(pkg.devDependencies.typescript, "5.9.3");
+    assert.equal(pkg.devDependencies.typescript, "^5.9.3 || ^7.0.0");
     assert.ok(pkg.devDependencies["@types/node"] && pkg.devDependencies.protoship);
     assert.equal(pkg.scripts.prepare, "protoship init --hooks");
     const hook = path.join(fx.dir, ".git/hooks/pre-push");
@@ -48,7 +48,12 @@ describe("protoship init", { timeout: 240_000 }, () => {
 
     const again = await protoship(fx.dir, ["init"]);
     assert.equal(again.code, 0, again.stderr);
-    assert.doesNotMatch(again.stdout, /^(created|updated|kept)/m, again.stdout);
+    assert.doesNotMatch(again.stdout, /^(created|updated)/m, again.stdout);
+    assert.match(
+      again.stdout,
+      /^kept buf\.yaml \(yours: init never replaces it\)$/m,
+      "a rerun says it kept buf.yaml, as the README promises",
+    );
   });
 
   it("the workflows it writes pass actionlint and the pipeline's hardening rules, and run the installed CLI", async () => {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { readTree } from "@protoship/testkit";
+import { GitFixture, protoship, readTree } from "@protoship/testkit";
 import { generateStubs } from "../src/commands/generate.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -133,5 +133,29 @@ describe("protoship generate with stubs.generator: protobuf-es", { timeout: 240_
       assert.match(error.message, /protoship.yaml:4:3: stubs.tsProtoOptions: ts-proto options do not apply to generator protobuf-es/);
       return true;
     });
+  });
+
+  test("generate --check works the same: committed protobuf-es packages are up to date, a proto edit names the stale file", async () => {
+    const repo = await GitFixture.init(await mkdtemp(path.join(os.tmpdir(), "protoship-es-check-")));
+    temps.push(repo.dir);
+    await repo.addBundledProtos();
+    await repo.write("protoship.yaml", 'stubs:\n  scope: "@mesh"\n  generator: protobuf-es\n');
+    await repo.write(".gitignore", "node_modules/\n.protoship-stamp.json\n");
+    assert.equal((await protoship(repo.dir, ["generate"])).code, 0);
+    await repo.commitAll("protos and their protobuf-es stubs");
+    const fresh = await protoship(repo.dir, ["generate", "--check"]);
+    assert.equal(fresh.code, 0, fresh.stdout + fresh.stderr);
+    assert.match(fresh.stdout, /5 stub packages up to date/);
+    const probe = "protos/mesh/probe/v1/probe.proto";
+    await repo.write(
+      probe,
+      (await repo.read(probe)).replace("message ProbeRequest {", "message ProbeRequest {\n  uint32 deadline_ms = 99;"),
+    );
+    const stale = await protoship(repo.dir, ["generate", "--check"]);
+    assert.equal(stale.code, 1, stale.stdout + stale.stderr);
+    assert.match(
+      stale.stdout,
+      /stale @mesh\/probe-v1 \(mesh\.probe\.v1\) in packages\/stubs\/probe-v1: changed .*esm\/mesh\/probe\/v1\/probe_pb\.d\.ts/,
+    );
   });
 });

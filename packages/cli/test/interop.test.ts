@@ -41,13 +41,14 @@ async function startServer(cwd: string, file: string, role: string): Promise<{ p
  */
 describe("interop: protobuf-es + Connect with ts-proto + @grpc/grpc-js", { timeout: 600_000 }, () => {
   let work: string;
+  let repo: string;
   let consumer: string;
   const servers: ChildProcess[] = [];
 
   before(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), "protoship-interop-"));
     // protobuf-es packages of the bundled module, as @es/mesh-*; the ts-proto ones are the workspace's @mesh/*.
-    const repo = path.join(work, "repo");
+    repo = path.join(work, "repo");
     await mkdir(repo);
     await cp(path.join(ROOT, "protos"), path.join(repo, "protos"), { recursive: true });
     await cp(path.join(ROOT, "buf.yaml"), path.join(repo, "buf.yaml"));
@@ -74,6 +75,8 @@ describe("interop: protobuf-es + Connect with ts-proto + @grpc/grpc-js", { timeo
         "@grpc/grpc-js@^1.10.0",
         "@connectrpc/connect@^2.2.0",
         "@connectrpc/connect-node@^2.2.0",
+        "typescript@5.9.3",
+        "@types/node@^20",
       ],
       { cwd: consumer },
     );
@@ -154,6 +157,64 @@ describe("interop: protobuf-es + Connect with ts-proto + @grpc/grpc-js", { timeo
       );
       assert.deepEqual(r.streamFail, { got: [["1", "fail"]], error: [7, "no watching fail"] }, file);
       assert.deepEqual(codeOnly(r.streamSlow), { got: [["1", "slow"]], error: 4 }, file);
+    }
+  });
+
+  test("both generators' packages type-check under tsc --strict with TypeScript 5.9 and 7 (ESM and CommonJS), and the README's Connect example runs as written", async () => {
+    const readme = await readFile(path.join(ROOT, "README.md"), "utf8");
+    const example = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("#### Which generator")))![1]!;
+    await writeFile(path.join(consumer, "readme.mts"), example.replaceAll('"@mesh/probe-v1"', '"@es/mesh-probe-v1"'));
+    const uses = `import { create, toBinary } from "@bufbuild/protobuf";
+import { createClient, type Client } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { credentials } from "@grpc/grpc-js";
+import { ProbeService, WatchProbeRequestSchema, type ProbeResponse } from "@es/mesh-probe-v1";
+import { type Target, TargetSchema } from "@es/mesh-common-v1";
+import { ProbeServiceClient, WatchProbeRequest } from "@mesh/probe-v1";
+
+export const es: Client<typeof ProbeService> = createClient(ProbeService, createGrpcTransport({ baseUrl: "http://127.0.0.1:1" }));
+export const target: Target = create(TargetSchema, { service: "payments", port: 443 });
+export const bytes: Uint8Array = toBinary(WatchProbeRequestSchema, create(WatchProbeRequestSchema, { target, count: 3 }));
+export const detail = (r: ProbeResponse): string | undefined => r.outcome?.detail;
+export const grpc = new ProbeServiceClient("127.0.0.1:1", credentials.createInsecure());
+export const request: WatchProbeRequest = WatchProbeRequest.fromPartial({ count: 3 });
+`;
+    await writeFile(path.join(consumer, "uses.mts"), uses);
+    await writeFile(path.join(consumer, "uses.cts"), uses);
+    // The protobuf-es package's own README examples compile as written too.
+    const files = ["readme.mts", "uses.mts", "uses.cts"];
+    const esReadme = await readFile(path.join(repo, "packages/stubs/mesh-probe-v1/README.md"), "utf8");
+    for (const [i, block] of [...esReadme.matchAll(/```ts\n([\s\S]*?)```/g)].entries()) {
+      await writeFile(path.join(consumer, `es-readme-${i}.mts`), `${block[1]!}\nexport {};\n`);
+      files.push(`es-readme-${i}.mts`);
+    }
+    assert.ok(files.length >= 6, "the protobuf-es README has its message, server and client examples");
+    const compilers = [
+      ["5.9", path.join(consumer, "node_modules/typescript/bin/tsc")],
+      ["7", path.join(ROOT, "packages/cli/node_modules/typescript-7/bin/tsc")],
+    ] as const;
+    for (const [version, tsc] of compilers) {
+      const out = `out-${version}`;
+      const config = {
+        compilerOptions: {
+          strict: true,
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          types: ["node"],
+          outDir: out,
+          skipLibCheck: false,
+        },
+        files,
+      };
+      await writeFile(path.join(consumer, "tsconfig.json"), JSON.stringify(config));
+      const { stdout } = await exec(tsc, ["--version"], { cwd: consumer });
+      assert.match(stdout, new RegExp(`Version ${version.replace(".", "\\.")}`));
+      await exec(tsc, ["-p", "."], { cwd: consumer }).catch((error: { stdout: string }) =>
+        assert.fail(`tsc ${version} --strict failed:\n${error.stdout}`),
+      );
+      const run = await exec(process.execPath, [`${out}/readme.mjs`], { cwd: consumer, timeout: 60_000 });
+      assert.equal(run.stdout, "probed payments\n1n\n2n\n", `the README example, compiled by TypeScript ${version}`);
     }
   });
 });

@@ -75,7 +75,10 @@ describe("no secret in any output", { timeout: 120_000 }, () => {
       for (const part of ["A1b2C3d4E5", "glpat-x", "1111111111", "ZZZZZZZZ", "abcdef123456", "0123456789abcdef"])
         assert.ok(!out.includes(part), `${part} in ${out}`);
     }
-    const plain = "the token permissions: git@github.com:acme/apis.git and ssh://git@host/x.git, https://host/a.git";
+    const plain = "the token permissions: git@github.com:acme/apis.git and ssh://git@host/x.git, https://host/a.git, legacy";
     assert.equal(redact(plain, {}), plain);
+    // Variables whose names look like secrets but are not: their values stay.
+    assert.equal(redact(plain, { npm_config_auth_type: "legacy", SSH_AUTH_SOCK: "/tmp/ssh-agent.sock" }), plain);
+    assert.equal(redact("value s3cr3t-42", { DEPLOY_TOKEN: "s3cr3t-42" }), "value ***");
   });
 });

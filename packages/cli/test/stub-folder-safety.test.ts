@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdir, rename, symlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, rename, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathExists, protoship, readTree, suiteTempDirs } from "@protoship/testkit";
@@ -34,6 +34,21 @@ describe("stub package folders: no link followed out, no build output committed"
     assert.deepEqual(await readTree(outside), outsideBefore, "the outside folder keeps everything, node_modules included");
     assert.ok(await pathExists(path.join(outside, "node_modules/dep/index.js")));
     assert.deepEqual(await readTree(path.join(repo.dir, "packages/stubs")), insideBefore);
+  });
+
+  it("the stamp's temporary file planted as a link to a file outside: generate replaces the link, never writes through it", async () => {
+    const repo = await shopRepo(fresh());
+    const outsideDir = fresh();
+    await mkdir(outsideDir, { recursive: true });
+    const outside = path.join(outsideDir, "victim.txt");
+    await writeFile(outside, "someone else's file\n");
+    await mkdir(path.join(repo.dir, "packages/stubs"), { recursive: true });
+    await symlink(outside, path.join(repo.dir, "packages/stubs/.protoship-stamp.json.tmp"));
+    const r = await protoship(repo.dir, ["generate"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await readFile(outside, "utf8"), "someone else's file\n");
+    const stamp = await lstat(path.join(repo.dir, "packages/stubs/.protoship-stamp.json"));
+    assert.ok(stamp.isFile(), "the stamp is a file of its own, not the link");
   });
 
   it("generate --check says that build output is committed inside a stub package (exit 1), for dist/ and node_modules/", async () => {

@@ -246,3 +246,15 @@ export function cacheDigest(key: unknown, ...content: readonly (string | Uint8Ar
   for (const part of content) hash.update("\n").update(part);
   return hash.digest("hex");
 }
+
+/**
+ * Writes `data` to `file` through `temp` (default `<file>.tmp`) and a rename, so a reader never
+ * sees half of it, without following a symbolic link out: a link planted at `temp` is removed (the
+ * temporary file is then created exclusively, never opened through a link), and the rename
+ * replaces a link at `file` itself rather than writing to its target.
+ */
+export async function writeFileReplacing(file: string, data: string | Uint8Array, temp = `${file}.tmp`): Promise<void> {
+  await rm(temp, { force: true });
+  await writeFile(temp, data, { flag: "wx" });
+  await rename(temp, file);
+}

@@ -26,6 +26,8 @@ export interface StepInputs {
   worktree: string;
   /** Rewrite unformatted files in the working tree instead of reporting them. */
   fix: boolean;
+  /** Repository-relative files whose format findings are known debt (protoship.yaml check.formatBaseline). */
+  formatBaseline?: ReadonlySet<string>;
 }
 
 /**
@@ -52,7 +54,8 @@ export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
     });
     // --fix replaces the files lint and build read, so it must finish first.
     if (inputs.fix) await format;
-    jobs.push(format);
+    const baseline = inputs.formatBaseline;
+    jobs.push(baseline && baseline.size > 0 ? format.then((found) => found.filter((f) => !baseline.has(f.file))) : format);
   }
   if (inputs.steps.has("lint") && hasHead) {
     jobs.push(

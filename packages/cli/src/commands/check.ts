@@ -131,7 +131,10 @@ export async function check(options: CheckOptions): Promise<number> {
       // buf's configuration changed: every file of every module is checked, and buf lists them.
       const all = targets.full ? listModuleFiles(path.join(head.dir, ...ws.dir.split("/").filter(Boolean)), ws.dir) : undefined;
       all?.catch(() => {}); // awaited below; a failing step must win
-      findings.push(...(await runSteps({ workspace: ws, targets, headDir: head.dir, baseDir, steps, worktree: repo.root, fix })));
+      const formatBaseline = new Set(config.check.formatBaseline);
+      findings.push(
+        ...(await runSteps({ workspace: ws, targets, headDir: head.dir, baseDir, steps, worktree: repo.root, fix, formatBaseline })),
+      );
       for (const f of (await all) ?? targets.headFiles) checked.add(f);
       bufConfigChanged ||= targets.full;
     } finally {

@@ -11,7 +11,7 @@ export const MAX_SHARDS = 256;
 
 export const DEFAULTS = {
   bufYaml: "buf.yaml",
-  check: { steps: ["format", "lint", "breaking"] as ("format" | "lint" | "breaking")[] },
+  check: { steps: ["format", "lint", "breaking"] as ("format" | "lint" | "breaking")[], formatBaseline: [] as string[] },
   // No stubs.scope: it is the repository's own (protoship.yaml, else the root package.json's name).
   stubs: {
     outDir: "packages/stubs",

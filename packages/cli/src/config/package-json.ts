@@ -45,3 +45,44 @@ export function scopeOfPackage(pkg: PackageJson | undefined): string | undefined
   const scope = typeof pkg?.name === "string" ? /^(@[^/]+)\//.exec(pkg.name)?.[1] : undefined;
   return scope && isNpmScope(scope) ? scope : undefined;
 }
+
+/**
+ * `pkg` when it has the shape init reads and edits: a JSON object whose `name` and
+ * `packageManager` are strings, whose `scripts`, `dependencies` and `devDependencies` are objects of
+ * strings, and whose `workspaces` is a list of strings or `{ packages: [...] }`. Otherwise a
+ * ConfigError naming package.json, the key, what was expected and what was found.
+ */
+export function checkPackageJsonShape(pkg: unknown, label = "package.json"): PackageJson {
+  const fail = (key: string, expected: string, found: unknown): never => {
+    throw new ConfigError(`${label}: ${key}: expected ${expected}, found ${describeJson(found)}`);
+  };
+  if (!isObject(pkg)) return fail("(top level)", "a JSON object", pkg);
+  for (const key of ["name", "packageManager"]) if (key in pkg && typeof pkg[key] !== "string") fail(key, "a string", pkg[key]);
+  for (const key of ["scripts", "dependencies", "devDependencies"]) {
+    if (!(key in pkg)) continue;
+    const value = pkg[key];
+    if (!isObject(value)) fail(key, "an object of strings", value);
+    for (const [name, item] of Object.entries(value as Record<string, unknown>))
+      if (typeof item !== "string") fail(`${key}.${name}`, "a string", item);
+  }
+  if ("workspaces" in pkg) {
+    const ws = pkg.workspaces;
+    const list = Array.isArray(ws) ? ws : isObject(ws) && Array.isArray(ws.packages) ? ws.packages : undefined;
+    const where = Array.isArray(ws) ? "workspaces" : "workspaces.packages";
+    if (!list) fail("workspaces", "a list of folder globs (or { packages: [...] })", ws);
+    for (const item of list!) if (typeof item !== "string") fail(where, "a list of strings", item);
+  }
+  return pkg as PackageJson;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describeJson(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

@@ -17,6 +17,8 @@ export const configSchema = z
         defaultBranch: z.string().optional(),
         /** Steps to run. */
         steps: z.array(z.enum(["format", "lint", "breaking"])).default([...DEFAULTS.check.steps]),
+        /** Repository-relative files the format step skips until they are formatted (protoship init's baseline). */
+        formatBaseline: z.array(z.string()).default([]),
       })
       .strict()
       .prefault({}),

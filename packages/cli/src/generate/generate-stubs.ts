@@ -1,7 +1,7 @@
-import { STAGING, recoverSwap } from "@protoship/fs-safe";
+import { STAGING, recoverSwap, writeFileReplacing } from "@protoship/fs-safe";
 import semver from "semver";
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -262,7 +262,8 @@ async function readStamp(outDir: string, name: string): Promise<Stamp | undefine
 
 /**
  * Writes the stamp through a temporary file and a rename, and only when it changed. The temporary
- * file has a fixed name, so one a killed run left behind is overwritten (not multiplied) by the next.
+ * file has a fixed name, so one a killed run left behind is replaced (not multiplied) by the next;
+ * a link at either name is replaced, never written through ({@link writeFileReplacing}).
  */
 async function writeStamp(outDir: string, name: string, stamp: Stamp): Promise<void> {
   const text = `${JSON.stringify(stamp, null, 2)}\n`;
@@ -270,8 +271,7 @@ async function writeStamp(outDir: string, name: string, stamp: Stamp): Promise<v
   const temp = `${file}.tmp`;
   if ((await readFile(file, "utf8").catch(() => "")) === text) return void (await rm(temp, { force: true }));
   await mkdir(outDir, { recursive: true });
-  await writeFile(temp, text);
-  await rename(temp, file);
+  await writeFileReplacing(file, text, temp);
 }
 
 /**
@@ -308,17 +308,23 @@ export async function stubUnits(
   const { root, config } = project;
   const workspace = await project.workspace();
   const include = config.stubs.include ?? [];
-  const { readImageCache, writeImageCache } = await import("./image-cache.js");
+  const [{ readImageCache, writeImageCache }, { loadIncludedImage }] = await Promise.all([
+    import("./image-cache.js"),
+    import("./included-image.js"),
+  ]);
+  const included = (protoPackage: string): boolean => include.some((p) => matchesPackage(p, protoPackage));
   // The key hashes every proto (~0.25 s on 7,207 files): only when the cache is read or written.
   const key = cache.read ? await imageKey(project, cache.inputs) : undefined;
   const cached = key ? await readImageCache(root, key) : undefined;
-  // The project's snapshot decides what buf compiles: ignored files never, symlinks as git stores them.
-  const image = cached ?? (await project.snapshot.image(workspace, { sourceInfo: "comments" }));
+  // The project's snapshot decides what buf compiles: ignored files never, symlinks as git stores
+  // them. With `include`, only the selected packages' files (and their imports) are compiled.
+  const { snapshot } = project;
+  const image =
+    cached ??
+    (include.length ? await loadIncludedImage(workspace, included, snapshot) : await snapshot.image(workspace, { sourceInfo: "comments" }));
   // Packages left out by `include` are not stub packages: their files are copied into the
   // packages that import them, like any import from outside the module.
-  const units = protoPackageUnits(image, config, await project.stubScope()).filter(
-    (u) => !include.length || include.some((p) => matchesPackage(p, u.protoPackage)),
-  );
+  const units = protoPackageUnits(image, config, await project.stubScope()).filter((u) => !include.length || included(u.protoPackage));
   // An empty result (no files, or a broken buf that printed nothing) never prunes existing packages.
   if (!units.length) {
     const found = `${image.ownFiles.size} files in the module`;

@@ -1,7 +1,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { cacheDigest } from "@protoship/fs-safe";
+import { cacheDigest, writeFileReplacing } from "@protoship/fs-safe";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { SchemaImage } from "../schema/load-image.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
@@ -71,9 +71,7 @@ export async function writeImageCache(root: string, key: string, image: SchemaIm
     const body = toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: image.files }));
     const fields: Header = { key, digest: entryDigest(key, ownFiles, body), ownFiles };
     const header = Buffer.from(`${MAGIC}${JSON.stringify(fields)}\n`);
-    const temp = path.join(dir, `${name}.tmp-${process.pid}`);
-    await writeFile(temp, Buffer.concat([header, body]));
-    await rename(temp, path.join(dir, name));
+    await writeFileReplacing(path.join(dir, name), Buffer.concat([header, body]), path.join(dir, `${name}.tmp-${process.pid}`));
     const stale = (await readdir(dir)).filter(
       (f) => f.startsWith(PREFIX) && f !== name && (f.endsWith(SUFFIX) || f.includes(`${SUFFIX}.tmp-`)),
     );

@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
+import semver from "semver";
 import path from "node:path";
 import { isNpmScope } from "../config/npm-name.js";
-import { readPackageJson, scopeOfPackage, type PackageJson } from "../config/package-json.js";
+import { checkPackageJsonShape, readPackageJson, scopeOfPackage, type PackageJson } from "../config/package-json.js";
 import { ConfigError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
+import { resolveTarget } from "./target-path.js";
 
 /** What init learns about a repository before deciding what to write. */
 export interface Project {
@@ -25,7 +27,10 @@ const LEFTHOOK_FILES = ["lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".left
 
 export async function readProject(repo: GitRepo): Promise<Project> {
   const root = repo.root;
-  const packageJson = await readPackageJson(path.join(root, "package.json"));
+  // Refused before it is read: a link out of the repository must not be parsed (or quoted in an error).
+  await resolveTarget(root, "package.json", root);
+  const read = await readPackageJson(path.join(root, "package.json"), "package.json");
+  const packageJson = read === undefined ? undefined : checkPackageJsonShape(read);
   const deps = { ...packageJson?.dependencies, ...packageJson?.devDependencies };
   const lefthookFile = LEFTHOOK_FILES.find((f) => existsSync(path.join(root, f)));
   const hookManager =
@@ -70,10 +75,26 @@ function slug(name: string): string {
   );
 }
 
+/**
+ * The package manager and its version: package.json's `packageManager` (`pnpm@10.4.1`, an
+ * optional `+sha…` hash), else the lock file, else the one running init. A declared version
+ * lands in the workflows, so anything but a semver there is a ConfigError; the agent's is used
+ * only when it is one.
+ */
 function detectPackageManager(root: string, pkg: PackageJson | undefined): Project["packageManager"] {
-  const declared = /^(npm|pnpm)@([^+]+)/.exec(pkg?.packageManager ?? "");
-  if (declared) return { name: declared[1] as "npm" | "pnpm", version: declared[2] };
-  const agent = /^(npm|pnpm)\/(\S+)/.exec(process.env.npm_config_user_agent ?? "");
+  const field = pkg?.packageManager;
+  const declared = field === undefined ? undefined : /^(npm|pnpm|yarn|bun)@(.*)$/s.exec(field);
+  if (field !== undefined) {
+    const version = declared?.[2]?.replace(/\+[A-Za-z0-9.]+$/, "");
+    if (!declared || semver.valid(version ?? "") !== version) {
+      throw new ConfigError(
+        `package.json: packageManager: expected <name>@<semver version> such as pnpm@10.4.1, found ${JSON.stringify(field.length > 60 ? `${field.slice(0, 60)}…` : field)}`,
+      );
+    }
+    if (declared[1] === "npm" || declared[1] === "pnpm") return { name: declared[1], version };
+  }
+  const agentMatch = /^(npm|pnpm)\/(\S+)/.exec(process.env.npm_config_user_agent ?? "");
+  const agent = agentMatch && semver.valid(agentMatch[2] ?? "") === agentMatch[2] ? agentMatch : null;
   if (existsSync(path.join(root, "pnpm-lock.yaml")) || existsSync(path.join(root, "pnpm-workspace.yaml"))) {
     return { name: "pnpm", version: agent?.[1] === "pnpm" ? agent[2] : undefined };
   }
@@ -81,6 +102,7 @@ function detectPackageManager(root: string, pkg: PackageJson | undefined): Proje
   return agent?.[1] === "pnpm" ? { name: "pnpm", version: agent[2] } : { name: "npm", version: undefined };
 }
 
+/** The release branch; a name git would not accept as a branch is skipped (it lands in the workflows). */
 async function defaultBranch(repo: GitRepo): Promise<string> {
   for (const args of [
     ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"],
@@ -88,10 +110,20 @@ async function defaultBranch(repo: GitRepo): Promise<string> {
   ]) {
     try {
       const name = (await repo.query(args)).trim().replace(/^origin\//, "");
-      if (name) return name;
+      if (name && (await isBranchName(repo, name))) return name;
     } catch {
       // no remote HEAD / detached: try the next source
     }
   }
   return "main";
+}
+
+/** Whether git accepts `name` as a branch name (`git check-ref-format --branch`, no `@{-N}` forms). */
+export async function isBranchName(repo: GitRepo, name: string): Promise<boolean> {
+  if (name.startsWith("-") || name.includes("@{") || /[\s\x00-\x1f\x7f]/.test(name)) return false;
+  try {
+    return (await repo.query(["check-ref-format", "--branch", name])).trim() === name;
+  } catch {
+    return false;
+  }
 }

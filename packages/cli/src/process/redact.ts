@@ -6,6 +6,11 @@ import { ProtoshipError } from "../errors.js";
  * secret), in any case: NODE_AUTH_TOKEN, NPM_PUBLISH_TOKEN, npm_config__auth, DB_Password…
  */
 const SECRET_NAME = /TOKEN|SECRET|PASSW(?:OR)?D|CREDENTIAL|AUTH(?!OR)/i;
+/**
+ * Names that match SECRET_NAME but hold no secret, whose values (`legacy`, a socket's path) would
+ * blank out ordinary words: SSH_AUTH_SOCK, npm_config_auth_type, a *_TOKEN_FILE's path.
+ */
+const NOT_SECRET_NAME = /_(?:SOCK|TYPE|FILE|PATH)$/i;
 /** Shorter values are not redacted: "1" or "true" would blank out unrelated output. */
 const MIN_SECRET_LENGTH = 6;
 
@@ -47,7 +52,9 @@ export function redact(text: string, env: NodeJS.ProcessEnv = process.env): stri
  */
 export function redactor(env: NodeJS.ProcessEnv = process.env): (text: string) => string {
   const values = Object.entries(env)
-    .filter(([name, value]) => SECRET_NAME.test(name) && value !== undefined && value.length >= MIN_SECRET_LENGTH)
+    .filter(
+      ([name, value]) => SECRET_NAME.test(name) && !NOT_SECRET_NAME.test(name) && value !== undefined && value.length >= MIN_SECRET_LENGTH,
+    )
     .map(([, value]) => value!)
     .sort((a, b) => b.length - a.length);
   return (text) => {

@@ -75,7 +75,15 @@ export class RevisionProject {
     return this.side;
   }
 
-  private async compile(): Promise<RevisionImage> {
+  /**
+   * Only the files at `paths` (repository paths) and what they import, compiled at this revision
+   * (not memoised): the image's ownFiles are those files.
+   */
+  imageOf(paths: readonly string[]): Promise<RevisionImage> {
+    return this.compile(paths);
+  }
+
+  private async compile(paths?: readonly string[]): Promise<RevisionImage> {
     const { bufYaml } = this.config;
     // Held to the repository before git is asked for it: git refuses paths outside its work tree.
     resolveRepoPath(this.repo.root, bufYaml, { label: "bufYaml" });
@@ -83,7 +91,7 @@ export class RevisionProject {
       const workspace = await this.snapshot.bufWorkspace(bufYaml);
       // Loaded on use: it brings @bufbuild/protobuf (~0.1 s), which most commands never need.
       const { compileRevision } = await import("../workspace/revision-image.js");
-      return await compileRevision(this.snapshot, workspace);
+      return await compileRevision(this.snapshot, workspace, paths);
     } catch (error) {
       if (error instanceof ProtoshipError)
         throw new ProtoshipError(`at ${this.label}: ${error.message}`, { exitCode: error.exitCode, cause: error });

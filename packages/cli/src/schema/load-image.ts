@@ -3,6 +3,7 @@ import { FileDescriptorProtoSchema, type FileDescriptorProto } from "@bufbuild/p
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import os from "node:os";
 import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
+import { bufPathArgs } from "../buf/path-args.js";
 import { runBuf } from "../buf/run-buf.js";
 import { ConfigError, ExitCode, ProtoshipError } from "../errors.js";
 import { commentLocations } from "./comment-locations.js";
@@ -27,17 +28,19 @@ export type SourceInfo = "full" | "comments";
  * Compiles a tar archive of a side's schema (Snapshot.archive), read on buf's stdin (never
  * unpacked to disk), with the real buf binary, and reads the image through @bufbuild/protobuf
  * descriptors — never by parsing .proto text ourselves. `workspaceDir` is the folder inside it
- * where buf.yaml lives. A schema error becomes a ProtoshipError with buf's `file:line:col`.
+ * where buf.yaml lives. A schema error becomes a ProtoshipError with buf's `file:line:col`. With
+ * `paths` (relative to that folder), buf compiles only those files and what they import, and the
+ * image's `ownFiles` are those files.
  */
 export async function loadArchiveImage(
   archive: Buffer,
-  options: { workspaceDir?: string; sourceInfo?: SourceInfo } = {},
+  options: { workspaceDir?: string; sourceInfo?: SourceInfo; paths?: readonly string[] } = {},
 ): Promise<SchemaImage> {
-  const { workspaceDir, sourceInfo = "full" } = options;
+  const { workspaceDir, sourceInfo = "full", paths } = options;
   // buf splits input options on commas: such a folder name cannot be a subdir option.
   if (workspaceDir && /[,#]/.test(workspaceDir)) throw new ConfigError(`${workspaceDir}: a buf workspace folder name with , or #`);
   // With subdir, buf's messages name repository paths already: nothing to map.
-  const args = [`-#format=tar${workspaceDir ? `,subdir=${workspaceDir}` : ""}`];
+  const args = [`-#format=tar${workspaceDir ? `,subdir=${workspaceDir}` : ""}`, ...(paths ? bufPathArgs(paths) : [])];
   return compile({ cwd: os.tmpdir(), args, input: archive }, sourceInfo);
 }
 

@@ -181,12 +181,16 @@ export class Snapshot {
     return Buffer.concat(chunks);
   }
 
-  /** `workspace`'s schema on this side compiled by buf from {@link archive}: nothing else of the disk is read. */
-  async image(workspace: BufWorkspace, options: { sourceInfo?: SourceInfo } = {}): Promise<SchemaImage> {
+  /**
+   * `workspace`'s schema on this side compiled by buf from {@link archive}: nothing else of the disk
+   * is read. With `paths` (relative to the workspace folder), only those files and their imports.
+   */
+  async image(workspace: BufWorkspace, options: { sourceInfo?: SourceInfo; paths?: readonly string[] } = {}): Promise<SchemaImage> {
     const { loadArchiveImage } = await import("../schema/load-image.js");
     return loadArchiveImage(await this.archive(workspace), {
       ...(workspace.dir ? { workspaceDir: workspace.dir } : {}),
       ...(options.sourceInfo ? { sourceInfo: options.sourceInfo } : {}),
+      ...(options.paths ? { paths: options.paths } : {}),
     });
   }
 

@@ -1,5 +1,5 @@
 import type { BufWorkspace } from "../buf/buf-config.js";
-import { repoPathCandidates } from "../buf/module-paths.js";
+import { repoPathCandidates, workspacePathOf } from "../buf/module-paths.js";
 import type { SchemaImage } from "../schema/load-image.js";
 import type { Snapshot } from "../snapshot/snapshot.js";
 
@@ -15,10 +15,12 @@ export interface RevisionImage {
  * Compiles the schema of `snapshot` (a commit): the .proto files buf compiles there (the
  * snapshot's file set: symlinks followed as git stores them) are handed to buf as a tar archive
  * on stdin, so nothing is written to disk and nothing of the working tree is ever read.
- * `workspace` is the commit's buf workspace (read by the caller).
+ * `workspace` is the commit's buf workspace (read by the caller). With `paths` (repository
+ * paths), only those files and their imports are compiled (see loadArchiveImage).
  */
-export async function compileRevision(snapshot: Snapshot, workspace: BufWorkspace): Promise<RevisionImage> {
-  const [image, files] = await Promise.all([snapshot.image(workspace), snapshot.listProtoFiles(workspace)]);
+export async function compileRevision(snapshot: Snapshot, workspace: BufWorkspace, paths?: readonly string[]): Promise<RevisionImage> {
+  const only = paths ? { paths: paths.map((p) => workspacePathOf(workspace.dir, p)) } : {};
+  const [image, files] = await Promise.all([snapshot.image(workspace, only), snapshot.listProtoFiles(workspace)]);
   const present = new Set(files.map((f) => f.path));
   const cache = new Map<string, string>();
   // Image file names are relative to their module; with several modules, the one holding the
