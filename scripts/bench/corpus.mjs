@@ -49,3 +49,22 @@ export function corpusRepo(name = "corpus") {
   const count = Number(execFileSync("sh", ["-c", "git ls-files '*.proto' | wc -l"], { cwd: dir, encoding: "utf8" }).trim());
   return { dir, remote, count, git: (...args) => git(dir, ...args) };
 }
+
+/**
+ * A fresh clone of the corpus set up for stub packages: an npm workspace of `packages/stubs/*`, a
+ * buf module at the root that leaves node_modules out (linked later, it holds @grpc/grpc-js's
+ * protos), and protoship.yaml with scope `@bench` and the given `stubs.include` globs.
+ */
+export function stubCorpusRepo(name, include) {
+  const repo = corpusRepo(name);
+  writeFileSync(
+    path.join(repo.dir, "package.json"),
+    `${JSON.stringify({ name: "bench-apis", private: true, workspaces: ["packages/stubs/*"] }, null, 2)}\n`,
+  );
+  writeFileSync(
+    path.join(repo.dir, "buf.yaml"),
+    "version: v2\nmodules:\n  - path: .\n    excludes: [node_modules]\nlint:\n  use: [STANDARD]\nbreaking:\n  use: [FILE]\n",
+  );
+  writeFileSync(path.join(repo.dir, "protoship.yaml"), `stubs:\n  scope: "@bench"\n  include: ${JSON.stringify(include)}\n`);
+  return repo;
+}

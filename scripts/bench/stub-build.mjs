@@ -10,7 +10,7 @@ import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { linkStubWorkspace, startRemoteCache, writeTurboRoot } from "../../packages/testkit/src/index.ts";
-import { CACHE, PROTOSHIP, corpusRepo } from "./corpus.mjs";
+import { CACHE, PROTOSHIP, stubCorpusRepo } from "./corpus.mjs";
 import { measureCommand } from "./memory.mjs";
 import { fmt } from "./timing.mjs";
 
@@ -18,17 +18,7 @@ const INCLUDE = process.env.BENCH_STUB_INCLUDE ?? "google.cloud.**";
 const SAMPLE_MS = 250;
 
 export async function bench() {
-  const repo = corpusRepo("stub-build-a");
-  writeFileSync(
-    path.join(repo.dir, "package.json"),
-    `${JSON.stringify({ name: "bench-apis", private: true, workspaces: ["packages/stubs/*"] }, null, 2)}\n`,
-  );
-  // The module is the repository root: node_modules (linked below, holding @grpc/grpc-js's protos) stays out of it.
-  writeFileSync(
-    path.join(repo.dir, "buf.yaml"),
-    "version: v2\nmodules:\n  - path: .\n    excludes: [node_modules]\nlint:\n  use: [STANDARD]\nbreaking:\n  use: [FILE]\n",
-  );
-  writeFileSync(path.join(repo.dir, "protoship.yaml"), `stubs:\n  scope: "@bench"\n  include: [${JSON.stringify(INCLUDE)}]\n`);
+  const repo = stubCorpusRepo("stub-build-a", [INCLUDE]);
   writeFileSync(path.join(repo.dir, ".gitignore"), "node_modules/\n.protoship-stamp.json\n/packages/stubs/*/dist/\n.turbo/\n");
   await writeTurboRoot(repo.dir);
   const generate = await measure(process.execPath, [PROTOSHIP, "generate"], { cwd: repo.dir });

@@ -38,7 +38,7 @@ describe("protoship init", { timeout: 240_000 }, () => {
       workspaces: string[];
     };
     assert.deepEqual(pkg.workspaces, ["packages/stubs/*"]);
-    assert.equal(pkg.devDependencies.typescript, "5.9.3");
+    assert.equal(pkg.devDependencies.typescript, "^5.9.3 || ^7.0.0");
     assert.ok(pkg.devDependencies["@types/node"] && pkg.devDependencies.protoship);
     assert.equal(pkg.scripts.prepare, "protoship init --hooks");
     const hook = path.join(fx.dir, ".git/hooks/pre-push");

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerBuild } from "./cli/build-command.js";
 import { registerCi } from "./cli/ci-command.js";
 import { registerCheck } from "./cli/check-command.js";
 import { registerDocs } from "./cli/docs-command.js";
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerDocs(program);
   registerGenerate(program);
+  registerBuild(program);
   registerRelease(program);
   registerPublish(program);
   registerCi(program);

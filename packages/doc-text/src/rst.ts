@@ -6,6 +6,9 @@
  * The output is still untrusted Markdown: render it with the comment policy in markdown.ts.
  */
 
+import { codeFence, codeSpan, markdownText } from "./markdown-text.js";
+import { protodocAnnotations } from "./protodoc.js";
+
 /** Resolves a reference target (a `:ref:` label or a proto name) to an href, or undefined. */
 export type RefResolver = (target: string) => string | undefined;
 
@@ -43,26 +46,6 @@ function dedent(lines: string[]): string[] {
   return body.map((l) => (isBlank(l) ? "" : l.slice(Number.isFinite(min) ? min : 0)));
 }
 
-/** A fenced code block whose fence is longer than any backtick run inside, so it cannot be closed early. */
-export function codeFence(content: string, lang = ""): string {
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = "`".repeat(Math.max(3, longest + 1));
-  return `${fence}${/^[\w+-]{1,30}$/.test(lang) ? lang : ""}\n${content}\n${fence}`;
-}
-
-/** An inline code span that holds any text (backticks included). */
-export function codeSpan(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
-  const ticks = "`".repeat(longest + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${text}${pad}${ticks}`;
-}
-
-/** Backslash-escapes Markdown punctuation so untrusted text stays text. */
-export function markdownText(text: string): string {
-  return text.replace(/[\\`*_{}[\]()<>#+!|~]/g, "\\$&");
-}
-
 /** Collects the lines of an indented block starting at `from`: blank lines or lines indented deeper than `indent`. */
 function blockAt(lines: string[], from: number, indent: number): { body: string[]; end: number } {
   let end = from;
@@ -81,7 +64,7 @@ function directive(name: string, arg: string, body: string[], resolve: RefResolv
   if (DROPPED_DIRECTIVES.has(name)) return [];
   const title = name === "admonition" ? arg : name === "seealso" ? "See also" : name.charAt(0).toUpperCase() + name.slice(1);
   const text = [...(name !== "admonition" && arg ? [arg] : []), ...content].join("\n");
-  const inner = rstToMarkdown(text, resolve).split("\n");
+  const inner = rstBlocks(text, resolve).split("\n");
   const heading = `**${markdownText(title)}:**`;
   if (ADMONITIONS.has(name) || name === "admonition") {
     return [`> ${heading}`, ">", ...inner.map((l) => (l === "" ? ">" : `> ${l}`))];
@@ -93,9 +76,53 @@ function directive(name: string, arg: string, body: string[], resolve: RefResolv
 /**
  * Degrades reStructuredText constructs in a comment to Markdown: code-block / literal (`::`)
  * blocks become fenced code, admonitions blockquotes, other directives a bold label, comments and
- * link targets vanish, and roles become links (when `resolve` knows the target), text or code.
+ * link targets vanish, and roles become links (when `resolve` knows the target), text or code,
+ * also when they wrap onto the next lines. Envoy's `[#…]` annotations are read first (protodoc.ts).
  */
 export function rstToMarkdown(text: string, resolve?: RefResolver): string {
+  return rstBlocks(protodocAnnotations(text), resolve);
+}
+
+/** A backtick span opened on a line may close on one of the next this many lines of its paragraph. */
+const MAX_WRAP = 3;
+
+/**
+ * The last line of the span a role or hyperlink opened on line `i` wraps onto (RST lets
+ * `` :ref:`a long title <target>` `` and `` `text <url>`_ `` wrap within a paragraph): the line
+ * whose backticks close it, or `i` when nothing is open or nothing closes it. A blank line, a
+ * directive, a fence, a literal block or a Markdown block marker ends the search.
+ */
+function wrappedSpanEnd(lines: string[], i: number): number {
+  const backticks = (s: string) => s.split("`").length - 1;
+  let ticks = backticks(lines[i] ?? "");
+  if (ticks % 2 === 0) return i;
+  for (let j = i + 1; j < lines.length && j <= i + MAX_WRAP; j++) {
+    const line = lines[j] ?? "";
+    if (isBlank(line) || /^\s*(\.\.(\s|$)|`{3}|~{3}|[-*+>#|]\s|\d+[.)]\s)|::\s*$/.test(line)) return i;
+    ticks += backticks(line);
+    if (ticks % 2 === 0) return j;
+  }
+  return i;
+}
+
+/** Lines `i`..`end` as one line (its indentation kept), so a wrapped role reads as an unwrapped one. */
+function joinLines(lines: string[], i: number, end: number): string {
+  return [lines[i] ?? "", ...lines.slice(i + 1, end + 1).map((l) => l.trim())].join(" ");
+}
+
+/** Splits every wrapped role or hyperlink back onto one line. */
+function unwrapSpans(text: string): string {
+  const lines = text.split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const end = wrappedSpanEnd(lines, i);
+    out.push(joinLines(lines, i, end));
+    i = end;
+  }
+  return out.join("\n");
+}
+
+function rstBlocks(text: string, resolve: RefResolver | undefined): string {
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   const out: string[] = [];
   let i = 0;
@@ -137,8 +164,9 @@ export function rstToMarkdown(text: string, resolve?: RefResolver): string {
         continue;
       }
     }
-    out.push(inlineRoles(line, resolve));
-    i++;
+    const end = wrappedSpanEnd(lines, i);
+    out.push(inlineRoles(joinLines(lines, i, end), resolve));
+    i = end + 1;
   }
   return out.join("\n");
 }
@@ -158,9 +186,12 @@ function inlineRoles(line: string, resolve: RefResolver | undefined, plain = fal
     .replace(/`([^`<>\n]+)`__?(?![\w`])/g, (_m, label: string) => text(label));
 }
 
-/** reStructuredText roles and hyperlinks of a comment as plain text (blocks are left as they are). */
+/**
+ * reStructuredText roles and hyperlinks of a comment as plain text, wrapped ones joined onto one
+ * line, and Envoy's `[#…]` annotations read as plain text (blocks are left as they are).
+ */
 export function rstRolesToText(text: string): string {
-  return inlineRoles(text, undefined, true);
+  return inlineRoles(unwrapSpans(protodocAnnotations(text.replace(/\r\n?/g, "\n"), true)), undefined, true);
 }
 
 function role(roles: string, content: string, resolve: RefResolver | undefined, plain: boolean): string {

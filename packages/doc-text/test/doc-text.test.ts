@@ -2,7 +2,7 @@
 // rules as text, well-known types and references resolved.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatRules, plainSummary, RefIndex, renderComment, rstRolesToText, wellKnownTypeUrl } from "../src/index.ts";
+import { formatRules, plainSummary, protodocAnnotations, RefIndex, renderComment, rstRolesToText, wellKnownTypeUrl } from "../src/index.ts";
 
 describe("renderComment: reStructuredText", () => {
   const refs = new RefIndex();
@@ -57,6 +57,119 @@ describe("renderComment: reStructuredText", () => {
     assert.equal(plainSummary("Uses :ref:`Thresholds<api_msg_a.B>` and *c*.\n\nMore."), "Uses Thresholds and c.");
     const text = rstRolesToText("See :ref:`Thresholds<api_msg_a.B>` and `docs <https://x.example/>`_.");
     assert.equal(text, "See Thresholds and docs (https://x.example/).");
+  });
+});
+
+describe("reStructuredText wrapped across comment lines (as the Envoy xDS API writes it)", () => {
+  const refs = new RefIndex();
+  refs.add("envoy.config.cluster.v3.Cluster", "cluster.html#Cluster");
+  refs.add("envoy.config.cluster.v3.Cluster.name", "cluster.html#Cluster.name");
+  const render = (text: string) => renderComment(text, { resolveRef: refs.resolve });
+  // [wrapped, the same on one line]: each wrapped form renders exactly as its one-line form.
+  const cases: [string, string][] = [
+    [
+      "Name of the cluster. See the :ref:`service_name\n<envoy_v3_api_field_config.cluster.v3.Cluster.name>` for details.",
+      "Name of the cluster. See the :ref:`service_name <envoy_v3_api_field_config.cluster.v3.Cluster.name>` for details.",
+    ],
+    [
+      "such as the :ref:`Proxy Protocol\nlistener filter <config_listener_filters_proxy_protocol>`).",
+      "such as the :ref:`Proxy Protocol listener filter <config_listener_filters_proxy_protocol>`).",
+    ],
+    [
+      "See :ref:`extension configuration overview\n  <config_overview_extension_configuration>` for further details.",
+      "See :ref:`extension configuration overview <config_overview_extension_configuration>` for further details.",
+    ],
+    [
+      "Uses :ref:`a cluster\nthat is\nlong <envoy_v3_api_msg_config.cluster.v3.Cluster>`.",
+      "Uses :ref:`a cluster that is long <envoy_v3_api_msg_config.cluster.v3.Cluster>`.",
+    ],
+    [
+      "Performs a match by evaluating a `Common Expression Language\n<https://github.com/google/cel-spec>`_ (CEL) expression.",
+      "Performs a match by evaluating a `Common Expression Language <https://github.com/google/cel-spec>`_ (CEL) expression.",
+    ],
+    [
+      "- item with :ref:`a\n  title <envoy_v3_api_msg_config.cluster.v3.Cluster>` in a list",
+      "- item with :ref:`a title <envoy_v3_api_msg_config.cluster.v3.Cluster>` in a list",
+    ],
+  ];
+  for (const [wrapped, oneLine] of cases) {
+    it(`renders ${JSON.stringify(wrapped.slice(0, 50))}… as its one-line form`, () => {
+      assert.equal(render(wrapped), render(oneLine));
+      assert.doesNotMatch(render(wrapped), /:ref:|`_/);
+      assert.equal(plainSummary(wrapped), plainSummary(oneLine));
+      assert.equal(rstRolesToText(wrapped), rstRolesToText(oneLine));
+    });
+  }
+
+  it("links the wrapped reference like the one-line one", () => {
+    assert.match(
+      render(cases[0]![0]),
+      /<a href="cluster.html#Cluster.name" rel="noopener noreferrer nofollow">service_name<\/a> for details/,
+    );
+  });
+
+  it("joins only within a paragraph, and leaves code and unclosed spans alone", () => {
+    // A blank line ends the paragraph: the role stays unclosed (as RST reads it too).
+    assert.match(render("A :ref:`open\n\n<x>` b"), /<p>A :ref:`open<\/p>/);
+    // A code block's lines are never joined.
+    const code = "Example:\n\n.. code-block:: yaml\n\n  a: `b\n  c: d`\n";
+    assert.match(render(code), /<code class="language-yaml">a: `b\nc: d`\n<\/code>/);
+    // Wrapped hostile text stays inert.
+    const html = render(":ref:`<script>alert(1)\n</script> <javascript:alert(2)>` and `x\n<javascript:alert(3)>`_");
+    assert.doesNotMatch(html, /<script|href="javascript/i);
+  });
+});
+
+describe("Envoy protodoc annotations", () => {
+  // [comment, Markdown it becomes]
+  const cases: [string, string][] = [
+    ["[#next-free-field: 8]\nA cluster.", "A cluster."],
+    ["A cluster.\n[#next-free-field: 8]", "A cluster.\n"],
+    ["A cluster. [#next-free-field: 8]\nMore.", "A cluster.\nMore."],
+    ["Foo\n  [#comment:TODO(x): a [#extension-category: y] comment\n  that spans lines]\nBar", "Foo\nBar"],
+    ["[#next-major-version: remove this] Kept.", "Kept."],
+    // Unbalanced, as Envoy's listener_components.proto writes it: it closes at the first `]`, as in Envoy's protodoc.
+    [
+      "Most specific.\n\n[#comment: Implemented rules\nlisted at the end.\n\n[#comment:TODO(x): Add support]\n[#next-free-field: 14]",
+      "Most specific.\n\n",
+    ],
+    ["[#not-implemented-hide:] The optional path.", "*Not implemented.* The optional path."],
+    ["[#protodoc-title: gRPC statistics] gRPC statistics filter", "**gRPC statistics**\n\ngRPC statistics filter"],
+    [
+      "Configuration for the aggregate cluster.\n[#extension: envoy.clusters.aggregate]",
+      "Configuration for the aggregate cluster.\n\nExtension: `envoy.clusters.aggregate`\n\n",
+    ],
+    ["Formatters.\n[#extension-category: envoy.formatter]\n", "Formatters.\n\nExtension category: `envoy.formatter`\n\n"],
+    ["Unknown [#foo: bar] and unclosed [#comment: x stay.", "Unknown [#foo: bar] and unclosed [#comment: x stay."],
+    ["No annotation: [link](#x) and [#] stay.", "No annotation: [link](#x) and [#] stay."],
+  ];
+  for (const [input, expected] of cases) {
+    it(`reads ${JSON.stringify(input.slice(0, 40))}`, () => assert.equal(protodocAnnotations(input), expected));
+  }
+
+  it("renders titles, extensions and the not-implemented note; bookkeeping vanishes", () => {
+    const html = renderComment(
+      "[#protodoc-title: Router]\nRouter :ref:`configuration overview <config_http_filters_router>`.\n[#extension: envoy.filters.http.router]\n[#next-free-field: 9]",
+    );
+    assert.equal(
+      html,
+      "<p><strong>Router</strong></p>\n<p>Router configuration overview.</p>\n<p>Extension: <code>envoy.filters.http.router</code></p>\n",
+    );
+    assert.equal(
+      plainSummary("[#next-free-field: 8]\nDelay specification. [#not-implemented-hide:]\n\nMore."),
+      "Delay specification. Not implemented.",
+    );
+    assert.equal(plainSummary("[#next-free-field: 6]"), "");
+    assert.equal(rstRolesToText("[#protodoc-title: A *b*] c [#extension: x_y]"), "A *b*\n\nc\n\nExtension: x_y\n\n");
+  });
+
+  it("keeps annotation values inert", () => {
+    const html = renderComment(
+      "[#protodoc-title: <script>alert(1)</script> [x](javascript:alert(2))]\n[#extension: `</code><img src=x onerror=alert(3)>`]\n[#extension-category: **x**]",
+    );
+    assert.doesNotMatch(html, /<script|<img|href=|<em>|<strong>x/i);
+    assert.match(html, /<strong>&lt;script&gt;alert\(1\)&lt;\/script&gt; \[x\]\(javascript:alert\(2\)\)<\/strong>/);
+    assert.match(html, /<code>\*\*x\*\*<\/code>/);
   });
 });
 

@@ -72,7 +72,7 @@ describe("golden protoc-gen-doc example", () => {
     assert.ok(page.includes('href="../packages/com.example.html#com.example.Manufacturer.Category"'));
     // Deprecated field (options.deprecated) is marked.
     assert.match(page, /<tr id="com\.example\.Booking\.color_preference" class=" row-deprecated">/);
-    assert.match(page, /class="field-name is-deprecated">color_preference/);
+    assert.match(page, /class="field-name is-deprecated">color_<wbr>preference/);
     // Default values and comments as Markdown paragraphs.
     assert.ok(page.includes("Default: <code>CATEGORY_EXTERNAL</code>"));
     assert.ok(page.includes("<p>Vehicles are some cool shit. But drive carefully!</p>"));

@@ -235,6 +235,8 @@ const LONG_CODE = "`envoy.extensions.filters.network.http_connection_manager.v3.
 /** The package comment of mesh.common.v1, carried by its second file only (sorted order decides). */
 export const MESH_COMMON_COMMENT = "Types shared by every mesh API: where a target lives and how an outcome is reported.";
 
+export const ENVOY_FILTER_COMMENT = "Configuration for the alternate protocols cache HTTP filter.";
+
 const field = (name: string, fullType: string, description: string, extra: Record<string, unknown> = {}) => ({
   name,
   description,
@@ -294,7 +296,23 @@ export const readingModel: DocModel = {
             field("budget", "google.protobuf.DoubleValue", "Retry budget, as a percentage.", { number: 4 }),
             field("updated", "google.protobuf.Timestamp", "When it was last changed.", { number: 5 }),
             field("mask", "google.protobuf.FieldMask", "Fields set.", { number: 6 }),
+            // Envoy's longest names: wider than a phone unless they wrap between their words.
+            field(
+              "max_inbound_window_update_frames_per_data_frame_sent",
+              "google.protobuf.UInt32Value",
+              "Limits WINDOW_UPDATE frames; see :ref:`the HTTP/2 protocol\noptions <envoy_v3_api_msg_config.cluster.v3.CircuitBreakers>`.\n[#not-implemented-hide:]",
+              { number: 7 },
+            ),
+            field("set_local_interface_name_on_upstream_connections", "bool", "Names the interface.", { number: 8 }),
+            field("policy", "envoy.config.cluster.v3.LbPolicy", "How hosts are picked.", { number: 9 }),
           ],
+        },
+        {
+          name: "HealthCheckRequestOrEndpointHealthResponse",
+          longName: "HealthCheckRequestOrEndpointHealthResponse",
+          fullName: "envoy.config.cluster.v3.HealthCheckRequestOrEndpointHealthResponse",
+          description: "[#next-free-field: 3]",
+          fields: [],
         },
         {
           name: "Thresholds",
@@ -304,7 +322,15 @@ export const readingModel: DocModel = {
           fields: [field("max_connections", "google.protobuf.UInt32Value", `Maximum connections; see ${LONG_REF}.`, { number: 1 })],
         },
       ],
-      enums: [],
+      enums: [
+        {
+          name: "LbPolicy",
+          longName: "LbPolicy",
+          fullName: "envoy.config.cluster.v3.LbPolicy",
+          description: "",
+          values: [{ name: "ALWAYS_USE_THE_FIRST_HOST_IN_THE_LOCALITY_WEIGHTED_LIST", number: "0", description: "" }],
+        },
+      ],
       services: [
         {
           name: "BreakerService",
@@ -322,10 +348,44 @@ export const readingModel: DocModel = {
               responseLongType: "CircuitBreakers",
               responseFullType: "envoy.config.cluster.v3.CircuitBreakers",
             },
+            {
+              name: "StreamHealthCheck",
+              description: "",
+              requestType: "HealthCheckRequestOrEndpointHealthResponse",
+              requestLongType: "HealthCheckRequestOrEndpointHealthResponse",
+              requestFullType: "envoy.config.cluster.v3.HealthCheckRequestOrEndpointHealthResponse",
+              requestStreaming: true,
+              responseType: "Empty",
+              responseLongType: "google.protobuf.Empty",
+              responseFullType: "google.protobuf.Empty",
+            },
           ],
         },
       ],
       extensions: [],
+    },
+    {
+      // A path wider than the content column beside the sidebar; Envoy's annotations in its comment.
+      name: "envoy/extensions/filters/http/alternate_protocols_cache/v3/alternate_protocols_cache.proto",
+      package: "envoy.extensions.filters.http.alternate_protocols_cache.v3",
+      description: "",
+      packageDescription: "",
+      messages: [
+        {
+          name: "Options",
+          longName: "Options",
+          fullName: "envoy.extensions.filters.http.alternate_protocols_cache.v3.Options",
+          description: "[#next-free-field: 3]\n[#comment: bookkeeping only]",
+          fields: [],
+        },
+        {
+          name: "FilterConfig",
+          longName: "FilterConfig",
+          fullName: "envoy.extensions.filters.http.alternate_protocols_cache.v3.FilterConfig",
+          description: `[#next-free-field: 3]\n${ENVOY_FILTER_COMMENT}\n[#extension: envoy.filters.http.alternate_protocols_cache]`,
+          fields: [],
+        },
+      ],
     },
     {
       name: "mesh/common/v1/a_location.proto",

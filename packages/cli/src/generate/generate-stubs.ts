@@ -308,19 +308,24 @@ export async function stubUnits(
   const { root, config } = project;
   const workspace = await project.workspace();
   const include = config.stubs.include ?? [];
-  const [{ loadImage }, { readImageCache, writeImageCache }] = await Promise.all([
+  const [{ loadImage }, { readImageCache, writeImageCache }, { loadIncludedImage }] = await Promise.all([
     import("../schema/load-image.js"),
     import("./image-cache.js"),
+    import("./included-image.js"),
   ]);
+  const included = (protoPackage: string): boolean => include.some((p) => matchesPackage(p, protoPackage));
   // The key hashes every proto (~0.25 s on 7,207 files): only when the cache is read or written.
   const key = cache.read ? await imageKey(project, cache.inputs) : undefined;
   const cached = key ? await readImageCache(root, key) : undefined;
-  const image = cached ?? (await loadImage(root, { ...(workspace.dir ? { workspaceDir: workspace.dir } : {}), sourceInfo: "comments" }));
+  // With `include`, only the selected packages' files (and their imports) are compiled.
+  const image =
+    cached ??
+    (include.length
+      ? await loadIncludedImage(root, workspace, included, loadImage)
+      : await loadImage(root, { ...(workspace.dir ? { workspaceDir: workspace.dir } : {}), sourceInfo: "comments" }));
   // Packages left out by `include` are not stub packages: their files are copied into the
   // packages that import them, like any import from outside the module.
-  const units = protoPackageUnits(image, config, await project.stubScope()).filter(
-    (u) => !include.length || include.some((p) => matchesPackage(p, u.protoPackage)),
-  );
+  const units = protoPackageUnits(image, config, await project.stubScope()).filter((u) => !include.length || included(u.protoPackage));
   // An empty result (no files, or a broken buf that printed nothing) never prunes existing packages.
   if (!units.length) {
     const found = `${image.ownFiles.size} files in the module`;

@@ -18,6 +18,11 @@ export interface PackageInput {
  * package.json: ESM and CommonJS builds, each with its own declarations, chosen by the `exports`
  * conditions; `main`/`types` for tools that predate `exports`. The build emits dist/cjs with a
  * `{"type":"commonjs"}` package.json so Node reads those .js files as CommonJS.
+ *
+ * The build type-checks once: `tsc -p tsconfig.json` checks the sources and emits the ESM build
+ * with declarations; the declarations are copied into dist/cjs (they are the same for both
+ * formats), and tsconfig.cjs.json only rewrites the modules as CommonJS, with no type-check and no
+ * import resolution ({@link BUILD_SCRIPT}).
  */
 export function packageJson(input: PackageInput): string {
   const { unit } = input;
@@ -43,7 +48,7 @@ export function packageJson(input: PackageInput): string {
     scripts: {
       // npm runs scripts through a shell: every embedded value is quoted, whatever validation let through.
       generate: quote(["protoship", "-C", input.rootFromPackage, "generate", "--only", unit.npmName]),
-      build: `rm -rf dist && tsc -p tsconfig.json && tsc -p tsconfig.cjs.json && echo '{"type":"commonjs"}' > dist/cjs/package.json`,
+      build: BUILD_SCRIPT,
       test: "node --test test/",
     },
     dependencies: { "@bufbuild/protobuf": STUB_TOOLCHAIN.protobuf.range, ...input.dependencies },
@@ -59,13 +64,17 @@ export function packageJson(input: PackageInput): string {
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
-/** tsconfig.json: the ESM build, type-checked strictly. */
+/**
+ * tsconfig.json: the ESM build, type-checked strictly. `types: ["node"]` names what TypeScript 5
+ * included by default and TypeScript 7 no longer does (`bytes` fields are Node's Buffer).
+ */
 export function tsconfigEsm(): string {
   const config = {
     compilerOptions: {
       target: "ES2022",
       module: "NodeNext",
       moduleResolution: "NodeNext",
+      types: ["node"],
       strict: true,
       declaration: true,
       skipLibCheck: true,
@@ -80,13 +89,39 @@ export function tsconfigEsm(): string {
 }
 
 /**
+ * A stub package's `build` script (a POSIX shell line, as npm and pnpm run it): one type-check.
+ * `tsc -p tsconfig.json` checks the sources and writes dist/esm with declarations; `cp -R` gives
+ * dist/cjs the same declarations (TypeScript writes the same .d.ts for both formats); then
+ * tsconfig.cjs.json rewrites the sources as CommonJS into dist/cjs, over the copied ESM .js files,
+ * without checking them again ({@link tsconfigCjs}).
+ */
+export const BUILD_SCRIPT = `rm -rf dist && tsc -p tsconfig.json && cp -R dist/esm dist/cjs && tsc -p tsconfig.cjs.json && echo '{"type":"commonjs"}' > dist/cjs/package.json`;
+
+/**
  * tsconfig.cjs.json: the same sources as CommonJS (as @bufbuild/protobuf builds its own CJS
- * output): node10 resolution finds `@bufbuild/protobuf/wire` through its typesVersions.
+ * output), emitted file by file: `noCheck` skips the type-check the ESM build already did,
+ * `noResolve` and `types: []` keep imports and @types out of the program (with `isolatedModules`,
+ * each file's CommonJS does not depend on them), so it costs a parse and an emit of the package's
+ * own files. Standalone, not extending tsconfig.json: CommonJS output cannot use NodeNext
+ * resolution, and the only other resolution TypeScript 5.9 allows with it, Node10, is gone in
+ * TypeScript 7; left unset, each version picks its default, which `noResolve` never consults.
  */
 export function tsconfigCjs(): string {
   const config = {
-    extends: "./tsconfig.json",
-    compilerOptions: { module: "CommonJS", moduleResolution: "Node10", outDir: "dist/cjs" },
+    compilerOptions: {
+      target: "ES2022",
+      module: "CommonJS",
+      strict: true,
+      esModuleInterop: true,
+      isolatedModules: true,
+      skipLibCheck: true,
+      noCheck: true,
+      noResolve: true,
+      types: [],
+      rootDir: "src",
+      outDir: "dist/cjs",
+    },
+    include: ["src"],
   };
   return `${JSON.stringify(config, null, 2)}\n`;
 }

@@ -85,6 +85,14 @@ export class RevisionProject {
   }
 
   /**
+   * Only the files at `paths` (repository paths) and what they import, compiled at this revision
+   * (not memoised): the image's ownFiles are those files.
+   */
+  imageOf(paths: readonly string[]): Promise<RevisionImage> {
+    return this.compile(paths);
+  }
+
+  /**
    * Writes the revision's schema inputs, protoship.yaml and buf.yaml to a temporary folder, for
    * tools that need files (ts-proto through generate). The caller disposes of it.
    */
@@ -99,7 +107,7 @@ export class RevisionProject {
     return { dir: tree.dir, dispose: () => tree.dispose() };
   }
 
-  private async compile(): Promise<RevisionImage> {
+  private async compile(paths?: readonly string[]): Promise<RevisionImage> {
     const { bufYaml } = this.config;
     // Held to the repository before git is asked for it: git refuses paths outside its work tree.
     resolveRepoPath(this.repo.root, bufYaml, { label: "bufYaml" });
@@ -113,7 +121,7 @@ export class RevisionProject {
       }
       // Loaded on use: it brings @bufbuild/protobuf (~0.1 s), which most commands never need.
       const { compileRevision } = await import("../workspace/revision-image.js");
-      return await compileRevision(this.repo, this.commit, workspace);
+      return await compileRevision(this.repo, this.commit, workspace, paths);
     } catch (error) {
       if (error instanceof ProtoshipError)
         throw new ProtoshipError(`at ${this.label}: ${error.message}`, { exitCode: error.exitCode, cause: error });

@@ -4,6 +4,7 @@ import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import os from "node:os";
 import path from "node:path";
 import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
+import { bufPathArgs } from "../buf/path-args.js";
 import { runBuf } from "../buf/run-buf.js";
 import { ConfigError, ExitCode, ProtoshipError } from "../errors.js";
 import { repoPathFromWorkspace } from "../buf/module-paths.js";
@@ -20,11 +21,17 @@ export interface SchemaImage {
 /**
  * Compiles the buf workspace in `dir` with the real buf binary and reads the image through
  * @bufbuild/protobuf descriptors — never by parsing .proto text ourselves. A schema error becomes
- * a ProtoshipError with buf's `file:line:col` (repository-relative).
+ * a ProtoshipError with buf's `file:line:col` (repository-relative). With `paths` (relative to the
+ * workspace folder), buf compiles only those files and what they import, and the image's
+ * `ownFiles` are those files.
  */
-export function loadImage(dir: string, options: { workspaceDir?: string; sourceInfo?: SourceInfo } = {}): Promise<SchemaImage> {
-  const { workspaceDir, sourceInfo = "full" } = options;
-  return compile({ cwd: workspaceDir ? path.join(dir, workspaceDir) : dir, args: [] }, workspaceDir, sourceInfo);
+export function loadImage(
+  dir: string,
+  options: { workspaceDir?: string; sourceInfo?: SourceInfo; paths?: readonly string[] } = {},
+): Promise<SchemaImage> {
+  const { workspaceDir, sourceInfo = "full", paths } = options;
+  const args = paths ? bufPathArgs(paths) : [];
+  return compile({ cwd: workspaceDir ? path.join(dir, workspaceDir) : dir, args }, workspaceDir, sourceInfo);
 }
 
 /**
@@ -37,14 +44,19 @@ export type SourceInfo = "full" | "comments";
 
 /**
  * {@link loadImage} of a tar archive of the repository's files, read on buf's stdin (never
- * unpacked to disk); `workspaceDir` is the folder inside it where buf.yaml lives.
+ * unpacked to disk); `workspaceDir` is the folder inside it where buf.yaml lives. With `paths`
+ * (relative to that folder), buf compiles only those files and what they import, and the image's
+ * `ownFiles` are those files.
  */
-export async function loadArchiveImage(archive: Buffer, options: { workspaceDir?: string } = {}): Promise<SchemaImage> {
-  const { workspaceDir } = options;
+export async function loadArchiveImage(
+  archive: Buffer,
+  options: { workspaceDir?: string; paths?: readonly string[] } = {},
+): Promise<SchemaImage> {
+  const { workspaceDir, paths } = options;
   // buf splits input options on commas: such a folder name cannot be a subdir option.
   if (workspaceDir && /[,#]/.test(workspaceDir)) throw new ConfigError(`${workspaceDir}: a buf workspace folder name with , or #`);
   // With subdir, buf's messages name repository paths already: nothing to map.
-  const args = [`-#format=tar${workspaceDir ? `,subdir=${workspaceDir}` : ""}`];
+  const args = [`-#format=tar${workspaceDir ? `,subdir=${workspaceDir}` : ""}`, ...(paths ? bufPathArgs(paths) : [])];
   return compile({ cwd: os.tmpdir(), args, input: archive }, undefined, "full");
 }
 

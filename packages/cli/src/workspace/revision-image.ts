@@ -1,6 +1,6 @@
 import { pack } from "tar-stream";
 import type { BufWorkspace } from "../buf/buf-config.js";
-import { repoPathCandidates } from "../buf/module-paths.js";
+import { repoPathCandidates, workspacePathOf } from "../buf/module-paths.js";
 import type { GitRepo } from "../git/git.js";
 import { loadArchiveImage, type SchemaImage } from "../schema/load-image.js";
 import { listCommitFiles } from "./commit-tree.js";
@@ -20,9 +20,15 @@ export interface RevisionImage {
  * files are read by blob id and handed to buf as a tar archive on stdin, so nothing is written to
  * disk and nothing of the working tree (ignored, untracked or modified files) is ever read.
  * Symlinks are left out, as buf leaves them out of a folder. `workspace` is the commit's buf
- * workspace (read by the caller).
+ * workspace (read by the caller). With `paths` (repository paths), only those files and their
+ * imports are compiled (see loadArchiveImage).
  */
-export async function compileRevision(repo: GitRepo, commit: string, workspace: BufWorkspace): Promise<RevisionImage> {
+export async function compileRevision(
+  repo: GitRepo,
+  commit: string,
+  workspace: BufWorkspace,
+  paths?: readonly string[],
+): Promise<RevisionImage> {
   const listed = await listCommitFiles(repo, commit, [...SCHEMA_PATHSPECS, `:(literal)${workspace.configFile}`]);
   const files = listed.filter((f) => f.mode !== "120000");
   const archive = await tarOf(
@@ -32,7 +38,10 @@ export async function compileRevision(repo: GitRepo, commit: string, workspace: 
       files.map((f) => f.blob),
     ),
   );
-  const image = await loadArchiveImage(archive, workspace.dir ? { workspaceDir: workspace.dir } : {});
+  const image = await loadArchiveImage(archive, {
+    ...(workspace.dir ? { workspaceDir: workspace.dir } : {}),
+    ...(paths ? { paths: paths.map((p) => workspacePathOf(workspace.dir, p)) } : {}),
+  });
   const present = new Set(files.map((f) => f.path));
   const cache = new Map<string, string>();
   // Image file names are relative to their module; with several modules, the one holding the

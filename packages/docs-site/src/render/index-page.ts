@@ -37,8 +37,11 @@ ${site.packages.map((p) => {
     ? [plainSummary(p.description, 220)]
     : p.files.map((f) => plainSummary(f.description, 220)).filter((s) => s !== "");
   if (summaries.length === 0) {
-    const first = [...p.services, ...p.messages, ...p.enums].find((el) => el.description?.trim());
-    if (first) summaries = [plainSummary(first.description, 220)];
+    // The first whose summary has text (a comment of Envoy's bookkeeping annotations alone has none).
+    for (const el of [...p.services, ...p.messages, ...p.enums]) {
+      summaries = [plainSummary(el.description, 220)].filter((s) => s !== "");
+      if (summaries.length > 0) break;
+    }
   }
   const dep = p.files.length > 0 && p.files.every((f) => isDeprecated(f));
   return html`<li class="package-card">

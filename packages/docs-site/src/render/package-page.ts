@@ -13,7 +13,7 @@ import {
 } from "../site-model.js";
 import type { TocGroup } from "./layout.js";
 import { httpRules } from "./http-rules.js";
-import { TypeLinker } from "./types.js";
+import { breakableName, TypeLinker } from "./types.js";
 
 /** Anchor id of an element: its full name (unique per package, since proto symbols are). */
 export function anchorId(fullName: string): string {
@@ -80,7 +80,7 @@ ${otherOptions(s.options)}
     const stream = html`<span class="kw kw-stream" title="streaming">stream</span> `;
     return html`<article class="rpc" id="${anchorId(id)}">
 <h4 class="rpc-heading"><span class="kind kind-rpc">rpc</span> <span class="el-name${dep ? " is-deprecated" : ""}">${m.name}</span>${dep ? html` ${deprecatedBadge}` : ""}${m.requestStreaming ? html` <span class="badge badge-stream">client streaming</span>` : ""}${m.responseStreaming ? html` <span class="badge badge-stream">server streaming</span>` : ""}<a class="anchor" href="${anchorHref(id)}" aria-label="Link to ${m.name}">#</a></h4>
-<p class="signature"><code class="kw">rpc</code> <code>${m.name}</code><code>(</code>${m.requestStreaming ? stream : ""}${this.types.ref(m.requestFullType, m.requestLongType, m.requestType)}<code>)</code> <code class="kw">returns</code> <code>(</code>${m.responseStreaming ? stream : ""}${this.types.ref(m.responseFullType, m.responseLongType, m.responseType)}<code>)</code></p>
+<p class="signature"><code class="kw">rpc</code> <code>${breakableName(m.name)}</code><code>(</code>${m.requestStreaming ? stream : ""}${this.types.ref(m.requestFullType, m.requestLongType, m.requestType)}<code>)</code> <code class="kw">returns</code> <code>(</code>${m.responseStreaming ? stream : ""}${this.types.ref(m.responseFullType, m.responseLongType, m.responseType)}<code>)</code></p>
 ${rules.length > 0 ? html`<ul class="http-rules">${rules.map((r) => html`<li><span class="http-method http-${r.method.toLowerCase()}">${r.method}</span> <code class="http-path">${r.pattern}</code>${r.body ? html` <span class="http-body">body: <code>${r.body}</code></span>` : ""}${r.responseBody ? html` <span class="http-body">response body: <code>${r.responseBody}</code></span>` : ""}</li>`)}</ul>` : ""}
 ${this.description(m)}
 ${otherOptions(m.options, ["google.api.http"])}
@@ -122,7 +122,7 @@ ${m.extensions.length > 0 ? html`<h4>Extensions declared here</h4>${this.extensi
     const dep = isDeprecated(f);
     const label = f.ismap ? "" : (f.label ?? "");
     return html`<tr id="${anchorId(id)}" class="${inOneof ? "in-oneof" : ""}${dep ? " row-deprecated" : ""}">
-<td data-label="Field"><a class="self-link" href="${anchorHref(id)}"><code class="field-name${dep ? " is-deprecated" : ""}">${f.name}</code></a>${f.jsonName && (f.jsonName !== f.name || f.hasCustomJsonName === true) ? html`<div class="json-name">JSON: <code>${f.jsonName}</code></div>` : ""}</td>
+<td data-label="Field"><a class="self-link" href="${anchorHref(id)}"><code class="field-name${dep ? " is-deprecated" : ""}">${breakableName(f.name)}</code></a>${f.jsonName && (f.jsonName !== f.name || f.hasCustomJsonName === true) ? html`<div class="json-name">JSON: <code>${f.jsonName}</code></div>` : ""}</td>
 ${showNumber ? html`<td data-label="#">${f.number ?? ""}</td>` : ""}
 <td data-label="Type">${label ? html`<span class="label label-${label}">${label}</span> ` : ""}${this.types.fieldType(f)}</td>
 <td data-label="Description">${dep ? deprecatedBadge : ""}${this.description(f)}${f.defaultValue ? html`<div class="default">Default: <code>${f.defaultValue}</code></div>` : ""}${otherOptions(f.options)}</td>
@@ -136,7 +136,7 @@ ${this.description(e)}
 ${otherOptions(e.options)}
 <table class="fields enum-values"><thead><tr><th>Name</th><th>Number</th><th>Description</th></tr></thead><tbody>${e.values.map((v) => {
       const dep = isDeprecated(v);
-      return html`<tr id="${anchorId(`${e.fullName}.${v.name}`)}"${dep ? html` class="row-deprecated"` : ""}><td data-label="Name"><code class="${dep ? "is-deprecated" : ""}">${v.name}</code></td><td data-label="Number"><code>${String(v.number)}</code></td><td data-label="Description">${dep ? deprecatedBadge : ""}${this.description(v)}${otherOptions(v.options)}</td></tr>`;
+      return html`<tr id="${anchorId(`${e.fullName}.${v.name}`)}"${dep ? html` class="row-deprecated"` : ""}><td data-label="Name"><code class="value-name${dep ? " is-deprecated" : ""}">${breakableName(v.name)}</code></td><td data-label="Number"><code>${String(v.number)}</code></td><td data-label="Description">${dep ? deprecatedBadge : ""}${this.description(v)}${otherOptions(v.options)}</td></tr>`;
     })}</tbody></table>
 </section>`;
   }
@@ -146,7 +146,7 @@ ${otherOptions(e.options)}
       (x) => {
         const full = normalizeTypeName(x.fullName) || x.name;
         const dep = isDeprecated(x);
-        return html`<tr id="${anchorId(full)}"${dep ? html` class="row-deprecated"` : ""}><td data-label="Extension"><code class="${dep ? "is-deprecated" : ""}">${x.longName ?? x.name}</code></td><td data-label="Extends">${x.containingType ? this.types.ref(x.containingFullType, x.containingLongType, x.containingType) : ""}</td><td data-label="Type">${this.types.ref(x.fullType, x.longType, x.type)}</td><td data-label="Number">${x.number ?? ""}</td><td data-label="Description">${dep ? deprecatedBadge : ""}${this.description(x)}${x.defaultValue ? html`<div class="default">Default: <code>${x.defaultValue}</code></div>` : ""}</td></tr>`;
+        return html`<tr id="${anchorId(full)}"${dep ? html` class="row-deprecated"` : ""}><td data-label="Extension"><code class="${dep ? "is-deprecated" : ""}">${breakableName(x.longName ?? x.name)}</code></td><td data-label="Extends">${x.containingType ? this.types.ref(x.containingFullType, x.containingLongType, x.containingType) : ""}</td><td data-label="Type">${this.types.ref(x.fullType, x.longType, x.type)}</td><td data-label="Number">${x.number ?? ""}</td><td data-label="Description">${dep ? deprecatedBadge : ""}${this.description(x)}${x.defaultValue ? html`<div class="default">Default: <code>${x.defaultValue}</code></div>` : ""}</td></tr>`;
       },
     )}</tbody></table>`;
   }
@@ -167,7 +167,7 @@ ${p.description ? html`<div class="package-description">${markdown(p.description
 <p class="stats">${counts.filter(([n]) => n > 0).map(([n, w]) => html`<span class="stat">${n} ${w}${n === 1 ? "" : "s"}</span>`)}</p>
 </header>
 <section class="files">
-${p.files.map((f) => html`<div class="file-doc"><p class="file-name"><span class="kind kind-file">file</span> <code>${f.name}</code>${f.syntax ? html` <span class="badge badge-syntax">${f.syntax === "editions" && f.edition ? `edition ${f.edition}` : f.syntax}</span>` : ""}${isDeprecated(f) ? html` ${deprecatedBadge}` : ""}</p>${this.description(f)}</div>`)}
+${p.files.map((f) => html`<div class="file-doc"><p class="file-name"><span class="kind kind-file">file</span> <code>${breakableName(f.name)}</code>${f.syntax ? html` <span class="badge badge-syntax">${f.syntax === "editions" && f.edition ? `edition ${f.edition}` : f.syntax}</span>` : ""}${isDeprecated(f) ? html` ${deprecatedBadge}` : ""}</p>${this.description(f)}</div>`)}
 </section>
 ${p.services.length > 0 ? html`<h2 class="group-heading" id="services">Services</h2>${p.services.map((s) => this.service(s))}` : ""}
 ${p.messages.length > 0 ? html`<h2 class="group-heading" id="messages">Messages</h2>${p.messages.map((m) => this.message(m))}` : ""}

@@ -3,9 +3,15 @@ import { escapeHtml, html, raw, type SafeHtml } from "../html.js";
 import type { DocField } from "../model.js";
 import { normalizeTypeName, type SiteModel } from "../site-model.js";
 
-/** Escapes a dotted name and lets it wrap after each dot instead of mid-identifier. */
+/** Where a name may wrap: after a dot, underscore or slash, and between words of a CamelCase name. */
+const NAME_BREAKS = /(?<=[._/])|(?<=[a-z0-9])(?=[A-Z])/;
+
+/**
+ * Escapes a name and lets it wrap only between its parts (`max_inbound_window_update_frames_per_data_frame_sent`
+ * or `HealthCheckRequestOrEndpointHealthResponse` is wider than a phone), never mid-word.
+ */
 export function breakableName(name: string): SafeHtml {
-  return raw(name.split(".").map(escapeHtml).join(".<wbr>"));
+  return raw(name.split(NAME_BREAKS).map(escapeHtml).join("<wbr>"));
 }
 
 /** Renders references to proto types as links to their definitions. */
