@@ -1,6 +1,6 @@
 import path from "node:path";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
-import { resolveBase, resolvePushBase, type Base } from "../check/resolve-base.js";
+import { resolveBase, resolveFixBase, resolvePushBase, type Base } from "../check/resolve-base.js";
 import { runSteps } from "../check/run-steps.js";
 import { listModuleFiles } from "../buf/ls-files.js";
 import { whyNotPassable } from "../buf/path-args.js";
@@ -65,6 +65,7 @@ export async function check(options: CheckOptions): Promise<number> {
   // Read once for every comparison: an overlay of another side hides the working tree's symlinks.
   const worktree = Snapshot.worktree(repo);
   const findings: Finding[] = [];
+  const fixed: string[] = [];
   const checked = new Set<string>();
   let bufConfigChanged = false;
   let untracked: Promise<string[]> | undefined;
@@ -131,10 +132,10 @@ export async function check(options: CheckOptions): Promise<number> {
       // buf's configuration changed: every file of every module is checked, and buf lists them.
       const all = targets.full ? listModuleFiles(path.join(head.dir, ...ws.dir.split("/").filter(Boolean)), ws.dir) : undefined;
       all?.catch(() => {}); // awaited below; a failing step must win
+      const onFixed = (file: string): void => void fixed.push(file);
       const formatBaseline = new Set(config.check.formatBaseline);
-      findings.push(
-        ...(await runSteps({ workspace: ws, targets, headDir: head.dir, baseDir, steps, worktree: repo.root, fix, formatBaseline })),
-      );
+      const inputs = { workspace: ws, targets, headDir: head.dir, baseDir, steps, worktree: repo.root, fix, onFixed, formatBaseline };
+      findings.push(...(await runSteps(inputs)));
       for (const f of (await all) ?? targets.headFiles) checked.add(f);
       bufConfigChanged ||= targets.full;
     } finally {
@@ -144,7 +145,13 @@ export async function check(options: CheckOptions): Promise<number> {
   }
 
   const write = options.write ?? ((text: string) => process.stdout.write(text));
-  const summary = { findings, checkedFiles: [...checked], comparisons: comparisons.map((c) => c.label), bufConfigChanged };
+  const summary = {
+    findings,
+    checkedFiles: [...checked],
+    comparisons: comparisons.map((c) => c.label),
+    bufConfigChanged,
+    ...(options.fix ? { fixed } : {}),
+  };
   write(render(summary, options.output ?? "text"));
   return findings.length > 0 ? ExitCode.Findings : ExitCode.Ok;
 }
@@ -153,11 +160,11 @@ async function listComparisons(repo: GitRepo, options: CheckOptions, openProject
   if (!options.prePush) {
     const { config, remote } = await openProject();
     const defaultBranch = config.check.defaultBranch;
-    const base = await resolveBase(repo, {
-      ...(options.against ? { against: options.against } : {}),
-      ...(defaultBranch ? { defaultBranch } : {}),
-      remote: options.remote ?? remote,
-    });
+    const where = { ...(defaultBranch ? { defaultBranch } : {}), remote: options.remote ?? remote };
+    const base =
+      options.fix && !options.against && !options.staged
+        ? await resolveFixBase(repo, where)
+        : await resolveBase(repo, { ...(options.against ? { against: options.against } : {}), ...where });
     if (options.staged) await refuseUnmergedIndex(repo);
     const head: Side = options.staged ? { kind: "index" } : { kind: "worktree" };
     return [{ base, head, label: `${base.label}..${head.kind}` }];
