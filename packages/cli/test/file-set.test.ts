@@ -120,6 +120,16 @@ describe("one file set for every command", { timeout: 300_000 }, () => {
     assert.equal(r.code, 0, r.stderr);
     const names = (JSON.parse(r.stdout) as { packages: { protoPackage: string }[] }).packages.map((p) => p.protoPackage).sort();
     assert.deepEqual(names, ["acme.baz.v1", "acme.core.v1", "acme.one.v1"]);
+    // A field removed behind the symlink after a release is a breaking change of that package.
+    await repo.git("tag", "-a", "-m", "@acme/acme-baz-v1 1.0.0", "@acme/acme-baz-v1@1.0.0");
+    await repo.write("shared/acme/baz/v1/baz.proto", BAZ_FIELD_GONE);
+    await repo.commitAll("remove a field behind the link");
+    const next = await protoship(repo.dir, ["release", "plan", "--json"]);
+    assert.equal(next.code, 0, next.stderr);
+    const baz = (JSON.parse(next.stdout) as { packages: { protoPackage: string; bump: string }[] }).packages.find(
+      (p) => p.protoPackage === "acme.baz.v1",
+    );
+    assert.equal(baz?.bump, "major", next.stdout);
   });
 
   it("generate: an edit in a dot-folder or behind a symlinked folder is a change (stamp and --check)", async () => {

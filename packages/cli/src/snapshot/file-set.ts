@@ -158,3 +158,20 @@ function parentOf(real: string): string | undefined {
   const i = real.lastIndexOf("/");
   return i < 0 ? "" : real.slice(0, i);
 }
+
+/**
+ * The .proto files that differ between two sides' file sets (git sides: compared by blob id and
+ * by the file holding the bytes), as git's status letters: A only on `head`, D only on `base`, M.
+ */
+export function changedProtoFiles(base: readonly ProtoFile[], head: readonly ProtoFile[]): { path: string; status: string }[] {
+  const before = new Map(base.map((f) => [f.path, f]));
+  const after = new Map(head.map((f) => [f.path, f]));
+  const changed: { path: string; status: string }[] = [];
+  for (const f of head) {
+    const old = before.get(f.path);
+    if (!old) changed.push({ path: f.path, status: "A" });
+    else if (old.id === undefined || f.id === undefined || old.id !== f.id) changed.push({ path: f.path, status: "M" });
+  }
+  for (const f of base) if (!after.has(f.path)) changed.push({ path: f.path, status: "D" });
+  return changed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
