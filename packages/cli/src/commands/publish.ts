@@ -8,7 +8,6 @@ import { eraseProgress, startProgress } from "../process/progress.js";
 import { summarise } from "../process/summarise.js";
 import { schedule } from "../process/schedule.js";
 import { Project } from "../project/project.js";
-import type { RevisionCheckout } from "../project/revision.js";
 import { stubRepository } from "../config/repository-url.js";
 import { buildStubPackages, type BuildStubPackages } from "../publish/build-stubs.js";
 import { isPublished, packFiles, publishPackage } from "../publish/npm.js";
@@ -79,16 +78,15 @@ async function publishTags(options: PublishOptions): Promise<number> {
   for (const commit of commits) {
     const tags = selected.filter((t) => t.commit === commit);
     const workDir = await mkdtemp(path.join(os.tmpdir(), "protoship-publish-"));
-    let tree: RevisionCheckout | undefined;
     try {
       // What was released is published as it was configured then: registry, scope and names included.
       const released = await Project.atRevision(repo, commit, commit.slice(0, 12)).catch((error: unknown) => {
         if (!(error instanceof ProtoshipError)) throw error;
         throw new ProtoshipError(`at ${commit.slice(0, 12)}: ${error.message}`, { exitCode: error.exitCode });
       });
-      tree = await released.checkout();
-      const source = Project.ofCheckout(tree.dir, released.config, () => released.stubScope());
-      // The checkout is no repository: the URL comes from the release's protoship.yaml or this repository's remote.
+      // The schema is read from git objects; nothing of the commit is written to disk.
+      const source = Project.ofRevision(path.join(workDir, "source"), released);
+      // The source is no repository: the URL comes from the release's protoship.yaml or this repository's remote.
       const repository = await stubRepository(released.config, repo);
       const { registry, distTag, access } = released.config.release;
       const onRegistry = await checkRegistry(tags, { cwd: repo.root, registry });
@@ -146,7 +144,6 @@ async function publishTags(options: PublishOptions): Promise<number> {
         uploading.done();
       }
     } finally {
-      await tree?.dispose();
       await rm(workDir, { recursive: true, force: true });
     }
   }

@@ -19,7 +19,7 @@ import type { SchemaImage } from "../schema/load-image.js";
 import { closure } from "../schema/package-graph.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
-import { inputDigest, saltedHash } from "./source-hash.js";
+import { saltedHash } from "./source-hash.js";
 import { partition } from "./partition.js";
 import type { Shard } from "./shard.js";
 import { esPackageFiles } from "./protobuf-es-package-files.js";
@@ -154,7 +154,7 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   const stampFile = stampName(options.shard);
   const stamp = stamped && !options.force && !options.dryRun ? await readStamp(outDir, stampFile) : undefined;
   // Read once: the stamp's key and the image cache's are both made from it.
-  const inputs = inputDigest(root, workspace, [...workspace.configFiles, CONFIG_FILE], outDir);
+  const inputs = await project.snapshot.digest(workspace, [...workspace.configFiles, CONFIG_FILE]);
   const source = stamped ? saltedHash(inputs, salt) : "";
   const onDisk = (p: GeneratedPackage): Promise<boolean> => intact(stamp, p.npmName, path.join(outDir, p.dir));
   if (stamp && stamp.source === source && (await Promise.all(stamp.packages.map(onDisk))).every(Boolean)) {
@@ -324,7 +324,7 @@ let generatorHashOnce: Promise<string> | undefined;
  * file's source info cut down to its commented locations (all ts-proto reads of it). No unit is an
  * error. With `cache.read`, the image comes from the image cache (image-cache.ts) when nothing it
  * was made from changed, instead of a buf compile; `cacheImage()` puts a compiled one there.
- * `cache.inputs` is the caller's {@link inputDigest} of the project, when it has one (else it is read).
+ * `cache.inputs` is the caller's digest of the project's snapshot, when it has one (else it is read).
  */
 export async function stubUnits(
   project: Project,
@@ -333,8 +333,7 @@ export async function stubUnits(
   const { root, config } = project;
   const workspace = await project.workspace();
   const include = config.stubs.include ?? [];
-  const [{ loadImage }, { readImageCache, writeImageCache }, { loadIncludedImage }] = await Promise.all([
-    import("../schema/load-image.js"),
+  const [{ readImageCache, writeImageCache }, { loadIncludedImage }] = await Promise.all([
     import("./image-cache.js"),
     import("./included-image.js"),
   ]);
@@ -342,12 +341,12 @@ export async function stubUnits(
   // The key hashes every proto (~0.25 s on 7,207 files): only when the cache is read or written.
   const key = cache.read ? await imageKey(project, cache.inputs) : undefined;
   const cached = key ? await readImageCache(root, key) : undefined;
-  // With `include`, only the selected packages' files (and their imports) are compiled.
+  // The project's snapshot decides what buf compiles: ignored files never, symlinks as git stores
+  // them. With `include`, only the selected packages' files (and their imports) are compiled.
+  const { snapshot } = project;
   const image =
     cached ??
-    (include.length
-      ? await loadIncludedImage(root, workspace, included, loadImage)
-      : await loadImage(root, { ...(workspace.dir ? { workspaceDir: workspace.dir } : {}), sourceInfo: "comments" }));
+    (include.length ? await loadIncludedImage(workspace, included, snapshot) : await snapshot.image(workspace, { sourceInfo: "comments" }));
   // Packages left out by `include` are not stub packages: their files are copied into the
   // packages that import them, like any import from outside the module.
   const units = protoPackageUnits(image, config, await project.stubScope()).filter((u) => !include.length || included(u.protoPackage));
@@ -373,16 +372,15 @@ export async function stubUnits(
 
 /**
  * The image cache's key: every input of the compile (`inputs`, else read: {@link inputDigest} of
- * the protos under the module roots, buf.yaml, protoship.yaml), the code that cuts the image
+ * the protos the snapshot's file set holds, buf.yaml, protoship.yaml), the code that cuts the image
  * (protoship's version and generator) and the buf that compiles it.
  */
 async function imageKey(project: Project, inputs?: string): Promise<string> {
-  const { root, config } = project;
   const workspace = await project.workspace();
   const bin = bufBinary();
   const { size, mtimeMs } = await stat(bin).catch(() => ({ size: 0, mtimeMs: 0 }));
   const salt = JSON.stringify({ image: 1, protoship: protoshipVersion(), generator: await generatorHash(), buf: [bin, size, mtimeMs] });
-  const digest = inputs ?? inputDigest(root, workspace, [...workspace.configFiles, CONFIG_FILE], path.resolve(root, config.stubs.outDir));
+  const digest = inputs ?? (await project.snapshot.digest(workspace, [...workspace.configFiles, CONFIG_FILE]));
   return saltedHash(digest, salt).slice(0, 32);
 }
 

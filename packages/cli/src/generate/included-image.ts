@@ -1,14 +1,8 @@
 import path from "node:path";
 import type { BufWorkspace } from "../buf/buf-config.js";
-import { listModuleFiles } from "../buf/ls-files.js";
 import { moduleRelative, repoPathInModule, workspacePathOf } from "../buf/module-paths.js";
-import type { SchemaImage, SourceInfo } from "../schema/load-image.js";
-
-/** What {@link loadIncludedImage} needs of load-image.ts (its loadImage). */
-type LoadImage = (
-  dir: string,
-  options: { workspaceDir?: string; sourceInfo?: SourceInfo; paths?: readonly string[] },
-) => Promise<SchemaImage>;
+import type { SchemaImage } from "../schema/load-image.js";
+import type { Snapshot } from "../snapshot/snapshot.js";
 
 /** The proto package buf's PACKAGE_DIRECTORY_MATCH rule gives a module-relative file: its folder, dotted. */
 export function folderPackage(moduleFile: string): string {
@@ -54,21 +48,18 @@ export function subsetHolds(image: SchemaImage, moduleFiles: ReadonlySet<string>
  * any file outside the stub units is).
  */
 export async function loadIncludedImage(
-  root: string,
   workspace: BufWorkspace,
   selected: (protoPackage: string) => boolean,
-  loadImage: LoadImage,
+  snapshot: Snapshot,
 ): Promise<SchemaImage> {
-  const base = { ...(workspace.dir ? { workspaceDir: workspace.dir } : {}), sourceInfo: "comments" as const };
-  const whole = (): Promise<SchemaImage> => loadImage(root, base);
+  const whole = (): Promise<SchemaImage> => snapshot.image(workspace, { sourceInfo: "comments" });
   const module = workspace.modules[0];
   if (workspace.modules.length !== 1 || !module || !lintPromisesPackageFolders(module.lint)) return whole();
-  const files = (await listModuleFiles(path.join(root, ...workspace.dir.split("/").filter(Boolean)), workspace.dir)).map((p) =>
-    moduleRelative(module, p),
-  );
+  // The module's files as the snapshot holds them (ignored files never), relative to the module.
+  const files = (await snapshot.listProtoFiles(workspace)).map((f) => moduleRelative(module, f.path));
   const candidates = files.filter((f) => selected(folderPackage(f)));
   if (!candidates.length) return whole();
   const paths = candidates.map((f) => workspacePathOf(workspace.dir, repoPathInModule(module.root, f)));
-  const image = await loadImage(root, { ...base, paths });
+  const image = await snapshot.image(workspace, { sourceInfo: "comments", paths });
   return subsetHolds(image, new Set(files), selected) ? image : whole();
 }

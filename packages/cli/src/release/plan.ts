@@ -1,6 +1,6 @@
-import { moduleOf } from "../buf/buf-config.js";
-import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
-import type { GitRepo } from "../git/git.js";
+import type { BufWorkspace } from "../buf/buf-config.js";
+import { changedProtoFiles, type SideTree } from "../snapshot/file-set.js";
+import type { Snapshot } from "../snapshot/snapshot.js";
 import { RevisionProject } from "../project/revision.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { assemblePlan, type PackagePlan as AssembledPackagePlan, type ReleasePlan as AssembledReleasePlan } from "./assemble-plan.js";
@@ -106,11 +106,9 @@ async function compareWithBase(
   breakingRules: Record<string, unknown>,
 ): Promise<BaseComparison | undefined> {
   // Files outside the modules are not compiled on either side.
-  const changed = (await changedSchemaFiles(at.repo, tag.commit, at.commit)).filter(
-    (c) => !c.path.endsWith(".proto") || moduleOf(headImage.workspace, c.path),
-  );
-  if (changed.length === 0) return undefined;
   const base = at.at(tag.commit, `tag ${tag.tag}`);
+  const changed = await changedSchemaFiles(base.snapshot, at.snapshot, headImage.workspace);
+  if (changed.length === 0) return undefined;
   if (changed.some((c) => !c.path.endsWith(".proto"))) {
     const image = await base.image();
     return { packages: candidates, image, findings: await breakingFindings(headImage.image, image.image, breakingRules) };
@@ -153,11 +151,25 @@ function unitChanges(
   );
 }
 
-/** The .proto and buf files that differ between two commits (cheap: no compile). */
-async function changedSchemaFiles(repo: GitRepo, a: string, b: string): Promise<ChangedFile[]> {
-  const out = await repo.query(["diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", a, b, "--", ...SCHEMA_PATHSPECS]);
-  const fields = out.split("\0");
-  const changed: ChangedFile[] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) changed.push({ status: fields[i]!, path: fields[i + 1]! });
+/**
+ * The schema files that differ between two commits (cheap: no compile), read with `workspace`:
+ * the .proto files buf compiles at either (Snapshot.listProtoFiles: a change behind a symlink is a
+ * change at every module path reaching it) by path and blob, and buf's configuration files.
+ */
+async function changedSchemaFiles(base: Snapshot, head: Snapshot, workspace: BufWorkspace): Promise<ChangedFile[]> {
+  const [baseFiles, headFiles, baseTree, headTree] = await Promise.all([
+    base.listProtoFiles(workspace),
+    head.listProtoFiles(workspace),
+    base.tree(),
+    head.tree(),
+  ]);
+  const changed = changedProtoFiles(baseFiles, headFiles);
+  const idOf = (tree: SideTree, file: string): string | undefined => {
+    const to = tree.resolve(file);
+    return to?.kind === "file" ? tree.entry(to.real)?.id : undefined;
+  };
+  for (const file of new Set([workspace.configFile, ...workspace.configFiles])) {
+    if (idOf(baseTree, file) !== idOf(headTree, file)) changed.push({ path: file, status: "M" });
+  }
   return changed;
 }
