@@ -4,7 +4,17 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promis
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { cleanEnv, pnpmBinary, publishToolchain, run, startVerdaccio, type RunResult, type VerdaccioRegistry } from "@protoship/testkit";
+import {
+  cleanEnv,
+  pnpmBinary,
+  publishToolchain,
+  run,
+  startVerdaccio,
+  writeLegacyApi,
+  type LegacyLayout,
+  type RunResult,
+  type VerdaccioRegistry,
+} from "@protoship/testkit";
 import { loadWorkflow } from "../src/workflow-files.ts";
 import { describeJob, matrixOf, runJob, type JobContext, type JobResult } from "../src/workflow-runner.ts";
 
@@ -19,7 +29,7 @@ import { describeJob, matrixOf, runJob, type JobContext, type JobResult } from "
  * With PROTOSHIP_BENCH_OUT set (scripts/bench/adoption.mjs), it also installs @bufbuild/buf alone
  * and writes the timings and installed sizes there as JSON.
  */
-describe("a new team adopts protoship from the registry", { timeout: 600_000 }, () => {
+describe("a new team adopts protoship from the registry", { timeout: 1_800_000 }, () => {
   let tmp: string;
   let registry: VerdaccioRegistry;
   let env: NodeJS.ProcessEnv;
@@ -275,6 +285,76 @@ describe("a new team adopts protoship from the registry", { timeout: 600_000 }, 
     assert.match(refused.stdout + refused.stderr, /FIELD_NO_DELETE/);
     assert.equal((await git(bare, "rev-parse", "main")).stdout, (await git(repo, "rev-parse", "HEAD~1")).stdout);
   });
+
+  /**
+   * The first day on an API that exists and was never written to STANDARD lint (testkit's
+   * legacy API: lint and format debt, three packages importing each other), pushed to "GitHub"
+   * (a URL with a token in it, rewritten by git to a local bare repository): install protoship
+   * from the registry (no engine warning), init, install, the adoption pull request's check
+   * against the base that has no protoship, the first push, a violation in new code refused.
+   */
+  const firstDay = async (manager: "npm" | "pnpm", layout: LegacyLayout): Promise<void> => {
+    const dir = path.join(tmp, `first-day-${manager}-${layout}`);
+    await mkdir(dir);
+    await writeFile(
+      path.join(dir, "package.json"),
+      `${JSON.stringify({ name: "@acme/apis", version: "0.0.0", private: true }, null, 2)}\n`,
+    );
+    await git(dir, "init", "-q", "-b", "main");
+    const protoRoot = await writeLegacyApi(dir, layout);
+    const bare = path.join(tmp, `first-day-${manager}-${layout}.git`);
+    await git(tmp, "init", "-q", "--bare", bare);
+    const secret = "ghs_firstDayE2eSecret0123456789";
+    const origin = `https://x-access-token:${secret}@github.com/acme/apis.git`;
+    await git(dir, "remote", "add", "origin", origin);
+    await git(dir, "config", `url.${bare}.insteadOf`, origin);
+    // The API as it was before protoship, on main: the base of the adoption pull request.
+    await git(dir, "add", "-A");
+    await git(dir, "commit", "-q", "-m", "the API before protoship");
+    await git(dir, "push", "-q", "-u", "origin", "main");
+    await git(dir, "checkout", "-q", "-b", "adopt-protoship");
+
+    const pnpm = manager === "pnpm" ? await pnpmBinary() : "";
+    const pnpmEnv = { npm_config_store_dir: path.join(tmp, "pnpm-store") };
+    const installed =
+      manager === "npm"
+        ? await sh(dir, "npm", ["install", "--save-dev", "protoship"])
+        : await sh(dir, pnpm, ["add", "--save-dev", "protoship", "--allow-build=!@bufbuild/buf"], { env: pnpmEnv });
+    // No dependency refuses this Node (20): validate-npm-package-name 8 did, and @bufbuild/protoc-gen-es
+    // 2.14 and later do (protoship pins 2.13.0, the last for Node 20).
+    const engines = [...(installed.stdout + installed.stderr).matchAll(/EBADENGINE\s+package: '([^']+)@/g)].map((m) => m[1]);
+    assert.deepEqual(engines, [], installed.stderr);
+    const init = await protoship(dir, ["init"]);
+    assert.match(init.stdout, /created protoship\.yaml/);
+    if (manager === "npm") await sh(dir, "npm", ["install"]);
+    else await sh(dir, pnpm, ["install", "--no-frozen-lockfile"], { env: pnpmEnv });
+    await git(dir, "add", "-A");
+    await git(dir, "commit", "-q", "-m", "adopt protoship");
+
+    // The adoption pull request's check, against main that has no protoship (and, in the proto/
+    // layout, no buf.yaml), with protoship's dependencies installed: green.
+    const pr = await protoship(dir, ["check", "--against", "origin/main"], false);
+    assert.equal(pr.code, 0, `the adoption pull request's check:\n${pr.stdout}\n${pr.stderr}`);
+
+    // The first push of the existing API, through the hook init installed: accepted.
+    const first = await sh(dir, "git", ["push", "-u", "origin", "adopt-protoship"], { ok: false });
+    assert.equal(first.code, 0, `the first push:\n${first.stdout}\n${first.stderr}`);
+
+    // A violation in new code: refused, naming buf's rule; the remote keeps its commit.
+    const refunds = path.join(dir, protoRoot, "acme/orders/v1/refunds.proto");
+    await writeFile(
+      refunds,
+      'syntax = "proto3";\n\npackage acme.orders.v1;\n\n// A refund.\nmessage refund_request {\n  string id = 1;\n}\n',
+    );
+    await git(dir, "add", "-A");
+    await git(dir, "commit", "-q", "-m", "refunds");
+    const refused = await sh(dir, "git", ["push", "origin", "adopt-protoship"], { ok: false });
+    assert.notEqual(refused.code, 0, "a lint violation in new code was accepted");
+    assert.match(refused.stdout + refused.stderr, /MESSAGE_PASCAL_CASE/);
+    await git(dir, "reset", "-q", "--hard", "HEAD~1");
+  };
+
+  it("the first day on an existing API with its root buf.yaml, with npm", { timeout: 600_000 }, () => firstDay("npm", "root"));
 
   it("installed size beside @bufbuild/buf alone (benchmark only)", { skip: !process.env.PROTOSHIP_BENCH_OUT }, async () => {
     const dir = path.join(tmp, "buf-only");

@@ -106,7 +106,7 @@ describe("the release workflow publishes the toolchain", { timeout: 240_000 }, (
       assert.doesNotMatch(JSON.stringify(published), /workspace:/, name);
       assert.equal(published.license, "MIT", name);
       assert.equal(published.repository?.directory, dir, name);
-      assert.equal(published.engines?.node, ">=20", name);
+      assert.equal(published.engines?.node, ">=20.19.0", name);
       assert.match(first.stdout, new RegExp(`Published package ${name.replace("/", "\\/")}@${manifest.version.replaceAll(".", "\\.")}`));
     }
 

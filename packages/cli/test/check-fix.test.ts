@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { lstat, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { protoship, suiteTempDirs } from "@protoship/testkit";
+import { GitFixture, protoship, suiteTempDirs } from "@protoship/testkit";
 import { ORDER_V1, findingsOf, shopRepo } from "./fixtures.ts";
 
 const ORDER = "proto/shop/order/v1/order.proto";
@@ -44,6 +44,67 @@ describe("protoship check --fix: rewrites only from complete, verified output", 
     assert.match(r.stdout, /symlink/);
     assert.equal(await readFile(outside, "utf8"), before, "the file outside the repository is untouched");
     assert.ok((await lstat(path.join(repo.dir, link))).isSymbolicLink(), "the link is still a link");
+  });
+
+  describe("does what the FORMAT hint says wherever the hint appears, and names each file it rewrote", () => {
+    /** The FORMAT finding's hint must be `protoship check --fix`, and running exactly that must fix the file. */
+    const fixAsHinted = async (repo: GitFixture, refused: string): Promise<void> => {
+      assert.match(refused, /FORMAT/);
+      assert.match(refused, /fix with protoship check --fix\)/);
+      const r = await protoship(repo.dir, ["check", "--fix"]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^fixed proto\/shop\/order\/v1\/order\.proto \(formatted as `buf format` writes it\)$/m);
+      assert.equal(await repo.read(ORDER), ORDER_V1);
+    };
+    const withRemote = async (): Promise<{ repo: GitFixture; remote: GitFixture }> => {
+      const repo = await shopRepo(fresh());
+      const remote = await GitFixture.init(fresh(), { bare: true });
+      await repo.git("remote", "add", "origin", remote.dir);
+      return { repo, remote };
+    };
+    const prePush = (repo: GitFixture, line: string) => protoship(repo.dir, ["check", "--pre-push", "origin"], line);
+
+    it("committed work the pre-push hook refused (the remote has main)", async () => {
+      const { repo } = await withRemote();
+      await repo.git("push", "-q", "-u", "origin", "main");
+      const before = await repo.git("rev-parse", "HEAD");
+      await repo.write(ORDER, UNFORMATTED);
+      const head = await repo.commitAll("unformatted");
+      const refused = await prePush(repo, `refs/heads/main ${head} refs/heads/main ${before}\n`);
+      assert.equal(refused.code, 1, refused.stdout);
+      await fixAsHinted(repo, refused.stdout);
+    });
+
+    it("the first push, to an empty remote", async () => {
+      const { repo } = await withRemote();
+      await repo.write(ORDER, UNFORMATTED);
+      const head = await repo.commitAll("unformatted");
+      const refused = await prePush(repo, `refs/heads/main ${head} refs/heads/main ${"0".repeat(40)}\n`);
+      assert.equal(refused.code, 1, refused.stdout);
+      await fixAsHinted(repo, refused.stdout);
+    });
+
+    it("a pull request's check in CI, after the branch was pushed", async () => {
+      const { repo, remote } = await withRemote();
+      await repo.git("push", "-q", "-u", "origin", "main");
+      await repo.git("checkout", "-q", "-b", "topic");
+      await repo.write(ORDER, UNFORMATTED);
+      await repo.commitAll("unformatted");
+      await repo.git("push", "-q", "-u", "origin", "topic");
+      // The pull request's check, in a clone of the remote at the branch.
+      const ci = await GitFixture.clone(remote.dir, fresh(), ["-b", "topic"]);
+      const refused = await protoship(ci.dir, ["check", "--against", "origin/main"]);
+      assert.equal(refused.code, 1, refused.stdout);
+      await fixAsHinted(repo, refused.stdout);
+    });
+
+    it("the working tree", async () => {
+      const repo = await shopRepo(fresh());
+      await repo.write(ORDER, UNFORMATTED);
+      const refused = await protoship(repo.dir, ["check"]);
+      assert.equal(refused.code, 1, refused.stdout);
+      await fixAsHinted(repo, refused.stdout);
+    });
   });
 
   it("rewrites an unformatted file atomically with buf's output and keeps its mode", async () => {

@@ -173,6 +173,36 @@ describe("protoship generate", { timeout: 120_000 }, () => {
     assert.ok(!matchesPackage("mesh.*.v1", "mesh.a.b.v1"));
   });
 
+  test("include compiles only the selected packages' files (and imports): the same bytes as compiling the whole module", async () => {
+    const [subset, whole] = [await moduleCopy(), await moduleCopy()];
+    for (const repo of [subset, whole])
+      await writeFile(path.join(repo, "protoship.yaml"), 'stubs:\n  scope: "@mesh"\n  include: ["mesh.probe.v1", "mesh.heartbeat.*"]\n');
+    // Outside the selection, a file that does not compile: buf, given only the selection, never reads it.
+    await mkdir(path.join(subset, "protos/mesh/broken/v1"), { recursive: true });
+    await writeFile(path.join(subset, "protos/mesh/broken/v1/broken.proto"), 'syntax = "proto3";\npackage mesh.broken.v1;\nmessage {\n');
+    // Without buf's folder rule (PACKAGE_DIRECTORY_MATCH) there is no promise to rely on: the whole module is compiled.
+    const bufYaml = await readFile(path.join(whole, "buf.yaml"), "utf8");
+    assert.ok(bufYaml.includes("    - STANDARD\n"));
+    await writeFile(
+      path.join(whole, "buf.yaml"),
+      bufYaml.replace("    - STANDARD\n", "    - STANDARD\n  except:\n    - PACKAGE_DIRECTORY_MATCH\n"),
+    );
+    const [a, b] = [await generateStubs({ cwd: subset }), await generateStubs({ cwd: whole })];
+    assert.deepEqual(
+      a.packages.map((p) => p.npmName),
+      ["@mesh/heartbeat-v1", "@mesh/probe-v1"],
+    );
+    assert.deepEqual(
+      a.packages.map((p) => p.npmName),
+      b.packages.map((p) => p.npmName),
+    );
+    const stubs = (repo: string) => readTree(path.join(repo, "packages/stubs"));
+    const [treeA, treeB] = [await stubs(subset), await stubs(whole)];
+    for (const t of [treeA, treeB]) for (const name of [...t.keys()]) if (name.startsWith(".protoship-stamp")) t.delete(name);
+    assert.ok(treeA.size > 10);
+    assert.deepEqual(treeA, treeB);
+  });
+
   test("an RPC named like a grpc-js Client member (GetChannel, Close) still gives a client that type-checks", async () => {
     const repo = await mkdtemp(path.join(os.tmpdir(), "protoship-generate-"));
     temps.push(repo);

@@ -69,13 +69,14 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
     const order = [...r.stdout.matchAll(/^published (\S+)$/gm)].map((m) => m[1]);
     assert.deepEqual(order, ["@shop/billing-v1@1.0.0", "@shop/common-v1@1.0.0", "@shop/order-v1@1.0.0"]);
     assert.match(r.stdout, /3 published, 0 already on the registry/);
+    assert.match(r.stdout, /^building 3 packages \(@shop\/[^)]*\) at [0-9a-f]{12}$/m, "one short line, however many packages");
     assert.deepEqual(
       r.stdout.split("\n").filter((l) => !/^(building \S.* at [0-9a-f]{12}|published \S+|3 published, 0 already on the registry)$/.test(l)),
       [""],
       "stdout holds the report only, no progress",
     );
     const progress = r.stderr.split("\n").filter(Boolean);
-    for (const line of progress) assert.match(line, /^(check registry|build|publish) \d+\/3 (packages|stub packages) · \d+ s$/);
+    for (const line of progress) assert.match(line, /^(check registry|build|publish) \d+\/3 (packages|stub packages) · (\d+ min )?\d+ s$/);
     for (const last of ["check registry 3/3 packages", "build 3/3 stub packages", "publish 3/3 packages"])
       assert.ok(
         progress.some((l) => l.startsWith(`${last} · `)),
@@ -107,7 +108,7 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
     // --tag publishes an older release from its own commit (already there: skipped).
     const byTag = await protoship(repo.dir, ["publish", "--tag", "@shop/billing-v1@1.0.0"], undefined, registry.env);
     assert.equal(byTag.code, 0, byTag.stderr);
-    assert.match(byTag.stdout, /skipped @shop\/billing-v1@1\.0\.0: already on the registry/);
+    assert.match(byTag.stdout, /^skipped 1 package \(@shop\/billing-v1@1\.0\.0\) already on the registry$/m);
     await repo.git("tag", "v9");
     const bad = await protoship(repo.dir, ["publish", "--tag", "v9"], undefined, registry.env);
     assert.equal(bad.code, 2);
@@ -228,7 +229,7 @@ describe("publish (real Verdaccio on 127.0.0.1)", { timeout: 1_200_000 }, () => 
 
       const second = await protoship(repo.dir, ["publish"], undefined, env);
       assert.equal(second.code, 0, second.stdout + second.stderr);
-      assert.match(second.stdout, /skipped @retry\/shop-billing-v1@1\.0\.0: already on the registry/);
+      assert.match(second.stdout, /^skipped 1 package \(@retry\/shop-billing-v1@1\.0\.0\) already on the registry$/m);
       assert.deepEqual(
         [...second.stdout.matchAll(/^published (\S+)$/gm)].map((m) => m[1]),
         ["@retry/shop-common-v1@1.0.0", "@retry/shop-order-v1@1.0.0"],

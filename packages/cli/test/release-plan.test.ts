@@ -488,6 +488,14 @@ describe("release plan output", () => {
         },
       ],
     });
+    // Text and Markdown show a row for what is released and count the rest.
+    const text = await protoship(repo.dir, ["release", "plan"]);
+    assert.match(text.stdout, /^@shop\/order-v1\s+shop\.order\.v1\s+1\.0\.0\s+2\.0\.0\s+major$/m);
+    assert.doesNotMatch(text.stdout, /billing/);
+    assert.match(text.stdout, /^… and 1 unchanged package$/m);
+    const md = await protoship(repo.dir, ["release", "plan", "--markdown"]);
+    assert.doesNotMatch(md.stdout, /billing/);
+    assert.match(md.stdout, /^… and 1 unchanged package$/m);
   });
 
   it("text is a table plus the changes; --markdown escapes names", async () => {

@@ -25,6 +25,18 @@ describe("release tag", () => {
     await tmp.dispose();
   });
 
+  it("creates unsigned tags without a word on stderr where the git configuration asks for signed ones", async () => {
+    const { remote, repo } = await releaseSetup(fresh(), { [ORDER]: ORDER_V1 });
+    // A signing program that always fails: any attempt to sign would fail the run.
+    await repo.git("config", "tag.gpgSign", "true");
+    await repo.git("config", "tag.forceSignAnnotated", "true");
+    await repo.git("config", "gpg.program", "/bin/false");
+    const r = await protoship(repo.dir, ["release", "tag"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "");
+    assert.deepEqual(Object.keys(await tagsOf(remote)), [`${O}@1.0.0`]);
+  });
+
   it("tags every package to release at HEAD with its changelog, pushes atomically, and a re-run does nothing", async () => {
     const { remote, repo } = await releaseSetup(fresh(), { [ORDER]: ORDER_V1, [BILLING]: BILLING_V1 });
     const head = await repo.git("rev-parse", "HEAD");

@@ -9,3 +9,4 @@ export { startFakeGitHub, type FakeComment, type FakeGitHub, type FakeRequest } 
 export { publishTarball, seedFromInstalled, type SeedResult } from "./registry-seed.ts";
 export { TOOLCHAIN_PACKAGES, pnpmBinary, publishToolchain, type PublishedToolchain } from "./toolchain-registry.ts";
 export { pathExists, readTree } from "./file-tree.ts";
+export { LEGACY_PACKAGES, writeLegacyApi, type LegacyLayout } from "./legacy-api.ts";

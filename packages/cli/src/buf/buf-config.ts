@@ -35,7 +35,14 @@ export interface BufWorkspace {
 export async function readBufWorkspace(root: string, bufYaml: string): Promise<BufWorkspace> {
   const file = resolveRepoPath(root, bufYaml, { label: "bufYaml" });
   const configFile = toPosix(path.relative(root, path.resolve(root, bufYaml)));
-  const text = await readConfigFile(file, configFile);
+  return parseBufWorkspace(await readConfigFile(file, configFile), configFile);
+}
+
+/**
+ * The buf workspace of buf.yaml's text (undefined when there is none: a configuration error) at
+ * `configFile` (repository-relative): pure, so any side of a comparison can be read the same way.
+ */
+export async function parseBufWorkspace(text: string | undefined, configFile: string): Promise<BufWorkspace> {
   if (text === undefined) {
     const hint = "create one with `buf config init` or set bufYaml in protoship.yaml";
     throw new ConfigError(`${configFile}: not found; protoship needs a buf module`, hint);

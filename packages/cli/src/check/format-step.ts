@@ -23,6 +23,8 @@ export interface FormatInputs {
   fixIn: string | undefined;
   /** The working tree, to tell which files --fix could not rewrite (checked sides only). */
   worktree: string;
+  /** Told the repository path of each file --fix rewrote. */
+  onFixed?: (file: string) => void;
 }
 
 /**
@@ -92,7 +94,10 @@ async function fix(inputs: FormatInputs, root: string, files: { file: string; di
                 ? "buf format's output for it is not stable"
                 : await whyNotReplaceable(root, file);
       if (why) left.push(formatFinding(file, difference, why));
-      else await replaceFile(target, content!);
+      else {
+        await replaceFile(target, content!);
+        inputs.onFixed?.(file);
+      }
     }
     return left;
   } finally {

@@ -15,7 +15,10 @@ export interface Base {
  * merge-base with the branch's upstream; otherwise with the default branch (a branch with no
  * upstream yet, a detached HEAD); otherwise, in a repository with no commit, the empty tree.
  */
-export async function resolveBase(repo: GitRepo, options: { against?: string; defaultBranch?: string; remote: string }): Promise<Base> {
+export async function resolveBase(
+  repo: GitRepo,
+  options: { against?: string; defaultBranch?: string; remote: string; upstream?: boolean },
+): Promise<Base> {
   const head = await repo.resolveCommit("HEAD");
   if (options.against) {
     const sha = await resolveOrFetch(repo, options.against, options.remote);
@@ -23,7 +26,7 @@ export async function resolveBase(repo: GitRepo, options: { against?: string; de
     return { sha: mb, label: options.against };
   }
   if (!head) return { sha: EMPTY_TREE, label: "(no commits yet)" };
-  const upstream = await repo.resolveCommit("@{upstream}");
+  const upstream = options.upstream === false ? undefined : await repo.resolveCommit("@{upstream}");
   if (upstream) return { sha: await mergeBaseOrDeepen(repo, upstream, head, options.remote), label: "upstream" };
   // One for-each-ref instead of a rev-parse per candidate: this runs on every check.
   const candidates = defaultBranchCandidates(options);
@@ -42,6 +45,45 @@ export async function resolveBase(repo: GitRepo, options: { against?: string; de
     hint: "pass --against <ref>, e.g. protoship check --against origin/main",
   });
 }
+
+/**
+ * The base of `check --fix` without --against: old enough to cover every place a FORMAT finding
+ * (whose hint is `protoship check --fix`) comes from — the working tree against its upstream (a
+ * plain check), the commits the remote does not have yet (the pre-push hook), and the branch
+ * against the default branch (a pull request's check, after the push). The oldest of those bases,
+ * or the empty tree when the remote has none of this history (a first push): then every file is fixed.
+ */
+export async function resolveFixBase(repo: GitRepo, options: { defaultBranch?: string; remote: string }): Promise<Base> {
+  const head = await repo.resolveCommit("HEAD");
+  if (!head) return { sha: EMPTY_TREE, label: "(no commits yet)" };
+  const bases: string[] = [];
+  // Without the remote there is no push to check: only the other two bases count.
+  const remotes = (await repo.query(["remote"])).split("\n").map((r) => r.trim());
+  if (remotes.includes(options.remote)) {
+    const pushed = { localRef: "HEAD", localSha: head, remoteRef: "HEAD", remoteSha: ZERO_SHA_TEXT };
+    bases.push((await resolvePushBase(repo, pushed, options.remote)).sha);
+  }
+  for (const upstream of [true, false]) {
+    const base = await resolveBase(repo, { ...options, upstream }).catch((error: unknown) => {
+      // No upstream and no default branch: the commits not pushed yet are what is left to fix.
+      if (error instanceof ProtoshipError && !(error instanceof EnvironmentError)) return undefined;
+      throw error;
+    });
+    if (base) bases.push(base.sha);
+  }
+  if (!bases.length) return resolveBase(repo, options);
+  let oldest = bases[0]!;
+  for (const sha of bases.slice(1)) {
+    if (oldest === EMPTY_TREE || sha === EMPTY_TREE) return { sha: EMPTY_TREE, label: "everything (not on the remote yet)" };
+    oldest = (await repo.mergeBase(oldest, sha)) ?? EMPTY_TREE;
+  }
+  return oldest === EMPTY_TREE
+    ? { sha: EMPTY_TREE, label: "everything (not on the remote yet)" }
+    : { sha: oldest, label: `${oldest.slice(0, 12)} (unpushed and unmerged work)` };
+}
+
+/** The all-zero object id git's pre-push hook gives for a ref the remote does not have. */
+const ZERO_SHA_TEXT = "0".repeat(40);
 
 function defaultBranchCandidates(options: { defaultBranch?: string; remote: string }): { name: string; ref: string }[] {
   const { remote } = options;

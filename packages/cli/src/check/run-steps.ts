@@ -26,6 +26,8 @@ export interface StepInputs {
   worktree: string;
   /** Rewrite unformatted files in the working tree instead of reporting them. */
   fix: boolean;
+  /** Told the repository path of each file --fix rewrote. */
+  onFixed?: (file: string) => void;
   /** Repository-relative files whose format findings are known debt (protoship.yaml check.formatBaseline). */
   formatBaseline?: ReadonlySet<string>;
 }
@@ -51,6 +53,7 @@ export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
       toRepoPath,
       fixIn: inputs.fix ? inputs.worktree : undefined,
       worktree: inputs.worktree,
+      ...(inputs.onFixed ? { onFixed: inputs.onFixed } : {}),
     });
     // --fix replaces the files lint and build read, so it must finish first.
     if (inputs.fix) await format;

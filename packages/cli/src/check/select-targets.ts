@@ -1,5 +1,6 @@
-import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
+import type { BufWorkspace } from "../buf/buf-config.js";
 import type { FileChange } from "../git/diff.js";
+import type { ProtoFile } from "../snapshot/file-set.js";
 
 /**
  * What the gate checks for one comparison — the single place that decides which files are
@@ -13,20 +14,34 @@ export interface Targets {
   baseFiles: string[];
 }
 
-/** Chooses the targets from the changed paths; undefined when nothing relevant changed. */
-export function selectTargets(workspace: BufWorkspace, changes: readonly FileChange[]): Targets | undefined {
+/**
+ * Chooses the targets from the changed paths (git's, no symlink followed) and the .proto files buf
+ * compiles on each side (Snapshot.listProtoFiles): a file buf sees changed when the file holding
+ * its bytes changed, when a symlink on its way leads elsewhere, or when only one side has it. So a
+ * change behind a symlink is a change to every module path that reaches it. Undefined when
+ * nothing relevant changed.
+ */
+export function selectTargets(
+  workspace: BufWorkspace,
+  changes: readonly FileChange[],
+  base: readonly ProtoFile[],
+  head: readonly ProtoFile[],
+): Targets | undefined {
   const full = changes.some((c) => workspace.configFiles.includes(c.path));
-  const protos = changes.filter((c) => c.path.endsWith(".proto") && moduleOf(workspace, c.path));
-  if (!full && protos.length === 0) return undefined;
-  return {
-    full,
-    headFiles: protos
-      .filter((c) => c.status !== "D")
-      .map((c) => c.path)
-      .sort(),
-    baseFiles: protos
-      .filter((c) => c.status !== "A")
-      .map((c) => c.path)
-      .sort(),
-  };
+  const changed = new Set(changes.map((c) => c.path));
+  const sourceAt = (files: readonly ProtoFile[]) => new Map(files.map((f) => [f.path, f.source]));
+  const baseSources = sourceAt(base);
+  const headSources = sourceAt(head);
+  const differs = (file: ProtoFile, other: ReadonlyMap<string, string>): boolean =>
+    changed.has(file.source) || other.get(file.path) !== file.source;
+  const headFiles = head.filter((f) => differs(f, baseSources)).map((f) => f.path);
+  const baseFiles = base.filter((f) => differs(f, headSources)).map((f) => f.path);
+  if (!full && headFiles.length === 0 && baseFiles.length === 0) return undefined;
+  return { full, headFiles: headFiles.sort(), baseFiles: baseFiles.sort() };
+}
+
+/** Whether a changed path can change what buf compiles: a .proto, a buf configuration file, or a symlink. */
+export function isSchemaChange(change: FileChange): boolean {
+  const name = change.path.slice(change.path.lastIndexOf("/") + 1);
+  return change.link === true || name.endsWith(".proto") || name === "buf.yaml" || name === "buf.lock" || name === "buf.work.yaml";
 }

@@ -1,16 +1,17 @@
 import path from "node:path";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
-import { resolveBase, resolvePushBase, type Base } from "../check/resolve-base.js";
+import { resolveBase, resolveFixBase, resolvePushBase, type Base } from "../check/resolve-base.js";
 import { runSteps } from "../check/run-steps.js";
 import { listModuleFiles } from "../buf/ls-files.js";
 import { whyNotPassable } from "../buf/path-args.js";
-import { selectTargets, type Targets } from "../check/select-targets.js";
+import { isSchemaChange, selectTargets, type Targets } from "../check/select-targets.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { diffPaths, ignoredPaths, unmergedPaths, untrackedPaths, type Side } from "../git/diff.js";
 import { EMPTY_TREE, GitRepo } from "../git/git.js";
 import { Project, type RepoProject } from "../project/project.js";
 import type { Finding, Step } from "../report/finding.js";
 import { render, type OutputFormat } from "../report/render.js";
+import { Snapshot } from "../snapshot/snapshot.js";
 import { materialize } from "../workspace/revision-tree.js";
 import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
 
@@ -61,7 +62,10 @@ export async function check(options: CheckOptions): Promise<number> {
     throw new ProtoshipError("--fix rewrites the working tree, so it cannot be combined with --pre-push or --staged");
   }
 
+  // Read once for every comparison: an overlay of another side hides the working tree's symlinks.
+  const worktree = Snapshot.worktree(repo);
   const findings: Finding[] = [];
+  const fixed: string[] = [];
   const checked = new Set<string>();
   let bufConfigChanged = false;
   let untracked: Promise<string[]> | undefined;
@@ -75,8 +79,9 @@ export async function check(options: CheckOptions): Promise<number> {
     // them costs a directory walk, so a commit-to-commit diff does it only once it has changes.
     // Against the working tree the walks, the diff and reading buf.yaml run side by side.
     const againstWorktree = comparison.head.kind === "worktree";
+    // Without pathspecs: a symlink (any name) is a schema input when a module path leads through it.
     const [changes, listed] = await Promise.all([
-      diffPaths(repo, comparison.base.sha, comparison.head, SCHEMA_PATHSPECS),
+      diffPaths(repo, comparison.base.sha, comparison.head, []).then((all) => all.filter(isSchemaChange)),
       againstWorktree ? listUntracked() : undefined,
       againstWorktree ? readWorkspace() : undefined,
       againstWorktree ? listIgnored() : undefined,
@@ -85,21 +90,40 @@ export async function check(options: CheckOptions): Promise<number> {
     if (changes.length === 0) continue;
     const [newFiles, ws, ignoredEntries, { config }] = await Promise.all([listUntracked(), readWorkspace(), listIgnored(), openProject()]);
     const steps = new Set(config.check.steps.filter((s) => !options.skip?.has(s)));
-    const targets = selectTargets(ws, changes);
+    // The .proto files buf compiles on each side (the snapshots' one file set): symlinks followed
+    // as git stores them, ignored files never.
+    const headSnapshot = Snapshot.of(repo, comparison.head, comparison.label);
+    const baseSnapshot = comparison.base.sha === EMPTY_TREE ? undefined : Snapshot.commit(repo, comparison.base.sha, comparison.base.label);
+    const [headProtos, baseProtos] = await Promise.all([headSnapshot.listProtoFiles(ws), baseSnapshot?.listProtoFiles(ws) ?? []]);
+    const targets = selectTargets(ws, changes, baseProtos, headProtos);
     if (!targets) continue;
     refuseUnreadableNames(targets);
     // Both sides come from git (a commit, the index) or the working tree less its ignored files:
     // an ignored or untracked file never satisfies an import of a commit.
-    const hide = { ignored: ignoredEntries, within: ws.modules.map((m) => m.root) };
+    const within = ws.modules.map((m) => m.root);
+    const worktreeLinks = (await (againstWorktree ? headSnapshot : worktree).tree()).links().map((l) => l.path);
+    const hide = { ignored: ignoredEntries, within, worktreeLinks };
     // The base overlay (blobs read from git, symlinks written) is built while buf already lints
     // the head: only `buf breaking` needs it.
-    const headTree = materialize(repo, comparison.head, SCHEMA_PATHSPECS, newFiles, undefined, hide);
+    const headTree = materialize(repo, comparison.head, SCHEMA_PATHSPECS, newFiles, undefined, {
+      ...hide,
+      files: headProtos,
+      snapshot: headSnapshot,
+    });
+    // When buf's configuration changed the base may have other module roots (or none: the whole
+    // repository), so every ignored entry is hidden from it.
+    const baseHide = {
+      ...hide,
+      ...(targets.full ? { within: [""] } : {}),
+      files: baseProtos,
+      ...(baseSnapshot ? { snapshot: baseSnapshot } : {}),
+    };
     const baseSide: Side = { kind: "commit", sha: comparison.base.sha };
     // Against the working tree, the base→head diff is exactly what the base overlay needs.
     const baseTree =
       comparison.base.sha === EMPTY_TREE
         ? undefined
-        : materialize(repo, baseSide, SCHEMA_PATHSPECS, newFiles, againstWorktree ? changes : undefined, hide);
+        : materialize(repo, baseSide, SCHEMA_PATHSPECS, newFiles, againstWorktree ? changes : undefined, baseHide);
     baseTree?.catch(() => {}); // awaited by runSteps; a failure must not surface as unhandled first
     try {
       const head = await headTree;
@@ -108,10 +132,10 @@ export async function check(options: CheckOptions): Promise<number> {
       // buf's configuration changed: every file of every module is checked, and buf lists them.
       const all = targets.full ? listModuleFiles(path.join(head.dir, ...ws.dir.split("/").filter(Boolean)), ws.dir) : undefined;
       all?.catch(() => {}); // awaited below; a failing step must win
+      const onFixed = (file: string): void => void fixed.push(file);
       const formatBaseline = new Set(config.check.formatBaseline);
-      findings.push(
-        ...(await runSteps({ workspace: ws, targets, headDir: head.dir, baseDir, steps, worktree: repo.root, fix, formatBaseline })),
-      );
+      const inputs = { workspace: ws, targets, headDir: head.dir, baseDir, steps, worktree: repo.root, fix, onFixed, formatBaseline };
+      findings.push(...(await runSteps(inputs)));
       for (const f of (await all) ?? targets.headFiles) checked.add(f);
       bufConfigChanged ||= targets.full;
     } finally {
@@ -121,7 +145,13 @@ export async function check(options: CheckOptions): Promise<number> {
   }
 
   const write = options.write ?? ((text: string) => process.stdout.write(text));
-  const summary = { findings, checkedFiles: [...checked], comparisons: comparisons.map((c) => c.label), bufConfigChanged };
+  const summary = {
+    findings,
+    checkedFiles: [...checked],
+    comparisons: comparisons.map((c) => c.label),
+    bufConfigChanged,
+    ...(options.fix ? { fixed } : {}),
+  };
   write(render(summary, options.output ?? "text"));
   return findings.length > 0 ? ExitCode.Findings : ExitCode.Ok;
 }
@@ -130,11 +160,11 @@ async function listComparisons(repo: GitRepo, options: CheckOptions, openProject
   if (!options.prePush) {
     const { config, remote } = await openProject();
     const defaultBranch = config.check.defaultBranch;
-    const base = await resolveBase(repo, {
-      ...(options.against ? { against: options.against } : {}),
-      ...(defaultBranch ? { defaultBranch } : {}),
-      remote: options.remote ?? remote,
-    });
+    const where = { ...(defaultBranch ? { defaultBranch } : {}), remote: options.remote ?? remote };
+    const base =
+      options.fix && !options.against && !options.staged
+        ? await resolveFixBase(repo, where)
+        : await resolveBase(repo, { ...(options.against ? { against: options.against } : {}), ...where });
     if (options.staged) await refuseUnmergedIndex(repo);
     const head: Side = options.staged ? { kind: "index" } : { kind: "worktree" };
     return [{ base, head, label: `${base.label}..${head.kind}` }];

@@ -5,7 +5,6 @@ import { ExitCode, ProtoshipError } from "../errors.js";
 import { docsReleaseVersions } from "../docs/release-versions.js";
 import { Project } from "../project/project.js";
 import { siteModelOf } from "../schema/doc-model.js";
-import { loadImage } from "../schema/load-image.js";
 import { protoPackageUnits } from "../schema/proto-packages.js";
 import { startProgress } from "../process/progress.js";
 import { explainOutputError } from "../workspace/output-errors.js";
@@ -36,7 +35,8 @@ export async function docs(options: DocsOptions): Promise<number> {
   const project = await Project.open(options.cwd);
   const { repo, config } = project;
   const workspace = await project.workspace();
-  const image = await loadImage(repo.root, workspace.dir ? { workspaceDir: workspace.dir } : {});
+  // The working tree as git sees it: an ignored file never reaches a page or the search data.
+  const image = await project.snapshot.image(workspace);
   // An empty image (no files, or a broken buf that printed nothing) never replaces the existing site.
   if (!image.ownFiles.size) {
     throw new ProtoshipError("buf returned no proto files for the module; the site was not changed", {

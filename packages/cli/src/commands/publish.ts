@@ -5,8 +5,10 @@ import semver from "semver";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { eraseProgress, startProgress } from "../process/progress.js";
+import { summarise } from "../process/summarise.js";
+import { schedule } from "../process/schedule.js";
 import { Project } from "../project/project.js";
-import type { RevisionCheckout } from "../project/revision.js";
+import { stubRepository } from "../config/repository-url.js";
 import { buildStubPackages, type BuildStubPackages } from "../publish/build-stubs.js";
 import { isPublished, packFiles, publishPackage } from "../publish/npm.js";
 import { redact, redactError } from "../process/redact.js";
@@ -76,31 +78,22 @@ async function publishTags(options: PublishOptions): Promise<number> {
   for (const commit of commits) {
     const tags = selected.filter((t) => t.commit === commit);
     const workDir = await mkdtemp(path.join(os.tmpdir(), "protoship-publish-"));
-    let tree: RevisionCheckout | undefined;
     try {
       // What was released is published as it was configured then: registry, scope and names included.
       const released = await Project.atRevision(repo, commit, commit.slice(0, 12)).catch((error: unknown) => {
         if (!(error instanceof ProtoshipError)) throw error;
         throw new ProtoshipError(`at ${commit.slice(0, 12)}: ${error.message}`, { exitCode: error.exitCode });
       });
-      tree = await released.checkout();
-      const source = Project.ofCheckout(tree.dir, released.config, () => released.stubScope());
+      // The schema is read from git objects; nothing of the commit is written to disk.
+      const source = Project.ofRevision(path.join(workDir, "source"), released);
+      // The source is no repository: the URL comes from the release's protoship.yaml or this repository's remote.
+      const repository = await stubRepository(released.config, repo);
       const { registry, distTag, access } = released.config.release;
-      const todo: ReleaseTag[] = [];
-      const checking = startProgress("check registry", tags.length, "packages");
-      try {
-        for (const tag of tags) {
-          if (await isPublished(tag.name, tag.version, { cwd: repo.root, registry })) {
-            write(`skipped ${tag.name}@${tag.version}: already on the registry\n`);
-            counts.skipped++;
-          } else {
-            todo.push(tag);
-          }
-          checking.tick();
-        }
-      } finally {
-        checking.done();
-      }
+      const onRegistry = await checkRegistry(tags, { cwd: repo.root, registry });
+      const todo = tags.filter((t) => !onRegistry.has(t));
+      const skipped = tags.filter((t) => onRegistry.has(t));
+      if (skipped.length) write(`skipped ${summarise(skipped.map(tagLabel), "package")} already on the registry\n`);
+      counts.skipped += skipped.length;
       if (todo.length === 0) continue;
 
       // Every unit gets the version released at (or before) this commit, so imports between stub
@@ -109,12 +102,13 @@ async function publishTags(options: PublishOptions): Promise<number> {
         [...latestByName(await listReleaseTags(repo, tagFormat, { mergedInto: commit }))].map(([name, t]) => [name, t.version]),
       );
       for (const t of tags) versions[t.name] = t.version;
-      write(`building ${todo.map((t) => `${t.name}@${t.version}`).join(", ")} at ${commit.slice(0, 12)}\n`);
+      write(`building ${summarise(todo.map(tagLabel), "package")} at ${commit.slice(0, 12)}\n`);
       const dirs = await (options.build ?? buildStubPackages)({
         source,
         repoRoot: repo.root,
         versions,
         names: todo.map((t) => t.name),
+        ...(repository ? { repository } : {}),
         workDir,
       });
       const ordered = await dependencyOrder(todo, dirs);
@@ -150,7 +144,6 @@ async function publishTags(options: PublishOptions): Promise<number> {
         uploading.done();
       }
     } finally {
-      await tree?.dispose();
       await rm(workDir, { recursive: true, force: true });
     }
   }
@@ -183,6 +176,35 @@ async function releaseTagNamed(repo: GitRepo, all: readonly ReleaseTag[], name: 
     exitCode: ExitCode.Usage,
   });
 }
+
+/** How many release tags' versions are looked up on the registry at once. */
+const REGISTRY_CHECKS = 16;
+
+/** The tags whose version is on the registry already, looked up {@link REGISTRY_CHECKS} at a time. */
+async function checkRegistry(
+  tags: readonly ReleaseTag[],
+  options: { cwd: string; registry: string | undefined },
+): Promise<Set<ReleaseTag>> {
+  const found = new Set<ReleaseTag>();
+  const checking = startProgress("check registry", tags.length, "packages");
+  try {
+    const limits = { jobs: REGISTRY_CHECKS, budgetMb: 0, abort: new AbortController() };
+    await schedule(
+      tags.map(() => 0),
+      limits,
+      async (i) => {
+        const tag = tags[i]!;
+        if (await isPublished(tag.name, tag.version, options)) found.add(tag);
+        checking.tick();
+      },
+    );
+  } finally {
+    checking.done();
+  }
+  return found;
+}
+
+const tagLabel = (t: ReleaseTag): string => `${t.name}@${t.version}`;
 
 /** Orders tags so a package is published after the stub packages it depends on. */
 async function dependencyOrder(tags: readonly ReleaseTag[], dirs: ReadonlyMap<string, string>): Promise<ReleaseTag[]> {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DEFAULTS, MAX_SHARDS } from "./defaults.js";
 import { NPM_SCOPE, npmNameProblem } from "./npm-name.js";
 import { tagFormatProblem } from "./tag-format.js";
+import { repositoryUrl } from "./repository-url.js";
 
 /**
  * protoship.yaml: every key is optional, so a repository with only a buf.yaml works as is.
@@ -41,6 +42,15 @@ export const configSchema = z
             }),
           )
           .default({}),
+        /**
+         * The repository the stub packages' package.json names (`repository`, which npm needs to
+         * publish with provenance), e.g. https://github.com/acme/apis. Default: the release remote's
+         * URL. Credentials in it are never written.
+         */
+        repository: z
+          .string()
+          .refine((url) => repositoryUrl(url) !== undefined, "a git repository URL such as https://github.com/acme/apis")
+          .optional(),
         /**
          * The code generator of every stub package: `ts-proto` (TypeScript built by tsc, @grpc/grpc-js
          * services) or `protobuf-es` (protoc-gen-es 2.x: JavaScript and declarations, no build step;

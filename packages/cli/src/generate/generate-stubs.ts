@@ -10,6 +10,7 @@ import { CONFIG_FILE } from "../config/load-config.js";
 import { ConfigError, ProtoshipError } from "../errors.js";
 import { protoshipVersion } from "../version.js";
 import { npmNameProblem } from "../config/npm-name.js";
+import { stubRepository } from "../config/repository-url.js";
 import type { Project } from "../project/project.js";
 import { explainOutputError } from "../workspace/output-errors.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
@@ -18,12 +19,12 @@ import type { SchemaImage } from "../schema/load-image.js";
 import { closure } from "../schema/package-graph.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
-import { inputDigest, saltedHash } from "./source-hash.js";
+import { saltedHash } from "./source-hash.js";
 import { partition } from "./partition.js";
 import type { Shard } from "./shard.js";
 import { esPackageFiles } from "./protobuf-es-package-files.js";
 import { stubGenerator } from "./stub-generator.js";
-import { exists, replacePackages, stalePackages, type FileTree } from "./write-packages.js";
+import { exists, folderDigest, replacePackages, stalePackages, treeDigest, type FileTree } from "./write-packages.js";
 
 /** Options of {@link generateStubsIn}. */
 export interface GenerateStubsOptions {
@@ -55,6 +56,11 @@ export interface GenerateStubsOptions {
    * left alone, and the run's stamp is the shard's own (`.protoship-stamp.shard-<i>-of-<n>.json`).
    */
   shard?: Shard;
+  /**
+   * The repository URL the packages' package.json names (see stubRepository), for a project that is
+   * not the repository itself (publish's checkout of a release commit). Default: the project's own.
+   */
+  repository?: string;
   /** Reports the packages generated (called only when there is work: never on a no-op rerun). */
   progress?: (total: number) => Progress;
 }
@@ -95,6 +101,11 @@ interface Stamp {
   units: Record<string, string>;
   /** The packages, with `dir` relative to outDir. */
   packages: GeneratedPackage[];
+  /**
+   * {@link treeDigest} of the files written per npm name, so a rerun notices a package edited by
+   * hand (or a file of it deleted) although its inputs did not change, and writes it again.
+   */
+  digests?: Record<string, string>;
 }
 
 /**
@@ -119,11 +130,16 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   if (options.dryRun) await refuseHalfDoneSwap(outDir);
   else await recoverSwap(outDir).catch((error: unknown) => explainOutputError(error, root));
   const plugin = stubGenerator(config.stubs);
+  const repository = options.repository ?? (await stubRepository(config, project.repo));
+  // The folder of the packages in the repository: outDir, or stubs.outDir for one outside it (publish's).
+  const outInRepo = path.relative(root, outDir).split(path.sep).join("/");
+  const packagesFolder = outInRepo.startsWith("../") || path.isAbsolute(outInRepo) ? path.posix.normalize(config.stubs.outDir) : outInRepo;
   // Everything that changes the output: protoship's version and code (npmNameOf, the package
   // files, the stub toolchain live outside generate/), the generator (ts-proto or protoc-gen-es),
   // its version and options, the settings.
   const salt = JSON.stringify({
     protoship: protoshipVersion(),
+    repository: repository ?? null,
     generator: await generatorHash(),
     plugin: [plugin.name, plugin.version],
     options: plugin.options,
@@ -138,9 +154,10 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   const stampFile = stampName(options.shard);
   const stamp = stamped && !options.force && !options.dryRun ? await readStamp(outDir, stampFile) : undefined;
   // Read once: the stamp's key and the image cache's are both made from it.
-  const inputs = inputDigest(root, workspace, [...workspace.configFiles, CONFIG_FILE], outDir);
+  const inputs = await project.snapshot.digest(workspace, [...workspace.configFiles, CONFIG_FILE]);
   const source = stamped ? saltedHash(inputs, salt) : "";
-  if (stamp && stamp.source === source && (await allExist(stamp.packages.map((p) => path.join(outDir, p.dir))))) {
+  const onDisk = (p: GeneratedPackage): Promise<boolean> => intact(stamp, p.npmName, path.join(outDir, p.dir));
+  if (stamp && stamp.source === source && (await Promise.all(stamp.packages.map(onDisk))).every(Boolean)) {
     return { outDir, packages: stamp.packages.map((p) => ({ ...p, dir: path.join(outDir, p.dir) })), changed: [] };
   }
 
@@ -168,7 +185,8 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
   const todo: ProtoPackageUnit[] = [];
   for (const unit of selected) {
     const unchanged =
-      stamp?.units[unit.npmName] === hashes.get(unit.npmName) && (await allExist([path.join(outDir, dirNames.get(unit.npmName)!)]));
+      stamp?.units[unit.npmName] === hashes.get(unit.npmName) &&
+      (await intact(stamp, unit.npmName, path.join(outDir, dirNames.get(unit.npmName)!)));
     if (!unchanged) todo.push(unit);
   }
 
@@ -196,6 +214,7 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
         version: versions.get(unit.npmName)!,
         dependencies: Object.fromEntries(sources.dependencies.map((d) => [d, `^${versions.get(d)!}`])),
         rootFromPackage: rootFrom(path.join(outDir, dirName), root),
+        ...(repository ? { repository: { url: repository, directory: path.posix.join(packagesFolder, dirName) } } : {}),
       };
       let files: FileTree;
       if (plugin.name === "protobuf-es") {
@@ -237,7 +256,13 @@ export async function generateStubsIn(project: Project, options: GenerateStubsOp
 
   const packages = selected.map((u) => generated.get(u.npmName) ?? stamp!.packages.find((p) => p.npmName === u.npmName)!);
   if (stamped) {
-    const next: Stamp = { source, units: Object.fromEntries(selected.map((u) => [u.npmName, hashes.get(u.npmName)!])), packages };
+    const digests = Object.fromEntries(
+      selected.map((u) => {
+        const tree = trees.get(dirNames.get(u.npmName)!);
+        return [u.npmName, tree ? treeDigest(tree) : stamp!.digests![u.npmName]!];
+      }),
+    );
+    const next: Stamp = { source, units: Object.fromEntries(selected.map((u) => [u.npmName, hashes.get(u.npmName)!])), packages, digests };
     await writeStamp(outDir, stampFile, next);
   }
   await cacheImage();
@@ -299,7 +324,7 @@ let generatorHashOnce: Promise<string> | undefined;
  * file's source info cut down to its commented locations (all ts-proto reads of it). No unit is an
  * error. With `cache.read`, the image comes from the image cache (image-cache.ts) when nothing it
  * was made from changed, instead of a buf compile; `cacheImage()` puts a compiled one there.
- * `cache.inputs` is the caller's {@link inputDigest} of the project, when it has one (else it is read).
+ * `cache.inputs` is the caller's digest of the project's snapshot, when it has one (else it is read).
  */
 export async function stubUnits(
   project: Project,
@@ -308,19 +333,23 @@ export async function stubUnits(
   const { root, config } = project;
   const workspace = await project.workspace();
   const include = config.stubs.include ?? [];
-  const [{ loadImage }, { readImageCache, writeImageCache }] = await Promise.all([
-    import("../schema/load-image.js"),
+  const [{ readImageCache, writeImageCache }, { loadIncludedImage }] = await Promise.all([
     import("./image-cache.js"),
+    import("./included-image.js"),
   ]);
+  const included = (protoPackage: string): boolean => include.some((p) => matchesPackage(p, protoPackage));
   // The key hashes every proto (~0.25 s on 7,207 files): only when the cache is read or written.
   const key = cache.read ? await imageKey(project, cache.inputs) : undefined;
   const cached = key ? await readImageCache(root, key) : undefined;
-  const image = cached ?? (await loadImage(root, { ...(workspace.dir ? { workspaceDir: workspace.dir } : {}), sourceInfo: "comments" }));
+  // The project's snapshot decides what buf compiles: ignored files never, symlinks as git stores
+  // them. With `include`, only the selected packages' files (and their imports) are compiled.
+  const { snapshot } = project;
+  const image =
+    cached ??
+    (include.length ? await loadIncludedImage(workspace, included, snapshot) : await snapshot.image(workspace, { sourceInfo: "comments" }));
   // Packages left out by `include` are not stub packages: their files are copied into the
   // packages that import them, like any import from outside the module.
-  const units = protoPackageUnits(image, config, await project.stubScope()).filter(
-    (u) => !include.length || include.some((p) => matchesPackage(p, u.protoPackage)),
-  );
+  const units = protoPackageUnits(image, config, await project.stubScope()).filter((u) => !include.length || included(u.protoPackage));
   // An empty result (no files, or a broken buf that printed nothing) never prunes existing packages.
   if (!units.length) {
     const found = `${image.ownFiles.size} files in the module`;
@@ -343,16 +372,15 @@ export async function stubUnits(
 
 /**
  * The image cache's key: every input of the compile (`inputs`, else read: {@link inputDigest} of
- * the protos under the module roots, buf.yaml, protoship.yaml), the code that cuts the image
+ * the protos the snapshot's file set holds, buf.yaml, protoship.yaml), the code that cuts the image
  * (protoship's version and generator) and the buf that compiles it.
  */
 async function imageKey(project: Project, inputs?: string): Promise<string> {
-  const { root, config } = project;
   const workspace = await project.workspace();
   const bin = bufBinary();
   const { size, mtimeMs } = await stat(bin).catch(() => ({ size: 0, mtimeMs: 0 }));
   const salt = JSON.stringify({ image: 1, protoship: protoshipVersion(), generator: await generatorHash(), buf: [bin, size, mtimeMs] });
-  const digest = inputs ?? inputDigest(root, workspace, [...workspace.configFiles, CONFIG_FILE], path.resolve(root, config.stubs.outDir));
+  const digest = inputs ?? (await project.snapshot.digest(workspace, [...workspace.configFiles, CONFIG_FILE]));
   return saltedHash(digest, salt).slice(0, 32);
 }
 
@@ -377,8 +405,10 @@ async function refuseHalfDoneSwap(outDir: string): Promise<void> {
   }
 }
 
-async function allExist(paths: readonly string[]): Promise<boolean> {
-  return (await Promise.all(paths.map(exists))).every(Boolean);
+/** Whether a package's folder still holds exactly what the stamp's run wrote there. */
+async function intact(stamp: Stamp | undefined, npmName: string, dir: string): Promise<boolean> {
+  const digest = stamp?.digests?.[npmName];
+  return digest !== undefined && (await folderDigest(dir)) === digest;
 }
 
 function selectUnits(units: ProtoPackageUnit[], only: string[] | undefined): ProtoPackageUnit[] {

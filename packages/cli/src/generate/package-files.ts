@@ -12,6 +12,11 @@ export interface PackageInput {
   tsProtoVersion: string;
   /** The repository root relative to the package folder (e.g. `../../..`), for its `generate` script. */
   rootFromPackage: string;
+  /**
+   * package.json's `repository` (npm needs it to publish with provenance): the repository's URL,
+   * without credentials, and the package folder in it; absent when there is no public repository.
+   */
+  repository?: { url: string; directory: string };
 }
 
 /**
@@ -31,6 +36,7 @@ export function packageJson(input: PackageInput): string {
     version: input.version,
     description: `TypeScript types and @grpc/grpc-js stubs for the ${unit.protoPackage} protobuf package.`,
     keywords: ["protobuf", "grpc", unit.protoPackage],
+    ...(input.repository ? { repository: { type: "git", ...input.repository } } : {}),
     type: "module",
     sideEffects: false,
     // ES2022 output with bigint; the oldest Node line @grpc/grpc-js and @bufbuild/protobuf both support.

@@ -13,6 +13,8 @@ export interface EsPackageInput {
   protocGenEsVersion: string;
   /** The repository root relative to the package folder, for its `generate` script. */
   rootFromPackage: string;
+  /** package.json's `repository` (npm needs it to publish with provenance), as for ts-proto packages. */
+  repository?: { url: string; directory: string };
 }
 
 /**
@@ -40,6 +42,7 @@ function esPackageJson(input: EsPackageInput): string {
     version: input.version,
     description: `JavaScript, TypeScript declarations and Connect service descriptors for the ${unit.protoPackage} protobuf package (protobuf-es).`,
     keywords: ["protobuf", "protobuf-es", "connect", "grpc", unit.protoPackage],
+    ...(input.repository ? { repository: { type: "git", ...input.repository } } : {}),
     type: "module",
     sideEffects: false,
     engines: { node: ">=18" },

@@ -1,4 +1,5 @@
 import { MARKER, ownerOf, swapFolders } from "@protoship/fs-safe";
+import { createHash } from "node:crypto";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -10,8 +11,11 @@ export type FileTree = Map<string, string>;
 /** The owner in a stub package's `.protoship-generated` marker: only such folders are replaced or pruned. */
 export const STUBS_OWNER = "protoship generate";
 
-/** Folders inside a package that belong to the developer's machine, not to the generator: carried over. */
-const KEPT = ["node_modules"];
+/**
+ * Folders inside a package that belong to the developer's machine or to its build, not to the
+ * generator: carried over into a regenerated package (its build script replaces dist/ itself).
+ */
+const KEPT = ["node_modules", "dist", ".turbo"];
 
 /**
  * Replaces each folder `outDir/<name>` with the given tree and, with `prune`, removes the other
@@ -56,18 +60,50 @@ async function writeTree(dir: string, tree: FileTree): Promise<void> {
 
 /** True when `dir` holds exactly the tree's files plus our marker (ignoring kept and build folders) with the same bytes. */
 async function sameContent(dir: string, tree: FileTree): Promise<boolean> {
-  if ((await ownerOf(dir)) !== STUBS_OWNER) return false;
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
-    .filter((f) => f !== MARKER && ![...KEPT, "dist"].some((k) => f.startsWith(`${k}/`)) && !f.startsWith(".turbo/"));
-  if (files.length !== tree.size) return false;
+  const files = await generatedFiles(dir);
+  if (!files || files.length !== tree.size) return false;
   for (const file of files) {
     const expected = tree.get(file);
     if (expected === undefined || (await readFile(path.join(dir, file), "utf8")) !== expected) return false;
   }
   return true;
+}
+
+/**
+ * The files of a stub package folder that generate writes (all but its marker and the kept
+ * folders), relative to it; undefined when the folder is missing or not protoship generate's.
+ */
+async function generatedFiles(dir: string): Promise<string[] | undefined> {
+  if ((await ownerOf(dir)) !== STUBS_OWNER) return undefined;
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
+    .filter((f) => f !== MARKER && !KEPT.some((k) => f.startsWith(`${k}/`)));
+}
+
+/** sha256 of a package's files (paths and bytes), as {@link folderDigest} reads them back from disk. */
+export function treeDigest(tree: FileTree): string {
+  const hash = createHash("sha256");
+  for (const file of [...tree.keys()].sort()) hash.update(`\0${file}\0${Buffer.byteLength(tree.get(file)!)}\0`).update(tree.get(file)!);
+  return hash.digest("hex");
+}
+
+/**
+ * The {@link treeDigest} of what a stub package folder holds now (its generated files, not its
+ * marker, node_modules, dist or .turbo); undefined when it is missing or not protoship generate's.
+ * A file edited, added or removed by hand gives another digest.
+ */
+export async function folderDigest(dir: string): Promise<string | undefined> {
+  const files = await generatedFiles(dir).catch(() => undefined);
+  if (!files) return undefined;
+  const hash = createHash("sha256");
+  for (const file of files.sort()) {
+    const bytes = await readFile(path.join(dir, file)).catch(() => undefined);
+    if (bytes === undefined) return undefined;
+    hash.update(`\0${file}\0${bytes.length}\0`).update(bytes);
+  }
+  return hash.digest("hex");
 }
 
 async function listDirs(dir: string): Promise<string[]> {

@@ -8,6 +8,8 @@ export interface FileChange {
   path: string;
   /** The file's blob on the base side (absent for an addition, or when not known). */
   baseBlob?: string;
+  /** A symlink on either side (git's mode 120000): what it leads to changed for every path through it. */
+  link?: boolean;
 }
 
 /** What to compare a base with: a commit, the index, or the working tree. */
@@ -36,16 +38,19 @@ export async function diffWithWorktree(repo: GitRepo, rev: string | undefined, p
   return parseRawDiff(await repo.query([...DIFF, ...(rev ? [rev] : []), "--", ...pathspecs]));
 }
 
+const LINK_MODE = "120000";
+
 /** Parses `git diff --raw -z --no-renames` output (`:<mode> <mode> <sha> <sha> <status>\0<path>\0`). */
 export function parseRawDiff(out: string): FileChange[] {
   const parts = out.split("\0");
   const changes: FileChange[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {
-    const [, , src, , code = ""] = parts[i]!.replace(/^:/, "").split(" ");
+    const [srcMode, dstMode, src, , code = ""] = parts[i]!.replace(/^:/, "").split(" ");
     const file = parts[i + 1]!;
     const status = code.charAt(0);
-    if (status === "A") changes.push({ status: "A", path: file });
-    else changes.push({ status: status === "D" ? "D" : "M", path: file, ...(src && !/^0+$/.test(src) ? { baseBlob: src } : {}) });
+    const link = srcMode === LINK_MODE || dstMode === LINK_MODE ? { link: true } : {};
+    if (status === "A") changes.push({ status: "A", path: file, ...link });
+    else changes.push({ status: status === "D" ? "D" : "M", path: file, ...(src && !/^0+$/.test(src) ? { baseBlob: src } : {}), ...link });
   }
   return changes;
 }

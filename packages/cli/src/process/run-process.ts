@@ -58,6 +58,10 @@ export function runProcess(file: string, args: readonly string[], options: RunPr
         resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
       },
     );
-    if (options.input) child.stdin?.end(options.input);
+    if (options.input) {
+      // A program that exits without reading its input (EPIPE) is judged by its exit code and output.
+      child.stdin?.on("error", () => {});
+      child.stdin?.end(options.input);
+    }
   });
 }

@@ -6,6 +6,7 @@ import type { ProtoshipConfig } from "../config/schema.js";
 import { resolveStubScope } from "../config/stub-scope.js";
 import { EnvironmentError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
+import { Snapshot } from "../snapshot/snapshot.js";
 import { RevisionProject } from "./revision.js";
 
 /** A project opened in a git repository (see {@link Project.open}). */
@@ -22,14 +23,23 @@ export class Project {
   /** Absolute path of the repository root (or of the folder standing in for it). */
   readonly root: string;
   readonly config: ProtoshipConfig;
+  /** The files the project's commands read: the working tree as git sees it, or the folder's. */
+  readonly snapshot: Snapshot;
   private bufWorkspace: Promise<BufWorkspace> | undefined;
   private readonly scopeSource: () => Promise<string | undefined>;
   private scope: Promise<string | undefined> | undefined;
 
-  private constructor(root: string, repo: GitRepo | undefined, config: ProtoshipConfig, scope?: () => Promise<string | undefined>) {
+  private constructor(
+    root: string,
+    repo: GitRepo | undefined,
+    config: ProtoshipConfig,
+    scope?: () => Promise<string | undefined>,
+    snapshot?: Snapshot,
+  ) {
     this.root = root;
     this.repo = repo;
     this.config = config;
+    this.snapshot = snapshot ?? (repo ? Snapshot.worktree(repo) : Snapshot.folder(root));
     this.scopeSource = scope ?? (() => resolveStubScope(config.stubs.scope, () => readPackageJsonText(path.join(root, "package.json"))));
   }
 
@@ -53,11 +63,11 @@ export class Project {
   }
 
   /**
-   * A revision's files written to `folder` (see RevisionProject.checkout), with the configuration
-   * and the stub scope read from that revision's git objects.
+   * A revision's schema (read from git objects only, never written to disk) with its configuration
+   * and stub scope, for work done in `folder` (e.g. publish building the stubs of a release commit).
    */
-  static ofCheckout(folder: string, config: ProtoshipConfig, scope: () => Promise<string | undefined>): Project {
-    return new Project(path.resolve(folder), undefined, config, scope);
+  static ofRevision(folder: string, revision: RevisionProject): Project {
+    return new Project(path.resolve(folder), undefined, revision.config, () => revision.stubScope(), revision.snapshot);
   }
 
   /**
@@ -103,7 +113,10 @@ export class Project {
    * use, so a command that never needs it never loads it.
    */
   workspace(): Promise<BufWorkspace> {
-    this.bufWorkspace ??= import("../buf/buf-config.js").then(({ readBufWorkspace }) => readBufWorkspace(this.root, this.config.bufYaml));
+    this.bufWorkspace ??=
+      this.snapshot.side.kind === "commit"
+        ? this.snapshot.bufWorkspace(this.config.bufYaml)
+        : import("../buf/buf-config.js").then(({ readBufWorkspace }) => readBufWorkspace(this.root, this.config.bufYaml));
     return this.bufWorkspace;
   }
 }

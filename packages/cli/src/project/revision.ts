@@ -1,22 +1,10 @@
-import { readBufWorkspace, type BufWorkspace } from "../buf/buf-config.js";
-import path from "node:path";
-import { CONFIG_FILE, loadConfig } from "../config/load-config.js";
-import { readPackageJsonText } from "../config/package-json.js";
 import type { ProtoshipConfig } from "../config/schema.js";
 import { resolveStubScope } from "../config/stub-scope.js";
 import { ProtoshipError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
-import { materializeCommit } from "../workspace/commit-tree.js";
 import { resolveRepoPath } from "../workspace/repo-path.js";
 import type { RevisionImage } from "../workspace/revision-image.js";
-import { BUF_CONFIG_PATHSPECS, SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
-
-/** A revision checked out into a temporary folder (see {@link RevisionProject.checkout}). */
-export interface RevisionCheckout {
-  /** The folder holding the revision's schema inputs, protoship.yaml and buf.yaml. */
-  dir: string;
-  dispose(): Promise<void>;
-}
+import { Snapshot } from "../snapshot/snapshot.js";
 
 /**
  * The project as committed at one revision: everything it reads comes from git objects, so
@@ -32,6 +20,7 @@ export class RevisionProject {
   readonly label: string;
   readonly config: ProtoshipConfig;
   private compiled: Promise<RevisionImage> | undefined;
+  private side: Snapshot | undefined;
   private readonly scopeSource: () => Promise<string | undefined>;
   private scope: Promise<string | undefined> | undefined;
 
@@ -50,15 +39,11 @@ export class RevisionProject {
    * protoship.yaml sets none): what a release or a publish does is decided by what was committed.
    */
   static async open(repo: GitRepo, commit: string, label: string): Promise<RevisionProject> {
-    const tree = await materializeCommit(repo, commit, [`:(literal)${CONFIG_FILE}`, ":(literal)package.json"]);
-    try {
-      const config = await loadConfig(tree.dir);
-      const packageJson = config.stubs.scope ? undefined : await readPackageJsonText(path.join(tree.dir, "package.json"));
-      const where = `package.json at ${label}`;
-      return new RevisionProject(repo, commit, label, config, () => resolveStubScope(config.stubs.scope, async () => packageJson, where));
-    } finally {
-      await tree.dispose();
-    }
+    const snapshot = Snapshot.commit(repo, commit, label);
+    const config = await snapshot.config();
+    const packageJson = config.stubs.scope ? undefined : await snapshot.readText("package.json");
+    const where = `package.json at ${label}`;
+    return new RevisionProject(repo, commit, label, config, () => resolveStubScope(config.stubs.scope, async () => packageJson, where));
   }
 
   /** Another commit's schema read with this revision's configuration (e.g. a release tag compared with HEAD). */
@@ -84,36 +69,29 @@ export class RevisionProject {
     return this.compiled;
   }
 
-  /**
-   * Writes the revision's schema inputs, protoship.yaml and buf.yaml to a temporary folder, for
-   * tools that need files (ts-proto through generate). The caller disposes of it.
-   */
-  async checkout(): Promise<RevisionCheckout> {
-    const tree = await materializeCommit(this.repo, this.commit, [...SCHEMA_PATHSPECS, `:(literal)${CONFIG_FILE}`]);
-    try {
-      await tree.add([`:(literal)${this.config.bufYaml}`]);
-    } catch (error) {
-      await tree.dispose();
-      throw error;
-    }
-    return { dir: tree.dir, dispose: () => tree.dispose() };
+  /** The revision's files, read from git objects only. */
+  get snapshot(): Snapshot {
+    this.side ??= Snapshot.commit(this.repo, this.commit, this.label);
+    return this.side;
   }
 
-  private async compile(): Promise<RevisionImage> {
+  /**
+   * Only the files at `paths` (repository paths) and what they import, compiled at this revision
+   * (not memoised): the image's ownFiles are those files.
+   */
+  imageOf(paths: readonly string[]): Promise<RevisionImage> {
+    return this.compile(paths);
+  }
+
+  private async compile(paths?: readonly string[]): Promise<RevisionImage> {
     const { bufYaml } = this.config;
     // Held to the repository before git is asked for it: git refuses paths outside its work tree.
     resolveRepoPath(this.repo.root, bufYaml, { label: "bufYaml" });
     try {
-      const tree = await materializeCommit(this.repo, this.commit, [...BUF_CONFIG_PATHSPECS, `:(literal)${bufYaml}`]);
-      let workspace: BufWorkspace;
-      try {
-        workspace = await readBufWorkspace(tree.dir, bufYaml);
-      } finally {
-        await tree.dispose();
-      }
+      const workspace = await this.snapshot.bufWorkspace(bufYaml);
       // Loaded on use: it brings @bufbuild/protobuf (~0.1 s), which most commands never need.
       const { compileRevision } = await import("../workspace/revision-image.js");
-      return await compileRevision(this.repo, this.commit, workspace);
+      return await compileRevision(this.snapshot, workspace, paths);
     } catch (error) {
       if (error instanceof ProtoshipError)
         throw new ProtoshipError(`at ${this.label}: ${error.message}`, { exitCode: error.exitCode, cause: error });

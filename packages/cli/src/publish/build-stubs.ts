@@ -23,6 +23,8 @@ export interface BuildStubsInput {
   versions: Record<string, string>;
   /** npm names to build; the stub packages they import are built too. */
   names: readonly string[];
+  /** The repository URL the packages' package.json names (npm needs it for provenance), if any. */
+  repository?: string;
   /** Scratch folder, removed by the caller. */
   workDir: string;
   /** How many package builds run at once (default: the machine's cores). */
@@ -40,7 +42,11 @@ export type BuildStubPackages = (input: BuildStubsInput) => Promise<Map<string, 
  */
 export const buildStubPackages: BuildStubPackages = async (input) => {
   const outDir = path.join(input.workDir, "packages");
-  const generated = await generateStubsIn(input.source, { outDir, version: input.versions });
+  const generated = await generateStubsIn(input.source, {
+    outDir,
+    version: input.versions,
+    ...(input.repository ? { repository: input.repository } : {}),
+  });
   const byName = new Map(generated.packages.map((p) => [p.npmName, p]));
   const missing = input.names.filter((n) => !byName.has(n));
   if (missing.length > 0) throw new ProtoshipError(`no stub package ${missing.join(", ")} at the release commit`);

@@ -14,7 +14,8 @@ export async function runNpm(args: readonly string[], options: { cwd: string; en
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const r = await runProcess(npm, args, {
     cwd: options.cwd,
-    env: options.env ?? {},
+    // npm's "new version available" notice is not part of any result protoship reports.
+    env: { npm_config_update_notifier: "false", ...options.env },
     what: "npm",
     hint: "install Node.js with npm",
     redact,

@@ -1,9 +1,11 @@
-import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
-import type { GitRepo } from "../git/git.js";
+import type { BufWorkspace } from "../buf/buf-config.js";
+import { changedProtoFiles, type SideTree } from "../snapshot/file-set.js";
+import type { Snapshot } from "../snapshot/snapshot.js";
 import { RevisionProject } from "../project/revision.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { assemblePlan, type PackagePlan as AssembledPackagePlan, type ReleasePlan as AssembledReleasePlan } from "./assemble-plan.js";
 import { breakingFindings, type BreakingFinding } from "./breaking.js";
+import { changedSlice, headSliceFiles, missedPackages, type ChangedFile } from "./changed-slice.js";
 import { classifyChanges, type SchemaChange } from "./classify.js";
 import type { RevisionImage } from "../workspace/revision-image.js";
 import { diffSchemas } from "./schema-diff.js";
@@ -32,16 +34,14 @@ export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
   const latest = latestByName(await listReleaseTags(repo, config.release.tagFormat, { mergedInto: head }));
   const breakingRules = headImage.workspace.modules[0]?.breaking ?? {};
 
-  // One compile and one `buf breaking` per distinct base commit, shared by the units released there.
-  const bases = new Map<string, Promise<{ image: RevisionImage; findings: BreakingFinding[] } | undefined>>();
-  const baseOf = (tag: ReleaseTag): Promise<{ image: RevisionImage; findings: BreakingFinding[] } | undefined> => {
+  // One compile and one `buf breaking` per distinct base commit, shared by the units released
+  // there; both cover only the units whose files (or imports' files) differ since that commit.
+  const bases = new Map<string, Promise<BaseComparison | undefined>>();
+  const baseOf = (tag: ReleaseTag): Promise<BaseComparison | undefined> => {
     let p = bases.get(tag.commit);
     if (!p) {
-      p = (async () => {
-        if (tag.commit === head || !(await schemaDiffers(repo, tag.commit, head))) return undefined;
-        const image = await at.at(tag.commit, `tag ${tag.tag}`).image();
-        return { image, findings: await breakingFindings(headImage.image, image.image, breakingRules) };
-      })();
+      const releasedThere = new Set(units.filter((u) => latest.get(u.npmName)?.commit === tag.commit).map((u) => u.protoPackage));
+      p = tag.commit === head ? Promise.resolve(undefined) : compareWithBase(at, tag, headImage, units, releasedThere, breakingRules);
       bases.set(tag.commit, p);
     }
     return p;
@@ -72,7 +72,7 @@ export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
     const lastTag = latest.get(unit.npmName);
     if (!lastTag) continue;
     const base = await baseOf(lastTag);
-    if (base) changes.set(unit.protoPackage, unitChanges(unit, base.image, headImage, base.findings));
+    if (base?.packages.has(unit.protoPackage)) changes.set(unit.protoPackage, unitChanges(unit, base.image, headImage, base.findings));
   }
   return assemblePlan({
     head,
@@ -82,6 +82,55 @@ export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
     repoPath: (f) => headImage.repoPath(f),
     generator: { head: config.stubs.generator, atRelease: generatorAtRelease },
   });
+}
+
+/** A base commit compared with HEAD: the units that can differ, the base's files for them, buf breaking's findings. */
+interface BaseComparison {
+  packages: ReadonlySet<string>;
+  image: RevisionImage;
+  findings: BreakingFinding[];
+}
+
+/**
+ * Compares HEAD with the commit of `tag` for the units released there (`candidates`), compiling
+ * at the base only the files of the units that can differ (see changedSlice), and checking the
+ * compiled slice for a package it missed (see missedPackages) before trusting it. A change to
+ * buf's configuration compares every candidate. Undefined when no schema file differs.
+ */
+async function compareWithBase(
+  at: RevisionProject,
+  tag: ReleaseTag,
+  headImage: RevisionImage,
+  units: readonly ProtoPackageUnit[],
+  candidates: ReadonlySet<string>,
+  breakingRules: Record<string, unknown>,
+): Promise<BaseComparison | undefined> {
+  // Files outside the modules are not compiled on either side.
+  const base = at.at(tag.commit, `tag ${tag.tag}`);
+  const changed = await changedSchemaFiles(base.snapshot, at.snapshot, headImage.workspace);
+  if (changed.length === 0) return undefined;
+  if (changed.some((c) => !c.path.endsWith(".proto"))) {
+    const image = await base.image();
+    return { packages: candidates, image, findings: await breakingFindings(headImage.image, image.image, breakingRules) };
+  }
+  const repoPath = (name: string): string => headImage.repoPath(name);
+  let slice = changedSlice(headImage.image.files, units, changed, repoPath, candidates);
+  for (;;) {
+    // A deleted file's package is known only once the base is compiled: compiled alone, it is found as missed.
+    if (slice.basePaths.length === 0) return undefined;
+    const image = await base.imageOf(slice.basePaths);
+    const own = image.image.files.filter((f) => image.image.ownFiles.has(f.name));
+    const missed = missedPackages(own, slice, candidates);
+    if (missed.size > 0) {
+      slice = changedSlice(headImage.image.files, units, changed, repoPath, candidates, new Set([...slice.packages, ...missed]));
+      continue;
+    }
+    if (slice.packages.size === 0) return undefined;
+    const compared = units.filter((u) => slice.packages.has(u.protoPackage)).flatMap((u) => u.files.map((f) => f.name));
+    const headFiles = headSliceFiles(headImage.image.files, [...compared, ...own.map((f) => f.name)]);
+    const headSlice = { files: headFiles, ownFiles: headImage.image.ownFiles };
+    return { packages: slice.packages, image, findings: await breakingFindings(headSlice, image.image, breakingRules) };
+  }
 }
 
 function unitChanges(
@@ -102,8 +151,25 @@ function unitChanges(
   );
 }
 
-/** Whether any .proto or buf file differs between two commits (cheap: no compile). */
-async function schemaDiffers(repo: GitRepo, a: string, b: string): Promise<boolean> {
-  const out = await repo.raw(["diff", "--name-only", "--no-renames", "--no-ext-diff", a, b, "--", ...SCHEMA_PATHSPECS]);
-  return out.trim().length > 0;
+/**
+ * The schema files that differ between two commits (cheap: no compile), read with `workspace`:
+ * the .proto files buf compiles at either (Snapshot.listProtoFiles: a change behind a symlink is a
+ * change at every module path reaching it) by path and blob, and buf's configuration files.
+ */
+async function changedSchemaFiles(base: Snapshot, head: Snapshot, workspace: BufWorkspace): Promise<ChangedFile[]> {
+  const [baseFiles, headFiles, baseTree, headTree] = await Promise.all([
+    base.listProtoFiles(workspace),
+    head.listProtoFiles(workspace),
+    base.tree(),
+    head.tree(),
+  ]);
+  const changed = changedProtoFiles(baseFiles, headFiles);
+  const idOf = (tree: SideTree, file: string): string | undefined => {
+    const to = tree.resolve(file);
+    return to?.kind === "file" ? tree.entry(to.real)?.id : undefined;
+  };
+  for (const file of new Set([workspace.configFile, ...workspace.configFiles])) {
+    if (idOf(baseTree, file) !== idOf(headTree, file)) changed.push({ path: file, status: "M" });
+  }
+  return changed;
 }

@@ -84,7 +84,7 @@ export async function isAncestor(repo: GitRepo, ancestor: string, descendant: st
  */
 export async function createAnnotatedTag(repo: GitRepo, tag: string, commit: string, message: string): Promise<boolean> {
   try {
-    await repo.raw(["-c", "tag.gpgSign=false", "tag", "-a", "--cleanup=verbatim", "-m", message, "--end-of-options", tag, commit]);
+    await repo.raw(["tag", "-a", "--no-sign", "--cleanup=verbatim", "-m", message, "--end-of-options", tag, commit]);
     return true;
   } catch (error) {
     if (error instanceof GitError && /already exists|cannot lock ref|unable to create/i.test(error.message)) return false;

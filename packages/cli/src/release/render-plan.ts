@@ -15,11 +15,27 @@ export function planJson(plan: ReleasePlan): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-/** A plain table for a terminal or a pull-request comment, then each package's changes. */
+/**
+ * The packages a plan shows a row for: those released or changed. The others (most of a large
+ * API, on most changes) are summed up in one line ({@link unchangedLine}).
+ */
+function shownPackages(plan: ReleasePlan): ReleasePlan["packages"] {
+  return plan.packages.filter((p) => p.bump !== "none" || p.changes.length > 0);
+}
+
+/** "… and 321 unchanged packages", or nothing when every package has a row. */
+function unchangedLine(plan: ReleasePlan, shown: number): string[] {
+  const rest = plan.packages.length - shown;
+  if (rest === 0) return [];
+  return [`${shown ? "… and " : ""}${rest} unchanged package${rest === 1 ? "" : "s"}`, ""];
+}
+
+/** A plain table of the packages to release for a terminal, then each package's changes; the unchanged ones are counted. */
 export function planText(plan: ReleasePlan): string {
+  const shown = shownPackages(plan);
   const rows = [
     ["package", "proto package", "current", "next", "bump"],
-    ...plan.packages.map((p) => [p.name, p.protoPackage, p.current ?? "-", p.next ?? "-", p.bump]),
+    ...shown.map((p) => [p.name, p.protoPackage, p.current ?? "-", p.next ?? "-", p.bump]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]): string =>
@@ -27,7 +43,8 @@ export function planText(plan: ReleasePlan): string {
       .map((c, i) => c.padEnd(widths[i]!))
       .join("  ")
       .trimEnd();
-  const out = [line(rows[0]!), line(widths.map((w) => "-".repeat(w))), ...rows.slice(1).map(line), ""];
+  const table = shown.length ? [line(rows[0]!), line(widths.map((w) => "-".repeat(w))), ...rows.slice(1).map(line)] : [];
+  const out = [...table, ...(table.length ? [""] : []), ...unchangedLine(plan, shown.length)];
   for (const p of plan.packages) {
     if (p.changes.length === 0) continue;
     out.push(`${p.name} ${p.current ?? "(unreleased)"} → ${p.next ?? "-"} (${p.bump})`);
@@ -48,12 +65,14 @@ export function planText(plan: ReleasePlan): string {
   return `${out.join("\n")}\n`;
 }
 
-/** GitHub-flavoured Markdown for a job summary or PR comment; every name is escaped. */
+/** GitHub-flavoured Markdown for a job summary or PR comment (rows as in {@link planText}); every name is escaped. */
 export function planMarkdown(plan: ReleasePlan): string {
-  const out = ["| package | proto package | current | next | bump |", "| --- | --- | --- | --- | --- |"];
-  for (const p of plan.packages)
+  const shown = shownPackages(plan);
+  const out = shown.length ? ["| package | proto package | current | next | bump |", "| --- | --- | --- | --- | --- |"] : [];
+  for (const p of shown)
     out.push(`| ${code(p.name)} | ${code(p.protoPackage)} | ${p.current ?? "–"} | ${p.next ? `**${p.next}**` : "–"} | ${p.bump} |`);
-  out.push("");
+  if (shown.length) out.push("");
+  out.push(...unchangedLine(plan, shown.length));
   for (const p of plan.packages) {
     if (p.changes.length === 0) continue;
     out.push(`### ${escapeMd(p.name)} ${p.next ?? ""}`.trimEnd(), "");

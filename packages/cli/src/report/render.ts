@@ -13,18 +13,25 @@ export interface CheckSummary {
   comparisons: string[];
   /** buf's configuration changed in a comparison, so every .proto file of its modules was checked. */
   bufConfigChanged?: boolean;
+  /** Files `check --fix` rewrote, repository-relative. */
+  fixed?: string[];
 }
 
 /** Renders findings and a one-line summary in the chosen format. */
 export function render(summary: CheckSummary, format: OutputFormat): string {
   const findings = sortFindings(summary.findings);
   if (format === "json") {
-    return `${JSON.stringify({ findings, checkedFiles: summary.checkedFiles, comparisons: summary.comparisons }, null, 2)}\n`;
+    const fixed = summary.fixed ? { fixed: [...summary.fixed].sort() } : {};
+    return `${JSON.stringify({ findings, checkedFiles: summary.checkedFiles, comparisons: summary.comparisons, ...fixed }, null, 2)}\n`;
   }
+  const fixedLines = [...(summary.fixed ?? [])]
+    .sort()
+    .map((f) => `fixed ${displayPath(f)} (formatted as \`buf format\` writes it)\n`)
+    .join("");
   if (format === "github-actions") {
-    return findings.map(githubAnnotation).join("") + `${summaryLine(summary)}\n`;
+    return fixedLines + findings.map(githubAnnotation).join("") + `${summaryLine(summary)}\n`;
   }
-  let out = "";
+  let out = fixedLines;
   let file: string | undefined;
   for (const f of findings) {
     if (f.file !== file) {

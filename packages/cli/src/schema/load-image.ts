@@ -2,11 +2,10 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import os from "node:os";
-import path from "node:path";
 import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
+import { bufPathArgs } from "../buf/path-args.js";
 import { runBuf } from "../buf/run-buf.js";
 import { ConfigError, ExitCode, ProtoshipError } from "../errors.js";
-import { repoPathFromWorkspace } from "../buf/module-paths.js";
 import { commentLocations } from "./comment-locations.js";
 
 /** The compiled schema of a buf workspace: every file, with source info (comments, positions). */
@@ -18,16 +17,6 @@ export interface SchemaImage {
 }
 
 /**
- * Compiles the buf workspace in `dir` with the real buf binary and reads the image through
- * @bufbuild/protobuf descriptors — never by parsing .proto text ourselves. A schema error becomes
- * a ProtoshipError with buf's `file:line:col` (repository-relative).
- */
-export function loadImage(dir: string, options: { workspaceDir?: string; sourceInfo?: SourceInfo } = {}): Promise<SchemaImage> {
-  const { workspaceDir, sourceInfo = "full" } = options;
-  return compile({ cwd: workspaceDir ? path.join(dir, workspaceDir) : dir, args: [] }, workspaceDir, sourceInfo);
-}
-
-/**
  * What an image keeps of each file: everything buf wrote (`full`), or, for code generation, only
  * the commented source locations ({@link commentLocations}) and none of buf's own extensions
  * (unknown fields). Each file is cut down as it is decoded, before the next one is, so a large
@@ -36,24 +25,27 @@ export function loadImage(dir: string, options: { workspaceDir?: string; sourceI
 export type SourceInfo = "full" | "comments";
 
 /**
- * {@link loadImage} of a tar archive of the repository's files, read on buf's stdin (never
- * unpacked to disk); `workspaceDir` is the folder inside it where buf.yaml lives.
+ * Compiles a tar archive of a side's schema (Snapshot.archive), read on buf's stdin (never
+ * unpacked to disk), with the real buf binary, and reads the image through @bufbuild/protobuf
+ * descriptors — never by parsing .proto text ourselves. `workspaceDir` is the folder inside it
+ * where buf.yaml lives. A schema error becomes a ProtoshipError with buf's `file:line:col`. With
+ * `paths` (relative to that folder), buf compiles only those files and what they import, and the
+ * image's `ownFiles` are those files.
  */
-export async function loadArchiveImage(archive: Buffer, options: { workspaceDir?: string } = {}): Promise<SchemaImage> {
-  const { workspaceDir } = options;
+export async function loadArchiveImage(
+  archive: Buffer,
+  options: { workspaceDir?: string; sourceInfo?: SourceInfo; paths?: readonly string[] } = {},
+): Promise<SchemaImage> {
+  const { workspaceDir, sourceInfo = "full", paths } = options;
   // buf splits input options on commas: such a folder name cannot be a subdir option.
   if (workspaceDir && /[,#]/.test(workspaceDir)) throw new ConfigError(`${workspaceDir}: a buf workspace folder name with , or #`);
   // With subdir, buf's messages name repository paths already: nothing to map.
-  const args = [`-#format=tar${workspaceDir ? `,subdir=${workspaceDir}` : ""}`];
-  return compile({ cwd: os.tmpdir(), args, input: archive }, undefined, "full");
+  const args = [`-#format=tar${workspaceDir ? `,subdir=${workspaceDir}` : ""}`, ...(paths ? bufPathArgs(paths) : [])];
+  return compile({ cwd: os.tmpdir(), args, input: archive }, sourceInfo);
 }
 
-/** Runs buf build and ls-files on one input; `workspaceDir` maps buf's message paths to repository paths. */
-async function compile(
-  source: { cwd: string; args: string[]; input?: Buffer },
-  workspaceDir: string | undefined,
-  sourceInfo: SourceInfo,
-): Promise<SchemaImage> {
+/** Runs buf build and ls-files on one input. */
+async function compile(source: { cwd: string; args: string[]; input?: Buffer }, sourceInfo: SourceInfo): Promise<SchemaImage> {
   const run = (args: string[], binary: boolean) =>
     runBuf([...args, ...source.args], { cwd: source.cwd, binary, ...(source.input ? { input: source.input } : {}) });
   // One compile; `buf ls-files` (no compile) tells the module's own files from its imports.
@@ -64,7 +56,7 @@ async function compile(
   if (image.code !== 0 && image.code !== BUF_FINDINGS) throw bufFailure("buf build", image);
   if (image.code !== 0) {
     const first = image.stderr.split("\n").find((l) => l.trim()) ?? `buf build exited ${image.code}`;
-    const cause = describeBufError(first, workspaceDir);
+    const cause = describeBufError(first);
     throw new ProtoshipError(`the schema does not compile: ${cause}`, { exitCode: ExitCode.Findings });
   }
   if (listed.code !== 0) throw bufFailure("buf ls-files", listed);
@@ -98,10 +90,10 @@ function decodeFiles(bytes: Uint8Array, sourceInfo: SourceInfo): FileDescriptorP
   return files;
 }
 
-function describeBufError(line: string, workspaceDir: string | undefined): string {
+function describeBufError(line: string): string {
   try {
     const f = JSON.parse(line) as { path?: string; start_line?: number; start_column?: number; message?: string; type?: string };
-    const file = workspaceDir && f.path ? repoPathFromWorkspace(workspaceDir, f.path) : f.path;
+    const file = f.path;
     return `${file}:${f.start_line}:${f.start_column}: ${f.message}${f.type ? ` (${f.type})` : ""}`;
   } catch {
     return line.trim();

@@ -1,5 +1,7 @@
 import { diffWithWorktree, ignoredPaths, type FileChange, type Side } from "../git/diff.js";
 import type { GitRepo } from "../git/git.js";
+import type { ProtoFile } from "../snapshot/file-set.js";
+import type { Snapshot } from "../snapshot/snapshot.js";
 import { createOverlayTree } from "./overlay-tree.js";
 
 /** A folder holding the repository's relevant files as they are on one side of a comparison. */
@@ -17,6 +19,15 @@ export interface MaterializeOptions {
    * invisible to buf anyway and are left as they are. Default: hide every ignored entry.
    */
   within?: readonly string[];
+  /**
+   * The .proto files buf compiles on the side (Snapshot.listProtoFiles) and the side itself: a file
+   * a symlink leads to is written as a file (with its bytes at the side), since a link in the
+   * overlay would resolve in the working tree.
+   */
+  files?: readonly ProtoFile[];
+  snapshot?: Snapshot;
+  /** The working tree's symlinks: hidden in an overlay of another side (see `files`). */
+  worktreeLinks?: readonly string[];
 }
 
 const inPlace = (repo: GitRepo): RevisionTree => ({ dir: repo.root, dispose: async () => {} });
@@ -51,10 +62,22 @@ export async function materialize(
   // "A" means the file is in the working tree but not in git's side: hidden. The others are read
   // by blob id in one batch.
   const blobs = await repo.readBlobs(differing.flatMap((c) => (c.status !== "A" && c.baseBlob ? [c.baseBlob] : [])));
+  const sideTree = side.kind === "worktree" ? undefined : await options.snapshot?.tree();
   for (const change of differing) {
+    // A symlink of the side is not written as such: what it leads to is (below).
+    if (sideTree?.entry(change.path)?.link !== undefined) {
+      overrides.set(change.path, null);
+      continue;
+    }
     const blob = change.status === "A" || !change.baseBlob ? undefined : blobs.get(change.baseBlob);
     if (change.status !== "A" && !blob) throw new Error(`git diff gave no blob for ${JSON.stringify(change.path)}`);
     overrides.set(change.path, blob ?? null);
+  }
+  if (side.kind !== "worktree" && options.snapshot) {
+    for (const link of options.worktreeLinks ?? []) if (visibleToBuf(link, options.within)) overrides.set(link, null);
+    const linked = (options.files ?? []).filter((f) => f.source !== f.path);
+    const bytes = await Promise.all(linked.map((f) => options.snapshot!.readBytes(f.path)));
+    linked.forEach((f, i) => overrides.set(f.path, bytes[i] ?? null));
   }
   if (overrides.size === 0) return inPlace(repo);
   return createOverlayTree(repo.root, overrides);

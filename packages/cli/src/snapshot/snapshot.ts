@@ -1,0 +1,265 @@
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
+import path from "node:path";
+import type { BufWorkspace } from "../buf/buf-config.js";
+import { CONFIG_FILE, parseConfigText } from "../config/load-config.js";
+import { DEFAULTS } from "../config/defaults.js";
+import type { ProtoshipConfig } from "../config/schema.js";
+import { ConfigError } from "../errors.js";
+import type { Side } from "../git/diff.js";
+import type { GitRepo } from "../git/git.js";
+import type { SchemaImage, SourceInfo } from "../schema/load-image.js";
+import { MAX_CONFIG_BYTES } from "../yaml/config-yaml.js";
+import { protoFilesOf, SideTree, type ProtoFile, type SideEntry } from "./file-set.js";
+import { listCommit, listFolder, listIndex, listWorktree } from "./side-listing.js";
+
+/** Where a snapshot's files come from. */
+export type SnapshotSide = Side | { kind: "folder" };
+
+/** buf configuration files an archive of the schema carries wherever they are (buf reads them). */
+const BUF_FILES = new Set(["buf.yaml", "buf.lock", "buf.work.yaml"]);
+
+/**
+ * One side of the repository, read-only: the working tree (as git sees it: ignored files are not
+ * part of it), the index, a commit, or a plain folder. The one place that decides which .proto
+ * files buf compiles on that side and what their bytes are: git's rules (ignored files never,
+ * symlinks as git stores them, followed only inside the repository) and buf's (module roots,
+ * excludes, dot-folders and symlinked folders walked). Every command asks a Snapshot instead of
+ * reading the disk or git itself: check compares two, generate, docs and release plan take one.
+ */
+export class Snapshot {
+  /** The folder the side's paths are relative to (the repository root). */
+  readonly root: string;
+  readonly side: SnapshotSide;
+  /** How messages name the side, e.g. `HEAD` or `the working tree`. */
+  readonly label: string;
+  private readonly repo: GitRepo | undefined;
+  private listed: Promise<SideTree> | undefined;
+  private readonly bytes = new Map<string, Promise<Buffer | undefined>>();
+
+  private constructor(root: string, repo: GitRepo | undefined, side: SnapshotSide, label: string) {
+    this.root = root;
+    this.repo = repo;
+    this.side = side;
+    this.label = label;
+  }
+
+  /** The working tree of `repo`, less what git ignores. */
+  static worktree(repo: GitRepo): Snapshot {
+    return new Snapshot(repo.root, repo, { kind: "worktree" }, "the working tree");
+  }
+
+  /** What `repo`'s index holds. */
+  static index(repo: GitRepo): Snapshot {
+    return new Snapshot(repo.root, repo, { kind: "index" }, "the index");
+  }
+
+  /** `sha` (a commit id) as committed; `label` names it in messages. */
+  static commit(repo: GitRepo, sha: string, label: string): Snapshot {
+    return new Snapshot(repo.root, repo, { kind: "commit", sha }, label);
+  }
+
+  /** One {@link Side} of `repo`. */
+  static of(repo: GitRepo, side: Side, label: string): Snapshot {
+    return new Snapshot(repo.root, repo, side, label);
+  }
+
+  /** A folder that is not a repository: every file in it (less .git and node_modules). */
+  static folder(dir: string): Snapshot {
+    const root = path.resolve(dir);
+    return new Snapshot(root, undefined, { kind: "folder" }, root);
+  }
+
+  /** The side's files and symlinks, listed once. */
+  tree(): Promise<SideTree> {
+    this.listed ??= this.list().then((entries) => new SideTree(entries));
+    return this.listed;
+  }
+
+  /** The bytes of `file` on this side (symlinks followed as git stores them), or undefined when it has none. */
+  async readBytes(file: string): Promise<Buffer | undefined> {
+    const to = (await this.tree()).resolve(file);
+    return to?.kind === "file" ? this.readReal(to.real) : undefined;
+  }
+
+  /** {@link readBytes} as UTF-8 text. */
+  async readText(file: string): Promise<string | undefined> {
+    return (await this.readBytes(file))?.toString("utf8");
+  }
+
+  /** protoship.yaml on this side, validated (defaults when there is none). */
+  async config(): Promise<ProtoshipConfig> {
+    const text = await this.readConfigText(CONFIG_FILE);
+    if (text === undefined) return structuredClone(DEFAULTS) as ProtoshipConfig;
+    return parseConfigText(text, CONFIG_FILE);
+  }
+
+  /** The buf workspace at `bufYaml` (repository-relative) on this side. */
+  async bufWorkspace(bufYaml: string): Promise<BufWorkspace> {
+    const configFile = path.posix.normalize(bufYaml.split(path.sep).join("/")).replace(/^\.\//, "");
+    const { parseBufWorkspace } = await import("../buf/buf-config.js");
+    return parseBufWorkspace(await this.readConfigText(configFile), configFile);
+  }
+
+  /** The .proto files buf compiles in `workspace` on this side: the one file set every command uses. */
+  async listProtoFiles(workspace: BufWorkspace): Promise<ProtoFile[]> {
+    return protoFilesOf(await this.tree(), workspace);
+  }
+
+  /**
+   * A digest of every input of a compile of `workspace` on this side: each .proto buf compiles
+   * (its path as buf sees it and its bytes) and `extraFiles` (configuration; an absent one counts
+   * by its name). Equal means buf would be given the same bytes under the same names.
+   */
+  async digest(workspace: BufWorkspace, extraFiles: readonly string[]): Promise<string> {
+    const files = await this.listProtoFiles(workspace);
+    const hash = createHash("sha256");
+    const entries = [...files.map((f) => [f.path, f.source] as const), ...extraFiles.map((f) => [f, undefined] as const)];
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const tree = await this.tree();
+    for (const [name, source] of entries) {
+      hash.update(`\0${name}\0`);
+      const real =
+        source ??
+        (() => {
+          const to = tree.resolve(name);
+          return to?.kind === "file" ? to.real : undefined;
+        })();
+      if (real === undefined) continue;
+      if (this.side.kind === "worktree" || this.side.kind === "folder") hashFile(hash, path.join(this.root, ...real.split("/")));
+      else {
+        const bytes = await this.readReal(real);
+        if (bytes) hash.update(bytes);
+      }
+    }
+    return hash.digest("hex");
+  }
+
+  /**
+   * What `workspace`'s schema is made of on this side, cheaply: on a git side the paths and blob
+   * ids of its .proto and buf configuration files (nothing is read), else their {@link digest}.
+   * Two sides with equal keys give buf the same input.
+   */
+  async schemaKey(workspace: BufWorkspace): Promise<string> {
+    const config = [workspace.configFile, ...workspace.configFiles];
+    if (this.side.kind !== "commit" && this.side.kind !== "index") return this.digest(workspace, config);
+    const tree = await this.tree();
+    const idOf = (file: string): string => {
+      const to = tree.resolve(file);
+      return (to?.kind === "file" && tree.entry(to.real)?.id) || "-";
+    };
+    const files = (await this.listProtoFiles(workspace)).map((f) => `${f.path}\0${f.id ?? "-"}`);
+    return [...files, ...config.map((f) => `${f}\0${idOf(f)}`)].join("\n");
+  }
+
+  /**
+   * `workspace`'s schema on this side as a tar archive for buf: every .proto buf compiles, under
+   * the path buf sees (a file reached through a symlink is a regular file there), and the buf
+   * configuration files.
+   */
+  async archive(workspace: BufWorkspace): Promise<Buffer> {
+    const tree = await this.tree();
+    const files = await this.listProtoFiles(workspace);
+    const config = [workspace.configFile, ...workspace.configFiles, ...tree.paths().filter((p) => BUF_FILES.has(path.posix.basename(p)))];
+    const named = new Map<string, string>(files.map((f) => [f.path, f.source]));
+    for (const file of config) {
+      const to = tree.resolve(file);
+      if (to?.kind === "file" && !named.has(file)) named.set(file, to.real);
+    }
+    const blobs = await this.readMany([...new Set(named.values())]);
+    const { pack } = await import("tar-stream");
+    const archive = pack();
+    const chunks: Buffer[] = [];
+    archive.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const done = new Promise<void>((resolve, reject) => archive.on("end", resolve).on("error", reject));
+    for (const [name, real] of [...named].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const bytes = blobs.get(real);
+      if (bytes) archive.entry({ name, mode: 0o644 }, bytes);
+    }
+    archive.finalize();
+    await done;
+    return Buffer.concat(chunks);
+  }
+
+  /**
+   * `workspace`'s schema on this side compiled by buf from {@link archive}: nothing else of the disk
+   * is read. With `paths` (relative to the workspace folder), only those files and their imports.
+   */
+  async image(workspace: BufWorkspace, options: { sourceInfo?: SourceInfo; paths?: readonly string[] } = {}): Promise<SchemaImage> {
+    const { loadArchiveImage } = await import("../schema/load-image.js");
+    return loadArchiveImage(await this.archive(workspace), {
+      ...(workspace.dir ? { workspaceDir: workspace.dir } : {}),
+      ...(options.sourceInfo ? { sourceInfo: options.sourceInfo } : {}),
+      ...(options.paths ? { paths: options.paths } : {}),
+    });
+  }
+
+  private list(): Promise<SideEntry[]> {
+    const { repo, side } = this;
+    if (side.kind === "folder" || !repo) return listFolder(this.root);
+    if (side.kind === "worktree") return listWorktree(repo);
+    if (side.kind === "index") return listIndex(repo);
+    return listCommit(repo, side.sha);
+  }
+
+  private async readConfigText(file: string): Promise<string | undefined> {
+    const bytes = await this.readBytes(file);
+    if (bytes && bytes.length > MAX_CONFIG_BYTES) {
+      throw new ConfigError(`${file}: ${bytes.length} bytes, over the ${MAX_CONFIG_BYTES / 2 ** 20} MiB limit for configuration files`);
+    }
+    return bytes?.toString("utf8");
+  }
+
+  /** The bytes of the regular file at `real` (a path no symlink leads through), read once. */
+  private readReal(real: string): Promise<Buffer | undefined> {
+    let bytes = this.bytes.get(real);
+    if (!bytes) {
+      bytes = this.readMany([real]).then((m) => m.get(real));
+      this.bytes.set(real, bytes);
+    }
+    return bytes;
+  }
+
+  /** The bytes of many regular files: one `git cat-file --batch` for a git side, the disk otherwise. */
+  private async readMany(reals: readonly string[]): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    const tree = await this.tree();
+    if (this.side.kind === "commit" || this.side.kind === "index") {
+      const ids = new Map(reals.flatMap((r) => (tree.entry(r)?.id ? [[r, tree.entry(r)!.id!] as const] : [])));
+      const blobs = await this.repo!.readBlobs([...ids.values()]);
+      for (const [real, id] of ids) {
+        const bytes = blobs.get(id);
+        if (bytes) out.set(real, bytes);
+      }
+      return out;
+    }
+    const { readFile } = await import("node:fs/promises");
+    await Promise.all(
+      reals.map(async (real) => {
+        const bytes = await readFile(path.join(this.root, ...real.split("/"))).catch(() => undefined);
+        if (bytes) out.set(real, bytes);
+      }),
+    );
+    return out;
+  }
+}
+
+const buffer = Buffer.allocUnsafe(256 * 1024);
+
+/**
+ * Hashes a file's bytes synchronously, into one shared buffer: thousands of small reads are
+ * several times faster without the thread pool's round trips. A missing file adds nothing.
+ */
+function hashFile(hash: ReturnType<typeof createHash>, file: string): void {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return;
+  }
+  try {
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
