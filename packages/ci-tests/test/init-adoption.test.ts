@@ -137,6 +137,38 @@ describe("protoship init: adopting an existing API", { timeout: 240_000 }, () =>
     );
   });
 
+  it("records the repository's default branch as release.branch, not the adoption branch init runs on", async () => {
+    const onBranch = async (setup: (fx: GitFixture) => Promise<void>) => {
+      const fx = await repo({ "acme/a/v1/a.proto": 'syntax = "proto3";\n\npackage acme.a.v1;\n' });
+      await fx.commitAll("the API");
+      await setup(fx);
+      await fx.git("checkout", "-q", "-b", "adopt-protoship");
+      const r = await protoship(fx.dir, ["init"]);
+      assert.equal(r.code, 0, r.stderr);
+      const pr = parse(await fx.read(".github/workflows/protoship-pull-request.yml")) as { on: { pull_request: { branches: string[] } } };
+      return { release: parse(await fx.read("protoship.yaml")).release.branch as string, base: pr.on.pull_request.branches };
+    };
+    // An existing main, no remote.
+    assert.deepEqual(await onBranch(async () => {}), { release: "main", base: ["main"] });
+    // master, no main.
+    assert.deepEqual(await onBranch((fx) => fx.git("branch", "-q", "-m", "master").then(() => {})), {
+      release: "master",
+      base: ["master"],
+    });
+    // The remote's HEAD names the default, whatever else exists.
+    const remote = await GitFixture.init(dirs.fresh("init-adopt-remote-"), { bare: true });
+    assert.deepEqual(
+      await onBranch(async (fx) => {
+        await fx.git("branch", "-q", "-m", "trunk");
+        await fx.git("branch", "-q", "main");
+        await fx.git("remote", "add", "origin", remote.dir);
+        await fx.git("push", "-q", "origin", "trunk");
+        await fx.git("remote", "set-head", "origin", "trunk");
+      }),
+      { release: "trunk", base: ["trunk"] },
+    );
+  });
+
   it("sizes the publish job's timeout to the API: 15 minutes plus 6 s per proto package", async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 40; i++) files[`acme/p${i}/v1/p.proto`] = `syntax = "proto3";\n\npackage acme.p${i}.v1;\n`;

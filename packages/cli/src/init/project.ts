@@ -17,7 +17,7 @@ export interface Project {
   hookManager: "husky" | "lefthook" | "git";
   /** The lefthook config file, when lefthook runs the hooks. */
   lefthookFile: string | undefined;
-  /** The branch releases are cut from: the remote's default branch, else the current one, else main. */
+  /** The branch releases are cut from: the remote's default branch, else main or master, else the current one, else main. */
   defaultBranch: string;
   /** Tracked and untracked-but-not-ignored .proto files, repository-relative, POSIX separators. */
   protoFiles: string[];
@@ -102,20 +102,32 @@ function detectPackageManager(root: string, pkg: PackageJson | undefined): Proje
   return agent?.[1] === "pnpm" ? { name: "pnpm", version: agent[2] } : { name: "npm", version: undefined };
 }
 
-/** The release branch; a name git would not accept as a branch is skipped (it lands in the workflows). */
+/**
+ * The release branch, the repository's default: the remote's (origin/HEAD), else an existing main or
+ * master (local or on origin), else the current branch, else main. init often runs on an adoption
+ * branch, which is not where releases are cut. A name git would not accept as a branch is skipped
+ * (it lands in the workflows).
+ */
 async function defaultBranch(repo: GitRepo): Promise<string> {
-  for (const args of [
-    ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"],
-    ["symbolic-ref", "--quiet", "--short", "HEAD"],
-  ]) {
-    try {
-      const name = (await repo.query(args)).trim().replace(/^origin\//, "");
-      if (name && (await isBranchName(repo, name))) return name;
-    } catch {
-      // no remote HEAD / detached: try the next source
+  const remoteHead = await attempt(repo, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]);
+  const candidates = [remoteHead?.replace(/^origin\//, "")];
+  for (const name of ["main", "master"]) {
+    for (const ref of [`refs/heads/${name}`, `refs/remotes/origin/${name}`]) {
+      if (await attempt(repo, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])) candidates.push(name);
     }
   }
+  candidates.push(await attempt(repo, ["symbolic-ref", "--quiet", "--short", "HEAD"]));
+  for (const name of candidates) if (name && (await isBranchName(repo, name))) return name;
   return "main";
+}
+
+/** A git query's trimmed output, undefined when git fails (no such ref, detached HEAD). */
+async function attempt(repo: GitRepo, args: string[]): Promise<string | undefined> {
+  try {
+    return (await repo.query(args)).trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether git accepts `name` as a branch name (`git check-ref-format --branch`, no `@{-N}` forms). */
