@@ -3,6 +3,7 @@ import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-inpu
 import { resolveBase, resolveFixBase, resolvePushBase, type Base } from "../check/resolve-base.js";
 import { runSteps } from "../check/run-steps.js";
 import { listModuleFiles } from "../buf/ls-files.js";
+import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
 import { whyNotPassable } from "../buf/path-args.js";
 import { isSchemaChange, selectTargets, type Targets } from "../check/select-targets.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
@@ -11,6 +12,7 @@ import { EMPTY_TREE, GitRepo } from "../git/git.js";
 import { Project, type RepoProject } from "../project/project.js";
 import type { Finding, Step } from "../report/finding.js";
 import { render, type OutputFormat } from "../report/render.js";
+import type { SideTree } from "../snapshot/file-set.js";
 import { Snapshot } from "../snapshot/snapshot.js";
 import { materialize } from "../workspace/revision-tree.js";
 import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
@@ -95,6 +97,7 @@ export async function check(options: CheckOptions): Promise<number> {
     const headSnapshot = Snapshot.of(repo, comparison.head, comparison.label);
     const baseSnapshot = comparison.base.sha === EMPTY_TREE ? undefined : Snapshot.commit(repo, comparison.base.sha, comparison.base.label);
     const [headProtos, baseProtos] = await Promise.all([headSnapshot.listProtoFiles(ws), baseSnapshot?.listProtoFiles(ws) ?? []]);
+    refuseLinksOutside(ws, changes, await headSnapshot.tree());
     const targets = selectTargets(ws, changes, baseProtos, headProtos);
     if (!targets) continue;
     refuseUnreadableNames(targets);
@@ -190,6 +193,23 @@ async function refuseUnmergedIndex(repo: GitRepo): Promise<void> {
   throw new ProtoshipError(`the index has unresolved merge conflicts (${shown}), so there is no staged state to check`, {
     hint: "resolve the conflicts and git add the files, then run protoship check --staged again",
   });
+}
+
+/**
+ * A changed .proto in a module that is a symlink leading nowhere inside the repository (an
+ * absolute target, one outside, into .git, or dangling) is in no side's file set: git stores only
+ * the link, so no clone can compile it. Checking nothing would pass it silently: refuse it.
+ */
+function refuseLinksOutside(ws: BufWorkspace, changes: readonly { status: string; path: string }[], tree: SideTree): void {
+  for (const change of changes) {
+    if (change.status === "D" || !change.path.endsWith(".proto") || !moduleOf(ws, change.path)) continue;
+    const link = tree.entry(change.path)?.link;
+    if (link === undefined || tree.resolve(change.path)?.kind === "file") continue;
+    throw new ProtoshipError(
+      `${JSON.stringify(change.path)} is a symlink to ${JSON.stringify(link)}, which is no file inside the repository: git stores only the link, so no clone can compile it, and it cannot be checked`,
+      { hint: "commit the .proto file itself (or a link to a file inside the repository) instead of the link" },
+    );
+  }
 }
 
 /**
