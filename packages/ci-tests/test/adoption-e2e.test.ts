@@ -145,7 +145,9 @@ describe("a new team adopts protoship from the registry", { timeout: 1_800_000 }
     // tools keep for themselves deeper in node_modules (protoplugin pins its own) are not the stubs'.
     const inStubs = await sh(app, "find", ["-L", "packages", "-path", "*/typescript/package.json"]);
     assert.equal(inStubs.stdout.trim(), "", "no stub package holds its own TypeScript");
-    const stubDirs = (await readdir(path.join(app, "packages/stubs"))).map((name) => path.join(app, "packages/stubs", name));
+    const stubDirs = (await readdir(path.join(app, "packages/stubs"), { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => path.join(app, "packages/stubs", entry.name));
     assert.ok(stubDirs.length >= 2, stubDirs.join(", "));
     for (const dir of stubDirs) {
       const resolved = await sh(dir, process.execPath, ["-p", "require.resolve('typescript/package.json')"]);
