@@ -402,6 +402,8 @@ describe("a new team adopts protoship from the registry", { timeout: 1_800_000 }
 
   it("the first day on an existing API with its root buf.yaml, with npm", { timeout: 600_000 }, () => firstDay("npm", "root"));
 
+  it("the first day on an existing API in proto/ without a buf.yaml, with pnpm", { timeout: 600_000 }, () => firstDay("pnpm", "proto"));
+
   it("installed size beside @bufbuild/buf alone (benchmark only)", { skip: !process.env.PROTOSHIP_BENCH_OUT }, async () => {
     const dir = path.join(tmp, "buf-only");
     await mkdir(dir);
