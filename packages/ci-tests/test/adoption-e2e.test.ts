@@ -295,9 +295,16 @@ describe("a new team adopts protoship from the registry", { timeout: 1_800_000 }
   const firstDay = async (manager: "npm" | "pnpm", layout: LegacyLayout): Promise<void> => {
     const dir = path.join(tmp, `first-day-${manager}-${layout}`);
     await mkdir(dir);
+    // Each variant publishes to the one registry: under its own scope (init takes the root package's),
+    // where the proto packages' first segment (acme) stays in the stub names.
+    const scope = `@acme-${manager}-${layout}`;
+    const stubs = LEGACY_PACKAGES.map((legacy) => {
+      const folder = `acme-${legacy.split("/")[1]}`;
+      return { name: `${scope}/${folder}`, folder: `packages/stubs/${folder}` };
+    });
     await writeFile(
       path.join(dir, "package.json"),
-      `${JSON.stringify({ name: "@acme/apis", version: "0.0.0", private: true }, null, 2)}\n`,
+      `${JSON.stringify({ name: `${scope}/apis`, version: "0.0.0", private: true }, null, 2)}\n`,
     );
     await git(dir, "init", "-q", "-b", "main");
     const protoRoot = await writeLegacyApi(dir, layout);
@@ -362,8 +369,7 @@ describe("a new team adopts protoship from the registry", { timeout: 1_800_000 }
     await sh(dir, "git", ["push", "-q", "origin", "main"]);
 
     await protoship(dir, ["generate"]);
-    for (const name of LEGACY_PACKAGES) {
-      const folder = `packages/stubs/${name.split("/")[1]}`;
+    for (const { name, folder } of stubs) {
       const manifest = JSON.parse(await readFile(path.join(dir, folder, "package.json"), "utf8")) as { repository?: unknown };
       // What npm's registry compares with the repository a provenance statement names (E422 otherwise).
       assert.deepEqual(manifest.repository, { type: "git", url: "git+https://github.com/acme/apis.git", directory: folder }, name);
@@ -374,14 +380,13 @@ describe("a new team adopts protoship from the registry", { timeout: 1_800_000 }
     // command builds every one, each after the ones it imports.
     await install();
     await protoship(dir, ["build"]);
-    for (const name of LEGACY_PACKAGES)
-      assert.ok(existsSync(path.join(dir, "packages/stubs", name.split("/")[1]!, "dist/esm/index.js")), `${name} was built`);
+    for (const { name, folder } of stubs) assert.ok(existsSync(path.join(dir, folder, "dist/esm/index.js")), `${name} was built`);
     await git(dir, "add", "-A");
     await git(dir, "commit", "-q", "-m", "stubs");
     await sh(dir, "git", ["push", "-q", "origin", "main"]);
 
     const tagged = await protoship(dir, ["release", "tag"]);
-    assert.match(tagged.stdout, /tagged @acme\/billing-v1@1\.0\.0/);
+    assert.ok(tagged.stdout.includes(`tagged ${scope}/acme-billing-v1@1.0.0`), tagged.stdout);
     assert.equal(tagged.stderr, "", "release tag writes nothing to stderr (no simple-git warning)");
 
     // In GitHub Actions publish asks npm for provenance; npm checks its preconditions before it signs:
@@ -393,11 +398,13 @@ describe("a new team adopts protoship from the registry", { timeout: 1_800_000 }
     const published = await protoship(dir, ["publish"]);
     assert.match(published.stdout, /^3 published, 0 already on the registry$/m);
     assert.doesNotMatch(published.stdout + published.stderr, /npm notice|New (major|minor|patch) version of npm/);
-    const view = await sh(dir, "npm", ["view", "@acme/orders-v1@1.0.0", "repository", "--json"]);
+    const view = await sh(dir, "npm", ["view", `${scope}/acme-orders-v1@1.0.0`, "repository", "--json"]);
     assert.equal(JSON.parse(view.stdout).url, "git+https://github.com/acme/apis.git");
   };
 
   it("the first day on an existing API with its root buf.yaml, with npm", { timeout: 600_000 }, () => firstDay("npm", "root"));
+
+  it("the first day on an existing API in proto/ without a buf.yaml, with pnpm", { timeout: 600_000 }, () => firstDay("pnpm", "proto"));
 
   it("installed size beside @bufbuild/buf alone (benchmark only)", { skip: !process.env.PROTOSHIP_BENCH_OUT }, async () => {
     const dir = path.join(tmp, "buf-only");

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
 import { resolveBase, resolveFixBase, resolvePushBase, type Base } from "../check/resolve-base.js";
+import { borrowedBufConfig } from "../check/base-config.js";
 import { runSteps } from "../check/run-steps.js";
 import { listModuleFiles } from "../buf/ls-files.js";
 import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
@@ -115,11 +116,14 @@ export async function check(options: CheckOptions): Promise<number> {
     });
     // When buf's configuration changed the base may have other module roots (or none: the whole
     // repository), so every ignored entry is hidden from it.
+    // A base without buf's configuration (before adoption) is read with HEAD's module roots.
+    const borrowed = baseSnapshot && targets.full ? await borrowedBufConfig(ws, baseSnapshot, headSnapshot) : undefined;
     const baseHide = {
       ...hide,
       ...(targets.full ? { within: [""] } : {}),
       files: baseProtos,
       ...(baseSnapshot ? { snapshot: baseSnapshot } : {}),
+      ...(borrowed ? { borrowed } : {}),
     };
     const baseSide: Side = { kind: "commit", sha: comparison.base.sha };
     // Against the working tree, the base→head diff is exactly what the base overlay needs.

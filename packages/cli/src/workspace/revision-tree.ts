@@ -28,6 +28,8 @@ export interface MaterializeOptions {
   snapshot?: Snapshot;
   /** The working tree's symlinks: hidden in an overlay of another side (see `files`). */
   worktreeLinks?: readonly string[];
+  /** Files written with these bytes whatever the side holds (HEAD's buf.yaml for a base without one). */
+  borrowed?: ReadonlyMap<string, Uint8Array>;
 }
 
 const inPlace = (repo: GitRepo): RevisionTree => ({ dir: repo.root, dispose: async () => {} });
@@ -79,6 +81,7 @@ export async function materialize(
     const bytes = await Promise.all(linked.map((f) => options.snapshot!.readBytes(f.path)));
     linked.forEach((f, i) => overrides.set(f.path, bytes[i] ?? null));
   }
+  for (const [file, bytes] of options.borrowed ?? []) overrides.set(file, bytes);
   if (overrides.size === 0) return inPlace(repo);
   return createOverlayTree(repo.root, overrides);
 }
