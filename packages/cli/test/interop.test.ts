@@ -101,6 +101,25 @@ describe("interop: protobuf-es + Connect with ts-proto + @grpc/grpc-js", { timeo
     return { ...rest, error: error[0] };
   };
 
+  /** What every client role sees besides its unary success: a status error, a deadline, a stream, a stream's error and deadline. */
+  const assertCalls = (r: Record<string, unknown>, file: string): void => {
+    assert.deepEqual(r.fail, { error: [5, "no target fail"] }, file);
+    assert.deepEqual(codeOnly(r.slow), { error: 4 }, file);
+    assert.deepEqual(
+      r.stream,
+      {
+        got: [
+          ["1", "ok"],
+          ["2", "ok"],
+          ["3", "ok"],
+        ],
+      },
+      file,
+    );
+    assert.deepEqual(r.streamFail, { got: [["1", "fail"]], error: [7, "no watching fail"] }, file);
+    assert.deepEqual(codeOnly(r.streamSlow), { got: [["1", "slow"]], error: 4 }, file);
+  };
+
   test("a Connect client (gRPC protocol, protobuf-es package) calls a @grpc/grpc-js server (ts-proto package), as ESM and as CommonJS", async () => {
     const server = await startServer(consumer, "roles.mjs", "grpc-server");
     servers.push(server.proc);
@@ -112,21 +131,7 @@ describe("interop: protobuf-es + Connect with ts-proto + @grpc/grpc-js", { timeo
       const r = await client(file, "connect-client", server.port);
       assert.match(r.stubs as string, new RegExp(`node_modules/@es/mesh-probe-v1/${build}/index\\.js$`));
       assert.deepEqual(r.ok, { detail: "probed ok", code: 200 }, file);
-      assert.deepEqual(r.fail, { error: [5, "no target fail"] }, file);
-      assert.deepEqual(codeOnly(r.slow), { error: 4 }, file);
-      assert.deepEqual(
-        r.stream,
-        {
-          got: [
-            ["1", "ok"],
-            ["2", "ok"],
-            ["3", "ok"],
-          ],
-        },
-        file,
-      );
-      assert.deepEqual(r.streamFail, { got: [["1", "fail"]], error: [7, "no watching fail"] }, file);
-      assert.deepEqual(codeOnly(r.streamSlow), { got: [["1", "slow"]], error: 4 }, file);
+      assertCalls(r, file);
     }
   });
 
@@ -142,21 +147,7 @@ describe("interop: protobuf-es + Connect with ts-proto + @grpc/grpc-js", { timeo
       assert.match(r.stubs as string, new RegExp(`node_modules/@mesh/probe-v1/dist/${build}/index\\.js$`));
       // The grpc-js client's deadline reached the Connect handler as its timeout.
       assert.deepEqual(r.ok, { detail: "probed ok within a deadline", code: 200 }, file);
-      assert.deepEqual(r.fail, { error: [5, "no target fail"] }, file);
-      assert.deepEqual(codeOnly(r.slow), { error: 4 }, file);
-      assert.deepEqual(
-        r.stream,
-        {
-          got: [
-            ["1", "ok"],
-            ["2", "ok"],
-            ["3", "ok"],
-          ],
-        },
-        file,
-      );
-      assert.deepEqual(r.streamFail, { got: [["1", "fail"]], error: [7, "no watching fail"] }, file);
-      assert.deepEqual(codeOnly(r.streamSlow), { got: [["1", "slow"]], error: 4 }, file);
+      assertCalls(r, file);
     }
   });
 
