@@ -1,22 +1,13 @@
 import type { DescriptorProto, MethodDescriptorProto, ServiceDescriptorProto } from "@bufbuild/protobuf/wkt";
-import { quote } from "shell-quote";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
 import { STUB_TOOLCHAIN } from "../workspace/stub-toolchain.js";
+import { type StubManifest, stubPackageJson } from "./stub-package-json.js";
 
 /** Everything a stub package needs to know about itself and its neighbours. */
-export interface PackageInput {
-  unit: ProtoPackageUnit;
-  version: string;
+export interface PackageInput extends StubManifest {
   /** npm name → version range of the stub packages it imports. */
   dependencies: Record<string, string>;
   tsProtoVersion: string;
-  /** The repository root relative to the package folder (e.g. `../../..`), for its `generate` script. */
-  rootFromPackage: string;
-  /**
-   * package.json's `repository` (npm needs it to publish with provenance): the repository's URL,
-   * without credentials, and the package folder in it; absent when there is no public repository.
-   */
-  repository?: { url: string; directory: string };
 }
 
 /**
@@ -30,33 +21,12 @@ export interface PackageInput {
  * import resolution ({@link BUILD_SCRIPT}).
  */
 export function packageJson(input: PackageInput): string {
-  const { unit } = input;
-  const pkg = {
-    name: unit.npmName,
-    version: input.version,
-    description: `TypeScript types and @grpc/grpc-js stubs for the ${unit.protoPackage} protobuf package.`,
-    keywords: ["protobuf", "grpc", unit.protoPackage],
-    ...(input.repository ? { repository: { type: "git", ...input.repository } } : {}),
-    type: "module",
-    sideEffects: false,
-    // ES2022 output with bigint; the oldest Node line @grpc/grpc-js and @bufbuild/protobuf both support.
-    engines: { node: ">=18" },
-    main: "./dist/cjs/index.js",
-    types: "./dist/cjs/index.d.ts",
-    exports: {
-      ".": {
-        import: { types: "./dist/esm/index.d.ts", default: "./dist/esm/index.js" },
-        require: { types: "./dist/cjs/index.d.ts", default: "./dist/cjs/index.js" },
-      },
-      "./package.json": "./package.json",
-    },
+  return stubPackageJson(input, {
+    description: `TypeScript types and @grpc/grpc-js stubs for the ${input.unit.protoPackage} protobuf package.`,
+    keywords: ["protobuf", "grpc", input.unit.protoPackage],
+    outPrefix: "./dist/",
     files: ["dist"],
-    scripts: {
-      // npm runs scripts through a shell: every embedded value is quoted, whatever validation let through.
-      generate: quote(["protoship", "-C", input.rootFromPackage, "generate", "--only", unit.npmName]),
-      build: BUILD_SCRIPT,
-      test: "node --test test/",
-    },
+    build: BUILD_SCRIPT,
     dependencies: { "@bufbuild/protobuf": STUB_TOOLCHAIN.protobuf.range, ...input.dependencies },
     peerDependencies: { "@grpc/grpc-js": STUB_TOOLCHAIN.grpc.range },
     // Everything the build needs, so the package builds on its own; the ranges are those of the
@@ -66,8 +36,7 @@ export function packageJson(input: PackageInput): string {
       "@types/node": STUB_TOOLCHAIN.typesNode.range,
       typescript: STUB_TOOLCHAIN.typescript.range,
     },
-  };
-  return `${JSON.stringify(pkg, null, 2)}\n`;
+  });
 }
 
 /**

@@ -1,20 +1,14 @@
 import type { MethodDescriptorProto, ServiceDescriptorProto } from "@bufbuild/protobuf/wkt";
-import { quote } from "shell-quote";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
+import { type StubManifest, stubPackageJson } from "./stub-package-json.js";
 import type { FileTree } from "./write-packages.js";
 
 /** What a protobuf-es stub package's own files are made from. */
-export interface EsPackageInput {
-  unit: ProtoPackageUnit;
-  version: string;
+export interface EsPackageInput extends StubManifest {
   /** npm name → version range of the stub packages it imports. */
   dependencies: Record<string, string>;
   /** The protoc-gen-es version: the package needs @bufbuild/protobuf at least that (`^`). */
   protocGenEsVersion: string;
-  /** The repository root relative to the package folder, for its `generate` script. */
-  rootFromPackage: string;
-  /** package.json's `repository` (npm needs it to publish with provenance), as for ts-proto packages. */
-  repository?: { url: string; directory: string };
 }
 
 /**
@@ -36,34 +30,13 @@ export function esPackageFiles(input: EsPackageInput): FileTree {
  * `exports` conditions (the same conditions and dependency ranges as a ts-proto package's).
  */
 function esPackageJson(input: EsPackageInput): string {
-  const { unit } = input;
-  const pkg = {
-    name: unit.npmName,
-    version: input.version,
-    description: `JavaScript, TypeScript declarations and Connect service descriptors for the ${unit.protoPackage} protobuf package (protobuf-es).`,
-    keywords: ["protobuf", "protobuf-es", "connect", "grpc", unit.protoPackage],
-    ...(input.repository ? { repository: { type: "git", ...input.repository } } : {}),
-    type: "module",
-    sideEffects: false,
-    engines: { node: ">=18" },
-    main: "./cjs/index.js",
-    types: "./cjs/index.d.ts",
-    exports: {
-      ".": {
-        import: { types: "./esm/index.d.ts", default: "./esm/index.js" },
-        require: { types: "./cjs/index.d.ts", default: "./cjs/index.js" },
-      },
-      "./package.json": "./package.json",
-    },
+  return stubPackageJson(input, {
+    description: `JavaScript, TypeScript declarations and Connect service descriptors for the ${input.unit.protoPackage} protobuf package (protobuf-es).`,
+    keywords: ["protobuf", "protobuf-es", "connect", "grpc", input.unit.protoPackage],
+    outPrefix: "./",
     files: ["esm", "cjs"],
-    scripts: {
-      // npm runs scripts through a shell: every embedded value is quoted, whatever validation let through.
-      generate: quote(["protoship", "-C", input.rootFromPackage, "generate", "--only", unit.npmName]),
-      test: "node --test test/",
-    },
     dependencies: { "@bufbuild/protobuf": `^${input.protocGenEsVersion}`, ...input.dependencies },
-  };
-  return `${JSON.stringify(pkg, null, 2)}\n`;
+  });
 }
 
 /** turbo.json: only `test`, keyed on the package's own files (there is nothing to build). */
