@@ -15,8 +15,8 @@ import type { Finding, Step } from "../report/finding.js";
 import { render, type OutputFormat } from "../report/render.js";
 import type { SideTree } from "../snapshot/file-set.js";
 import { Snapshot } from "../snapshot/snapshot.js";
-import { materialize } from "../workspace/revision-tree.js";
-import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
+import { materialize } from "../snapshot/revision-tree.js";
+import { SCHEMA_PATHSPECS } from "../snapshot/schema-inputs.js";
 
 /** Options of `protoship check`. */
 export interface CheckOptions {

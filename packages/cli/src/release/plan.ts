@@ -7,7 +7,7 @@ import { assemblePlan, type PackagePlan as AssembledPackagePlan, type ReleasePla
 import { breakingFindings, type BreakingFinding } from "./breaking.js";
 import { changedSlice, headSliceFiles, missedPackages, type ChangedFile } from "./changed-slice.js";
 import { classifyChanges, type SchemaChange } from "./classify.js";
-import type { RevisionImage } from "../workspace/revision-image.js";
+import type { RevisionImage } from "../snapshot/revision-image.js";
 import { diffSchemas } from "./schema-diff.js";
 import { latestByName, listReleaseTags, type ReleaseTag } from "./tags.js";
 
