@@ -157,7 +157,8 @@ export function protoFilesOf(tree: SideTree, workspace: BufWorkspace): ProtoFile
       if (!files.has(file.path) && moduleOf(workspace, file.path) === module) files.set(file.path, file);
     }
   }
-  return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // Strings sort natively by code unit, as `<` compares them (thousands of calls to a comparator cost more).
+  return [...files.keys()].sort().map((p) => files.get(p)!);
 }
 
 /**
