@@ -6,7 +6,7 @@ export { check, type CheckOptions } from "./commands/check.js";
 export { releasePlan, type ReleasePlanOptions } from "./commands/release-plan.js";
 export { releaseTag, type ReleaseTagOptions } from "./commands/release-tag.js";
 export { publish, type PublishOptions } from "./commands/publish.js";
-export { build, buildStubPackagesAt, type BuildOptions, type BuildStubPackagesAtOptions } from "./commands/build.js";
+export { build, buildStubPackagesAt, type BuildOptions, type BuildStubPackagesAtOptions, type StubBuildResult } from "./commands/build.js";
 export type { StubPackageOnDisk } from "./build/stub-workspace.js";
 export { Project, type RepoProject } from "./project/project.js";
 export { computePlan, type ReleasePlan, type PackagePlan } from "./release/plan.js";
