@@ -16,6 +16,10 @@ export async function readPackageSources(packages: readonly StubPackageOnDisk[])
       const sources: PackageSources["sources"] = [];
       const src = path.join(pkg.dir, "src");
       for (const rel of await listFiles(src)) {
+        if (rel.endsWith(NOT_A_FILE)) {
+          sources.push({ rel, digest: "", size: 0 });
+          continue;
+        }
         const bytes = await readFile(path.join(src, rel));
         sources.push({ rel, digest: createHash("sha256").update(bytes).digest("hex"), size: bytes.length });
       }
@@ -23,6 +27,9 @@ export async function readPackageSources(packages: readonly StubPackageOnDisk[])
     }),
   );
 }
+
+/** Marks a src/ entry that is no regular file (planMergedBuild sends its package to its own script). */
+const NOT_A_FILE = " (not a regular file)";
 
 /** Files under `dir` (no symlinks, no folders), `/`-separated relative paths, sorted; none when it is missing. */
 async function listFiles(dir: string, prefix = ""): Promise<string[]> {
@@ -32,7 +39,7 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
     if (e.isDirectory()) files.push(...(await listFiles(dir, rel)));
     else if (e.isFile()) files.push(rel);
-    else files.push(`${rel}\0not-a-file`); // a symlink or special file: never a generated source
+    else files.push(`${rel}${NOT_A_FILE}`); // a symlink or special file: never a generated source, never read
   }
   return files;
 }
