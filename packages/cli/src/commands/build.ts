@@ -1,3 +1,4 @@
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import { realpathSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -42,7 +43,7 @@ export interface StubBuildResult {
  * ({@link planMergedBuild}), in which each shared copy is checked once, writing each package's
  * dist/ as its own build script would. The others, and all of a batch whose tsc fails, run their own
  * `build` script as npm and pnpm run it, after the stub packages they import, independent ones in
- * parallel: a failure names every package that failed (a ProtoshipError, exit 1). The stub packages
+ * parallel: a failure names every package that failed (exit 1). The stub packages
  * must be linked as a workspace (npm workspaces, or pnpm with linkWorkspacePackages), which is
  * checked before anything runs. Packages without a `build` script (protobuf-es packages, ready as
  * generated) are not run.
@@ -92,13 +93,14 @@ export interface BuildOptions {
   jobs?: number;
   /** Where the stub packages are, relative to `cwd` (default: stubs.outDir in protoship.yaml). */
   outDir?: string;
-  /** Where the summary goes (default: stdout). */
-  write?: (text: string) => void;
 }
 
 /** `protoship build`: builds the repository's stub packages in dependency order and prints one summary line. */
-export async function build(options: BuildOptions): Promise<number> {
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
+export function build(options: BuildOptions): Promise<CommandResult> {
+  return collectOutput((write) => runBuild(options, write));
+}
+
+async function runBuild(options: BuildOptions, write: Write): Promise<Verdict> {
   const project = await Project.open(options.cwd);
   const fromRoot =
     options.outDir === undefined
