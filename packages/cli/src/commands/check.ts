@@ -1,3 +1,4 @@
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import path from "node:path";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
 import { resolveBase, resolveFixBase, resolvePushBase, type Base } from "../check/resolve-base.js";
@@ -34,8 +35,6 @@ export interface CheckOptions {
   fix?: boolean;
   skip?: ReadonlySet<Step>;
   output?: OutputFormat;
-  /** Where the report goes (default: stdout). */
-  write?: (text: string) => void;
 }
 
 /** One base/head pair to check. */
@@ -47,9 +46,13 @@ interface Comparison {
 
 /**
  * Formats, lints and breaking-checks the .proto files that changed between a base and what is
- * checked. Returns the exit code: 0 clean, 1 findings.
+ * checked. The verdict is 0 clean, 1 findings; the report is the findings in `options.output`'s format.
  */
-export async function check(options: CheckOptions): Promise<number> {
+export function check(options: CheckOptions): Promise<CommandResult> {
+  return collectOutput((write) => runCheck(options, write));
+}
+
+async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
   const repo = await GitRepo.open(options.cwd);
   // protoship.yaml (and yaml and zod with it) is read only when needed: a push without .proto
   // changes, given its remote by git, never reads it.
@@ -178,7 +181,6 @@ export async function check(options: CheckOptions): Promise<number> {
     }
   }
 
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
   const summary = {
     findings,
     checkedFiles: [...checked],
