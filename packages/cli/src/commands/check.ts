@@ -106,6 +106,8 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
     ]);
     if (listed) changes.push(...listed.map((path) => ({ status: "A" as const, path })));
     if (changes.length === 0) continue;
+    // A push's sides and the working tree are listed while buf.yaml is read (awaited below).
+    for (const side of [headSnapshot, baseSnapshot, worktree]) side?.tree().catch(() => {});
     const [newFiles, ws, ignoredEntries, { config }] = await Promise.all([listUntracked(), readWorkspace(), listIgnored(), openProject()]);
     const steps = new Set(config.check.steps.filter((s) => !options.skip?.has(s)));
     // The working tree's listing (its symlinks are hidden from overlays of other sides) runs beside.
