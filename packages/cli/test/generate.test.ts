@@ -203,6 +203,40 @@ describe("protoship generate", { timeout: 120_000 }, () => {
     assert.deepEqual(treeA, treeB);
   });
 
+  test("--only and a shard of an include compile only their packages' files (and imports): the same bytes as the full run", async () => {
+    const [subset, whole] = [await moduleCopy(), await moduleCopy()];
+    await generateStubs({ cwd: whole });
+    // Outside every selection below, a file that does not compile: buf, given only the selection, never reads it.
+    await mkdir(path.join(subset, "protos/mesh/broken/v1"), { recursive: true });
+    await writeFile(path.join(subset, "protos/mesh/broken/v1/broken.proto"), 'syntax = "proto3";\npackage mesh.broken.v1;\nmessage {\n');
+    const folder = (repo: string, name: string) => readTree(path.join(repo, "packages/stubs", name));
+    // By npm name and by proto package; probe-v1 imports mesh.common.v1, a stub package of its own.
+    const only = await generateStubs({ cwd: subset, only: ["@mesh/probe-v1", "mesh.heartbeat.v1"] });
+    assert.deepEqual(
+      only.packages.map((p) => [p.npmName, p.dependencies]),
+      [
+        ["@mesh/heartbeat-v1", ["@mesh/common-v1"]],
+        ["@mesh/probe-v1", ["@mesh/common-v1"]],
+      ],
+    );
+    for (const name of ["probe-v1", "heartbeat-v1"]) assert.deepEqual(await folder(subset, name), await folder(whole, name), name);
+    assert.deepEqual(await readdir(path.join(subset, "packages/stubs")), ["heartbeat-v1", "probe-v1"]);
+    // An unknown name is still reported against every package of the module (which now includes the broken one).
+    await assert.rejects(generateStubs({ cwd: subset, only: ["mesh.nope.v1"] }), /does not compile/);
+    // Shards of an include: together, the full run's packages byte for byte.
+    const config = 'stubs:\n  scope: "@mesh"\n  include: ["mesh.**"]\n';
+    await writeFile(
+      path.join(subset, "protoship.yaml"),
+      config.replace('"mesh.**"', '"mesh.common.*", "mesh.probe.*", "mesh.heartbeat.*", "mesh.notification.*"'),
+    );
+    const shards = [];
+    for (const index of [1, 2])
+      shards.push(...(await generateStubs({ cwd: subset, shard: { index, count: 2 } })).packages.map((p) => p.npmName));
+    assert.deepEqual(shards.sort(), ["@mesh/common-v1", "@mesh/heartbeat-v1", "@mesh/notification-v1", "@mesh/probe-v1"]);
+    for (const name of ["common-v1", "heartbeat-v1", "notification-v1", "probe-v1"])
+      assert.deepEqual(await folder(subset, name), await folder(whole, name), `shard of ${name}`);
+  });
+
   test("an RPC named like a grpc-js Client member (GetChannel, Close) still gives a client that type-checks", async () => {
     const repo = await mkdtemp(path.join(os.tmpdir(), "protoship-generate-"));
     temps.push(repo);

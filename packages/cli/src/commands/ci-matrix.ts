@@ -3,7 +3,8 @@ import path from "node:path";
 import { shardMatrix } from "../ci/shard-matrix.js";
 import { EnvironmentError, ExitCode } from "../errors.js";
 import { Project } from "../project/project.js";
-import { resolveRepoPath } from "../fs/repo-path.js";
+import { stubsOutDir } from "../generate/out-dir.js";
+import { MARKER } from "../generate/stub-files.js";
 
 /** Options of `protoship ci matrix`. */
 export interface CiMatrixOptions {
@@ -14,9 +15,6 @@ export interface CiMatrixOptions {
   write?: (text: string) => void;
 }
 
-/** The marker every generated stub package folder holds (see generate's output rules). */
-const MARKER = ".protoship-generated";
-
 /**
  * `protoship ci matrix`: prints `{"shard":["1/4",…]}` for the workflows' matrix. The size is the
  * number of stub packages committed at HEAD under `stubs.outDir` (folders holding the generator's
@@ -25,7 +23,7 @@ const MARKER = ".protoship-generated";
 export async function ciMatrix(options: CiMatrixOptions): Promise<number> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const project = await Project.open(options.cwd);
-  const outDir = resolveRepoPath(project.root, project.config.stubs.outDir, { label: "stubs.outDir", output: true });
+  const outDir = stubsOutDir(project);
   const rel = path.relative(project.root, outDir).split(path.sep).join("/");
   const head = await project.repo.resolveCommit("HEAD");
   const files = head ? (await project.repo.raw(["ls-tree", "-r", "-z", "--name-only", head, "--", `${rel}/`])).split("\0") : [];

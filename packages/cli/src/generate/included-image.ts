@@ -32,34 +32,54 @@ export function lintPromisesPackageFolders(lint: Record<string, unknown>): boole
  * selected package. Anything else means the folder rule does not hold here, and the module is
  * compiled whole instead.
  */
-export function subsetHolds(image: SchemaImage, moduleFiles: ReadonlySet<string>, selected: (protoPackage: string) => boolean): boolean {
+export function subsetHolds(
+  image: SchemaImage,
+  candidates: ReadonlySet<string>,
+  moduleFiles: ReadonlySet<string>,
+  selected: (protoPackage: string) => boolean,
+): boolean {
   return image.files.every((f) =>
-    image.ownFiles.has(f.name) ? f.package === folderPackage(f.name) : !moduleFiles.has(f.name) || !selected(f.package),
+    candidates.has(f.name) ? f.package === folderPackage(f.name) : !moduleFiles.has(f.name) || !selected(f.package),
   );
 }
 
+/** What a run selects of the module, for {@link loadSelectedImage}. */
+export interface ModuleSelection {
+  /** Whether a proto package is selected (`stubs.include`, `--only`). */
+  selected(protoPackage: string): boolean;
+  /**
+   * Whether the packages the candidate files' folders name are all that was asked for (each
+   * `--only` name among them); when not, the module is compiled whole (an unknown name is then
+   * reported against every package). Default: yes.
+   */
+  covers?(packages: ReadonlySet<string>): boolean;
+}
+
 /**
- * The image generate needs when `stubs.include` selects part of the module: buf compiles only the
- * files whose folder names a selected package, and what they import (`buf build --path`), instead
- * of every file of the module. That relies on buf's folder rule (see lintPromisesPackageFolders),
- * which is then checked against what was compiled ({@link subsetHolds}); the whole module is
- * compiled when the rule is not configured, the workspace has several modules, or the check fails.
- * The image's `ownFiles` are the compiled selection (imports are copied into the packages, as
- * any file outside the stub units is).
+ * The image generate needs when `stubs.include` or `--only` selects part of the module: buf
+ * compiles only the files whose folder names a selected package, and what they import (`buf
+ * build --path`), instead of every file of the module. That relies on buf's folder rule (see
+ * lintPromisesPackageFolders), which is then checked against what was compiled
+ * ({@link subsetHolds}); the whole module is compiled (`subset: false`) when the rule is not
+ * configured, the workspace has several modules, the folders do not cover what was asked for,
+ * or the check fails. The image's `ownFiles` are the module's files that were compiled: the
+ * selection and the module files it imports.
  */
-export async function loadIncludedImage(
+export async function loadSelectedImage(
   workspace: BufWorkspace,
-  selected: (protoPackage: string) => boolean,
   snapshot: Snapshot,
-): Promise<SchemaImage> {
-  const whole = (): Promise<SchemaImage> => snapshot.image(workspace, { sourceInfo: "comments" });
+  selection: ModuleSelection,
+): Promise<{ image: SchemaImage; subset: boolean }> {
+  const whole = async () => ({ image: await snapshot.image(workspace, { sourceInfo: "comments" }), subset: false });
   const module = workspace.modules[0];
   if (workspace.modules.length !== 1 || !module || !lintPromisesPackageFolders(module.lint)) return whole();
   // The module's files as the snapshot holds them (ignored files never), relative to the module.
   const files = (await snapshot.listProtoFiles(workspace)).map((f) => moduleRelative(module, f.path));
-  const candidates = files.filter((f) => selected(folderPackage(f)));
-  if (!candidates.length) return whole();
+  const candidates = files.filter((f) => selection.selected(folderPackage(f)));
+  if (!candidates.length || !(selection.covers?.(new Set(candidates.map(folderPackage))) ?? true)) return whole();
   const paths = candidates.map((f) => workspacePathOf(workspace.dir, repoPathInModule(module.root, f)));
   const image = await snapshot.image(workspace, { sourceInfo: "comments", paths });
-  return subsetHolds(image, new Set(files), selected) ? image : whole();
+  const moduleFiles = new Set(files);
+  if (!subsetHolds(image, new Set(candidates), moduleFiles, selection.selected)) return whole();
+  return { image: { ...image, ownFiles: new Set(image.files.filter((f) => moduleFiles.has(f.name)).map((f) => f.name)) }, subset: true };
 }
