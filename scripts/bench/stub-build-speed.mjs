@@ -14,19 +14,11 @@ import os from "node:os";
 import path from "node:path";
 import { linkStubWorkspace } from "../../packages/testkit/src/index.ts";
 import { ROOT } from "../lib.mjs";
-import { PROTOSHIP, stubCorpusRepo } from "./corpus.mjs";
+import { CLOUD_SLICE, PROTOSHIP, stubCorpusRepo } from "./corpus.mjs";
 import { measureCommand } from "./memory.mjs";
 import { fmt } from "./timing.mjs";
 
-const SLICE = [
-  "google.cloud.language.**",
-  "google.cloud.kms.**",
-  "google.cloud.tasks.**",
-  "google.cloud.secretmanager.**",
-  "google.cloud.translation.**",
-  "google.cloud.speech.**",
-];
-const INCLUDE = process.env.BENCH_SPEED_INCLUDE ? process.env.BENCH_SPEED_INCLUDE.split(",") : SLICE;
+const INCLUDE = process.env.BENCH_SPEED_INCLUDE ? process.env.BENCH_SPEED_INCLUDE.split(",") : CLOUD_SLICE;
 const OLD_BUILD = `rm -rf dist && tsc -p tsconfig.json && tsc -p tsconfig.cjs-old.json && echo '{"type":"commonjs"}' > dist/cjs/package.json`;
 const OLD_CJS = { extends: "./tsconfig.json", compilerOptions: { module: "CommonJS", moduleResolution: "Node10", outDir: "dist/cjs" } };
 const TS = {
