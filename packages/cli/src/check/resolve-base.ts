@@ -19,18 +19,22 @@ export async function resolveBase(
   repo: GitRepo,
   options: { against?: string; defaultBranch?: string; remote: string; upstream?: boolean },
 ): Promise<Base> {
-  const head = await repo.resolveCommit("HEAD");
   if (options.against) {
+    const head = await repo.resolveCommit("HEAD");
     const sha = await resolveOrFetch(repo, options.against, options.remote);
     const mb = head ? await mergeBaseOrDeepen(repo, sha, head, options.remote) : sha;
     return { sha: mb, label: options.against };
   }
-  if (!head) return { sha: EMPTY_TREE, label: "(no commits yet)" };
-  const upstream = options.upstream === false ? undefined : await repo.resolveCommit("@{upstream}");
-  if (upstream) return { sha: await mergeBaseOrDeepen(repo, upstream, head, options.remote), label: "upstream" };
-  // One for-each-ref instead of a rev-parse per candidate: this runs on every check.
+  // This runs on every check: HEAD, its upstream and the default-branch candidates (one
+  // for-each-ref instead of a rev-parse each) are asked side by side.
   const candidates = defaultBranchCandidates(options);
-  const out = await repo.query(["for-each-ref", "--format=%(refname)%00%(objectname)", ...candidates.map((c) => c.ref)]);
+  const [head, upstream, out] = await Promise.all([
+    repo.resolveCommit("HEAD"),
+    options.upstream === false ? undefined : repo.resolveCommit("@{upstream}"),
+    repo.query(["for-each-ref", "--format=%(refname)%00%(objectname)", ...candidates.map((c) => c.ref)]),
+  ]);
+  if (!head) return { sha: EMPTY_TREE, label: "(no commits yet)" };
+  if (upstream) return { sha: await mergeBaseOrDeepen(repo, upstream, head, options.remote), label: "upstream" };
   const known = new Map(
     out
       .split("\n")
@@ -171,6 +175,7 @@ async function resolveOrFetch(repo: GitRepo, ref: string, remote: string): Promi
  * history is deepened from the remote, and if that is not enough the error says what to run.
  */
 async function mergeBaseOrDeepen(repo: GitRepo, a: string, b: string, remote: string): Promise<string> {
+  if (a === b) return a; // work on top of the base itself (the usual uncommitted change): nothing to ask git
   const mb = await repo.mergeBase(a, b);
   if (mb) return mb;
   if (await repo.isShallow()) {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { parsePositiveInteger } from "../generate/shard.js";
-import { commandCwd, setExitCode } from "./shared.js";
+import { commandCwd, finish } from "./shared.js";
 
 /** `protoship build`: flags only; the work is in commands/build.ts, loaded on use. */
 export function registerBuild(program: Command): void {
@@ -12,7 +12,8 @@ export function registerBuild(program: Command): void {
     .option("--out-dir <dir>", "where the stub packages are (default: stubs.outDir in protoship.yaml)")
     .action(async (names: string[], opts, command: Command) => {
       const { build } = await import("../commands/build.js");
-      setExitCode(
+      finish(
+        command,
         await build({
           cwd: commandCwd(command),
           names,

@@ -1,3 +1,4 @@
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import { realpathSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -55,13 +56,14 @@ export interface BuildOptions {
   jobs?: number;
   /** Where the stub packages are, relative to `cwd` (default: stubs.outDir in protoship.yaml). */
   outDir?: string;
-  /** Where the summary goes (default: stdout). */
-  write?: (text: string) => void;
 }
 
 /** `protoship build`: builds the repository's stub packages in dependency order and prints one summary line. */
-export async function build(options: BuildOptions): Promise<number> {
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
+export function build(options: BuildOptions): Promise<CommandResult> {
+  return collectOutput((write) => runBuild(options, write));
+}
+
+async function runBuild(options: BuildOptions, write: Write): Promise<Verdict> {
   const project = await Project.open(options.cwd);
   const fromRoot =
     options.outDir === undefined

@@ -1,3 +1,4 @@
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import { appendFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { shardMatrix } from "../ci/shard-matrix.js";
@@ -11,8 +12,6 @@ export interface CiMatrixOptions {
   cwd: string;
   /** Also append `matrix=<json>` and `shards=<n>` to the file GITHUB_OUTPUT names (the step's outputs). */
   githubOutput?: boolean;
-  /** Where the JSON goes (default: stdout). */
-  write?: (text: string) => void;
 }
 
 /**
@@ -20,8 +19,11 @@ export interface CiMatrixOptions {
  * number of stub packages committed at HEAD under `stubs.outDir` (folders holding the generator's
  * marker), read from git objects: fast, and the same on every runner of a commit.
  */
-export async function ciMatrix(options: CiMatrixOptions): Promise<number> {
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
+export function ciMatrix(options: CiMatrixOptions): Promise<CommandResult> {
+  return collectOutput((write) => runCiMatrix(options, write));
+}
+
+async function runCiMatrix(options: CiMatrixOptions, write: Write): Promise<Verdict> {
   const project = await Project.open(options.cwd);
   const outDir = stubsOutDir(project);
   const rel = path.relative(project.root, outDir).split(path.sep).join("/");

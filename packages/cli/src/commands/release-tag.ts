@@ -1,3 +1,4 @@
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import { EnvironmentError, ExitCode, ProtoshipError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { tagMessage } from "../release/changelog.js";
@@ -25,8 +26,6 @@ export interface ReleaseTagOptions {
   dryRun?: boolean;
   /** Push the tags (default true); false tags locally only. */
   push?: boolean;
-  /** Where progress goes (default: stdout). */
-  write?: (text: string) => void;
 }
 
 /** Refusals exit 2 with the reason: the release cannot be cut from this state. */
@@ -40,8 +39,11 @@ function refuse(message: string, hint?: string): never {
  * tags are created with git's per-ref lock, a tag already at HEAD counts as done, and a failed
  * push deletes only the local tags this run created.
  */
-export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
-  const write = options.write ?? ((t: string) => process.stdout.write(t));
+export function releaseTag(options: ReleaseTagOptions): Promise<CommandResult> {
+  return collectOutput((write) => runReleaseTag(options, write));
+}
+
+async function runReleaseTag(options: ReleaseTagOptions, write: Write): Promise<Verdict> {
   const push = options.push ?? true;
   const repo = await GitRepo.open(options.cwd);
   const atHead = await Project.atHead(repo);

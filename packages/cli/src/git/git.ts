@@ -1,5 +1,5 @@
 import type { SimpleGit } from "simple-git";
-import { EnvironmentError } from "../errors.js";
+import { EnvironmentError, InternalError } from "../errors.js";
 import { outputMessage } from "../process/output-message.js";
 import { runProcess } from "../process/run-process.js";
 
@@ -109,7 +109,7 @@ export class GitRepo {
     for (const sha of unique) {
       const eol = out.indexOf(0x0a, at);
       const header = out.subarray(at, eol).toString("utf8").split(" ");
-      if (header[1] !== "blob" || eol < 0) throw new Error(`git cat-file: ${sha} is not a blob (${header.join(" ")})`);
+      if (header[1] !== "blob" || eol < 0) throw new InternalError(`git cat-file: ${sha} is not a blob (${header.join(" ")})`);
       const size = Number(header[2]);
       blobs.set(sha, out.subarray(eol + 1, eol + 1 + size));
       at = eol + 1 + size + 1;
@@ -132,5 +132,5 @@ export class GitRepo {
 async function runGit(cwd: string, args: readonly string[], input?: Buffer): Promise<Buffer> {
   const r = await runProcess("git", args, { cwd, what: "git", hint: "install git", ...(input ? { input } : {}) });
   if (r.code === 0) return r.stdout;
-  throw new Error(outputMessage(r.stderr, `git ${args.join(" ")} exited with ${r.code}`));
+  throw new InternalError(outputMessage(r.stderr, `git ${args.join(" ")} exited with ${r.code}`));
 }

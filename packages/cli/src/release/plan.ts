@@ -22,7 +22,7 @@ export { dependencyOrder } from "./assemble-plan.js";
 /**
  * Plans the next release of every unit at HEAD: finds each unit's last release tag reachable from
  * HEAD, diffs the unit's descriptors at that tag against HEAD, lets `buf breaking` (with
- * buf.yaml's rules at HEAD) decide what is breaking, then hands that data to assemblePlan, which
+ * the rules of each file's module in buf.yaml at HEAD) decide what is breaking, then hands that data to assemblePlan, which
  * applies the version rules (assemble-plan.ts: pure, no I/O). Schemas are
  * read only through compiled descriptors, compiled from git objects (the committed HEAD, never
  * the working tree), with HEAD's protoship.yaml (`at`, opened by the command).
@@ -32,7 +32,6 @@ export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
   const headImage = await at.image();
   const units = protoPackageUnits(headImage.image, config, await at.stubScope());
   const latest = latestByName(await listReleaseTags(repo, config.release.tagFormat, { mergedInto: head }));
-  const breakingRules = headImage.workspace.modules[0]?.breaking ?? {};
 
   // One compile and one `buf breaking` per distinct base commit, shared by the units released
   // there; both cover only the units whose files (or imports' files) differ since that commit.
@@ -41,7 +40,7 @@ export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
     let p = bases.get(tag.commit);
     if (!p) {
       const releasedThere = new Set(units.filter((u) => latest.get(u.npmName)?.commit === tag.commit).map((u) => u.protoPackage));
-      p = tag.commit === head ? Promise.resolve(undefined) : compareWithBase(at, tag, headImage, units, releasedThere, breakingRules);
+      p = tag.commit === head ? Promise.resolve(undefined) : compareWithBase(at, tag, headImage, units, releasedThere);
       bases.set(tag.commit, p);
     }
     return p;
@@ -103,7 +102,6 @@ async function compareWithBase(
   headImage: RevisionImage,
   units: readonly ProtoPackageUnit[],
   candidates: ReadonlySet<string>,
-  breakingRules: Record<string, unknown>,
 ): Promise<BaseComparison | undefined> {
   // Files outside the modules are not compiled on either side.
   const base = at.at(tag.commit, `tag ${tag.tag}`);
@@ -111,7 +109,7 @@ async function compareWithBase(
   if (changed.length === 0) return undefined;
   if (changed.some((c) => !c.path.endsWith(".proto"))) {
     const image = await base.image();
-    return { packages: candidates, image, findings: await breakingFindings(headImage.image, image.image, breakingRules) };
+    return { packages: candidates, image, findings: await breakingFindings(headImage.image, image, headImage) };
   }
   const repoPath = (name: string): string => headImage.repoPath(name);
   let slice = changedSlice(headImage.image.files, units, changed, repoPath, candidates);
@@ -129,7 +127,7 @@ async function compareWithBase(
     const compared = units.filter((u) => slice.packages.has(u.protoPackage)).flatMap((u) => u.files.map((f) => f.name));
     const headFiles = headSliceFiles(headImage.image.files, [...compared, ...own.map((f) => f.name)]);
     const headSlice = { files: headFiles, ownFiles: headImage.image.ownFiles };
-    return { packages: slice.packages, image, findings: await breakingFindings(headSlice, image.image, breakingRules) };
+    return { packages: slice.packages, image, findings: await breakingFindings(headSlice, image, headImage) };
   }
 }
 

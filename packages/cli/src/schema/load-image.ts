@@ -3,9 +3,10 @@ import { FileDescriptorProtoSchema, type FileDescriptorProto } from "@bufbuild/p
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import os from "node:os";
 import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
+import { firstComplaint } from "../buf/diagnostics.js";
 import { bufPathArgs } from "../buf/path-args.js";
 import { runBuf } from "../buf/run-buf.js";
-import { ConfigError, ExitCode, ProtoshipError } from "../errors.js";
+import { ConfigError, FindingsError } from "../errors.js";
 import { commentLocations } from "./comment-locations.js";
 
 /** The compiled schema of a buf workspace: every file, with source info (comments, positions). */
@@ -28,7 +29,7 @@ export type SourceInfo = "full" | "comments";
  * Compiles a tar archive of a side's schema (Snapshot.archive), read on buf's stdin (never
  * unpacked to disk), with the real buf binary, and reads the image through @bufbuild/protobuf
  * descriptors — never by parsing .proto text ourselves. `workspaceDir` is the folder inside it
- * where buf.yaml lives. A schema error becomes a ProtoshipError with buf's `file:line:col`. With
+ * where buf.yaml lives. A schema error becomes a FindingsError (exit 1) with buf's `file:line:col`. With
  * `paths` (relative to that folder), buf compiles only those files and what they import, and the
  * image's `ownFiles` are those files.
  */
@@ -55,9 +56,8 @@ async function compile(source: { cwd: string; args: string[]; input?: Buffer }, 
   ]);
   if (image.code !== 0 && image.code !== BUF_FINDINGS) throw bufFailure("buf build", image);
   if (image.code !== 0) {
-    const first = image.stderr.split("\n").find((l) => l.trim()) ?? `buf build exited ${image.code}`;
-    const cause = describeBufError(first);
-    throw new ProtoshipError(`the schema does not compile: ${cause}`, { exitCode: ExitCode.Findings });
+    const cause = firstComplaint(image.stderr, `buf build exited ${image.code}`);
+    throw new FindingsError(`the schema does not compile: ${cause}`);
   }
   if (listed.code !== 0) throw bufFailure("buf ls-files", listed);
   const files = decodeFiles(image.stdoutBytes!, sourceInfo);
@@ -88,14 +88,4 @@ function decodeFiles(bytes: Uint8Array, sourceInfo: SourceInfo): FileDescriptorP
     files.push(full ? file : commentLocations(file));
   }
   return files;
-}
-
-function describeBufError(line: string): string {
-  try {
-    const f = JSON.parse(line) as { path?: string; start_line?: number; start_column?: number; message?: string; type?: string };
-    const file = f.path;
-    return `${file}:${f.start_line}:${f.start_column}: ${f.message}${f.type ? ` (${f.type})` : ""}`;
-  } catch {
-    return line.trim();
-  }
 }

@@ -35,20 +35,39 @@ const MAX_LINKS = 40;
  */
 export class SideTree {
   private readonly entries = new Map<string, SideEntry>();
-  private readonly dirs = new Map<string, Set<string>>([["", new Set()]]);
+  private folders: Map<string, Set<string>> | undefined;
+  /** Whether any entry is a symlink: without one, a folder's files are the entries under it. */
+  private readonly linked: boolean;
 
   constructor(entries: Iterable<SideEntry>) {
+    let linked = false;
     for (const entry of entries) {
       if (!isRepoPath(entry.path)) continue;
       this.entries.set(entry.path, entry);
-      const parts = entry.path.split("/");
-      for (let i = 0; i < parts.length; i++) {
-        const dir = parts.slice(0, i).join("/");
-        let children = this.dirs.get(dir);
-        if (!children) this.dirs.set(dir, (children = new Set()));
-        children.add(parts[i]!);
+      linked ||= entry.link !== undefined;
+    }
+    this.linked = linked;
+  }
+
+  /** Each folder's names, built on first use in one pass: a folder already known has its parents too. */
+  private get dirs(): Map<string, Set<string>> {
+    if (this.folders) return this.folders;
+    const dirs = new Map<string, Set<string>>([["", new Set()]]);
+    for (const file of this.entries.keys()) {
+      for (let p = file; ; ) {
+        const slash = p.lastIndexOf("/");
+        const dir = slash < 0 ? "" : p.slice(0, slash);
+        const known = dirs.get(dir);
+        if (known) {
+          known.add(p.slice(slash + 1));
+          break;
+        }
+        dirs.set(dir, new Set([p.slice(slash + 1)]));
+        p = dir;
       }
     }
+    this.folders = dirs;
+    return dirs;
   }
 
   /** The entry stored at `file` (no symlink followed). */
@@ -100,13 +119,16 @@ export class SideTree {
    * already on the way is not walked again). Paths are as buf sees them.
    */
   protoFilesUnder(root: string): ProtoFile[] {
+    if (!this.linked && (root === "" || root.split("/").every((part) => part !== "" && part !== "." && part !== ".."))) {
+      return this.filesUnder(root);
+    }
     const start = this.resolve(root);
     if (start?.kind !== "dir") return [];
     const found: ProtoFile[] = [];
     const walk = (seen: string, real: string, onTheWay: ReadonlySet<string>): void => {
       for (const name of [...(this.dirs.get(real) ?? [])].sort()) {
         const at = seen ? `${seen}/${name}` : name;
-        const to = this.resolve(real ? `${real}/${name}` : name);
+        const to = this.child(real, name);
         if (to?.kind === "file") {
           if (name.endsWith(".proto")) {
             const id = this.entries.get(to.real)?.id;
@@ -119,6 +141,34 @@ export class SideTree {
     };
     walk(root, start.real, new Set([start.real]));
     return found;
+  }
+
+  /**
+   * {@link protoFilesUnder} on a side without symlinks, from a normalised folder ("" or a path
+   * without `.`, `..` or empty parts): every entry is a file at its own path, so the walk finds
+   * exactly the entries whose path is under the folder (git stores no name as both a file and a
+   * folder). In the order of the entries.
+   */
+  private filesUnder(root: string): ProtoFile[] {
+    const prefix = root === "" ? "" : `${root}/`;
+    const found: ProtoFile[] = [];
+    for (const [file, entry] of this.entries) {
+      if (!file.endsWith(".proto") || !file.startsWith(prefix)) continue;
+      found.push(entry.id ? { path: file, source: file, id: entry.id } : { path: file, source: file });
+    }
+    return found;
+  }
+
+  /**
+   * {@link resolve} of `name` in the real folder `real` (a path no symlink leads through, as
+   * resolve returns it): only a symlink needs the whole path walked again.
+   */
+  private child(real: string, name: string): Resolved | undefined {
+    const candidate = real ? `${real}/${name}` : name;
+    const entry = this.entries.get(candidate);
+    if (entry?.link !== undefined) return this.resolve(candidate);
+    if (entry) return { kind: "file", real: candidate };
+    return this.dirs.has(candidate) ? { kind: "dir", real: candidate } : undefined;
   }
 }
 
@@ -134,7 +184,8 @@ export function protoFilesOf(tree: SideTree, workspace: BufWorkspace): ProtoFile
       if (!files.has(file.path) && moduleOf(workspace, file.path) === module) files.set(file.path, file);
     }
   }
-  return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // Strings sort natively by code unit, as `<` compares them (thousands of calls to a comparator cost more).
+  return [...files.keys()].sort().map((p) => files.get(p)!);
 }
 
 /**
@@ -149,8 +200,7 @@ export function linkTarget(at: string, link: string): string | undefined {
 }
 
 function isRepoPath(p: string): boolean {
-  const first = p.split("/")[0];
-  return p !== "" && !p.startsWith("/") && first !== ".." && first !== ".git" && !p.split("/").includes("..");
+  return p !== "" && !p.startsWith("/") && p !== ".git" && !p.startsWith(".git/") && !/(^|\/)\.\.(\/|$)/.test(p);
 }
 
 function parentOf(real: string): string | undefined {

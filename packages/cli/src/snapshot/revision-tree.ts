@@ -1,3 +1,4 @@
+import { InternalError } from "../errors.js";
 import { diffWithWorktree, ignoredPaths, type FileChange, type Side } from "../git/diff.js";
 import type { GitRepo } from "../git/git.js";
 import type { ProtoFile } from "./file-set.js";
@@ -72,7 +73,7 @@ export async function materialize(
       continue;
     }
     const blob = change.status === "A" || !change.baseBlob ? undefined : blobs.get(change.baseBlob);
-    if (change.status !== "A" && !blob) throw new Error(`git diff gave no blob for ${JSON.stringify(change.path)}`);
+    if (change.status !== "A" && !blob) throw new InternalError(`git diff gave no blob for ${JSON.stringify(change.path)}`);
     overrides.set(change.path, blob ?? null);
   }
   if (side.kind !== "worktree" && options.snapshot) {

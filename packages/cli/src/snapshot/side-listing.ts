@@ -32,25 +32,31 @@ export async function listIndex(repo: GitRepo): Promise<SideEntry[]> {
  * never part of any side. Symlinks are read from disk; no id is known (contents may differ from git's).
  */
 export async function listWorktree(repo: GitRepo): Promise<SideEntry[]> {
-  const paths = (args: string[]) => repo.query(["ls-files", "-z", ...args]).then((out) => out.split("\0").filter(Boolean));
-  const [tracked, untracked, deleted] = await Promise.all([
-    indexRows(repo),
-    paths(["--others", "--exclude-standard"]),
-    paths(["--deleted"]),
-  ]);
-  const gone = new Set(deleted);
+  // One ls-files for all three lists, each line tagged (-t): `?` untracked, `R` tracked but
+  // deleted from the disk, any other letter a stage-0 (or conflicted) index entry.
+  const out = await repo.query(["ls-files", "-z", "-t", "-s", "--cached", "--deleted", "--others", "--exclude-standard"]);
+  const tracked: string[] = [];
+  const untracked: string[] = [];
+  const gone = new Set<string>();
+  for (const line of out.split("\0")) {
+    if (line.length < 3) continue;
+    const rest = line.slice(2);
+    if (line[0] === "?") untracked.push(rest);
+    else if (line[0] === "R") gone.add(rest.slice(rest.indexOf("\t") + 1));
+    else tracked.push(rest);
+  }
   const rows = [
-    ...tracked.filter((r) => !gone.has(r.path)).map((r) => ({ path: r.path, maybeLink: r.mode === "120000" })),
+    ...indexRowsOf(tracked)
+      .filter((r) => !gone.has(r.path))
+      .map((r) => ({ path: r.path, maybeLink: r.mode === "120000" })),
     ...untracked.map((p) => ({ path: p, maybeLink: true })),
   ];
-  return Promise.all(
-    rows.map(async ({ path: file, maybeLink }): Promise<SideEntry> => {
-      if (!maybeLink) return { path: file };
-      const full = path.join(repo.root, ...file.split("/"));
-      const stat = await lstat(full).catch(() => undefined);
-      return stat?.isSymbolicLink() ? { path: file, link: await readlink(full) } : { path: file };
-    }),
-  );
+  const onDisk = async (file: string): Promise<SideEntry> => {
+    const full = path.join(repo.root, ...file.split("/"));
+    const stat = await lstat(full).catch(() => undefined);
+    return stat?.isSymbolicLink() ? { path: file, link: await readlink(full) } : { path: file };
+  };
+  return Promise.all(rows.map(({ path: file, maybeLink }) => (maybeLink ? onDisk(file) : { path: file })));
 }
 
 /**
@@ -84,10 +90,13 @@ interface Row {
 }
 
 async function indexRows(repo: GitRepo): Promise<Row[]> {
-  // `<mode> <id> <stage>\t<path>\0`
-  const out = await repo.query(["ls-files", "-s", "-z"]);
+  return indexRowsOf((await repo.query(["ls-files", "-s", "-z"])).split("\0"));
+}
+
+/** `git ls-files -s` lines (`<mode> <id> <stage>\t<path>`) as rows, the first stage of each path. */
+function indexRowsOf(lines: readonly string[]): Row[] {
   const rows = new Map<string, Row>();
-  for (const line of out.split("\0")) {
+  for (const line of lines) {
     const tab = line.indexOf("\t");
     if (tab < 0) continue;
     const [mode, id] = line.slice(0, tab).split(" ");
