@@ -1,14 +1,13 @@
 // Benchmark of issue 22 §2, "subsets compile only what they need": with `stubs.include` naming 6
 // google/cloud APIs, a cold `protoship generate` (no stub package, no cached image) side by side,
 // in one run, with a plain `buf generate --path <the APIs' folders>` of the same ts-proto plugin
-// and options (generate.mjs's), plus a protoship run that compiles the whole module (buf's folder
-// rule switched off, so the subset compile is not allowed) as the reference the subset's packages
-// must equal byte for byte. Wall time and peak RSS of each command's whole process tree (memory.mjs).
+// and options (generate.mjs's), plus a protoship run that compiles the whole module (a workspace of
+// two modules, which it never cuts down) as the reference the subset's packages must equal byte for byte. Wall time and peak RSS of each command's whole process tree (memory.mjs).
 //
 // Goal: protoship ≤ 0.75× plain buf generate's time, ≤ 0.5× its memory, byte-identical packages.
 // BENCH_SUBSET_INCLUDE (comma-separated globs) runs another slice, e.g. google.cloud.language.** to
 // try the script quickly; BENCH_SUBSET_ORDER=protoship-first runs protoship before plain buf.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { TS_PROTO_OPTIONS } from "../../packages/cli/src/generate/ts-proto-options.ts";
@@ -83,12 +82,14 @@ export async function bench() {
   const loadBefore = load();
   const folders = INCLUDE.map(folderOf);
   const subset = stubCorpusRepo("subset", INCLUDE);
-  // The reference: the same include, buf's folder rule excepted, so protoship compiles the whole module.
+  // The reference: the same include in a workspace of two modules (the corpus and one file of an
+  // unselected package), which protoship compiles whole: the packages must be the same bytes.
   const whole = stubCorpusRepo("subset-whole", INCLUDE);
-  const bufYaml = path.join(whole.dir, "buf.yaml");
+  mkdirSync(path.join(whole.dir, "zz-reference/zz/reference/v1"), { recursive: true });
+  writeFileSync(path.join(whole.dir, "zz-reference/zz/reference/v1/reference.proto"), 'syntax = "proto3";\npackage zz.reference.v1;\n');
   writeFileSync(
-    bufYaml,
-    readFileSync(bufYaml, "utf8").replace("lint:\n  use: [STANDARD]\n", "lint:\n  use: [STANDARD]\n  except: [PACKAGE_DIRECTORY_MATCH]\n"),
+    path.join(whole.dir, "buf.yaml"),
+    "version: v2\nmodules:\n  - path: .\n    excludes: [node_modules, zz-reference]\n  - path: zz-reference\nlint:\n  use: [STANDARD]\nbreaking:\n  use: [FILE]\n",
   );
 
   let plain;
@@ -121,7 +122,7 @@ export async function bench() {
     `google-proto-files (${subset.count} protos), \`stubs.include\`: ${INCLUDE.map((g) => `\`${g}\``).join(", ")}. Cold runs (no stub`,
     "package, no cached image), one each, side by side in this run. Plain buf generate runs ts-proto",
     `${version} with protoship's options in one process (heap ${PLAIN_HEAP} MB, 60% of RAM) over \`--path\` the APIs' folders; the`,
-    "reference run is protoship with buf's PACKAGE_DIRECTORY_MATCH excepted, so it compiles the whole module. Peak RSS",
+    "reference run is protoship in a workspace of two modules (the corpus, one unselected file), which it compiles whole. Peak RSS",
     `is summed over each command's process tree, sampled every 100 ms; ${os.availableParallelism()} cores.`,
     "",
     "| command | time | vs plain buf | peak tree RSS | vs plain buf | result |",

@@ -237,6 +237,32 @@ describe("protoship generate", { timeout: 120_000 }, () => {
       assert.deepEqual(await folder(subset, name), await folder(whole, name), `shard of ${name}`);
   });
 
+  test("a selected package with a file outside its folder (googleapis' translate/ holds translation) is generated whole", async () => {
+    const [subset, whole] = [await moduleCopy(), await moduleCopy()];
+    for (const repo of [subset, whole]) {
+      await writeFile(path.join(repo, "protoship.yaml"), 'stubs:\n  scope: "@mesh"\n  include: ["mesh.probe.*"]\n');
+      await mkdir(path.join(repo, "protos/mesh/probing/v1"), { recursive: true });
+      await writeFile(
+        path.join(repo, "protos/mesh/probing/v1/extra.proto"),
+        'syntax = "proto3";\npackage mesh.probe.v1;\nmessage ProbeExtra { string note = 1; }\n',
+      );
+    }
+    // The reference: a workspace of two modules, which protoship compiles whole.
+    await mkdir(path.join(whole, "other/zz/v1"), { recursive: true });
+    await writeFile(path.join(whole, "other/zz/v1/zz.proto"), 'syntax = "proto3";\npackage zz.v1;\n');
+    const bufYaml = await readFile(path.join(whole, "buf.yaml"), "utf8");
+    assert.match(bufYaml, /^ {2}- path: protos$/m);
+    await writeFile(path.join(whole, "buf.yaml"), bufYaml.replace(/^ {2}- path: protos$/m, "  - path: protos\n  - path: other"));
+    const [a, b] = [await generateStubs({ cwd: subset }), await generateStubs({ cwd: whole })];
+    assert.deepEqual(
+      [a, b].map((r) => r.packages.map((p) => p.npmName)),
+      [["@mesh/probe-v1"], ["@mesh/probe-v1"]],
+    );
+    const probe = (repo: string) => readTree(path.join(repo, "packages/stubs/probe-v1"));
+    assert.ok((await probe(subset)).has("src/mesh/probing/v1/extra.ts"), "the file outside the package's folder is in its package");
+    assert.deepEqual(await probe(subset), await probe(whole));
+  });
+
   test("an RPC named like a grpc-js Client member (GetChannel, Close) still gives a client that type-checks", async () => {
     const repo = await mkdtemp(path.join(os.tmpdir(), "protoship-generate-"));
     temps.push(repo);

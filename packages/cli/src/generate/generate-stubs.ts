@@ -15,6 +15,7 @@ import { stubKeys, type StubKeys } from "./cache-keys.js";
 import { packagesFolderOf, stubsOutDir } from "./out-dir.js";
 import { folderNames, matchesPackage, refuseNonSemver, refuseOnlyWithShard } from "./select-units.js";
 import type { Shard } from "./shard.js";
+import { loadSelectedImage, patternWords, type PackageWords } from "./selected-image.js";
 import { readStamp, stampUpToDate, type Stamp, type StampedPackage } from "./stamp.js";
 import { stampName } from "./stub-files.js";
 import { stubGenerator, type StubGenerator } from "./stub-generator.js";
@@ -264,7 +265,7 @@ async function refuseHalfDoneSwap(outDir: string): Promise<void> {
  * stored under that key, instead of a buf compile; `cacheImage()` puts a compiled one there.
  *
  * When `stubs.include` or `only` selects part of the module, buf compiles only the files that can
- * hold the selected packages and their imports (included-image.ts loadSelectedImage), else the
+ * declare the selected packages and their imports (selected-image.ts loadSelectedImage), else the
  * whole module. With `only`, the units are the named packages and the module's packages they
  * import (every unit a selected package depends on, as in a full run), and such a partial image is
  * never cached (the cache holds what every run of the key may read).
@@ -278,7 +279,7 @@ export async function stubUnits(
   const [{ readImageCache, writeImageCache }, scope] = await Promise.all([import("./image-cache.js"), project.stubScope()]);
   const included = (protoPackage: string): boolean => !include.length || include.some((p) => matchesPackage(p, protoPackage));
   const cached = cache.key ? await readImageCache(root, cache.key) : undefined;
-  const compiled = cached ? undefined : await compileSelection(project, included, include.length > 0, cache.only, scope);
+  const compiled = cached ? undefined : await compileSelection(project, included, cache.only, scope);
   const image = cached ?? compiled!.image;
   // Packages left out by `include` are not stub packages: their files are copied into the
   // packages that import them, like any import from outside the module.
@@ -304,31 +305,49 @@ export async function stubUnits(
 }
 
 /**
- * The module compiled for a run: only the files that can hold the packages `include` and `only`
+ * The module compiled for a run: only the files that can declare a package `include` and `only`
  * select (and their imports) when either selects part of it, else whole. `cacheable`: whether the
  * image serves every run of the same inputs (not one cut to `only`'s packages).
  */
 async function compileSelection(
   project: Project,
   included: (protoPackage: string) => boolean,
-  hasInclude: boolean,
   only: readonly string[] | undefined,
   scope: string | undefined,
 ): Promise<{ image: SchemaImage; cacheable: boolean }> {
   const workspace = await project.workspace();
   // The project's snapshot decides what buf compiles: ignored files never, symlinks as git stores them.
   const { snapshot, config } = project;
-  if (!hasInclude && !only) return { image: await snapshot.image(workspace, { sourceInfo: "comments" }), cacheable: true };
-  const { loadSelectedImage } = await import("./included-image.js");
-  if (!only) return { image: (await loadSelectedImage(workspace, snapshot, { selected: included })).image, cacheable: true };
+  const include = config.stubs.include ?? [];
+  if (!include.length && !only) return { image: await snapshot.image(workspace, { sourceInfo: "comments" }), cacheable: true };
+  if (!only) {
+    const { image } = await loadSelectedImage(workspace, snapshot, { selected: included, alternatives: include.map(patternWords) });
+    return { image, cacheable: true };
+  }
   const named = (protoPackage: string): boolean => only.includes(protoPackage) || only.includes(npmNameOrNone(protoPackage, config, scope));
   const { image, subset } = await loadSelectedImage(workspace, snapshot, {
-    selected: (p) => included(p) && !config.stubs.exclude.includes(p) && named(p),
-    covers: (packages) => only.every((name) => [...packages].some((p) => p === name || npmNameOrNone(p, config, scope) === name)),
+    selected: (p) => included(p) && named(p),
+    alternatives: only.flatMap((name) => onlyWords(name, config)),
   });
   return { image, cacheable: !subset };
 }
 
+/**
+ * The words of a file that can declare the package an `--only` name names: a proto package's
+ * segments; for an npm name, the package stubs.names gives it, and the parts of the name a
+ * package would get by default (lowercased, `_` and `.` as `-`).
+ */
+function onlyWords(name: string, config: Project["config"]): PackageWords[] {
+  if (!name.includes("/")) return [patternWords(name)];
+  const configured = Object.entries(config.stubs.names)
+    .filter(([, npm]) => npm === name)
+    .map(([protoPackage]) => patternWords(protoPackage));
+  const parts = name
+    .slice(name.indexOf("/") + 1)
+    .split("-")
+    .filter(Boolean);
+  return [...configured, { words: parts, lowerCase: true }];
+}
 /** A proto package's npm name, or "" when it has none (no scope: the full compile reports that). */
 function npmNameOrNone(protoPackage: string, config: Project["config"], scope: string | undefined): string {
   try {
