@@ -1,7 +1,7 @@
 import type { ProtoshipConfig } from "../config/schema.js";
 import { resolveStubScope } from "../config/stub-scope.js";
 import { ProtoshipError } from "../errors.js";
-import type { GitRepo } from "../git/git.js";
+import type { GitReader } from "../git/git.js";
 import { resolveRepoPath } from "../fs/repo-path.js";
 import type { RevisionImage } from "../snapshot/revision-image.js";
 import { Snapshot } from "../snapshot/snapshot.js";
@@ -13,7 +13,7 @@ import { Snapshot } from "../snapshot/snapshot.js";
  * protoship.yaml or, for a schema compared against another revision, that revision's.
  */
 export class RevisionProject {
-  readonly repo: GitRepo;
+  readonly repo: GitReader;
   /** The commit (full id). */
   readonly commit: string;
   /** How messages name the revision, e.g. `HEAD` or `tag @acme/x@1.0.0`. */
@@ -25,7 +25,7 @@ export class RevisionProject {
   private scope: Promise<string | undefined> | undefined;
 
   /** `scope` gives the stub scope that goes with `config` (see {@link RevisionProject.stubScope}). */
-  constructor(repo: GitRepo, commit: string, label: string, config: ProtoshipConfig, scope: () => Promise<string | undefined>) {
+  constructor(repo: GitReader, commit: string, label: string, config: ProtoshipConfig, scope: () => Promise<string | undefined>) {
     this.repo = repo;
     this.commit = commit;
     this.label = label;
@@ -38,7 +38,7 @@ export class RevisionProject {
    * like the working tree's, and the commit's root package.json (for the stub scope when
    * protoship.yaml sets none): what a release or a publish does is decided by what was committed.
    */
-  static async open(repo: GitRepo, commit: string, label: string): Promise<RevisionProject> {
+  static async open(repo: GitReader, commit: string, label: string): Promise<RevisionProject> {
     const snapshot = Snapshot.commit(repo, commit, label);
     const config = await snapshot.config();
     const packageJson = config.stubs.scope ? undefined : await snapshot.readText("package.json");
