@@ -22,7 +22,7 @@ export {
 export { releasePlan, type ReleasePlanOptions } from "./commands/release-plan.js";
 export { releaseTag, type ReleaseTagOptions } from "./commands/release-tag.js";
 export { publish, type PublishOptions } from "./commands/publish.js";
-export { build, buildStubPackagesAt, type BuildOptions, type BuildStubPackagesAtOptions } from "./commands/build.js";
+export { build, buildStubPackagesAt, type BuildOptions, type BuildStubPackagesAtOptions, type StubBuildResult } from "./commands/build.js";
 export { ciMatrix, type CiMatrixOptions } from "./commands/ci-matrix.js";
 export type { StubPackageOnDisk } from "./build/stub-workspace.js";
 export { Project, type RepoProject } from "./project/project.js";

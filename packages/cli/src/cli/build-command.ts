@@ -8,7 +8,7 @@ export function registerBuild(program: Command): void {
     .command("build")
     .description("build the stub packages in dependency order, in parallel: each package's build script, after the packages it imports")
     .argument("[names...]", "only these stub packages (npm names) and the stub packages they import")
-    .option("--jobs <n>", "package builds at once (default: the number of cores)")
+    .option("--jobs <n>", "package build scripts at once, for packages not built together (default: the number of cores)")
     .option("--out-dir <dir>", "where the stub packages are (default: stubs.outDir in protoship.yaml)")
     .action(async (names: string[], opts, command: Command) => {
       const { build } = await import("../commands/build.js");

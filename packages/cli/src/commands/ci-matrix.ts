@@ -1,6 +1,7 @@
 import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import { appendFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { commitFilesUnder } from "../git/files.js";
 import { shardMatrix } from "../ci/shard-matrix.js";
 import { EnvironmentError, ExitCode } from "../errors.js";
 import { Project } from "../project/project.js";
@@ -28,7 +29,7 @@ async function runCiMatrix(options: CiMatrixOptions, write: Write): Promise<Verd
   const outDir = stubsOutDir(project);
   const rel = path.relative(project.root, outDir).split(path.sep).join("/");
   const head = await project.repo.resolveCommit("HEAD");
-  const files = head ? (await project.repo.raw(["ls-tree", "-r", "-z", "--name-only", head, "--", `${rel}/`])).split("\0") : [];
+  const files = head ? await commitFilesUnder(project.repo, head, rel) : [];
   const count = files.filter(
     (f) => f.startsWith(`${rel}/`) && f.slice(rel.length + 1).split("/").length === 2 && f.endsWith(`/${MARKER}`),
   ).length;

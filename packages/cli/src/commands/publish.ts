@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import semver from "semver";
 import { ExitCode, ProtoshipError } from "../errors.js";
-import { GitRepo } from "../git/git.js";
+import { GitRepo, type GitReader } from "../git/git.js";
 import { eraseProgress, startProgress } from "../process/progress.js";
 import { summarise } from "../process/summarise.js";
 import { schedule } from "../process/schedule.js";
@@ -153,7 +153,7 @@ async function publishTags(options: PublishOptions, out: Write): Promise<Verdict
  * the release tags of the same package as near matches; an existing tag that is not a release tag
  * is named as that.
  */
-async function releaseTagNamed(repo: GitRepo, all: readonly ReleaseTag[], name: string, tagFormat: string): Promise<ReleaseTag> {
+async function releaseTagNamed(repo: GitReader, all: readonly ReleaseTag[], name: string, tagFormat: string): Promise<ReleaseTag> {
   const found = all.find((t) => t.tag === name);
   if (found) return found;
   if (!(await repo.resolveCommit(`refs/tags/${name}`))) {

@@ -15,7 +15,7 @@ import {
   pushTagsAtomically,
   remoteRefs,
   type RemoteRef,
-} from "../release/release-git.js";
+} from "../git/tags.js";
 import { formatTag, listReleaseTags } from "../release/tags.js";
 import { Project } from "../project/project.js";
 

@@ -1,6 +1,6 @@
 import { InternalError } from "../errors.js";
 import { diffWithWorktree, ignoredPaths, type FileChange, type Side } from "../git/diff.js";
-import type { GitRepo } from "../git/git.js";
+import type { GitReader } from "../git/git.js";
 import type { ProtoFile } from "./file-set.js";
 import type { Snapshot } from "./snapshot.js";
 import { createOverlayTree } from "./overlay-tree.js";
@@ -33,7 +33,7 @@ export interface MaterializeOptions {
   borrowed?: ReadonlyMap<string, Uint8Array>;
 }
 
-const inPlace = (repo: GitRepo): RevisionTree => ({ dir: repo.root, dispose: async () => {} });
+const inPlace = (repo: GitReader): RevisionTree => ({ dir: repo.root, dispose: async () => {} });
 
 /**
  * Materialises `side` for buf, from git's objects: a commit or the index becomes an overlay of
@@ -44,14 +44,14 @@ const inPlace = (repo: GitRepo): RevisionTree => ({ dir: repo.root, dispose: asy
  * written and the repository is used in place.
  *
  * @param untracked untracked files matching the pathspecs (absent from any commit and the index)
- * @param fromWorktree the commit→working-tree changes, when the caller already has them
+ * @param fromWorktree the commit→working-tree changes, when the caller already has (or asked for) them
  */
 export async function materialize(
-  repo: GitRepo,
+  repo: GitReader,
   side: Side,
   pathspecs: readonly string[],
   untracked: readonly string[],
-  fromWorktree?: readonly FileChange[],
+  fromWorktree?: readonly FileChange[] | Promise<readonly FileChange[]>,
   options: MaterializeOptions = {},
 ): Promise<RevisionTree> {
   const rev = side.kind === "commit" ? side.sha : undefined;
