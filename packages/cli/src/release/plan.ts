@@ -1,7 +1,7 @@
 import type { BufWorkspace } from "../buf/buf-config.js";
 import { changedProtoFiles, type SideTree } from "../snapshot/file-set.js";
 import type { Snapshot } from "../snapshot/snapshot.js";
-import { RevisionProject } from "../project/revision.js";
+import { Project, type RevisionProject } from "../project/project.js";
 import { protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { assemblePlan, type PackagePlan as AssembledPackagePlan, type ReleasePlan as AssembledReleasePlan } from "./assemble-plan.js";
 import { breakingFindings, type BreakingFinding } from "./breaking.js";
@@ -52,7 +52,7 @@ export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
     let g = generators.get(commit);
     if (!g) {
       // A tag whose protoship.yaml today's protoship cannot read says nothing about its generator.
-      g = RevisionProject.open(repo, commit, `commit ${commit}`).then(
+      g = Project.atRevision(repo, commit, `commit ${commit}`).then(
         (r) => r.config.stubs.generator,
         () => undefined,
       );
