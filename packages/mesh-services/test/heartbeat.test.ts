@@ -29,7 +29,8 @@ describe("HeartbeatService over real gRPC, alerting through a separate notificat
     call<{ config: HeartbeatConfig | undefined }, BeatResponse>(on.beat, on, { config: c }, { deadline: Date.now() + deadlineMs });
   const getStatus = (on = client) => call<object, GetStatusResponse>(on.getStatus, on, {});
   const openAlerts = async () =>
-    (await call<ListAlertsRequest, ListAlertsResponse>(alerts.listAlerts, alerts, { state: AlertState.ALERT_STATE_OPEN, pageSize: 0 })).alerts;
+    (await call<ListAlertsRequest, ListAlertsResponse>(alerts.listAlerts, alerts, { state: AlertState.ALERT_STATE_OPEN, pageSize: 0 }))
+      .alerts;
 
   before(async () => {
     target = await startHttpTarget();
