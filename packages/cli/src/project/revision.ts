@@ -1,3 +1,4 @@
+import type { BufWorkspace } from "../buf/buf-config.js";
 import type { ProtoshipConfig } from "../config/schema.js";
 import { resolveStubScope } from "../config/stub-scope.js";
 import { ProtoshipError } from "../errors.js";
@@ -83,15 +84,27 @@ export class RevisionProject {
     return this.compile(paths);
   }
 
-  private async compile(paths?: readonly string[]): Promise<RevisionImage> {
+  /** The buf workspace at `config.bufYaml` as it is in the commit (read, not compiled). Errors name the revision. */
+  async bufWorkspace(): Promise<BufWorkspace> {
     const { bufYaml } = this.config;
     // Held to the repository before git is asked for it: git refuses paths outside its work tree.
     resolveRepoPath(this.repo.root, bufYaml, { label: "bufYaml" });
-    try {
-      const workspace = await this.snapshot.bufWorkspace(bufYaml);
+    return this.named(() => this.snapshot.bufWorkspace(bufYaml));
+  }
+
+  private async compile(paths?: readonly string[]): Promise<RevisionImage> {
+    const workspace = await this.bufWorkspace();
+    return this.named(async () => {
       // Loaded on use: it brings @bufbuild/protobuf (~0.1 s), which most commands never need.
       const { compileRevision } = await import("../workspace/revision-image.js");
-      return await compileRevision(this.snapshot, workspace, paths);
+      return compileRevision(this.snapshot, workspace, paths);
+    });
+  }
+
+  /** `work`, its errors prefixed with the revision (`at HEAD: …`). */
+  private async named<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
     } catch (error) {
       if (error instanceof ProtoshipError)
         throw new ProtoshipError(`at ${this.label}: ${error.message}`, { exitCode: error.exitCode, cause: error });
