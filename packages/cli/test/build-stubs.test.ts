@@ -16,7 +16,7 @@ import {
   type RunResult,
   type VerdaccioRegistry,
 } from "@protoship/testkit";
-import { STUB_TOOLCHAIN } from "../src/workspace/stub-toolchain.js";
+import { STUB_TOOLCHAIN } from "../src/generate/stub-toolchain.js";
 
 /** Three proto packages whose alphabetical order is the reverse of their dependency order. */
 const PROTOS: Record<string, string> = {

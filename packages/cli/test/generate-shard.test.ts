@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { GitFixture, protoship, REPO_ROOT, suiteTempDirs } from "@protoship/testkit";
 import { generateStubs } from "../src/commands/generate.js";
-import { assemble } from "../src/generate/assemble.js";
+import { toStubSources } from "../src/generate/stub-sources.js";
 import { batchCount, generateSources } from "../src/generate/generate-sources.js";
 import { partition } from "../src/generate/partition.js";
 import { stubUnits } from "../src/generate/generate-stubs.js";
@@ -85,7 +85,7 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
       ],
     );
     const options = tsProtoOptions(project.config.stubs.tsProtoOptions);
-    const expected = assemble(await oneBufGenerate(dir, options), units, units);
+    const expected = toStubSources(await oneBufGenerate(dir, options), units, units);
     const weights = unitWeights(units, image.files);
     // One plugin process per package (2 at a time), then three batches one at a time (a small module is
     // one batch by default): every split must give the oracle's bytes.

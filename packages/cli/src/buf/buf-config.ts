@@ -1,6 +1,6 @@
 import path from "node:path";
 import { ConfigError } from "../errors.js";
-import { resolveRepoPath } from "../workspace/repo-path.js";
+import { resolveRepoPath } from "../fs/repo-path.js";
 import { parseConfigYaml, readConfigFile } from "../yaml/config-yaml.js";
 
 /** A buf module: a folder whose .proto files are addressed relative to it. */

@@ -2,17 +2,8 @@ import { ProtoshipError } from "../errors.js";
 import { outputMessage } from "../process/output-message.js";
 import { BUF_FINDINGS, bufFailure } from "./buf-failure.js";
 import type { Finding, Step } from "../report/finding.js";
+import { parseDiagnostics, type BufDiagnostic } from "./diagnostics.js";
 import type { BufResult } from "./run-buf.js";
-
-interface BufJsonFinding {
-  path?: string;
-  start_line?: number;
-  start_column?: number;
-  end_line?: number;
-  end_column?: number;
-  type?: string;
-  message?: string;
-}
 
 /**
  * Turns `buf lint|breaking --error-format json` output into findings. Exit 0 means clean and 100
@@ -22,30 +13,30 @@ interface BufJsonFinding {
 export function parseBufFindings(
   result: BufResult,
   step: Step,
-  mapPath: (bufPath: string | undefined, f: BufJsonFinding) => string,
+  mapPath: (bufPath: string | undefined, f: BufDiagnostic) => string,
 ): Finding[] {
   if (result.code !== 0 && result.code !== BUF_FINDINGS) {
     throw bufFailure(`buf ${step}`, result.stderr.trim() ? result : { ...result, stderr: result.stdout });
   }
-  const findings: Finding[] = [];
-  for (const line of result.stdout.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    const f = JSON.parse(line) as BufJsonFinding;
-    findings.push({
-      step,
-      file: mapPath(f.path, f),
-      line: f.start_line ?? 1,
-      column: f.start_column ?? 1,
-      ...(f.end_line ? { endLine: f.end_line } : {}),
-      ...(f.end_column ? { endColumn: f.end_column } : {}),
-      rule: f.type ?? "UNKNOWN",
-      message: f.message ?? "",
-    });
-  }
+  const findings = parseDiagnostics(result.stdout).map((f) => toFinding(f, step, mapPath(f.path, f)));
   if (result.code === BUF_FINDINGS && findings.length === 0) {
     throw new ProtoshipError(`buf ${step} failed: ${outputMessage(result.stderr, "exit 100 without findings")}`);
   }
   return findings;
+}
+
+/** A diagnostic of buf `step` as a finding about the repository file `file`. */
+export function toFinding(f: BufDiagnostic, step: Step, file: string): Finding {
+  return {
+    step,
+    file,
+    line: f.start_line ?? 1,
+    column: f.start_column ?? 1,
+    ...(f.end_line ? { endLine: f.end_line } : {}),
+    ...(f.end_column ? { endColumn: f.end_column } : {}),
+    rule: f.type ?? "UNKNOWN",
+    message: f.message ?? "",
+  };
 }
 
 /** One file `buf format -d` would change. */

@@ -8,7 +8,7 @@ import { parseFormatDiff, type FormatDifference } from "../buf/parse-findings.js
 import { bufPathArgs } from "../buf/path-args.js";
 import { runBuf, type BufResult } from "../buf/run-buf.js";
 import type { Finding } from "../report/finding.js";
-import { replaceFile, whyNotReplaceable } from "../workspace/replace-file.js";
+import { replaceFile, whyNotReplaceable } from "../fs/replace-file.js";
 
 /** What the format step works on. */
 export interface FormatInputs {

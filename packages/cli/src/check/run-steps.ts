@@ -2,10 +2,11 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
-import { breakingFileOf, runBufBreaking } from "../buf/breaking.js";
+import { breaking, ruleGroups } from "../buf/breaking.js";
 import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
+import { firstComplaint } from "../buf/diagnostics.js";
 import { repoPathCandidates, repoPathFromWorkspace, repoPathInModule, workspacePathOf } from "../buf/module-paths.js";
-import { parseBufFindings } from "../buf/parse-findings.js";
+import { parseBufFindings, toFinding } from "../buf/parse-findings.js";
 import { bufPathArgs } from "../buf/path-args.js";
 import { runBuf } from "../buf/run-buf.js";
 import { ProtoshipError } from "../errors.js";
@@ -28,6 +29,11 @@ export interface StepInputs {
   fix: boolean;
   /** Told the repository path of each file --fix rewrote. */
   onFixed?: (file: string) => void;
+  /**
+   * Every .proto file of either side (repository paths), when buf's configuration changed
+   * (`targets.full`): breaking checks each file with its module's rules, so it must know them all.
+   */
+  allFiles?: readonly string[] | undefined;
   /** Repository-relative files whose format findings are known debt (protoship.yaml check.formatBaseline). */
   formatBaseline?: ReadonlySet<string>;
 }
@@ -105,7 +111,7 @@ async function runBreaking(
     if (base.code !== 0 && base.code !== BUF_FINDINGS) throw bufFailure("buf build (base)", base);
     if (base.code !== 0) {
       throw new ProtoshipError(
-        `the base does not compile, so breaking changes cannot be checked: ${firstFinding(base.stdout || base.stderr)}`,
+        `the base does not compile, so breaking changes cannot be checked: ${firstComplaint(base.stdout || base.stderr, "")}`,
         {
           hint: "pass --against <ref> with a base that builds, or --skip breaking",
         },
@@ -118,8 +124,9 @@ async function runBreaking(
       const toRepo = (p: string | undefined): string => (p ? repoPathFromWorkspace(workspace.dir, p) : "");
       return parseBufFindings({ ...head, stdout: head.stdout || head.stderr }, "lint", toRepo);
     }
-    const result = await runBufBreaking(headImage, baseImage, workspace.modules[0]?.breaking ?? {}, tmp);
-    return parseBufFindings(result, "breaking", (p, f) => repoPathOfModuleFile(workspace, breakingFileOf({ path: p, message: f.message })));
+    const files = targets.full ? (inputs.allFiles ?? []) : [...targets.headFiles, ...targets.baseFiles];
+    const found = await breaking(headImage, baseImage, ruleGroups(workspace, files), tmp);
+    return found.map((f) => toFinding(f.diagnostic, "breaking", f.repoPath ?? repoPathOfModuleFile(workspace, f.file)));
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -139,16 +146,6 @@ function repoPathOfModuleFile(workspace: BufWorkspace, modulePath: string): stri
   // by the first module whose root (less its excludes) takes the path (rare: two modules holding one path).
   const taken = repoPathCandidates(workspace, modulePath).find((p) => moduleOf(workspace, p));
   return taken ?? repoPathInModule(workspace.modules[0]?.root ?? "", modulePath);
-}
-
-function firstFinding(text: string): string {
-  const line = text.split("\n").find((l) => l.trim()) ?? "";
-  try {
-    const f = JSON.parse(line) as { path?: string; start_line?: number; start_column?: number; message?: string };
-    return `${f.path}:${f.start_line}:${f.start_column}: ${f.message}`;
-  } catch {
-    return line.trim();
-  }
 }
 
 function dedupe(findings: Finding[]): Finding[] {

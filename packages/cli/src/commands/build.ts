@@ -7,7 +7,7 @@ import { readStubPackages, type StubPackageOnDisk } from "../build/stub-workspac
 import { ExitCode } from "../errors.js";
 import { startProgress } from "../process/progress.js";
 import { Project } from "../project/project.js";
-import { resolveRepoPath } from "../workspace/repo-path.js";
+import { resolveRepoPath } from "../fs/repo-path.js";
 
 /** Options of {@link buildStubPackagesAt}. */
 export interface BuildStubPackagesAtOptions {

@@ -15,8 +15,8 @@ import type { Finding, Step } from "../report/finding.js";
 import { render, type OutputFormat } from "../report/render.js";
 import type { SideTree } from "../snapshot/file-set.js";
 import { Snapshot } from "../snapshot/snapshot.js";
-import { materialize } from "../workspace/revision-tree.js";
-import { SCHEMA_PATHSPECS } from "../workspace/schema-inputs.js";
+import { materialize } from "../snapshot/revision-tree.js";
+import { SCHEMA_PATHSPECS } from "../snapshot/schema-inputs.js";
 
 /** Options of `protoship check`. */
 export interface CheckOptions {
@@ -141,7 +141,19 @@ export async function check(options: CheckOptions): Promise<number> {
       all?.catch(() => {}); // awaited below; a failing step must win
       const onFixed = (file: string): void => void fixed.push(file);
       const formatBaseline = new Set(config.check.formatBaseline);
-      const inputs = { workspace: ws, targets, headDir: head.dir, baseDir, steps, worktree: repo.root, fix, onFixed, formatBaseline };
+      const allFiles = targets.full ? [...headProtos, ...baseProtos].map((f) => f.path) : undefined;
+      const inputs = {
+        workspace: ws,
+        targets,
+        headDir: head.dir,
+        baseDir,
+        steps,
+        worktree: repo.root,
+        fix,
+        onFixed,
+        formatBaseline,
+        allFiles,
+      };
       findings.push(...(await runSteps(inputs)));
       for (const f of (await all) ?? targets.headFiles) checked.add(f);
       bufConfigChanged ||= targets.full;

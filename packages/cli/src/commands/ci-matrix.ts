@@ -3,7 +3,7 @@ import path from "node:path";
 import { shardMatrix } from "../ci/shard-matrix.js";
 import { EnvironmentError, ExitCode } from "../errors.js";
 import { Project } from "../project/project.js";
-import { resolveRepoPath } from "../workspace/repo-path.js";
+import { resolveRepoPath } from "../fs/repo-path.js";
 
 /** Options of `protoship ci matrix`. */
 export interface CiMatrixOptions {

@@ -7,8 +7,8 @@ import { Project } from "../project/project.js";
 import { siteModelOf } from "../schema/doc-model.js";
 import { protoPackageUnits } from "../schema/proto-packages.js";
 import { startProgress } from "../process/progress.js";
-import { explainOutputError } from "../workspace/output-errors.js";
-import { resolveRepoPath } from "../workspace/repo-path.js";
+import { explainOutputError } from "../fs/output-errors.js";
+import { resolveRepoPath } from "../fs/repo-path.js";
 
 /** Options of `protoship docs`. */
 export interface DocsOptions {

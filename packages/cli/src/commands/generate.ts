@@ -1,16 +1,10 @@
 import path from "node:path";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { staleStubs } from "../generate/check-stale.js";
-import {
-  generateStubsIn,
-  shardUnits,
-  stubUnits,
-  type GenerateStubsOptions as StubOptions,
-  type GenerateStubsResult,
-} from "../generate/generate-stubs.js";
+import { generateStubsIn, shardUnits, stubUnits, type StubOptions, type GenerateStubsResult } from "../generate/generate-stubs.js";
 import { startProgress } from "../process/progress.js";
 import { Project, type RepoProject } from "../project/project.js";
-import { resolveRepoPath } from "../workspace/repo-path.js";
+import { resolveRepoPath } from "../fs/repo-path.js";
 
 export type { GenerateStubsResult, GeneratedPackage } from "../generate/generate-stubs.js";
 

@@ -14,7 +14,7 @@ import { chooseScope, type Project, readProject } from "../init/project.js";
 import { bufYaml, gitignoreLines, hookScript, protoshipYaml } from "../init/templates.js";
 import { publishMinutes, pullRequestWorkflow, releaseWorkflow } from "../init/workflows.js";
 import { protoshipVersion } from "../version.js";
-import { stubRootDevDependencies } from "../workspace/stub-toolchain.js";
+import { stubRootDevDependencies } from "../generate/stub-toolchain.js";
 
 /**
  * Dependencies whose install scripts protoship does not need: it runs buf's platform binary

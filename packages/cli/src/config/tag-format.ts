@@ -58,7 +58,6 @@ export function tagFormatProblem(format: string): string | undefined {
 
 /** git check-ref-format's rules for the part after refs/tags/. */
 function isGitTagName(tag: string): boolean {
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\/|\.lock(\/|$)|\/\.|^\.|^\/|\/$|\.$/.test(tag)) return false;
   return tag !== "@";
 }

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { GitRepo } from "../git/git.js";
 import type { RepoProject } from "../project/project.js";
-import { generateStubsIn, type GenerateStubsOptions, type GeneratedPackage } from "./generate-stubs.js";
+import { generateStubsIn, type StubOptions, type GeneratedPackage } from "./generate-stubs.js";
 import { MARKER, ownerOf } from "@protoship/fs-safe";
 import { STUBS_OWNER, type FileTree } from "./write-packages.js";
 
@@ -43,7 +43,7 @@ export interface StaleReport {
  * stale too: a machine's build was committed. Files directly in `outDir` are not part of any
  * package and are not compared.
  */
-export async function staleStubs(project: RepoProject, options: Omit<GenerateStubsOptions, "dryRun" | "force">): Promise<StaleReport> {
+export async function staleStubs(project: RepoProject, options: Omit<StubOptions, "dryRun" | "force">): Promise<StaleReport> {
   const result = await generateStubsIn(project, { ...options, dryRun: true });
   const { trees, removed } = result.planned!;
   const { repo } = project;

@@ -2,7 +2,7 @@ import os from "node:os";
 import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import type { Progress } from "../process/progress.js";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
-import { assemble, type StubSources } from "./assemble.js";
+import { toStubSources, type StubSources } from "./stub-sources.js";
 import type { GeneratedTree } from "./run-ts-proto.js";
 import type { PluginRun } from "./stub-generator.js";
 import { partition } from "./partition.js";
@@ -113,7 +113,7 @@ export async function generateSources(options: GenerateSourcesOptions): Promise<
   );
   const sharedTree = trees[batches.findIndex((b) => !b.units.length)] ?? new Map<string, string>();
   const results = batches.flatMap((b, i) =>
-    b.units.length ? assemble(new Map([...sharedTree, ...trees[i]!]), units, b.units, options.plugin.layout) : [],
+    b.units.length ? toStubSources(new Map([...sharedTree, ...trees[i]!]), units, b.units, options.plugin.layout) : [],
   );
   const byName = new Map(results.map((s) => [s.unit.npmName, s]));
   return todo.map((u) => byName.get(u.npmName)!);

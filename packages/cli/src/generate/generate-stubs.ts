@@ -12,8 +12,8 @@ import { protoshipVersion } from "../version.js";
 import { npmNameProblem } from "../config/npm-name.js";
 import { stubRepository } from "../config/repository-url.js";
 import type { Project } from "../project/project.js";
-import { explainOutputError } from "../workspace/output-errors.js";
-import { resolveRepoPath } from "../workspace/repo-path.js";
+import { explainOutputError } from "../fs/output-errors.js";
+import { resolveRepoPath } from "../fs/repo-path.js";
 import type { Progress } from "../process/progress.js";
 import type { SchemaImage } from "../schema/load-image.js";
 import { closure } from "../schema/package-graph.js";
@@ -27,7 +27,7 @@ import { stubGenerator } from "./stub-generator.js";
 import { exists, folderDigest, replacePackages, stalePackages, treeDigest, type FileTree } from "./write-packages.js";
 
 /** Options of {@link generateStubsIn}. */
-export interface GenerateStubsOptions {
+export interface StubOptions {
   /**
    * Where the package folders go, absolute or relative to the project root, used as given: a caller passing a
    * user's value checks it first (the CLI resolves `--out-dir` with resolveRepoPath). Default:
@@ -116,7 +116,7 @@ interface Stamp {
  * full or shard run (no `only`) is incremental: only packages whose descriptors (or their
  * imports') changed are regenerated; only a full run removes packages gone from the module.
  */
-export async function generateStubsIn(project: Project, options: GenerateStubsOptions): Promise<GenerateStubsResult> {
+export async function generateStubsIn(project: Project, options: StubOptions): Promise<GenerateStubsResult> {
   const { root, config } = project;
   const given: [string, string][] =
     typeof options.version === "string" ? [["--set-version", options.version]] : Object.entries(options.version ?? {});
@@ -446,7 +446,7 @@ function folderNames(units: readonly ProtoPackageUnit[]): Map<string, string> {
   return names;
 }
 
-async function versionOf(npmName: string, version: GenerateStubsOptions["version"], dir: string): Promise<string> {
+async function versionOf(npmName: string, version: StubOptions["version"], dir: string): Promise<string> {
   if (typeof version === "string") return version;
   if (version?.[npmName]) return version[npmName];
   try {

@@ -4,7 +4,7 @@ import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { SchemaImage } from "../schema/load-image.js";
-import { resolveRepoPath } from "../workspace/repo-path.js";
+import { resolveRepoPath } from "../fs/repo-path.js";
 
 /**
  * Where generate keeps the compiled image of the stub packages' files between runs, as other

@@ -1,6 +1,6 @@
 import type { DescriptorProto, MethodDescriptorProto, ServiceDescriptorProto } from "@bufbuild/protobuf/wkt";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
-import { STUB_TOOLCHAIN } from "../workspace/stub-toolchain.js";
+import { STUB_TOOLCHAIN } from "./stub-toolchain.js";
 import { type StubManifest, stubPackageJson } from "./stub-package-json.js";
 
 /** Everything a stub package needs to know about itself and its neighbours. */

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { EnvironmentError } from "../errors.js";
-import type { OutputLayout } from "./assemble.js";
+import type { OutputLayout } from "./stub-sources.js";
 import { runPluginWorker, type GeneratedTree } from "./run-ts-proto.js";
 
 /**

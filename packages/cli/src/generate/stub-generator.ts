@@ -1,5 +1,5 @@
 import type { ProtoshipConfig } from "../config/schema.js";
-import { TS_PROTO_LAYOUT, type OutputLayout } from "./assemble.js";
+import { TS_PROTO_LAYOUT, type OutputLayout } from "./stub-sources.js";
 import { PROTOBUF_ES_LAYOUT, PROTOBUF_ES_OPTIONS, protocGenEsVersion, runProtocGenEs } from "./protobuf-es.js";
 import type { GeneratedTree } from "./run-ts-proto.js";
 import { runTsProto } from "./run-ts-proto.js";

@@ -1,6 +1,7 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import path from "node:path";
+import { firstComplaint, parseDiagnostics } from "../buf/diagnostics.js";
 import { runBuf } from "../buf/run-buf.js";
 
 /** The module roots init proposes, and what buf said about them. */
@@ -52,9 +53,9 @@ export async function findModuleRoots(repoRoot: string, protoFiles: readonly str
       continue;
     }
     if (chosen) continue;
-    const lines = `${r.stdoutBytes?.toString("utf8") ?? ""}\n${r.stderr}`.split("\n").filter((l) => l.startsWith("{"));
-    const failing = new Set(lines.map((l) => (JSON.parse(l) as { path?: string }).path ?? ""));
-    const first = lines[0] ? describe(JSON.parse(lines[0]) as BufError) : (r.stderr.trim().split("\n")[0] ?? `buf exited ${r.code}`);
+    const output = `${r.stdoutBytes?.toString("utf8") ?? ""}\n${r.stderr}`;
+    const failing = new Set(parseDiagnostics(output).map((d) => d.path ?? ""));
+    const first = firstComplaint(output, `buf exited ${r.code}`);
     if (!best || failing.size < best.failures) best = { roots, failures: failing.size || Number.MAX_SAFE_INTEGER, error: first };
   }
   const packages = packageOf ? new Set(packageOf.values()).size : new Set(protoFiles.map((f) => path.posix.dirname(f))).size;
@@ -104,15 +105,4 @@ export function bufConfig(roots: readonly string[]): { version: "v2"; modules: {
     version: "v2",
     modules: roots.map((root) => ({ path: root, excludes: [root === "." ? "node_modules" : `${root}/node_modules`] })),
   };
-}
-
-interface BufError {
-  path?: string;
-  start_line?: number;
-  start_column?: number;
-  message?: string;
-}
-
-function describe(e: BufError): string {
-  return `${e.path ?? "?"}:${e.start_line ?? 0}:${e.start_column ?? 0}: ${e.message ?? "does not compile"}`;
 }

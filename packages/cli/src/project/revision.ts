@@ -3,8 +3,8 @@ import type { ProtoshipConfig } from "../config/schema.js";
 import { resolveStubScope } from "../config/stub-scope.js";
 import { ProtoshipError } from "../errors.js";
 import type { GitRepo } from "../git/git.js";
-import { resolveRepoPath } from "../workspace/repo-path.js";
-import type { RevisionImage } from "../workspace/revision-image.js";
+import { resolveRepoPath } from "../fs/repo-path.js";
+import type { RevisionImage } from "../snapshot/revision-image.js";
 import { Snapshot } from "../snapshot/snapshot.js";
 
 /**
@@ -96,7 +96,7 @@ export class RevisionProject {
     const workspace = await this.bufWorkspace();
     return this.named(async () => {
       // Loaded on use: it brings @bufbuild/protobuf (~0.1 s), which most commands never need.
-      const { compileRevision } = await import("../workspace/revision-image.js");
+      const { compileRevision } = await import("../snapshot/revision-image.js");
       return compileRevision(this.snapshot, workspace, paths);
     });
   }

@@ -3,9 +3,9 @@ import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { breakingFileOf, runBufBreaking } from "../buf/breaking.js";
-import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
+import { breaking, ruleGroups } from "../buf/breaking.js";
 import type { SchemaImage } from "../schema/load-image.js";
+import type { RevisionImage } from "../snapshot/revision-image.js";
 
 /** A buf breaking finding, with the module-relative file it is about. */
 export interface BreakingFinding {
@@ -16,33 +16,27 @@ export interface BreakingFinding {
 }
 
 /**
- * `buf breaking` (see {@link runBufBreaking}) between two loaded schemas, findings parsed. The
- * images are re-serialised from the descriptors already loaded (unknown fields, such as buf's
- * is-import marker, survive the round trip), so no extra compile is needed.
+ * `buf breaking` (see {@link breaking}) of `head` against `base`, each file under the breaking
+ * rules of its module in HEAD's buf.yaml (`at`: HEAD's compiled schema, whose workspace and
+ * repository paths name the modules). The images are re-serialised from the descriptors already
+ * loaded (unknown fields, such as buf's is-import marker, survive the round trip), so no extra
+ * compile is needed.
  */
-export async function breakingFindings(
-  head: SchemaImage,
-  base: SchemaImage,
-  breakingConfig: Record<string, unknown>,
-): Promise<BreakingFinding[]> {
+export async function breakingFindings(head: SchemaImage, base: RevisionImage, at: RevisionImage): Promise<BreakingFinding[]> {
+  const own = (image: SchemaImage): string[] => image.files.filter((f) => image.ownFiles.has(f.name)).map((f) => f.name);
+  const files = [...own(head).map((f) => at.repoPath(f)), ...own(base.image).map((f) => base.repoPath(f))];
   const tmp = await mkdtemp(path.join(os.tmpdir(), "protoship-release-"));
   try {
     const headFile = path.join(tmp, "head.binpb");
     const baseFile = path.join(tmp, "base.binpb");
-    await Promise.all([writeFile(headFile, imageBytes(head)), writeFile(baseFile, imageBytes(base))]);
-    const result = await runBufBreaking(headFile, baseFile, breakingConfig, tmp);
-    if (result.code !== 0 && result.code !== BUF_FINDINGS) {
-      throw bufFailure("buf breaking", result);
-    }
-    const findings: BreakingFinding[] = [];
-    for (const line of result.stdout.split("\n")) {
-      if (!line.startsWith("{")) continue;
-      const f = JSON.parse(line) as { path?: string; start_line?: number; type?: string; message?: string };
-      const message = f.message ?? "";
-      const file = breakingFileOf(f);
-      findings.push({ file, line: f.path && f.start_line ? f.start_line : null, rule: f.type ?? "UNKNOWN", message });
-    }
-    return findings;
+    await Promise.all([writeFile(headFile, imageBytes(head)), writeFile(baseFile, imageBytes(base.image))]);
+    const found = await breaking(headFile, baseFile, ruleGroups(at.workspace, files), tmp);
+    return found.map(({ diagnostic: f, file }) => ({
+      file,
+      line: f.path && f.start_line ? f.start_line : null,
+      rule: f.type ?? "UNKNOWN",
+      message: f.message ?? "",
+    }));
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

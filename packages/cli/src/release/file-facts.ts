@@ -2,7 +2,7 @@ import { cacheDigest, writeFileReplacing } from "@protoship/fs-safe";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { IMAGE_CACHE_DIR } from "../generate/image-cache.js";
-import { resolveRepoPath } from "../workspace/repo-path.js";
+import { resolveRepoPath } from "../fs/repo-path.js";
 
 /**
  * What a release plan needs of a .proto file to list the units without its descriptor: its proto

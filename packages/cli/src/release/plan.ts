@@ -9,7 +9,7 @@ import { assemblePlan, type PackagePlan as AssembledPackagePlan, type ReleasePla
 import { breakingFindings, type BreakingFinding } from "./breaking.js";
 import { changedSlice, headSliceFiles, missedPackages, type ChangedFile } from "./changed-slice.js";
 import { classifyChanges, type SchemaChange } from "./classify.js";
-import type { RevisionImage } from "../workspace/revision-image.js";
+import type { RevisionImage } from "../snapshot/revision-image.js";
 import { FACTS_PATH, readFileFacts, writeFileFacts, type FileFacts } from "./file-facts.js";
 import { diffSchemas } from "./schema-diff.js";
 import { latestByName, listReleaseTags, type ReleaseTag } from "./tags.js";
@@ -42,7 +42,6 @@ export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
   const latest = latestByName(await listReleaseTags(repo, config.release.tagFormat, { mergedInto: head }));
   const listing = await headListing(at, workspace);
   const units = protoPackageUnits(listing, config, await at.stubScope());
-  const breakingRules = workspace.modules[0]?.breaking ?? {};
 
   // Per distinct base commit, the units released there that can differ, compiled at the base.
   const slices: BaseSlice[] = [];
@@ -61,7 +60,7 @@ export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
   for (const slice of slices) {
     const roots = slice.headRoots === "all" ? listing.files.map((f) => f.name) : slice.headRoots;
     const headSlice = { files: headSliceFiles(headImage!.image.files, roots), ownFiles: headImage!.image.ownFiles };
-    const findings = await breakingFindings(headSlice, slice.image.image, breakingRules);
+    const findings = await breakingFindings(headSlice, slice.image, headImage!);
     for (const unit of units) {
       if (slice.packages.has(unit.protoPackage))
         changes.set(unit.protoPackage, unitChanges(unit, slice.image, headImage!, listing, findings));

@@ -45,7 +45,6 @@ export function render(summary: CheckSummary, format: OutputFormat): string {
 
 /** A file name as printed: quoted like a JSON string when it holds control characters (a newline could forge a line). */
 function displayPath(file: string): string {
-  // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f]/.test(file) ? JSON.stringify(file) : file;
 }
 

@@ -3,6 +3,7 @@ import { FileDescriptorProtoSchema, type FileDescriptorProto } from "@bufbuild/p
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import os from "node:os";
 import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
+import { firstComplaint } from "../buf/diagnostics.js";
 import { bufPathArgs } from "../buf/path-args.js";
 import { runBuf } from "../buf/run-buf.js";
 import { ConfigError, ExitCode, ProtoshipError } from "../errors.js";
@@ -55,8 +56,7 @@ async function compile(source: { cwd: string; args: string[]; input?: Buffer }, 
   ]);
   if (image.code !== 0 && image.code !== BUF_FINDINGS) throw bufFailure("buf build", image);
   if (image.code !== 0) {
-    const first = image.stderr.split("\n").find((l) => l.trim()) ?? `buf build exited ${image.code}`;
-    const cause = describeBufError(first);
+    const cause = firstComplaint(image.stderr, `buf build exited ${image.code}`);
     throw new ProtoshipError(`the schema does not compile: ${cause}`, { exitCode: ExitCode.Findings });
   }
   if (listed.code !== 0) throw bufFailure("buf ls-files", listed);
@@ -88,14 +88,4 @@ function decodeFiles(bytes: Uint8Array, sourceInfo: SourceInfo): FileDescriptorP
     files.push(full ? file : commentLocations(file));
   }
   return files;
-}
-
-function describeBufError(line: string): string {
-  try {
-    const f = JSON.parse(line) as { path?: string; start_line?: number; start_column?: number; message?: string; type?: string };
-    const file = f.path;
-    return `${file}:${f.start_line}:${f.start_column}: ${f.message}${f.type ? ` (${f.type})` : ""}`;
-  } catch {
-    return line.trim();
-  }
 }

@@ -35,20 +35,31 @@ const MAX_LINKS = 40;
  */
 export class SideTree {
   private readonly entries = new Map<string, SideEntry>();
-  private readonly dirs = new Map<string, Set<string>>([["", new Set()]]);
+  private folders: Map<string, Set<string>> | undefined;
 
   constructor(entries: Iterable<SideEntry>) {
-    for (const entry of entries) {
-      if (!isRepoPath(entry.path)) continue;
-      this.entries.set(entry.path, entry);
-      const parts = entry.path.split("/");
-      for (let i = 0; i < parts.length; i++) {
-        const dir = parts.slice(0, i).join("/");
-        let children = this.dirs.get(dir);
-        if (!children) this.dirs.set(dir, (children = new Set()));
-        children.add(parts[i]!);
+    for (const entry of entries) if (isRepoPath(entry.path)) this.entries.set(entry.path, entry);
+  }
+
+  /** Each folder's names, built on first use in one pass: a folder already known has its parents too. */
+  private get dirs(): Map<string, Set<string>> {
+    if (this.folders) return this.folders;
+    const dirs = new Map<string, Set<string>>([["", new Set()]]);
+    for (const file of this.entries.keys()) {
+      for (let p = file; ; ) {
+        const slash = p.lastIndexOf("/");
+        const dir = slash < 0 ? "" : p.slice(0, slash);
+        const known = dirs.get(dir);
+        if (known) {
+          known.add(p.slice(slash + 1));
+          break;
+        }
+        dirs.set(dir, new Set([p.slice(slash + 1)]));
+        p = dir;
       }
     }
+    this.folders = dirs;
+    return dirs;
   }
 
   /** The entry stored at `file` (no symlink followed). */
@@ -106,7 +117,7 @@ export class SideTree {
     const walk = (seen: string, real: string, onTheWay: ReadonlySet<string>): void => {
       for (const name of [...(this.dirs.get(real) ?? [])].sort()) {
         const at = seen ? `${seen}/${name}` : name;
-        const to = this.resolve(real ? `${real}/${name}` : name);
+        const to = this.child(real, name);
         if (to?.kind === "file") {
           if (name.endsWith(".proto")) {
             const id = this.entries.get(to.real)?.id;
@@ -119,6 +130,18 @@ export class SideTree {
     };
     walk(root, start.real, new Set([start.real]));
     return found;
+  }
+
+  /**
+   * {@link resolve} of `name` in the real folder `real` (a path no symlink leads through, as
+   * resolve returns it): only a symlink needs the whole path walked again.
+   */
+  private child(real: string, name: string): Resolved | undefined {
+    const candidate = real ? `${real}/${name}` : name;
+    const entry = this.entries.get(candidate);
+    if (entry?.link !== undefined) return this.resolve(candidate);
+    if (entry) return { kind: "file", real: candidate };
+    return this.dirs.has(candidate) ? { kind: "dir", real: candidate } : undefined;
   }
 }
 
@@ -149,8 +172,7 @@ export function linkTarget(at: string, link: string): string | undefined {
 }
 
 function isRepoPath(p: string): boolean {
-  const first = p.split("/")[0];
-  return p !== "" && !p.startsWith("/") && first !== ".." && first !== ".git" && !p.split("/").includes("..");
+  return p !== "" && !p.startsWith("/") && p !== ".git" && !p.startsWith(".git/") && !/(^|\/)\.\.(\/|$)/.test(p);
 }
 
 function parentOf(real: string): string | undefined {

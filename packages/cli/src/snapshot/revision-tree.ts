@@ -1,7 +1,7 @@
 import { diffWithWorktree, ignoredPaths, type FileChange, type Side } from "../git/diff.js";
 import type { GitRepo } from "../git/git.js";
-import type { ProtoFile } from "../snapshot/file-set.js";
-import type { Snapshot } from "../snapshot/snapshot.js";
+import type { ProtoFile } from "./file-set.js";
+import type { Snapshot } from "./snapshot.js";
 import { createOverlayTree } from "./overlay-tree.js";
 
 /** A folder holding the repository's relevant files as they are on one side of a comparison. */

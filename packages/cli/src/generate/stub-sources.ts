@@ -54,7 +54,7 @@ export const TS_PROTO_LAYOUT: OutputLayout = {
  * per proto package of the module, knows nothing about; the copies are small, and ts-proto's
  * messages are plain interfaces, so two copies of `Duration` are the same type to TypeScript.
  */
-export function assemble(
+export function toStubSources(
   tree: GeneratedTree,
   allUnits: readonly ProtoPackageUnit[],
   selected: readonly ProtoPackageUnit[],

@@ -1,7 +1,7 @@
 import type { BufWorkspace } from "../buf/buf-config.js";
 import { repoPathCandidates, workspacePathOf } from "../buf/module-paths.js";
 import type { SchemaImage } from "../schema/load-image.js";
-import type { Snapshot } from "../snapshot/snapshot.js";
+import type { Snapshot } from "./snapshot.js";
 
 /** The schema at one commit, and how to turn its module-relative file names into repository paths. */
 export interface RevisionImage {
