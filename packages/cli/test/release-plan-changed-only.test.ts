@@ -125,6 +125,15 @@ describe("release plan compiles only what can have changed since the tags", () =
     );
   });
 
+  it("an unchanged file importing a file deleted since the tags is compiled: HEAD that no longer compiles is said so", async () => {
+    const repo = await releasedRepo(dirs.fresh());
+    await planJson(repo);
+    await writeProtos(repo, { [COMMON]: null }, "common removed, order still imports it");
+    const r = await protoship(repo.dir, ["release", "plan", "--json"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /at HEAD: the schema does not compile: proto\/shop\/order\/v1\/order\.proto:\d+:\d+: imported file does not exist/);
+  });
+
   it("a cache that does not prove its content is not read", async () => {
     const repo = await releasedRepo(dirs.fresh());
     await planJson(repo);

@@ -47,15 +47,19 @@ export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
   const slices: BaseSlice[] = [];
   const tagAt = new Map<string, ReleaseTag>();
   for (const tag of latest.values()) if (tag.commit !== head && !tagAt.has(tag.commit)) tagAt.set(tag.commit, tag);
+  const deleted = new Set<string>();
   for (const [commit, tag] of tagAt) {
     const releasedThere = new Set(units.filter((u) => latest.get(u.npmName)?.commit === commit).map((u) => u.protoPackage));
     if (releasedThere.size === 0) continue;
-    const slice = await sliceAtBase(at.at(commit, `tag ${tag.tag}`), at, workspace, listing, units, releasedThere);
-    if (slice) slices.push(slice);
+    const compared = await sliceAtBase(at.at(commit, `tag ${tag.tag}`), at, workspace, listing, units, releasedThere);
+    if (compared.slice) slices.push(compared.slice);
+    for (const name of compared.deleted) deleted.add(name);
   }
+  // An unchanged file importing a deleted one no longer compiles: HEAD's compile must include it to say so.
+  const dangling = listing.files.filter((f) => f.dependency.some((d) => deleted.has(d))).map((f) => f.name);
 
   // One HEAD compile for every comparison: the compared units' files and their imports.
-  const headImage = slices.length > 0 ? await headDescriptors(at, listing, slices) : undefined;
+  const headImage = slices.length > 0 || dangling.length > 0 ? await headDescriptors(at, workspace, listing, slices, dangling) : undefined;
   const changes = new Map<string, SchemaChange[]>();
   for (const slice of slices) {
     const roots = slice.headRoots === "all" ? listing.files.map((f) => f.name) : slice.headRoots;
@@ -176,7 +180,8 @@ interface BaseSlice {
  * (`candidates`): compiles at the base only the files of the units that can differ (see
  * changedSlice), and checks the compiled slice for a package it missed (see missedPackages)
  * before trusting it. A change to buf's configuration compares every candidate, whole.
- * Undefined when no schema file differs, or none of the candidates can.
+ * No slice when no schema file differs, or none of the candidates can; `deleted` names (module-relative)
+ * the files deleted since the base.
  */
 async function sliceAtBase(
   base: RevisionProject,
@@ -185,15 +190,20 @@ async function sliceAtBase(
   listing: HeadListing,
   units: readonly ProtoPackageUnit<UnitFile>[],
   candidates: ReadonlySet<string>,
-): Promise<BaseSlice | undefined> {
+): Promise<{ slice?: BaseSlice; deleted: string[] }> {
   // Files outside the modules are not compiled on either side.
   const changed = await changedSchemaFiles(base.snapshot, head.snapshot, workspace);
-  if (changed.length === 0) return undefined;
-  if (changed.some((c) => !c.path.endsWith(".proto"))) return { packages: candidates, image: await base.image(), headRoots: "all" };
+  const deleted = changed.flatMap((c) => {
+    const module = c.status === "D" ? moduleOf(workspace, c.path) : undefined;
+    return module ? [moduleRelative(module, c.path)] : [];
+  });
+  if (changed.length === 0) return { deleted };
+  if (changed.some((c) => !c.path.endsWith(".proto")))
+    return { slice: { packages: candidates, image: await base.image(), headRoots: "all" }, deleted };
   let slice = changedSlice(listing.files, units, changed, listing.repoPath, candidates);
   for (;;) {
     // A deleted file's package is known only once the base is compiled: compiled alone, it is found as missed.
-    if (slice.basePaths.length === 0) return undefined;
+    if (slice.basePaths.length === 0) return { deleted };
     const image = await base.imageOf(slice.basePaths);
     const own = image.image.files.filter((f) => image.image.ownFiles.has(f.name));
     const missed = missedPackages(own, slice, candidates);
@@ -201,24 +211,32 @@ async function sliceAtBase(
       slice = changedSlice(listing.files, units, changed, listing.repoPath, candidates, new Set([...slice.packages, ...missed]));
       continue;
     }
-    if (slice.packages.size === 0) return undefined;
+    if (slice.packages.size === 0) return { deleted };
     const compared = units.filter((u) => slice.packages.has(u.protoPackage)).flatMap((u) => u.files.map((f) => f.name));
     const headRoots = [...new Set([...compared, ...own.map((f) => f.name)])].filter((name) => listing.ownFiles.has(name)).sort();
-    return { packages: slice.packages, image, headRoots };
+    return { slice: { packages: slice.packages, image, headRoots }, deleted };
   }
 }
 
 /**
- * HEAD compiled for `slices`: their roots and what those import, with buf's --path; the compile
+ * HEAD compiled for `slices`: their roots (and `alsoRoots`) and what those import, with buf's --path; the compile
  * that listed the files when it holds every root as the module's own (an import is not compared
  * by buf breaking), or the whole module when a comparison is of every file.
  */
-async function headDescriptors(at: RevisionProject, listing: HeadListing, slices: readonly BaseSlice[]): Promise<RevisionImage> {
+async function headDescriptors(
+  at: RevisionProject,
+  workspace: BufWorkspace,
+  listing: HeadListing,
+  slices: readonly BaseSlice[],
+  alsoRoots: readonly string[],
+): Promise<RevisionImage> {
   const all = slices.some((s) => s.headRoots === "all");
-  const roots = all ? [] : [...new Set(slices.flatMap((s) => s.headRoots as readonly string[]))].sort();
+  const roots = all ? [] : [...new Set([...slices.flatMap((s) => s.headRoots as readonly string[]), ...alsoRoots])].sort();
   const { compiled } = listing;
   if (compiled && (compiled.whole || (!all && roots.every((r) => compiled.image.image.ownFiles.has(r))))) return compiled.image;
   if (all) return at.image();
+  // Only deleted packages to compare: HEAD has nothing of them (and an empty --path list would compile everything).
+  if (roots.length === 0) return { image: { files: [], ownFiles: new Set() }, workspace, repoPath: listing.repoPath };
   return at.imageOf(roots.map(listing.repoPath));
 }
 
