@@ -2,10 +2,12 @@
 // google/protobuf dropped because buf ships the well-known types) as a git repository on main
 // with a bare remote. Built once under .cache/bench and reused.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../lib.mjs";
 import { bufBinary } from "../../packages/cli/src/buf/run-buf.ts";
+import { measureCommand } from "./memory.mjs";
 
 export const CACHE = path.join(ROOT, ".cache/bench");
 /**
@@ -68,3 +70,45 @@ export function stubCorpusRepo(name, include) {
   writeFileSync(path.join(repo.dir, "protoship.yaml"), `stubs:\n  scope: "@bench"\n  include: ${JSON.stringify(include)}\n`);
   return repo;
 }
+
+/** The TypeScript versions the stub benchmarks build with: this repository's 5.9 and testkit's TypeScript 7 (npm's latest). */
+export const TYPESCRIPT = {
+  5.9: path.join(ROOT, "node_modules/typescript"),
+  7: path.join(ROOT, "packages/testkit/node_modules/typescript-7"),
+};
+
+/** Makes `version` the TypeScript of the stub workspace at `dir` (its root node_modules, which linkStubWorkspace made). */
+export function useTypeScript(dir, version) {
+  for (const at of [path.join(dir, "node_modules/typescript"), path.join(dir, "node_modules/.bin/tsc")]) rmSync(at, { force: true });
+  symlinkSync(TYPESCRIPT[version], path.join(dir, "node_modules/typescript"));
+  symlinkSync(path.join(TYPESCRIPT[version], "bin/tsc"), path.join(dir, "node_modules/.bin/tsc"));
+}
+
+/** `tsc --version` of `version`. */
+export const tscVersion = (version) => execFileSync(path.join(TYPESCRIPT[version], "bin/tsc"), ["--version"], { encoding: "utf8" }).trim();
+
+/** The load average (1, 5, 15 min), for the notes under a table: this machine may be shared. */
+export const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ");
+
+/**
+ * Runs a command (CI=1, turbo's telemetry off) and returns its wall time, CPU time (user + system of
+ * it and the children it waited for, by /usr/bin/time) and peak process-tree memory; throws with
+ * its output when it fails.
+ */
+export async function timedStep(label, cmd, args, { cwd, env = {} } = {}) {
+  const r = await measureCommand("/usr/bin/time", ["-f", "\nCPU %U %S", cmd, ...args], {
+    cwd,
+    env: { CI: "1", TURBO_TELEMETRY_DISABLED: "1", ...env },
+    intervalMs: 500,
+  });
+  if (r.last.status !== 0) throw new Error(`${label} exited ${r.last.status}\n${r.last.stdout.slice(-3000)}${r.last.stderr.slice(-3000)}`);
+  const cpu = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(r.last.stderr);
+  return { seconds: r.seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : Number.NaN, peakMb: r.peakMb, stdout: r.last.stdout };
+}
+
+/** A goal's verdict for a table: the measured ratio or time against its bound. */
+export const verdict = (value, bound) => (value <= bound ? "**met**" : "**not met**");

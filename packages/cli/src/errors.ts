@@ -10,6 +10,9 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** The exit codes a ProtoshipError ends with: 1 (findings it reports, {@link FindingsError}) or 2. */
+export type ExpectedErrorCode = typeof ExitCode.Findings | typeof ExitCode.Usage;
+
 /**
  * An error protoship expects and explains in one line. Thrown anywhere, caught once in main(),
  * which prints `protoship: <message>` and the hint, and exits with `exitCode`. Anything else
@@ -17,15 +20,27 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
  */
 export class ProtoshipError extends Error {
   /** The exit code the process ends with. */
-  readonly exitCode: ExitCode;
+  readonly exitCode: ExpectedErrorCode;
   /** An optional hint printed after the message, e.g. the command to run to fix it. */
   readonly hint: string | undefined;
 
-  constructor(message: string, options: { exitCode?: ExitCode; hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { exitCode?: ExpectedErrorCode; hint?: string; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = "ProtoshipError";
     this.exitCode = options.exitCode ?? ExitCode.Usage;
     this.hint = options.hint;
+  }
+}
+
+/**
+ * What a command compiles, generates or builds has problems it reports: the schema does not
+ * compile, a generator or a stub build failed on it, committed stubs differ from what generate
+ * writes. Thrown from where it is found, deep in a command; exit 1, like findings a command returns.
+ */
+export class FindingsError extends ProtoshipError {
+  constructor(message: string, hint?: string) {
+    super(message, { exitCode: ExitCode.Findings, ...(hint ? { hint } : {}) });
+    this.name = "FindingsError";
   }
 }
 
@@ -53,8 +68,10 @@ export class EnvironmentError extends ProtoshipError {
 }
 
 /**
- * A broken invariant: code that "cannot" be reached was. Reported like any unexpected exception,
- * as an internal error (exit 3) asking for a bug report; the name documents intent at the throw.
+ * A broken invariant: code that "cannot" be reached was, or a tool protoship drives answered
+ * outside its contract. Reported like any unexpected exception, as an internal error (exit 3) with
+ * one line asking for a bug report, never as the user's mistake: it is not a ProtoshipError, so no
+ * handler that turns those into exit 2 catches it. The name documents intent at the throw.
  */
 export class InternalError extends Error {
   constructor(message: string, options: { cause?: unknown } = {}) {

@@ -1,12 +1,17 @@
 import { ExitCode, ProtoshipError } from "./errors.js";
 import { buildProgram } from "./cli.js";
+import { resultOf } from "./cli/shared.js";
+import { outputBefore } from "./command-result.js";
 import { envFlag } from "./process/env-flag.js";
 import { guardOutput } from "./process/guard-output.js";
 
 /**
- * Runs the protoship CLI and returns the exit code. Every expected failure is a ProtoshipError,
- * printed here once as a single line (exit 1 or 2); anything else is a bug: one line asking for a
- * report, exit 3, and the stack only with `--verbose` or `PROTOSHIP_DEBUG=1`. Everything the
+ * Runs the protoship CLI and returns the exit code. A command that runs to the end returns its
+ * result (`CommandResult`, command-result.ts): its report goes to stdout, its verdict (0 or 1) is the exit code.
+ * Every expected failure is a ProtoshipError, printed here once as a single line (exit 1 or 2),
+ * after the report the command wrote before it; anything else (an InternalError, any other
+ * exception) is a bug: one line asking for a report, exit 3, and the stack only with `--verbose`
+ * or `PROTOSHIP_DEBUG=1`. Everything the
  * command writes to stdout and stderr is redacted, and a reader that closed early does not change
  * the exit code ({@link guardOutput}).
  */
@@ -19,8 +24,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on("uncaughtException", crash).on("unhandledRejection", crash);
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return typeof process.exitCode === "number" ? process.exitCode : ExitCode.Ok;
+    const result = resultOf(program);
+    if (result?.output) process.stdout.write(result.output);
+    return result?.exitCode ?? ExitCode.Ok;
   } catch (error) {
+    const before = outputBefore(error);
+    if (before) process.stdout.write(before);
     return reportError(error, verbose());
   } finally {
     process.off("uncaughtException", crash).off("unhandledRejection", crash);
@@ -30,7 +39,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 const STACK_HINT = "run with --verbose or PROTOSHIP_DEBUG=1 for the stack";
 
-function reportError(error: unknown, verbose: boolean): number {
+/** Prints `error` as main() reports it on stderr and returns its exit code. */
+export function reportError(error: unknown, verbose: boolean): number {
   if (error instanceof ProtoshipError) {
     process.stderr.write(`protoship: ${oneLine(error.message)}\n`);
     if (error.hint) process.stderr.write(`  hint: ${oneLine(error.hint)}\n`);

@@ -9,6 +9,7 @@ const pkg = (name: string, dependencies: string[] = [], build: string | undefine
   dir: `/repo/packages/stubs/${name.slice(3)}`,
   dependencies,
   build,
+  esmTypes: undefined,
 });
 const names = (plan: readonly StubPackageOnDisk[]): string[] => plan.map((p) => p.name);
 

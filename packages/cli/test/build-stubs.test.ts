@@ -9,6 +9,7 @@ import {
   REPO_ROOT,
   pnpmBinary,
   protoship,
+  readTree,
   run,
   seedFromInstalled,
   startVerdaccio,
@@ -31,9 +32,11 @@ message Money {
   "proto/shop/order/v1/order.proto": `syntax = "proto3";
 package shop.order.v1;
 import "shop/zcommon/v1/money.proto";
+import "google/protobuf/timestamp.proto";
 message Order {
   string id = 1;
   shop.zcommon.v1.Money total = 2;
+  google.protobuf.Timestamp placed = 3;
 }
 service OrderService {
   rpc GetOrder(Order) returns (Order);
@@ -158,6 +161,26 @@ describe("protoship build", { timeout: 900_000 }, () => {
       assert.match(built.stdout, /^built 3 stub packages in packages\/stubs \(/m);
       await assertBuilt(repo.dir, version);
     }
+
+    // One tsc program builds the three packages (one run for ESM with the type-check, one for CommonJS),
+    // the copy of google/protobuf/timestamp.ts that two of them hold checked once, and each dist/ is
+    // byte for byte what the package's own build script writes.
+    const calls = path.join(repo.dir, "tsc-calls.log");
+    const realTsc = realpathSync(path.join(repo.dir, "node_modules/.bin/tsc"));
+    await rm(path.join(repo.dir, "node_modules/.bin/tsc"));
+    await writeFile(path.join(repo.dir, "node_modules/.bin/tsc"), `#!/bin/sh\necho "$*" >> '${calls}'\nexec '${realTsc}' "$@"\n`, {
+      mode: 0o755,
+    });
+    const merged = await protoship(repo.dir, ["build"]);
+    assert.equal(merged.code, 0, merged.stdout + merged.stderr);
+    assert.match(merged.stdout, /^built 3 stub packages in packages\/stubs \(.*; 3 in 1 tsc program, 1 shared copy checked once\)$/m);
+    assert.deepEqual((await readFile(calls, "utf8")).trim().split("\n"), ["-p tsconfig.json", "-p tsconfig.cjs.json"]);
+    assert.ok(!existsSync(path.join(repo.dir, "packages/stubs/.protoship-build")));
+    const distOf = (name: string) => readTree(path.join(repo.dir, "packages/stubs", name.slice("@acme/".length), "dist"));
+    const mergedDist = await Promise.all(NAMES.map(distOf));
+    for (const name of [...NAMES].reverse())
+      await sh(path.join(repo.dir, "packages/stubs", name.slice("@acme/".length)), "npm", ["run", "build"]);
+    assert.deepEqual(await Promise.all(NAMES.map(distOf)), mergedDist);
 
     // Naming one package builds it and what it imports, nothing else.
     for (const name of NAMES) await rm(path.join(repo.dir, "packages/stubs", name.slice("@acme/".length), "dist"), { recursive: true });

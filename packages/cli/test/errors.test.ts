@@ -49,6 +49,17 @@ describe("errors: one line, a documented exit code, no stack unless asked", { ti
     }
   });
 
+  it("a failure the docs site did not plan for is an internal error (exit 3), not the user's mistake (exit 2)", async () => {
+    const repo = await shopRepo(fresh());
+    // docs.outDir's parent is a file: the site's folder swap fails in a way nobody plans for.
+    await repo.write("protoship.yaml", "docs:\n  outDir: out/site\n");
+    await repo.write("out", "a file, not a folder\n");
+    const r = await protoship(repo.dir, ["docs", "--no-versions"]);
+    assert.equal(r.code, 3, r.stderr);
+    assertOneLine(r, /^protoship: internal error: .*(EEXIST|ENOTDIR).*/);
+    assert.match(r.stderr.trimEnd(), INTERNAL);
+  });
+
   it("a YAML alias bomb in protoship.yaml is a one-line configuration error with file:line:col", async () => {
     const repo = await shopRepo(fresh());
     await repo.write("protoship.yaml", YAML_BOMB);

@@ -82,6 +82,41 @@ describe("one file set for every command", { timeout: 300_000 }, () => {
     );
   });
 
+  it("lists a side without symlinks as the walk does, modules, excludes and dot-folders included (on data)", () => {
+    const entries = [
+      { path: "a/v1/a.proto", id: "1" },
+      { path: "a/.hidden/h.proto", id: "2" },
+      { path: "a/vendor/x/v.proto", id: "3" },
+      { path: "a.b/c.proto", id: "4" },
+      { path: "a/v1/readme.md", id: "5" },
+      { path: "b/b.proto" },
+      { path: "top.proto", id: "6" },
+      { path: "a-b/d.proto", id: "7" },
+    ];
+    const ws = {
+      configFile: "buf.yaml",
+      dir: "",
+      configFiles: ["buf.yaml"],
+      modules: [
+        { root: "a", excludes: ["a/vendor"], breaking: {}, lint: {} },
+        { root: "", excludes: ["b"], breaking: {}, lint: {} },
+        { root: "missing", excludes: [], breaking: {}, lint: {} },
+      ],
+    };
+    const listed = (tree: SideTree) => protoFilesOf(tree, ws).map((f) => [f.path, f.source, f.id]);
+    const expected = [
+      ["a-b/d.proto", "a-b/d.proto", "7"],
+      ["a.b/c.proto", "a.b/c.proto", "4"],
+      ["a/.hidden/h.proto", "a/.hidden/h.proto", "2"],
+      ["a/v1/a.proto", "a/v1/a.proto", "1"],
+      ["a/vendor/x/v.proto", "a/vendor/x/v.proto", "3"],
+      ["top.proto", "top.proto", "6"],
+    ];
+    assert.deepEqual(listed(new SideTree(entries)), expected);
+    // One symlink leading nowhere makes the side a linked one, listed by walking its folders.
+    assert.deepEqual(listed(new SideTree([...entries, { path: "zz", link: "/elsewhere" }])), expected);
+  });
+
   it("check: a field removed behind a symlinked folder or file is found by pre-push and --against", async () => {
     const bare = fresh("remote");
     await GitFixture.init(bare, { bare: true });

@@ -1,3 +1,4 @@
+import { InternalError } from "../errors.js";
 /**
  * `--path` arguments for buf that survive any legal file name.
  *
@@ -9,7 +10,7 @@
 export function bufPathArgs(files: readonly string[]): string[] {
   return files.map((file) => {
     const why = whyNotPassable(file);
-    if (why) throw new Error(`${JSON.stringify(file)}: ${why}`);
+    if (why) throw new InternalError(`${JSON.stringify(file)}: ${why}`);
     return `--path=${csvField(file)}`;
   });
 }

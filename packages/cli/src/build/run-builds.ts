@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { EnvironmentError, ExitCode, ProtoshipError } from "../errors.js";
+import { EnvironmentError, FindingsError } from "../errors.js";
 import { runInDependencyOrder } from "../schema/package-graph.js";
 import type { StubPackageOnDisk } from "./stub-workspace.js";
 
@@ -32,7 +32,7 @@ const SHOWN_LINES = 5;
  * `node_modules/.bin` of the package and of each folder up to the root first on PATH), each only
  * after the stub packages it depends on have built, `jobs` at once. A package whose build fails is
  * reported, its dependents are not started (their build would read its missing output), and the
- * independent ones still build, so one run names every failing package. Throws a ProtoshipError
+ * independent ones still build, so one run names every failing package. Throws a FindingsError
  * (exit 1) naming them, with the first lines of each one's output.
  */
 export async function runStubBuilds(plan: readonly StubPackageOnDisk[], options: RunStubBuildsOptions): Promise<void> {
@@ -67,9 +67,8 @@ export async function runStubBuilds(plan: readonly StubPackageOnDisk[], options:
       .slice(0, SHOWN_LINES);
     return `${pkg.name} (${path.relative(options.root, pkg.dir) || "."}): exit ${code ?? "by signal"}${shown.length ? `: ${shown.join(" | ")}` : ""}`;
   });
-  throw new ProtoshipError(
+  throw new FindingsError(
     `${failures.length} stub package${failures.length === 1 ? "" : "s"} failed to build${skipped ? ` (${skipped} that depend on them not started)` : ""}:\n  ${lines.join("\n  ")}`,
-    { exitCode: ExitCode.Findings },
   );
 }
 

@@ -14,12 +14,15 @@ export interface StubPackageOnDisk {
   dependencies: string[];
   /** Its package.json `build` script; undefined when it has none. */
   build: string | undefined;
+  /** Absolute path of the declarations its `exports["."].import.types` names; undefined when it names none inside the package. */
+  esmTypes: string | undefined;
 }
 
 interface Manifest {
   name?: unknown;
   dependencies?: unknown;
   scripts?: { build?: unknown };
+  exports?: { ".": { import?: { types?: unknown } } };
 }
 
 /**
@@ -52,11 +55,14 @@ export async function readStubPackages(outDir: string): Promise<StubPackageOnDis
   return found.map(({ dir, manifest }) => {
     const deps = manifest.dependencies && typeof manifest.dependencies === "object" ? Object.keys(manifest.dependencies) : [];
     const build = manifest.scripts?.build;
+    const types = manifest.exports?.["."]?.import?.types;
+    const esmTypes = typeof types === "string" ? path.resolve(dir, types) : undefined;
     return {
       name: manifest.name as string,
       dir,
       dependencies: deps.filter((d) => names.has(d)).sort(),
       build: typeof build === "string" ? build : undefined,
+      esmTypes: esmTypes?.startsWith(`${dir}${path.sep}`) ? esmTypes : undefined,
     };
   });
 }

@@ -1,5 +1,6 @@
 import { EnvironmentError, ProtoshipError } from "../errors.js";
 import { EMPTY_TREE, ZERO_SHA, type GitRepo } from "../git/git.js";
+import { fetchBranch, fetchCommit, refCommits, unpublishedCommits, unshallow } from "../git/remote.js";
 import { redact } from "../process/redact.js";
 import type { PushedRef } from "./pre-push-input.js";
 
@@ -19,24 +20,25 @@ export async function resolveBase(
   repo: GitRepo,
   options: { against?: string; defaultBranch?: string; remote: string; upstream?: boolean },
 ): Promise<Base> {
-  const head = await repo.resolveCommit("HEAD");
   if (options.against) {
+    const head = await repo.resolveCommit("HEAD");
     const sha = await resolveOrFetch(repo, options.against, options.remote);
     const mb = head ? await mergeBaseOrDeepen(repo, sha, head, options.remote) : sha;
     return { sha: mb, label: options.against };
   }
-  if (!head) return { sha: EMPTY_TREE, label: "(no commits yet)" };
-  const upstream = options.upstream === false ? undefined : await repo.resolveCommit("@{upstream}");
-  if (upstream) return { sha: await mergeBaseOrDeepen(repo, upstream, head, options.remote), label: "upstream" };
-  // One for-each-ref instead of a rev-parse per candidate: this runs on every check.
+  // This runs on every check: HEAD, its upstream and the default-branch candidates (one
+  // for-each-ref instead of a rev-parse each) are asked side by side.
   const candidates = defaultBranchCandidates(options);
-  const out = await repo.query(["for-each-ref", "--format=%(refname)%00%(objectname)", ...candidates.map((c) => c.ref)]);
-  const known = new Map(
-    out
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => l.split("\0") as [string, string]),
-  );
+  const [head, upstream, known] = await Promise.all([
+    repo.resolveCommit("HEAD"),
+    options.upstream === false ? undefined : repo.resolveCommit("@{upstream}"),
+    refCommits(
+      repo,
+      candidates.map((c) => c.ref),
+    ),
+  ]);
+  if (!head) return { sha: EMPTY_TREE, label: "(no commits yet)" };
+  if (upstream) return { sha: await mergeBaseOrDeepen(repo, upstream, head, options.remote), label: "upstream" };
   for (const candidate of candidates) {
     const sha = known.get(candidate.ref);
     if (sha) return { sha: await mergeBaseOrDeepen(repo, sha, head, options.remote), label: candidate.name };
@@ -58,7 +60,7 @@ export async function resolveFixBase(repo: GitRepo, options: { defaultBranch?: s
   if (!head) return { sha: EMPTY_TREE, label: "(no commits yet)" };
   const bases: string[] = [];
   // Without the remote there is no push to check: only the other two bases count.
-  const remotes = (await repo.query(["remote"])).split("\n").map((r) => r.trim());
+  const remotes = await repo.remoteNames();
   if (remotes.includes(options.remote)) {
     const pushed = { localRef: "HEAD", localSha: head, remoteRef: "HEAD", remoteSha: ZERO_SHA_TEXT };
     bases.push((await resolvePushBase(repo, pushed, options.remote)).sha);
@@ -115,10 +117,10 @@ export async function resolvePushBase(repo: GitRepo, ref: PushedRef, remote: str
     );
   }
   if (remoteSha) {
-    if (missing.has(remoteSha)) await fetchCommit(repo, remote, remoteSha, ref.remoteRef);
+    if (missing.has(remoteSha)) await fetchMissing(repo, remote, remoteSha, ref.remoteRef);
     return { sha: remoteSha, label: ref.remoteRef };
   }
-  const out = await repo.query(["rev-list", "--boundary", ref.localSha, "--not", `--remotes=${remote}`]);
+  const out = await unpublishedCommits(repo, ref.localSha, remote);
   const boundary = out
     .split("\n")
     .filter((l) => l.startsWith("-"))
@@ -135,9 +137,9 @@ export async function resolvePushBase(repo: GitRepo, ref: PushedRef, remote: str
 }
 
 /** Fetches the remote's current commit of a ref being overwritten (someone else pushed it). */
-async function fetchCommit(repo: GitRepo, remote: string, sha: string, remoteRef: string): Promise<void> {
+async function fetchMissing(repo: GitRepo, remote: string, sha: string, remoteRef: string): Promise<void> {
   try {
-    await repo.raw(["fetch", "--no-tags", "--quiet", "--no-write-fetch-head", "--", remote, sha]);
+    await fetchCommit(repo, remote, sha);
   } catch {
     // Reported below with what to run.
   }
@@ -154,7 +156,7 @@ async function resolveOrFetch(repo: GitRepo, ref: string, remote: string): Promi
   if (sha) return sha;
   const branch = ref.startsWith(`${remote}/`) ? ref.slice(remote.length + 1) : ref;
   try {
-    await repo.raw(["fetch", "--no-tags", "--quiet", remote, "--", `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`]);
+    await fetchBranch(repo, remote, branch);
   } catch {
     // Fall through to the error below, which says what to run.
   }
@@ -171,11 +173,12 @@ async function resolveOrFetch(repo: GitRepo, ref: string, remote: string): Promi
  * history is deepened from the remote, and if that is not enough the error says what to run.
  */
 async function mergeBaseOrDeepen(repo: GitRepo, a: string, b: string, remote: string): Promise<string> {
+  if (a === b) return a; // work on top of the base itself (the usual uncommitted change): nothing to ask git
   const mb = await repo.mergeBase(a, b);
   if (mb) return mb;
   if (await repo.isShallow()) {
     try {
-      await repo.raw(["fetch", "--no-tags", "--quiet", "--unshallow", remote]);
+      await unshallow(repo, remote);
     } catch (error) {
       throw new EnvironmentError(
         "this shallow clone lacks the history to find the merge-base, and fetching it failed",

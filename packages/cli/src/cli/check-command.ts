@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import { ProtoshipError } from "../errors.js";
 import type { Step } from "../report/finding.js";
-import { commandCwd, setExitCode } from "./shared.js";
+import { commandCwd, finish } from "./shared.js";
 
 /** `protoship check`: flags only; the work is in commands/check.ts, loaded on use. */
 export function registerCheck(program: Command): void {
@@ -29,7 +29,8 @@ export function registerCheck(program: Command): void {
       }
       void url;
       const { check } = await import("../commands/check.js");
-      setExitCode(
+      finish(
+        command,
         await check({
           cwd: commandCwd(command),
           against: opts.against,

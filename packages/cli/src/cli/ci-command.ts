@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { commandCwd, setExitCode } from "./shared.js";
+import { commandCwd, finish } from "./shared.js";
 
 /** `protoship ci`: helpers for CI workflows; the work is in commands/ci-*.ts, loaded on use. */
 export function registerCi(program: Command): void {
@@ -9,6 +9,6 @@ export function registerCi(program: Command): void {
     .option("--github-output", "also write matrix=<json> and shards=<n> to $GITHUB_OUTPUT (the step's outputs)")
     .action(async (opts: { githubOutput?: boolean }, command: Command) => {
       const { ciMatrix } = await import("../commands/ci-matrix.js");
-      setExitCode(await ciMatrix({ cwd: commandCwd(command), githubOutput: Boolean(opts.githubOutput) }));
+      finish(command, await ciMatrix({ cwd: commandCwd(command), githubOutput: Boolean(opts.githubOutput) }));
     });
 }

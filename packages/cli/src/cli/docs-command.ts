@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { commandCwd, setExitCode } from "./shared.js";
+import { commandCwd, finish } from "./shared.js";
 
 /** `protoship docs`: flags only; the work is in commands/docs.ts, loaded on use. */
 export function registerDocs(program: Command): void {
@@ -11,6 +11,6 @@ export function registerDocs(program: Command): void {
     .option("--no-versions", "leave out the release history (changelog and version switcher)")
     .action(async (opts, command: Command) => {
       const { docs } = await import("../commands/docs.js");
-      setExitCode(await docs({ cwd: commandCwd(command), outDir: opts.out, title: opts.title, noVersions: opts.versions === false }));
+      finish(command, await docs({ cwd: commandCwd(command), outDir: opts.out, title: opts.title, noVersions: opts.versions === false }));
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { ConfigError, ProtoshipError } from "../errors.js";
 import { parsePositiveInteger, parseShard, parseShardCount } from "../generate/shard.js";
-import { commandCwd, setExitCode } from "./shared.js";
+import { commandCwd, finish } from "./shared.js";
 
 /** `protoship generate`: flags only; the work is in commands/generate.ts, loaded on use. */
 export function registerGenerate(program: Command): void {
@@ -28,7 +28,7 @@ export function registerGenerate(program: Command): void {
       if (opts.listShards !== undefined) {
         const count = parseShardCount(opts.listShards as string, "--list-shards");
         const { generateListShards } = await import("../commands/generate.js");
-        setExitCode(await generateListShards({ cwd: commandCwd(command), count }));
+        finish(command, await generateListShards({ cwd: commandCwd(command), count }));
         return;
       }
       if (opts.check) {
@@ -37,7 +37,8 @@ export function registerGenerate(program: Command): void {
         }
         const { generateCheck } = await import("../commands/generate.js");
         const only = opts.only ? { only: opts.only as string[] } : {};
-        setExitCode(
+        finish(
+          command,
           await generateCheck({
             cwd: commandCwd(command),
             ...only,
@@ -49,7 +50,8 @@ export function registerGenerate(program: Command): void {
         return;
       }
       const { generate } = await import("../commands/generate.js");
-      setExitCode(
+      finish(
+        command,
         await generate({
           cwd: commandCwd(command),
           ...(opts.only ? { only: opts.only as string[] } : {}),

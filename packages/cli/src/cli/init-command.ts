@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { commandCwd, setExitCode } from "./shared.js";
+import { commandCwd, finish } from "./shared.js";
 
 /** `protoship init`: flags only; the work is in commands/init.ts, loaded on use. */
 export function registerInit(program: Command): void {
@@ -12,7 +12,8 @@ export function registerInit(program: Command): void {
     .option("--hooks", "only install the git pre-push hook (what the prepare script runs on npm install)")
     .action(async (opts, command: Command) => {
       const { init } = await import("../commands/init.js");
-      setExitCode(
+      finish(
+        command,
         await init({
           cwd: commandCwd(command),
           ...(opts.scope ? { scope: opts.scope as string } : {}),

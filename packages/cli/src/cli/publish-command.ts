@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { commandCwd, setExitCode } from "./shared.js";
+import { commandCwd, finish } from "./shared.js";
 
 /** `protoship publish`: flags only; the work is in commands/publish.ts, loaded on use. */
 export function registerPublish(program: Command): void {
@@ -10,6 +10,6 @@ export function registerPublish(program: Command): void {
     .option("--dry-run", "build and pack, show the files, publish nothing")
     .action(async (opts: { tag?: string[]; dryRun?: boolean }, command: Command) => {
       const { publish } = await import("../commands/publish.js");
-      setExitCode(await publish({ cwd: commandCwd(command), ...(opts.tag ? { tags: opts.tag } : {}), dryRun: Boolean(opts.dryRun) }));
+      finish(command, await publish({ cwd: commandCwd(command), ...(opts.tag ? { tags: opts.tag } : {}), dryRun: Boolean(opts.dryRun) }));
     });
 }

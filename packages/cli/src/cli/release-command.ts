@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ProtoshipError } from "../errors.js";
-import { commandCwd, setExitCode } from "./shared.js";
+import { commandCwd, finish } from "./shared.js";
 
 /** `protoship release plan|tag`: flags only; the work is in commands/release-*.ts, loaded on use. */
 export function registerRelease(program: Command): void {
@@ -18,7 +18,7 @@ export function registerRelease(program: Command): void {
       if (opts.json && opts.markdown) throw new ProtoshipError("--json and --markdown cannot be combined");
       const { releasePlan } = await import("../commands/release-plan.js");
       const output = opts.json ? "json" : opts.markdown ? "markdown" : "text";
-      setExitCode(await releasePlan({ cwd: commandCwd(command), output, ...(opts.prComment ? { prComment: true } : {}) }));
+      finish(command, await releasePlan({ cwd: commandCwd(command), output, ...(opts.prComment ? { prComment: true } : {}) }));
     });
   release
     .command("tag")
@@ -27,6 +27,6 @@ export function registerRelease(program: Command): void {
     .option("--no-push", "create the tags locally only")
     .action(async (opts: { dryRun?: boolean; push: boolean }, command: Command) => {
       const { releaseTag } = await import("../commands/release-tag.js");
-      setExitCode(await releaseTag({ cwd: commandCwd(command), dryRun: Boolean(opts.dryRun), push: opts.push }));
+      finish(command, await releaseTag({ cwd: commandCwd(command), dryRun: Boolean(opts.dryRun), push: opts.push }));
     });
 }

@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import type { CommandResult } from "../command-result.js";
 import { ConfigError } from "../errors.js";
 
 /**
@@ -9,9 +10,7 @@ import { ConfigError } from "../errors.js";
  * the OS reports like a missing program).
  */
 export function commandCwd(command: Command): string {
-  let root: Command = command;
-  while (root.parent) root = root.parent;
-  const option = root.opts<{ cwd?: string }>().cwd;
+  const option = rootOf(command).opts<{ cwd?: string }>().cwd;
   const dir = path.resolve(option ?? process.cwd());
   if (option !== undefined) {
     const stat = statSync(dir, { throwIfNoEntry: false });
@@ -21,7 +20,20 @@ export function commandCwd(command: Command): string {
   return dir;
 }
 
-/** Records a command's exit code; main() returns it. */
-export function setExitCode(code: number): void {
-  process.exitCode = code;
+const results = new WeakMap<Command, CommandResult>();
+
+/** Hands a command's result to main(), which prints its output and exits with its code ({@link resultOf}). */
+export function finish(command: Command, result: CommandResult): void {
+  results.set(rootOf(command), result);
+}
+
+/** The result of the command `program` ran, or undefined when none ran to the end (e.g. --help). */
+export function resultOf(program: Command): CommandResult | undefined {
+  return results.get(program);
+}
+
+function rootOf(command: Command): Command {
+  let root = command;
+  while (root.parent) root = root.parent;
+  return root;
 }

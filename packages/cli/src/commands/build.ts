@@ -1,7 +1,10 @@
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import { realpathSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { planBuild } from "../build/build-plan.js";
+import { buildBatch, findTsc, readPackageSources } from "../build/merged-build.js";
+import { planMergedBuild } from "../build/merged-plan.js";
 import { checkLinks, runStubBuilds } from "../build/run-builds.js";
 import { readStubPackages, type StubPackageOnDisk } from "../build/stub-workspace.js";
 import { ExitCode } from "../errors.js";
@@ -23,27 +26,62 @@ export interface BuildStubPackagesAtOptions {
   progress?: boolean;
 }
 
+/** What {@link buildStubPackagesAt} built. */
+export interface StubBuildResult {
+  /** The packages built, in the order they were planned. */
+  built: StubPackageOnDisk[];
+  /** How many of them one tsc program per batch built, and in how many batches. */
+  merged: number;
+  batches: number;
+  /** Byte-identical copies of shared files (google/protobuf, google/api…) that those programs checked and emitted once. */
+  sharedCopies: number;
+}
+
 /**
- * Builds stub packages in dependency order, independent ones in parallel: each package's own
- * `build` script, run as npm and pnpm run it, after the stub packages it imports. The stub packages
+ * Builds stub packages in dependency order. The ts-proto packages whose build script and tsconfigs
+ * are the generated ones are built together: one tsc program per batch of packages
+ * ({@link planMergedBuild}), in which each shared copy is checked once, writing each package's
+ * dist/ as its own build script would. The others, and all of a batch whose tsc fails, run their own
+ * `build` script as npm and pnpm run it, after the stub packages they import, independent ones in
+ * parallel: a failure names every package that failed (exit 1). The stub packages
  * must be linked as a workspace (npm workspaces, or pnpm with linkWorkspacePackages), which is
  * checked before anything runs. Packages without a `build` script (protobuf-es packages, ready as
- * generated) are not run. Returns the packages built, in the order they were planned; a failed build throws a ProtoshipError (exit 1) naming every package that failed.
+ * generated) are not run.
  */
-export async function buildStubPackagesAt(options: BuildStubPackagesAtOptions): Promise<StubPackageOnDisk[]> {
-  const { build: plan, ready } = planBuild(await readStubPackages(options.outDir), options.names);
+export async function buildStubPackagesAt(options: BuildStubPackagesAtOptions): Promise<StubBuildResult> {
+  const all = await readStubPackages(options.outDir);
+  const { build: plan, ready } = planBuild(all, options.names);
   checkLinks([...ready, ...plan], options.root, options.outDir);
   const progress = options.progress === false ? undefined : startProgress("build", plan.length, "stub packages");
+  const result: StubBuildResult = { built: plan, merged: 0, batches: 0, sharedCopies: 0 };
   try {
-    await runStubBuilds(plan, {
-      root: options.root,
-      jobs: options.jobs ?? os.availableParallelism(),
-      onBuilt: () => progress?.tick(),
-    });
+    const done = new Set<string>();
+    const tsc = plan[0] && findTsc(plan[0].dir, options.root);
+    if (tsc) {
+      const { batches } = planMergedBuild(await readPackageSources(plan), all);
+      for (const [i, batch] of batches.entries()) {
+        // Beside the packages, so imports resolve from the same node_modules folders (not inside one:
+        // TypeScript emits a file under node_modules as it stands, not as CommonJS).
+        const cache = path.join(options.outDir, ".protoship-build", String(i));
+        // A failing batch stops the merged builds: the packages' own scripts then name what fails.
+        if (await buildBatch(batch, tsc, cache)) break;
+        for (const { pkg } of batch.packages) {
+          done.add(pkg.name);
+          progress?.tick();
+        }
+        result.merged += batch.packages.length;
+        result.batches++;
+        result.sharedCopies += batch.sharedCopies;
+      }
+    }
+    await runStubBuilds(
+      plan.filter((p) => !done.has(p.name)),
+      { root: options.root, jobs: options.jobs ?? os.availableParallelism(), onBuilt: () => progress?.tick() },
+    );
   } finally {
     progress?.done();
   }
-  return plan;
+  return result;
 }
 
 /** Options of `protoship build`. */
@@ -55,13 +93,14 @@ export interface BuildOptions {
   jobs?: number;
   /** Where the stub packages are, relative to `cwd` (default: stubs.outDir in protoship.yaml). */
   outDir?: string;
-  /** Where the summary goes (default: stdout). */
-  write?: (text: string) => void;
 }
 
 /** `protoship build`: builds the repository's stub packages in dependency order and prints one summary line. */
-export async function build(options: BuildOptions): Promise<number> {
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
+export function build(options: BuildOptions): Promise<CommandResult> {
+  return collectOutput((write) => runBuild(options, write));
+}
+
+async function runBuild(options: BuildOptions, write: Write): Promise<Verdict> {
   const project = await Project.open(options.cwd);
   const fromRoot =
     options.outDir === undefined
@@ -70,7 +109,7 @@ export async function build(options: BuildOptions): Promise<number> {
   const root = realpathSync(project.root);
   const outDir = resolveRepoPath(root, fromRoot, { label: options.outDir === undefined ? "stubs.outDir" : "--out-dir" });
   const started = Date.now();
-  const built = await buildStubPackagesAt({
+  const { built, merged, batches, sharedCopies } = await buildStubPackagesAt({
     root,
     outDir,
     ...(options.names?.length ? { names: options.names } : {}),
@@ -79,7 +118,7 @@ export async function build(options: BuildOptions): Promise<number> {
   const rel = path.relative(options.cwd, outDir) || ".";
   write(
     built.length
-      ? `built ${built.length} stub package${built.length === 1 ? "" : "s"} in ${rel} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`
+      ? `built ${built.length} stub package${built.length === 1 ? "" : "s"} in ${rel} (${((Date.now() - started) / 1000).toFixed(1)} s${merged ? `; ${merged} in ${batches} tsc program${batches === 1 ? "" : "s"}, ${sharedCopies} shared cop${sharedCopies === 1 ? "y" : "ies"} checked once` : ""})\n`
       : `nothing to build in ${rel}: no stub package there has a build script\n`,
   );
   return ExitCode.Ok;

@@ -1,3 +1,4 @@
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import path from "node:path";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
 import { resolveBase, resolveFixBase, resolvePushBase, type Base } from "../check/resolve-base.js";
@@ -34,8 +35,6 @@ export interface CheckOptions {
   fix?: boolean;
   skip?: ReadonlySet<Step>;
   output?: OutputFormat;
-  /** Where the report goes (default: stdout). */
-  write?: (text: string) => void;
 }
 
 /** One base/head pair to check. */
@@ -47,9 +46,13 @@ interface Comparison {
 
 /**
  * Formats, lints and breaking-checks the .proto files that changed between a base and what is
- * checked. Returns the exit code: 0 clean, 1 findings.
+ * checked. The verdict is 0 clean, 1 findings; the report is the findings in `options.output`'s format.
  */
-export async function check(options: CheckOptions): Promise<number> {
+export function check(options: CheckOptions): Promise<CommandResult> {
+  return collectOutput((write) => runCheck(options, write));
+}
+
+async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
   const repo = await GitRepo.open(options.cwd);
   // protoship.yaml (and yaml and zod with it) is read only when needed: a push without .proto
   // changes, given its remote by git, never reads it.
@@ -59,14 +62,20 @@ export async function check(options: CheckOptions): Promise<number> {
   // Checking the working tree or the index always reads buf.yaml, so that starts now, beside the
   // git calls that find the base.
   const readWorkspace = () => openProject().then((project) => project.workspace());
-  if (!options.prePush) readWorkspace().catch(() => {}); // awaited below; an earlier error must win
+  // Read once for every comparison: an overlay of another side hides the working tree's symlinks.
+  const worktree = Snapshot.worktree(repo);
+  const index = options.staged ? Snapshot.index(repo) : undefined;
+  // Checking the working tree or the index lists that side's files in any case: the listing
+  // starts now too (a push lists its sides only once it has changes).
+  if (!options.prePush) {
+    readWorkspace().catch(() => {}); // awaited below; an earlier error must win
+    (index ?? worktree).tree().catch(() => {});
+  }
   const comparisons = await listComparisons(repo, options, openProject);
   if (options.fix && comparisons.some((c) => c.head.kind !== "worktree")) {
     throw new ProtoshipError("--fix rewrites the working tree, so it cannot be combined with --pre-push or --staged");
   }
 
-  // Read once for every comparison: an overlay of another side hides the working tree's symlinks.
-  const worktree = Snapshot.worktree(repo);
   const findings: Finding[] = [];
   const fixed: string[] = [];
   const checked = new Set<string>();
@@ -76,12 +85,18 @@ export async function check(options: CheckOptions): Promise<number> {
   let ignored: Promise<string[]> | undefined;
   const listIgnored = (): Promise<string[]> => (ignored ??= ignoredPaths(repo, SCHEMA_PATHSPECS));
   for (const comparison of comparisons) {
+    const againstWorktree = comparison.head.kind === "worktree";
+    // The .proto files buf compiles on each side (the snapshots' one file set): symlinks followed
+    // as git stores them, ignored files never. Checking the working tree or the index, the base's
+    // listing runs beside the diff; a push lists its sides only once the diff has changes.
+    const headSnapshot = comparison.head.kind === "commit" ? Snapshot.of(repo, comparison.head, comparison.label) : (index ?? worktree);
+    const baseSnapshot = comparison.base.sha === EMPTY_TREE ? undefined : Snapshot.commit(repo, comparison.base.sha, comparison.base.label);
+    if (!options.prePush) baseSnapshot?.tree().catch(() => {}); // awaited below
     // Diff first, with pathspecs that need no configuration: a push without .proto changes ends
     // here, before buf.yaml is even read.
     // New files nobody has `git add`ed yet are part of the working tree being checked; listing
     // them costs a directory walk, so a commit-to-commit diff does it only once it has changes.
     // Against the working tree the walks, the diff and reading buf.yaml run side by side.
-    const againstWorktree = comparison.head.kind === "worktree";
     // Without pathspecs: a symlink (any name) is a schema input when a module path leads through it.
     const [changes, listed] = await Promise.all([
       diffPaths(repo, comparison.base.sha, comparison.head, []).then((all) => all.filter(isSchemaChange)),
@@ -91,13 +106,16 @@ export async function check(options: CheckOptions): Promise<number> {
     ]);
     if (listed) changes.push(...listed.map((path) => ({ status: "A" as const, path })));
     if (changes.length === 0) continue;
+    // A push's sides and the working tree are listed while buf.yaml is read (awaited below).
+    for (const side of [headSnapshot, baseSnapshot, worktree]) side?.tree().catch(() => {});
     const [newFiles, ws, ignoredEntries, { config }] = await Promise.all([listUntracked(), readWorkspace(), listIgnored(), openProject()]);
     const steps = new Set(config.check.steps.filter((s) => !options.skip?.has(s)));
-    // The .proto files buf compiles on each side (the snapshots' one file set): symlinks followed
-    // as git stores them, ignored files never.
-    const headSnapshot = Snapshot.of(repo, comparison.head, comparison.label);
-    const baseSnapshot = comparison.base.sha === EMPTY_TREE ? undefined : Snapshot.commit(repo, comparison.base.sha, comparison.base.label);
-    const [headProtos, baseProtos] = await Promise.all([headSnapshot.listProtoFiles(ws), baseSnapshot?.listProtoFiles(ws) ?? []]);
+    // The working tree's listing (its symlinks are hidden from overlays of other sides) runs beside.
+    const [headProtos, baseProtos, worktreeTree] = await Promise.all([
+      headSnapshot.listProtoFiles(ws),
+      baseSnapshot?.listProtoFiles(ws) ?? [],
+      worktree.tree(),
+    ]);
     refuseLinksOutside(ws, changes, await headSnapshot.tree());
     const targets = selectTargets(ws, changes, baseProtos, headProtos);
     if (!targets) continue;
@@ -105,7 +123,7 @@ export async function check(options: CheckOptions): Promise<number> {
     // Both sides come from git (a commit, the index) or the working tree less its ignored files:
     // an ignored or untracked file never satisfies an import of a commit.
     const within = ws.modules.map((m) => m.root);
-    const worktreeLinks = (await (againstWorktree ? headSnapshot : worktree).tree()).links().map((l) => l.path);
+    const worktreeLinks = worktreeTree.links().map((l) => l.path);
     const hide = { ignored: ignoredEntries, within, worktreeLinks };
     // The base overlay (blobs read from git, symlinks written) is built while buf already lints
     // the head: only `buf breaking` needs it.
@@ -163,7 +181,6 @@ export async function check(options: CheckOptions): Promise<number> {
     }
   }
 
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
   const summary = {
     findings,
     checkedFiles: [...checked],

@@ -1,5 +1,7 @@
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import { appendFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { commitFilesUnder } from "../git/files.js";
 import { shardMatrix } from "../ci/shard-matrix.js";
 import { EnvironmentError, ExitCode } from "../errors.js";
 import { Project } from "../project/project.js";
@@ -10,8 +12,6 @@ export interface CiMatrixOptions {
   cwd: string;
   /** Also append `matrix=<json>` and `shards=<n>` to the file GITHUB_OUTPUT names (the step's outputs). */
   githubOutput?: boolean;
-  /** Where the JSON goes (default: stdout). */
-  write?: (text: string) => void;
 }
 
 /** The marker every generated stub package folder holds (see generate's output rules). */
@@ -22,13 +22,16 @@ const MARKER = ".protoship-generated";
  * number of stub packages committed at HEAD under `stubs.outDir` (folders holding the generator's
  * marker), read from git objects: fast, and the same on every runner of a commit.
  */
-export async function ciMatrix(options: CiMatrixOptions): Promise<number> {
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
+export function ciMatrix(options: CiMatrixOptions): Promise<CommandResult> {
+  return collectOutput((write) => runCiMatrix(options, write));
+}
+
+async function runCiMatrix(options: CiMatrixOptions, write: Write): Promise<Verdict> {
   const project = await Project.open(options.cwd);
   const outDir = resolveRepoPath(project.root, project.config.stubs.outDir, { label: "stubs.outDir", output: true });
   const rel = path.relative(project.root, outDir).split(path.sep).join("/");
   const head = await project.repo.resolveCommit("HEAD");
-  const files = head ? (await project.repo.raw(["ls-tree", "-r", "-z", "--name-only", head, "--", `${rel}/`])).split("\0") : [];
+  const files = head ? await commitFilesUnder(project.repo, head, rel) : [];
   const count = files.filter(
     (f) => f.startsWith(`${rel}/`) && f.slice(rel.length + 1).split("/").length === 2 && f.endsWith(`/${MARKER}`),
   ).length;

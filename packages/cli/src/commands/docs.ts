@@ -1,7 +1,8 @@
-import { buildSite } from "@protoship/docs-site";
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
+import { buildSite, DocSiteError } from "@protoship/docs-site";
 import { NotOwnedError, SwapBusyError } from "@protoship/fs-safe";
 import path from "node:path";
-import { ExitCode, ProtoshipError } from "../errors.js";
+import { ExitCode, InternalError, ProtoshipError } from "../errors.js";
 import { docsReleaseVersions } from "../docs/release-versions.js";
 import { Project } from "../project/project.js";
 import { siteModelOf } from "../schema/doc-model.js";
@@ -22,7 +23,6 @@ export interface DocsOptions {
   title?: string;
   /** Leave out the release history (changelog page and version switcher). */
   noVersions?: boolean;
-  write?: (text: string) => void;
 }
 
 /**
@@ -31,7 +31,11 @@ export interface DocsOptions {
  * per release, from the schema at its tag), and writes the site atomically (a failure leaves the
  * previous site in place).
  */
-export async function docs(options: DocsOptions): Promise<number> {
+export function docs(options: DocsOptions): Promise<CommandResult> {
+  return collectOutput((write) => runDocs(options, write));
+}
+
+async function runDocs(options: DocsOptions, write: Write): Promise<Verdict> {
   const project = await Project.open(options.cwd);
   const { repo, config } = project;
   const workspace = await project.workspace();
@@ -66,11 +70,13 @@ export async function docs(options: DocsOptions): Promise<number> {
     });
   } catch (error) {
     if (error instanceof NotOwnedError || error instanceof SwapBusyError) explainOutputError(error, repo.root);
-    // A release's schema that does not compile keeps its own message and exit code.
+    // A release's schema that does not compile keeps its own message and exit code. The model and
+    // the versions are protoship's own: the site refusing them is a bug (exit 3), as is any other
+    // failure nobody planned for, never the user's mistake.
     if (error instanceof ProtoshipError) throw error;
-    throw new ProtoshipError(`docs: ${(error as Error).message}`, { cause: error });
+    if (error instanceof DocSiteError) throw new InternalError(`docs: ${error.message}`, { cause: error });
+    throw error;
   }
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
   const released = result.versionPages ? `, ${result.versionPages} release pages (${result.reusedVersionPages} reused)` : "";
   const where = path.relative(process.cwd(), result.outDir) || ".";
   write(

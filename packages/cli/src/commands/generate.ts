@@ -1,5 +1,6 @@
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import path from "node:path";
-import { ExitCode, ProtoshipError } from "../errors.js";
+import { ExitCode, FindingsError } from "../errors.js";
 import { staleStubs } from "../generate/check-stale.js";
 import { generateStubsIn, shardUnits, stubUnits, type StubOptions, type GenerateStubsResult } from "../generate/generate-stubs.js";
 import { startProgress } from "../process/progress.js";
@@ -21,16 +22,16 @@ export async function generateStubs(options: GenerateStubsOptions): Promise<Gene
 }
 
 /** Options of `protoship generate`. */
-export interface GenerateOptions extends GenerateStubsOptions {
-  /** Where the summary goes (default: stdout). */
-  write?: (text: string) => void;
-}
+export type GenerateOptions = GenerateStubsOptions;
 
 /** `protoship generate`: writes the stub packages and prints one line per package. */
-export async function generate(options: GenerateOptions): Promise<number> {
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
+export function generate(options: GenerateOptions): Promise<CommandResult> {
+  return collectOutput((write) => runGenerate(options, write));
+}
+
+async function runGenerate(options: GenerateOptions, write: Write): Promise<Verdict> {
   const project = await Project.open(options.cwd);
-  const { cwd: _cwd, write: _write, ...rest } = options;
+  const { cwd: _cwd, ...rest } = options;
   const progress = (total: number) => startProgress("generate", total, "packages");
   const result = await generateStubsIn(project, { progress, ...rest, ...outDirOption(project, options) });
   const changed = new Set(result.changed);
@@ -53,8 +54,11 @@ export async function generate(options: GenerateOptions): Promise<number> {
  * so a CI workflow can tell which packages each matrix job writes. Writes nothing but the image
  * cache (node_modules/.cache/protoship), which a `generate --shard` in the same checkout then reads.
  */
-export async function generateListShards(options: { cwd: string; count: number; write?: (text: string) => void }): Promise<number> {
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
+export function generateListShards(options: { cwd: string; count: number }): Promise<CommandResult> {
+  return collectOutput((write) => listShards(options, write));
+}
+
+async function listShards(options: { cwd: string; count: number }, write: Write): Promise<Verdict> {
   // The image it compiles is cached for the `generate --shard` that follows (image-cache.ts).
   const { image, units, cacheImage } = await stubUnits(await Project.open(options.cwd), { read: true });
   await cacheImage();
@@ -75,10 +79,13 @@ export async function generateListShards(options: { cwd: string; count: number; 
  * from what generate would write (changed, missing and not-generated files), then exits 1 with
  * a one-line summary; exits 0 when every package is up to date.
  */
-export async function generateCheck(options: Omit<GenerateOptions, "force" | "version">): Promise<number> {
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
+export function generateCheck(options: Omit<GenerateOptions, "force" | "version">): Promise<CommandResult> {
+  return collectOutput((write) => checkGenerated(options, write));
+}
+
+async function checkGenerated(options: Omit<GenerateOptions, "force" | "version">, write: Write): Promise<Verdict> {
   const project = await Project.open(options.cwd);
-  const { cwd: _cwd, write: _write, ...rest } = options;
+  const { cwd: _cwd, ...rest } = options;
   const report = await staleStubs(project, { ...rest, ...outDirOption(project, options) });
   const count = (n: number): string => `${n} stub package${n === 1 ? "" : "s"}`;
   for (const s of report.stale) {
@@ -100,12 +107,12 @@ export async function generateCheck(options: Omit<GenerateOptions, "force" | "ve
     write(`${count(report.packages.length)} up to date\n`);
     return ExitCode.Ok;
   }
-  throw new ProtoshipError(`${report.stale.length} of ${count(report.packages.length)} differ from what protoship generate would write`, {
-    exitCode: ExitCode.Findings,
-    hint: report.stale.some((s) => s.buildOutput.length)
+  throw new FindingsError(
+    `${report.stale.length} of ${count(report.packages.length)} differ from what protoship generate would write`,
+    report.stale.some((s) => s.buildOutput.length)
       ? "remove the committed build output from git (git rm -r --cached <package>/dist <package>/node_modules) and ignore it; run protoship generate and commit the result"
       : "run protoship generate and commit the result",
-  });
+  );
 }
 
 /**

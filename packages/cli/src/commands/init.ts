@@ -1,3 +1,4 @@
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
@@ -32,7 +33,6 @@ export interface InitOptions {
   dryRun: boolean;
   /** Only (re)install the plain git hook: what the `prepare` script runs. */
   hooksOnly: boolean;
-  write?: (text: string) => void;
 }
 
 /**
@@ -40,8 +40,11 @@ export interface InitOptions {
  * first and then written (see applyPlan): idempotent, and a file the user changed is kept unless
  * `--force`. Never prompts.
  */
-export async function init(options: InitOptions): Promise<number> {
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
+export function init(options: InitOptions): Promise<CommandResult> {
+  return collectOutput((write) => runInit(options, write));
+}
+
+async function runInit(options: InitOptions, write: Write): Promise<Verdict> {
   if (options.hooksOnly) return installHookOnly(options, write);
 
   const repo = await GitRepo.open(options.cwd);
@@ -237,7 +240,7 @@ async function readText(file: string): Promise<string | undefined> {
   return readFile(file, "utf8").catch(() => undefined);
 }
 
-async function installHookOnly(options: InitOptions, write: (text: string) => void): Promise<number> {
+async function installHookOnly(options: InitOptions, write: Write): Promise<Verdict> {
   let repo: GitRepo;
   try {
     repo = await GitRepo.open(options.cwd);

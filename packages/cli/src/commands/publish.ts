@@ -1,3 +1,4 @@
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -24,11 +25,6 @@ export interface PublishOptions {
   tags?: string[];
   /** Build and pack, show the files; publish nothing. */
   dryRun?: boolean;
-  /**
-   * Where the report goes (default: stdout); everything written is redacted. The progress of the
-   * registry checks, the build and the uploads goes to stderr (process/progress.ts).
-   */
-  write?: (text: string) => void;
   /** How stub packages are built (default: generate + each package's build script). */
   build?: BuildStubPackages;
 }
@@ -42,16 +38,17 @@ export interface PublishOptions {
  * failure publishes only what is missing. Uses `--provenance` on GitHub Actions. Everything it
  * prints, errors included, goes through {@link redact}.
  */
-export async function publish(options: PublishOptions): Promise<number> {
-  try {
-    return await publishTags(options);
-  } catch (error) {
-    throw redactError(error);
-  }
+export function publish(options: PublishOptions): Promise<CommandResult> {
+  return collectOutput(async (write) => {
+    try {
+      return await publishTags(options, write);
+    } catch (error) {
+      throw redactError(error);
+    }
+  });
 }
 
-async function publishTags(options: PublishOptions): Promise<number> {
-  const out = options.write ?? ((t: string) => process.stdout.write(t));
+async function publishTags(options: PublishOptions, out: Write): Promise<Verdict> {
   // A line of the report starts at column 0 even while a progress line is drawn on the terminal.
   const write = (t: string): void => {
     eraseProgress();
@@ -109,7 +106,7 @@ async function applyCommit(
   gathered: GatheredCommit,
   step: CommitPublish,
   options: PublishOptions,
-  write: (t: string) => void,
+  write: Write,
   counts: { published: number; skipped: number },
 ): Promise<void> {
   const { commit, todo, skipped, versions } = step;

@@ -1,3 +1,4 @@
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import { ExitCode } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { pullRequestContext } from "../github/actions-context.js";
@@ -10,8 +11,6 @@ import { Project } from "../project/project.js";
 export interface ReleasePlanOptions {
   cwd: string;
   output?: "text" | "json" | "markdown";
-  /** Where the plan goes (default: stdout). */
-  write?: (text: string) => void;
   /** Also keep the plan as one comment on the pull request (GitHub Actions; see {@link upsertComment}). */
   prComment?: boolean;
   /** Where the GitHub Actions variables come from (default: process.env). */
@@ -24,10 +23,14 @@ export interface ReleasePlanOptions {
 export const PLAN_COMMENT_MARKER = "<!-- protoship-release-plan -->";
 
 /** Prints the next version of every unit and why, from the committed HEAD. Exit 0 whatever the plan says. */
-export async function releasePlan(options: ReleasePlanOptions): Promise<number> {
+export function releasePlan(options: ReleasePlanOptions): Promise<CommandResult> {
+  return collectOutput((write) => runReleasePlan(options, write));
+}
+
+async function runReleasePlan(options: ReleasePlanOptions, write: Write): Promise<Verdict> {
   const plan = await computePlan(await Project.atHead(await GitRepo.open(options.cwd)));
   const render = options.output === "json" ? planJson : options.output === "markdown" ? planMarkdown : planText;
-  (options.write ?? ((t: string) => process.stdout.write(t)))(render(plan));
+  write(render(plan));
   if (options.prComment) {
     const ctx = await pullRequestContext(options.env ?? process.env);
     const body = `${PLAN_COMMENT_MARKER}\n### What merging this pull request releases\n\n${planMarkdown(plan)}`;

@@ -1,3 +1,4 @@
+import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { tagMessage } from "../release/changelog.js";
@@ -13,7 +14,7 @@ import {
   localTagObject,
   pushTagsAtomically,
   remoteRefs,
-} from "../release/release-git.js";
+} from "../git/tags.js";
 import { listReleaseTags } from "../release/tags.js";
 import {
   afterRejectedPush,
@@ -36,8 +37,6 @@ export interface ReleaseTagOptions {
   dryRun?: boolean;
   /** Push the tags (default true); false tags locally only. */
   push?: boolean;
-  /** Where progress goes (default: stdout). */
-  write?: (text: string) => void;
 }
 
 /**
@@ -47,8 +46,11 @@ export interface ReleaseTagOptions {
  * push deletes only the local tags this run created. Gathers the local and remote state, decides
  * with the pure checkLocal, checkRemote and planTagging (release/tagging-plan.ts), then applies.
  */
-export async function releaseTag(options: ReleaseTagOptions): Promise<number> {
-  const write = options.write ?? ((t: string) => process.stdout.write(t));
+export function releaseTag(options: ReleaseTagOptions): Promise<CommandResult> {
+  return collectOutput((write) => runReleaseTag(options, write));
+}
+
+async function runReleaseTag(options: ReleaseTagOptions, write: Write): Promise<Verdict> {
   const repo = await GitRepo.open(options.cwd);
   const atHead = await Project.atHead(repo);
   const { branch, remote, tagFormat } = atHead.config.release;
@@ -99,7 +101,7 @@ function describeTag(w: TagToCreate, head: string): string {
   return `${w.tag} at ${head.slice(0, 12)} (${w.plan.bump}${w.plan.current ? ` from ${w.plan.current}` : ", first release"})`;
 }
 
-function writeDryRun(plan: TagPlan, head: string, settings: TagSettings, write: (t: string) => void): void {
+function writeDryRun(plan: TagPlan, head: string, settings: TagSettings, write: Write): void {
   if (plan.create.length === 0) write("nothing to tag: every package is released at HEAD\n");
   for (const w of plan.create) write(`would tag ${describeTag(w, head)}\n${indent(tagMessage(w.plan))}`);
   const pending = [...new Set([...plan.unpushed, ...plan.create.map((w) => w.tag)])];
@@ -121,7 +123,7 @@ async function applyTagging(
   head: string,
   remoteTags: ReadonlyMap<string, string>,
   settings: TagSettings,
-  write: (t: string) => void,
+  write: Write,
 ): Promise<void> {
   const { remote } = settings;
   await fetchTags(repo, remote, plan.fetch);
@@ -193,7 +195,7 @@ async function adoptRemoteTags(
   remote: string,
   pending: readonly string[],
   replaced: readonly string[],
-  write: (t: string) => void,
+  write: Write,
 ): Promise<void> {
   for (const t of replaced) await deleteLocalTag(repo, t);
   await fetchTags(repo, remote, replaced);

@@ -1,5 +1,5 @@
 import type { ProtoshipConfig } from "./schema.js";
-import type { GitRepo } from "../git/git.js";
+import type { GitReader } from "../git/git.js";
 
 /** Hosts npm provenance is issued for: their repository URL must be the web one, `https://<host>/<owner>/<repo>`. */
 const WEB_HOSTS = new Set(["github.com", "gitlab.com"]);
@@ -44,10 +44,10 @@ export function repositoryUrl(remote: string): string | undefined {
  * remote (`release.remote`, default origin) as git has it configured, either without credentials
  * ({@link repositoryUrl}); undefined when neither names a public repository.
  */
-export async function stubRepository(config: ProtoshipConfig, repo: GitRepo | undefined): Promise<string | undefined> {
+export async function stubRepository(config: ProtoshipConfig, repo: GitReader | undefined): Promise<string | undefined> {
   if (config.stubs.repository) return repositoryUrl(config.stubs.repository);
   if (!repo) return undefined;
   // The URL as configured (not rewritten by url.<base>.insteadOf): the name the team gave the remote.
-  const configured = await repo.query(["config", "--get", `remote.${config.release.remote}.url`]).catch(() => "");
+  const configured = (await repo.configValue(`remote.${config.release.remote}.url`)) ?? "";
   return repositoryUrl(configured);
 }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { GitRepo } from "../git/git.js";
+import { listFiles, type FileKind } from "../git/files.js";
+import type { GitReader } from "../git/git.js";
 import type { RepoProject } from "../project/project.js";
 import { generateStubsIn, type StubOptions, type GeneratedPackage } from "./generate-stubs.js";
 import { MARKER, ownerOf } from "@protoship/fs-safe";
@@ -47,8 +48,8 @@ export async function staleStubs(project: RepoProject, options: Omit<StubOptions
   const result = await generateStubsIn(project, { ...options, dryRun: true });
   const { trees, removed } = result.planned!;
   const { repo } = project;
-  const onDisk = await gitVisibleFiles(repo, result.outDir, ["--cached", "--others", "--exclude-standard"]);
-  const tracked = await gitVisibleFiles(repo, result.outDir, ["--cached"]);
+  const onDisk = await gitVisibleFiles(repo, result.outDir, ["cached", "others"]);
+  const tracked = await gitVisibleFiles(repo, result.outDir, ["cached"]);
   const stale: StalePackage[] = [];
   for (const pkg of result.packages) {
     const name = path.basename(pkg.dir);
@@ -66,15 +67,14 @@ export async function staleStubs(project: RepoProject, options: Omit<StubOptions
 }
 
 /**
- * The files `git ls-files <which>` lists under `outDir` (`--cached --others --exclude-standard`:
- * tracked, or untracked and not ignored; `--cached`: tracked), relative to their package folder,
+ * The files git lists as `which` under `outDir` (`cached` and `others`: tracked, or untracked
+ * and not ignored; `cached`: tracked), relative to their package folder,
  * by folder name.
  */
-async function gitVisibleFiles(repo: GitRepo, outDir: string, which: readonly string[]): Promise<Map<string, string[]>> {
+async function gitVisibleFiles(repo: GitReader, outDir: string, which: readonly FileKind[]): Promise<Map<string, string[]>> {
   const rel = path.relative(repo.root, outDir).split(path.sep).join("/");
-  const out = await repo.query(["ls-files", "-z", ...which, "--", `:(literal)${rel}`]);
   const byFolder = new Map<string, string[]>();
-  for (const file of new Set(out.split("\0").filter(Boolean))) {
+  for (const file of await listFiles(repo, which, [`:(literal)${rel}`])) {
     const inside = path.posix.relative(rel, file).split("/");
     // Files directly in outDir (the stamp, a README) belong to no package.
     if (inside.length < 2) continue;

@@ -1,7 +1,7 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { CodeGeneratorResponseSchema } from "@bufbuild/protobuf/wkt";
 import { fileURLToPath } from "node:url";
-import { EnvironmentError, ExitCode, ProtoshipError } from "../errors.js";
+import { EnvironmentError, FindingsError } from "../errors.js";
 import { tsProtoPlugin } from "./ts-proto-package.js";
 import { outputMessage } from "../process/output-message.js";
 import { runProcess } from "../process/run-process.js";
@@ -46,7 +46,7 @@ export async function runTsProto(
 /**
  * Runs a plugin program (`worker`, a built file of protoship's) under this Node on an encoded
  * CodeGeneratorRequest given on stdin and returns the files of the CodeGeneratorResponse it writes.
- * An error the plugin reports (CodeGeneratorResponse.error) or a crash is a ProtoshipError (exit 1)
+ * An error the plugin reports (CodeGeneratorResponse.error) or a crash is a FindingsError (exit 1)
  * naming the plugin (`label`) and `what`; running out of its heap limit, an EnvironmentError
  * (exit 2). `signal` kills the plugin (the promise then rejects).
  */
@@ -73,12 +73,12 @@ export async function runPluginWorker(
     }
     // ts-proto prints `FAILED!<message><stack>`, Node an uncaught error's message first: the first line is the cause.
     const message = outputMessage(stderr.split("\n").find((l) => l.trim()) ?? "", `exited with ${result.code}`).slice(0, 500);
-    throw new ProtoshipError(`${label} failed on ${options.what}: ${message}`, { exitCode: ExitCode.Findings });
+    throw new FindingsError(`${label} failed on ${options.what}: ${message}`);
   }
   const response = fromBinary(CodeGeneratorResponseSchema, result.stdout);
   if (response.error) {
     const first = response.error.split("\n").find((l) => l.trim()) ?? response.error;
-    throw new ProtoshipError(`${label} failed on ${options.what}: ${first.trim()}`, { exitCode: ExitCode.Findings });
+    throw new FindingsError(`${label} failed on ${options.what}: ${first.trim()}`);
   }
   return new Map(response.file.map((f) => [f.name, f.content]));
 }

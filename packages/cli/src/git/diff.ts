@@ -1,4 +1,5 @@
-import type { GitRepo } from "./git.js";
+import { listFiles } from "./files.js";
+import type { GitReader } from "./git.js";
 
 /** One changed path between two trees. Renames are split into a deletion and an addition. */
 export interface FileChange {
@@ -21,7 +22,7 @@ const DIFF = ["diff", "--raw", "-z", "--no-renames", "--no-ext-diff", "--no-text
  * Lists the paths that differ between `base` (a commit or the empty tree) and `head`, limited to
  * `pathspecs`. NUL-separated output keeps spaces, newlines and non-ASCII names intact.
  */
-export async function diffPaths(repo: GitRepo, base: string, head: Side, pathspecs: readonly string[]): Promise<FileChange[]> {
+export async function diffPaths(repo: GitReader, base: string, head: Side, pathspecs: readonly string[]): Promise<FileChange[]> {
   const args = [...DIFF];
   if (head.kind === "index") args.push("--cached");
   args.push(base);
@@ -34,7 +35,7 @@ export async function diffPaths(repo: GitRepo, base: string, head: Side, pathspe
  * The paths among `pathspecs` where the working tree differs from `rev` (a commit), or from the
  * index when `rev` is undefined, with their blobs at `rev` (or in the index).
  */
-export async function diffWithWorktree(repo: GitRepo, rev: string | undefined, pathspecs: readonly string[]): Promise<FileChange[]> {
+export async function diffWithWorktree(repo: GitReader, rev: string | undefined, pathspecs: readonly string[]): Promise<FileChange[]> {
   return parseRawDiff(await repo.query([...DIFF, ...(rev ? [rev] : []), "--", ...pathspecs]));
 }
 
@@ -56,7 +57,7 @@ export function parseRawDiff(out: string): FileChange[] {
 }
 
 /** Paths with unresolved merge conflicts in the index (several stages), each once, sorted. */
-export async function unmergedPaths(repo: GitRepo): Promise<string[]> {
+export async function unmergedPaths(repo: GitReader): Promise<string[]> {
   const out = await repo.query(["ls-files", "--unmerged", "-z"]);
   // Each entry is `<mode> <sha> <stage>\t<path>`.
   const paths = out.split("\0").flatMap((entry) => (entry.includes("\t") ? [entry.slice(entry.indexOf("\t") + 1)] : []));
@@ -64,9 +65,8 @@ export async function unmergedPaths(repo: GitRepo): Promise<string[]> {
 }
 
 /** Untracked, not-ignored files matching `pathspecs` (they exist in the working tree only). */
-export async function untrackedPaths(repo: GitRepo, pathspecs: readonly string[]): Promise<string[]> {
-  const out = await repo.query(["ls-files", "--others", "--exclude-standard", "-z", "--", ...pathspecs]);
-  return out.split("\0").filter(Boolean);
+export async function untrackedPaths(repo: GitReader, pathspecs: readonly string[]): Promise<string[]> {
+  return listFiles(repo, ["others"], pathspecs);
 }
 
 /**
@@ -74,7 +74,7 @@ export async function untrackedPaths(repo: GitRepo, pathspecs: readonly string[]
  * (git lists a folder that holds no tracked file once, with a trailing slash, without walking it).
  * Returned without the trailing slash.
  */
-export async function ignoredPaths(repo: GitRepo, pathspecs: readonly string[]): Promise<string[]> {
+export async function ignoredPaths(repo: GitReader, pathspecs: readonly string[]): Promise<string[]> {
   const out = await repo.query(["ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z", "--", ...pathspecs]);
   return out
     .split("\0")

@@ -1,4 +1,4 @@
-import { EnvironmentError } from "../errors.js";
+import { EnvironmentError, InternalError } from "../errors.js";
 import type { PullRequestContext } from "./actions-context.js";
 
 /** What {@link upsertComment} did to the pull request's comment. */
@@ -30,7 +30,7 @@ export const ACTIONS_BOT = "github-actions[bot]";
  * comments: a pull request is an issue), which needs `pull-requests: write`.
  */
 export async function upsertComment(ctx: PullRequestContext, marker: string, body: string): Promise<UpsertResult> {
-  if (!body.includes(marker)) throw new Error("upsertComment: the body must contain the marker");
+  if (!body.includes(marker)) throw new InternalError("upsertComment: the body must contain the marker");
   const repo = `/repos/${ctx.repository.split("/").map(encodeURIComponent).join("/")}`;
   const me = await tokenLogin(ctx);
   let existing: IssueComment | undefined;

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { ConfigError } from "../errors.js";
-import type { GitRepo } from "../git/git.js";
+import type { GitReader } from "../git/git.js";
 import type { PlannedFile } from "./file-plan.js";
 import { HOOK_MARKER, hookScript } from "./templates.js";
 
@@ -11,13 +11,10 @@ import { HOOK_MARKER, hookScript } from "./templates.js";
  * is kept unless `force`: it is someone else's gate. A hooks folder outside the repository and its
  * git folder (a global core.hooksPath) is refused: the hook would run in every repository.
  */
-export async function gitHookFile(repo: GitRepo, force: boolean): Promise<PlannedFile> {
-  const [hooksPath, commonDir] = await Promise.all([
-    repo.query(["rev-parse", "--git-path", "hooks"]),
-    repo.query(["rev-parse", "--git-common-dir"]),
-  ]);
-  const hooksDir = path.resolve(repo.root, hooksPath.trim());
-  const gitDir = path.resolve(repo.root, commonDir.trim());
+export async function gitHookFile(repo: GitReader, force: boolean): Promise<PlannedFile> {
+  const { hooks, commonDir } = await repo.gitPaths();
+  const hooksDir = path.resolve(repo.root, hooks);
+  const gitDir = path.resolve(repo.root, commonDir);
   const area = [repo.root, gitDir].find((dir) => !path.relative(dir, hooksDir).startsWith(".."));
   if (!area) {
     throw new ConfigError(

@@ -4,7 +4,8 @@ import path from "node:path";
 import { isNpmScope } from "../config/npm-name.js";
 import { checkPackageJsonShape, readPackageJson, scopeOfPackage, type PackageJson } from "../config/package-json.js";
 import { ConfigError } from "../errors.js";
-import type { GitRepo } from "../git/git.js";
+import { listFiles } from "../git/files.js";
+import type { GitReader } from "../git/git.js";
 import { resolveTarget } from "./target-path.js";
 
 /** What init learns about a repository before deciding what to write. */
@@ -25,7 +26,7 @@ export interface Project {
 
 const LEFTHOOK_FILES = ["lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml"];
 
-export async function readProject(repo: GitRepo): Promise<Project> {
+export async function readProject(repo: GitReader): Promise<Project> {
   const root = repo.root;
   // Refused before it is read: a link out of the repository must not be parsed (or quoted in an error).
   await resolveTarget(root, "package.json", root);
@@ -35,10 +36,8 @@ export async function readProject(repo: GitRepo): Promise<Project> {
   const lefthookFile = LEFTHOOK_FILES.find((f) => existsSync(path.join(root, f)));
   const hookManager =
     lefthookFile || "lefthook" in deps ? "lefthook" : existsSync(path.join(root, ".husky")) || "husky" in deps ? "husky" : "git";
-  const listed = await repo.query(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.proto"]);
-  const protoFiles = [
-    ...new Set(listed.split("\0").filter((f) => f && !f.split("/").includes("node_modules") && existsSync(path.join(root, f)))),
-  ].sort();
+  const listed = await listFiles(repo, ["cached", "others"], ["*.proto"]);
+  const protoFiles = listed.filter((f) => !f.split("/").includes("node_modules") && existsSync(path.join(root, f))).sort();
   return {
     root,
     packageJson,
@@ -108,34 +107,21 @@ function detectPackageManager(root: string, pkg: PackageJson | undefined): Proje
  * branch, which is not where releases are cut. A name git would not accept as a branch is skipped
  * (it lands in the workflows).
  */
-async function defaultBranch(repo: GitRepo): Promise<string> {
-  const remoteHead = await attempt(repo, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]);
+async function defaultBranch(repo: GitReader): Promise<string> {
+  const remoteHead = await repo.symbolicRef("refs/remotes/origin/HEAD");
   const candidates = [remoteHead?.replace(/^origin\//, "")];
   for (const name of ["main", "master"]) {
     for (const ref of [`refs/heads/${name}`, `refs/remotes/origin/${name}`]) {
-      if (await attempt(repo, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])) candidates.push(name);
+      if (await repo.resolveCommit(ref)) candidates.push(name);
     }
   }
-  candidates.push(await attempt(repo, ["symbolic-ref", "--quiet", "--short", "HEAD"]));
+  candidates.push(await repo.currentBranch());
   for (const name of candidates) if (name && (await isBranchName(repo, name))) return name;
   return "main";
 }
 
-/** A git query's trimmed output, undefined when git fails (no such ref, detached HEAD). */
-async function attempt(repo: GitRepo, args: string[]): Promise<string | undefined> {
-  try {
-    return (await repo.query(args)).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Whether git accepts `name` as a branch name (`git check-ref-format --branch`, no `@{-N}` forms). */
-export async function isBranchName(repo: GitRepo, name: string): Promise<boolean> {
+export async function isBranchName(repo: GitReader, name: string): Promise<boolean> {
   if (name.startsWith("-") || name.includes("@{") || /[\s\x00-\x1f\x7f]/.test(name)) return false;
-  try {
-    return (await repo.query(["check-ref-format", "--branch", name])).trim() === name;
-  } catch {
-    return false;
-  }
+  return repo.branchNameAccepted(name);
 }

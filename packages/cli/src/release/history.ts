@@ -1,7 +1,7 @@
 import semver from "semver";
-import type { GitRepo } from "../git/git.js";
+import type { GitReader } from "../git/git.js";
+import { tagRefs } from "../git/tags.js";
 import { parseTagMessage } from "./changelog.js";
-import { readObjects } from "../workspace/git-objects.js";
 import { parseTag } from "./tags.js";
 
 /** One released version, as the docs site's `versions` option takes it. */
@@ -25,20 +25,11 @@ export interface PackageHistory {
  * objects (length-prefixed, `cat-file --batch`), never split on a separator, and only refs whose
  * name parses as a release tag of `tagFormat` count.
  */
-export async function releaseHistory(repo: GitRepo, tagFormat: string): Promise<PackageHistory[]> {
-  // One line per ref: a ref name holds no newline or NUL, and neither do the other fields.
-  const format = "--format=%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(creatordate:iso-strict)";
-  const out = await repo.query(["for-each-ref", format, "refs/tags/"]);
-  const tags = out
-    .split("\n")
-    .map((line) => line.split("\0"))
-    .filter((fields) => fields.length === 4)
-    .map(([tag, type, object, date]) => ({ parsed: parseTag(tagFormat, tag!), annotated: type === "tag", object: object!, date: date! }))
+export async function releaseHistory(repo: GitReader, tagFormat: string): Promise<PackageHistory[]> {
+  const tags = (await tagRefs(repo))
+    .map((t) => ({ parsed: parseTag(tagFormat, t.tag), annotated: t.annotated, object: t.object, date: t.date }))
     .filter((t) => t.parsed !== undefined);
-  const bodies = await readObjects(
-    repo,
-    tags.filter((t) => t.annotated).map((t) => t.object),
-  );
+  const bodies = await repo.readObjects(tags.filter((t) => t.annotated).map((t) => t.object));
   const byName = new Map<string, ReleasedVersion[]>();
   for (const t of tags) {
     const { name, version } = t.parsed!;

@@ -1,6 +1,7 @@
 import semver from "semver";
 import { parseTag } from "../config/tag-format.js";
-import type { GitRepo } from "../git/git.js";
+import type { GitReader } from "../git/git.js";
+import { tagRefs } from "../git/tags.js";
 
 /** A release tag: `<npm name>@<version>` by default. */
 export interface ReleaseTag {
@@ -21,20 +22,12 @@ export { formatTag, parseTag } from "../config/tag-format.js";
  * Lists release tags, optionally only those reachable from a commit (`git tag --merged`), with
  * the commit each points at. One for-each-ref call, whatever the number of tags.
  */
-export async function listReleaseTags(repo: GitRepo, format: string, options: { mergedInto?: string } = {}): Promise<ReleaseTag[]> {
-  const out = await repo.raw([
-    "for-each-ref",
-    "--format=%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objectname)",
-    ...(options.mergedInto ? [`--merged=${options.mergedInto}`] : []),
-    "refs/tags/",
-  ]);
+export async function listReleaseTags(repo: GitReader, format: string, options: { mergedInto?: string } = {}): Promise<ReleaseTag[]> {
   const tags: ReleaseTag[] = [];
-  for (const line of out.split("\n")) {
-    if (!line) continue;
-    const [tag, type, object, peeled] = line.split("\0") as [string, string, string, string];
-    const parsed = parseTag(format, tag);
+  for (const ref of await tagRefs(repo, options)) {
+    const parsed = parseTag(format, ref.tag);
     if (!parsed) continue;
-    tags.push({ tag, ...parsed, commit: peeled || object, annotated: type === "tag" });
+    tags.push({ tag: ref.tag, ...parsed, commit: ref.commit, annotated: ref.annotated });
   }
   return tags;
 }

@@ -6,7 +6,7 @@ import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
 import { firstComplaint } from "../buf/diagnostics.js";
 import { bufPathArgs } from "../buf/path-args.js";
 import { runBuf } from "../buf/run-buf.js";
-import { ConfigError, ExitCode, ProtoshipError } from "../errors.js";
+import { ConfigError, FindingsError } from "../errors.js";
 import { commentLocations } from "./comment-locations.js";
 
 /** The compiled schema of a buf workspace: every file, with source info (comments, positions). */
@@ -29,7 +29,7 @@ export type SourceInfo = "full" | "comments";
  * Compiles a tar archive of a side's schema (Snapshot.archive), read on buf's stdin (never
  * unpacked to disk), with the real buf binary, and reads the image through @bufbuild/protobuf
  * descriptors — never by parsing .proto text ourselves. `workspaceDir` is the folder inside it
- * where buf.yaml lives. A schema error becomes a ProtoshipError with buf's `file:line:col`. With
+ * where buf.yaml lives. A schema error becomes a FindingsError (exit 1) with buf's `file:line:col`. With
  * `paths` (relative to that folder), buf compiles only those files and what they import, and the
  * image's `ownFiles` are those files.
  */
@@ -57,7 +57,7 @@ async function compile(source: { cwd: string; args: string[]; input?: Buffer }, 
   if (image.code !== 0 && image.code !== BUF_FINDINGS) throw bufFailure("buf build", image);
   if (image.code !== 0) {
     const cause = firstComplaint(image.stderr, `buf build exited ${image.code}`);
-    throw new ProtoshipError(`the schema does not compile: ${cause}`, { exitCode: ExitCode.Findings });
+    throw new FindingsError(`the schema does not compile: ${cause}`);
   }
   if (listed.code !== 0) throw bufFailure("buf ls-files", listed);
   const files = decodeFiles(image.stdoutBytes!, sourceInfo);

@@ -1,5 +1,6 @@
+import { InternalError } from "../errors.js";
 import { diffWithWorktree, ignoredPaths, type FileChange, type Side } from "../git/diff.js";
-import type { GitRepo } from "../git/git.js";
+import type { GitReader } from "../git/git.js";
 import type { ProtoFile } from "./file-set.js";
 import type { Snapshot } from "./snapshot.js";
 import { createOverlayTree } from "./overlay-tree.js";
@@ -32,7 +33,7 @@ export interface MaterializeOptions {
   borrowed?: ReadonlyMap<string, Uint8Array>;
 }
 
-const inPlace = (repo: GitRepo): RevisionTree => ({ dir: repo.root, dispose: async () => {} });
+const inPlace = (repo: GitReader): RevisionTree => ({ dir: repo.root, dispose: async () => {} });
 
 /**
  * Materialises `side` for buf, from git's objects: a commit or the index becomes an overlay of
@@ -46,7 +47,7 @@ const inPlace = (repo: GitRepo): RevisionTree => ({ dir: repo.root, dispose: asy
  * @param fromWorktree the commit→working-tree changes, when the caller already has them
  */
 export async function materialize(
-  repo: GitRepo,
+  repo: GitReader,
   side: Side,
   pathspecs: readonly string[],
   untracked: readonly string[],
@@ -72,7 +73,7 @@ export async function materialize(
       continue;
     }
     const blob = change.status === "A" || !change.baseBlob ? undefined : blobs.get(change.baseBlob);
-    if (change.status !== "A" && !blob) throw new Error(`git diff gave no blob for ${JSON.stringify(change.path)}`);
+    if (change.status !== "A" && !blob) throw new InternalError(`git diff gave no blob for ${JSON.stringify(change.path)}`);
     overrides.set(change.path, blob ?? null);
   }
   if (side.kind !== "worktree" && options.snapshot) {

@@ -1,28 +1,19 @@
 import { lstat, readdir, readlink } from "node:fs/promises";
 import path from "node:path";
-import type { GitRepo } from "../git/git.js";
+import { commitRows, indexRows, worktreeFiles, type TreeRow } from "../git/files.js";
+import type { GitReader } from "../git/git.js";
 import type { SideEntry } from "./file-set.js";
 
 /**
  * The entries of a commit (`git ls-tree -r`), as git stores them: regular files and symlinks
  * with their blob ids (a symlink's target is read from its blob); submodules are left out.
  */
-export async function listCommit(repo: GitRepo, sha: string): Promise<SideEntry[]> {
-  // `<mode> <type> <id>\t<path>\0`
-  const out = await repo.query(["ls-tree", "-r", "-z", "--full-tree", sha]);
-  const rows = out
-    .split("\0")
-    .filter(Boolean)
-    .map((line) => {
-      const tab = line.indexOf("\t");
-      const [mode, , id] = line.slice(0, tab).split(" ");
-      return { mode: mode!, id: id!, path: line.slice(tab + 1) };
-    });
-  return withLinkTargets(repo, rows);
+export async function listCommit(repo: GitReader, sha: string): Promise<SideEntry[]> {
+  return withLinkTargets(repo, await commitRows(repo, sha));
 }
 
 /** The entries of the index (`git ls-files -s`), stage 0 (or the first stage of a conflict). */
-export async function listIndex(repo: GitRepo): Promise<SideEntry[]> {
+export async function listIndex(repo: GitReader): Promise<SideEntry[]> {
   return withLinkTargets(repo, await indexRows(repo));
 }
 
@@ -31,26 +22,18 @@ export async function listIndex(repo: GitRepo): Promise<SideEntry[]> {
  * files git does not ignore (.gitignore, .git/info/exclude, core.excludesFile). An ignored file is
  * never part of any side. Symlinks are read from disk; no id is known (contents may differ from git's).
  */
-export async function listWorktree(repo: GitRepo): Promise<SideEntry[]> {
-  const paths = (args: string[]) => repo.query(["ls-files", "-z", ...args]).then((out) => out.split("\0").filter(Boolean));
-  const [tracked, untracked, deleted] = await Promise.all([
-    indexRows(repo),
-    paths(["--others", "--exclude-standard"]),
-    paths(["--deleted"]),
-  ]);
-  const gone = new Set(deleted);
+export async function listWorktree(repo: GitReader): Promise<SideEntry[]> {
+  const { tracked, untracked, deleted: gone } = await worktreeFiles(repo);
   const rows = [
     ...tracked.filter((r) => !gone.has(r.path)).map((r) => ({ path: r.path, maybeLink: r.mode === "120000" })),
     ...untracked.map((p) => ({ path: p, maybeLink: true })),
   ];
-  return Promise.all(
-    rows.map(async ({ path: file, maybeLink }): Promise<SideEntry> => {
-      if (!maybeLink) return { path: file };
-      const full = path.join(repo.root, ...file.split("/"));
-      const stat = await lstat(full).catch(() => undefined);
-      return stat?.isSymbolicLink() ? { path: file, link: await readlink(full) } : { path: file };
-    }),
-  );
+  const onDisk = async (file: string): Promise<SideEntry> => {
+    const full = path.join(repo.root, ...file.split("/"));
+    const stat = await lstat(full).catch(() => undefined);
+    return stat?.isSymbolicLink() ? { path: file, link: await readlink(full) } : { path: file };
+  };
+  return Promise.all(rows.map(({ path: file, maybeLink }) => (maybeLink ? onDisk(file) : { path: file })));
 }
 
 /**
@@ -77,28 +60,8 @@ export async function listFolder(root: string): Promise<SideEntry[]> {
   return entries;
 }
 
-interface Row {
-  mode: string;
-  id: string;
-  path: string;
-}
-
-async function indexRows(repo: GitRepo): Promise<Row[]> {
-  // `<mode> <id> <stage>\t<path>\0`
-  const out = await repo.query(["ls-files", "-s", "-z"]);
-  const rows = new Map<string, Row>();
-  for (const line of out.split("\0")) {
-    const tab = line.indexOf("\t");
-    if (tab < 0) continue;
-    const [mode, id] = line.slice(0, tab).split(" ");
-    const file = line.slice(tab + 1);
-    if (!rows.has(file)) rows.set(file, { mode: mode!, id: id!, path: file });
-  }
-  return [...rows.values()];
-}
-
 /** Rows to entries: submodules dropped, symlink targets read from their blobs in one batch. */
-async function withLinkTargets(repo: GitRepo, rows: readonly Row[]): Promise<SideEntry[]> {
+async function withLinkTargets(repo: GitReader, rows: readonly TreeRow[]): Promise<SideEntry[]> {
   const kept = rows.filter((r) => r.mode !== "160000");
   const links = await repo.readBlobs(kept.filter((r) => r.mode === "120000").map((r) => r.id));
   return kept.map((r) => {

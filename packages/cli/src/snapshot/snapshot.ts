@@ -7,7 +7,7 @@ import { DEFAULTS } from "../config/defaults.js";
 import type { ProtoshipConfig } from "../config/schema.js";
 import { ConfigError } from "../errors.js";
 import type { Side } from "../git/diff.js";
-import type { GitRepo } from "../git/git.js";
+import type { GitReader } from "../git/git.js";
 import type { SchemaImage, SourceInfo } from "../schema/load-image.js";
 import { MAX_CONFIG_BYTES } from "../yaml/config-yaml.js";
 import { protoFilesOf, SideTree, type ProtoFile, type SideEntry } from "./file-set.js";
@@ -33,11 +33,11 @@ export class Snapshot {
   readonly side: SnapshotSide;
   /** How messages name the side, e.g. `HEAD` or `the working tree`. */
   readonly label: string;
-  private readonly repo: GitRepo | undefined;
+  private readonly repo: GitReader | undefined;
   private listed: Promise<SideTree> | undefined;
   private readonly bytes = new Map<string, Promise<Buffer | undefined>>();
 
-  private constructor(root: string, repo: GitRepo | undefined, side: SnapshotSide, label: string) {
+  private constructor(root: string, repo: GitReader | undefined, side: SnapshotSide, label: string) {
     this.root = root;
     this.repo = repo;
     this.side = side;
@@ -45,22 +45,22 @@ export class Snapshot {
   }
 
   /** The working tree of `repo`, less what git ignores. */
-  static worktree(repo: GitRepo): Snapshot {
+  static worktree(repo: GitReader): Snapshot {
     return new Snapshot(repo.root, repo, { kind: "worktree" }, "the working tree");
   }
 
   /** What `repo`'s index holds. */
-  static index(repo: GitRepo): Snapshot {
+  static index(repo: GitReader): Snapshot {
     return new Snapshot(repo.root, repo, { kind: "index" }, "the index");
   }
 
   /** `sha` (a commit id) as committed; `label` names it in messages. */
-  static commit(repo: GitRepo, sha: string, label: string): Snapshot {
+  static commit(repo: GitReader, sha: string, label: string): Snapshot {
     return new Snapshot(repo.root, repo, { kind: "commit", sha }, label);
   }
 
   /** One {@link Side} of `repo`. */
-  static of(repo: GitRepo, side: Side, label: string): Snapshot {
+  static of(repo: GitReader, side: Side, label: string): Snapshot {
     return new Snapshot(repo.root, repo, side, label);
   }
 

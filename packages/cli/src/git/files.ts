@@ -1,0 +1,84 @@
+import type { GitReader } from "./git.js";
+
+/**
+ * The files git lists: a commit's tree, the index, and the working tree as git sees it. Names
+ * come NUL-separated (`-z`), exactly as stored, and pathspecs follow `--`.
+ */
+
+/** One entry of a tree or the index: git's mode (`100644`, `120000` symlink, `160000` submodule), object id, path. */
+export interface TreeRow {
+  mode: string;
+  id: string;
+  path: string;
+}
+
+/** Every entry of a commit's tree, recursively (`git ls-tree -r --full-tree`). */
+export async function commitRows(repo: GitReader, sha: string): Promise<TreeRow[]> {
+  // `<mode> <type> <id>\t<path>\0`
+  const out = await repo.query(["ls-tree", "-r", "-z", "--full-tree", sha]);
+  return out
+    .split("\0")
+    .filter(Boolean)
+    .map((line) => {
+      const tab = line.indexOf("\t");
+      const [mode, , id] = line.slice(0, tab).split(" ");
+      return { mode: mode!, id: id!, path: line.slice(tab + 1) };
+    });
+}
+
+/** The entries of the index (`git ls-files -s`), stage 0 (or the first stage of a conflict). */
+export async function indexRows(repo: GitReader): Promise<TreeRow[]> {
+  return indexRowsOf((await repo.query(["ls-files", "-s", "-z"])).split("\0"));
+}
+
+/** `git ls-files -s` lines (`<mode> <id> <stage>\t<path>`) as rows, the first stage of each path. */
+function indexRowsOf(lines: readonly string[]): TreeRow[] {
+  const rows = new Map<string, TreeRow>();
+  for (const line of lines) {
+    const tab = line.indexOf("\t");
+    if (tab < 0) continue;
+    const [mode, id] = line.slice(0, tab).split(" ");
+    const file = line.slice(tab + 1);
+    if (!rows.has(file)) rows.set(file, { mode: mode!, id: id!, path: file });
+  }
+  return [...rows.values()];
+}
+
+/**
+ * The working tree as git sees it, in one `git ls-files`: the index entries (`tracked`), the
+ * untracked files git does not ignore, and the tracked files deleted from the disk.
+ */
+export async function worktreeFiles(repo: GitReader): Promise<{ tracked: TreeRow[]; untracked: string[]; deleted: Set<string> }> {
+  // Each line tagged (-t): `?` untracked, `R` tracked but deleted from the disk, any other letter
+  // a stage-0 (or conflicted) index entry.
+  const out = await repo.query(["ls-files", "-z", "-t", "-s", "--cached", "--deleted", "--others", "--exclude-standard"]);
+  const tracked: string[] = [];
+  const untracked: string[] = [];
+  const deleted = new Set<string>();
+  for (const line of out.split("\0")) {
+    if (line.length < 3) continue;
+    const rest = line.slice(2);
+    if (line[0] === "?") untracked.push(rest);
+    else if (line[0] === "R") deleted.add(rest.slice(rest.indexOf("\t") + 1));
+    else tracked.push(rest);
+  }
+  return { tracked: indexRowsOf(tracked), untracked, deleted };
+}
+
+/** Which files `git ls-files` lists: tracked (`cached`), untracked and not ignored (`others`), tracked but gone from disk (`deleted`). */
+export type FileKind = "cached" | "others" | "deleted";
+
+/**
+ * The files of the working tree git lists as `kinds` under `pathspecs` (all when none), each
+ * once; `others` never includes an ignored file (.gitignore, .git/info/exclude, core.excludesFile).
+ */
+export async function listFiles(repo: GitReader, kinds: readonly FileKind[], pathspecs: readonly string[] = []): Promise<string[]> {
+  const flags = kinds.flatMap((k) => (k === "others" ? ["--others", "--exclude-standard"] : [`--${k}`]));
+  const out = await repo.query(["ls-files", "-z", ...flags, "--", ...pathspecs]);
+  return [...new Set(out.split("\0").filter(Boolean))];
+}
+
+/** The paths of a commit's files under the folder `dir` (repository-relative, no trailing slash). */
+export async function commitFilesUnder(repo: GitReader, commit: string, dir: string): Promise<string[]> {
+  return (await repo.query(["ls-tree", "-r", "-z", "--name-only", commit, "--", `${dir}/`])).split("\0").filter(Boolean);
+}

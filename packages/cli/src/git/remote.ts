@@ -1,0 +1,41 @@
+import type { GitReader, GitWriter } from "./git.js";
+
+/**
+ * What the gate asks of git about a remote and the refs it knows: which local refs exist, which
+ * commits a remote has not seen, and the fetches that complete a partial or shallow clone. Every
+ * remote name and ref follows `--` (or is inside a refspec after it).
+ */
+
+/** The commit of each of `refs` that exists (full ref names), in one `git for-each-ref`. */
+export async function refCommits(repo: GitReader, refs: readonly string[]): Promise<Map<string, string>> {
+  const out = await repo.query(["for-each-ref", "--format=%(refname)%00%(objectname)", ...refs]);
+  return new Map(
+    out
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split("\0") as [string, string]),
+  );
+}
+
+/**
+ * `git rev-list --boundary <localSha> --not --remotes=<remote>`: the commits no ref of `remote`
+ * has, then the boundary commits (prefixed `-`), one a line; empty when the remote has them all.
+ */
+export async function unpublishedCommits(repo: GitReader, localSha: string, remote: string): Promise<string> {
+  return repo.query(["rev-list", "--boundary", localSha, "--not", `--remotes=${remote}`]);
+}
+
+/** Fetches one commit by id from `remote`, without writing FETCH_HEAD or tags. */
+export async function fetchCommit(repo: GitWriter, remote: string, sha: string): Promise<void> {
+  await repo.change(["fetch", "--no-tags", "--quiet", "--no-write-fetch-head", "--", remote, sha]);
+}
+
+/** Fetches `branch` of `remote` into its remote-tracking ref (`refs/remotes/<remote>/<branch>`). */
+export async function fetchBranch(repo: GitWriter, remote: string, branch: string): Promise<void> {
+  await repo.change(["fetch", "--no-tags", "--quiet", remote, "--", `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`]);
+}
+
+/** Turns a shallow clone into a whole one (`git fetch --unshallow`). */
+export async function unshallow(repo: GitWriter, remote: string): Promise<void> {
+  await repo.change(["fetch", "--no-tags", "--quiet", "--unshallow", remote]);
+}
