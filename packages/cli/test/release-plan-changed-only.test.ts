@@ -131,7 +131,10 @@ describe("release plan compiles only what can have changed since the tags", () =
     await writeProtos(repo, { [COMMON]: null }, "common removed, order still imports it");
     const r = await protoship(repo.dir, ["release", "plan", "--json"]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /at HEAD: the schema does not compile: proto\/shop\/order\/v1\/order\.proto:\d+:\d+: imported file does not exist/);
+    assert.match(
+      r.stderr,
+      /at HEAD: the schema does not compile: proto\/shop\/order\/v1\/order\.proto:\d+:\d+: imported file does not exist/,
+    );
   });
 
   it("a cache that does not prove its content is not read", async () => {
