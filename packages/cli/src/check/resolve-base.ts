@@ -1,5 +1,5 @@
 import { EnvironmentError, ProtoshipError } from "../errors.js";
-import { EMPTY_TREE, ZERO_SHA, type GitRepo } from "../git/git.js";
+import { EMPTY_TREE, ZERO_SHA, type GitWriter } from "../git/git.js";
 import { fetchBranch, fetchCommit, refCommits, unpublishedCommits, unshallow } from "../git/remote.js";
 import { redact } from "../process/redact.js";
 import type { PushedRef } from "./pre-push-input.js";
@@ -17,7 +17,7 @@ export interface Base {
  * upstream yet, a detached HEAD); otherwise, in a repository with no commit, the empty tree.
  */
 export async function resolveBase(
-  repo: GitRepo,
+  repo: GitWriter,
   options: { against?: string; defaultBranch?: string; remote: string; upstream?: boolean },
 ): Promise<Base> {
   if (options.against) {
@@ -55,7 +55,7 @@ export async function resolveBase(
  * against the default branch (a pull request's check, after the push). The oldest of those bases,
  * or the empty tree when the remote has none of this history (a first push): then every file is fixed.
  */
-export async function resolveFixBase(repo: GitRepo, options: { defaultBranch?: string; remote: string }): Promise<Base> {
+export async function resolveFixBase(repo: GitWriter, options: { defaultBranch?: string; remote: string }): Promise<Base> {
   const head = await repo.resolveCommit("HEAD");
   if (!head) return { sha: EMPTY_TREE, label: "(no commits yet)" };
   const bases: string[] = [];
@@ -107,7 +107,7 @@ function defaultBranchCandidates(options: { defaultBranch?: string; remote: stri
  * of the commits that no ref of the remote has yet; for a history the remote has none of, the
  * empty tree.
  */
-export async function resolvePushBase(repo: GitRepo, ref: PushedRef, remote: string): Promise<Base> {
+export async function resolvePushBase(repo: GitWriter, ref: PushedRef, remote: string): Promise<Base> {
   const remoteSha = ZERO_SHA.test(ref.remoteSha) ? undefined : ref.remoteSha;
   const missing = await repo.missingObjects([ref.localSha, ...(remoteSha ? [remoteSha] : [])]);
   if (missing.has(ref.localSha)) {
@@ -137,7 +137,7 @@ export async function resolvePushBase(repo: GitRepo, ref: PushedRef, remote: str
 }
 
 /** Fetches the remote's current commit of a ref being overwritten (someone else pushed it). */
-async function fetchMissing(repo: GitRepo, remote: string, sha: string, remoteRef: string): Promise<void> {
+async function fetchMissing(repo: GitWriter, remote: string, sha: string, remoteRef: string): Promise<void> {
   try {
     await fetchCommit(repo, remote, sha);
   } catch {
@@ -151,7 +151,7 @@ async function fetchMissing(repo: GitRepo, remote: string, sha: string, remoteRe
 }
 
 /** Resolves a ref; a missing remote-tracking ref is fetched once before giving up. */
-async function resolveOrFetch(repo: GitRepo, ref: string, remote: string): Promise<string> {
+async function resolveOrFetch(repo: GitWriter, ref: string, remote: string): Promise<string> {
   const sha = await repo.resolveCommit(ref);
   if (sha) return sha;
   const branch = ref.startsWith(`${remote}/`) ? ref.slice(remote.length + 1) : ref;
@@ -172,7 +172,7 @@ async function resolveOrFetch(repo: GitRepo, ref: string, remote: string): Promi
  * The merge-base of two commits. In a shallow clone (CI's checkout) it may be missing: then the
  * history is deepened from the remote, and if that is not enough the error says what to run.
  */
-async function mergeBaseOrDeepen(repo: GitRepo, a: string, b: string, remote: string): Promise<string> {
+async function mergeBaseOrDeepen(repo: GitWriter, a: string, b: string, remote: string): Promise<string> {
   if (a === b) return a; // work on top of the base itself (the usual uncommitted change): nothing to ask git
   const mb = await repo.mergeBase(a, b);
   if (mb) return mb;

@@ -9,7 +9,7 @@ import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
 import { whyNotPassable } from "../buf/path-args.js";
 import { isSchemaChange, selectTargets, type Targets } from "../check/select-targets.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
-import { diffPaths, ignoredPaths, unmergedPaths, untrackedPaths, type Side } from "../git/diff.js";
+import { diffPaths, diffWithWorktree, ignoredPaths, unmergedPaths, untrackedPaths, type Side } from "../git/diff.js";
 import { EMPTY_TREE, GitRepo } from "../git/git.js";
 import { Project, type RepoProject } from "../project/project.js";
 import type { Finding, Step } from "../report/finding.js";
@@ -106,8 +106,14 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
     ]);
     if (listed) changes.push(...listed.map((path) => ({ status: "A" as const, path })));
     if (changes.length === 0) continue;
-    // A push's sides and the working tree are listed while buf.yaml is read (awaited below).
+    // A push's sides and the working tree are listed while buf.yaml is read, and so are the
+    // differences from the working tree that each side's overlay needs (awaited below).
     for (const side of [headSnapshot, baseSnapshot, worktree]) side?.tree().catch(() => {});
+    const headFromWorktree = againstWorktree ? undefined : begun(diffWithWorktree(repo, shaOf(comparison.head), SCHEMA_PATHSPECS));
+    // Against the working tree, the base→head diff is exactly what the base overlay needs.
+    const baseFromWorktree = againstWorktree
+      ? changes
+      : baseSnapshot && begun(diffWithWorktree(repo, comparison.base.sha, SCHEMA_PATHSPECS));
     const [newFiles, ws, ignoredEntries, { config }] = await Promise.all([listUntracked(), readWorkspace(), listIgnored(), openProject()]);
     const steps = new Set(config.check.steps.filter((s) => !options.skip?.has(s)));
     // The working tree's listing (its symlinks are hidden from overlays of other sides) runs beside.
@@ -127,7 +133,7 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
     const hide = { ignored: ignoredEntries, within, worktreeLinks };
     // The base overlay (blobs read from git, symlinks written) is built while buf already lints
     // the head: only `buf breaking` needs it.
-    const headTree = materialize(repo, comparison.head, SCHEMA_PATHSPECS, newFiles, undefined, {
+    const headTree = materialize(repo, comparison.head, SCHEMA_PATHSPECS, newFiles, headFromWorktree, {
       ...hide,
       files: headProtos,
       snapshot: headSnapshot,
@@ -144,11 +150,8 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
       ...(borrowed ? { borrowed } : {}),
     };
     const baseSide: Side = { kind: "commit", sha: comparison.base.sha };
-    // Against the working tree, the base→head diff is exactly what the base overlay needs.
     const baseTree =
-      comparison.base.sha === EMPTY_TREE
-        ? undefined
-        : materialize(repo, baseSide, SCHEMA_PATHSPECS, newFiles, againstWorktree ? changes : undefined, baseHide);
+      comparison.base.sha === EMPTY_TREE ? undefined : materialize(repo, baseSide, SCHEMA_PATHSPECS, newFiles, baseFromWorktree, baseHide);
     baseTree?.catch(() => {}); // awaited by runSteps; a failure must not surface as unhandled first
     try {
       const head = await headTree;
@@ -216,6 +219,17 @@ async function listComparisons(repo: GitRepo, options: CheckOptions, openProject
     comparisons.push({ base, head: { kind: "commit", sha: ref.localSha }, label: `${ref.localRef} → ${ref.remoteRef}` });
   }
   return comparisons;
+}
+
+/** The commit of a side, undefined for the index (the working tree has none to diff with). */
+function shaOf(side: Side): string | undefined {
+  return side.kind === "commit" ? side.sha : undefined;
+}
+
+/** A promise started ahead of its use: awaited later, so an early failure must not count as unhandled meanwhile. */
+function begun<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
 }
 
 /** The index of a merge in progress holds several versions of a conflicted file: there is no one staged state to check. */

@@ -11,7 +11,7 @@ import { gitHookFile } from "../init/git-hook.js";
 import { resolveTarget } from "../init/target-path.js";
 import { mergeBufYaml, mergeGitignore, mergeLefthook, mergePackageJson, mergePnpmWorkspace } from "../init/merges.js";
 import { findModuleRoots } from "../init/module-roots.js";
-import { chooseScope, type Project, readProject } from "../init/project.js";
+import { chooseScope, surveyRepository, type RepositorySurvey } from "../init/survey.js";
 import { bufYaml, gitignoreLines, hookScript, protoshipYaml } from "../init/templates.js";
 import { publishMinutes, pullRequestWorkflow, releaseWorkflow } from "../init/workflows.js";
 import { protoshipVersion } from "../version.js";
@@ -48,7 +48,7 @@ async function runInit(options: InitOptions, write: Write): Promise<Verdict> {
   if (options.hooksOnly) return installHookOnly(options, write);
 
   const repo = await GitRepo.open(options.cwd);
-  const project = await readProject(repo);
+  const project = await surveyRepository(repo);
   if (project.protoFiles.length === 0) {
     throw new ConfigError(
       `no .proto files in ${repo.root}`,
@@ -157,7 +157,7 @@ const NO_BASELINE: Baseline = { ignoreOnly: {}, unformatted: [], problems: [] };
  * A new buf.yaml with the module roots buf compiles from, or the user's own one with
  * node_modules excluded; on the first run, with the lint baseline measured under it.
  */
-async function planBufYaml(project: Project, firstRun: boolean): Promise<BufYamlPlan> {
+async function planBufYaml(project: RepositorySurvey, firstRun: boolean): Promise<BufYamlPlan> {
   const file = DEFAULTS.bufYaml;
   const current = await readText(path.join(project.root, file));
   if (current === undefined) {

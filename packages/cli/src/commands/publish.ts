@@ -4,17 +4,16 @@ import os from "node:os";
 import path from "node:path";
 import semver from "semver";
 import { ExitCode, ProtoshipError } from "../errors.js";
-import { GitRepo } from "../git/git.js";
+import { GitRepo, type GitReader } from "../git/git.js";
 import { eraseProgress, startProgress } from "../process/progress.js";
 import { summarise } from "../process/summarise.js";
 import { schedule } from "../process/schedule.js";
-import { Project } from "../project/project.js";
+import { Project, type RevisionProject } from "../project/project.js";
 import { stubRepository } from "../config/repository-url.js";
 import { buildStubPackages, type BuildStubPackages } from "../publish/build-stubs.js";
 import { isPublished, packFiles, publishPackage } from "../publish/npm.js";
 import { redact, redactError } from "../process/redact.js";
 import { planPublish, type CommitPublish, type ReleaseCommit } from "../publish/publish-plan.js";
-import type { RevisionProject } from "../project/revision.js";
 import { latestByName, listReleaseTags, parseTag, type ReleaseTag } from "../release/tags.js";
 import { dependencyOrder as orderByDependencies } from "../schema/package-graph.js";
 
@@ -170,7 +169,7 @@ async function applyCommit(
  * the release tags of the same package as near matches; an existing tag that is not a release tag
  * is named as that.
  */
-async function releaseTagNamed(repo: GitRepo, all: readonly ReleaseTag[], name: string, tagFormat: string): Promise<ReleaseTag> {
+async function releaseTagNamed(repo: GitReader, all: readonly ReleaseTag[], name: string, tagFormat: string): Promise<ReleaseTag> {
   const found = all.find((t) => t.tag === name);
   if (found) return found;
   if (!(await repo.resolveCommit(`refs/tags/${name}`))) {

@@ -1,6 +1,6 @@
 import { Document, isPair, isScalar, visit } from "yaml";
 
-/** What the workflows depend on, each value already validated (see readProject). */
+/** What the workflows depend on, each value already validated (see surveyRepository). */
 export interface WorkflowInputs {
   packageManager: { name: "npm" | "pnpm"; version: string | undefined };
   /** The release branch: a valid git branch name. */

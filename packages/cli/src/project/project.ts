@@ -4,18 +4,30 @@ import { loadConfig } from "../config/load-config.js";
 import { readPackageJsonText } from "../config/package-json.js";
 import type { ProtoshipConfig } from "../config/schema.js";
 import { resolveStubScope } from "../config/stub-scope.js";
-import { EnvironmentError } from "../errors.js";
+import { EnvironmentError, ProtoshipError } from "../errors.js";
+import { resolveRepoPath } from "../fs/repo-path.js";
 import { GitRepo } from "../git/git.js";
+import type { RevisionImage } from "../snapshot/revision-image.js";
 import { Snapshot } from "../snapshot/snapshot.js";
-import { RevisionProject } from "./revision.js";
 
 /** A project opened in a git repository (see {@link Project.open}). */
 export type RepoProject = Project & { readonly repo: GitRepo };
 
 /**
- * What one command works on, opened once and passed down: the repository root, protoship.yaml and
- * (read on first use, then memoised) the buf workspace. The workspace is lazy because
- * `check --pre-push` on a push without .proto changes must neither read buf.yaml nor load yaml.
+ * The project as committed at one revision (see {@link Project.atRevision}, {@link Project.at}):
+ * everything it reads comes from git objects, so ignored, untracked and modified working-tree
+ * files never count. Its configuration is the revision's own protoship.yaml or, for a schema
+ * compared against another revision, that revision's.
+ */
+export type RevisionProject = Project & { readonly repo: GitRepo; readonly commit: string };
+
+/**
+ * What one command works on, opened once and passed down: one {@link Snapshot} of a side (the
+ * working tree, a commit, a plain folder) with the configuration that goes with it, and (read on
+ * first use, then memoised) the stub scope, the buf workspace and the compiled schema. Every side
+ * is the same model: check, generate, docs and release take a Project over any Snapshot. The
+ * workspace is lazy because `check --pre-push` on a push without .proto changes must neither read
+ * buf.yaml nor load yaml.
  */
 export class Project {
   /** The git repository; undefined for a folder that only looks like one (a release commit's tree). */
@@ -23,9 +35,10 @@ export class Project {
   /** Absolute path of the repository root (or of the folder standing in for it). */
   readonly root: string;
   readonly config: ProtoshipConfig;
-  /** The files the project's commands read: the working tree as git sees it, or the folder's. */
+  /** The files the project's commands read: the working tree as git sees it, a commit's, or the folder's. */
   readonly snapshot: Snapshot;
   private bufWorkspace: Promise<BufWorkspace> | undefined;
+  private compiled: Promise<RevisionImage> | undefined;
   private readonly scopeSource: () => Promise<string | undefined>;
   private scope: Promise<string | undefined> | undefined;
 
@@ -33,13 +46,13 @@ export class Project {
     root: string,
     repo: GitRepo | undefined,
     config: ProtoshipConfig,
+    snapshot: Snapshot,
     scope?: () => Promise<string | undefined>,
-    snapshot?: Snapshot,
   ) {
     this.root = root;
     this.repo = repo;
     this.config = config;
-    this.snapshot = snapshot ?? (repo ? Snapshot.worktree(repo) : Snapshot.folder(root));
+    this.snapshot = snapshot;
     this.scopeSource = scope ?? (() => resolveStubScope(config.stubs.scope, () => readPackageJsonText(path.join(root, "package.json"))));
   }
 
@@ -50,7 +63,7 @@ export class Project {
 
   /** {@link Project.open} for a repository already opened (a command that reads protoship.yaml only when it needs it). */
   static async ofRepo(repo: GitRepo): Promise<RepoProject> {
-    return new Project(repo.root, repo, await loadConfig(repo.root)) as RepoProject;
+    return new Project(repo.root, repo, await loadConfig(repo.root), Snapshot.worktree(repo)) as RepoProject;
   }
 
   /**
@@ -59,7 +72,7 @@ export class Project {
    */
   static async ofFolder(folder: string): Promise<Project> {
     const root = path.resolve(folder);
-    return new Project(root, undefined, await loadConfig(root));
+    return new Project(root, undefined, await loadConfig(root), Snapshot.folder(root));
   }
 
   /**
@@ -67,30 +80,50 @@ export class Project {
    * and stub scope, for work done in `folder` (e.g. publish building the stubs of a release commit).
    */
   static ofRevision(folder: string, revision: RevisionProject): Project {
-    return new Project(path.resolve(folder), undefined, revision.config, () => revision.stubScope(), revision.snapshot);
+    return new Project(path.resolve(folder), undefined, revision.config, revision.snapshot, () => revision.stubScope());
   }
 
   /**
-   * The project as committed at `commit` (see {@link RevisionProject}): its protoship.yaml and
-   * schema from git objects only. `label` names the revision in messages.
+   * The project as committed at `commit`: protoship.yaml as committed (defaults when the commit has
+   * none), validated like the working tree's, and the commit's root package.json (for the stub
+   * scope when protoship.yaml sets none): what a release or a publish does is decided by what was
+   * committed. `label` names the revision in messages.
    */
-  static atRevision(repo: GitRepo, commit: string, label: string): Promise<RevisionProject> {
-    return RevisionProject.open(repo, commit, label);
+  static async atRevision(repo: GitRepo, commit: string, label: string): Promise<RevisionProject> {
+    const snapshot = Snapshot.commit(repo, commit, label);
+    const config = await snapshot.config();
+    const packageJson = config.stubs.scope ? undefined : await snapshot.readText("package.json");
+    const where = `package.json at ${label}`;
+    const scope = () => resolveStubScope(config.stubs.scope, async () => packageJson, where);
+    return new Project(repo.root, repo, config, snapshot, scope) as RevisionProject;
   }
 
   /** {@link Project.atRevision} at HEAD; a repository without commits is an environment error. */
   static async atHead(repo: GitRepo): Promise<RevisionProject> {
     const head = await repo.resolveCommit("HEAD");
     if (!head) throw new EnvironmentError("the repository has no commits yet", "commit the schema first");
-    return RevisionProject.open(repo, head, "HEAD");
+    return Project.atRevision(repo, head, "HEAD");
   }
 
   /**
-   * The schema of `commit` read with this project's configuration (e.g. the docs' release pages,
-   * which lay out old releases as the working tree's protoship.yaml says), from git objects only.
+   * The schema of `commit` read with this project's configuration and stub scope (e.g. the docs'
+   * release pages, which lay out old releases as the working tree's protoship.yaml says, or a
+   * release tag compared with HEAD), from git objects only.
    */
   at(this: RepoProject, commit: string, label: string): RevisionProject {
-    return new RevisionProject(this.repo, commit, label, this.config, () => this.stubScope());
+    return new Project(this.repo.root, this.repo, this.config, Snapshot.commit(this.repo, commit, label), () =>
+      this.stubScope(),
+    ) as RevisionProject;
+  }
+
+  /** The commit the project's snapshot is (full id), or undefined for the working tree or a folder. */
+  get commit(): string | undefined {
+    return this.snapshot.side.kind === "commit" ? this.snapshot.side.sha : undefined;
+  }
+
+  /** How messages name the project's side, e.g. `HEAD`, `tag @acme/x@1.0.0` or `the working tree`. */
+  get label(): string {
+    return this.snapshot.label;
   }
 
   /**
@@ -109,8 +142,8 @@ export class Project {
   }
 
   /**
-   * The buf workspace at `bufYaml`, read once. buf-config (and yaml with it) is imported on first
-   * use, so a command that never needs it never loads it.
+   * The buf workspace at `bufYaml` on the project's side, read once. buf-config (and yaml with it)
+   * is imported on first use, so a command that never needs it never loads it.
    */
   workspace(): Promise<BufWorkspace> {
     this.bufWorkspace ??=
@@ -118,5 +151,38 @@ export class Project {
         ? this.snapshot.bufWorkspace(this.config.bufYaml)
         : import("../buf/buf-config.js").then(({ readBufWorkspace }) => readBufWorkspace(this.root, this.config.bufYaml));
     return this.bufWorkspace;
+  }
+
+  /**
+   * The schema compiled on the project's side, once: buf.yaml at `config.bufYaml` as the side has
+   * it, and the side's .proto files. Errors of a revision name it (`at HEAD: …`).
+   */
+  image(): Promise<RevisionImage> {
+    this.compiled ??= this.compile();
+    return this.compiled;
+  }
+
+  /**
+   * Only the files at `paths` (repository paths) and what they import, compiled on the project's
+   * side (not memoised): the image's ownFiles are those files.
+   */
+  imageOf(paths: readonly string[]): Promise<RevisionImage> {
+    return this.compile(paths);
+  }
+
+  private async compile(paths?: readonly string[]): Promise<RevisionImage> {
+    // Held to the repository before git is asked for it: git refuses paths outside its work tree.
+    if (this.repo) resolveRepoPath(this.repo.root, this.config.bufYaml, { label: "bufYaml" });
+    try {
+      const workspace = await this.workspace();
+      // Loaded on use: it brings @bufbuild/protobuf (~0.1 s), which most commands never need.
+      const { compileRevision } = await import("../snapshot/revision-image.js");
+      return await compileRevision(this.snapshot, workspace, paths);
+    } catch (error) {
+      if (error instanceof ProtoshipError && this.commit !== undefined) {
+        throw new ProtoshipError(`at ${this.label}: ${error.message}`, { exitCode: error.exitCode, cause: error });
+      }
+      throw error;
+    }
   }
 }

@@ -3,7 +3,7 @@ import { moduleRelative } from "../buf/module-paths.js";
 import { InternalError } from "../errors.js";
 import { changedProtoFiles, type ProtoFile, type SideTree } from "../snapshot/file-set.js";
 import type { Snapshot } from "../snapshot/snapshot.js";
-import { RevisionProject } from "../project/revision.js";
+import { Project, type RevisionProject } from "../project/project.js";
 import { protoPackageUnits, type ProtoPackageUnit, type UnitFile } from "../schema/proto-packages.js";
 import { assemblePlan, type PackagePlan as AssembledPackagePlan, type ReleasePlan as AssembledReleasePlan } from "./assemble-plan.js";
 import { breakingFindings, type BreakingFinding } from "./breaking.js";
@@ -38,7 +38,7 @@ export { dependencyOrder } from "./assemble-plan.js";
  */
 export async function computePlan(at: RevisionProject): Promise<ReleasePlan> {
   const { repo, config, commit: head } = at;
-  const workspace = await at.bufWorkspace();
+  const workspace = await at.workspace();
   const latest = latestByName(await listReleaseTags(repo, config.release.tagFormat, { mergedInto: head }));
   const listing = await headListing(at, workspace);
   const units = protoPackageUnits(listing, config, await at.stubScope());
@@ -88,7 +88,7 @@ async function generatorsAtRelease(at: RevisionProject, latest: ReadonlyMap<stri
     let g = generators.get(commit);
     if (!g) {
       // A tag whose protoship.yaml today's protoship cannot read says nothing about its generator.
-      g = RevisionProject.open(at.repo, commit, `commit ${commit}`).then(
+      g = Project.atRevision(at.repo, commit, `commit ${commit}`).then(
         (r) => r.config.stubs.generator,
         () => undefined,
       );

@@ -44,14 +44,14 @@ const inPlace = (repo: GitReader): RevisionTree => ({ dir: repo.root, dispose: a
  * written and the repository is used in place.
  *
  * @param untracked untracked files matching the pathspecs (absent from any commit and the index)
- * @param fromWorktree the commit→working-tree changes, when the caller already has them
+ * @param fromWorktree the commit→working-tree changes, when the caller already has (or asked for) them
  */
 export async function materialize(
   repo: GitReader,
   side: Side,
   pathspecs: readonly string[],
   untracked: readonly string[],
-  fromWorktree?: readonly FileChange[],
+  fromWorktree?: readonly FileChange[] | Promise<readonly FileChange[]>,
   options: MaterializeOptions = {},
 ): Promise<RevisionTree> {
   const rev = side.kind === "commit" ? side.sha : undefined;

@@ -4,12 +4,16 @@ import path from "node:path";
 import { isNpmScope } from "../config/npm-name.js";
 import { checkPackageJsonShape, readPackageJson, scopeOfPackage, type PackageJson } from "../config/package-json.js";
 import { ConfigError } from "../errors.js";
-import { listFiles } from "../git/files.js";
 import type { GitReader } from "../git/git.js";
+import { Snapshot } from "../snapshot/snapshot.js";
 import { resolveTarget } from "./target-path.js";
 
-/** What init learns about a repository before deciding what to write. */
-export interface Project {
+/**
+ * What init learns about a repository before deciding what to write: the package manager, who runs
+ * git hooks, the release branch and the .proto files. Not a {@link Snapshot}'s model of a side
+ * (that is project/project.ts): init runs before protoship.yaml and buf.yaml exist.
+ */
+export interface RepositorySurvey {
   root: string;
   /** The root package.json, parsed; undefined when there is none. */
   packageJson: PackageJson | undefined;
@@ -26,7 +30,8 @@ export interface Project {
 
 const LEFTHOOK_FILES = ["lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml"];
 
-export async function readProject(repo: GitReader): Promise<Project> {
+/** Surveys the working tree of `repo` (see {@link RepositorySurvey}). */
+export async function surveyRepository(repo: GitReader): Promise<RepositorySurvey> {
   const root = repo.root;
   // Refused before it is read: a link out of the repository must not be parsed (or quoted in an error).
   await resolveTarget(root, "package.json", root);
@@ -36,8 +41,14 @@ export async function readProject(repo: GitReader): Promise<Project> {
   const lefthookFile = LEFTHOOK_FILES.find((f) => existsSync(path.join(root, f)));
   const hookManager =
     lefthookFile || "lefthook" in deps ? "lefthook" : existsSync(path.join(root, ".husky")) || "husky" in deps ? "husky" : "git";
-  const listed = await listFiles(repo, ["cached", "others"], ["*.proto"]);
-  const protoFiles = listed.filter((f) => !f.split("/").includes("node_modules") && existsSync(path.join(root, f))).sort();
+  // The working tree as every command sees it (one Snapshot): tracked and untracked files git does
+  // not ignore, a symlink counted when it leads to a file inside the repository. node_modules is
+  // left out even before init ignores it (@grpc/grpc-js ships .proto files there).
+  const tree = await Snapshot.worktree(repo).tree();
+  const protoFiles = tree
+    .paths()
+    .filter((f) => f.endsWith(".proto") && !f.split("/").includes("node_modules") && tree.resolve(f)?.kind === "file")
+    .sort();
   return {
     root,
     packageJson,
@@ -53,7 +64,7 @@ export async function readProject(repo: GitReader): Promise<Project> {
  * The npm scope of generated packages: `--scope`, else the scope of the root package's name, else
  * one made from the repository's folder name (`Acme APIs` → `@acme-apis`).
  */
-export function chooseScope(project: Project, flag: string | undefined): string {
+export function chooseScope(project: RepositorySurvey, flag: string | undefined): string {
   const scope = flag ?? scopeOfPackage(project.packageJson) ?? `@${slug(path.basename(project.root))}`;
   const normalized = scope.startsWith("@") ? scope : `@${scope}`;
   if (!isNpmScope(normalized)) {
@@ -80,7 +91,7 @@ function slug(name: string): string {
  * lands in the workflows, so anything but a semver there is a ConfigError; the agent's is used
  * only when it is one.
  */
-function detectPackageManager(root: string, pkg: PackageJson | undefined): Project["packageManager"] {
+function detectPackageManager(root: string, pkg: PackageJson | undefined): RepositorySurvey["packageManager"] {
   const field = pkg?.packageManager;
   const declared = field === undefined ? undefined : /^(npm|pnpm|yarn|bun)@(.*)$/s.exec(field);
   if (field !== undefined) {
