@@ -52,6 +52,16 @@ export function corpusRepo(name = "corpus") {
   return { dir, remote, count, git: (...args) => git(dir, ...args) };
 }
 
+/** A 6-API slice of google/cloud (50 proto packages) as `stubs.include` globs: the stub benchmarks' default. */
+export const CLOUD_SLICE = [
+  "google.cloud.language.**",
+  "google.cloud.kms.**",
+  "google.cloud.tasks.**",
+  "google.cloud.secretmanager.**",
+  "google.cloud.translation.**",
+  "google.cloud.speech.**",
+];
+
 /**
  * A fresh clone of the corpus set up for stub packages: an npm workspace of `packages/stubs/*`, a
  * buf module at the root that leaves node_modules out (linked later, it holds @grpc/grpc-js's

@@ -13,18 +13,10 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { linkStubWorkspace } from "../../packages/testkit/src/index.ts";
 import { ROOT } from "../lib.mjs";
-import { BUF, PROTOSHIP, loadAverage, stubCorpusRepo, timedStep, tscVersion, useTypeScript, verdict } from "./corpus.mjs";
+import { BUF, CLOUD_SLICE, PROTOSHIP, loadAverage, stubCorpusRepo, timedStep, tscVersion, useTypeScript, verdict } from "./corpus.mjs";
 import { fmt } from "./timing.mjs";
 
-const SLICE = [
-  "google.cloud.language.**",
-  "google.cloud.kms.**",
-  "google.cloud.tasks.**",
-  "google.cloud.secretmanager.**",
-  "google.cloud.translation.**",
-  "google.cloud.speech.**",
-];
-const INCLUDE = process.env.BENCH_SPEED_INCLUDE ? process.env.BENCH_SPEED_INCLUDE.split(",") : SLICE;
+const INCLUDE = process.env.BENCH_SPEED_INCLUDE ? process.env.BENCH_SPEED_INCLUDE.split(",") : CLOUD_SLICE;
 const PROTOC_GEN_ES = path.join(
   path.dirname(createRequire(path.join(ROOT, "packages/cli/package.json")).resolve("@bufbuild/protoc-gen-es/package.json")),
   "bin/protoc-gen-es",
@@ -88,7 +80,7 @@ export async function bench() {
 
   const ratio = (r) => `${(r.seconds / reference.seconds).toFixed(2)}×`;
   return [
-    `## Stub generation and builds: ${INCLUDE === SLICE ? "the 6-API slice of google/cloud" : INCLUDE.join(", ")} (${packages.length} stub packages)`,
+    `## Stub generation and builds: ${INCLUDE === CLOUD_SLICE ? "the 6-API slice of google/cloud" : INCLUDE.join(", ")} (${packages.length} stub packages)`,
     "",
     `google-proto-files, stubs for ${INCLUDE.map((g) => `\`${g}\``).join(", ")}, side by side in one run, one run each.`,
     "`protoship build` builds the generated ts-proto packages together (one tsc program per batch, each shared copy",

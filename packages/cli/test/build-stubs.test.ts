@@ -17,6 +17,7 @@ import {
   type RunResult,
   type VerdaccioRegistry,
 } from "@protoship/testkit";
+import { buildStubPackagesAt } from "../src/commands/build.js";
 import { STUB_TOOLCHAIN } from "../src/generate/stub-toolchain.js";
 
 /** Three proto packages whose alphabetical order is the reverse of their dependency order. */
@@ -180,6 +181,11 @@ describe("protoship build", { timeout: 900_000 }, () => {
     const mergedDist = await Promise.all(NAMES.map(distOf));
     for (const name of [...NAMES].reverse())
       await sh(path.join(repo.dir, "packages/stubs", name.slice("@acme/".length)), "npm", ["run", "build"]);
+    assert.deepEqual(await Promise.all(NAMES.map(distOf)), mergedDist);
+    // One package per program: each importer reads the declarations built by the program before.
+    const root = realpathSync(repo.dir);
+    const separate = await buildStubPackagesAt({ root, outDir: path.join(root, "packages/stubs"), batchBytes: 1, progress: false });
+    assert.deepEqual([separate.merged, separate.batches], [3, 3]);
     assert.deepEqual(await Promise.all(NAMES.map(distOf)), mergedDist);
 
     // Naming one package builds it and what it imports, nothing else.

@@ -203,6 +203,66 @@ describe("protoship generate", { timeout: 120_000 }, () => {
     assert.deepEqual(treeA, treeB);
   });
 
+  test("--only and a shard of an include compile only their packages' files (and imports): the same bytes as the full run", async () => {
+    const [subset, whole] = [await moduleCopy(), await moduleCopy()];
+    await generateStubs({ cwd: whole });
+    // Outside every selection below, a file that does not compile: buf, given only the selection, never reads it.
+    await mkdir(path.join(subset, "protos/mesh/broken/v1"), { recursive: true });
+    await writeFile(path.join(subset, "protos/mesh/broken/v1/broken.proto"), 'syntax = "proto3";\npackage mesh.broken.v1;\nmessage {\n');
+    const folder = (repo: string, name: string) => readTree(path.join(repo, "packages/stubs", name));
+    // By npm name and by proto package; probe-v1 imports mesh.common.v1, a stub package of its own.
+    const only = await generateStubs({ cwd: subset, only: ["@mesh/probe-v1", "mesh.heartbeat.v1"] });
+    assert.deepEqual(
+      only.packages.map((p) => [p.npmName, p.dependencies]),
+      [
+        ["@mesh/heartbeat-v1", ["@mesh/common-v1"]],
+        ["@mesh/probe-v1", ["@mesh/common-v1"]],
+      ],
+    );
+    for (const name of ["probe-v1", "heartbeat-v1"]) assert.deepEqual(await folder(subset, name), await folder(whole, name), name);
+    assert.deepEqual(await readdir(path.join(subset, "packages/stubs")), ["heartbeat-v1", "probe-v1"]);
+    // An unknown name is still reported against every package of the module (which now includes the broken one).
+    await assert.rejects(generateStubs({ cwd: subset, only: ["mesh.nope.v1"] }), /does not compile/);
+    // Shards of an include: together, the full run's packages byte for byte.
+    const config = 'stubs:\n  scope: "@mesh"\n  include: ["mesh.**"]\n';
+    await writeFile(
+      path.join(subset, "protoship.yaml"),
+      config.replace('"mesh.**"', '"mesh.common.*", "mesh.probe.*", "mesh.heartbeat.*", "mesh.notification.*"'),
+    );
+    const shards = [];
+    for (const index of [1, 2])
+      shards.push(...(await generateStubs({ cwd: subset, shard: { index, count: 2 } })).packages.map((p) => p.npmName));
+    assert.deepEqual(shards.sort(), ["@mesh/common-v1", "@mesh/heartbeat-v1", "@mesh/notification-v1", "@mesh/probe-v1"]);
+    for (const name of ["common-v1", "heartbeat-v1", "notification-v1", "probe-v1"])
+      assert.deepEqual(await folder(subset, name), await folder(whole, name), `shard of ${name}`);
+  });
+
+  test("a selected package with a file outside its folder (googleapis' translate/ holds translation) is generated whole", async () => {
+    const [subset, whole] = [await moduleCopy(), await moduleCopy()];
+    for (const repo of [subset, whole]) {
+      await writeFile(path.join(repo, "protoship.yaml"), 'stubs:\n  scope: "@mesh"\n  include: ["mesh.probe.*"]\n');
+      await mkdir(path.join(repo, "protos/mesh/probing/v1"), { recursive: true });
+      await writeFile(
+        path.join(repo, "protos/mesh/probing/v1/extra.proto"),
+        'syntax = "proto3";\npackage mesh.probe.v1;\nmessage ProbeExtra { string note = 1; }\n',
+      );
+    }
+    // The reference: a workspace of two modules, which protoship compiles whole.
+    await mkdir(path.join(whole, "other/zz/v1"), { recursive: true });
+    await writeFile(path.join(whole, "other/zz/v1/zz.proto"), 'syntax = "proto3";\npackage zz.v1;\n');
+    const bufYaml = await readFile(path.join(whole, "buf.yaml"), "utf8");
+    assert.match(bufYaml, /^ {2}- path: protos$/m);
+    await writeFile(path.join(whole, "buf.yaml"), bufYaml.replace(/^ {2}- path: protos$/m, "  - path: protos\n  - path: other"));
+    const [a, b] = [await generateStubs({ cwd: subset }), await generateStubs({ cwd: whole })];
+    assert.deepEqual(
+      [a, b].map((r) => r.packages.map((p) => p.npmName)),
+      [["@mesh/probe-v1"], ["@mesh/probe-v1"]],
+    );
+    const probe = (repo: string) => readTree(path.join(repo, "packages/stubs/probe-v1"));
+    assert.ok((await probe(subset)).has("src/mesh/probing/v1/extra.ts"), "the file outside the package's folder is in its package");
+    assert.deepEqual(await probe(subset), await probe(whole));
+  });
+
   test("an RPC named like a grpc-js Client member (GetChannel, Close) still gives a client that type-checks", async () => {
     const repo = await mkdtemp(path.join(os.tmpdir(), "protoship-generate-"));
     temps.push(repo);

@@ -1,6 +1,7 @@
 import type { BufWorkspace } from "../buf/buf-config.js";
 import type { FileChange } from "../git/diff.js";
 import type { ProtoFile } from "../snapshot/file-set.js";
+import { isSchemaPath } from "../snapshot/schema-inputs.js";
 
 /**
  * What the gate checks for one comparison — the single place that decides which files are
@@ -42,6 +43,5 @@ export function selectTargets(
 
 /** Whether a changed path can change what buf compiles: a .proto, a buf configuration file, or a symlink. */
 export function isSchemaChange(change: FileChange): boolean {
-  const name = change.path.slice(change.path.lastIndexOf("/") + 1);
-  return change.link === true || name.endsWith(".proto") || name === "buf.yaml" || name === "buf.lock" || name === "buf.work.yaml";
+  return change.link === true || isSchemaPath(change.path);
 }

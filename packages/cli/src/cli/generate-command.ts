@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ConfigError, ProtoshipError } from "../errors.js";
+import { ProtoshipError } from "../errors.js";
 import { parsePositiveInteger, parseShard, parseShardCount } from "../generate/shard.js";
 import { commandCwd, finish } from "./shared.js";
 
@@ -22,9 +22,6 @@ export function registerGenerate(program: Command): void {
     .action(async (opts, command: Command) => {
       const jobs = opts.jobs === undefined ? {} : { jobs: parsePositiveInteger(opts.jobs as string, "--jobs") };
       const shard = opts.shard === undefined ? {} : { shard: parseShard(opts.shard as string) };
-      if (opts.shard !== undefined && opts.only) {
-        throw new ConfigError("--shard is a share of every package: it takes no --only");
-      }
       if (opts.listShards !== undefined) {
         const count = parseShardCount(opts.listShards as string, "--list-shards");
         const { generateListShards } = await import("../commands/generate.js");

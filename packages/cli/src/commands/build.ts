@@ -22,6 +22,8 @@ export interface BuildStubPackagesAtOptions {
   names?: readonly string[];
   /** How many package builds run at once (default: the machine's cores). */
   jobs?: number;
+  /** The most source bytes one tsc program builds together (default: merged-plan.ts's BATCH_BYTES, 24 MB). */
+  batchBytes?: number;
   /** Reports progress on stderr (default: true). */
   progress?: boolean;
 }
@@ -58,7 +60,7 @@ export async function buildStubPackagesAt(options: BuildStubPackagesAtOptions): 
     const done = new Set<string>();
     const tsc = plan[0] && findTsc(plan[0].dir, options.root);
     if (tsc) {
-      const { batches } = planMergedBuild(await readPackageSources(plan), all);
+      const { batches } = planMergedBuild(await readPackageSources(plan), all, options.batchBytes);
       for (const [i, batch] of batches.entries()) {
         // Beside the packages, so imports resolve from the same node_modules folders (not inside one:
         // TypeScript emits a file under node_modules as it stands, not as CommonJS).

@@ -9,7 +9,7 @@ import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
 import { whyNotPassable } from "../buf/path-args.js";
 import { isSchemaChange, selectTargets, type Targets } from "../check/select-targets.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
-import { diffPaths, diffWithWorktree, ignoredPaths, unmergedPaths, untrackedPaths, type Side } from "../git/diff.js";
+import { diffPaths, diffWithWorktree, ignoredPaths, unmergedPaths, type Side } from "../git/diff.js";
 import { EMPTY_TREE, GitRepo } from "../git/git.js";
 import { Project, type RepoProject } from "../project/project.js";
 import type { Finding, Step } from "../report/finding.js";
@@ -17,7 +17,7 @@ import { render, type OutputFormat } from "../report/render.js";
 import type { SideTree } from "../snapshot/file-set.js";
 import { Snapshot } from "../snapshot/snapshot.js";
 import { materialize } from "../snapshot/revision-tree.js";
-import { SCHEMA_PATHSPECS } from "../snapshot/schema-inputs.js";
+import { isSchemaPath, SCHEMA_PATHSPECS } from "../snapshot/schema-inputs.js";
 
 /** Options of `protoship check`. */
 export interface CheckOptions {
@@ -81,7 +81,8 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
   const checked = new Set<string>();
   let bufConfigChanged = false;
   let untracked: Promise<string[]> | undefined;
-  const listUntracked = (): Promise<string[]> => (untracked ??= untrackedPaths(repo, SCHEMA_PATHSPECS));
+  // The working tree's listing has them (no second walk of the working tree).
+  const listUntracked = (): Promise<string[]> => (untracked ??= worktree.tree().then((tree) => tree.untracked().filter(isSchemaPath)));
   let ignored: Promise<string[]> | undefined;
   const listIgnored = (): Promise<string[]> => (ignored ??= ignoredPaths(repo, SCHEMA_PATHSPECS));
   for (const comparison of comparisons) {

@@ -5,7 +5,8 @@ import { commitFilesUnder } from "../git/files.js";
 import { shardMatrix } from "../ci/shard-matrix.js";
 import { EnvironmentError, ExitCode } from "../errors.js";
 import { Project } from "../project/project.js";
-import { resolveRepoPath } from "../fs/repo-path.js";
+import { stubsOutDir } from "../generate/out-dir.js";
+import { MARKER } from "../generate/stub-files.js";
 
 /** Options of `protoship ci matrix`. */
 export interface CiMatrixOptions {
@@ -13,9 +14,6 @@ export interface CiMatrixOptions {
   /** Also append `matrix=<json>` and `shards=<n>` to the file GITHUB_OUTPUT names (the step's outputs). */
   githubOutput?: boolean;
 }
-
-/** The marker every generated stub package folder holds (see generate's output rules). */
-const MARKER = ".protoship-generated";
 
 /**
  * `protoship ci matrix`: prints `{"shard":["1/4",…]}` for the workflows' matrix. The size is the
@@ -28,7 +26,7 @@ export function ciMatrix(options: CiMatrixOptions): Promise<CommandResult> {
 
 async function runCiMatrix(options: CiMatrixOptions, write: Write): Promise<Verdict> {
   const project = await Project.open(options.cwd);
-  const outDir = resolveRepoPath(project.root, project.config.stubs.outDir, { label: "stubs.outDir", output: true });
+  const outDir = stubsOutDir(project);
   const rel = path.relative(project.root, outDir).split(path.sep).join("/");
   const head = await project.repo.resolveCommit("HEAD");
   const files = head ? await commitFilesUnder(project.repo, head, rel) : [];

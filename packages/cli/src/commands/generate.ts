@@ -3,9 +3,10 @@ import path from "node:path";
 import { ExitCode, FindingsError } from "../errors.js";
 import { staleStubs } from "../generate/check-stale.js";
 import { generateStubsIn, shardUnits, stubUnits, type StubOptions, type GenerateStubsResult } from "../generate/generate-stubs.js";
+import { stubKeys } from "../generate/cache-keys.js";
+import { stubsOutDir } from "../generate/out-dir.js";
 import { startProgress } from "../process/progress.js";
-import { Project, type RepoProject } from "../project/project.js";
-import { resolveRepoPath } from "../fs/repo-path.js";
+import { Project } from "../project/project.js";
 
 export type { GenerateStubsResult, GeneratedPackage } from "../generate/generate-stubs.js";
 
@@ -18,7 +19,8 @@ export interface GenerateStubsOptions extends StubOptions {
 /** Generates the stub packages of the module in `cwd`, which is taken as the root (it need not be a git repository). */
 export async function generateStubs(options: GenerateStubsOptions): Promise<GenerateStubsResult> {
   const { cwd, ...rest } = options;
-  return generateStubsIn(await Project.ofFolder(cwd), rest);
+  const project = await Project.ofFolder(cwd);
+  return generateStubsIn(project, { ...rest, ...outDirOption(project, options) });
 }
 
 /** Options of `protoship generate`. */
@@ -60,7 +62,8 @@ export function generateListShards(options: { cwd: string; count: number }): Pro
 
 async function listShards(options: { cwd: string; count: number }, write: Write): Promise<Verdict> {
   // The image it compiles is cached for the `generate --shard` that follows (image-cache.ts).
-  const { image, units, cacheImage } = await stubUnits(await Project.open(options.cwd), { read: true });
+  const project = await Project.open(options.cwd);
+  const { image, units, cacheImage } = await stubUnits(project, { key: (await stubKeys(project)).image });
   await cacheImage();
   const { unitWeights } = await import("../generate/unit-weight.js");
   const weights = unitWeights(units, image.files);
@@ -119,10 +122,8 @@ async function checkGenerated(options: Omit<GenerateOptions, "force" | "version"
  * `--out-dir`, relative to the folder the command runs in and held to the same rule as
  * stubs.outDir: inside the repository (the whole repository, from git) and out of `.git`.
  */
-function outDirOption(project: RepoProject, options: { cwd: string; outDir?: string }): { outDir?: string } {
-  if (options.outDir === undefined) return {};
-  const fromRoot = path.relative(project.root, path.resolve(options.cwd, options.outDir)) || ".";
-  return { outDir: resolveRepoPath(project.root, fromRoot, { label: "--out-dir", output: true }) };
+function outDirOption(project: Project, options: { cwd: string; outDir?: string }): { outDir?: string } {
+  return options.outDir === undefined ? {} : { outDir: stubsOutDir(project, { cwd: options.cwd, outDir: options.outDir }) };
 }
 
 /** At most five file names, then how many more. */

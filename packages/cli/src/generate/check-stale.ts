@@ -3,13 +3,10 @@ import path from "node:path";
 import { listFiles, type FileKind } from "../git/files.js";
 import type { GitReader } from "../git/git.js";
 import type { RepoProject } from "../project/project.js";
-import { generateStubsIn, type StubOptions, type GeneratedPackage } from "./generate-stubs.js";
-import { MARKER, ownerOf } from "@protoship/fs-safe";
-import { STUBS_OWNER, type FileTree } from "./write-packages.js";
-
-/** What generate leaves alone inside a package folder, so neither compares it: the machine's and the build's folders. */
-const NOT_GENERATED = ["node_modules/", "dist/", ".turbo/"];
-const isBuildOutput = (file: string): boolean => NOT_GENERATED.some((prefix) => file.startsWith(prefix));
+import { ownerOf } from "@protoship/fs-safe";
+import { renderStubs, type StubOptions, type GeneratedPackage } from "./generate-stubs.js";
+import { isNotGenerated as isBuildOutput, MARKER, STUBS_OWNER } from "./stub-files.js";
+import type { FileTree } from "./write-packages.js";
 
 /** How one package folder on disk differs from what `protoship generate` would write there. */
 export interface StalePackage {
@@ -44,9 +41,9 @@ export interface StaleReport {
  * stale too: a machine's build was committed. Files directly in `outDir` are not part of any
  * package and are not compared.
  */
-export async function staleStubs(project: RepoProject, options: Omit<StubOptions, "dryRun" | "force">): Promise<StaleReport> {
-  const result = await generateStubsIn(project, { ...options, dryRun: true });
-  const { trees, removed } = result.planned!;
+export async function staleStubs(project: RepoProject, options: Omit<StubOptions, "force" | "version" | "progress">): Promise<StaleReport> {
+  const result = await renderStubs(project, options);
+  const { trees, removed } = result;
   const { repo } = project;
   const onDisk = await gitVisibleFiles(repo, result.outDir, ["cached", "others"]);
   const tracked = await gitVisibleFiles(repo, result.outDir, ["cached"]);

@@ -1,21 +1,15 @@
-import { MARKER, ownerOf, swapFolders } from "@protoship/fs-safe";
+import { ownerOf, swapFolders } from "@protoship/fs-safe";
 import { createHash } from "node:crypto";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { isNotGenerated, MARKER, NOT_GENERATED, STUBS_OWNER } from "./stub-files.js";
 
 export { exists } from "@protoship/fs-safe";
 
 /** A package folder's files, by path relative to the folder. */
 export type FileTree = Map<string, string>;
 
-/** The owner in a stub package's `.protoship-generated` marker: only such folders are replaced or pruned. */
-export const STUBS_OWNER = "protoship generate";
-
-/**
- * Folders inside a package that belong to the developer's machine or to its build, not to the
- * generator: carried over into a regenerated package (its build script replaces dist/ itself).
- */
-const KEPT = ["node_modules", "dist", ".turbo"];
+export { STUBS_OWNER } from "./stub-files.js";
 
 /**
  * Replaces each folder `outDir/<name>` with the given tree and, with `prune`, removes the other
@@ -37,7 +31,7 @@ export async function replacePackages(
   const stale = options.prune ? await stalePackages(outDir, trees, options.prune) : [];
   if (!changed.length && !stale.length) return [];
   const write = new Map(changed.map((name) => [name, (dir: string) => writeTree(dir, trees.get(name)!)] as const));
-  await swapFolders({ parent: outDir, owner: STUBS_OWNER, write, remove: stale, keep: KEPT });
+  await swapFolders({ parent: outDir, owner: STUBS_OWNER, write, remove: stale, keep: NOT_GENERATED });
   return [...changed, ...stale].sort();
 }
 
@@ -79,7 +73,7 @@ async function generatedFiles(dir: string): Promise<string[] | undefined> {
   return entries
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
-    .filter((f) => f !== MARKER && !KEPT.some((k) => f.startsWith(`${k}/`)));
+    .filter((f) => f !== MARKER && !isNotGenerated(f));
 }
 
 /** sha256 of a package's files (paths and bytes), as {@link folderDigest} reads them back from disk. */

@@ -1,4 +1,3 @@
-import { listFiles } from "./files.js";
 import type { GitReader } from "./git.js";
 
 /** One changed path between two trees. Renames are split into a deletion and an addition. */
@@ -62,11 +61,6 @@ export async function unmergedPaths(repo: GitReader): Promise<string[]> {
   // Each entry is `<mode> <sha> <stage>\t<path>`.
   const paths = out.split("\0").flatMap((entry) => (entry.includes("\t") ? [entry.slice(entry.indexOf("\t") + 1)] : []));
   return [...new Set(paths)].sort();
-}
-
-/** Untracked, not-ignored files matching `pathspecs` (they exist in the working tree only). */
-export async function untrackedPaths(repo: GitReader, pathspecs: readonly string[]): Promise<string[]> {
-  return listFiles(repo, ["others"], pathspecs);
 }
 
 /**

@@ -9,6 +9,8 @@ export interface SideEntry {
   link?: string;
   /** git's object id of the content, when git has it (a commit, the index); absent for a working-tree file. */
   id?: string;
+  /** A working-tree file git does not track (nor ignore). */
+  untracked?: boolean;
 }
 
 /** A .proto file buf compiles on a side: the path buf sees and the entry that holds its bytes. */
@@ -78,6 +80,11 @@ export class SideTree {
   /** Every path the side stores (files and symlinks). */
   paths(): string[] {
     return [...this.entries.keys()];
+  }
+
+  /** Every untracked path of the side (the working tree's files git neither tracks nor ignores). */
+  untracked(): string[] {
+    return [...this.entries.values()].filter((e) => e.untracked).map((e) => e.path);
   }
 
   /** Every symlink of the side. */

@@ -26,14 +26,15 @@ export async function listWorktree(repo: GitReader): Promise<SideEntry[]> {
   const { tracked, untracked, deleted: gone } = await worktreeFiles(repo);
   const rows = [
     ...tracked.filter((r) => !gone.has(r.path)).map((r) => ({ path: r.path, maybeLink: r.mode === "120000" })),
-    ...untracked.map((p) => ({ path: p, maybeLink: true })),
+    ...untracked.map((p) => ({ path: p, maybeLink: true, untracked: true })),
   ];
-  const onDisk = async (file: string): Promise<SideEntry> => {
+  const onDisk = async (file: string, untracked: boolean): Promise<SideEntry> => {
     const full = path.join(repo.root, ...file.split("/"));
     const stat = await lstat(full).catch(() => undefined);
-    return stat?.isSymbolicLink() ? { path: file, link: await readlink(full) } : { path: file };
+    const entry: SideEntry = stat?.isSymbolicLink() ? { path: file, link: await readlink(full) } : { path: file };
+    return untracked ? { ...entry, untracked } : entry;
   };
-  return Promise.all(rows.map(({ path: file, maybeLink }) => (maybeLink ? onDisk(file) : { path: file })));
+  return Promise.all(rows.map((row) => (row.maybeLink ? onDisk(row.path, "untracked" in row) : { path: row.path })));
 }
 
 /**

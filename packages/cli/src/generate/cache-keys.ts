@@ -1,0 +1,66 @@
+import { createHash } from "node:crypto";
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { bufBinary } from "../buf/run-buf.js";
+import { CONFIG_FILE } from "../config/load-config.js";
+import type { Project } from "../project/project.js";
+import { protoshipVersion } from "../version.js";
+import { saltedHash } from "./source-hash.js";
+
+/**
+ * The keys of generate's two caches, made in one place from one read of the inputs: the stamp
+ * (stamp.ts: whether a rerun has anything to do) and the image cache (image-cache.ts: the
+ * compiled image of the stub packages' files).
+ */
+export interface StubKeys {
+  /** The key of a run with these settings (everything else that changes the output: plugin, options, versions, outDir…). */
+  stamp(settings: Record<string, unknown>): string;
+  /** The image cache's key: every input of the compile, the code that cuts the image and the buf that compiles it. */
+  readonly image: string;
+}
+
+/**
+ * The {@link StubKeys} of the project's inputs: the digest of the protos its snapshot's file set
+ * holds, buf's configuration and protoship.yaml (read once: ~0.25 s on 7,207 files), salted with
+ * protoship's version and code ({@link generatorHash}).
+ */
+export async function stubKeys(project: Project): Promise<StubKeys> {
+  const workspace = await project.workspace();
+  const [inputs, generator, buf] = await Promise.all([
+    project.snapshot.digest(workspace, [...workspace.configFiles, CONFIG_FILE]),
+    generatorHash(),
+    bufIdentity(),
+  ]);
+  const protoship = protoshipVersion();
+  return {
+    stamp: (settings) => saltedHash(inputs, JSON.stringify({ protoship, generator, ...settings })),
+    image: saltedHash(inputs, JSON.stringify({ image: 1, protoship, generator, buf })).slice(0, 32),
+  };
+}
+
+/** The buf binary that compiles: its path, size and modification time. */
+async function bufIdentity(): Promise<[string, number, number]> {
+  const bin = bufBinary();
+  const { size, mtimeMs } = await stat(bin).catch(() => ({ size: 0, mtimeMs: 0 }));
+  return [bin, size, mtimeMs];
+}
+
+/**
+ * Hash of protoship's own code (every module of the package, not only generate/: npm names, the
+ * stub toolchain and the package files come from elsewhere), so any change of protoship
+ * regenerates everything, even one that kept the version number (a local build).
+ */
+function generatorHash(): Promise<string> {
+  // The code does not change while the process runs: read once.
+  generatorHashOnce ??= (async () => {
+    const dir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+    const hash = createHash("sha256");
+    const names = (await readdir(dir, { recursive: true })).filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith(".d.ts")).sort();
+    const contents = await Promise.all(names.map((name) => readFile(path.join(dir, name))));
+    names.forEach((name, i) => hash.update(name.split(path.sep).join("/")).update(contents[i]!));
+    return hash.digest("hex");
+  })();
+  return generatorHashOnce;
+}
+let generatorHashOnce: Promise<string> | undefined;
