@@ -1,4 +1,4 @@
-// The whole test suite: install, build everything, then run every package's tests with node's
+// The whole test suite: install, build everything, type-check sources and tests, then run every package's tests with node's
 // test runner (TypeScript through tsx). `.ci/run` runs exactly this.
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -10,6 +10,10 @@ step("format and lint (biome)");
 sh(path.join(ROOT, "node_modules/.bin/biome"), ["ci", "--error-on-warnings", "."]);
 step("build");
 pnpm(["exec", "turbo", "run", "build", "--output-logs=errors-only"]);
+// tsx runs the tests without checking their types: every package's sources and tests are
+// type-checked here (each package's tsconfig.test.json, or ci-tests' tsconfig.json).
+step("type-check sources and tests");
+pnpm(["exec", "turbo", "run", "typecheck", "--output-logs=errors-only"]);
 
 const files = [];
 const walk = (dir) => {

@@ -6,13 +6,27 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { create, type DescMessage } from "@bufbuild/protobuf";
-import type { GenService } from "@bufbuild/protobuf/codegenv2";
+import { create, type DescMessage, type Message } from "@bufbuild/protobuf";
+import type { GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { launchChromium } from "@protoship/testkit";
 import { build } from "esbuild";
 import { generateStubs } from "../src/commands/generate.js";
+
+/** The parts of the generated mesh.probe.v1 service this test serves (its package is generated at run time). */
+type ProbeMethods = {
+  probe: {
+    methodKind: "unary";
+    input: GenMessage<Message<"mesh.probe.v1.ProbeRequest"> & { target?: { service: string; port: number } }>;
+    output: DescMessage;
+  };
+  watchProbe: {
+    methodKind: "server_streaming";
+    input: GenMessage<Message<"mesh.probe.v1.WatchProbeRequest"> & { count: number }>;
+    output: DescMessage;
+  };
+};
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -76,7 +90,7 @@ describe("browser: a protobuf-es stub package with @connectrpc/connect-web in Ch
 
     // The server: the same protobuf-es package, in this process; the page and its script from the same origin.
     const { ProbeService, ProbeResponseSchema } = (await import(path.join(repo, "packages/stubs/mesh-probe-v1/esm/index.js"))) as {
-      ProbeService: GenService<Record<string, never>>;
+      ProbeService: GenService<ProbeMethods>;
       ProbeResponseSchema: DescMessage;
     };
     const handler = connectNodeAdapter({

@@ -304,7 +304,7 @@ process.exit(0);
     const { startMeshServer } = await import("../../mesh-services/src/index.ts");
     const server = await startMeshServer({
       probedFrom: { dataCentre: "dc-test", cluster: "c-test" },
-      prober: async () => ({ status: 1, code: 200, failedHop: 0, detail: "reached through the published stubs" }),
+      prober: async () => ({ status: 1, code: 200, latency: undefined, failedHop: 0, detail: "reached through the published stubs" }),
     });
     try {
       const r = await run(process.execPath, ["client.mjs", server.address], { cwd: app });

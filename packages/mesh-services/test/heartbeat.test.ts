@@ -7,7 +7,7 @@ import {
   type HeartbeatConfig,
   type WatchStatusResponse,
 } from "@mesh/heartbeat-v1";
-import { AlertState, NotificationServiceClient, type ListAlertsResponse } from "@mesh/notification-v1";
+import { AlertState, NotificationServiceClient, type ListAlertsRequest, type ListAlertsResponse } from "@mesh/notification-v1";
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { toDuration } from "../src/grpc-util.js";
@@ -29,7 +29,8 @@ describe("HeartbeatService over real gRPC, alerting through a separate notificat
     call<{ config: HeartbeatConfig | undefined }, BeatResponse>(on.beat, on, { config: c }, { deadline: Date.now() + deadlineMs });
   const getStatus = (on = client) => call<object, GetStatusResponse>(on.getStatus, on, {});
   const openAlerts = async () =>
-    (await call<object, ListAlertsResponse>(alerts.listAlerts, alerts, { state: AlertState.ALERT_STATE_OPEN, pageSize: 0 })).alerts;
+    (await call<ListAlertsRequest, ListAlertsResponse>(alerts.listAlerts, alerts, { state: AlertState.ALERT_STATE_OPEN, pageSize: 0 }))
+      .alerts;
 
   before(async () => {
     target = await startHttpTarget();

@@ -8,11 +8,12 @@ import { GitRepo, type GitReader } from "../git/git.js";
 import { eraseProgress, startProgress } from "../process/progress.js";
 import { summarise } from "../process/summarise.js";
 import { schedule } from "../process/schedule.js";
-import { Project } from "../project/project.js";
+import { Project, type RevisionProject } from "../project/project.js";
 import { stubRepository } from "../config/repository-url.js";
 import { buildStubPackages, type BuildStubPackages } from "../publish/build-stubs.js";
 import { isPublished, packFiles, publishPackage } from "../publish/npm.js";
 import { redact, redactError } from "../process/redact.js";
+import { planPublish, type CommitPublish, type ReleaseCommit } from "../publish/publish-plan.js";
 import { latestByName, listReleaseTags, parseTag, type ReleaseTag } from "../release/tags.js";
 import { dependencyOrder as orderByDependencies } from "../schema/package-graph.js";
 
@@ -54,98 +55,113 @@ async function publishTags(options: PublishOptions, out: Write): Promise<Verdict
   };
   const repo = await GitRepo.open(options.cwd);
   const atHead = await Project.atHead(repo);
-  const head = atHead.commit;
   const { tagFormat } = atHead.config.release;
   const all = await listReleaseTags(repo, tagFormat);
-
-  let selected: ReleaseTag[];
-  if (options.tags && options.tags.length > 0) {
-    selected = [];
-    for (const name of options.tags) selected.push(await releaseTagNamed(repo, all, name, tagFormat));
-  } else {
-    selected = all.filter((t) => t.commit === head);
-    if (selected.length === 0) {
-      write("nothing to publish: no release tag points at HEAD\n");
-      return ExitCode.Ok;
-    }
+  const selected: ReleaseTag[] = [];
+  for (const name of options.tags ?? []) selected.push(await releaseTagNamed(repo, all, name, tagFormat));
+  if (selected.length === 0) selected.push(...all.filter((t) => t.commit === atHead.commit));
+  if (selected.length === 0) {
+    write("nothing to publish: no release tag points at HEAD\n");
+    return ExitCode.Ok;
   }
 
+  const gathered: GatheredCommit[] = [];
+  for (const commit of [...new Set(selected.map((t) => t.commit))]) gathered.push(await gatherCommit(repo, commit, selected, tagFormat));
+  const plan = planPublish(gathered.map((g) => g.state));
   const counts = { published: 0, skipped: 0 };
-  const commits = [...new Set(selected.map((t) => t.commit))];
-  for (const commit of commits) {
-    const tags = selected.filter((t) => t.commit === commit);
-    const workDir = await mkdtemp(path.join(os.tmpdir(), "protoship-publish-"));
-    try {
-      // What was released is published as it was configured then: registry, scope and names included.
-      const released = await Project.atRevision(repo, commit, commit.slice(0, 12)).catch((error: unknown) => {
-        if (!(error instanceof ProtoshipError)) throw error;
-        throw new ProtoshipError(`at ${commit.slice(0, 12)}: ${error.message}`, { exitCode: error.exitCode });
-      });
-      // The schema is read from git objects; nothing of the commit is written to disk.
-      const source = Project.ofRevision(path.join(workDir, "source"), released);
-      // The source is no repository: the URL comes from the release's protoship.yaml or this repository's remote.
-      const repository = await stubRepository(released.config, repo);
-      const { registry, distTag, access } = released.config.release;
-      const onRegistry = await checkRegistry(tags, { cwd: repo.root, registry });
-      const todo = tags.filter((t) => !onRegistry.has(t));
-      const skipped = tags.filter((t) => onRegistry.has(t));
-      if (skipped.length) write(`skipped ${summarise(skipped.map(tagLabel), "package")} already on the registry\n`);
-      counts.skipped += skipped.length;
-      if (todo.length === 0) continue;
-
-      // Every unit gets the version released at (or before) this commit, so imports between stub
-      // packages name versions that exist.
-      const versions = Object.fromEntries(
-        [...latestByName(await listReleaseTags(repo, tagFormat, { mergedInto: commit }))].map(([name, t]) => [name, t.version]),
-      );
-      for (const t of tags) versions[t.name] = t.version;
-      write(`building ${summarise(todo.map(tagLabel), "package")} at ${commit.slice(0, 12)}\n`);
-      const dirs = await (options.build ?? buildStubPackages)({
-        source,
-        repoRoot: repo.root,
-        versions,
-        names: todo.map((t) => t.name),
-        ...(repository ? { repository } : {}),
-        workDir,
-      });
-      const ordered = await dependencyOrder(todo, dirs);
-      const uploading = startProgress(options.dryRun ? "pack" : "publish", ordered.length, "packages");
-      try {
-        for (const tag of ordered) {
-          const dir = dirs.get(tag.name)!;
-          if (options.dryRun) {
-            const files = await packFiles(dir);
-            const size = files.reduce((n, f) => n + f.size, 0);
-            write(`would publish ${tag.name}@${tag.version} (${files.length} files, ${size} bytes)${registry ? ` to ${registry}` : ""}\n`);
-            for (const f of files) write(`  ${f.path}  ${f.size}\n`);
-            uploading.tick();
-            continue;
-          }
-          const provenance = Boolean(process.env.CI && process.env.GITHUB_ACTIONS);
-          const error = await publishPackage(dir, { registry, distTag, access, provenance });
-          if (error !== undefined) {
-            const rest = ordered.slice(ordered.indexOf(tag) + 1).map((t) => `${t.name}@${t.version}`);
-            throw new ProtoshipError(
-              `publishing ${tag.name}@${tag.version} failed: ${error}${counts.published ? `; published before it: ${counts.published}` : ""}${rest.length ? `; not attempted: ${rest.join(", ")}` : ""}`,
-              {
-                exitCode: ExitCode.Usage,
-                hint: "fix the cause and run protoship publish again: versions already on the registry are skipped",
-              },
-            );
-          }
-          write(`published ${tag.name}@${tag.version}${provenance ? " with provenance" : ""}\n`);
-          counts.published++;
-          uploading.tick();
-        }
-      } finally {
-        uploading.done();
-      }
-    } finally {
-      await rm(workDir, { recursive: true, force: true });
-    }
-  }
+  for (const [i, step] of plan.entries()) await applyCommit(repo, gathered[i]!, step, options, write, counts);
   if (!options.dryRun) write(`${counts.published} published, ${counts.skipped} already on the registry\n`);
   return ExitCode.Ok;
+}
+
+/** One release commit, gathered: its state for planPublish, and what building and uploading need. */
+interface GatheredCommit {
+  state: ReleaseCommit;
+  released: RevisionProject;
+  repository: string | undefined;
+}
+
+/**
+ * What is published from `commit`: the project as it was configured there (registry, scope and
+ * names included), the selected tags at it and which of their versions the registry already has,
+ * and every package's release reachable from it.
+ */
+async function gatherCommit(repo: GitRepo, commit: string, selected: readonly ReleaseTag[], tagFormat: string): Promise<GatheredCommit> {
+  const released = await Project.atRevision(repo, commit, commit.slice(0, 12)).catch((error: unknown) => {
+    if (!(error instanceof ProtoshipError)) throw error;
+    throw new ProtoshipError(`at ${commit.slice(0, 12)}: ${error.message}`, { exitCode: error.exitCode });
+  });
+  // The source is no repository: the URL comes from the release's protoship.yaml or this repository's remote.
+  const repository = await stubRepository(released.config, repo);
+  const tags = selected.filter((t) => t.commit === commit);
+  const onRegistry = await checkRegistry(tags, { cwd: repo.root, registry: released.config.release.registry });
+  const reachable = latestByName(await listReleaseTags(repo, tagFormat, { mergedInto: commit }));
+  return { state: { commit, tags, onRegistry, reachable }, released, repository };
+}
+
+/** Builds the commit's packages to publish and uploads them (or, dry run, lists their files). */
+async function applyCommit(
+  repo: GitRepo,
+  gathered: GatheredCommit,
+  step: CommitPublish,
+  options: PublishOptions,
+  write: Write,
+  counts: { published: number; skipped: number },
+): Promise<void> {
+  const { commit, todo, skipped, versions } = step;
+  if (skipped.length) write(`skipped ${summarise(skipped.map(tagLabel), "package")} already on the registry\n`);
+  counts.skipped += skipped.length;
+  if (todo.length === 0) return;
+  const { released, repository } = gathered;
+  const { registry, distTag, access } = released.config.release;
+  const workDir = await mkdtemp(path.join(os.tmpdir(), "protoship-publish-"));
+  try {
+    // The schema is read from git objects; nothing of the commit is written to disk.
+    const source = Project.ofRevision(path.join(workDir, "source"), released);
+    write(`building ${summarise(todo.map(tagLabel), "package")} at ${commit.slice(0, 12)}\n`);
+    const dirs = await (options.build ?? buildStubPackages)({
+      source,
+      repoRoot: repo.root,
+      versions,
+      names: todo.map((t) => t.name),
+      ...(repository ? { repository } : {}),
+      workDir,
+    });
+    const ordered = await dependencyOrder(todo, dirs);
+    const uploading = startProgress(options.dryRun ? "pack" : "publish", ordered.length, "packages");
+    try {
+      for (const tag of ordered) {
+        const dir = dirs.get(tag.name)!;
+        if (options.dryRun) {
+          const files = await packFiles(dir);
+          const size = files.reduce((n, f) => n + f.size, 0);
+          write(`would publish ${tag.name}@${tag.version} (${files.length} files, ${size} bytes)${registry ? ` to ${registry}` : ""}\n`);
+          for (const f of files) write(`  ${f.path}  ${f.size}\n`);
+          uploading.tick();
+          continue;
+        }
+        const provenance = Boolean(process.env.CI && process.env.GITHUB_ACTIONS);
+        const error = await publishPackage(dir, { registry, distTag, access, provenance });
+        if (error !== undefined) {
+          const rest = ordered.slice(ordered.indexOf(tag) + 1).map((t) => `${t.name}@${t.version}`);
+          throw new ProtoshipError(
+            `publishing ${tag.name}@${tag.version} failed: ${error}${counts.published ? `; published before it: ${counts.published}` : ""}${rest.length ? `; not attempted: ${rest.join(", ")}` : ""}`,
+            {
+              exitCode: ExitCode.Usage,
+              hint: "fix the cause and run protoship publish again: versions already on the registry are skipped",
+            },
+          );
+        }
+        write(`published ${tag.name}@${tag.version}${provenance ? " with provenance" : ""}\n`);
+        counts.published++;
+        uploading.tick();
+      }
+    } finally {
+      uploading.done();
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
 }
 
 /**

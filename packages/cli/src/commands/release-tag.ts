@@ -1,5 +1,5 @@
 import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
-import { EnvironmentError, ExitCode, ProtoshipError } from "../errors.js";
+import { ExitCode, ProtoshipError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { tagMessage } from "../release/changelog.js";
 import { computePlan } from "../release/plan.js";
@@ -14,9 +14,20 @@ import {
   localTagObject,
   pushTagsAtomically,
   remoteRefs,
-  type RemoteRef,
 } from "../git/tags.js";
-import { formatTag, listReleaseTags } from "../release/tags.js";
+import { listReleaseTags } from "../release/tags.js";
+import {
+  afterRejectedPush,
+  checkLocal,
+  checkRemote,
+  planTagging,
+  releaseTagsAtHead,
+  type LocalState,
+  type RemoteState,
+  type TagPlan,
+  type TagSettings,
+  type TagToCreate,
+} from "../release/tagging-plan.js";
 import { Project } from "../project/project.js";
 
 /** Options of `protoship release tag`. */
@@ -28,106 +39,96 @@ export interface ReleaseTagOptions {
   push?: boolean;
 }
 
-/** Refusals exit 2 with the reason: the release cannot be cut from this state. */
-function refuse(message: string, hint?: string): never {
-  throw new ProtoshipError(`release tag refused: ${message}`, { exitCode: ExitCode.Usage, ...(hint ? { hint } : {}) });
-}
-
 /**
  * Tags every unit whose schema changed since its last release with `<npm name>@<next>` at HEAD
  * (annotation = changelog) and pushes all tags in one atomic push. Safe to re-run and to race:
  * tags are created with git's per-ref lock, a tag already at HEAD counts as done, and a failed
- * push deletes only the local tags this run created.
+ * push deletes only the local tags this run created. Gathers the local and remote state, decides
+ * with the pure checkLocal, checkRemote and planTagging (release/tagging-plan.ts), then applies.
  */
 export function releaseTag(options: ReleaseTagOptions): Promise<CommandResult> {
   return collectOutput((write) => runReleaseTag(options, write));
 }
 
 async function runReleaseTag(options: ReleaseTagOptions, write: Write): Promise<Verdict> {
-  const push = options.push ?? true;
   const repo = await GitRepo.open(options.cwd);
   const atHead = await Project.atHead(repo);
-  const head = atHead.commit;
   const { branch, remote, tagFormat } = atHead.config.release;
+  const settings: TagSettings = { branch, remote, tagFormat, push: options.push ?? true };
 
-  const current = await repo.currentBranch();
-  if (current !== branch)
-    refuse(
-      `not on the release branch ${branch} (${current ? `on ${current}` : "HEAD is detached"})`,
-      `run it on ${branch}, or set release.branch in protoship.yaml`,
-    );
-  const dirty = await dirtyPaths(repo);
-  if (dirty.length > 0)
-    refuse(
-      `the working tree is dirty (${dirty.slice(0, 3).join(", ")}${dirty.length > 3 ? `, … ${dirty.length - 3} more` : ""})`,
-      "commit or stash the changes first",
-    );
-
-  const remoteExists = await hasRemote(repo, remote);
-  if (push && !remoteExists)
-    throw new EnvironmentError(`release tag: there is no remote "${remote}" to push to`, "add it, set release.remote, or pass --no-push");
-  const remoteTags = new Map<string, string>();
-  if (remoteExists) {
-    const refs = await remoteRefs(repo, remote, [`refs/heads/${branch}`, "refs/tags/*"]);
-    const remoteHead = refs.get(`refs/heads/${branch}`)?.commit;
-    if (!remoteHead) {
-      if (push) refuse(`${branch} does not exist on ${remote}`, `push ${branch} first`);
-    } else if (remoteHead !== head) {
-      const known = await repo.hasObject(remoteHead);
-      if (!known || (await isAncestor(repo, head, remoteHead)))
-        refuse(`${branch} is behind ${remote}/${branch}`, `pull first (git pull --ff-only ${remote} ${branch})`);
-      if (!(await isAncestor(repo, remoteHead, head)))
-        refuse(`${branch} has diverged from ${remote}/${branch}`, "reconcile the branches first");
-      if (push) refuse(`${branch} has commits that are not on ${remote} yet`, `push ${branch} first, then tag`);
-    }
-    for (const [ref, { commit }] of refs) if (ref.startsWith("refs/tags/")) remoteTags.set(ref.slice("refs/tags/".length), commit);
-  }
-
-  const plan = await computePlan(atHead);
-  const wanted = plan.packages.filter((p) => p.next !== null).map((p) => ({ plan: p, tag: formatTag(tagFormat, p.name, p.next!) }));
-  const toCreate: typeof wanted = [];
-  const alreadyOnRemote: string[] = [];
-  for (const w of wanted) {
-    const local = await localTagCommit(repo, w.tag);
-    const onRemote = remoteTags.get(w.tag);
-    for (const [where, sha] of [
-      ["locally", local],
-      [`on ${remote}`, onRemote],
-    ] as const) {
-      if (sha && sha !== head)
-        refuse(
-          `${w.tag} already exists ${where} at ${sha.slice(0, 12)}, not at HEAD ${head.slice(0, 12)}`,
-          "protoship never moves a tag; release from that commit or delete the tag yourself if it is wrong",
-        );
-    }
-    if (onRemote) alreadyOnRemote.push(w.tag);
-    else if (!local) toCreate.push(w);
-  }
-  // Release tags at HEAD that the remote lacks (e.g. an earlier --no-push run) are pushed too.
-  const unitNames = new Set(plan.packages.map((p) => p.name));
-  const localAtHead = (await listReleaseTags(repo, tagFormat, { mergedInto: head }))
-    .filter((t) => t.commit === head && unitNames.has(t.name))
-    .map((t) => t.tag);
-
+  const local = await gatherLocal(repo, atHead.commit, tagFormat);
+  checkLocal(local, settings);
+  const remoteState = await gatherRemote(repo, local.head, settings);
+  checkRemote(local, remoteState, settings);
+  const plan = planTagging(local, remoteState, await computePlan(atHead), settings);
   if (options.dryRun) {
-    if (toCreate.length === 0) write("nothing to tag: every package is released at HEAD\n");
-    for (const w of toCreate)
-      write(
-        `would tag ${w.tag} at ${head.slice(0, 12)} (${w.plan.bump}${w.plan.current ? ` from ${w.plan.current}` : ", first release"})\n${indent(tagMessage(w.plan))}`,
-      );
-    const pending = [...new Set([...localAtHead.filter((t) => !remoteTags.has(t)), ...toCreate.map((w) => w.tag)])];
-    if (push && pending.length > 0)
-      write(`would push ${pending.length} tag${pending.length === 1 ? "" : "s"} to ${remote} in one atomic push\n`);
+    writeDryRun(plan, local.head, settings, write);
     return ExitCode.Ok;
   }
+  await applyTagging(repo, plan, local.head, remoteState.tags, settings, write);
+  return ExitCode.Ok;
+}
 
-  await fetchTags(
-    repo,
-    remote,
-    alreadyOnRemote.filter(() => remoteExists),
-  );
+/** The local side: HEAD, the branch, uncommitted changes and every release tag. */
+async function gatherLocal(repo: GitRepo, head: string, tagFormat: string): Promise<LocalState> {
+  const [branch, dirty] = await Promise.all([repo.currentBranch(), dirtyPaths(repo)]);
+  return { head, branch, dirty, tags: await localReleaseTags(repo, tagFormat) };
+}
+
+/** Every local release tag: name → package and commit. */
+async function localReleaseTags(repo: GitRepo, tagFormat: string): Promise<Map<string, { name: string; commit: string }>> {
+  return new Map((await listReleaseTags(repo, tagFormat)).map((t) => [t.tag, { name: t.name, commit: t.commit }]));
+}
+
+/** The remote side: whether it exists, its release branch and how that relates to HEAD, its tags. */
+async function gatherRemote(repo: GitRepo, head: string, settings: TagSettings): Promise<RemoteState> {
+  const { remote, branch } = settings;
+  if (!(await hasRemote(repo, remote))) return { exists: false, tags: new Map() };
+  const refs = await remoteRefs(repo, remote, [`refs/heads/${branch}`, "refs/tags/*"]);
+  const tags = new Map<string, string>();
+  for (const [ref, { commit }] of refs) if (ref.startsWith("refs/tags/")) tags.set(ref.slice("refs/tags/".length), commit);
+  const commit = refs.get(`refs/heads/${branch}`)?.commit;
+  if (!commit) return { exists: true, tags };
+  if (commit === head) return { exists: true, branch: { commit, known: true, headIsAncestor: true, remoteIsAncestor: true }, tags };
+  const known = await repo.hasObject(commit);
+  const [headIsAncestor, remoteIsAncestor] = known
+    ? await Promise.all([isAncestor(repo, head, commit), isAncestor(repo, commit, head)])
+    : [false, false];
+  return { exists: true, branch: { commit, known, headIsAncestor, remoteIsAncestor }, tags };
+}
+
+function describeTag(w: TagToCreate, head: string): string {
+  return `${w.tag} at ${head.slice(0, 12)} (${w.plan.bump}${w.plan.current ? ` from ${w.plan.current}` : ", first release"})`;
+}
+
+function writeDryRun(plan: TagPlan, head: string, settings: TagSettings, write: Write): void {
+  if (plan.create.length === 0) write("nothing to tag: every package is released at HEAD\n");
+  for (const w of plan.create) write(`would tag ${describeTag(w, head)}\n${indent(tagMessage(w.plan))}`);
+  const pending = [...new Set([...plan.unpushed, ...plan.create.map((w) => w.tag)])];
+  if (settings.push && pending.length > 0)
+    write(`would push ${pending.length} tag${pending.length === 1 ? "" : "s"} to ${settings.remote} in one atomic push\n`);
+}
+
+/** How many times an atomic push that lost a race is tried. */
+const PUSH_ATTEMPTS = 3;
+
+/**
+ * Creates the planned tags (a tag another run created at HEAD meanwhile counts as done), then
+ * pushes every release tag at HEAD the remote lacks (`remoteTags`: its tags before this run) in one atomic push, recovering from a race
+ * as afterRejectedPush decides.
+ */
+async function applyTagging(
+  repo: GitRepo,
+  plan: TagPlan,
+  head: string,
+  remoteTags: ReadonlyMap<string, string>,
+  settings: TagSettings,
+  write: Write,
+): Promise<void> {
+  const { remote } = settings;
+  await fetchTags(repo, remote, plan.fetch);
   const created: string[] = [];
-  for (const w of toCreate) {
+  for (const w of plan.create) {
     let made: boolean;
     try {
       made = await createAnnotatedTag(repo, w.tag, head, tagMessage(w.plan));
@@ -137,7 +138,7 @@ async function runReleaseTag(options: ReleaseTagOptions, write: Write): Promise<
     }
     if (made) {
       created.push(w.tag);
-      write(`tagged ${w.tag} at ${head.slice(0, 12)} (${w.plan.bump}${w.plan.current ? ` from ${w.plan.current}` : ", first release"})\n`);
+      write(`tagged ${describeTag(w, head)}\n`);
       continue;
     }
     // Another run created it between our check and now: fine if it is at HEAD.
@@ -146,18 +147,13 @@ async function runReleaseTag(options: ReleaseTagOptions, write: Write): Promise<
     write(`${w.tag} was created at HEAD by another run\n`);
   }
 
-  if (!push) {
+  const nothing = (): void => {
     if (created.length === 0) write("nothing to tag: every package is released at HEAD\n");
-    return ExitCode.Ok;
-  }
-  const localNow = (await listReleaseTags(repo, tagFormat, { mergedInto: head }))
-    .filter((t) => t.commit === head && unitNames.has(t.name))
-    .map((t) => t.tag);
-  const pending = [...new Set([...localNow, ...created])].filter((t) => !remoteTags.has(t)).sort();
-  if (pending.length === 0) {
-    if (created.length === 0) write("nothing to tag: every package is released at HEAD\n");
-    return ExitCode.Ok;
-  }
+  };
+  if (!settings.push) return nothing();
+  const atHead = releaseTagsAtHead({ head, tags: await localReleaseTags(repo, settings.tagFormat) }, plan.units);
+  const pending = [...new Set([...atHead, ...created])].filter((t) => !remoteTags.has(t)).sort();
+  if (pending.length === 0) return nothing();
   // A rejected push is fine when the remote has every tag at HEAD (a racing run pushed the same
   // release): the tag objects this run made lose to the remote's, which replace them, so the clone
   // holds exactly what was released and `git fetch --tags` keeps working. A push that lost a
@@ -169,34 +165,46 @@ async function runReleaseTag(options: ReleaseTagOptions, write: Write): Promise<
     const after = await remoteRefs(repo, remote, ["refs/tags/*"]).catch(() =>
       rollback(repo, created, `pushing to ${remote} failed: ${firstLine(error)}`),
     );
-    const onRemote = (t: string): RemoteRef | undefined => after.get(`refs/tags/${t}`);
-    const elsewhere = pending.filter((t) => onRemote(t) && onRemote(t)!.commit !== head);
-    if (elsewhere.length === 0 && pending.every((t) => onRemote(t)?.commit === head)) {
-      const replaced: string[] = [];
-      for (const t of created) if ((await localTagObject(repo, t)) !== onRemote(t)!.object) replaced.push(t);
-      for (const t of replaced) await deleteLocalTag(repo, t);
-      await fetchTags(repo, remote, replaced);
-      const missing: string[] = [];
-      for (const t of replaced) if ((await localTagObject(repo, t)) === undefined) missing.push(t);
-      const then = missing.length ? `, fetch ${missing.join(", ")} with git fetch --tags ${remote}` : `, fetched ${remote}'s instead`;
-      const s = replaced.length === 1 ? "" : "s";
-      const note = replaced.length === 0 ? "" : `; deleted the local tag${s} this run created (${replaced.join(", ")})${then}`;
-      write(`${remote} already has ${pending.join(", ")} at HEAD (pushed by another run)${note}\n`);
-      return ExitCode.Ok;
-    }
-    if (elsewhere.length > 0 || attempt === 3) {
-      // Keep a tag the remote already has at HEAD as the very object it has: it is released, whoever pushed it.
-      const ours = await Promise.all(created.map(async (t) => ({ t, same: (await localTagObject(repo, t)) === onRemote(t)?.object })));
-      await rollback(
+    const onRemote = new Map(
+      [...after].filter(([ref]) => ref.startsWith("refs/tags/")).map(([ref, r]) => [ref.slice("refs/tags/".length), r]),
+    );
+    const ownObjects = new Map(await Promise.all(created.map(async (t) => [t, await localTagObject(repo, t)] as const)));
+    const decision = afterRejectedPush({ head, pending, created, ownObjects, onRemote, attempt, attempts: PUSH_ATTEMPTS });
+    if (decision.kind === "released-elsewhere") {
+      await adoptRemoteTags(
         repo,
-        ours.filter((o) => !o.same).map((o) => o.t),
-        `pushing to ${remote} failed: ${firstLine(error)}`,
+        remote,
+        pending,
+        created.filter((t) => ownObjects.get(t) !== onRemote.get(t)!.object),
+        write,
       );
+      return;
     }
+    if (decision.kind === "give-up") await rollback(repo, decision.rollback, `pushing to ${remote} failed: ${firstLine(error)}`);
     await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
   }
   write(`pushed ${pending.length} tag${pending.length === 1 ? "" : "s"} to ${remote} in one atomic push\n`);
-  return ExitCode.Ok;
+}
+
+/**
+ * A racing run pushed the same release: this run's tag objects that differ from the remote's
+ * (`replaced`) are deleted and the remote's fetched in their place.
+ */
+async function adoptRemoteTags(
+  repo: GitRepo,
+  remote: string,
+  pending: readonly string[],
+  replaced: readonly string[],
+  write: Write,
+): Promise<void> {
+  for (const t of replaced) await deleteLocalTag(repo, t);
+  await fetchTags(repo, remote, replaced);
+  const missing: string[] = [];
+  for (const t of replaced) if ((await localTagObject(repo, t)) === undefined) missing.push(t);
+  const then = missing.length ? `, fetch ${missing.join(", ")} with git fetch --tags ${remote}` : `, fetched ${remote}'s instead`;
+  const s = replaced.length === 1 ? "" : "s";
+  const note = replaced.length === 0 ? "" : `; deleted the local tag${s} this run created (${replaced.join(", ")})${then}`;
+  write(`${remote} already has ${pending.join(", ")} at HEAD (pushed by another run)${note}\n`);
 }
 
 async function rollback(repo: GitRepo, created: readonly string[], reason: string): Promise<never> {

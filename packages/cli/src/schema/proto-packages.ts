@@ -1,21 +1,29 @@
 import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import type { ProtoshipConfig } from "../config/schema.js";
 import { scopeNotSetError } from "../config/stub-scope.js";
-import type { SchemaImage } from "./load-image.js";
 
 /**
  * A releasable unit: one proto package of the module. Stub packages, release tags and versions
  * are all per unit.
  */
-export interface ProtoPackageUnit {
+export interface ProtoPackageUnit<F extends UnitFile = FileDescriptorProto> {
   /** The proto package, e.g. "mesh.probe.v1". */
   protoPackage: string;
   /** The npm package name, e.g. "@mesh/probe-v1". */
   npmName: string;
   /** The module's files in this package. */
-  files: FileDescriptorProto[];
+  files: F[];
   /** Other units of the module this one imports (by proto package), sorted. */
   dependsOn: string[];
+}
+
+/** What grouping files into units reads of a file: a FileDescriptorProto, or what is known of it without one. */
+export interface UnitFile {
+  /** Module-relative name, as images name files. */
+  name: string;
+  package: string;
+  /** Module-relative names of the files it imports. */
+  dependency: readonly string[];
 }
 
 /**
@@ -33,9 +41,16 @@ export function npmNameOf(protoPackage: string, config: ProtoshipConfig, scope: 
   return `${scope}/${segments.join("-").replace(/_/g, "-")}`;
 }
 
-/** Groups the module's own files into units, sorted by proto package; `scope` as for {@link npmNameOf}. */
-export function protoPackageUnits(image: SchemaImage, config: ProtoshipConfig, scope: string | undefined): ProtoPackageUnit[] {
-  const byPackage = new Map<string, FileDescriptorProto[]>();
+/**
+ * Groups the module's own files (`image.ownFiles`) into units, sorted by proto package; `scope` as
+ * for {@link npmNameOf}. `image` is a compiled SchemaImage, or any list of files with their package and imports.
+ */
+export function protoPackageUnits<F extends UnitFile = FileDescriptorProto>(
+  image: { files: readonly F[]; ownFiles: ReadonlySet<string> },
+  config: ProtoshipConfig,
+  scope: string | undefined,
+): ProtoPackageUnit<F>[] {
+  const byPackage = new Map<string, F[]>();
   const packageOfFile = new Map<string, string>();
   for (const file of image.files) packageOfFile.set(file.name, file.package);
   for (const file of image.files) {
