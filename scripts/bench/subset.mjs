@@ -27,8 +27,13 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(", ");
 
-/** A glob's folder: google.cloud.kms.** → google/cloud/kms. */
+/**
+ * A glob's folder for plain buf's --path: google.cloud.kms.** → google/cloud/kms. googleapis keeps
+ * google.cloud.translation.* in google/cloud/translate/ (the one of the six not in its package's folder).
+ */
+const FOLDERS = { "google.cloud.translation.**": "google/cloud/translate" };
 const folderOf = (glob) =>
+  FOLDERS[glob] ??
   glob
     .replace(/\.\*\*$/, "")
     .split(".")

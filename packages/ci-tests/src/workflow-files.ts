@@ -120,3 +120,24 @@ function load<T>(root: string, file: string): PipelineFile<T> {
   const text = readFileSync(path.join(root, file), "utf8");
   return { file, text, doc: parse(text) as T };
 }
+
+/** The release plan's cache file (packages/cli/src/release/file-facts.ts), relative to the repository. */
+export const RELEASE_FACTS_PATH = "node_modules/.cache/protoship/release-facts.json";
+
+/**
+ * Whether `job` restores (and, actions/cache saving at the end of the job, saves) the release
+ * plan's facts before its first step that `plans`: actions/cache on exactly that file, under a key
+ * of its own that older entries match through restore-keys, not the image cache's.
+ */
+export function restoresReleaseFacts(job: WorkflowJob, plans: (step: WorkflowStep) => boolean): boolean {
+  const steps = job.steps ?? [];
+  const plan = steps.findIndex(plans);
+  const cache = steps.findIndex(
+    (s) =>
+      /^actions\/cache@[0-9a-f]{40}$/.test(s.uses ?? "") &&
+      s.with?.path === RELEASE_FACTS_PATH &&
+      String(s.with?.key).startsWith("protoship-release-facts-") &&
+      s.with?.["restore-keys"] === "protoship-release-facts-",
+  );
+  return plan >= 0 && cache >= 0 && cache < plan;
+}

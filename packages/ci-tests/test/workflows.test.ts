@@ -10,6 +10,7 @@ import {
   actionAsWorkflow,
   actionFiles,
   loadLocalAction,
+  restoresReleaseFacts,
   rootAction,
   workflowFiles,
   type Workflow,
@@ -164,6 +165,10 @@ describe("workflows", () => {
       "protoship docs",
     ])
       assert.ok(runs.includes(needle), needle);
+    assert.ok(
+      restoresReleaseFacts(job, (s) => s.uses === "./"),
+      "the release plan's facts are restored before the action plans",
+    );
     // Only the allow-breaking label lets a breaking change through (the action's default).
     assert.equal(action.doc.inputs!.breaking!.default, "${{ !contains(github.event.pull_request.labels.*.name, 'allow-breaking') }}");
   });
@@ -242,6 +247,10 @@ describe("workflows", () => {
     assert.doesNotMatch(toolchain.run!, /--force/);
     assert.deepEqual(jobs["deploy-docs"]!.permissions, { pages: "write", "id-token": "write" });
     assert.ok(jobs.tag!.steps!.some((s) => s.run === "pnpm exec protoship release tag"));
+    assert.ok(
+      restoresReleaseFacts(jobs.tag!, (s) => /protoship release (plan|tag)\b/.test(s.run ?? "")),
+      "release facts restored first",
+    );
     assert.ok(
       jobs.publish!.steps!.some((s) => s.run === "pnpm exec protoship publish" && s.env?.NODE_AUTH_TOKEN === "${{ secrets.NPM_TOKEN }}"),
     );

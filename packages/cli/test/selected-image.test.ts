@@ -1,32 +1,51 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { mayDeclare, patternWords } from "../src/generate/selected-image.ts";
+import { matchesPackage } from "../src/generate/select-units.ts";
+import { mayDeclare, patternWords, plainPackageStatements, type ModuleSelection } from "../src/generate/selected-image.ts";
 
 /** Plain-data tests of which files a selection compiles: no buf, no file system. */
 
 const file = (text: string) => Buffer.from(text, "utf8");
+const include = (...patterns: string[]): ModuleSelection => ({
+  selected: (p) => patterns.some((pattern) => matchesPackage(pattern, p)),
+  alternatives: patterns.map(patternWords),
+});
 
 describe("mayDeclare", () => {
-  it("a file can declare a selected package only if it holds each literal segment of it, wherever its folder is", () => {
+  it("a file that declares a selected package is a candidate wherever its folder is; one declaring another package is not", () => {
     // googleapis: google/cloud/translate/v3/*.proto declares google.cloud.translation.v3.
-    const translate = file('syntax = "proto3";\npackage google . cloud /* c */ .translation.v3;\n');
-    assert.ok(mayDeclare(translate, [patternWords("google.cloud.translation.**")]));
-    assert.ok(mayDeclare(translate, [patternWords("google.*.translation.v3")]));
-    assert.ok(!mayDeclare(translate, [patternWords("google.cloud.speech.**")]));
-    // Any one alternative is enough.
-    assert.ok(mayDeclare(translate, [patternWords("google.cloud.speech.**"), patternWords("google.cloud.translation.v3")]));
-    // A mention in a comment makes a candidate too: buf decides on what was compiled.
-    assert.ok(mayDeclare(file("// see google.cloud.speech\npackage acme.v1;\n"), [patternWords("google.cloud.speech.**")]));
+    const translate = file('syntax = "proto3";\npackage google.cloud.translation.v3;\nimport "google/cloud/speech/v1/x.proto";\n');
+    assert.ok(mayDeclare(translate, include("google.cloud.translation.**")));
+    assert.ok(mayDeclare(translate, include("google.*.translation.v3")));
+    assert.ok(mayDeclare(translate, include("google.cloud.speech.**", "google.cloud.translation.v3")));
+    // It names speech's words (an import), but its one plain statement declares another package.
+    assert.ok(!mayDeclare(translate, include("google.cloud.speech.**")));
+    assert.ok(!mayDeclare(file("package google.cloud.kms.v1;\n"), include("google.cloud.speech.**")), "lacks the words");
+  });
+
+  it("any other use of the word package (a comment, a statement with a comment inside) keeps a file with the words a candidate", () => {
+    const speech = include("google.cloud.speech.**");
+    assert.ok(mayDeclare(file("// The package for google cloud speech.\npackage acme.v1;\n"), speech));
+    assert.ok(mayDeclare(file("package google /* c */ .cloud.speech.v1;\n"), speech));
+    assert.ok(mayDeclare(file("package\n  google . cloud\n  .speech.v2 ;\n"), speech), "whitespace is plain");
+    assert.ok(!mayDeclare(file('option java_package = "x";\npackage google.cloud.other.v1; // speech\n'), speech));
   });
 
   it("an npm name's parts match the lowercased text (npm names lowercase the package, _ becomes -)", () => {
     const text = file("package Acme.Big_Store.v1;\n");
-    assert.ok(mayDeclare(text, [{ words: ["big", "store", "v1"], lowerCase: true }]));
-    assert.ok(!mayDeclare(text, [{ words: ["big", "store", "v2"], lowerCase: true }]));
-    assert.ok(!mayDeclare(text, [{ words: ["big"] }]), "without lowerCase the case counts");
+    const by = (words: string[], lowerCase?: boolean): ModuleSelection => ({
+      selected: () => true,
+      alternatives: [{ words, ...(lowerCase ? { lowerCase } : {}) }],
+    });
+    assert.ok(mayDeclare(text, by(["big", "store", "v1"], true)));
+    assert.ok(!mayDeclare(text, by(["big", "store", "v2"], true)));
+    assert.ok(!mayDeclare(text, by(["big"])), "without lowerCase the case counts");
   });
 
-  it("the words of a pattern leave out * and **", () => {
+  it("plain statements and words", () => {
+    assert.deepEqual(plainPackageStatements("package a.b;\n// x\n"), ["a.b"]);
+    assert.deepEqual(plainPackageStatements('syntax = "proto3";\n'), []);
+    assert.equal(plainPackageStatements("// this package\npackage a.b;\n"), undefined);
     assert.deepEqual(patternWords("google.cloud.**").words, ["google", "cloud"]);
     assert.deepEqual(patternWords("mesh.*.v1").words, ["mesh", "v1"]);
     assert.deepEqual(patternWords("**").words, []);

@@ -19,16 +19,36 @@ export function patternWords(pattern: string): PackageWords {
 }
 
 /**
- * Whether a file's bytes can declare a package of any of `alternatives`: a package statement
- * names each segment of its package as one identifier token, so a file lacking one of the words
- * cannot declare it. A necessary condition only (a comment may name them too): buf decides.
+ * Whether a file's bytes can declare a selected package: not when it lacks one of the words of
+ * every alternative (a package statement names each segment of its package as one identifier),
+ * nor when each occurrence of the word `package` in it is a plain statement (`package a.b.c;`,
+ * whitespace only) naming no selected package. Any other occurrence (a comment, a statement with a
+ * comment inside) keeps the file a candidate. A necessary condition only: buf's image decides.
  */
-export function mayDeclare(bytes: Buffer, alternatives: readonly PackageWords[]): boolean {
+export function mayDeclare(bytes: Buffer, selection: ModuleSelection): boolean {
   let lower: Buffer | undefined;
-  return alternatives.some(({ words, lowerCase }) => {
+  const hasWords = selection.alternatives.some(({ words, lowerCase }) => {
     const text = lowerCase ? (lower ??= Buffer.from(bytes.toString("latin1").toLowerCase(), "latin1")) : bytes;
     return words.every((w) => text.includes(w));
   });
+  if (!hasWords) return false;
+  const names = plainPackageStatements(bytes.toString("latin1"));
+  return names === undefined || names.some((name) => selection.selected(name));
+}
+
+const PACKAGE_WORD = /\bpackage\b/g;
+const PLAIN_STATEMENT = /package[ \t\r\n]+([A-Za-z_]\w*(?:[ \t\r\n]*\.[ \t\r\n]*[A-Za-z_]\w*)*)[ \t\r\n]*;/y;
+
+/** The names of a text's plain package statements, or undefined when the word `package` also occurs otherwise. */
+export function plainPackageStatements(text: string): string[] | undefined {
+  const names: string[] = [];
+  for (const match of text.matchAll(PACKAGE_WORD)) {
+    PLAIN_STATEMENT.lastIndex = match.index;
+    const statement = PLAIN_STATEMENT.exec(text);
+    if (!statement) return undefined;
+    names.push(statement[1]!.replace(/[ \t\r\n]/g, ""));
+  }
+  return names;
 }
 
 /** What a run selects of the module, for {@link loadSelectedImage}. */
@@ -64,7 +84,7 @@ export async function loadSelectedImage(
   const candidates = files
     .filter((f) => {
       const text = bytes.get(f.path);
-      return text !== undefined && mayDeclare(text, selection.alternatives);
+      return text !== undefined && mayDeclare(text, selection);
     })
     .map((f) => f.path);
   if (!candidates.length) return whole();

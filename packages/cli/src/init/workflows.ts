@@ -24,6 +24,18 @@ const IMAGE_CACHE = {
   key: "protoship-image-${{ hashFiles('**/*.proto', '**/buf.yaml', 'protoship.yaml', 'package-lock.json', 'pnpm-lock.yaml') }}",
 };
 
+/**
+ * The release plan's per-file facts (release/file-facts.ts), saved after and restored before the
+ * jobs that plan: without them a fresh checkout compiles HEAD whole. Only that file, under its own
+ * key prefix, so it never carries or replaces the image cache beside it. The key changes with the
+ * protos; an older entry (restore-keys) still spares every file whose blob it holds.
+ */
+const RELEASE_FACTS_CACHE = {
+  path: "node_modules/.cache/protoship/release-facts.json",
+  key: "protoship-release-facts-${{ hashFiles('**/*.proto', '**/buf.yaml') }}",
+  "restore-keys": "protoship-release-facts-",
+};
+
 /** Comments after a value, by key and value: why a setting is there. */
 const VALUE_COMMENTS: Record<string, Record<string, string>> = {
   "fetch-depth": { "0": "protoship diffs against the base and reads the release tags" },
@@ -91,6 +103,7 @@ export function pullRequestWorkflow(inputs: WorkflowInputs): string {
             env: { BASE_REF: "${{ github.base_ref }}" },
             run: 'npx --no-install protoship check --against "origin/$BASE_REF" --format github-actions',
           },
+          { uses: ACTIONS.cache[0], with: RELEASE_FACTS_CACHE },
           { name: "Release plan → job summary", run: 'npx --no-install protoship release plan --markdown >> "$GITHUB_STEP_SUMMARY"' },
         ]),
         "stub-shards": job("stub shards", 15, read, { outputs: { matrix: "${{ steps.matrix.outputs.matrix }}" } }, [
@@ -143,6 +156,7 @@ export function releaseWorkflow(inputs: WorkflowInputs): string {
         tag: job("release tags", 15, { contents: "write" }, {}, [
           ...setupSteps(inputs, { persistCredentials: true }),
           { name: "The committed stub packages are what the protos generate", run: "npx --no-install protoship generate --check" },
+          { uses: ACTIONS.cache[0], with: RELEASE_FACTS_CACHE },
           {
             name: "protoship release tag (one annotated tag per package, one atomic push)",
             env: {
