@@ -6,7 +6,7 @@ import type { ProtoshipConfig } from "../config/schema.js";
 import { resolveStubScope } from "../config/stub-scope.js";
 import { EnvironmentError, ProtoshipError } from "../errors.js";
 import { resolveRepoPath } from "../fs/repo-path.js";
-import { GitRepo } from "../git/git.js";
+import { GitRepo, type GitReader } from "../git/git.js";
 import type { RevisionImage } from "../snapshot/revision-image.js";
 import { Snapshot } from "../snapshot/snapshot.js";
 
@@ -19,7 +19,7 @@ export type RepoProject = Project & { readonly repo: GitRepo };
  * files never count. Its configuration is the revision's own protoship.yaml or, for a schema
  * compared against another revision, that revision's.
  */
-export type RevisionProject = Project & { readonly repo: GitRepo; readonly commit: string };
+export type RevisionProject = Project & { readonly repo: GitReader; readonly commit: string };
 
 /**
  * What one command works on, opened once and passed down: one {@link Snapshot} of a side (the
@@ -30,8 +30,11 @@ export type RevisionProject = Project & { readonly repo: GitRepo; readonly commi
  * buf.yaml nor load yaml.
  */
 export class Project {
-  /** The git repository; undefined for a folder that only looks like one (a release commit's tree). */
-  readonly repo: GitRepo | undefined;
+  /**
+   * The git repository; undefined for a folder that only looks like one (a release commit's tree).
+   * A revision's project only reads it ({@link RevisionProject}: a GitReader).
+   */
+  readonly repo: GitReader | undefined;
   /** Absolute path of the repository root (or of the folder standing in for it). */
   readonly root: string;
   readonly config: ProtoshipConfig;
@@ -44,7 +47,7 @@ export class Project {
 
   private constructor(
     root: string,
-    repo: GitRepo | undefined,
+    repo: GitReader | undefined,
     config: ProtoshipConfig,
     snapshot: Snapshot,
     scope?: () => Promise<string | undefined>,
@@ -89,7 +92,7 @@ export class Project {
    * scope when protoship.yaml sets none): what a release or a publish does is decided by what was
    * committed. `label` names the revision in messages.
    */
-  static async atRevision(repo: GitRepo, commit: string, label: string): Promise<RevisionProject> {
+  static async atRevision(repo: GitReader, commit: string, label: string): Promise<RevisionProject> {
     const snapshot = Snapshot.commit(repo, commit, label);
     const config = await snapshot.config();
     const packageJson = config.stubs.scope ? undefined : await snapshot.readText("package.json");
@@ -99,7 +102,7 @@ export class Project {
   }
 
   /** {@link Project.atRevision} at HEAD; a repository without commits is an environment error. */
-  static async atHead(repo: GitRepo): Promise<RevisionProject> {
+  static async atHead(repo: GitReader): Promise<RevisionProject> {
     const head = await repo.resolveCommit("HEAD");
     if (!head) throw new EnvironmentError("the repository has no commits yet", "commit the schema first");
     return Project.atRevision(repo, head, "HEAD");
@@ -110,7 +113,7 @@ export class Project {
    * release pages, which lay out old releases as the working tree's protoship.yaml says, or a
    * release tag compared with HEAD), from git objects only.
    */
-  at(this: RepoProject, commit: string, label: string): RevisionProject {
+  at(this: Project & { readonly repo: GitReader }, commit: string, label: string): RevisionProject {
     return new Project(this.repo.root, this.repo, this.config, Snapshot.commit(this.repo, commit, label), () =>
       this.stubScope(),
     ) as RevisionProject;
