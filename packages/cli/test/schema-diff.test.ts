@@ -163,22 +163,12 @@ describe("schema diff: what changed between two revisions of a unit", () => {
 
 describe("classify: the diff joined with buf's breaking findings", () => {
   const repoPath = (f: string): string => `proto/${f}`;
-  const base = [
-    file("a.proto", [
-      { name: "id", number: 1 },
-      { name: "gone", number: 2 },
-    ]),
+  const idAndGone: FieldSpec[] = [
+    { name: "id", number: 1 },
+    { name: "gone", number: 2 },
   ];
-  const head = [
-    file(
-      "a.proto",
-      [
-        { name: "id", number: 1 },
-        { name: "added", number: 3 },
-      ],
-      { comment: "Documented." },
-    ),
-  ];
+  const base = [file("a.proto", idAndGone)];
+  const head = [file("a.proto", [idAndGone[0]!, { name: "added", number: 3 }], { comment: "Documented." })];
   const removal: BreakingFinding = {
     file: "a.proto",
     line: 5,
@@ -213,16 +203,7 @@ describe("classify: the diff joined with buf's breaking findings", () => {
 
   it("the severity: additions and changes are minor, comments alone a patch, nothing none", () => {
     assert.equal(severityOf(classifyChanges(diffSchemas(base, base), [], repoPath)), "none");
-    const commentOnly = [
-      file(
-        "a.proto",
-        [
-          { name: "id", number: 1 },
-          { name: "gone", number: 2 },
-        ],
-        { comment: "Docs." },
-      ),
-    ];
+    const commentOnly = [file("a.proto", idAndGone, { comment: "Docs." })];
     assert.equal(severityOf(classifyChanges(diffSchemas(base, commentOnly), [], repoPath)), "patch");
     assert.equal(severityOf(classifyChanges(diffSchemas(base, head), [], repoPath)), "minor");
   });
