@@ -1,4 +1,5 @@
 import path from "node:path";
+import { readConfigCache, writeConfigCache } from "./config-cache.js";
 import { DEFAULTS } from "./defaults.js";
 import type { ProtoshipConfig } from "./schema.js";
 import { parseConfigYaml, readConfigFile } from "../yaml/config-yaml.js";
@@ -9,12 +10,17 @@ export const CONFIG_FILE = "protoship.yaml";
  * Reads and validates protoship.yaml at the repository root. A missing file means all defaults.
  * Errors name the file, the line and column of the offending key, the key path and what was
  * expected, e.g. `protoship.yaml:4:3: stubs.scope: expected an npm scope such as @acme`; a file
- * over 1 MiB is refused before it is parsed.
+ * over 1 MiB is refused before it is parsed. A file validated before, byte for byte, by this
+ * version of protoship is served from its proven cache entry ({@link readConfigCache}).
  */
 export async function loadConfig(root: string): Promise<ProtoshipConfig> {
   const text = await readConfigFile(path.join(root, CONFIG_FILE), CONFIG_FILE);
   if (text === undefined) return structuredClone(DEFAULTS) as ProtoshipConfig;
-  return parseConfigText(text, CONFIG_FILE);
+  const cached = await readConfigCache(root, text);
+  if (cached) return cached;
+  const config = await parseConfigText(text, CONFIG_FILE);
+  await writeConfigCache(root, text, config);
+  return config;
 }
 
 /** Validates config text; `label` is how the file is named in messages. */

@@ -4,13 +4,11 @@ import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { SchemaImage } from "../schema/load-image.js";
+import { CACHE_DIR } from "../fs/cache-dir.js";
 import { resolveRepoPath } from "../fs/repo-path.js";
 
-/**
- * Where generate keeps the compiled image of the stub packages' files between runs, as other
- * JavaScript tools keep theirs: ignored by git with node_modules, inside the repository.
- */
-export const IMAGE_CACHE_DIR = "node_modules/.cache/protoship";
+/** Where generate keeps the compiled image of the stub packages' files between runs ({@link CACHE_DIR}). */
+export const IMAGE_CACHE_DIR = CACHE_DIR;
 const PREFIX = "image-";
 const SUFFIX = ".binpb";
 /** Version 2: the header holds the key and a digest of the entry (version 1 trusted the file name). */
