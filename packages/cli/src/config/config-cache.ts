@@ -1,10 +1,11 @@
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { cacheDigest, writeFileReplacing } from "@protoship/fs-safe";
 import { CACHE_DIR } from "../fs/cache-dir.js";
 import { resolveRepoPath } from "../fs/repo-path.js";
+import { gitIgnores } from "../git/files.js";
 import { protoshipVersion } from "../version.js";
 import type { ProtoshipConfig } from "./schema.js";
 
@@ -20,9 +21,32 @@ interface Header {
   digest: string;
 }
 
-/** What an entry is valid for: the exact bytes of protoship.yaml and the protoship version that validated them. */
+/**
+ * What an entry is valid for: the exact bytes of protoship.yaml, and the protoship that validated
+ * them (its version and the bytes of its schema module, so a development build whose schema changed
+ * under the same version does not reuse an entry).
+ */
 function configKey(text: string): string {
-  return createHash("sha256").update(protoshipVersion()).update("\0").update(text, "utf8").digest("hex");
+  return createHash("sha256")
+    .update(protoshipVersion())
+    .update("\0")
+    .update(schemaModuleBytes())
+    .update("\0")
+    .update(text, "utf8")
+    .digest("hex");
+}
+
+let schemaBytes: Buffer | undefined;
+/** The schema module beside this one (schema.js when built, schema.ts when run from sources). */
+function schemaModuleBytes(): Buffer {
+  if (!schemaBytes) {
+    try {
+      schemaBytes = readFileSync(new URL(`./schema${path.extname(new URL(import.meta.url).pathname)}`, import.meta.url));
+    } catch {
+      schemaBytes = Buffer.alloc(0);
+    }
+  }
+  return schemaBytes;
 }
 
 /**
@@ -63,11 +87,4 @@ export async function writeConfigCache(root: string, text: string, config: Proto
   } catch {
     // A cache: loading the configuration does not depend on it.
   }
-}
-
-/** Whether git ignores `file` (repository-relative) in the repository at `root`; false outside a repository. */
-function gitIgnores(root: string, file: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile("git", ["-C", root, "check-ignore", "-q", "--", file], (error) => resolve(error === null));
-  });
 }

@@ -43,6 +43,27 @@ export function resolveRepoPath(root: string, value: string, rule: RepoPathRule)
   return path.join(realRoot, relative);
 }
 
+/**
+ * The repository-relative, normalised form of a path from configuration when no file system is at
+ * hand (a side read from git objects): refuses what `..` or an absolute path takes out of the
+ * repository and what points into `.git`, with {@link resolveRepoPath}'s messages.
+ *
+ * @example
+ * repoRelativePath("./proto/buf.yaml", { label: "bufYaml" }); // "proto/buf.yaml"
+ * repoRelativePath("../x/buf.yaml", { label: "bufYaml" }); // throws ConfigError
+ */
+export function repoRelativePath(value: string, rule: RepoPathRule): string {
+  if (value.includes("\0")) throw new ConfigError(`${rule.label}: ${JSON.stringify(value)} is not a path`);
+  const normal = path.posix.normalize(value.split(path.sep).join("/")).replace(/^\.\//, "");
+  if (normal === ".." || normal.startsWith("../") || path.posix.isAbsolute(normal)) {
+    throw new ConfigError(`${rule.label}: ${JSON.stringify(value)} is outside the repository`, "use a path inside the repository");
+  }
+  if ((normal.split("/")[0] ?? "").toLowerCase() === ".git") {
+    throw new ConfigError(`${rule.label}: ${JSON.stringify(value)} points into .git`, "use a path inside the repository, outside .git");
+  }
+  return normal;
+}
+
 function realpathOrSelf(p: string): string {
   try {
     return realpathSync(p);

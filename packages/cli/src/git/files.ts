@@ -82,3 +82,18 @@ export async function listFiles(repo: GitReader, kinds: readonly FileKind[], pat
 export async function commitFilesUnder(repo: GitReader, commit: string, dir: string): Promise<string[]> {
   return (await repo.query(["ls-tree", "-r", "-z", "--name-only", commit, "--", `${dir}/`])).split("\0").filter(Boolean);
 }
+
+/**
+ * Whether git ignores `file` (repository-relative) in the repository at `root`, by its ignore rules
+ * alone (`check-ignore --no-index`): where a cache may be written without ever showing as a change.
+ * False outside a repository or when git cannot answer.
+ */
+export async function gitIgnores(root: string, file: string): Promise<boolean> {
+  const { runGit } = await import("./run-git.js");
+  try {
+    await runGit(root, ["check-ignore", "-q", "--no-index", "--", file]);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,7 @@
 import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
 import { moduleRelative } from "../buf/module-paths.js";
 import { InternalError } from "../errors.js";
+import { gitIgnores } from "../git/files.js";
 import { changedProtoFiles, type ProtoFile, type SideTree } from "../snapshot/file-set.js";
 import type { Snapshot } from "../snapshot/snapshot.js";
 import { Project, type RevisionProject } from "../project/project.js";
@@ -150,21 +151,11 @@ async function headListing(at: RevisionProject, workspace: BufWorkspace): Promis
     if (!facts) throw new InternalError(`release plan: buf compiled no ${f.path} at ${at.label}, which the file set lists`);
     files.push({ name, package: facts.package, dependency: facts.dependency });
   }
-  if (learned.size > 0 && (await ignoredByGit(at, FACTS_PATH))) {
+  if (learned.size > 0 && (await gitIgnores(at.repo.root, FACTS_PATH))) {
     await writeFileFacts(at.repo.root, new Map(protoFiles.map((f) => [f.id!, factsOf(f)!])));
   }
   const paths = new Map([...byName].map(([name, f]) => [name, f.path]));
   return { files, ownFiles: new Set(byName.keys()), repoPath: (name) => paths.get(name) ?? name, ...(compiled ? { compiled } : {}) };
-}
-
-/** Whether git ignores `file` (so a cache written there never shows as a change). */
-async function ignoredByGit(at: RevisionProject, file: string): Promise<boolean> {
-  try {
-    await at.repo.query(["check-ignore", "-q", "--no-index", "--", file]);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A base commit's side of a comparison: the units that can differ, the base compiled for them, the HEAD files to compare. */

@@ -6,6 +6,7 @@ import { CONFIG_FILE, parseConfigText } from "../config/load-config.js";
 import { DEFAULTS } from "../config/defaults.js";
 import type { ProtoshipConfig } from "../config/schema.js";
 import { ConfigError } from "../errors.js";
+import { repoRelativePath } from "../fs/repo-path.js";
 import type { Side } from "../git/diff.js";
 import type { GitReader } from "../git/git.js";
 import type { SchemaImage, SourceInfo } from "../schema/load-image.js";
@@ -96,7 +97,7 @@ export class Snapshot {
 
   /** The buf workspace at `bufYaml` (repository-relative) on this side. */
   async bufWorkspace(bufYaml: string): Promise<BufWorkspace> {
-    const configFile = path.posix.normalize(bufYaml.split(path.sep).join("/")).replace(/^\.\//, "");
+    const configFile = repoRelativePath(bufYaml, { label: "bufYaml" });
     const { parseBufWorkspace } = await import("../buf/buf-config.js");
     return parseBufWorkspace(await this.readConfigText(configFile), configFile);
   }
