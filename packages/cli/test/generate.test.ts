@@ -8,7 +8,7 @@ import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { readTree } from "@protoship/testkit";
 import { generateStubs } from "../src/commands/generate.js";
-import { matchesPackage } from "../src/generate/generate-stubs.js";
+import { matchesPackage } from "../src/generate/select-units.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const temps: string[] = [];

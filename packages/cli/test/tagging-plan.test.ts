@@ -119,7 +119,7 @@ describe("release tag: the pure decisions", () => {
       ["@shop/order-v1@1.1.0", { object: "o2", commit: HEAD }],
       ["@shop/ship-v1@1.0.0", { object: "s1", commit: HEAD }],
     ]);
-    assert.deepEqual(afterRejectedPush({ ...input, onRemote: both }), { kind: "released-elsewhere" });
+    assert.deepEqual(afterRejectedPush({ ...input, onRemote: both }), { kind: "released-elsewhere", replaced: ["@shop/order-v1@1.1.0"] });
     const one = new Map([["@shop/ship-v1@1.0.0", { object: "s1", commit: HEAD }]]);
     assert.deepEqual(afterRejectedPush({ ...input, onRemote: one }), { kind: "retry" });
     assert.deepEqual(afterRejectedPush({ ...input, onRemote: one, attempt: 3 }), { kind: "give-up", rollback: ["@shop/order-v1@1.1.0"] });

@@ -2,7 +2,7 @@ import { ownerOf } from "@protoship/fs-safe";
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { ProtoshipError } from "../errors.js";
-import { STUBS_OWNER } from "../generate/write-packages.js";
+import { STUBS_OWNER } from "../generate/stub-files.js";
 
 /** One stub package folder as it is on disk: what `protoship build` needs to build it. */
 export interface StubPackageOnDisk {

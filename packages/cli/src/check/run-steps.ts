@@ -120,7 +120,7 @@ async function runBreaking(
     // A head that does not compile is already reported by lint as COMPILE findings.
     // buf build prints its JSON errors on stderr.
     if (head.code !== 0) {
-      if (head.code !== 100) return [];
+      if (head.code !== BUF_FINDINGS) return [];
       const toRepo = (p: string | undefined): string => (p ? repoPathFromWorkspace(workspace.dir, p) : "");
       return parseBufFindings({ ...head, stdout: head.stdout || head.stderr }, "lint", toRepo);
     }

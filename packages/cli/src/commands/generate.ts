@@ -2,7 +2,8 @@ import { collectOutput, type CommandResult, type Verdict, type Write } from "../
 import path from "node:path";
 import { ExitCode, FindingsError } from "../errors.js";
 import { staleStubs } from "../generate/check-stale.js";
-import { generateStubsIn, shardUnits, stubUnits, type StubOptions, type GenerateStubsResult } from "../generate/generate-stubs.js";
+import { generateStubsIn, stubUnits, type StubOptions, type GenerateStubsResult } from "../generate/generate-stubs.js";
+import { shardUnits } from "../generate/select-units.js";
 import { stubKeys } from "../generate/cache-keys.js";
 import { stubsOutDir } from "../generate/out-dir.js";
 import { startProgress } from "../process/progress.js";
@@ -71,7 +72,7 @@ async function listShards(options: { cwd: string; count: number }, write: Write)
     shard: `${i + 1}/${options.count}`,
     packages: share.map((u) => u.npmName),
     protoPackages: share.map((u) => u.protoPackage),
-    weight: share.reduce((sum, u) => sum + weights.get(u.npmName)!, 0),
+    weight: share.reduce((sum, u) => sum + (weights.get(u.npmName) ?? 0), 0),
   }));
   write(`${JSON.stringify({ count: options.count, shards }, null, 2)}\n`);
   return ExitCode.Ok;

@@ -32,8 +32,8 @@ export interface PublishOptions {
  * Publishes the stub package of every release tag at HEAD (or the given tags) with the tag's
  * version, in dependency order. Everything comes from git objects: the tags and their format
  * from HEAD's protoship.yaml, and for each release commit its own protoship.yaml (registry,
- * scope, names) and schema, written to a temporary folder: ignored, untracked and uncommitted
- * files are never published. Versions already on the registry are skipped, so a re-run after a
+ * scope, names) and schema, read from git objects (only the built packages are written, to a
+ * temporary folder): ignored, untracked and uncommitted files are never published. Versions already on the registry are skipped, so a re-run after a
  * failure publishes only what is missing. Uses `--provenance` on GitHub Actions. Everything it
  * prints, errors included, goes through {@link redact}.
  */

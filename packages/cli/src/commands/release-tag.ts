@@ -171,13 +171,7 @@ async function applyTagging(
     const ownObjects = new Map(await Promise.all(created.map(async (t) => [t, await localTagObject(repo, t)] as const)));
     const decision = afterRejectedPush({ head, pending, created, ownObjects, onRemote, attempt, attempts: PUSH_ATTEMPTS });
     if (decision.kind === "released-elsewhere") {
-      await adoptRemoteTags(
-        repo,
-        remote,
-        pending,
-        created.filter((t) => ownObjects.get(t) !== onRemote.get(t)!.object),
-        write,
-      );
+      await adoptRemoteTags(repo, remote, pending, decision.replaced, write);
       return;
     }
     if (decision.kind === "give-up") await rollback(repo, decision.rollback, `pushing to ${remote} failed: ${firstLine(error)}`);

@@ -1,4 +1,4 @@
-import { recoverSwap, STAGING } from "@protoship/fs-safe";
+import { exists, recoverSwap, STAGING } from "@protoship/fs-safe";
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -13,17 +13,15 @@ import { npmNameOf, protoPackageUnits, type ProtoPackageUnit } from "../schema/p
 import { applyStubPlan } from "./apply-stub-plan.js";
 import { stubKeys, type StubKeys } from "./cache-keys.js";
 import { packagesFolderOf, stubsOutDir } from "./out-dir.js";
-import { folderNames, matchesPackage, refuseNonSemver, refuseOnlyWithShard } from "./select-units.js";
+import { folderNames, matchesPackage, refuseNonSemver } from "./select-units.js";
 import type { Shard } from "./shard.js";
 import { loadSelectedImage, patternWords, type PackageWords } from "./selected-image.js";
 import { readStamp, stampUpToDate, type Stamp, type StampedPackage } from "./stamp.js";
 import { stampName } from "./stub-files.js";
 import { stubGenerator, type StubGenerator } from "./stub-generator.js";
-import { planStubs, type FolderState } from "./stub-plan.js";
-import { renderStubPlan, type PackagePlace } from "./stub-trees.js";
-import { exists, folderDigest, stalePackages, type FileTree } from "./write-packages.js";
-
-export { matchesPackage, shardUnits } from "./select-units.js";
+import { planStubs, type FolderState, type StubPlan } from "./stub-plan.js";
+import { renderStubPlan, type PackagePlace, type RenderedPackage } from "./stub-trees.js";
+import { folderDigest, stalePackages, type FileTree } from "./write-packages.js";
 
 /** Options of {@link generateStubsIn}. */
 export interface StubOptions {
@@ -88,7 +86,8 @@ interface StubRun extends PackagePlace {
  * Generates one npm package per proto package of the module with ts-proto or protoc-gen-es (fed,
  * in parallel batches, the request `buf generate` would send), deterministically and atomically:
  * the same input gives byte-identical files, and nothing under `outDir` changes unless every
- * package was generated. A schema error throws a ProtoshipError with `file:line:col`. A full or
+ * package was generated. A schema that does not compile throws a FindingsError (exit 1) naming
+ * buf's first complaint (`file:line:col`). A full or
  * shard run (no `only`) is incremental: only packages whose descriptors (or their imports')
  * changed are regenerated; only a full run removes packages gone from the module.
  *
@@ -103,7 +102,29 @@ export async function generateStubsIn(project: Project, options: StubOptions): P
   if (previous && stampUpToDate(previous, run.source, await stampedDigests(run.outDir, previous))) {
     return { outDir: run.outDir, packages: previous.packages.map((p) => absolute(run.outDir, p)), changed: [] };
   }
+  const { plan, rendered, cacheImage } = await planAndRender(project, run, options, previous);
+  const { changed, packages } = await applyStubPlan(plan, rendered, {
+    outDir: run.outDir,
+    stampFile: run.stampFile,
+    source: run.source,
+    previous,
+  }).catch((error: unknown) => explainOutputError(error, project.root));
   // The image is cached only once the run has written its packages: a refused run leaves nothing behind.
+  await cacheImage();
+  return { outDir: run.outDir, packages: packages.map((p) => absolute(run.outDir, p)), changed };
+}
+
+/**
+ * The step generate and `generate --check` share: the units and image (stubUnits), the plan
+ * ({@link planStubs}, with the `previous` stamp when there is one) and the packages it generates,
+ * rendered in memory. Nothing is written; `cacheImage` stores the image once the caller has.
+ */
+async function planAndRender(
+  project: Project,
+  run: StubRun,
+  options: StubOptions,
+  previous?: Stamp,
+): Promise<{ plan: StubPlan; rendered: Map<string, RenderedPackage>; cacheImage: () => Promise<void> }> {
   const { image, units, cacheImage } = await stubUnits(project, { key: run.keys.image, only: options.only });
   const plan = planStubs({
     units,
@@ -115,14 +136,7 @@ export async function generateStubsIn(project: Project, options: StubOptions): P
     previous,
   });
   const rendered = await renderStubPlan(plan, { ...run, files: image.files, units, jobs: jobsOf(options), ...progressOf(options) });
-  const { changed, packages } = await applyStubPlan(plan, rendered, {
-    outDir: run.outDir,
-    stampFile: run.stampFile,
-    source: run.source,
-    previous,
-  }).catch((error: unknown) => explainOutputError(error, project.root));
-  await cacheImage();
-  return { outDir: run.outDir, packages: packages.map((p) => absolute(run.outDir, p)), changed };
+  return { plan, rendered, cacheImage };
 }
 
 /** What `generate --check` compares: every selected package's files by folder name, and the folders a run would remove. */
@@ -141,15 +155,7 @@ export interface RenderedStubs {
 export async function renderStubs(project: Project, options: Omit<StubOptions, "force" | "version" | "progress">): Promise<RenderedStubs> {
   const run = await prepareRun(project, options);
   await refuseHalfDoneSwap(run.outDir);
-  const { image, units } = await stubUnits(project, { key: run.keys.image, only: options.only });
-  const plan = planStubs({
-    units,
-    files: image.files,
-    selection: selectionOf(options),
-    folders: await folderStates(run.outDir, units),
-    salt: run.salt,
-  });
-  const rendered = await renderStubPlan(plan, { ...run, files: image.files, units, jobs: jobsOf(options) });
+  const { plan, rendered } = await planAndRender(project, run, options);
   const trees = new Map(plan.packages.map((p) => [p.dir, rendered.get(p.unit.npmName)?.tree ?? new Map<string, string>()]));
   const packages = plan.packages.map((p) =>
     absolute(run.outDir, {
@@ -167,10 +173,9 @@ export async function renderStubs(project: Project, options: Omit<StubOptions, "
   return { outDir: run.outDir, packages, trees, removed };
 }
 
-/** The run's settings, checked (versions, a shard with `only`), and its keys. */
+/** The run's settings, checked (the versions given; a shard with `only` is planStubs' to refuse), and its keys. */
 async function prepareRun(project: Project, options: StubOptions): Promise<StubRun> {
   const { root, config } = project;
-  refuseOnlyWithShard(selectionOf(options));
   const given: [string, string][] =
     typeof options.version === "string" ? [["--set-version", options.version]] : Object.entries(options.version ?? {});
   for (const [where, version] of given) refuseNonSemver(version, where);
@@ -227,14 +232,13 @@ async function folderStates(
   version?: StubOptions["version"],
   stamp?: Stamp,
 ): Promise<Map<string, FolderState>> {
-  const dirs = folderNames(units);
   const states = await Promise.all(
-    units.map(async (unit): Promise<[string, FolderState]> => {
-      const dir = path.join(outDir, dirs.get(unit.npmName)!);
-      const needVersion = typeof version !== "string" && !version?.[unit.npmName];
+    [...folderNames(units)].map(async ([npmName, dirName]): Promise<[string, FolderState]> => {
+      const dir = path.join(outDir, dirName);
+      const needVersion = typeof version !== "string" && !version?.[npmName];
       const packageJson = needVersion ? await readPackageJson(path.join(dir, "package.json")) : undefined;
-      const digest = stamp?.digests?.[unit.npmName] !== undefined ? await folderDigest(dir) : undefined;
-      return [unit.npmName, { ...(packageJson ? { packageJson } : {}), ...(digest !== undefined ? { digest } : {}) }];
+      const digest = stamp?.digests?.[npmName] !== undefined ? await folderDigest(dir) : undefined;
+      return [npmName, { ...(packageJson ? { packageJson } : {}), ...(digest !== undefined ? { digest } : {}) }];
     }),
   );
   return new Map(states);
@@ -279,8 +283,8 @@ export async function stubUnits(
   const [{ readImageCache, writeImageCache }, scope] = await Promise.all([import("./image-cache.js"), project.stubScope()]);
   const included = (protoPackage: string): boolean => !include.length || include.some((p) => matchesPackage(p, protoPackage));
   const cached = cache.key ? await readImageCache(root, cache.key) : undefined;
-  const compiled = cached ? undefined : await compileSelection(project, included, cache.only, scope);
-  const image = cached ?? compiled!.image;
+  // A cached image is stored already: only a compiled one may be cached.
+  const { image, cacheable } = cached ? { image: cached, cacheable: false } : await compileSelection(project, included, cache.only, scope);
   // Packages left out by `include` are not stub packages: their files are copied into the
   // packages that import them, like any import from outside the module.
   const units = protoPackageUnits(image, config, scope).filter((u) => included(u.protoPackage));
@@ -299,7 +303,7 @@ export async function stubUnits(
   );
   const kept = cached ?? { ...image, files: image.files.filter((f) => needed.has(f.name)) };
   const cacheImage = async (): Promise<void> => {
-    if (cache.key && compiled?.cacheable) await writeImageCache(root, cache.key, kept);
+    if (cache.key && cacheable) await writeImageCache(root, cache.key, kept);
   };
   return { image: kept, units, cacheImage };
 }

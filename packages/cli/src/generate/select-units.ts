@@ -12,7 +12,7 @@ export interface StubSelection {
   shard?: Shard;
 }
 
-/** The one place `only` with `shard` is refused (exit 2): a shard is a share of every package. */
+/** The one place `only` with `shard` is refused (exit 2; planStubs calls it): a shard is a share of every package. */
 export function refuseOnlyWithShard(selection: StubSelection): void {
   if (selection.only && selection.shard) throw new ConfigError("--shard is a share of every package: it takes no --only");
 }

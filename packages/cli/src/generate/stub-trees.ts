@@ -1,12 +1,13 @@
 import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import path from "node:path";
 import type { Progress } from "../process/progress.js";
+import { InternalError } from "../errors.js";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
 import type { StubSources } from "./stub-sources.js";
 import { packageJson, readme, smokeTest, tsconfigCjs, tsconfigEsm, turboJson, type PackageInput } from "./package-files.js";
 import { esPackageFiles } from "./protobuf-es-package-files.js";
 import type { StubGenerator } from "./stub-generator.js";
-import type { StubPlan } from "./stub-plan.js";
+import type { PlannedPackage, StubPlan } from "./stub-plan.js";
 import type { FileTree } from "./write-packages.js";
 
 /** Where the packages go, as their files name it. */
@@ -56,19 +57,30 @@ export async function renderStubPlan(plan: StubPlan, input: RenderInput): Promis
   })
     // Ends the progress line before an error is printed after it.
     .finally(() => progress?.done());
-  for (const sources of all)
-    rendered.set(sources.unit.npmName, { tree: packageTree(plan, sources, input), dependencies: sources.dependencies });
+  // generateSources returns one package's sources per unit of `todo`, in its order.
+  for (const [i, planned] of todo.entries()) {
+    const sources = all[i];
+    if (sources?.unit.npmName !== planned.unit.npmName) throw new InternalError(`no generated sources for ${planned.unit.npmName}`);
+    rendered.set(planned.unit.npmName, { tree: packageTree(planned, sources, plan.versions, input), dependencies: sources.dependencies });
+  }
   return rendered;
 }
 
-/** A package's whole folder: the generator's sources and the package's own files (package.json, README…). */
-function packageTree(plan: StubPlan, sources: StubSources, input: RenderInput): FileTree {
-  const { unit } = sources;
-  const dirName = plan.folders.get(unit.npmName)!;
+/**
+ * A package's whole folder: the generator's sources and the package's own files (package.json,
+ * README…); `versions` has every unit's version, for the ranges of the stub packages it imports.
+ */
+function packageTree(planned: PlannedPackage, sources: StubSources, versions: ReadonlyMap<string, string>, input: RenderInput): FileTree {
+  const { unit, dir: dirName, version } = planned;
+  const rangeOf = (npmName: string): string => {
+    const found = versions.get(npmName);
+    if (found === undefined) throw new InternalError(`${unit.npmName} imports ${npmName}, which is no stub unit`);
+    return `^${found}`;
+  };
   const common = {
     unit,
-    version: plan.versions.get(unit.npmName)!,
-    dependencies: Object.fromEntries(sources.dependencies.map((d) => [d, `^${plan.versions.get(d)!}`])),
+    version,
+    dependencies: Object.fromEntries(sources.dependencies.map((d) => [d, rangeOf(d)])),
     rootFromPackage: rootFrom(path.join(input.outDir, dirName), input.root),
     ...(input.repository ? { repository: { url: input.repository, directory: path.posix.join(input.packagesFolder, dirName) } } : {}),
   };

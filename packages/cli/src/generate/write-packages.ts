@@ -4,12 +4,8 @@ import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { isNotGenerated, MARKER, NOT_GENERATED, STUBS_OWNER } from "./stub-files.js";
 
-export { exists } from "@protoship/fs-safe";
-
 /** A package folder's files, by path relative to the folder. */
 export type FileTree = Map<string, string>;
-
-export { STUBS_OWNER } from "./stub-files.js";
 
 /**
  * Replaces each folder `outDir/<name>` with the given tree and, with `prune`, removes the other

@@ -21,8 +21,6 @@ export type PackagePlan = AssembledPackagePlan<ProtoPackageUnit<UnitFile>>;
 /** What `release plan` computes; `packages` is in dependency order (imported units first). */
 export type ReleasePlan = AssembledReleasePlan<ProtoPackageUnit<UnitFile>>;
 
-export { dependencyOrder } from "./assemble-plan.js";
-
 /**
  * Plans the next release of every unit at HEAD: finds each unit's last release tag reachable from
  * HEAD, diffs the unit's descriptors at that tag against HEAD, lets `buf breaking` (with

@@ -156,8 +156,11 @@ export interface RemoteTag {
 
 /** What a rejected atomic push means, once the remote's tags are read back. */
 export type AfterRejectedPush =
-  /** Every pending tag is on the remote at HEAD: a racing run released the same; this run's own objects give way to the remote's. */
-  | { kind: "released-elsewhere" }
+  /**
+   * Every pending tag is on the remote at HEAD: a racing run released the same; this run's own
+   * objects that differ from the remote's (`replaced`) give way to the remote's.
+   */
+  | { kind: "released-elsewhere"; replaced: string[] }
   /** Retry the push (a lost ref-lock race, say). */
   | { kind: "retry" }
   /** Give up: undo this run's tags, except those the remote holds as the very same object. */
@@ -178,11 +181,17 @@ export function afterRejectedPush(input: {
   attempts: number;
 }): AfterRejectedPush {
   const { head, pending, created, ownObjects, onRemote } = input;
-  const elsewhere = pending.filter((t) => onRemote.get(t) && onRemote.get(t)!.commit !== head);
-  if (elsewhere.length === 0 && pending.every((t) => onRemote.get(t)?.commit === head)) return { kind: "released-elsewhere" };
+  const elsewhere = pending.filter((t) => {
+    const remote = onRemote.get(t);
+    return remote !== undefined && remote.commit !== head;
+  });
+  // This run's tags the remote does not hold as the very object this run made.
+  const notTheRemotes = created.filter((t) => ownObjects.get(t) !== onRemote.get(t)?.object);
+  if (elsewhere.length === 0 && pending.every((t) => onRemote.get(t)?.commit === head))
+    return { kind: "released-elsewhere", replaced: notTheRemotes };
   if (elsewhere.length > 0 || input.attempt >= input.attempts) {
     // Keep a tag the remote already has at HEAD as the very object it has: it is released, whoever pushed it.
-    return { kind: "give-up", rollback: created.filter((t) => ownObjects.get(t) !== onRemote.get(t)?.object) };
+    return { kind: "give-up", rollback: notTheRemotes };
   }
   return { kind: "retry" };
 }
