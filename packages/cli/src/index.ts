@@ -1,7 +1,7 @@
 /**
  * protoship's programmatic API. Every command is an async function taking an options object and
- * returning its {@link CommandResult} (`exitCode` 0 clean or 1 findings, and `output`, the report
- * the CLI prints on stdout): exactly what the CLI runs. A command that cannot run to the end throws
+ * returning its {@link CommandResult} (`exitCode` 0 clean or 1 findings, `output`, the report
+ * the CLI prints on stdout, and `notes`, what it prints on stderr): exactly what the CLI runs. A command that cannot run to the end throws
  * a {@link ProtoshipError} (exit 1 for a {@link FindingsError}, else 2; {@link ConfigError} and
  * {@link EnvironmentError} say whose the mistake is) or, for a bug, an {@link InternalError} (exit 3).
  */
