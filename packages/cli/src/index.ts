@@ -3,8 +3,8 @@
  *
  * - Commands (init, check, docs, generate, generateCheck, generateListShards, releasePlan,
  *   releaseTag, publish, build, ciMatrix): each an async function taking an options object and
- *   returning its {@link CommandResult} (`exitCode` 0 clean or 1 findings, and `output`, the report
- *   the CLI prints on stdout): exactly what the CLI runs.
+ *   returning its {@link CommandResult} (`exitCode` 0 clean or 1 findings, `output`, the report
+ *   the CLI prints on stdout, and `notes`, what it prints on stderr): exactly what the CLI runs.
  * - Library functions, which return data instead of a report: {@link generateStubs} (the stub
  *   packages it wrote), {@link buildStubPackagesAt} (builds stub packages in a folder, says what
  *   it built), {@link computePlan} (the next release of every package, given the

@@ -1,15 +1,16 @@
 import { ExitCode, ProtoshipError } from "./errors.js";
 import { buildProgram } from "./cli.js";
 import { resultOf } from "./cli/shared.js";
-import { outputBefore } from "./command-result.js";
+import { notesBefore, outputBefore } from "./command-result.js";
 import { envFlag } from "./process/env-flag.js";
 import { guardOutput } from "./process/guard-output.js";
 
 /**
  * Runs the protoship CLI and returns the exit code. A command that runs to the end returns its
- * result (`CommandResult`, command-result.ts): its report goes to stdout, its verdict (0 or 1) is the exit code.
+ * result (`CommandResult`, command-result.ts): its notes go to stderr, its report to stdout, its
+ * verdict (0 or 1) is the exit code.
  * Every expected failure is a ProtoshipError, printed here once as a single line (exit 1 or 2),
- * after the report the command wrote before it; anything else (an InternalError, any other
+ * after the notes and the report the command wrote before it; anything else (an InternalError, any other
  * exception) is a bug: one line asking for a report, exit 3, and the stack only with `--verbose`
  * or `PROTOSHIP_DEBUG=1`. Everything the
  * command writes to stdout and stderr is redacted, and a reader that closed early does not change
@@ -25,9 +26,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: "user" });
     const result = resultOf(program);
+    if (result?.notes) process.stderr.write(result.notes);
     if (result?.output) process.stdout.write(result.output);
     return result?.exitCode ?? ExitCode.Ok;
   } catch (error) {
+    const notes = notesBefore(error);
+    if (notes) process.stderr.write(notes);
     const before = outputBefore(error);
     if (before) process.stdout.write(before);
     return reportError(error, verbose());

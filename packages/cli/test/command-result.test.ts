@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { collectOutput, outputBefore } from "../src/command-result.ts";
+import { collectOutput, notesBefore, outputBefore } from "../src/command-result.ts";
 import { ConfigError, ExitCode, FindingsError, InternalError, ProtoshipError } from "../src/errors.ts";
 import { reportError } from "../src/main.ts";
 
@@ -61,5 +61,24 @@ describe("one way out of a command", () => {
     );
     assert.equal(outputBefore(failure), "published a\n");
     assert.equal(outputBefore(new Error("nothing written")), "");
+  });
+
+  it("a command's notes (stderr) come back beside its report (stdout), also when it throws", async () => {
+    const done = await collectOutput(async (write, note) => {
+      write("plan\n");
+      note("comment created\n");
+      return ExitCode.Ok;
+    });
+    assert.deepEqual(done, { exitCode: ExitCode.Ok, output: "plan\n", notes: "comment created\n" });
+    const failure = new ProtoshipError("later step failed");
+    await assert.rejects(
+      collectOutput(async (_write, note) => {
+        note("the pre-push hook was not installed\n");
+        throw failure;
+      }),
+      (error) => error === failure,
+    );
+    assert.equal(notesBefore(failure), "the pre-push hook was not installed\n");
+    assert.equal(outputBefore(failure), "");
   });
 });

@@ -41,11 +41,11 @@ export interface InitOptions {
  * `--force`. Never prompts.
  */
 export function init(options: InitOptions): Promise<CommandResult> {
-  return collectOutput((write) => runInit(options, write));
+  return collectOutput((write, note) => runInit(options, write, note));
 }
 
-async function runInit(options: InitOptions, write: Write): Promise<Verdict> {
-  if (options.hooksOnly) return installHookOnly(options, write);
+async function runInit(options: InitOptions, write: Write, note: Write): Promise<Verdict> {
+  if (options.hooksOnly) return installHookOnly(options, write, note);
 
   const repo = await GitRepo.open(options.cwd);
   const project = await surveyRepository(repo);
@@ -240,7 +240,7 @@ async function readText(file: string): Promise<string | undefined> {
   return readFile(file, "utf8").catch(() => undefined);
 }
 
-async function installHookOnly(options: InitOptions, write: Write): Promise<Verdict> {
+async function installHookOnly(options: InitOptions, write: Write, note: Write): Promise<Verdict> {
   let repo: GitRepo;
   try {
     repo = await GitRepo.open(options.cwd);
@@ -255,7 +255,7 @@ async function installHookOnly(options: InitOptions, write: Write): Promise<Verd
     // The prepare script of every `npm install`: a hook init may not write (core.hooksPath outside
     // the repository, a link out of it) is said, and the install goes on without it.
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`protoship: the pre-push hook was not installed: ${error.message}\n`);
+    note(`protoship: the pre-push hook was not installed: ${error.message}\n`);
   }
   return ExitCode.Ok;
 }

@@ -15,8 +15,6 @@ export interface ReleasePlanOptions {
   prComment?: boolean;
   /** Where the GitHub Actions variables come from (default: process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Where the note about the comment goes (default: stderr, so stdout stays the plan). */
-  writeNote?: (text: string) => void;
 }
 
 /** The hidden marker that finds the plan's comment on the next run. */
@@ -24,10 +22,11 @@ export const PLAN_COMMENT_MARKER = "<!-- protoship-release-plan -->";
 
 /** Prints the next version of every unit and why, from the committed HEAD. Exit 0 whatever the plan says. */
 export function releasePlan(options: ReleasePlanOptions): Promise<CommandResult> {
-  return collectOutput((write) => runReleasePlan(options, write));
+  return collectOutput((write, note) => runReleasePlan(options, write, note));
 }
 
-async function runReleasePlan(options: ReleasePlanOptions, write: Write): Promise<Verdict> {
+/** The plan is the report; the line about the comment is a note (stderr), so stdout stays the plan. */
+async function runReleasePlan(options: ReleasePlanOptions, write: Write, note: Write): Promise<Verdict> {
   const plan = await computePlan(await Project.atHead(await GitRepo.open(options.cwd)));
   const render = options.output === "json" ? planJson : options.output === "markdown" ? planMarkdown : planText;
   write(render(plan));
@@ -35,8 +34,7 @@ async function runReleasePlan(options: ReleasePlanOptions, write: Write): Promis
     const ctx = await pullRequestContext(options.env ?? process.env);
     const body = `${PLAN_COMMENT_MARKER}\n### What merging this pull request releases\n\n${planMarkdown(plan)}`;
     const result = await upsertComment(ctx, PLAN_COMMENT_MARKER, body);
-    const note = `release plan comment ${result.action} on pull request #${ctx.number}: ${result.url ?? result.id}\n`;
-    (options.writeNote ?? ((t: string) => process.stderr.write(t)))(note);
+    note(`release plan comment ${result.action} on pull request #${ctx.number}: ${result.url ?? result.id}\n`);
   }
   return ExitCode.Ok;
 }

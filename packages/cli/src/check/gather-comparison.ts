@@ -1,0 +1,113 @@
+import type { BufWorkspace } from "../buf/buf-config.js";
+import type { ProtoshipConfig } from "../config/schema.js";
+import { diffPaths, diffWithWorktree, type FileChange, type Side } from "../git/diff.js";
+import { EMPTY_TREE } from "../git/git.js";
+import type { ProtoFile, SideTree } from "../snapshot/file-set.js";
+import { Snapshot } from "../snapshot/snapshot.js";
+import { SCHEMA_PATHSPECS } from "../snapshot/schema-inputs.js";
+import type { Base } from "./resolve-base.js";
+import { startEarly, type RepoReads } from "./repo-reads.js";
+import { isSchemaChange } from "./select-targets.js";
+
+/** One base/head pair to check. */
+export interface Comparison {
+  base: Base;
+  head: Side;
+  label: string;
+}
+
+/** Everything one comparison is planned and applied from: its sides, its changes and buf's workspace. */
+export interface ComparisonInputs {
+  comparison: Comparison;
+  headSnapshot: Snapshot;
+  /** Undefined when there is no base (the first commit). */
+  baseSnapshot: Snapshot | undefined;
+  /** The schema inputs that differ between base and head (untracked files included when the head is the working tree). */
+  changes: FileChange[];
+  /** Untracked schema inputs of the working tree. */
+  newFiles: string[];
+  workspace: BufWorkspace;
+  config: ProtoshipConfig;
+  /** The working tree's ignored schema inputs. */
+  ignored: string[];
+  /** The .proto files buf compiles on each side (the snapshots' one file set). */
+  headProtos: ProtoFile[];
+  baseProtos: ProtoFile[];
+  headTree: SideTree;
+  worktreeTree: SideTree;
+  /** The head commit→working-tree changes its overlay needs (started, not awaited). */
+  headFromWorktree: Promise<FileChange[]> | undefined;
+  /** The base commit→working-tree changes its overlay needs (started, not awaited). */
+  baseFromWorktree: readonly FileChange[] | Promise<FileChange[]> | undefined;
+}
+
+/**
+ * Reads what one comparison needs, with every read that can run beside another started early.
+ * Undefined when no schema input changed: a push without .proto changes ends here, before
+ * buf.yaml is even read.
+ */
+export async function gatherComparison(reads: RepoReads, comparison: Comparison, prePush: boolean): Promise<ComparisonInputs | undefined> {
+  const { repo, worktree, index, listUntracked, listIgnored, readWorkspace } = reads;
+  const againstWorktree = comparison.head.kind === "worktree";
+  // The .proto files buf compiles on each side (the snapshots' one file set): symlinks followed
+  // as git stores them, ignored files never. Checking the working tree or the index, the base's
+  // listing runs beside the diff; a push lists its sides only once the diff has changes.
+  const headSnapshot = comparison.head.kind === "commit" ? Snapshot.of(repo, comparison.head, comparison.label) : (index ?? worktree);
+  const baseSnapshot = comparison.base.sha === EMPTY_TREE ? undefined : Snapshot.commit(repo, comparison.base.sha, comparison.base.label);
+  if (!prePush && baseSnapshot) startEarly(baseSnapshot.tree());
+  // Diff first, with pathspecs that need no configuration.
+  // New files nobody has `git add`ed yet are part of the working tree being checked; listing
+  // them costs a directory walk, so a commit-to-commit diff does it only once it has changes.
+  // Against the working tree the walks, the diff and reading buf.yaml run side by side.
+  // Without pathspecs: a symlink (any name) is a schema input when a module path leads through it.
+  const [changes, listed] = await Promise.all([
+    diffPaths(repo, comparison.base.sha, comparison.head, []).then((all) => all.filter(isSchemaChange)),
+    againstWorktree ? listUntracked() : undefined,
+    againstWorktree ? readWorkspace() : undefined,
+    againstWorktree ? listIgnored() : undefined,
+  ]);
+  if (listed) changes.push(...listed.map((path) => ({ status: "A" as const, path })));
+  if (changes.length === 0) return undefined;
+  // A push's sides and the working tree are listed while buf.yaml is read, and so are the
+  // differences from the working tree that each side's overlay needs (awaited when applying).
+  for (const side of [headSnapshot, baseSnapshot, worktree]) if (side) startEarly(side.tree());
+  const headFromWorktree = againstWorktree ? undefined : startEarly(diffWithWorktree(repo, shaOf(comparison.head), SCHEMA_PATHSPECS));
+  // Against the working tree, the base→head diff is exactly what the base overlay needs.
+  const baseFromWorktree = againstWorktree
+    ? changes
+    : baseSnapshot && startEarly(diffWithWorktree(repo, comparison.base.sha, SCHEMA_PATHSPECS));
+  const [newFiles, workspace, ignored, { config }] = await Promise.all([
+    listUntracked(),
+    readWorkspace(),
+    listIgnored(),
+    reads.openProject(),
+  ]);
+  // The working tree's listing (its symlinks are hidden from overlays of other sides) runs beside.
+  const [headProtos, baseProtos, worktreeTree, headTree] = await Promise.all([
+    headSnapshot.listProtoFiles(workspace),
+    baseSnapshot?.listProtoFiles(workspace) ?? [],
+    worktree.tree(),
+    headSnapshot.tree(),
+  ]);
+  return {
+    comparison,
+    headSnapshot,
+    baseSnapshot,
+    changes,
+    newFiles,
+    workspace,
+    config,
+    ignored,
+    headProtos,
+    baseProtos,
+    headTree,
+    worktreeTree,
+    headFromWorktree,
+    baseFromWorktree,
+  };
+}
+
+/** The commit of a side, undefined for the index (the working tree has none to diff with). */
+function shaOf(side: Side): string | undefined {
+  return side.kind === "commit" ? side.sha : undefined;
+}
