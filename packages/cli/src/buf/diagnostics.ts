@@ -27,7 +27,7 @@ export function parseDiagnostics(output: string): BufDiagnostic[] {
 }
 
 /** One line of buf's output read as a diagnostic, or undefined when it is not a JSON object. */
-export function parseDiagnosticLine(line: string): BufDiagnostic | undefined {
+function parseDiagnosticLine(line: string): BufDiagnostic | undefined {
   if (!line.startsWith("{")) return undefined;
   try {
     const value = JSON.parse(line) as unknown;

@@ -18,7 +18,7 @@ export interface ReleasePlanOptions {
 }
 
 /** The hidden marker that finds the plan's comment on the next run. */
-export const PLAN_COMMENT_MARKER = "<!-- protoship-release-plan -->";
+const PLAN_COMMENT_MARKER = "<!-- protoship-release-plan -->";
 
 /** Prints the next version of every unit and why, from the committed HEAD. Exit 0 whatever the plan says. */
 export function releasePlan(options: ReleasePlanOptions): Promise<CommandResult> {

@@ -54,7 +54,7 @@ export function batchCount(count: number, total: number, jobs: number): number {
  * at least 2 GiB, at most half the machine's. A batch that does not fit waits for others to end
  * (lighter ones go first meanwhile); one alone always runs.
  */
-export function memoryBudgetMb(jobs: number): number {
+function memoryBudgetMb(jobs: number): number {
   return Math.min(Math.max(2048, jobs * 1024), Math.max(2048, Math.floor(os.totalmem() / 2 ** 21)));
 }
 

@@ -96,7 +96,7 @@ export function toStubSources(
 }
 
 /** ts-proto names its output after the .proto file. */
-export function tsPathOf(protoFile: string): string {
+function tsPathOf(protoFile: string): string {
   return protoFile.replace(/\.proto$/, ".ts");
 }
 

@@ -41,7 +41,7 @@ export async function diffWithWorktree(repo: GitReader, rev: string | undefined,
 const LINK_MODE = "120000";
 
 /** Parses `git diff --raw -z --no-renames` output (`:<mode> <mode> <sha> <sha> <status>\0<path>\0`). */
-export function parseRawDiff(out: string): FileChange[] {
+function parseRawDiff(out: string): FileChange[] {
   const parts = out.split("\0");
   const changes: FileChange[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {

@@ -19,7 +19,7 @@ interface IssueComment {
  * The account GitHub Actions' GITHUB_TOKEN comments as. Such a token (an app installation's) cannot
  * read `GET /user`; its comments are this bot's.
  */
-export const ACTIONS_BOT = "github-actions[bot]";
+const ACTIONS_BOT = "github-actions[bot]";
 
 /**
  * Keeps ONE comment on a pull request: the first comment whose body contains `marker` (an HTML
@@ -56,7 +56,7 @@ export async function upsertComment(ctx: PullRequestContext, marker: string, bod
  * is refused there (403 "Resource not accessible by integration") and comments as
  * {@link ACTIONS_BOT}.
  */
-export async function tokenLogin(ctx: PullRequestContext): Promise<string> {
+async function tokenLogin(ctx: PullRequestContext): Promise<string> {
   const response = await request(ctx, "GET", `${ctx.apiUrl}/user`, undefined, [403]);
   if (response.status === 403) return ACTIONS_BOT;
   const login = ((await response.json().catch(() => ({}))) as { login?: unknown }).login;
@@ -98,7 +98,7 @@ async function request(
 }
 
 /** The rel="next" URL of a GitHub Link header. */
-export function nextPage(link: string | null): string | undefined {
+function nextPage(link: string | null): string | undefined {
   return link
     ?.split(",")
     .map((part) => /<([^>]+)>\s*;\s*rel="next"/.exec(part)?.[1])
