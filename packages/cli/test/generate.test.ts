@@ -6,8 +6,10 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { readTree } from "@protoship/testkit";
+import { GitFixture, readTree } from "@protoship/testkit";
 import { generateStubs } from "../src/commands/generate.js";
+import { generateStubsIn } from "../src/generate/generate-stubs.js";
+import { Project } from "../src/project/project.js";
 import { matchesPackage } from "../src/generate/select-units.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -235,6 +237,45 @@ describe("protoship generate", { timeout: 120_000 }, () => {
     assert.deepEqual(shards.sort(), ["@mesh/common-v1", "@mesh/heartbeat-v1", "@mesh/notification-v1", "@mesh/probe-v1"]);
     for (const name of ["common-v1", "heartbeat-v1", "notification-v1", "probe-v1"])
       assert.deepEqual(await folder(subset, name), await folder(whole, name), `shard of ${name}`);
+  });
+
+  test("include in a git working tree: buf compiles the candidates in place, never an ignored file; a file that mentions package only in comments and strings is no candidate", async () => {
+    const [subset, reference] = [await moduleCopy(), await moduleCopy()];
+    const include = 'stubs:\n  scope: "@mesh"\n  include: ["mesh.probe.v1"]\n';
+    for (const repo of [subset, reference]) await writeFile(path.join(repo, "protoship.yaml"), include);
+    // It has the selection's words, and `package` in a comment and a string, but declares
+    // mesh.other.v1: not a candidate, so buf never reads it (it does not compile).
+    await mkdir(path.join(subset, "protos/mesh/other/v1"), { recursive: true });
+    await writeFile(
+      path.join(subset, "protos/mesh/other/v1/other.proto"),
+      '// Not the package mesh.probe.v1.\nsyntax = "proto3";\npackage mesh.other.v1;\noption java_package = "not package mesh.probe.v1";\nmessage {\n',
+    );
+    const repo = await GitFixture.init(subset);
+    await repo.git("add", "-A");
+    await repo.git("commit", "-qm", "schema");
+    const inWorktree = async () => generateStubsIn(await Project.open(subset), {});
+    const a = await inWorktree();
+    const b = await generateStubs({ cwd: reference }); // a folder: compiled from its archive
+    assert.deepEqual(
+      [a, b].map((r) => r.packages.map((p) => p.npmName)),
+      [["@mesh/probe-v1"], ["@mesh/probe-v1"]],
+    );
+    const probe = (dir: string) => readTree(path.join(dir, "packages/stubs/probe-v1"));
+    const [treeA, treeB] = [await probe(subset), await probe(reference)];
+    assert.ok(treeA.size > 5);
+    assert.deepEqual(treeA, treeB);
+    // An ignored file is not part of the working tree, even for an import buf resolves in place:
+    // the overlay hides it, so the selected file that imports it does not compile.
+    await writeFile(path.join(subset, ".gitignore"), "extra.proto\n");
+    await writeFile(
+      path.join(subset, "protos/mesh/probe/v1/extra.proto"),
+      'syntax = "proto3";\npackage mesh.probe.v1;\nmessage Extra {}\n',
+    );
+    await writeFile(
+      path.join(subset, "protos/mesh/probe/v1/uses_extra.proto"),
+      'syntax = "proto3";\npackage mesh.probe.v1;\nimport "mesh/probe/v1/extra.proto";\nmessage UsesExtra { Extra extra = 1; }\n',
+    );
+    await assert.rejects(inWorktree(), /does not compile: protos\/mesh\/probe\/v1\/uses_extra\.proto:3:/);
   });
 
   test("a selected package with a file outside its folder (googleapis' translate/ holds translation) is generated whole", async () => {

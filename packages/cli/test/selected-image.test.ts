@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { matchesPackage } from "../src/generate/select-units.ts";
-import { mayDeclare, patternWords, plainPackageStatements, type ModuleSelection } from "../src/generate/selected-image.ts";
+import {
+  mayDeclare,
+  patternWords,
+  plainPackageStatements,
+  quotedOrCommented,
+  type ModuleSelection,
+} from "../src/generate/selected-image.ts";
 
 /** Plain-data tests of which files a selection compiles: no buf, no file system. */
 
@@ -23,9 +29,14 @@ describe("mayDeclare", () => {
     assert.ok(!mayDeclare(file("package google.cloud.kms.v1;\n"), include("google.cloud.speech.**")), "lacks the words");
   });
 
-  it("any other use of the word package (a comment, a statement with a comment inside) keeps a file with the words a candidate", () => {
+  it("the word package surely inside a comment or a string is passed over; any other use (a statement with a comment inside, a field) keeps a file with the words a candidate", () => {
     const speech = include("google.cloud.speech.**");
-    assert.ok(mayDeclare(file("// The package for google cloud speech.\npackage acme.v1;\n"), speech));
+    assert.ok(!mayDeclare(file("// The package for google cloud speech.\npackage acme.v1;\n"), speech));
+    assert.ok(!mayDeclare(file('  pattern: "google/cloud/speech/{package}"; // speech\npackage acme.v1;\n'), speech));
+    // A line inside a block comment reads as code unless it says otherwise: not sure, a candidate.
+    assert.ok(mayDeclare(file("/* google cloud speech\n   the package */\npackage acme.v1;\n"), speech));
+    assert.ok(mayDeclare(file("/* google cloud speech */ package\n  google.cloud.speech.v1;\n"), speech), "after the comment ends");
+    assert.ok(mayDeclare(file("// google cloud speech\nmessage M { string package = 1; }\npackage acme.v1;\n"), speech), "a field");
     assert.ok(mayDeclare(file("package google /* c */ .cloud.speech.v1;\n"), speech));
     assert.ok(mayDeclare(file("package\n  google . cloud\n  .speech.v2 ;\n"), speech), "whitespace is plain");
     assert.ok(!mayDeclare(file('option java_package = "x";\npackage google.cloud.other.v1; // speech\n'), speech));
@@ -45,7 +56,15 @@ describe("mayDeclare", () => {
   it("plain statements and words", () => {
     assert.deepEqual(plainPackageStatements("package a.b;\n// x\n"), ["a.b"]);
     assert.deepEqual(plainPackageStatements('syntax = "proto3";\n'), []);
-    assert.equal(plainPackageStatements("// this package\npackage a.b;\n"), undefined);
+    assert.deepEqual(plainPackageStatements("// this package\npackage a.b;\n"), ["a.b"]);
+    assert.equal(plainPackageStatements("string package = 1;\npackage a.b;\n"), undefined);
+  });
+
+  it("quotedOrCommented: whether the rest of a line is surely in a comment or a string, whatever came before the line", () => {
+    for (const before of ["// ", "  x = 1; // ", '"', 'option a = "b\\"', "'it", "/* ", 'a = "//"; /* '])
+      assert.ok(quotedOrCommented(before), before);
+    // A block comment open before the line may end on it: after `*\/`, nothing is sure.
+    for (const before of ["", "  ", 'a = "b"; ', "*/ ", "// x */ ", 'a = "//" ']) assert.ok(!quotedOrCommented(before), before);
     assert.deepEqual(patternWords("google.cloud.**").words, ["google", "cloud"]);
     assert.deepEqual(patternWords("mesh.*.v1").words, ["mesh", "v1"]);
     assert.deepEqual(patternWords("**").words, []);

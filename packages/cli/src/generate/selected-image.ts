@@ -1,5 +1,6 @@
 import type { BufWorkspace } from "../buf/buf-config.js";
 import { moduleRelative, workspacePathOf } from "../buf/module-paths.js";
+import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import type { SchemaImage } from "../schema/load-image.js";
 import type { Snapshot } from "../snapshot/snapshot.js";
 
@@ -21,9 +22,11 @@ export function patternWords(pattern: string): PackageWords {
 /**
  * Whether a file's bytes can declare a selected package: not when it lacks one of the words of
  * every alternative (a package statement names each segment of its package as one identifier),
- * nor when each occurrence of the word `package` in it is a plain statement (`package a.b.c;`,
- * whitespace only) naming no selected package. Any other occurrence (a comment, a statement with a
- * comment inside) keeps the file a candidate. A necessary condition only: buf's image decides.
+ * nor when each occurrence of the word `package` in it is either a plain statement (`package
+ * a.b.c;`, whitespace only) naming no selected package or, by its own line, surely inside a
+ * comment or a string ({@link quotedOrCommented}). Any other occurrence (a statement with a
+ * comment inside, a field named `package`) keeps the file a candidate. A necessary condition
+ * only: buf's image decides.
  */
 export function mayDeclare(bytes: Buffer, selection: ModuleSelection): boolean {
   let lower: Buffer | undefined;
@@ -39,16 +42,43 @@ export function mayDeclare(bytes: Buffer, selection: ModuleSelection): boolean {
 const PACKAGE_WORD = /\bpackage\b/g;
 const PLAIN_STATEMENT = /package[ \t\r\n]+([A-Za-z_]\w*(?:[ \t\r\n]*\.[ \t\r\n]*[A-Za-z_]\w*)*)[ \t\r\n]*;/y;
 
-/** The names of a text's plain package statements, or undefined when the word `package` also occurs otherwise. */
+/**
+ * The names of a text's plain package statements, or undefined when the word `package` also
+ * occurs otherwise than in a plain statement or surely inside a comment or a string.
+ */
 export function plainPackageStatements(text: string): string[] | undefined {
   const names: string[] = [];
   for (const match of text.matchAll(PACKAGE_WORD)) {
+    if (quotedOrCommented(text.slice(text.lastIndexOf("\n", match.index) + 1, match.index))) continue;
     PLAIN_STATEMENT.lastIndex = match.index;
     const statement = PLAIN_STATEMENT.exec(text);
     if (!statement) return undefined;
     names.push(statement[1]!.replace(/[ \t\r\n]/g, ""));
   }
   return names;
+}
+
+/**
+ * Whether what comes after `before` (the start of its line) is surely inside a comment or a
+ * string, whatever precedes the line. A line starts either outside any token (a proto string
+ * cannot hold a line break) or inside a block comment; without a `*\/` in `before`, a block
+ * comment the line starts in is still open, so reading `before` as if it started outside any
+ * token can only err towards "not inside" when the line really starts in a comment (where the
+ * answer is "inside" anyway). Read so, a `//` or `/*` outside strings, or a string left open,
+ * means inside.
+ */
+export function quotedOrCommented(before: string): boolean {
+  if (before.includes("*/")) return false;
+  let quote: string | undefined;
+  for (let i = 0; i < before.length; i++) {
+    const c = before[i];
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "/" && (before[i + 1] === "/" || before[i + 1] === "*")) return true;
+  }
+  return quote !== undefined;
 }
 
 /** What a run selects of the module, for {@link loadSelectedImage}. */
@@ -63,10 +93,13 @@ export interface ModuleSelection {
  * The image generate needs when `stubs.include` or `--only` selects part of the module: buf
  * compiles only the files that can declare a selected package ({@link mayDeclare}: a text search
  * for the package's words, not a parser) and what they import (`buf build --path`), instead of
- * every file of the module. What was compiled is then checked: no compiled file of the module
- * outside the candidates declares a selected package (else the module is compiled whole). The
- * whole module is compiled too (`subset: false`) for a workspace of several modules, or a selection
- * with no words (`**`). The image's `ownFiles` are the module's files that were compiled.
+ * every file of the module. The search reads the module's files one at a time (Snapshot.filterFiles);
+ * buf compiles in the working tree itself, or an overlay of it that hides what git ignores
+ * (Snapshot.bufFolder), else from an archive of the side (Snapshot.image). What was compiled is
+ * then checked: no compiled file of the module outside the candidates declares a selected package
+ * (else the module is compiled whole). The whole module is compiled too (`subset: false`) for a
+ * workspace of several modules, or a selection with no words (`**`). The image's `ownFiles` are
+ * the module's files that were compiled.
  */
 export async function loadSelectedImage(
   workspace: BufWorkspace,
@@ -76,48 +109,35 @@ export async function loadSelectedImage(
   const whole = async () => ({ image: await snapshot.image(workspace, { sourceInfo: "comments" }), subset: false });
   const module = workspace.modules[0];
   if (workspace.modules.length !== 1 || !module || selection.alternatives.some((a) => !a.words.length)) return whole();
-  // The module's files as the snapshot holds them (ignored files never): the archive buf compiles,
-  // read once, searched for the candidates.
+  // The module's files as the snapshot holds them (ignored files never).
   const files = await snapshot.listProtoFiles(workspace);
-  const archive = await snapshot.archive(workspace);
-  const bytes = await archiveEntries(archive);
-  const candidates = files
-    .filter((f) => {
-      const text = bytes.get(f.path);
-      return text !== undefined && mayDeclare(text, selection);
-    })
-    .map((f) => f.path);
+  const candidates = (await snapshot.filterFiles(files, (bytes) => mayDeclare(bytes, selection))).map((f) => f.path);
   if (!candidates.length) return whole();
-  const { loadArchiveImage } = await import("../schema/load-image.js");
-  // As snapshot.image does, with the archive already made.
-  const image = await loadArchiveImage(archive, {
-    ...(workspace.dir ? { workspaceDir: workspace.dir } : {}),
-    sourceInfo: "comments",
-    paths: candidates.map((f) => workspacePathOf(workspace.dir, f)),
-  });
+  const compiled = await compileCandidates(workspace, snapshot, candidates);
   const moduleFiles = new Set(files.map((f) => moduleRelative(module, f.path)));
   const wanted = new Set(candidates.map((f) => moduleRelative(module, f)));
-  const missed = image.files.some((f) => moduleFiles.has(f.name) && !wanted.has(f.name) && selection.selected(f.package));
+  const missed = compiled.some((f) => moduleFiles.has(f.name) && !wanted.has(f.name) && selection.selected(f.package));
   if (missed) return whole();
-  return { image: { ...image, ownFiles: new Set(image.files.filter((f) => moduleFiles.has(f.name)).map((f) => f.name)) }, subset: true };
+  return {
+    image: { files: compiled, ownFiles: new Set(compiled.filter((f) => moduleFiles.has(f.name)).map((f) => f.name)) },
+    subset: true,
+  };
 }
 
-/** The files of a tar archive (Snapshot.archive) by name. */
-async function archiveEntries(archive: Buffer): Promise<Map<string, Buffer>> {
-  const { extract } = await import("tar-stream");
-  const entries = new Map<string, Buffer>();
-  const reader = extract();
-  const done = new Promise<void>((resolve, reject) => reader.on("finish", resolve).on("error", reject));
-  reader.on("entry", (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    stream.on("end", () => {
-      entries.set(header.name, Buffer.concat(chunks));
-      next();
-    });
-    stream.resume();
-  });
-  reader.end(archive);
-  await done;
-  return entries;
+/** `candidates` (repository paths) and their imports compiled with source info cut to comments: in place when the side allows, else from its archive. */
+async function compileCandidates(
+  workspace: BufWorkspace,
+  snapshot: Snapshot,
+  candidates: readonly string[],
+): Promise<FileDescriptorProto[]> {
+  const folder = await snapshot.bufFolder(workspace);
+  if (!folder)
+    return (await snapshot.image(workspace, { sourceInfo: "comments", paths: candidates.map((f) => workspacePathOf(workspace.dir, f)) }))
+      .files;
+  try {
+    const { buildFolderImage } = await import("../schema/load-image.js");
+    return await buildFolderImage(folder.dir, { workspaceDir: workspace.dir, paths: candidates, sourceInfo: "comments" });
+  } finally {
+    await folder.dispose();
+  }
 }

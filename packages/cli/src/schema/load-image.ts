@@ -45,22 +45,37 @@ export async function loadArchiveImage(
   return compile({ cwd: os.tmpdir(), args, input: archive }, sourceInfo);
 }
 
+/**
+ * Compiles `paths` (repository paths) of the workspace at `workspaceDir` in `dir`, a folder where
+ * buf sees exactly one side's files (Snapshot.bufFolder), and what they import: the image's files
+ * only (which of them are the module's is the caller's to tell). buf runs from `dir`, so its
+ * messages name repository paths, as {@link loadArchiveImage}'s do.
+ */
+export async function buildFolderImage(
+  dir: string,
+  options: { workspaceDir: string; paths: readonly string[]; sourceInfo?: SourceInfo },
+): Promise<FileDescriptorProto[]> {
+  const { workspaceDir, paths, sourceInfo = "full" } = options;
+  // buf reads its input as a path with options after `#`, split on commas.
+  if (/[,#]/.test(workspaceDir)) throw new ConfigError(`${workspaceDir}: a buf workspace folder name with , or #`);
+  return build({ cwd: dir, args: [`./${workspaceDir}`, ...bufPathArgs(paths)] }, sourceInfo);
+}
+
+/** buf's input: where it runs, the input and path arguments, and the archive on stdin if any. */
+interface BufInput {
+  cwd: string;
+  args: string[];
+  input?: Buffer;
+}
+
+const runOn = (source: BufInput, args: string[], binary: boolean) =>
+  runBuf([...args, ...source.args], { cwd: source.cwd, binary, ...(source.input ? { input: source.input } : {}) });
+
 /** Runs buf build and ls-files on one input. */
-async function compile(source: { cwd: string; args: string[]; input?: Buffer }, sourceInfo: SourceInfo): Promise<SchemaImage> {
-  const run = (args: string[], binary: boolean) =>
-    runBuf([...args, ...source.args], { cwd: source.cwd, binary, ...(source.input ? { input: source.input } : {}) });
+async function compile(source: BufInput, sourceInfo: SourceInfo): Promise<SchemaImage> {
   // One compile; `buf ls-files` (no compile) tells the module's own files from its imports.
-  const [image, listed] = await Promise.all([
-    run(["build", "--error-format", "json", "-o", "-#format=binpb"], true),
-    run(["ls-files", "--format=import"], false),
-  ]);
-  if (image.code !== 0 && image.code !== BUF_FINDINGS) throw bufFailure("buf build", image);
-  if (image.code !== 0) {
-    const cause = firstComplaint(image.stderr, `buf build exited ${image.code}`);
-    throw new FindingsError(`the schema does not compile: ${cause}`);
-  }
+  const [files, listed] = await Promise.all([build(source, sourceInfo), runOn(source, ["ls-files", "--format=import"], false)]);
   if (listed.code !== 0) throw bufFailure("buf ls-files", listed);
-  const files = decodeFiles(image.stdoutBytes!, sourceInfo);
   const ownFiles = new Set(
     listed.stdout
       .split("\n")
@@ -68,6 +83,17 @@ async function compile(source: { cwd: string; args: string[]; input?: Buffer }, 
       .filter(Boolean),
   );
   return { files, ownFiles };
+}
+
+/** Runs buf build on one input; a schema that does not compile is a FindingsError naming buf's first complaint. */
+async function build(source: BufInput, sourceInfo: SourceInfo): Promise<FileDescriptorProto[]> {
+  const image = await runOn(source, ["build", "--error-format", "json", "-o", "-#format=binpb"], true);
+  if (image.code !== 0 && image.code !== BUF_FINDINGS) throw bufFailure("buf build", image);
+  if (image.code !== 0) {
+    const cause = firstComplaint(image.stderr, `buf build exited ${image.code}`);
+    throw new FindingsError(`the schema does not compile: ${cause}`);
+  }
+  return decodeFiles(image.stdoutBytes!, sourceInfo);
 }
 
 /**

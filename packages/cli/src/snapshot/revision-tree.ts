@@ -87,7 +87,8 @@ export async function materialize(
   return createOverlayTree(repo.root, overrides);
 }
 
-function visibleToBuf(entry: string, within: readonly string[] | undefined): boolean {
+/** Whether buf, reading the folders `within` (module roots; none given: everything), can reach `entry` (a path, or a folder on the way to one). */
+export function visibleToBuf(entry: string, within: readonly string[] | undefined): boolean {
   if (!within) return true;
   return within.some((root) => root === "" || entry === root || entry.startsWith(`${root}/`) || root.startsWith(`${entry}/`));
 }

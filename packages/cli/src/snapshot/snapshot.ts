@@ -12,6 +12,7 @@ import type { GitReader } from "../git/git.js";
 import type { SchemaImage, SourceInfo } from "../schema/load-image.js";
 import { MAX_CONFIG_BYTES } from "../yaml/config-yaml.js";
 import { protoFilesOf, SideTree, type ProtoFile, type SideEntry } from "./file-set.js";
+import type { RevisionTree } from "./revision-tree.js";
 import { listCommit, listFolder, listIndex, listWorktree } from "./side-listing.js";
 
 /** Where a snapshot's files come from. */
@@ -183,6 +184,49 @@ export class Snapshot {
   }
 
   /**
+   * Those of `files` (this side's: {@link listProtoFiles}) whose bytes pass `test`: each file is
+   * read and let go before the next (the working tree's and a folder's from disk, a git side's
+   * in batches of blobs), so a search of a whole module never holds it. `test` must not keep the
+   * buffer it is given (it is reused).
+   */
+  async filterFiles(files: readonly ProtoFile[], test: (bytes: Buffer) => boolean): Promise<ProtoFile[]> {
+    if (this.side.kind === "worktree" || this.side.kind === "folder") {
+      return files.filter((f) => {
+        const bytes = readShared(path.join(this.root, ...f.source.split("/")));
+        return bytes !== undefined && test(bytes);
+      });
+    }
+    const kept: ProtoFile[] = [];
+    for (let i = 0; i < files.length; i += BLOB_BATCH) {
+      const batch = files.slice(i, i + BLOB_BATCH);
+      const blobs = await this.readMany(batch.map((f) => f.source));
+      for (const f of batch) {
+        const bytes = blobs.get(f.source);
+        if (bytes && test(bytes)) kept.push(f);
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * A folder in which buf, given `workspace`, sees exactly this side's .proto files: the working
+   * tree itself, or an overlay of it that hides what git ignores (revision-tree.ts materialize),
+   * so buf can compile a few files in place instead of an {@link archive} of all of them.
+   * Undefined for another side, or when buf would reach a symlink of the working tree (buf
+   * follows one wherever it leads; this side, only inside the repository). Dispose of it after use.
+   */
+  async bufFolder(workspace: BufWorkspace): Promise<RevisionTree | undefined> {
+    if (this.side.kind !== "worktree" || !this.repo) return undefined;
+    const within = workspace.modules.map((m) => m.root);
+    const [{ materialize, visibleToBuf }, { SCHEMA_PATHSPECS }] = await Promise.all([
+      import("./revision-tree.js"),
+      import("./schema-inputs.js"),
+    ]);
+    if ((await this.tree()).links().some((l) => visibleToBuf(l.path, within))) return undefined;
+    return materialize(this.repo, this.side, SCHEMA_PATHSPECS, [], undefined, { within });
+  }
+
+  /**
    * `workspace`'s schema on this side compiled by buf from {@link archive}: nothing else of the disk
    * is read. With `paths` (relative to the workspace folder), only those files and their imports.
    */
@@ -246,6 +290,36 @@ export class Snapshot {
 }
 
 const buffer = Buffer.allocUnsafe(256 * 1024);
+/** Blobs read at once by {@link Snapshot.filterFiles} on a git side. */
+const BLOB_BATCH = 512;
+let shared = Buffer.allocUnsafe(1024 * 1024);
+
+/** A file's bytes, read synchronously into one buffer reused by the next call (grown as needed); undefined when it cannot be read. */
+function readShared(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === shared.length) {
+        const grown = Buffer.allocUnsafe(shared.length * 2);
+        shared.copy(grown, 0, 0, length);
+        shared = grown;
+      }
+      const n = readSync(fd, shared, length, shared.length - length, null);
+      if (n === 0) return shared.subarray(0, length);
+      length += n;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * Hashes a file's bytes synchronously, into one shared buffer: thousands of small reads are
