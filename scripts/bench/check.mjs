@@ -7,6 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import { fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { DEFAULTS } from "../../packages/cli/src/config/defaults.ts";
+import { mergeGitignore } from "../../packages/cli/src/init/merges.ts";
+import { gitignoreLines } from "../../packages/cli/src/init/templates.ts";
 import { BUF, CACHE, PROTOSHIP, corpusRepo } from "./corpus.mjs";
 import { expectExit, fmt, ratio, timeCommand, timeInterleaved } from "./timing.mjs";
 
@@ -25,9 +28,11 @@ release:
 // BENCH_NAIVE_RUNS sets the naive row's run count alone (two minutes a run on a quiet machine).
 export async function bench({ runs = 5, naiveRuns = Number(process.env.BENCH_NAIVE_RUNS ?? runs) } = {}) {
   const repo = corpusRepo("check");
-  // An adopted repository has protoship.yaml (as protoship init writes it), which every check reads.
+  // An adopted repository has protoship.yaml (as protoship init writes it), which every check reads,
+  // and init's .gitignore lines (node_modules/, where protoship keeps its caches).
   writeFileSync(path.join(repo.dir, "protoship.yaml"), PROTOSHIP_YAML);
-  repo.git("add", "protoship.yaml");
+  writeFileSync(path.join(repo.dir, ".gitignore"), mergeGitignore(undefined, gitignoreLines("packages/stubs", DEFAULTS.docs.outDir)));
+  repo.git("add", "protoship.yaml", ".gitignore");
   repo.git("commit", "-qm", "adopt protoship");
   // As if pushed (the cached remote stays as other benchmarks expect it).
   repo.git("update-ref", "refs/remotes/origin/main", "HEAD");
@@ -149,7 +154,7 @@ export async function bench({ runs = 5, naiveRuns = Number(process.env.BENCH_NAI
   const lines = [
     `## Pre-push gate: one field's type changed in one file of ${repo.count} protos`,
     "",
-    `Corpus: google-proto-files (googleapis + grafeas, google/protobuf dropped), buf.yaml with lint STANDARD and breaking FILE, protoship.yaml as protoship init writes it. Change: \`${FROM}\` → \`${TO}\` in \`${FILE}\`. Median of ${runs} runs (naive: ${naiveRuns}) after one warm-up; rows 3a–3c and the floor are timed round-robin in one loop (the hand-scoped row clones the repository each run, so it runs on its own first); wall clock of the whole command.`,
+    `Corpus: google-proto-files (googleapis + grafeas, google/protobuf dropped), buf.yaml with lint STANDARD and breaking FILE, protoship.yaml and .gitignore as protoship init writes them. Change: \`${FROM}\` → \`${TO}\` in \`${FILE}\`. Median of ${runs} runs (naive: ${naiveRuns}) after one warm-up; rows 3a–3c and the floor are timed round-robin in one loop (the hand-scoped row clones the repository each run, so it runs on its own first); wall clock of the whole command.`,
     "",
     "| what | command | median | vs protoship check |",
     "| --- | --- | ---: | ---: |",

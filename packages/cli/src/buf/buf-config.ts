@@ -1,6 +1,7 @@
 import path from "node:path";
 import { ConfigError } from "../errors.js";
 import { resolveRepoPath } from "../fs/repo-path.js";
+import { parseCached, siblingModule, type ParseCache } from "../config/parse-cache.js";
 import { parseConfigYaml, readConfigFile } from "../yaml/config-yaml.js";
 
 /** A buf module: a folder whose .proto files are addressed relative to it. */
@@ -30,13 +31,23 @@ export interface BufWorkspace {
  * Reads the buf configuration at `bufYaml` (relative to `root`) into a list of modules, without
  * compiling anything. Supports buf.yaml v2 workspaces and v1 single modules. `bufYaml` must stay
  * inside the repository (symlinks followed); the keys protoship reads are validated with
- * `file:line:col`, others are left to buf, which validates its own file when it runs.
+ * `file:line:col`, others are left to buf, which validates its own file when it runs. A file read
+ * before, byte for byte and at the same path, by this protoship is served from its proven cache
+ * entry ({@link parseCached}), without loading yaml.
  */
 export async function readBufWorkspace(root: string, bufYaml: string): Promise<BufWorkspace> {
   const file = resolveRepoPath(root, bufYaml, { label: "bufYaml" });
   const configFile = toPosix(path.relative(root, path.resolve(root, bufYaml)));
-  return parseBufWorkspace(await readConfigFile(file, configFile), configFile);
+  const text = await readConfigFile(file, configFile);
+  if (text === undefined) return parseBufWorkspace(text, configFile);
+  return parseCached(root, WORKSPACE_CACHE, `${configFile}\0${text}`, () => parseBufWorkspace(text, configFile));
 }
+
+/** buf.yaml's entry: what it reads into is decided by this module and the schema module. */
+const WORKSPACE_CACHE: ParseCache = {
+  entry: "buf-workspace.json",
+  modules: [new URL(import.meta.url), siblingModule(import.meta.url, "buf-yaml-schema")],
+};
 
 /**
  * The buf workspace of buf.yaml's text (undefined when there is none: a configuration error) at

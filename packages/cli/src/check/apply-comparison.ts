@@ -77,6 +77,7 @@ export async function applyComparison(
       onFixed,
       formatBaseline: new Set(inputs.config.check.formatBaseline),
       allFiles: targets.full ? [...headProtos, ...baseProtos].map((f) => f.path) : undefined,
+      breakingFolder: plan.breakingFolder,
     });
     return { findings, checked: (await all) ?? targets.headFiles };
   } finally {

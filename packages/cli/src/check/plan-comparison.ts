@@ -10,6 +10,11 @@ import { selectTargets, type Targets } from "./select-targets.js";
 export interface ComparisonPlan {
   targets: Targets;
   steps: ReadonlySet<Step>;
+  /**
+   * The module root (repository path) whose folder on the head side `buf breaking` may read in
+   * place against the base's image ({@link breakingFolder}); undefined: both sides are images.
+   */
+  breakingFolder: string | undefined;
 }
 
 /**
@@ -23,7 +28,40 @@ export function planComparison(inputs: ComparisonInputs, skip: ReadonlySet<Step>
   const targets = selectTargets(workspace, changes, inputs.baseProtos, inputs.headProtos);
   if (!targets) return undefined;
   refuseUnreadableNames(targets);
-  return { targets, steps: new Set(inputs.config.check.steps.filter((s) => !skip?.has(s))) };
+  const steps = new Set(inputs.config.check.steps.filter((s) => !skip?.has(s)));
+  return { targets, steps, breakingFolder: breakingFolder(workspace, targets, inputs.headTree) };
+}
+
+/** buf's configuration files: one in a folder makes buf take that folder for the workspace (or module) it runs in. */
+const BUF_CONFIG_NAMES = ["buf.yaml", "buf.work.yaml"];
+
+/**
+ * The module whose head folder `buf breaking` can compare with the base's image (built with
+ * `--path` the base's targets), or undefined. buf applies the head's `--path` to that image too,
+ * by the image's names (module-relative), and finds its workspace by walking up from the folder
+ * it runs in. So: buf's configuration is unchanged; every target at the base is a target on the
+ * head (else a deleted file would be filtered out, not reported); every target is in one module;
+ * and from the workspace folder down to that module's root there is no symlink and no other buf
+ * configuration file on the head side, so buf, run in the module's folder, finds buf.yaml's
+ * workspace and names files as the image does.
+ */
+export function breakingFolder(workspace: BufWorkspace, targets: Targets, headTree: SideTree): string | undefined {
+  if (targets.full || targets.headFiles.length === 0) return undefined;
+  const onHead = new Set(targets.headFiles);
+  if (!targets.baseFiles.every((f) => onHead.has(f))) return undefined;
+  const modules = new Set(targets.headFiles.map((f) => moduleOf(workspace, f)));
+  const [module] = modules;
+  if (modules.size !== 1 || !module) return undefined;
+  if (module.root === workspace.dir) return module.root;
+  const prefix = workspace.dir ? `${workspace.dir}/` : "";
+  if (!module.root.startsWith(prefix)) return undefined;
+  let folder = workspace.dir;
+  for (const part of module.root.slice(prefix.length).split("/")) {
+    folder = folder ? `${folder}/${part}` : part;
+    if (headTree.resolve(folder)?.real !== folder) return undefined;
+    if (BUF_CONFIG_NAMES.some((name) => headTree.entry(`${folder}/${name}`))) return undefined;
+  }
+  return module.root;
 }
 
 /**

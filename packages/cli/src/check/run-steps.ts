@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
 import { breaking, ruleGroups } from "../buf/breaking.js";
 import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
-import { firstComplaint } from "../buf/diagnostics.js";
+import { firstComplaint, parseDiagnostics } from "../buf/diagnostics.js";
 import { repoPathCandidates, repoPathFromWorkspace, repoPathInModule, workspacePathOf } from "../buf/module-paths.js";
 import { parseBufFindings, toFinding } from "../buf/parse-findings.js";
 import { bufPathArgs } from "../buf/path-args.js";
@@ -36,6 +36,8 @@ export interface StepInputs {
   allFiles?: readonly string[] | undefined;
   /** Repository-relative files whose format findings are known debt (protoship.yaml check.formatBaseline). */
   formatBaseline?: ReadonlySet<string>;
+  /** The module root whose head folder buf breaking may read in place (the plan's {@link ComparisonPlan.breakingFolder}). */
+  breakingFolder?: string | undefined;
 }
 
 /**
@@ -80,9 +82,12 @@ export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
 }
 
 /**
- * buf breaking between two images built with the same --path filter. Comparing images (rather
- * than `--against .git#…`) avoids cloning the repository, and lets a side where every targeted
- * file was deleted still be compared, which is how a deleted or renamed file is reported.
+ * buf breaking of the head against an image of the base built with the same --path filter.
+ * Comparing with an image (rather than `--against .git#…`) avoids cloning the repository. When
+ * the plan allows it (`breakingFolder`) and that folder is a real one on the head side, buf reads
+ * the head module's folder itself, under buf.yaml's own rules: no head image is built, written
+ * and read back. Otherwise both sides are images, so a side where every targeted file was deleted
+ * can still be compared, which is how a deleted or renamed file is reported.
  */
 async function runBreaking(
   inputs: StepInputs,
@@ -94,12 +99,15 @@ async function runBreaking(
   try {
     const baseImage = path.join(tmp, "base.binpb");
     const headImage = path.join(tmp, "head.binpb");
-    const headSource = targets.full || targets.headFiles.length > 0 ? cwd(inputs.headDir) : await emptyModule(tmp);
-    const headBuild = runBuf(
-      ["build", "--error-format", "json", "-o", headImage, ...(headSource === cwd(inputs.headDir) ? pathArgs(targets.headFiles) : [])],
-      { cwd: headSource },
-    );
-    headBuild.catch(() => {}); // awaited below; the base overlay may fail first
+    const folder = await realFolder(inputs.headDir, inputs.breakingFolder);
+    const headSource = folder ?? (targets.full || targets.headFiles.length > 0 ? cwd(inputs.headDir) : await emptyModule(tmp));
+    const headBuild = folder
+      ? undefined
+      : runBuf(
+          ["build", "--error-format", "json", "-o", headImage, ...(headSource === cwd(inputs.headDir) ? pathArgs(targets.headFiles) : [])],
+          { cwd: headSource },
+        );
+    headBuild?.catch(() => {}); // awaited below; the base overlay may fail first
     const baseDir = await inputs.baseDir!;
     const [base, head] = await Promise.all([
       // The base needs no source info: findings point into the head.
@@ -117,12 +125,13 @@ async function runBreaking(
         },
       );
     }
+    if (folder) return await breakingInFolder(folder, inputs.breakingFolder!, baseImage, targets.headFiles);
+    const toRepo = (p: string | undefined): string => (p ? repoPathFromWorkspace(workspace.dir, p) : "");
     // A head that does not compile is already reported by lint as COMPILE findings.
     // buf build prints its JSON errors on stderr.
-    if (head.code !== 0) {
-      if (head.code !== BUF_FINDINGS) return [];
-      const toRepo = (p: string | undefined): string => (p ? repoPathFromWorkspace(workspace.dir, p) : "");
-      return parseBufFindings({ ...head, stdout: head.stdout || head.stderr }, "lint", toRepo);
+    if (head!.code !== 0) {
+      if (head!.code !== BUF_FINDINGS) return [];
+      return parseBufFindings({ ...head!, stdout: head!.stdout || head!.stderr }, "lint", toRepo);
     }
     const files = targets.full ? (inputs.allFiles ?? []) : [...targets.headFiles, ...targets.baseFiles];
     const found = await breaking(headImage, baseImage, ruleGroups(workspace, files), tmp);
@@ -130,6 +139,31 @@ async function runBreaking(
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The folder of the module `root` in the head folder `headDir`, when it is a folder there and no
+ * symlink leads to it (an overlay links what it did not rewrite to the working tree, and buf,
+ * run in a linked folder, would find the working tree's configuration); else undefined.
+ */
+async function realFolder(headDir: string, root: string | undefined): Promise<string | undefined> {
+  if (root === undefined) return undefined;
+  const folder = path.join(headDir, ...root.split("/").filter(Boolean));
+  const [real, realHead] = await Promise.all([realpath(folder).catch(() => undefined), realpath(headDir)]);
+  return real === path.join(realHead, ...root.split("/").filter(Boolean)) ? folder : undefined;
+}
+
+/**
+ * `buf breaking` of the head module folder `folder` (the module at `root`), limited to `files`
+ * (repository paths), against the image `baseImage`. A head that does not compile is reported by
+ * lint as COMPILE findings: here too, as lint's (the two are deduplicated).
+ */
+async function breakingInFolder(folder: string, root: string, baseImage: string, files: readonly string[]): Promise<Finding[]> {
+  const paths = bufPathArgs(files.map((f) => (root ? f.slice(root.length + 1) : f)));
+  const args = ["breaking", ".", "--against", baseImage, "--exclude-imports", "--error-format", "json", ...paths];
+  const result = await runBuf(args, { cwd: folder });
+  const compiles = !parseDiagnostics(result.stdout).some((d) => d.type === "COMPILE");
+  return parseBufFindings(result, compiles ? "breaking" : "lint", (p) => (p ? repoPathInModule(root, p) : ""));
 }
 
 /** A one-file module standing in for a side where every targeted file was deleted. */

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { readConfigCache, writeConfigCache } from "./config-cache.js";
+import { parseCached, siblingModule, type ParseCache } from "./parse-cache.js";
 import { DEFAULTS } from "./defaults.js";
 import type { ProtoshipConfig } from "./schema.js";
 import { parseConfigYaml, readConfigFile } from "../yaml/config-yaml.js";
@@ -11,17 +11,16 @@ export const CONFIG_FILE = "protoship.yaml";
  * Errors name the file, the line and column of the offending key, the key path and what was
  * expected, e.g. `protoship.yaml:4:3: stubs.scope: expected an npm scope such as @acme`; a file
  * over 1 MiB is refused before it is parsed. A file validated before, byte for byte, by this
- * version of protoship is served from its proven cache entry ({@link readConfigCache}).
+ * version of protoship is served from its proven cache entry ({@link parseCached}).
  */
 export async function loadConfig(root: string): Promise<ProtoshipConfig> {
   const text = await readConfigFile(path.join(root, CONFIG_FILE), CONFIG_FILE);
   if (text === undefined) return structuredClone(DEFAULTS) as ProtoshipConfig;
-  const cached = await readConfigCache(root, text);
-  if (cached) return cached;
-  const config = await parseConfigText(text, CONFIG_FILE);
-  await writeConfigCache(root, text, config);
-  return config;
+  return parseCached(root, CONFIG_CACHE, text, () => parseConfigText(text, CONFIG_FILE));
 }
+
+/** protoship.yaml's entry: what it validates into is decided by the schema module. */
+const CONFIG_CACHE: ParseCache = { entry: "config.json", modules: [siblingModule(import.meta.url, "schema")] };
 
 /** Validates config text; `label` is how the file is named in messages. */
 export async function parseConfigText(text: string, label: string): Promise<ProtoshipConfig> {
