@@ -179,8 +179,9 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
     );
     // A small module is one plugin process; a large one is split by jobs and by size.
     assert.equal(batchCount(5, 67_000, 2), 1);
-    assert.equal(batchCount(394, 40 * 2 ** 20, 2), 40);
-    assert.equal(batchCount(40, 3 * 2 ** 20, 2), 6);
+    assert.equal(batchCount(394, 40 * 2 ** 20, 2), 20);
+    assert.equal(batchCount(40, 3 * 2 ** 20, 2), 2);
+    assert.equal(batchCount(40, 9 * 2 ** 20, 2), 5);
   });
 
   test("progress: one tick per package generated, then done; a no-op rerun starts none", async () => {

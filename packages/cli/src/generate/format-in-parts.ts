@@ -32,6 +32,18 @@ export function formatInParts(text: string, format: (text: string) => string, gr
   return out;
 }
 
+/**
+ * What ts-poet makes of a generated file (its `maybePretty`, with {@link formatInParts}): the
+ * trimmed text formatted, or the text as it is when the formatter refuses it.
+ */
+export function formatAsTsPoet(text: string, format: (text: string) => string): string {
+  try {
+    return formatInParts(text.trim(), format);
+  } catch {
+    return text;
+  }
+}
+
 /** About this many characters of source per formatter call. */
 const GROUP_SIZE = 64 * 1024;
 

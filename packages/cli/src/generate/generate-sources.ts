@@ -31,12 +31,16 @@ export interface GenerateSourcesOptions {
 
 /**
  * A plugin batch holds at most this much encoded descriptors (with imports, source info cut to
- * comments), as far as the units allow: a plugin process reaches about 370 times its request
- * ({@link pluginMemoryMb}), so about 0.5 GB.
+ * comments), as far as the units allow: with ts-proto's formatting done apart (deferred-format.ts),
+ * a plugin process on google/cloud's slice of 6 APIs (two batches of ~1.6 MiB) reached 125 MB.
  */
-const MAX_BATCH_WEIGHT = 2 ** 20;
-/** Below this, a batch costs less to generate than its plugin process costs to start (~0.3 s): a small module is one batch. */
-const MIN_BATCH_WEIGHT = 512 * 2 ** 10;
+const MAX_BATCH_WEIGHT = 2 * 2 ** 20;
+/**
+ * Below this, a batch is not split further: ts-proto generates 2 MiB of weight in about a second
+ * (its formatting is done apart: deferred-format.ts), a few times what its process costs to start
+ * (~0.3 s), so a small module is one batch and a slice of a few APIs one per job.
+ */
+const MIN_BATCH_WEIGHT = 2 * 2 ** 20;
 /** Batches per job: enough for an even finish, few enough that Node's start-up stays small. */
 const BATCHES_PER_JOB = 4;
 
@@ -58,7 +62,7 @@ function memoryBudgetMb(jobs: number): number {
   return Math.min(Math.max(2048, jobs * 1024), Math.max(2048, Math.floor(os.totalmem() / 2 ** 21)));
 }
 
-/** A plugin batch: its units (none for the shared files), its request until it is sent, and its expected memory. */
+/** A plugin batch: its units, its request until it is sent, and its expected memory. */
 interface Batch {
   units: readonly ProtoPackageUnit[];
   request: Uint8Array | undefined;
@@ -70,9 +74,10 @@ interface Batch {
  * deterministic batches, each batch is one plugin process fed a CodeGeneratorRequest built from
  * the image ({@link pluginRequest}: what the plugin reads, emitting only the listed files: the same
  * bytes as one `buf generate`). The files that belong to no unit but are copied into the packages
- * that import them (well-known types, googleapis' google/api, …) are generated once, in a batch of
- * their own, whatever the number of packages or batches that use them. At most `jobs` plugins run
- * at a time, heaviest first, within {@link memoryBudgetMb}. Either plugin's output for a file depends
+ * that import them (well-known types, googleapis' google/api, …) are generated once, with the
+ * lightest batch, whatever the number of packages or batches that use them. At most `jobs` plugins
+ * run at a time, heaviest first, within {@link memoryBudgetMb}; then the plugin's `finish` step
+ * (ts-proto's formatting) runs on all their outputs. Either plugin's output for a file depends
  * only on the file and its imports, which every request carries, so the split does not change a
  * byte. The first failure kills the running plugins, starts no more and is thrown; nothing is
  * returned (or written) unless every batch did.
@@ -88,33 +93,30 @@ export async function generateSources(options: GenerateSourcesOptions): Promise<
     return { units, request, memoryMb: pluginMemoryMb(request.length) };
   };
   const shared = sharedFiles(todo, files, owned).filter((f) => !options.plugin.fromRuntime?.(f));
-  const batches = partition(todo, count, weight, (u) => u.npmName)
-    .filter((b) => b.length)
-    .map((b) => batch(b, ownFiles(b)))
-    .concat(shared.length ? [batch([], shared)] : [])
-    .sort((a, b) => b.memoryMb - a.memoryMb);
+  const bins = partition(todo, count, weight, (u) => u.npmName).filter((b) => b.length);
+  // The shared files go with the lightest batch: one plugin process fewer.
+  const binWeight = (b: readonly ProtoPackageUnit[]): number => b.reduce((sum, u) => sum + weight(u), 0);
+  const lightest = bins.reduce((best, b, i) => (binWeight(b) < binWeight(bins[best]!) ? i : best), 0);
+  const batches = bins.map((b, i) => batch(b, [...ownFiles(b), ...(i === lightest ? shared : [])])).sort((a, b) => b.memoryMb - a.memoryMb);
   const controller = new AbortController();
   const trees: GeneratedTree[] = [];
   const run = async (index: number): Promise<void> => {
     const { units, request, memoryMb } = batches[index]!;
     batches[index]!.request = undefined;
-    const what = !units.length
-      ? `the ${shared.length} files copied into the packages`
-      : units.length === 1
-        ? units[0]!.protoPackage
-        : `${units[0]!.protoPackage} and ${units.length - 1} more`;
+    const what = units.length === 1 ? units[0]!.protoPackage : `${units[0]!.protoPackage} and ${units.length - 1} more`;
     trees[index] = await options.plugin.run(request!, { heapMb: pluginHeapMb(memoryMb), what, signal: controller.signal });
     options.progress?.tick(units.length);
   };
+  const limits = { jobs, budgetMb: memoryBudgetMb(jobs), abort: controller };
   await schedule(
     batches.map((b) => b.memoryMb),
-    { jobs, budgetMb: memoryBudgetMb(jobs), abort: controller },
+    limits,
     run,
   );
-  const sharedTree = trees[batches.findIndex((b) => !b.units.length)] ?? new Map<string, string>();
-  const results = batches.flatMap((b, i) =>
-    b.units.length ? toStubSources(new Map([...sharedTree, ...trees[i]!]), units, b.units, options.plugin.layout) : [],
-  );
+  await options.plugin.finish?.(trees, limits);
+  // Every file was generated once, by one batch: each package takes its files (and the shared ones) from all.
+  const tree: GeneratedTree = new Map(trees.flatMap((t) => [...t]));
+  const results = batches.flatMap((b) => (b.units.length ? toStubSources(tree, units, b.units, options.plugin.layout) : []));
   const byName = new Map(results.map((s) => [s.unit.npmName, s]));
   return todo.map((u) => byName.get(u.npmName)!);
 }

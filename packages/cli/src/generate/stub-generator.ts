@@ -17,6 +17,8 @@ export interface PluginRun {
   layout: OutputLayout;
   /** Imported files the generated code takes from its runtime library, never generated. */
   fromRuntime?(protoFile: string): boolean;
+  /** What is left to do on the batches' outputs once every batch ran, in place (ts-proto's formatting: deferred-format.ts). */
+  finish?(trees: readonly GeneratedTree[], limits: { jobs: number; budgetMb: number; abort: AbortController }): Promise<void>;
 }
 
 /** A stub generator: its plugin run, and what goes in the stamp's key. */
@@ -53,5 +55,6 @@ export function stubGenerator(stubs: ProtoshipConfig["stubs"]): StubGenerator {
     options: [...tsProtoOptions(stubs.tsProtoOptions), ONLY_LISTED_FILES],
     run: runTsProto,
     layout: TS_PROTO_LAYOUT,
+    finish: async (trees, limits) => (await import("./deferred-format.js")).formatDeferred(trees, limits),
   };
 }

@@ -13,9 +13,18 @@
  *   process had generated before it; here it is the file's own, however packages are batched or
  *   sharded.
  *
+ * And one change to what it writes: each file (the code ts-proto's plugin renders with its `path`)
+ * is left unformatted, and the options ts-poet would have formatted it with go in the response's
+ * {@link DEFERRED_FORMAT} entry, with the files' names: protoship formats them in processes of
+ * their own (deferred-format.ts), the same bytes, since dprint-node never returns the memory it
+ * formats with. A file whose options differ from the first file's is formatted here, as before.
+ *
  * A program, not a module: importing it starts the plugin.
  */
+import { create, toBinary } from "@bufbuild/protobuf";
+import { CodeGeneratorResponseSchema } from "@bufbuild/protobuf/wkt";
 import { createRequire } from "node:module";
+import { DEFERRED_FORMAT } from "./deferred-format-entry.js";
 import { formatInParts } from "./format-in-parts.js";
 
 type Format = (fileName: string, text: string, options?: Record<string, unknown>) => string;
@@ -48,12 +57,51 @@ code.toString = function (options) {
   if (met) return render.call(this, options);
   met = new Map();
   try {
-    return render.call(this, options);
+    const path = (options as { path?: unknown } | undefined)?.path;
+    return typeof path === "string" ? renderUnformatted(this, options as Record<string, unknown>, path) : render.call(this, options);
   } finally {
     for (const [i, names] of met) Object.assign(i, names);
     met = undefined;
   }
 };
+
+/** The options ts-poet formats the files with, and the files left for protoship to format with them. */
+const deferred: { options: Record<string, unknown> | undefined; files: string[] } = { options: undefined, files: [] };
+
+/**
+ * A file's code as ts-poet would have handed it to the formatter, recorded in {@link deferred}
+ * with the options it would have used: rendered unformatted (`format: false`), then rendered
+ * again with the formatter swapped for a recorder, which sees only ts-poet's final call (the
+ * code with imports is rendered once and kept). Formatted here when its options differ.
+ */
+function renderUnformatted(code: unknown, options: Record<string, unknown>, path: string): string {
+  const text = render.call(code, { ...options, format: false });
+  let used: Record<string, unknown> | undefined;
+  const formatter = dprint.format;
+  dprint.format = (_fileName, input, formatOptions) => {
+    used = formatOptions ?? {};
+    return input;
+  };
+  try {
+    render.call(code, options);
+  } finally {
+    dprint.format = formatter;
+  }
+  deferred.options ??= used;
+  if (!used || JSON.stringify(used) !== JSON.stringify(deferred.options)) return render.call(code, options);
+  deferred.files.push(path);
+  return text;
+}
+
+// ts-proto writes its encoded response with one process.stdout.write once every file is rendered:
+// the entry is appended there (a message's encoding followed by more of a repeated field's
+// elements is the message with them added).
+const write = process.stdout.write.bind(process.stdout) as (chunk: Uint8Array, callback?: (error?: Error | null) => void) => boolean;
+process.stdout.write = ((chunk: Uint8Array, callback?: (error?: Error | null) => void) => {
+  if (!deferred.files.length) return write(chunk, callback);
+  const entry = create(CodeGeneratorResponseSchema, { file: [{ name: DEFERRED_FORMAT, content: JSON.stringify(deferred) }] });
+  return write(Buffer.concat([chunk, toBinary(CodeGeneratorResponseSchema, entry)]), callback);
+}) as typeof process.stdout.write;
 
 // ts-proto's package entry is the plugin: requiring it runs it.
 fromTsProto("ts-proto");
