@@ -61,7 +61,10 @@ function nativeBinary(bufPackageJson: string): string | undefined {
  * Runs buf with an argument array. buf exits 100 for findings, which is data, not failure; any
  * other non-zero exit is returned too and judged by the caller.
  */
-export async function runBuf(args: readonly string[], options: { cwd: string; input?: Buffer; binary?: boolean }): Promise<BufResult> {
+export async function runBuf(
+  args: readonly string[],
+  options: { cwd: string; input?: Buffer | Promise<Buffer>; binary?: boolean },
+): Promise<BufResult> {
   const r = await runProcess(bufBinary(), args, {
     cwd: options.cwd,
     ...(options.input ? { input: options.input } : {}),

@@ -27,8 +27,8 @@ export interface RepoReads {
 
 /**
  * The repository's reads for `check`. Checking the working tree or the index (`prePush` false)
- * always reads buf.yaml and lists that side's files, so both start now, beside the git calls that
- * find the base; a push starts them only once it has changes.
+ * always reads buf.yaml, lists that side's files and the working tree's ignored entries, so all
+ * three start now, beside the git calls that find the base; a push starts them only once it has changes.
  */
 export function startRepoReads(repo: GitRepo, options: { prePush?: boolean; staged?: boolean }): RepoReads {
   let opened: Promise<RepoProject> | undefined;
@@ -36,14 +36,16 @@ export function startRepoReads(repo: GitRepo, options: { prePush?: boolean; stag
   const readWorkspace = (): Promise<BufWorkspace> => openProject().then((project) => project.workspace());
   const worktree = Snapshot.worktree(repo);
   const index = options.staged ? Snapshot.index(repo) : undefined;
-  if (!options.prePush) {
-    startEarly(readWorkspace());
-    startEarly((index ?? worktree).tree());
-  }
   let untracked: Promise<string[]> | undefined;
   const listUntracked = (): Promise<string[]> => (untracked ??= worktree.tree().then((tree) => tree.untracked().filter(isSchemaPath)));
   let ignored: Promise<string[]> | undefined;
   const listIgnored = (): Promise<string[]> => (ignored ??= ignoredPaths(repo, SCHEMA_PATHSPECS));
+  if (!options.prePush) {
+    startEarly(readWorkspace());
+    startEarly((index ?? worktree).tree());
+    // Both sides' overlays hide the ignored entries: git walks the working tree for them beside the listing.
+    startEarly(listIgnored());
+  }
   return { repo, openProject, readWorkspace, worktree, index, listUntracked, listIgnored };
 }
 

@@ -8,7 +8,7 @@ import { firstComplaint, parseDiagnostics } from "../buf/diagnostics.js";
 import { repoPathCandidates, repoPathFromWorkspace, repoPathInModule, workspacePathOf } from "../buf/module-paths.js";
 import { parseBufFindings, toFinding } from "../buf/parse-findings.js";
 import { bufPathArgs } from "../buf/path-args.js";
-import { runBuf } from "../buf/run-buf.js";
+import { runBuf, type BufResult } from "../buf/run-buf.js";
 import { ProtoshipError } from "../errors.js";
 import type { Finding, Step } from "../report/finding.js";
 import { runFormat } from "./format-step.js";
@@ -85,53 +85,79 @@ export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
  * buf breaking of the head against an image of the base built with the same --path filter.
  * Comparing with an image (rather than `--against .git#…`) avoids cloning the repository. When
  * the plan allows it (`breakingFolder`) and that folder is a real one on the head side, buf reads
- * the head module's folder itself, under buf.yaml's own rules: no head image is built, written
- * and read back. Otherwise both sides are images, so a side where every targeted file was deleted
- * can still be compared, which is how a deleted or renamed file is reported.
+ * the head module's folder itself ({@link breakingInFolder}); otherwise both sides are images
+ * ({@link breakingOfImages}).
  */
-async function runBreaking(
-  inputs: StepInputs,
-  cwd: (dir: string) => string,
-  pathArgs: (files: readonly string[]) => string[],
-): Promise<Finding[]> {
+async function runBreaking(inputs: StepInputs, cwd: (dir: string) => string, pathArgs: PathArgs): Promise<Finding[]> {
+  const folder = await realFolder(inputs.headDir, inputs.breakingFolder);
+  return folder === undefined ? breakingOfImages(inputs, cwd, pathArgs) : breakingInFolder(inputs, folder, cwd, pathArgs);
+}
+
+type PathArgs = (files: readonly string[]) => string[];
+
+/**
+ * The base's image, of the base targets and their imports, written to `output` (a file, or `-`:
+ * returned as `stdoutBytes`). The base needs no source info: findings point into the head. A
+ * base that does not compile cannot be compared: that is the error.
+ */
+async function buildBase(inputs: StepInputs, cwd: (dir: string) => string, pathArgs: PathArgs, output: string): Promise<BufResult> {
+  const baseDir = await inputs.baseDir!;
+  const args = ["build", "--error-format", "json", "--exclude-source-info", "-o", output, ...pathArgs(inputs.targets.baseFiles)];
+  const base = await runBuf(args, { cwd: cwd(baseDir), binary: output === "-" });
+  if (base.code !== 0 && base.code !== BUF_FINDINGS) throw bufFailure("buf build (base)", base);
+  if (base.code !== 0) {
+    throw new ProtoshipError(
+      `the base does not compile, so breaking changes cannot be checked: ${firstComplaint(base.stdout || base.stderr, "")}`,
+      { hint: "pass --against <ref> with a base that builds, or --skip breaking" },
+    );
+  }
+  return base;
+}
+
+/**
+ * `buf breaking` of the head module's folder `folder` (the plan's `breakingFolder`), limited to
+ * the head targets, against the base's image, under buf.yaml's own rules: no head image is built,
+ * written and read back. buf starts at once and compiles the head while the base is built; the
+ * base's image reaches it on standard input. A head that does not compile is reported by lint as
+ * COMPILE findings: here too, as lint's (the two are deduplicated).
+ */
+async function breakingInFolder(inputs: StepInputs, folder: string, cwd: (dir: string) => string, pathArgs: PathArgs): Promise<Finding[]> {
+  const root = inputs.breakingFolder!;
+  const base = buildBase(inputs, cwd, pathArgs, "-");
+  const paths = bufPathArgs(inputs.targets.headFiles.map((f) => (root ? f.slice(root.length + 1) : f)));
+  const args = ["breaking", ".", "--against", "-#format=binpb", "--exclude-imports", "--error-format", "json", ...paths];
+  const run = runBuf(args, { cwd: folder, input: base.then((b) => b.stdoutBytes ?? Buffer.alloc(0)) });
+  run.catch(() => {}); // awaited below, after the base's own failure
+  await base;
+  const result = await run;
+  const compiles = !parseDiagnostics(result.stdout).some((d) => d.type === "COMPILE");
+  return parseBufFindings(result, compiles ? "breaking" : "lint", (p) => (p ? repoPathInModule(root, p) : ""));
+}
+
+/**
+ * buf breaking between two images built with the same --path filter, which lets a side where
+ * every targeted file was deleted still be compared: that is how a deleted or renamed file is
+ * reported. Each file is compared under its module's rules ({@link ruleGroups}).
+ */
+async function breakingOfImages(inputs: StepInputs, cwd: (dir: string) => string, pathArgs: PathArgs): Promise<Finding[]> {
   const { workspace, targets } = inputs;
   const tmp = await mkdtemp(path.join(os.tmpdir(), "protoship-images-"));
   try {
     const baseImage = path.join(tmp, "base.binpb");
     const headImage = path.join(tmp, "head.binpb");
-    const folder = await realFolder(inputs.headDir, inputs.breakingFolder);
-    const headSource = folder ?? (targets.full || targets.headFiles.length > 0 ? cwd(inputs.headDir) : await emptyModule(tmp));
-    const headBuild = folder
-      ? undefined
-      : runBuf(
-          ["build", "--error-format", "json", "-o", headImage, ...(headSource === cwd(inputs.headDir) ? pathArgs(targets.headFiles) : [])],
-          { cwd: headSource },
-        );
-    headBuild?.catch(() => {}); // awaited below; the base overlay may fail first
-    const baseDir = await inputs.baseDir!;
-    const [base, head] = await Promise.all([
-      // The base needs no source info: findings point into the head.
-      runBuf(["build", "--error-format", "json", "--exclude-source-info", "-o", baseImage, ...pathArgs(targets.baseFiles)], {
-        cwd: cwd(baseDir),
-      }),
-      headBuild,
-    ]);
-    if (base.code !== 0 && base.code !== BUF_FINDINGS) throw bufFailure("buf build (base)", base);
-    if (base.code !== 0) {
-      throw new ProtoshipError(
-        `the base does not compile, so breaking changes cannot be checked: ${firstComplaint(base.stdout || base.stderr, "")}`,
-        {
-          hint: "pass --against <ref> with a base that builds, or --skip breaking",
-        },
-      );
-    }
-    if (folder) return await breakingInFolder(folder, inputs.breakingFolder!, baseImage, targets.headFiles);
-    const toRepo = (p: string | undefined): string => (p ? repoPathFromWorkspace(workspace.dir, p) : "");
+    const headSource = targets.full || targets.headFiles.length > 0 ? cwd(inputs.headDir) : await emptyModule(tmp);
+    const headBuild = runBuf(
+      ["build", "--error-format", "json", "-o", headImage, ...(headSource === cwd(inputs.headDir) ? pathArgs(targets.headFiles) : [])],
+      { cwd: headSource },
+    );
+    headBuild.catch(() => {}); // awaited below; the base overlay may fail first
+    const [, head] = await Promise.all([buildBase(inputs, cwd, pathArgs, baseImage), headBuild]);
     // A head that does not compile is already reported by lint as COMPILE findings.
     // buf build prints its JSON errors on stderr.
-    if (head!.code !== 0) {
-      if (head!.code !== BUF_FINDINGS) return [];
-      return parseBufFindings({ ...head!, stdout: head!.stdout || head!.stderr }, "lint", toRepo);
+    if (head.code !== 0) {
+      if (head.code !== BUF_FINDINGS) return [];
+      const toRepo = (p: string | undefined): string => (p ? repoPathFromWorkspace(workspace.dir, p) : "");
+      return parseBufFindings({ ...head, stdout: head.stdout || head.stderr }, "lint", toRepo);
     }
     const files = targets.full ? (inputs.allFiles ?? []) : [...targets.headFiles, ...targets.baseFiles];
     const found = await breaking(headImage, baseImage, ruleGroups(workspace, files), tmp);
@@ -151,19 +177,6 @@ async function realFolder(headDir: string, root: string | undefined): Promise<st
   const folder = path.join(headDir, ...root.split("/").filter(Boolean));
   const [real, realHead] = await Promise.all([realpath(folder).catch(() => undefined), realpath(headDir)]);
   return real === path.join(realHead, ...root.split("/").filter(Boolean)) ? folder : undefined;
-}
-
-/**
- * `buf breaking` of the head module folder `folder` (the module at `root`), limited to `files`
- * (repository paths), against the image `baseImage`. A head that does not compile is reported by
- * lint as COMPILE findings: here too, as lint's (the two are deduplicated).
- */
-async function breakingInFolder(folder: string, root: string, baseImage: string, files: readonly string[]): Promise<Finding[]> {
-  const paths = bufPathArgs(files.map((f) => (root ? f.slice(root.length + 1) : f)));
-  const args = ["breaking", ".", "--against", baseImage, "--exclude-imports", "--error-format", "json", ...paths];
-  const result = await runBuf(args, { cwd: folder });
-  const compiles = !parseDiagnostics(result.stdout).some((d) => d.type === "COMPILE");
-  return parseBufFindings(result, compiles ? "breaking" : "lint", (p) => (p ? repoPathInModule(root, p) : ""));
 }
 
 /** A one-file module standing in for a side where every targeted file was deleted. */

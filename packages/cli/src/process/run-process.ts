@@ -14,8 +14,11 @@ export interface RunProcessOptions {
   cwd: string;
   /** Added to this process's environment. */
   env?: NodeJS.ProcessEnv;
-  /** Written to the program's standard input. */
-  input?: Buffer;
+  /**
+   * Written to the program's standard input; a promise is written when it resolves (the program
+   * starts at once and reads it when it comes; a rejection closes its input empty).
+   */
+  input?: Buffer | Promise<Buffer>;
   /** The program as messages name it (`buf`, `git`, `npm`). */
   what: string;
   /** What to do when it cannot be started. */
@@ -61,7 +64,10 @@ export function runProcess(file: string, args: readonly string[], options: RunPr
     if (options.input) {
       // A program that exits without reading its input (EPIPE) is judged by its exit code and output.
       child.stdin?.on("error", () => {});
-      child.stdin?.end(options.input);
+      Promise.resolve(options.input).then(
+        (input) => child.stdin?.end(input),
+        () => child.stdin?.end(),
+      );
     }
   });
 }
