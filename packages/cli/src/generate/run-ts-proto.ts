@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { EnvironmentError, FindingsError } from "../errors.js";
 import { tsProtoPlugin } from "./ts-proto-package.js";
 import { outputMessage } from "../process/output-message.js";
-import { runProcess, startProcess, type StartedProcess } from "../process/run-process.js";
+import { runProcess, type ProcessResult } from "../process/run-process.js";
 
 /** Generated TypeScript, keyed by path relative to the output root (e.g. `mesh/probe/v1/probe.ts`). */
 export type GeneratedTree = Map<string, string>;
@@ -34,7 +34,7 @@ const WORKER = fileURLToPath(new URL("../../dist/generate/ts-proto-worker.js", i
 /** Starts `count` ts-proto plugin processes ahead of their requests (see {@link prestartWorkers}); returns what kills the unused ones. */
 export function prestartTsProto(count: number): () => void {
   tsProtoPlugin(); // ts-proto missing is an EnvironmentError here, not the worker's crash
-  return prestartWorkers(WORKER, count);
+  return prestartWorkers(WORKER, "ts-proto", count);
 }
 
 /**
@@ -63,11 +63,16 @@ export async function runPluginWorker(
   options: { heapMb: number; what: string; signal?: AbortSignal },
 ): Promise<GeneratedTree> {
   const input = Buffer.from(request.buffer, request.byteOffset, request.byteLength);
-  const how = { what: label, hint: "run the README's install command", ...(options.signal ? { signal: options.signal } : {}) };
   const ready = takeStarted(worker, options.heapMb);
   const result = ready
-    ? await ready.finish(input, how)
-    : await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, worker], { cwd: process.cwd(), input, ...how });
+    ? await ready.finish(input, options.signal)
+    : await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, worker], {
+        cwd: process.cwd(),
+        input,
+        what: label,
+        hint: "run the README's install command",
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
   const stderr = result.stderr.toString("utf8");
   if (result.code !== 0) {
     if (/heap out of memory|Allocation failed/i.test(stderr)) {
@@ -94,17 +99,51 @@ export async function runPluginWorker(
  */
 const STARTED_HEAP_MB = 4096;
 
+/** A plugin process started before its request: it runs once `finish` gives it one; `discard` kills it. */
+interface StartedWorker {
+  finish(input: Buffer, signal?: AbortSignal): Promise<ProcessResult>;
+  discard(): void;
+}
+
 /** Plugin processes started ahead of their request ({@link prestartWorkers}), by program. */
-const started = new Map<string, StartedProcess[]>();
+const started = new Map<string, StartedWorker[]>();
 
 /**
- * Starts `count` processes of the plugin program `worker` now, before any request is ready: each
- * loads its modules (~0.25 s for ts-proto's) while protoship still compiles and plans, then waits
- * for its request on stdin; {@link runPluginWorker} hands a request to one of them when it can.
- * Returns a function that kills those never used (call it once the run is over, whatever happened).
+ * Starts `count` processes of the plugin program `worker` now, before any request is ready (its
+ * input is a promise runProcess writes when it resolves): each loads its modules (~0.25 s for
+ * ts-proto's) while protoship still compiles and plans, then waits for its request on stdin;
+ * {@link runPluginWorker} hands a request to one of them when it can. Returns a function that
+ * kills those never used (call it once the run is over, whatever happened).
  */
-export function prestartWorkers(worker: string, count: number): () => void {
-  const mine = Array.from({ length: count }, () => startProcess(process.execPath, [`--max-old-space-size=${STARTED_HEAP_MB}`, worker]));
+export function prestartWorkers(worker: string, label: string, count: number): () => void {
+  const mine = Array.from({ length: count }, (): StartedWorker => {
+    let give: (input: Buffer) => void = () => {};
+    const input = new Promise<Buffer>((resolve) => {
+      give = resolve;
+    });
+    const controller = new AbortController();
+    const result = runProcess(process.execPath, [`--max-old-space-size=${STARTED_HEAP_MB}`, worker], {
+      cwd: process.cwd(),
+      input,
+      what: label,
+      hint: "run the README's install command",
+      signal: controller.signal,
+    });
+    result.catch(() => {}); // a discarded one's; a used one's is its caller's
+    let used = false;
+    return {
+      finish(request, signal) {
+        used = true;
+        if (signal?.aborted) controller.abort();
+        else signal?.addEventListener("abort", () => controller.abort(), { once: true });
+        give(request);
+        return result;
+      },
+      discard() {
+        if (!used) controller.abort();
+      },
+    };
+  });
   started.set(worker, [...(started.get(worker) ?? []), ...mine]);
   return () => {
     started.set(
@@ -116,7 +155,7 @@ export function prestartWorkers(worker: string, count: number): () => void {
 }
 
 /** A process started ahead for `worker` whose heap limit allows `heapMb`, taken out of the pool; undefined when there is none. */
-function takeStarted(worker: string, heapMb: number): StartedProcess | undefined {
+function takeStarted(worker: string, heapMb: number): StartedWorker | undefined {
   if (heapMb > STARTED_HEAP_MB) return undefined;
   return started.get(worker)?.shift();
 }

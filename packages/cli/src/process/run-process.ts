@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { statSync } from "node:fs";
 import { EnvironmentError } from "../errors.js";
 
@@ -70,50 +70,4 @@ export function runProcess(file: string, args: readonly string[], options: RunPr
       );
     }
   });
-}
-
-/** A program started before its input is known ({@link startProcess}). */
-export interface StartedProcess {
-  /** Writes `input` to its standard input and resolves as {@link runProcess} does once it exits. */
-  finish(input: Buffer, options: Pick<RunProcessOptions, "what" | "hint" | "signal">): Promise<ProcessResult>;
-  /** Kills it unless {@link finish} was called. */
-  discard(): void;
-}
-
-/**
- * Starts `file` with an argument array (never through a shell) in this process's folder, its
- * output collected from the start, for a caller that gives its input later: the program can load
- * while the caller still prepares the input.
- */
-export function startProcess(file: string, args: readonly string[]): StartedProcess {
-  const child = spawn(file, [...args], { stdio: ["pipe", "pipe", "pipe"] });
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-  const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
-    child.on("error", (error) => resolve({ code: null, error }));
-    child.on("close", (code) => resolve({ code }));
-  });
-  let used = false;
-  return {
-    async finish(input, options) {
-      used = true;
-      const abort = (): void => {
-        child.kill();
-      };
-      options.signal?.addEventListener("abort", abort, { once: true });
-      // A program that exits without reading its input (EPIPE) is judged by its exit code and output.
-      child.stdin.on("error", () => {});
-      child.stdin.end(input);
-      const { code, error } = await exited;
-      options.signal?.removeEventListener("abort", abort);
-      if (error) throw new EnvironmentError(`cannot run ${options.what}: ${error.message}`, options.hint);
-      if (options.signal?.aborted) throw new EnvironmentError(`${options.what} was stopped`);
-      return { code: code ?? 1, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr) };
-    },
-    discard() {
-      if (!used) child.kill();
-    },
-  };
 }
