@@ -125,6 +125,22 @@ async function planAndRender(
   options: StubOptions,
   previous?: Stamp,
 ): Promise<{ plan: StubPlan; rendered: Map<string, RenderedPackage>; cacheImage: () => Promise<void> }> {
+  // The plugin processes load while the schema is compiled and the plan made (a core is mostly idle then).
+  const stopUnused = run.plugin.prestart?.(jobsOf(options));
+  try {
+    return await planAndRenderWith(project, run, options, previous);
+  } finally {
+    stopUnused?.();
+  }
+}
+
+/** {@link planAndRender}'s work, once the plugin processes are starting. */
+async function planAndRenderWith(
+  project: Project,
+  run: StubRun,
+  options: StubOptions,
+  previous?: Stamp,
+): Promise<{ plan: StubPlan; rendered: Map<string, RenderedPackage>; cacheImage: () => Promise<void> }> {
   const { image, units, cacheImage } = await stubUnits(project, { key: run.keys.image, only: options.only });
   const plan = planStubs({
     units,

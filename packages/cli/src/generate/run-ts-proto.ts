@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { EnvironmentError, FindingsError } from "../errors.js";
 import { tsProtoPlugin } from "./ts-proto-package.js";
 import { outputMessage } from "../process/output-message.js";
-import { runProcess } from "../process/run-process.js";
+import { runProcess, type ProcessResult } from "../process/run-process.js";
 
 /** Generated TypeScript, keyed by path relative to the output root (e.g. `mesh/probe/v1/probe.ts`). */
 export type GeneratedTree = Map<string, string>;
@@ -31,6 +31,12 @@ export function pluginHeapMb(estimateMb: number): number {
  */
 const WORKER = fileURLToPath(new URL("../../dist/generate/ts-proto-worker.js", import.meta.url));
 
+/** Starts `count` ts-proto plugin processes ahead of their requests (see {@link prestartWorkers}); returns what kills the unused ones. */
+export function prestartTsProto(count: number): () => void {
+  tsProtoPlugin(); // ts-proto missing is an EnvironmentError here, not the worker's crash
+  return prestartWorkers(WORKER, "ts-proto", count);
+}
+
 /**
  * Runs ts-proto's plugin under this Node (through {@link WORKER}), as buf would, on an encoded
  * CodeGeneratorRequest and returns its files (see {@link runPluginWorker}).
@@ -56,13 +62,17 @@ export async function runPluginWorker(
   request: Uint8Array,
   options: { heapMb: number; what: string; signal?: AbortSignal },
 ): Promise<GeneratedTree> {
-  const result = await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, worker], {
-    cwd: process.cwd(),
-    input: Buffer.from(request.buffer, request.byteOffset, request.byteLength),
-    what: label,
-    hint: "run the README's install command",
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const input = Buffer.from(request.buffer, request.byteOffset, request.byteLength);
+  const ready = takeStarted(worker, options.heapMb);
+  const result = ready
+    ? await ready.finish(input, options.signal)
+    : await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, worker], {
+        cwd: process.cwd(),
+        input,
+        what: label,
+        hint: "run the README's install command",
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
   const stderr = result.stderr.toString("utf8");
   if (result.code !== 0) {
     if (/heap out of memory|Allocation failed/i.test(stderr)) {
@@ -81,4 +91,71 @@ export async function runPluginWorker(
     throw new FindingsError(`${label} failed on ${options.what}: ${first.trim()}`);
   }
   return new Map(response.file.map((f) => [f.name, f.content]));
+}
+
+/**
+ * The heap limit (MiB) of a plugin process started before its request: the most a batch is
+ * estimated to need on most modules; a batch that needs more gets a process of its own.
+ */
+const STARTED_HEAP_MB = 4096;
+
+/** A plugin process started before its request: it runs once `finish` gives it one; `discard` kills it. */
+interface StartedWorker {
+  finish(input: Buffer, signal?: AbortSignal): Promise<ProcessResult>;
+  discard(): void;
+}
+
+/** Plugin processes started ahead of their request ({@link prestartWorkers}), by program. */
+const started = new Map<string, StartedWorker[]>();
+
+/**
+ * Starts `count` processes of the plugin program `worker` now, before any request is ready (its
+ * input is a promise runProcess writes when it resolves): each loads its modules (~0.25 s for
+ * ts-proto's) while protoship still compiles and plans, then waits for its request on stdin;
+ * {@link runPluginWorker} hands a request to one of them when it can. Returns a function that
+ * kills those never used (call it once the run is over, whatever happened).
+ */
+export function prestartWorkers(worker: string, label: string, count: number): () => void {
+  const mine = Array.from({ length: count }, (): StartedWorker => {
+    let give: (input: Buffer) => void = () => {};
+    const input = new Promise<Buffer>((resolve) => {
+      give = resolve;
+    });
+    const controller = new AbortController();
+    const result = runProcess(process.execPath, [`--max-old-space-size=${STARTED_HEAP_MB}`, worker], {
+      cwd: process.cwd(),
+      input,
+      what: label,
+      hint: "run the README's install command",
+      signal: controller.signal,
+    });
+    result.catch(() => {}); // a discarded one's; a used one's is its caller's
+    let used = false;
+    return {
+      finish(request, signal) {
+        used = true;
+        if (signal?.aborted) controller.abort();
+        else signal?.addEventListener("abort", () => controller.abort(), { once: true });
+        give(request);
+        return result;
+      },
+      discard() {
+        if (!used) controller.abort();
+      },
+    };
+  });
+  started.set(worker, [...(started.get(worker) ?? []), ...mine]);
+  return () => {
+    started.set(
+      worker,
+      (started.get(worker) ?? []).filter((p) => !mine.includes(p)),
+    );
+    for (const p of mine) p.discard();
+  };
+}
+
+/** A process started ahead for `worker` whose heap limit allows `heapMb`, taken out of the pool; undefined when there is none. */
+function takeStarted(worker: string, heapMb: number): StartedWorker | undefined {
+  if (heapMb > STARTED_HEAP_MB) return undefined;
+  return started.get(worker)?.shift();
 }

@@ -2,7 +2,7 @@ import type { ProtoshipConfig } from "../config/schema.js";
 import { TS_PROTO_LAYOUT, type OutputLayout } from "./stub-sources.js";
 import { PROTOBUF_ES_LAYOUT, PROTOBUF_ES_OPTIONS, protocGenEsVersion, runProtocGenEs } from "./protobuf-es.js";
 import type { GeneratedTree } from "./run-ts-proto.js";
-import { runTsProto } from "./run-ts-proto.js";
+import { prestartTsProto, runTsProto } from "./run-ts-proto.js";
 import { tsProtoVersion } from "./ts-proto-package.js";
 import { tsProtoOptions } from "./ts-proto-options.js";
 
@@ -17,6 +17,8 @@ export interface PluginRun {
   layout: OutputLayout;
   /** Imported files the generated code takes from its runtime library, never generated. */
   fromRuntime?(protoFile: string): boolean;
+  /** Starts `count` plugin processes before their requests are ready; returns what kills those never used. */
+  prestart?(count: number): () => void;
   /** What is left to do on the batches' outputs once every batch ran, in place (ts-proto's formatting: deferred-format.ts). */
   finish?(trees: readonly GeneratedTree[], limits: { jobs: number; budgetMb: number; abort: AbortController }): Promise<void>;
 }
@@ -54,6 +56,7 @@ export function stubGenerator(stubs: ProtoshipConfig["stubs"]): StubGenerator {
     version: tsProtoVersion(),
     options: [...tsProtoOptions(stubs.tsProtoOptions), ONLY_LISTED_FILES],
     run: runTsProto,
+    prestart: prestartTsProto,
     layout: TS_PROTO_LAYOUT,
     finish: async (trees, limits) => (await import("./deferred-format.js")).formatDeferred(trees, limits),
   };
