@@ -46,12 +46,13 @@ export function check(options: CheckOptions): Promise<CommandResult> {
 async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
   const repo = await GitRepo.open(options.cwd);
   const reads = startRepoReads(repo, options);
-  // What applies a plan (overlays, buf) loads on first use: beside the git calls when the working
-  // tree or the index is checked (it always has a plan to apply then), only once needed for a push.
+  // What applies a plan (overlays, buf) loads on first use: when the working tree or the index is
+  // checked (it always has a plan to apply then), while git diffs and lists the base; only once
+  // needed for a push.
   let applying: Promise<typeof import("../check/apply-comparison.js")> | undefined;
   const loadApply = () => (applying ??= import("../check/apply-comparison.js"));
-  if (!options.prePush) startEarly(loadApply());
   const comparisons = await listComparisons(repo, options, reads.openProject);
+  if (!options.prePush) startEarly(loadApply());
   if (options.fix && comparisons.some((c) => c.head.kind !== "worktree")) {
     throw new ProtoshipError("--fix rewrites the working tree, so it cannot be combined with --pre-push or --staged");
   }

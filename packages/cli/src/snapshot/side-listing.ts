@@ -24,17 +24,28 @@ export async function listIndex(repo: GitReader): Promise<SideEntry[]> {
  */
 export async function listWorktree(repo: GitReader): Promise<SideEntry[]> {
   const { tracked, untracked, deleted: gone } = await worktreeFiles(repo);
-  const rows = [
-    ...tracked.filter((r) => !gone.has(r.path)).map((r) => ({ path: r.path, maybeLink: r.mode === "120000" })),
-    ...untracked.map((p) => ({ path: p, maybeLink: true, untracked: true })),
-  ];
-  const onDisk = async (file: string, untracked: boolean): Promise<SideEntry> => {
+  const entries: SideEntry[] = [];
+  // Only a possible symlink is looked at on disk (thousands of plain files are not awaited one by one).
+  const onDisk: Promise<void>[] = [];
+  const fromDisk = (file: string, untracked: boolean): void => {
+    const at = entries.push({ path: file }) - 1;
     const full = path.join(repo.root, ...file.split("/"));
-    const stat = await lstat(full).catch(() => undefined);
-    const entry: SideEntry = stat?.isSymbolicLink() ? { path: file, link: await readlink(full) } : { path: file };
-    return untracked ? { ...entry, untracked } : entry;
+    onDisk.push(
+      (async () => {
+        const stat = await lstat(full).catch(() => undefined);
+        const entry: SideEntry = stat?.isSymbolicLink() ? { path: file, link: await readlink(full) } : { path: file };
+        entries[at] = untracked ? { ...entry, untracked } : entry;
+      })(),
+    );
   };
-  return Promise.all(rows.map((row) => (row.maybeLink ? onDisk(row.path, "untracked" in row) : { path: row.path })));
+  for (const row of tracked) {
+    if (gone.has(row.path)) continue;
+    if (row.mode === "120000") fromDisk(row.path, false);
+    else entries.push({ path: row.path });
+  }
+  for (const file of untracked) fromDisk(file, true);
+  await Promise.all(onDisk);
+  return entries;
 }
 
 /**
