@@ -46,6 +46,13 @@ export async function applyComparison(
     }),
   );
   let baseTree: Promise<RevisionTree> | undefined;
+  // The base overlay is read by buf build alone: removed as soon as that is done, beside buf breaking.
+  let baseRemoved: Promise<void> | undefined;
+  const removeBase = (): Promise<void> =>
+    (baseRemoved ??= (baseTree ?? Promise.resolve(undefined)).then(
+      (tree) => tree?.dispose(),
+      () => undefined,
+    ));
   try {
     if (baseSnapshot) {
       // When buf's configuration changed the base may have other module roots (or none: the whole
@@ -78,10 +85,11 @@ export async function applyComparison(
       formatBaseline: new Set(inputs.config.check.formatBaseline),
       allFiles: targets.full ? [...headProtos, ...baseProtos].map((f) => f.path) : undefined,
       breakingFolder: plan.breakingFolder,
+      onBaseBuilt: () => void startEarly(removeBase()),
     });
     return { findings, checked: (await all) ?? targets.headFiles };
   } finally {
-    const trees = await Promise.allSettled([headTree, ...(baseTree ? [baseTree] : [])]);
-    await Promise.all(trees.map((t) => (t.status === "fulfilled" ? t.value.dispose() : undefined)));
+    const [head] = await Promise.allSettled([headTree]);
+    await Promise.all([head?.status === "fulfilled" ? head.value.dispose() : undefined, removeBase()]);
   }
 }

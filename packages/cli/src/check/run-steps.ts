@@ -38,6 +38,8 @@ export interface StepInputs {
   formatBaseline?: ReadonlySet<string>;
   /** The module root whose head folder buf breaking may read in place (the plan's {@link ComparisonPlan.breakingFolder}). */
   breakingFolder?: string | undefined;
+  /** Told once buf no longer reads `baseDir` (the base image is built, or failed). */
+  onBaseBuilt?: () => void;
 }
 
 /**
@@ -103,7 +105,7 @@ type PathArgs = (files: readonly string[]) => string[];
 async function buildBase(inputs: StepInputs, cwd: (dir: string) => string, pathArgs: PathArgs, output: string): Promise<BufResult> {
   const baseDir = await inputs.baseDir!;
   const args = ["build", "--error-format", "json", "--exclude-source-info", "-o", output, ...pathArgs(inputs.targets.baseFiles)];
-  const base = await runBuf(args, { cwd: cwd(baseDir), binary: output === "-" });
+  const base = await runBuf(args, { cwd: cwd(baseDir), binary: output === "-" }).finally(() => inputs.onBaseBuilt?.());
   if (base.code !== 0 && base.code !== BUF_FINDINGS) throw bufFailure("buf build (base)", base);
   if (base.code !== 0) {
     throw new ProtoshipError(

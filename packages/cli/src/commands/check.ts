@@ -1,9 +1,8 @@
 import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
-import { applyComparison } from "../check/apply-comparison.js";
 import { gatherComparison, type Comparison } from "../check/gather-comparison.js";
 import { planComparison } from "../check/plan-comparison.js";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
-import { startRepoReads } from "../check/repo-reads.js";
+import { startEarly, startRepoReads } from "../check/repo-reads.js";
 import { resolveBase, resolveFixBase, resolvePushBase } from "../check/resolve-base.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { unmergedPaths, type Side } from "../git/diff.js";
@@ -47,6 +46,11 @@ export function check(options: CheckOptions): Promise<CommandResult> {
 async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
   const repo = await GitRepo.open(options.cwd);
   const reads = startRepoReads(repo, options);
+  // What applies a plan (overlays, buf) loads on first use: beside the git calls when the working
+  // tree or the index is checked (it always has a plan to apply then), only once needed for a push.
+  let applying: Promise<typeof import("../check/apply-comparison.js")> | undefined;
+  const loadApply = () => (applying ??= import("../check/apply-comparison.js"));
+  if (!options.prePush) startEarly(loadApply());
   const comparisons = await listComparisons(repo, options, reads.openProject);
   if (options.fix && comparisons.some((c) => c.head.kind !== "worktree")) {
     throw new ProtoshipError("--fix rewrites the working tree, so it cannot be combined with --pre-push or --staged");
@@ -61,6 +65,7 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
     if (!inputs) continue;
     const plan = planComparison(inputs, options.skip);
     if (!plan) continue;
+    const { applyComparison } = await loadApply();
     const outcome = await applyComparison(repo, inputs, plan, Boolean(options.fix), (file) => void fixed.push(file));
     findings.push(...outcome.findings);
     for (const f of outcome.checked) checked.add(f);
