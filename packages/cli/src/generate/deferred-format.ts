@@ -13,10 +13,12 @@ const FORMATTER = fileURLToPath(new URL("../../dist/generate/format-worker.js", 
 /**
  * Characters of code one formatter process is given, as far as the files allow (a larger file is a
  * share of its own): dprint-node keeps ~75–95 bytes per character formatted (measured on
- * google/cloud: 1.1 MB of ts-proto's code, 150 MB; 5.2 MB, 436 MB), so a process stays near 150 MB,
- * and the ~70 ms each start costs is small beside the ~0.35 s a MiB takes to format.
+ * google/cloud: 1.1 MB of ts-proto's code, 150 MB; 5.2 MB, 436 MB), so a process stays near
+ * 110 MB, no more than a ts-proto process (on the 6-API bench slice: peak tree RSS 340 MB, against
+ * 380–406 MB with 1 MiB shares), and the ~70 ms each start costs is small beside the ~0.35 s a MiB
+ * takes to format.
  */
-const FORMAT_SHARE = 2 ** 20;
+const FORMAT_SHARE = 640 * 2 ** 10;
 
 /** The memory (MiB) a formatter process is expected to reach on `chars` characters of code (see {@link FORMAT_SHARE}). */
 function formatterMemoryMb(chars: number): number {

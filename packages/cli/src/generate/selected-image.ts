@@ -35,23 +35,34 @@ export function mayDeclare(bytes: Buffer, selection: ModuleSelection): boolean {
     return words.every((w) => text.includes(w));
   });
   if (!hasWords) return false;
-  const names = plainPackageStatements(bytes.toString("latin1"));
+  const names = packageStatements(bytes);
   return names === undefined || names.some((name) => selection.selected(name));
 }
 
-const PACKAGE_WORD = /\bpackage\b/g;
-const PLAIN_STATEMENT = /package[ \t\r\n]+([A-Za-z_]\w*(?:[ \t\r\n]*\.[ \t\r\n]*[A-Za-z_]\w*)*)[ \t\r\n]*;/y;
+/** How far after the word `package` a plain statement is looked for: a longer one keeps its file a candidate. */
+const STATEMENT_WINDOW = 4096;
+const PLAIN_STATEMENT = /^package[ \t\r\n]+([A-Za-z_]\w*(?:[ \t\r\n]*\.[ \t\r\n]*[A-Za-z_]\w*)*)[ \t\r\n]*;/;
+const isWordByte = (b: number | undefined): boolean =>
+  b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f);
 
 /**
  * The names of a text's plain package statements, or undefined when the word `package` also
  * occurs otherwise than in a plain statement or surely inside a comment or a string.
  */
 export function plainPackageStatements(text: string): string[] | undefined {
+  return packageStatements(Buffer.from(text, "latin1"));
+}
+
+/**
+ * {@link plainPackageStatements} of a file's bytes, read where the word `package` is (no copy of
+ * the whole file as text: googleapis' files are searched by the thousand).
+ */
+function packageStatements(bytes: Buffer): string[] | undefined {
   const names: string[] = [];
-  for (const match of text.matchAll(PACKAGE_WORD)) {
-    if (quotedOrCommented(text.slice(text.lastIndexOf("\n", match.index) + 1, match.index))) continue;
-    PLAIN_STATEMENT.lastIndex = match.index;
-    const statement = PLAIN_STATEMENT.exec(text);
+  for (let at = bytes.indexOf("package"); at >= 0; at = bytes.indexOf("package", at + 1)) {
+    if (isWordByte(bytes[at - 1]) || isWordByte(bytes[at + 7])) continue;
+    if (quotedOrCommented(bytes.toString("latin1", bytes.lastIndexOf(0x0a, at) + 1, at))) continue;
+    const statement = PLAIN_STATEMENT.exec(bytes.toString("latin1", at, at + STATEMENT_WINDOW));
     if (!statement) return undefined;
     names.push(statement[1]!.replace(/[ \t\r\n]/g, ""));
   }
