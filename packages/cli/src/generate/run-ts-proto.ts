@@ -66,7 +66,7 @@ export async function runPluginWorker(
   const ready = takeStarted(worker, options.heapMb);
   const result = ready
     ? await ready.finish(input, options.signal)
-    : await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, worker], {
+    : await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, YOUNG_GENERATION, worker], {
         cwd: process.cwd(),
         input,
         what: label,
@@ -92,6 +92,13 @@ export async function runPluginWorker(
   }
   return new Map(response.file.map((f) => [f.name, f.content]));
 }
+
+/**
+ * The young generation of a plugin process: semi-spaces of 2 MiB (V8's default grows them to
+ * 16 MiB). What a plugin keeps is in the old generation; the young one only holds its garbage.
+ * Measured with ts-proto on a 1.5 MB request: 95 MB instead of 112 MB, the same CPU time.
+ */
+const YOUNG_GENERATION = "--max-semi-space-size=2";
 
 /**
  * The heap limit (MiB) of a plugin process started before its request: the most a batch is
@@ -122,7 +129,7 @@ export function prestartWorkers(worker: string, label: string, count: number): (
       give = resolve;
     });
     const controller = new AbortController();
-    const result = runProcess(process.execPath, [`--max-old-space-size=${STARTED_HEAP_MB}`, worker], {
+    const result = runProcess(process.execPath, [`--max-old-space-size=${STARTED_HEAP_MB}`, YOUNG_GENERATION, worker], {
       cwd: process.cwd(),
       input,
       what: label,
