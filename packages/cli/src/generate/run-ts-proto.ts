@@ -129,13 +129,11 @@ export function prestartWorkers(worker: string, label: string, count: number): (
       give = resolve;
     });
     const controller = new AbortController();
-    const result = runProcess(process.execPath, [`--max-old-space-size=${STARTED_HEAP_MB}`, YOUNG_GENERATION, worker], {
-      cwd: process.cwd(),
-      input,
-      what: label,
-      hint: "run the README's install command",
-      signal: controller.signal,
-    });
+    let result: Promise<ProcessResult> | undefined = runProcess(
+      process.execPath,
+      [`--max-old-space-size=${STARTED_HEAP_MB}`, YOUNG_GENERATION, worker],
+      { cwd: process.cwd(), input, what: label, hint: "run the README's install command", signal: controller.signal },
+    );
     result.catch(() => {}); // a discarded one's; a used one's is its caller's
     let used = false;
     return {
@@ -144,7 +142,11 @@ export function prestartWorkers(worker: string, label: string, count: number): (
         if (signal?.aborted) controller.abort();
         else signal?.addEventListener("abort", () => controller.abort(), { once: true });
         give(request);
-        return result;
+        // Let go of the request and the output once handed over: this object lives until the run ends.
+        const handed = result!; // takeStarted hands each process out once
+        give = () => {};
+        result = undefined;
+        return handed;
       },
       discard() {
         if (!used) controller.abort();
