@@ -7,7 +7,8 @@ import { prestartWorkers, runPluginWorker } from "../src/generate/run-ts-proto.j
 
 /**
  * A plugin program that answers any request with one file naming its own Node flags: which process
- * (started ahead, with its 4 GiB heap, or started for the request) ran it.
+ * (started ahead, with its 4 GiB heap, or started for the request) ran it, and that its young
+ * generation is bounded.
  */
 const WORKER = `
 const varint = (n) => { const out = []; while (n > 127) { out.push((n & 127) | 128); n >>>= 7; } out.push(n); return Buffer.from(out); };
@@ -32,13 +33,13 @@ describe("plugin processes started ahead of their requests", () => {
     const flags = async () =>
       (await runPluginWorker(worker, "the test plugin", new Uint8Array(), { heapMb: 600, what: "x" })).get("flags.txt");
     try {
-      assert.equal(await flags(), "--max-old-space-size=4096");
-      assert.equal(await flags(), "--max-old-space-size=600");
+      assert.equal(await flags(), "--max-old-space-size=4096 --max-semi-space-size=2");
+      assert.equal(await flags(), "--max-old-space-size=600 --max-semi-space-size=2");
     } finally {
       stop();
     }
     // Never used: killed by its stop (else this test's process would wait for it).
     prestartWorkers(worker, "the test plugin", 2)();
-    assert.equal(await flags(), "--max-old-space-size=600");
+    assert.equal(await flags(), "--max-old-space-size=600 --max-semi-space-size=2");
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { ProtoshipError } from "../errors.js";
 import { parsePositiveInteger, parseShard, parseShardCount } from "../generate/shard.js";
+import { boundYoungGeneration } from "../generate/young-generation.js";
 import { commandCwd, finish } from "./shared.js";
 
 /** `protoship generate`: flags only; the work is in commands/generate.ts, loaded on use. */
@@ -20,6 +21,7 @@ export function registerGenerate(program: Command): void {
     .option("--shard <i/n>", "generate only share i of n (a CI matrix job); other packages are left alone")
     .option("--list-shards <n>", "print the packages of each of n shards as JSON and write nothing")
     .action(async (opts, command: Command) => {
+      boundYoungGeneration();
       const jobs = opts.jobs === undefined ? {} : { jobs: parsePositiveInteger(opts.jobs as string, "--jobs") };
       const shard = opts.shard === undefined ? {} : { shard: parseShard(opts.shard as string) };
       if (opts.listShards !== undefined) {

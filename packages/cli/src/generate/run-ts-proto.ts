@@ -66,7 +66,7 @@ export async function runPluginWorker(
   const ready = takeStarted(worker, options.heapMb);
   const result = ready
     ? await ready.finish(input, options.signal)
-    : await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, worker], {
+    : await runProcess(process.execPath, [`--max-old-space-size=${options.heapMb}`, YOUNG_GENERATION, worker], {
         cwd: process.cwd(),
         input,
         what: label,
@@ -92,6 +92,13 @@ export async function runPluginWorker(
   }
   return new Map(response.file.map((f) => [f.name, f.content]));
 }
+
+/**
+ * The young generation of a plugin process: semi-spaces of 2 MiB (V8's default grows them to
+ * 16 MiB). What a plugin keeps is in the old generation; the young one only holds its garbage.
+ * Measured with ts-proto on a 1.5 MB request: 95 MB instead of 112 MB, the same CPU time.
+ */
+const YOUNG_GENERATION = "--max-semi-space-size=2";
 
 /**
  * The heap limit (MiB) of a plugin process started before its request: the most a batch is
@@ -122,13 +129,11 @@ export function prestartWorkers(worker: string, label: string, count: number): (
       give = resolve;
     });
     const controller = new AbortController();
-    const result = runProcess(process.execPath, [`--max-old-space-size=${STARTED_HEAP_MB}`, worker], {
-      cwd: process.cwd(),
-      input,
-      what: label,
-      hint: "run the README's install command",
-      signal: controller.signal,
-    });
+    let result: Promise<ProcessResult> | undefined = runProcess(
+      process.execPath,
+      [`--max-old-space-size=${STARTED_HEAP_MB}`, YOUNG_GENERATION, worker],
+      { cwd: process.cwd(), input, what: label, hint: "run the README's install command", signal: controller.signal },
+    );
     result.catch(() => {}); // a discarded one's; a used one's is its caller's
     let used = false;
     return {
@@ -137,7 +142,11 @@ export function prestartWorkers(worker: string, label: string, count: number): (
         if (signal?.aborted) controller.abort();
         else signal?.addEventListener("abort", () => controller.abort(), { once: true });
         give(request);
-        return result;
+        // Let go of the request and the output once handed over: this object lives until the run ends.
+        const handed = result!; // takeStarted hands each process out once
+        give = () => {};
+        result = undefined;
+        return handed;
       },
       discard() {
         if (!used) controller.abort();

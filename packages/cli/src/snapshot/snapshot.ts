@@ -292,9 +292,13 @@ export class Snapshot {
 const buffer = Buffer.allocUnsafe(256 * 1024);
 /** Blobs read at once by {@link Snapshot.filterFiles} on a git side. */
 const BLOB_BATCH = 512;
-let shared = Buffer.allocUnsafe(1024 * 1024);
+const shared = Buffer.allocUnsafe(1024 * 1024);
 
-/** A file's bytes, read synchronously into one buffer reused by the next call (grown as needed); undefined when it cannot be read. */
+/**
+ * A file's bytes, read synchronously into one buffer reused by the next call; undefined when it
+ * cannot be read. A file larger than that buffer gets one of its own (let go with it), so one
+ * large file does not keep megabytes for the rest of the process.
+ */
 function readShared(file: string): Buffer | undefined {
   let fd: number;
   try {
@@ -303,15 +307,16 @@ function readShared(file: string): Buffer | undefined {
     return undefined;
   }
   try {
+    let bytes = shared;
     let length = 0;
     for (;;) {
-      if (length === shared.length) {
-        const grown = Buffer.allocUnsafe(shared.length * 2);
-        shared.copy(grown, 0, 0, length);
-        shared = grown;
+      if (length === bytes.length) {
+        const grown = Buffer.allocUnsafe(bytes.length * 2);
+        bytes.copy(grown, 0, 0, length);
+        bytes = grown;
       }
-      const n = readSync(fd, shared, length, shared.length - length, null);
-      if (n === 0) return shared.subarray(0, length);
+      const n = readSync(fd, bytes, length, bytes.length - length, null);
+      if (n === 0) return bytes.subarray(0, length);
       length += n;
     }
   } catch {
