@@ -17,12 +17,14 @@ export function timeCommand(cmd, args, { cwd, input, runs = 5, warmup = 1, env }
 /**
  * Times several commands round-robin (A B C, A B C, …) after one warm-up round, so that the
  * machine's state (page cache reclaimed between runs, background load) weighs on each alike.
- * `commands` maps a name to `{ cmd, args, ...options }`; returns the same shape as timeCommand per name.
+ * `commands` maps a name to `{ cmd, args, before, ...options }` (`before`, if any, runs untimed
+ * before each of that command's runs); returns the same shape as timeCommand per name.
  */
 export function timeInterleaved(commands, { runs = 5, warmup = 1 } = {}) {
   const results = Object.fromEntries(Object.keys(commands).map((name) => [name, { times: [], last: undefined }]));
   for (let i = 0; i < warmup + runs; i++) {
-    for (const [name, { cmd, args, ...options }] of Object.entries(commands)) {
+    for (const [name, { cmd, args, before, ...options }] of Object.entries(commands)) {
+      before?.();
       const one = timeCommand(cmd, args, { ...options, runs: 1, warmup: 0 });
       results[name].last = one.last;
       if (i >= warmup) results[name].times.push(one.times[0]);

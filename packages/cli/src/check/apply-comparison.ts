@@ -80,7 +80,7 @@ export async function applyComparison(
               sha: comparison.base.sha,
               cwd: ws.dir,
               args: baseBuildArgs(ws, targets),
-              hidden: { ignored: hide.ignored, within: baseHide.within, worktreeLinks },
+              hidden: { entries: [...hide.ignored, ...worktreeLinks], within: baseHide.within, baseTree: await baseSnapshot.tree() },
               borrowed,
             })
           : undefined;

@@ -6,6 +6,7 @@ import { bufBinaryStamp } from "../buf/run-buf.js";
 import { CACHE_DIR } from "../fs/cache-dir.js";
 import { resolveRepoPath } from "../fs/repo-path.js";
 import { gitIgnores } from "../git/files.js";
+import type { SideTree } from "../snapshot/file-set.js";
 import { visibleToBuf } from "../snapshot/revision-tree.js";
 import { protoshipVersion } from "../version.js";
 
@@ -21,9 +22,10 @@ export interface BaseImageInputs {
   args: readonly string[];
   /**
    * What the overlay hides from buf: the working tree's ignored entries and links, of which those
-   * in the folders buf reads (`within`, module roots) count.
+   * in the folders buf reads (`within`, module roots; undefined: all) and present in the base's
+   * tree count (hiding what the base does not hold changes nothing buf reads).
    */
-  hidden: { ignored: readonly string[]; within: readonly string[] | undefined; worktreeLinks: readonly string[] };
+  hidden: { entries: readonly string[]; within: readonly string[] | undefined; baseTree: SideTree };
   /** buf configuration borrowed from HEAD by a base without one (file → bytes). */
   borrowed: ReadonlyMap<string, Uint8Array> | undefined;
 }
@@ -38,10 +40,10 @@ export const BASE_IMAGES_KEPT = 8;
 /** The cache key of a base image: its inputs, buf's binary and protoship's version. */
 export async function baseImageKey(inputs: BaseImageInputs): Promise<string> {
   const borrowed = [...(inputs.borrowed ?? [])].map(([file, bytes]) => [file, createHash("sha256").update(bytes).digest("hex")]);
-  const { ignored, within, worktreeLinks } = inputs.hidden;
-  const visible = (entries: readonly string[]) => entries.filter((e) => visibleToBuf(e, within));
-  const hidden = { within, ignored: visible(ignored), worktreeLinks: visible(worktreeLinks) };
-  const parts = { ...inputs, hidden, borrowed, buf: await bufBinaryStamp(), protoship: protoshipVersion() };
+  const { entries, within, baseTree } = inputs.hidden;
+  const hidden = entries.filter((e) => visibleToBuf(e, within) && baseTree.resolve(e) !== undefined).sort();
+  const { sha, cwd, args } = inputs;
+  const parts = { sha, cwd, args, within, hidden, borrowed, buf: await bufBinaryStamp(), protoship: protoshipVersion() };
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
 
