@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { chmod, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { protoship, suiteTempDirs, type GitFixture } from "@protoship/testkit";
-import { bufBinary } from "../src/buf/run-buf.ts";
 import { readFileFacts } from "../src/release/file-facts.ts";
+import { loggingBuf } from "./logging-buf.ts";
 import { BILLING, BILLING_V1, COMMON, COMMON_V1, ORDER, ORDER_WITH_COMMON, protoRepo, tagRelease, writeProtos } from "./release-helpers.ts";
 
 const CACHE = "node_modules/.cache/protoship/release-facts.json";
@@ -22,19 +22,6 @@ message Parcel {
 
 interface PlanJson {
   packages: { name: string; current: string | null; next: string | null; bump: string; changes: { kind: string; message: string }[] }[];
-}
-
-/**
- * A buf that logs each call's arguments (one line per call) before running the real one: what the
- * plan compiled, and with which --path.
- */
-async function loggingBuf(dir: string): Promise<{ env: NodeJS.ProcessEnv; calls: () => Promise<string[]> }> {
-  const log = path.join(dir, "buf-calls.log");
-  const script = path.join(dir, "buf-logging.sh");
-  await writeFile(log, "");
-  await writeFile(script, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${bufBinary()}' "$@"\n`);
-  await chmod(script, 0o755);
-  return { env: { PROTOSHIP_BUF: script }, calls: async () => (await readFile(log, "utf8")).split("\n").filter(Boolean) };
 }
 
 async function planJson(repo: GitFixture, env?: NodeJS.ProcessEnv): Promise<PlanJson> {

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { EnvironmentError } from "../errors.js";
@@ -44,6 +45,13 @@ export function bufBinary(): string {
   }
   cachedBinary = nativeBinary(pkg) ?? path.join(path.dirname(pkg), "bin", "buf");
   return cachedBinary;
+}
+
+/** The buf binary that runs, as a cache key needs it: its path, size and modification time. */
+export async function bufBinaryStamp(): Promise<string> {
+  const bin = bufBinary();
+  const { size, mtimeMs } = await stat(bin).catch(() => ({ size: 0, mtimeMs: 0 }));
+  return `${bin}\0${size}\0${mtimeMs}`;
 }
 
 function nativeBinary(bufPackageJson: string): string | undefined {

@@ -6,10 +6,11 @@ import type { Finding } from "../report/finding.js";
 import { materialize, type RevisionTree } from "../snapshot/revision-tree.js";
 import { SCHEMA_PATHSPECS } from "../snapshot/schema-inputs.js";
 import { borrowedBufConfig } from "./base-config.js";
+import { baseImageKey, readBaseImage, writeBaseImage } from "./base-image-cache.js";
 import type { ComparisonInputs } from "./gather-comparison.js";
 import type { ComparisonPlan } from "./plan-comparison.js";
 import { startEarly } from "./repo-reads.js";
-import { runSteps } from "./run-steps.js";
+import { baseBuildArgs, runSteps } from "./run-steps.js";
 
 /** What checking one comparison found, and the files it checked. */
 export interface ComparisonOutcome {
@@ -19,7 +20,9 @@ export interface ComparisonOutcome {
 
 /**
  * Materialises both sides of a comparison for buf (overlays of the working tree, removed at the
- * end) and runs the plan's steps on them. With `fix`, unformatted files are rewritten in the
+ * end) and runs the plan's steps on them. The base's image comes from the cache when an earlier
+ * check built it from the same inputs (check/base-image-cache.ts): then the base is neither
+ * materialised nor built; a base built here is cached. With `fix`, unformatted files are rewritten in the
  * working tree and each is told to `onFixed`.
  */
 export async function applyComparison(
@@ -46,6 +49,9 @@ export async function applyComparison(
     }),
   );
   let baseTree: Promise<RevisionTree> | undefined;
+  let cachedBase: Buffer | undefined;
+  let keepBase: ((image: Buffer) => void) | undefined;
+  let baseKept: Promise<void> | undefined;
   // The base overlay is read by buf build alone: removed as soon as that is done, beside buf breaking.
   let baseRemoved: Promise<void> | undefined;
   const removeBase = (): Promise<void> =>
@@ -67,8 +73,23 @@ export async function applyComparison(
         ...(borrowed ? { borrowed } : {}),
       };
       const baseSide: Side = { kind: "commit", sha: comparison.base.sha };
+      // Only what buf breaking reads is cached: the base's image of the base targets.
+      const key =
+        steps.has("breaking") && (targets.full || targets.baseFiles.length > 0)
+          ? await baseImageKey({
+              sha: comparison.base.sha,
+              cwd: ws.dir,
+              args: baseBuildArgs(ws, targets),
+              hidden: { ignored: hide.ignored, within: baseHide.within, worktreeLinks },
+              borrowed,
+            })
+          : undefined;
+      cachedBase = key ? await readBaseImage(repo.root, key) : undefined;
+      if (key) keepBase = (image) => void (baseKept = writeBaseImage(repo.root, key, image));
       // Awaited by runSteps.
-      baseTree = startEarly(materialize(repo, baseSide, SCHEMA_PATHSPECS, inputs.newFiles, inputs.baseFromWorktree, baseHide));
+      if (!cachedBase) {
+        baseTree = startEarly(materialize(repo, baseSide, SCHEMA_PATHSPECS, inputs.newFiles, inputs.baseFromWorktree, baseHide));
+      }
     }
     const head = await headTree;
     // buf's configuration changed: every file of every module is checked, and buf lists them.
@@ -78,6 +99,8 @@ export async function applyComparison(
       targets,
       headDir: head.dir,
       baseDir: baseTree?.then((t) => t.dir),
+      cachedBase,
+      ...(keepBase ? { onBaseImage: keepBase } : {}),
       steps,
       worktree: repo.root,
       fix,
@@ -90,6 +113,6 @@ export async function applyComparison(
     return { findings, checked: (await all) ?? targets.headFiles };
   } finally {
     const [head] = await Promise.allSettled([headTree]);
-    await Promise.all([head?.status === "fulfilled" ? head.value.dispose() : undefined, removeBase()]);
+    await Promise.all([head?.status === "fulfilled" ? head.value.dispose() : undefined, removeBase(), baseKept]);
   }
 }

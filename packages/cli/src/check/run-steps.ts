@@ -8,7 +8,7 @@ import { firstComplaint, parseDiagnostics } from "../buf/diagnostics.js";
 import { repoPathCandidates, repoPathFromWorkspace, repoPathInModule, workspacePathOf } from "../buf/module-paths.js";
 import { parseBufFindings, toFinding } from "../buf/parse-findings.js";
 import { bufPathArgs } from "../buf/path-args.js";
-import { runBuf, type BufResult } from "../buf/run-buf.js";
+import { runBuf } from "../buf/run-buf.js";
 import { ProtoshipError } from "../errors.js";
 import type { Finding, Step } from "../report/finding.js";
 import { runFormat } from "./format-step.js";
@@ -20,8 +20,15 @@ export interface StepInputs {
   targets: Targets;
   /** Folder holding the checked side (the repository root or an overlay of it). */
   headDir: string;
-  /** Folder holding the base side (still being written when steps start), or undefined when there is no base (first commit). */
+  /**
+   * Folder holding the base side (still being written when steps start), or undefined when there is
+   * no base (first commit) or its image is `cachedBase`.
+   */
   baseDir: Promise<string> | undefined;
+  /** The base's image ({@link baseBuildArgs}) from the cache: no overlay is read, no build runs. */
+  cachedBase?: Buffer | undefined;
+  /** Told the base's image once buf built it (for the cache). */
+  onBaseImage?: (image: Buffer) => void;
   steps: ReadonlySet<Step>;
   /** The working tree (where --fix writes, and whose links are never written through). */
   worktree: string;
@@ -77,7 +84,7 @@ export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
       ),
     );
   }
-  if (inputs.steps.has("breaking") && inputs.baseDir && (targets.full || targets.baseFiles.length > 0)) {
+  if (inputs.steps.has("breaking") && (inputs.baseDir || inputs.cachedBase) && (targets.full || targets.baseFiles.length > 0)) {
     jobs.push(runBreaking(inputs, cwd, pathArgs));
   }
   return dedupe((await Promise.all(jobs)).flat());
@@ -92,20 +99,30 @@ export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
  */
 async function runBreaking(inputs: StepInputs, cwd: (dir: string) => string, pathArgs: PathArgs): Promise<Finding[]> {
   const folder = await realFolder(inputs.headDir, inputs.breakingFolder);
-  return folder === undefined ? breakingOfImages(inputs, cwd, pathArgs) : breakingInFolder(inputs, folder, cwd, pathArgs);
+  return folder === undefined ? breakingOfImages(inputs, cwd, pathArgs) : breakingInFolder(inputs, folder, cwd);
 }
 
 type PathArgs = (files: readonly string[]) => string[];
 
 /**
- * The base's image, of the base targets and their imports, written to `output` (a file, or `-`:
- * returned as `stdoutBytes`). The base needs no source info: findings point into the head. A
- * base that does not compile cannot be compared: that is the error.
+ * `buf build`'s arguments for the base's image, of the base targets and their imports, on standard
+ * output. The base needs no source info: findings point into the head.
  */
-async function buildBase(inputs: StepInputs, cwd: (dir: string) => string, pathArgs: PathArgs, output: string): Promise<BufResult> {
+export function baseBuildArgs(workspace: BufWorkspace, targets: Targets): string[] {
+  const paths = targets.full ? [] : bufPathArgs(targets.baseFiles.map((f) => workspacePathOf(workspace.dir, f)));
+  return ["build", "--error-format", "json", "--exclude-source-info", "-o", "-", ...paths];
+}
+
+/**
+ * The base's image: the cached one, or built by buf in the base's folder ({@link baseBuildArgs})
+ * and told to `onBaseImage`. A base that does not compile cannot be compared: that is the error.
+ */
+async function buildBase(inputs: StepInputs, cwd: (dir: string) => string): Promise<Buffer> {
+  if (inputs.cachedBase) return inputs.cachedBase;
   const baseDir = await inputs.baseDir!;
-  const args = ["build", "--error-format", "json", "--exclude-source-info", "-o", output, ...pathArgs(inputs.targets.baseFiles)];
-  const base = await runBuf(args, { cwd: cwd(baseDir), binary: output === "-" }).finally(() => inputs.onBaseBuilt?.());
+  const base = await runBuf(baseBuildArgs(inputs.workspace, inputs.targets), { cwd: cwd(baseDir), binary: true }).finally(() =>
+    inputs.onBaseBuilt?.(),
+  );
   if (base.code !== 0 && base.code !== BUF_FINDINGS) throw bufFailure("buf build (base)", base);
   if (base.code !== 0) {
     throw new ProtoshipError(
@@ -113,7 +130,9 @@ async function buildBase(inputs: StepInputs, cwd: (dir: string) => string, pathA
       { hint: "pass --against <ref> with a base that builds, or --skip breaking" },
     );
   }
-  return base;
+  const image = base.stdoutBytes ?? Buffer.alloc(0);
+  inputs.onBaseImage?.(image);
+  return image;
 }
 
 /**
@@ -123,12 +142,12 @@ async function buildBase(inputs: StepInputs, cwd: (dir: string) => string, pathA
  * base's image reaches it on standard input. A head that does not compile is reported by lint as
  * COMPILE findings: here too, as lint's (the two are deduplicated).
  */
-async function breakingInFolder(inputs: StepInputs, folder: string, cwd: (dir: string) => string, pathArgs: PathArgs): Promise<Finding[]> {
+async function breakingInFolder(inputs: StepInputs, folder: string, cwd: (dir: string) => string): Promise<Finding[]> {
   const root = inputs.breakingFolder!;
-  const base = buildBase(inputs, cwd, pathArgs, "-");
+  const base = buildBase(inputs, cwd);
   const paths = bufPathArgs(inputs.targets.headFiles.map((f) => (root ? f.slice(root.length + 1) : f)));
   const args = ["breaking", ".", "--against", "-#format=binpb", "--exclude-imports", "--error-format", "json", ...paths];
-  const run = runBuf(args, { cwd: folder, input: base.then((b) => b.stdoutBytes ?? Buffer.alloc(0)) });
+  const run = runBuf(args, { cwd: folder, input: base });
   run.catch(() => {}); // awaited below, after the base's own failure
   await base;
   const result = await run;
@@ -153,7 +172,7 @@ async function breakingOfImages(inputs: StepInputs, cwd: (dir: string) => string
       { cwd: headSource },
     );
     headBuild.catch(() => {}); // awaited below; the base overlay may fail first
-    const [, head] = await Promise.all([buildBase(inputs, cwd, pathArgs, baseImage), headBuild]);
+    const [, head] = await Promise.all([buildBase(inputs, cwd).then((image) => writeFile(baseImage, image)), headBuild]);
     // A head that does not compile is already reported by lint as COMPILE findings.
     // buf build prints its JSON errors on stderr.
     if (head.code !== 0) {
