@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, symlink, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { protoship, suiteTempDirs, type GitFixture } from "@protoship/testkit";
 import { ORDER_BREAKING, findingsOf, shopRepo } from "./fixtures.ts";
+import { BASE_IMAGES_KEPT, writeBaseImage } from "../src/check/base-image-cache.ts";
 import { loggingBuf } from "./logging-buf.ts";
 
 const ORDER = "proto/shop/order/v1/order.proto";
@@ -85,5 +86,33 @@ describe("check reuses the base's image", () => {
     const findings = ["proto/shop/order/v1/customer.proto:1:1 FILE_NO_DELETE"];
     assert.deepEqual(await checkLogged(repo, buf), { findings, baseBuilds: 1 });
     assert.deepEqual(await checkLogged(repo, buf), { findings, baseBuilds: 0 });
+  });
+
+  it("keeps the most recent base images and removes only entries it wrote", async () => {
+    const repo = await changedRepo(fresh());
+    const dir = path.join(repo.dir, CACHE_DIR);
+    await mkdir(dir, { recursive: true });
+    const others = ["image-0123.binpb", "check-base-notes.txt", "config.json"];
+    for (const name of others) await writeFile(path.join(dir, name), "not a base image\n");
+    const keys = Array.from({ length: BASE_IMAGES_KEPT + 2 }, (_, i) => i.toString(16).padStart(64, "0"));
+    for (const [i, key] of keys.entries()) {
+      await writeBaseImage(repo.dir, key, Buffer.from([i]));
+      // Distinct modification times, oldest first, whatever the file system's resolution.
+      const at = new Date(Date.UTC(2026, 0, 1, 0, 0, i));
+      await utimes(path.join(dir, `check-base-${key}.binpb`), at, at);
+    }
+    const names = (await readdir(dir)).sort();
+    assert.deepEqual(names, [...others, ...keys.slice(2).map((k) => `check-base-${k}.binpb`)].sort());
+  });
+
+  it("writes no cache through a node_modules symlink out of the repository, and still checks", async () => {
+    const repo = await changedRepo(fresh());
+    const outside = fresh();
+    await mkdir(outside, { recursive: true });
+    await symlink(outside, path.join(repo.dir, "node_modules"));
+    const buf = await loggingBuf(fresh());
+    assert.deepEqual(await checkLogged(repo, buf), { findings: expected, baseBuilds: 1 });
+    assert.deepEqual(await checkLogged(repo, buf), { findings: expected, baseBuilds: 1 });
+    assert.deepEqual(await readdir(outside), [], "nothing written outside the repository");
   });
 });
