@@ -36,7 +36,7 @@ export async function applyComparison(
   const { targets, steps } = plan;
   // Both sides come from git (a commit, the index) or the working tree less its ignored files:
   // an ignored or untracked file never satisfies an import of a commit.
-  const within = ws.modules.map((m) => m.root);
+  const within = ws.modules.map(({ root, excludes }) => ({ root, excludes }));
   const worktreeLinks = inputs.worktreeTree.links().map((l) => l.path);
   const hide = { ignored: inputs.ignored, within, worktreeLinks };
   // The base overlay (blobs read from git, symlinks written) is built while buf already lints
@@ -67,7 +67,7 @@ export async function applyComparison(
       const borrowed = targets.full ? await borrowedBufConfig(ws, baseSnapshot, headSnapshot) : undefined;
       const baseHide = {
         ...hide,
-        ...(targets.full ? { within: [""] } : {}),
+        ...(targets.full ? { within: [{ root: "" }] } : {}),
         files: baseProtos,
         snapshot: baseSnapshot,
         ...(borrowed ? { borrowed } : {}),

@@ -7,7 +7,7 @@ import { CACHE_DIR } from "../fs/cache-dir.js";
 import { resolveRepoPath } from "../fs/repo-path.js";
 import { gitIgnores } from "../git/files.js";
 import type { SideTree } from "../snapshot/file-set.js";
-import { visibleToBuf } from "../snapshot/revision-tree.js";
+import { type BufReach, visibleToBuf } from "../snapshot/revision-tree.js";
 import { protoshipVersion } from "../version.js";
 
 /**
@@ -22,10 +22,10 @@ export interface BaseImageInputs {
   args: readonly string[];
   /**
    * What the overlay hides from buf: the working tree's ignored entries and links, of which those
-   * in the folders buf reads (`within`, module roots; undefined: all) and present in the base's
+   * in the folders buf reads (`within`, module roots less their excludes; undefined: all) and present in the base's
    * tree count (hiding what the base does not hold changes nothing buf reads).
    */
-  hidden: { entries: readonly string[]; within: readonly string[] | undefined; baseTree: SideTree };
+  hidden: { entries: readonly string[]; within: readonly BufReach[] | undefined; baseTree: SideTree };
   /** buf configuration borrowed from HEAD by a base without one (file → bytes). */
   borrowed: ReadonlyMap<string, Uint8Array> | undefined;
 }

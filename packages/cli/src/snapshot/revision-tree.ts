@@ -16,10 +16,11 @@ export interface MaterializeOptions {
   /** The ignored entries of the working tree ({@link ignoredPaths}), when the caller has them. */
   ignored?: readonly string[];
   /**
-   * Folders buf reads (module roots, "" for the whole repository): ignored entries elsewhere are
-   * invisible to buf anyway and are left as they are. Default: hide every ignored entry.
+   * The folders buf reads (module roots, "" for the whole repository, less each one's excludes):
+   * ignored entries elsewhere are invisible to buf anyway and are left as they are. Default: hide
+   * every ignored entry.
    */
-  within?: readonly string[];
+  within?: readonly BufReach[];
   /**
    * The .proto files buf compiles on the side (Snapshot.listProtoFiles) and the side itself: a file
    * a symlink leads to is written as a file (with its bytes at the side), since a link in the
@@ -87,8 +88,21 @@ export async function materialize(
   return createOverlayTree(repo.root, overrides);
 }
 
-/** Whether buf, reading the folders `within` (module roots; none given: everything), can reach `entry` (a path, or a folder on the way to one). */
-export function visibleToBuf(entry: string, within: readonly string[] | undefined): boolean {
+/** A folder buf reads: a module's root ("" for the repository's) and the sub-folders it leaves out (buf.yaml `excludes`), relative to the repository root. */
+export interface BufReach {
+  root: string;
+  excludes?: readonly string[];
+}
+
+/**
+ * Whether buf, reading the folders `within` (none given: everything), can reach `entry` (a path,
+ * or a folder on the way to one). A module's excluded folders are not part of it, so nothing in
+ * them can be compiled or imported.
+ */
+export function visibleToBuf(entry: string, within: readonly BufReach[] | undefined): boolean {
   if (!within) return true;
-  return within.some((root) => root === "" || entry === root || entry.startsWith(`${root}/`) || root.startsWith(`${entry}/`));
+  const under = (folder: string): boolean => entry === folder || entry.startsWith(`${folder}/`);
+  return within.some(
+    ({ root, excludes = [] }) => (root !== "" && root.startsWith(`${entry}/`)) || ((root === "" || under(root)) && !excludes.some(under)),
+  );
 }

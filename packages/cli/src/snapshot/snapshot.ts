@@ -217,7 +217,7 @@ export class Snapshot {
    */
   async bufFolder(workspace: BufWorkspace): Promise<RevisionTree | undefined> {
     if (this.side.kind !== "worktree" || !this.repo) return undefined;
-    const within = workspace.modules.map((m) => m.root);
+    const within = workspace.modules.map(({ root, excludes }) => ({ root, excludes }));
     const [{ materialize, visibleToBuf }, { SCHEMA_PATHSPECS }] = await Promise.all([
       import("./revision-tree.js"),
       import("./schema-inputs.js"),
