@@ -189,6 +189,32 @@ describe("protoship check", () => {
     );
   });
 
+  it("compares with the upstream: HEAD at it, and HEAD ahead of it (the merge-base); a broken protoship.yaml is refused even with nothing changed", async () => {
+    const repo = await shopRepo(fresh());
+    await repo.git("checkout", "-q", "-b", "feature");
+    await repo.git("branch", "-q", "--set-upstream-to", "main");
+    const findsTheChangeAgainstUpstream = async (): Promise<void> => {
+      const r = await protoship(repo.dir, ["check", "--format", "json"]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout).comparisons, ["upstream..worktree"]);
+      assert.deepEqual(
+        findingsOf(r.stdout).map((f) => [f.file, f.line, f.column, f.rule]),
+        [[ORDER, 10, 3, "FIELD_SAME_TYPE"]],
+      );
+    };
+    await repo.write(ORDER, ORDER_BREAKING);
+    await findsTheChangeAgainstUpstream();
+    // Committed on the branch: main, the upstream, is behind HEAD and is still the base.
+    await repo.commitAll("breaking on a branch");
+    await findsTheChangeAgainstUpstream();
+    // HEAD at its upstream again, nothing changed: protoship.yaml is still read, and refused.
+    await repo.git("branch", "-q", "-f", "main", "HEAD");
+    await repo.write("protoship.yaml", "stubs:\n  bogus: 1\n");
+    const broken = await protoship(repo.dir, ["check"]);
+    assert.equal(broken.code, 2, broken.stdout + broken.stderr);
+    assert.match(broken.stderr, /protoship\.yaml/);
+  });
+
   it("deepens a shallow clone to find the base, as CI checkouts need", async () => {
     const origin = await shopRepo(fresh());
     for (let i = 0; i < 3; i++) {

@@ -54,14 +54,15 @@ export async function gatherComparison(reads: RepoReads, comparison: Comparison,
   // listing runs beside the diff; a push lists its sides only once the diff has changes.
   const headSnapshot = comparison.head.kind === "commit" ? Snapshot.of(repo, comparison.head, comparison.label) : (index ?? worktree);
   const baseSnapshot = comparison.base.sha === EMPTY_TREE ? undefined : Snapshot.commit(repo, comparison.base.sha, comparison.base.label);
-  if (!prePush && baseSnapshot) startEarly(baseSnapshot.tree());
-  // Diff first, with pathspecs that need no configuration.
+  // Diff first (the longest git call: started before the base's listing), with pathspecs that need no configuration.
   // New files nobody has `git add`ed yet are part of the working tree being checked; listing
   // them costs a directory walk, so a commit-to-commit diff does it only once it has changes.
   // Against the working tree the walks, the diff and reading buf.yaml run side by side.
   // Without pathspecs: a symlink (any name) is a schema input when a module path leads through it.
+  const diff = diffPaths(repo, comparison.base.sha, comparison.head, []);
+  if (!prePush && baseSnapshot) startEarly(baseSnapshot.tree());
   const [changes, listed] = await Promise.all([
-    diffPaths(repo, comparison.base.sha, comparison.head, []).then((all) => all.filter(isSchemaChange)),
+    diff.then((all) => all.filter(isSchemaChange)),
     againstWorktree ? listUntracked() : undefined,
     againstWorktree ? readWorkspace() : undefined,
     againstWorktree ? listIgnored() : undefined,

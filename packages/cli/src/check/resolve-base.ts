@@ -1,6 +1,6 @@
 import { EnvironmentError, ProtoshipError } from "../errors.js";
 import { EMPTY_TREE, ZERO_SHA, type GitWriter } from "../git/git.js";
-import { fetchBranch, fetchCommit, refCommits, unpublishedCommits, unshallow } from "../git/remote.js";
+import { fetchBranch, fetchCommit, headAndUpstream, refCommits, unpublishedCommits, unshallow } from "../git/remote.js";
 import { redact } from "../process/redact.js";
 import type { PushedRef } from "./pre-push-input.js";
 
@@ -11,34 +11,51 @@ export interface Base {
   label: string;
 }
 
+/** Where {@link resolveBase} looks for a base. */
+export interface BaseOptions {
+  against?: string;
+  defaultBranch?: string;
+  remote: string;
+  /** false: the upstream is not asked (`check --fix` compares both candidates). */
+  upstream?: boolean;
+}
+
 /**
  * The base of `protoship check` without --pre-push: `--against` when given; otherwise the
  * merge-base with the branch's upstream; otherwise with the default branch (a branch with no
  * upstream yet, a detached HEAD); otherwise, in a repository with no commit, the empty tree.
+ * `started`: {@link headAndUpstream}, when the caller started it already (never with `against`);
+ * `given` may still be read from protoship.yaml then.
  */
 export async function resolveBase(
   repo: GitWriter,
-  options: { against?: string; defaultBranch?: string; remote: string; upstream?: boolean },
+  given: BaseOptions | Promise<BaseOptions>,
+  started?: Promise<{ head: string; upstream: string } | undefined>,
 ): Promise<Base> {
+  // HEAD at its upstream (nothing committed since): the base needs no option, nor waits for them.
+  const early = await started;
+  if (early && early.head === early.upstream) return { sha: early.head, label: "upstream" };
+  const options = await given;
   if (options.against) {
     const head = await repo.resolveCommit("HEAD");
     const sha = await resolveOrFetch(repo, options.against, options.remote);
     const mb = head ? await mergeBaseOrDeepen(repo, sha, head, options.remote) : sha;
     return { sha: mb, label: options.against };
   }
-  // This runs on every check: HEAD, its upstream and the default-branch candidates (one
-  // for-each-ref instead of a rev-parse each) are asked side by side.
+  // This runs on every check: HEAD and its upstream are asked in one git call (started by the
+  // caller before protoship.yaml is read, which they do not depend on); only without an upstream
+  // are HEAD and the default-branch candidates (one for-each-ref) asked, side by side.
+  const tracked = options.upstream === false ? undefined : await (started ?? headAndUpstream(repo));
+  if (tracked) return { sha: await mergeBaseOrDeepen(repo, tracked.upstream, tracked.head, options.remote), label: "upstream" };
   const candidates = defaultBranchCandidates(options);
-  const [head, upstream, known] = await Promise.all([
+  const [head, known] = await Promise.all([
     repo.resolveCommit("HEAD"),
-    options.upstream === false ? undefined : repo.resolveCommit("@{upstream}"),
     refCommits(
       repo,
       candidates.map((c) => c.ref),
     ),
   ]);
   if (!head) return { sha: EMPTY_TREE, label: "(no commits yet)" };
-  if (upstream) return { sha: await mergeBaseOrDeepen(repo, upstream, head, options.remote), label: "upstream" };
   for (const candidate of candidates) {
     const sha = known.get(candidate.ref);
     if (sha) return { sha: await mergeBaseOrDeepen(repo, sha, head, options.remote), label: candidate.name };

@@ -7,6 +7,7 @@ import { resolveBase, resolveFixBase, resolvePushBase } from "../check/resolve-b
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { unmergedPaths, type Side } from "../git/diff.js";
 import { GitRepo } from "../git/git.js";
+import { headAndUpstream } from "../git/remote.js";
 import type { RepoProject } from "../project/project.js";
 import type { Finding, Step } from "../report/finding.js";
 import { render, type OutputFormat } from "../report/render.js";
@@ -47,12 +48,11 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
   const repo = await GitRepo.open(options.cwd);
   const reads = startRepoReads(repo, options);
   // What applies a plan (overlays, buf) loads on first use: when the working tree or the index is
-  // checked (it always has a plan to apply then), while git diffs and lists the base; only once
-  // needed for a push.
+  // checked (it always has a plan to apply then), while git diffs and lists the base (once git
+  // has started: loading the modules holds the main thread); only once needed for a push.
   let applying: Promise<typeof import("../check/apply-comparison.js")> | undefined;
   const loadApply = () => (applying ??= import("../check/apply-comparison.js"));
   const comparisons = await listComparisons(repo, options, reads.openProject);
-  if (!options.prePush) startEarly(loadApply());
   if (options.fix && comparisons.some((c) => c.head.kind !== "worktree")) {
     throw new ProtoshipError("--fix rewrites the working tree, so it cannot be combined with --pre-push or --staged");
   }
@@ -62,7 +62,9 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
   const checked = new Set<string>();
   let bufConfigChanged = false;
   for (const comparison of comparisons) {
-    const inputs = await gatherComparison(reads, comparison, Boolean(options.prePush));
+    const gathering = gatherComparison(reads, comparison, Boolean(options.prePush));
+    if (!options.prePush) startEarly(loadApply());
+    const inputs = await gathering;
     if (!inputs) continue;
     const plan = planComparison(inputs, options.skip);
     if (!plan) continue;
@@ -73,6 +75,9 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
     bufConfigChanged ||= plan.targets.full;
   }
 
+  // protoship.yaml is read by every check of the working tree or the index, with changes or not:
+  // a broken one is an error even when nothing changed.
+  if (!options.prePush) await reads.openProject();
   const summary = {
     findings,
     checkedFiles: [...checked],
@@ -87,13 +92,21 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
 /** The base/head pairs to check: the working tree or the index against its base, or each pushed ref against what the remote has. */
 async function listComparisons(repo: GitRepo, options: CheckOptions, openProject: () => Promise<RepoProject>): Promise<Comparison[]> {
   if (!options.prePush) {
-    const { config, remote } = await openProject();
-    const defaultBranch = config.check.defaultBranch;
-    const where = { ...(defaultBranch ? { defaultBranch } : {}), remote: options.remote ?? remote };
+    // The usual base (HEAD's upstream) does not depend on protoship.yaml: git is asked while it is
+    // read, and a HEAD at its upstream is the base before the read ends (runCheck still awaits it).
+    const tracked = options.against || options.fix ? undefined : startEarly(headAndUpstream(repo));
+    const where = openProject().then(({ config, remote }) => {
+      const defaultBranch = config.check.defaultBranch;
+      return { ...(defaultBranch ? { defaultBranch } : {}), remote: options.remote ?? remote };
+    });
     const base =
       options.fix && !options.against && !options.staged
-        ? await resolveFixBase(repo, where)
-        : await resolveBase(repo, { ...(options.against ? { against: options.against } : {}), ...where });
+        ? await resolveFixBase(repo, await where)
+        : await resolveBase(
+            repo,
+            startEarly(where.then((w) => ({ ...(options.against ? { against: options.against } : {}), ...w }))),
+            tracked,
+          );
     if (options.staged) await refuseUnmergedIndex(repo);
     const head: Side = options.staged ? { kind: "index" } : { kind: "worktree" };
     return [{ base, head, label: `${base.label}..${head.kind}` }];

@@ -18,6 +18,19 @@ export async function refCommits(repo: GitReader, refs: readonly string[]): Prom
 }
 
 /**
+ * HEAD's commit and its upstream's, in one `git rev-parse` (the usual base of a check: a branch
+ * that tracks another); undefined when either is missing (no commit yet, no upstream, a detached
+ * HEAD) or git answers anything else. Both revisions are constants: nothing from outside reaches git.
+ */
+export async function headAndUpstream(repo: GitReader): Promise<{ head: string; upstream: string } | undefined> {
+  const out = await repo.query(["rev-parse", "HEAD^{commit}", "@{upstream}^{commit}", "--"]).catch(() => "");
+  const [head, upstream, end, ...rest] = out.split("\n");
+  const sha = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+  if (!head || !upstream || end !== "--" || rest.some(Boolean) || !sha.test(head) || !sha.test(upstream)) return undefined;
+  return { head, upstream };
+}
+
+/**
  * `git rev-list --boundary <localSha> --not --remotes=<remote>`: the commits no ref of `remote`
  * has, then the boundary commits (prefixed `-`), one a line; empty when the remote has them all.
  */
