@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { bufBinary } from "../buf/run-buf.js";
+import { bufBinaryStamp } from "../buf/run-buf.js";
 import { CONFIG_FILE } from "../config/load-config.js";
 import type { Project } from "../project/project.js";
 import { protoshipVersion } from "../version.js";
@@ -30,20 +30,13 @@ export async function stubKeys(project: Project): Promise<StubKeys> {
   const [inputs, generator, buf] = await Promise.all([
     project.snapshot.digest(workspace, [...workspace.configFiles, CONFIG_FILE]),
     generatorHash(),
-    bufIdentity(),
+    bufBinaryStamp(),
   ]);
   const protoship = protoshipVersion();
   return {
     stamp: (settings) => saltedHash(inputs, JSON.stringify({ protoship, generator, ...settings })),
     image: saltedHash(inputs, JSON.stringify({ image: 1, protoship, generator, buf })).slice(0, 32),
   };
-}
-
-/** The buf binary that compiles: its path, size and modification time. */
-async function bufIdentity(): Promise<[string, number, number]> {
-  const bin = bufBinary();
-  const { size, mtimeMs } = await stat(bin).catch(() => ({ size: 0, mtimeMs: 0 }));
-  return [bin, size, mtimeMs];
 }
 
 /**
