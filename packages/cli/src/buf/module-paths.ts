@@ -22,7 +22,7 @@ export function repoPathInModule(moduleRoot: string, moduleFile: string): string
 }
 
 /** A repository path inside `module`, relative to the module root, as images name it. */
-export function moduleRelative(module: BufModule, repoPath: string): string {
+export function moduleRelative(module: Pick<BufModule, "root">, repoPath: string): string {
   return module.root === "" ? repoPath : repoPath.slice(module.root.length + 1);
 }
 

@@ -5,7 +5,7 @@ import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
 import { breaking, ruleGroups } from "../buf/breaking.js";
 import { BUF_FINDINGS, bufFailure } from "../buf/buf-failure.js";
 import { firstComplaint, parseDiagnostics } from "../buf/diagnostics.js";
-import { repoPathCandidates, repoPathFromWorkspace, repoPathInModule, workspacePathOf } from "../buf/module-paths.js";
+import { moduleRelative, repoPathCandidates, repoPathFromWorkspace, repoPathInModule, workspacePathOf } from "../buf/module-paths.js";
 import { parseBufFindings, toFinding } from "../buf/parse-findings.js";
 import { bufPathArgs } from "../buf/path-args.js";
 import { runBuf } from "../buf/run-buf.js";
@@ -98,8 +98,9 @@ export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
  * ({@link breakingOfImages}).
  */
 async function runBreaking(inputs: StepInputs, cwd: (dir: string) => string, pathArgs: PathArgs): Promise<Finding[]> {
-  const folder = await realFolder(inputs.headDir, inputs.breakingFolder);
-  return folder === undefined ? breakingOfImages(inputs, cwd, pathArgs) : breakingInFolder(inputs, folder, cwd);
+  const root = inputs.breakingFolder;
+  const folder = await realFolder(inputs.headDir, root);
+  return root === undefined || folder === undefined ? breakingOfImages(inputs, cwd, pathArgs) : breakingInFolder(inputs, root, folder, cwd);
 }
 
 type PathArgs = (files: readonly string[]) => string[];
@@ -136,16 +137,15 @@ async function buildBase(inputs: StepInputs, cwd: (dir: string) => string): Prom
 }
 
 /**
- * `buf breaking` of the head module's folder `folder` (the plan's `breakingFolder`), limited to
+ * `buf breaking` of the head module's folder `folder` (the plan's `breakingFolder`, the module at `root`), limited to
  * the head targets, against the base's image, under buf.yaml's own rules: no head image is built,
  * written and read back. buf starts at once and compiles the head while the base is built; the
  * base's image reaches it on standard input. A head that does not compile is reported by lint as
  * COMPILE findings: here too, as lint's (the two are deduplicated).
  */
-async function breakingInFolder(inputs: StepInputs, folder: string, cwd: (dir: string) => string): Promise<Finding[]> {
-  const root = inputs.breakingFolder!;
+async function breakingInFolder(inputs: StepInputs, root: string, folder: string, cwd: (dir: string) => string): Promise<Finding[]> {
   const base = buildBase(inputs, cwd);
-  const paths = bufPathArgs(inputs.targets.headFiles.map((f) => (root ? f.slice(root.length + 1) : f)));
+  const paths = bufPathArgs(inputs.targets.headFiles.map((f) => moduleRelative({ root }, f)));
   const args = ["breaking", ".", "--against", "-#format=binpb", "--exclude-imports", "--error-format", "json", ...paths];
   const run = runBuf(args, { cwd: folder, input: base });
   run.catch(() => {}); // awaited below, after the base's own failure

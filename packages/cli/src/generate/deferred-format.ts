@@ -1,11 +1,10 @@
 import { fileURLToPath } from "node:url";
-import { EnvironmentError, InternalError } from "../errors.js";
-import { outputMessage } from "../process/output-message.js";
+import { InternalError } from "../errors.js";
 import { runProcess } from "../process/run-process.js";
 import { schedule } from "../process/schedule.js";
 import { DEFERRED_FORMAT, type DeferredFormat } from "./deferred-format-entry.js";
 import { partition } from "./partition.js";
-import type { GeneratedTree } from "./run-ts-proto.js";
+import { failureCause, type GeneratedTree } from "./run-ts-proto.js";
 
 /** The formatter program (format-worker.ts), always the built file, as run-ts-proto.ts's worker. */
 const FORMATTER = fileURLToPath(new URL("../../dist/generate/format-worker.js", import.meta.url));
@@ -98,17 +97,7 @@ async function runFormatter(
     hint: "run the README's install command",
     signal,
   });
-  const stderr = result.stderr.toString("utf8");
-  if (result.code !== 0) {
-    if (/heap out of memory|Allocation failed/i.test(stderr)) {
-      throw new EnvironmentError(
-        `the formatter ran out of memory (${heapMb} MiB heap) on ${what}`,
-        "run protoship generate with fewer --jobs, on a machine with more memory",
-      );
-    }
-    const message = outputMessage(stderr.split("\n").find((l) => l.trim()) ?? "", `exited with ${result.code}`).slice(0, 500);
-    throw new InternalError(`the formatter failed on ${what}: ${message}`);
-  }
+  if (result.code !== 0) throw new InternalError(`the formatter failed on ${what}: ${failureCause(result, "the formatter", heapMb, what)}`);
   const formatted = JSON.parse(result.stdout.toString("utf8")) as unknown;
   if (!Array.isArray(formatted) || formatted.length !== files.length || formatted.some((t) => typeof t !== "string")) {
     throw new InternalError(`the formatter gave no text for each of ${what}`);

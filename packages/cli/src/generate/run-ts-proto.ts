@@ -73,24 +73,31 @@ export async function runPluginWorker(
         hint: "run the README's install command",
         ...(options.signal ? { signal: options.signal } : {}),
       });
-  const stderr = result.stderr.toString("utf8");
-  if (result.code !== 0) {
-    if (/heap out of memory|Allocation failed/i.test(stderr)) {
-      throw new EnvironmentError(
-        `${label} ran out of memory (${options.heapMb} MiB heap) on ${options.what}`,
-        "run protoship generate with fewer --jobs, on a machine with more memory",
-      );
-    }
-    // ts-proto prints `FAILED!<message><stack>`, Node an uncaught error's message first: the first line is the cause.
-    const message = outputMessage(stderr.split("\n").find((l) => l.trim()) ?? "", `exited with ${result.code}`).slice(0, 500);
-    throw new FindingsError(`${label} failed on ${options.what}: ${message}`);
-  }
+  if (result.code !== 0)
+    throw new FindingsError(`${label} failed on ${options.what}: ${failureCause(result, label, options.heapMb, options.what)}`);
   const response = fromBinary(CodeGeneratorResponseSchema, result.stdout);
   if (response.error) {
     const first = response.error.split("\n").find((l) => l.trim()) ?? response.error;
     throw new FindingsError(`${label} failed on ${options.what}: ${first.trim()}`);
   }
   return new Map(response.file.map((f) => [f.name, f.content]));
+}
+
+/**
+ * Why a Node program protoship ran on generated code (a plugin, the formatter) exited non-zero:
+ * running out of its `heapMb` heap limit is thrown as an EnvironmentError (exit 2); otherwise the
+ * first line of its stderr (ts-proto prints `FAILED!<message><stack>`, Node an uncaught error's
+ * message first), for the caller to throw as its kind of error.
+ */
+export function failureCause(result: ProcessResult, label: string, heapMb: number, what: string): string {
+  const stderr = result.stderr.toString("utf8");
+  if (/heap out of memory|Allocation failed/i.test(stderr)) {
+    throw new EnvironmentError(
+      `${label} ran out of memory (${heapMb} MiB heap) on ${what}`,
+      "run protoship generate with fewer --jobs, on a machine with more memory",
+    );
+  }
+  return outputMessage(stderr.split("\n").find((l) => l.trim()) ?? "", `exited with ${result.code}`).slice(0, 500);
 }
 
 /**

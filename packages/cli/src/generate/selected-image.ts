@@ -142,9 +142,10 @@ async function compileCandidates(
   candidates: readonly string[],
 ): Promise<FileDescriptorProto[]> {
   const folder = await snapshot.bufFolder(workspace);
-  if (!folder)
-    return (await snapshot.image(workspace, { sourceInfo: "comments", paths: candidates.map((f) => workspacePathOf(workspace.dir, f)) }))
-      .files;
+  if (!folder) {
+    const paths = candidates.map((f) => workspacePathOf(workspace.dir, f));
+    return (await snapshot.image(workspace, { sourceInfo: "comments", paths })).files;
+  }
   try {
     const { buildFolderImage } = await import("../schema/load-image.js");
     return await buildFolderImage(folder.dir, { workspaceDir: workspace.dir, paths: candidates, sourceInfo: "comments" });
