@@ -4,6 +4,7 @@ import { resultOf } from "./cli/shared.js";
 import { notesBefore, outputBefore } from "./command-result.js";
 import { envFlag } from "./process/env-flag.js";
 import { guardOutput } from "./process/guard-output.js";
+import { handleInterrupts } from "./process/interrupt.js";
 
 /**
  * Runs the protoship CLI and returns the exit code. A command that runs to the end returns its
@@ -14,10 +15,12 @@ import { guardOutput } from "./process/guard-output.js";
  * exception) is a bug: one line asking for a report, exit 3, and the stack only with `--verbose`
  * or `PROTOSHIP_DEBUG=1`. Everything the
  * command writes to stdout and stderr is redacted, and a reader that closed early does not change
- * the exit code ({@link guardOutput}).
+ * the exit code ({@link guardOutput}). An interruption (Ctrl-C, SIGTERM) removes the temporary folders
+ * and stops the programs the run started, then exits 128 + the signal's number ({@link handleInterrupts}).
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const restoreOutput = guardOutput();
+  const restoreSignals = handleInterrupts();
   const program = buildProgram();
   const verbose = (): boolean => Boolean(program.opts<{ verbose?: boolean }>().verbose) || envFlag("PROTOSHIP_DEBUG");
   // A rejection nobody awaited is a bug too: reported the same way instead of Node's exit 1.
@@ -37,6 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return reportError(error, verbose());
   } finally {
     process.off("uncaughtException", crash).off("unhandledRejection", crash);
+    restoreSignals();
     restoreOutput();
   }
 }

@@ -7,6 +7,7 @@ import { EnvironmentError } from "../errors.js";
 import { tsconfigCjs, tsconfigEsm } from "../generate/package-files.js";
 import type { MergedBatch, PackageSources } from "./merged-plan.js";
 import type { StubPackageOnDisk } from "./stub-workspace.js";
+import { onInterrupt } from "../process/interrupt.js";
 
 /** Reads what {@link planMergedBuild} needs of each package: its tsconfigs and its sources by content. */
 export async function readPackageSources(packages: readonly StubPackageOnDisk[]): Promise<PackageSources[]> {
@@ -114,6 +115,7 @@ export function findTsc(dir: string, root: string): string | undefined {
 function runTsc(tsc: string, args: readonly string[], cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(tsc, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const forget = onInterrupt(() => child.kill());
     let output = "";
     const keep = (chunk: Buffer): void => {
       if (output.length < 64 * 1024) output += chunk.toString("utf8");
@@ -121,6 +123,9 @@ function runTsc(tsc: string, args: readonly string[], cwd: string): Promise<{ co
     child.stdout.on("data", keep);
     child.stderr.on("data", keep);
     child.on("error", (error) => reject(new EnvironmentError(`cannot run ${tsc}: ${error.message}`)));
-    child.on("close", (code) => resolve({ code, output }));
+    child.on("close", (code) => {
+      forget();
+      resolve({ code, output });
+    });
   });
 }

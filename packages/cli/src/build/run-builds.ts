@@ -4,6 +4,7 @@ import path from "node:path";
 import { EnvironmentError, FindingsError } from "../errors.js";
 import { runInDependencyOrder } from "../schema/package-graph.js";
 import type { StubPackageOnDisk } from "./stub-workspace.js";
+import { onInterrupt } from "../process/interrupt.js";
 
 /** Options of {@link runStubBuilds}. */
 export interface RunStubBuildsOptions {
@@ -82,6 +83,7 @@ function runScript(script: string, dir: string, root: string): Promise<{ code: n
   const env = { ...process.env, PATH: [...bins, process.env.PATH ?? ""].join(path.delimiter) };
   return new Promise((resolve, reject) => {
     const child = spawn(script, { cwd: dir, env, shell: true, stdio: ["ignore", "pipe", "pipe"] });
+    const forget = onInterrupt(() => child.kill());
     let output = "";
     const keep = (chunk: Buffer): void => {
       output += chunk.toString("utf8");
@@ -90,7 +92,10 @@ function runScript(script: string, dir: string, root: string): Promise<{ code: n
     child.stdout.on("data", keep);
     child.stderr.on("data", keep);
     child.on("error", (error) => reject(new EnvironmentError(`cannot run the build of ${dir}: ${error.message}`)));
-    child.on("close", (code) => resolve({ code, output: output.slice(-KEPT_OUTPUT) }));
+    child.on("close", (code) => {
+      forget();
+      resolve({ code, output: output.slice(-KEPT_OUTPUT) });
+    });
   });
 }
 

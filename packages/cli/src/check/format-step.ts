@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
 import { moduleRelative } from "../buf/module-paths.js";
@@ -9,6 +8,7 @@ import { bufPathArgs } from "../buf/path-args.js";
 import { runBuf, type BufResult } from "../buf/run-buf.js";
 import type { Finding } from "../report/finding.js";
 import { replaceFile, whyNotReplaceable } from "../fs/replace-file.js";
+import { makeTempDir } from "../fs/temp-dir.js";
 
 /** What the format step works on. */
 export interface FormatInputs {
@@ -66,7 +66,8 @@ function formatFinding(file: string, d: FormatDifference, unfixable?: string): F
  * Returns findings for the files that were left alone.
  */
 async function fix(inputs: FormatInputs, root: string, files: { file: string; difference: FormatDifference }[]): Promise<Finding[]> {
-  const out = await mkdtemp(path.join(os.tmpdir(), "protoship-format-"));
+  const scratch = await makeTempDir("protoship-format-");
+  const out = scratch.dir;
   try {
     const written = await runBuf(["format", "-o", out, ...bufPathArgs(files.map((f) => f.difference.path))], { cwd: inputs.cwd });
     if (written.code !== 0) return compileOrFail(written);
@@ -101,7 +102,7 @@ async function fix(inputs: FormatInputs, root: string, files: { file: string; di
     }
     return left;
   } finally {
-    await rm(out, { recursive: true, force: true });
+    await scratch.dispose();
   }
 }
 

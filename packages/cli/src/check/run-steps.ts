@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
 import { breaking, ruleGroups } from "../buf/breaking.js";
@@ -13,6 +12,7 @@ import { ProtoshipError } from "../errors.js";
 import type { Finding, Step } from "../report/finding.js";
 import { runFormat } from "./format-step.js";
 import type { Targets } from "./select-targets.js";
+import { makeTempDir } from "../fs/temp-dir.js";
 
 /** Inputs of one comparison, materialised on disk. */
 export interface StepInputs {
@@ -162,7 +162,8 @@ async function breakingInFolder(inputs: StepInputs, root: string, folder: string
  */
 async function breakingOfImages(inputs: StepInputs, cwd: (dir: string) => string, pathArgs: PathArgs): Promise<Finding[]> {
   const { workspace, targets } = inputs;
-  const tmp = await mkdtemp(path.join(os.tmpdir(), "protoship-images-"));
+  const scratch = await makeTempDir("protoship-images-");
+  const tmp = scratch.dir;
   try {
     const baseImage = path.join(tmp, "base.binpb");
     const headImage = path.join(tmp, "head.binpb");
@@ -184,7 +185,7 @@ async function breakingOfImages(inputs: StepInputs, cwd: (dir: string) => string
     const found = await breaking(headImage, baseImage, ruleGroups(workspace, files), tmp);
     return found.map((f) => toFinding(f.diagnostic, "breaking", f.repoPath ?? repoPathOfModuleFile(workspace, f.file)));
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await scratch.dispose();
   }
 }
 

@@ -1,6 +1,5 @@
 import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import semver from "semver";
 import { ExitCode, ProtoshipError } from "../errors.js";
@@ -16,6 +15,7 @@ import { redact, redactError } from "../process/redact.js";
 import { planPublish, type CommitPublish, type ReleaseCommit } from "../publish/publish-plan.js";
 import { latestByName, listReleaseTags, parseTag, type ReleaseTag } from "../release/tags.js";
 import { dependencyOrder as orderByDependencies } from "../schema/package-graph.js";
+import { makeTempDir } from "../fs/temp-dir.js";
 
 /** Options of `protoship publish`. */
 export interface PublishOptions {
@@ -114,7 +114,8 @@ async function applyCommit(
   if (todo.length === 0) return;
   const { released, repository } = gathered;
   const { registry, distTag, access } = released.config.release;
-  const workDir = await mkdtemp(path.join(os.tmpdir(), "protoship-publish-"));
+  const scratch = await makeTempDir("protoship-publish-");
+  const workDir = scratch.dir;
   try {
     // The schema is read from git objects; nothing of the commit is written to disk.
     const source = Project.ofRevision(path.join(workDir, "source"), released);
@@ -160,7 +161,7 @@ async function applyCommit(
       uploading.done();
     }
   } finally {
-    await rm(workDir, { recursive: true, force: true });
+    await scratch.dispose();
   }
 }
 

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { chmod, lstat, realpath, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { onInterrupt } from "../process/interrupt.js";
 
 /**
  * Why a repository file may not be rewritten in place, or undefined when it may: it must be a
@@ -40,6 +42,8 @@ export async function whyNotReplaceable(root: string, file: string): Promise<str
 export async function replaceFile(file: string, content: Uint8Array): Promise<void> {
   const { mode } = await lstat(file);
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.protoship-${randomBytes(6).toString("hex")}`);
+  // An interrupt between the write and the rename leaves no temporary file in the repository.
+  const forget = onInterrupt(() => rmSync(temp, { force: true }));
   try {
     await writeFile(temp, content, { flag: "wx" });
     await chmod(temp, mode & 0o7777);
@@ -47,5 +51,7 @@ export async function replaceFile(file: string, content: Uint8Array): Promise<vo
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  } finally {
+    forget();
   }
 }

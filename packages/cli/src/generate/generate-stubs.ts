@@ -8,6 +8,7 @@ import { explainOutputError } from "../fs/output-errors.js";
 import type { Progress } from "../process/progress.js";
 import type { Project } from "../project/project.js";
 import type { SchemaImage } from "../schema/load-image.js";
+import type { ProtoFile } from "../snapshot/file-set.js";
 import { closure } from "../schema/package-graph.js";
 import { npmNameOf, protoPackageUnits, type ProtoPackageUnit } from "../schema/proto-packages.js";
 import { applyStubPlan } from "./apply-stub-plan.js";
@@ -15,7 +16,7 @@ import { stubKeys, type StubKeys } from "./cache-keys.js";
 import { packagesFolderOf, stubsOutDir } from "./out-dir.js";
 import { folderNames, matchesPackage, refuseNonSemver } from "./select-units.js";
 import type { Shard } from "./shard.js";
-import { loadSelectedImage, patternWords, type PackageWords } from "./selected-image.js";
+import { loadSelectedImage, mayDeclare, patternWords, searchesFiles, type ModuleSelection, type PackageWords } from "./selected-image.js";
 import { readStamp, stampUpToDate, type Stamp, type StampedPackage } from "./stamp.js";
 import { stampName } from "./stub-files.js";
 import { stubGenerator, type StubGenerator } from "./stub-generator.js";
@@ -141,7 +142,7 @@ async function planAndRenderWith(
   options: StubOptions,
   previous?: Stamp,
 ): Promise<{ plan: StubPlan; rendered: Map<string, RenderedPackage>; cacheImage: () => Promise<void> }> {
-  const { image, units, cacheImage } = await stubUnits(project, { key: run.keys.image, only: options.only });
+  const { image, units, cacheImage } = await stubUnits(project, { key: run.keys.image, only: options.only, searched: run.keys.selected });
   const plan = planStubs({
     units,
     files: image.files,
@@ -199,7 +200,11 @@ async function prepareRun(project: Project, options: StubOptions): Promise<StubR
   const outDir = options.outDir ?? stubsOutDir(project);
   const plugin = stubGenerator(config.stubs);
   const repository = options.repository ?? (await stubRepository(config, project.repo));
-  const keys = await stubKeys(project);
+  const workspace = await project.workspace();
+  const selection = moduleSelection(config, options.only, await project.stubScope());
+  // The search for the selection's files reads each file in the same pass as the keys' digest.
+  const search = selection && searchesFiles(workspace, selection) ? (bytes: Buffer) => mayDeclare(bytes, selection) : undefined;
+  const keys = await stubKeys(project, search);
   // Everything besides the inputs that changes the output: the repository URL, the generator
   // (ts-proto or protoc-gen-es), its version and options, the settings (protoship's version and
   // code are in every key: cache-keys.ts).
@@ -292,7 +297,7 @@ async function refuseHalfDoneSwap(outDir: string): Promise<void> {
  */
 export async function stubUnits(
   project: Project,
-  cache: { key?: string; only?: readonly string[] | undefined } = {},
+  cache: { key?: string; only?: readonly string[] | undefined; searched?: readonly ProtoFile[] | undefined } = {},
 ): Promise<{ image: SchemaImage; units: ProtoPackageUnit[]; cacheImage: () => Promise<void> }> {
   const { root, config } = project;
   const include = config.stubs.include ?? [];
@@ -300,7 +305,10 @@ export async function stubUnits(
   const included = (protoPackage: string): boolean => !include.length || include.some((p) => matchesPackage(p, protoPackage));
   const cached = cache.key ? await readImageCache(root, cache.key) : undefined;
   // A cached image is stored already: only a compiled one may be cached.
-  const { image, cacheable } = cached ? { image: cached, cacheable: false } : await compileSelection(project, included, cache.only, scope);
+  const selection = moduleSelection(config, cache.only, scope);
+  const { image, cacheable } = cached
+    ? { image: cached, cacheable: false }
+    : await compileSelection(project, selection, cache.only !== undefined, cache.searched);
   // Packages left out by `include` are not stub packages: their files are copied into the
   // packages that import them, like any import from outside the module.
   const units = protoPackageUnits(image, config, scope).filter((u) => included(u.protoPackage));
@@ -325,31 +333,40 @@ export async function stubUnits(
 }
 
 /**
- * The module compiled for a run: only the files that can declare a package `include` and `only`
- * select (and their imports) when either selects part of it, else whole. `cacheable`: whether the
- * image serves every run of the same inputs (not one cut to `only`'s packages).
+ * What `include` and `only` select of the module (the packages, and the words of a file that can
+ * declare one), or undefined when neither selects part of it and the module is compiled whole.
+ */
+function moduleSelection(
+  config: Project["config"],
+  only: readonly string[] | undefined,
+  scope: string | undefined,
+): ModuleSelection | undefined {
+  const include = config.stubs.include ?? [];
+  if (!include.length && !only) return undefined;
+  const included = (protoPackage: string): boolean => !include.length || include.some((p) => matchesPackage(p, protoPackage));
+  if (!only) return { selected: included, alternatives: include.map(patternWords) };
+  const named = (protoPackage: string): boolean => only.includes(protoPackage) || only.includes(npmNameOrNone(protoPackage, config, scope));
+  return { selected: (p) => included(p) && named(p), alternatives: only.flatMap((name) => onlyWords(name, config)) };
+}
+
+/**
+ * The module compiled for a run: only the files that can declare a package `selection` selects
+ * (and their imports) when there is one, else whole; `searched`, the files that can (when the
+ * keys' digest found them already). `cacheable`: whether the image serves every run of the same
+ * inputs (not one cut to `only`'s packages).
  */
 async function compileSelection(
   project: Project,
-  included: (protoPackage: string) => boolean,
-  only: readonly string[] | undefined,
-  scope: string | undefined,
+  selection: ModuleSelection | undefined,
+  only: boolean,
+  searched: readonly ProtoFile[] | undefined,
 ): Promise<{ image: SchemaImage; cacheable: boolean }> {
   const workspace = await project.workspace();
   // The project's snapshot decides what buf compiles: ignored files never, symlinks as git stores them.
-  const { snapshot, config } = project;
-  const include = config.stubs.include ?? [];
-  if (!include.length && !only) return { image: await snapshot.image(workspace, { sourceInfo: "comments" }), cacheable: true };
-  if (!only) {
-    const { image } = await loadSelectedImage(workspace, snapshot, { selected: included, alternatives: include.map(patternWords) });
-    return { image, cacheable: true };
-  }
-  const named = (protoPackage: string): boolean => only.includes(protoPackage) || only.includes(npmNameOrNone(protoPackage, config, scope));
-  const { image, subset } = await loadSelectedImage(workspace, snapshot, {
-    selected: (p) => included(p) && named(p),
-    alternatives: only.flatMap((name) => onlyWords(name, config)),
-  });
-  return { image, cacheable: !subset };
+  const { snapshot } = project;
+  if (!selection) return { image: await snapshot.image(workspace, { sourceInfo: "comments" }), cacheable: true };
+  const { image, subset } = await loadSelectedImage(workspace, snapshot, selection, searched);
+  return { image, cacheable: !only || !subset };
 }
 
 /**

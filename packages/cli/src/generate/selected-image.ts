@@ -2,6 +2,7 @@ import type { BufWorkspace } from "../buf/buf-config.js";
 import { moduleRelative, workspacePathOf } from "../buf/module-paths.js";
 import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import type { SchemaImage } from "../schema/load-image.js";
+import type { ProtoFile } from "../snapshot/file-set.js";
 import type { Snapshot } from "../snapshot/snapshot.js";
 
 /**
@@ -110,19 +111,22 @@ export interface ModuleSelection {
  * then checked: no compiled file of the module outside the candidates declares a selected package
  * (else the module is compiled whole). The whole module is compiled too (`subset: false`) for a
  * workspace of several modules, or a selection with no words (`**`). The image's `ownFiles` are
- * the module's files that were compiled.
+ * the module's files that were compiled. `searched`: the files the search would find, when the
+ * caller has them already (Snapshot.digestAndFilter with {@link mayDeclare} of `selection`).
  */
 export async function loadSelectedImage(
   workspace: BufWorkspace,
   snapshot: Snapshot,
   selection: ModuleSelection,
+  searched?: readonly ProtoFile[],
 ): Promise<{ image: SchemaImage; subset: boolean }> {
   const whole = async () => ({ image: await snapshot.image(workspace, { sourceInfo: "comments" }), subset: false });
   const module = workspace.modules[0];
-  if (workspace.modules.length !== 1 || !module || selection.alternatives.some((a) => !a.words.length)) return whole();
+  if (!searchesFiles(workspace, selection) || !module) return whole();
   // The module's files as the snapshot holds them (ignored files never).
   const files = await snapshot.listProtoFiles(workspace);
-  const candidates = (await snapshot.filterFiles(files, (bytes) => mayDeclare(bytes, selection))).map((f) => f.path);
+  const test = (bytes: Buffer): boolean => mayDeclare(bytes, selection);
+  const candidates = (searched ?? (await snapshot.filterFiles(files, test))).map((f) => f.path);
   if (!candidates.length) return whole();
   const compiled = await compileCandidates(workspace, snapshot, candidates);
   const moduleFiles = new Set(files.map((f) => moduleRelative(module, f.path)));
@@ -133,6 +137,15 @@ export async function loadSelectedImage(
     image: { files: compiled, ownFiles: new Set(compiled.filter((f) => moduleFiles.has(f.name)).map((f) => f.name)) },
     subset: true,
   };
+}
+
+/**
+ * Whether {@link loadSelectedImage} searches the module's files for `selection`: a workspace of
+ * one module and a selection whose every name or pattern has words. Otherwise it compiles the
+ * module whole.
+ */
+export function searchesFiles(workspace: BufWorkspace, selection: ModuleSelection): boolean {
+  return workspace.modules.length === 1 && selection.alternatives.every((a) => a.words.length > 0);
 }
 
 /** `candidates` (repository paths) and their imports compiled with source info cut to comments: in place when the side allows, else from its archive. */

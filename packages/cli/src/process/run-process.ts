@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { statSync } from "node:fs";
 import { EnvironmentError } from "../errors.js";
+import { onInterrupt } from "./interrupt.js";
 
 /** How a program exited and what it printed. */
 export interface ProcessResult {
@@ -48,6 +49,7 @@ export function runProcess(file: string, args: readonly string[], options: RunPr
         ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
       },
       (error, stdout, stderr) => {
+        forget();
         if (error && typeof error.code !== "number") {
           // A missing cwd fails with ENOENT too, which would read as "the program is missing".
           if (!statSync(options.cwd, { throwIfNoEntry: false })?.isDirectory()) {
@@ -61,6 +63,8 @@ export function runProcess(file: string, args: readonly string[], options: RunPr
         resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
       },
     );
+    // An interrupted run takes its programs with it.
+    const forget = onInterrupt(() => child.kill());
     if (options.input) {
       // A program that exits without reading its input (EPIPE) is judged by its exit code and output.
       child.stdin?.on("error", () => {});

@@ -1,11 +1,11 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { breaking, ruleGroups } from "../buf/breaking.js";
 import type { SchemaImage } from "../schema/load-image.js";
 import type { RevisionImage } from "../snapshot/revision-image.js";
+import { makeTempDir } from "../fs/temp-dir.js";
 
 /** A buf breaking finding, with the module-relative file it is about. */
 export interface BreakingFinding {
@@ -25,7 +25,8 @@ export interface BreakingFinding {
 export async function breakingFindings(head: SchemaImage, base: RevisionImage, at: RevisionImage): Promise<BreakingFinding[]> {
   const own = (image: SchemaImage): string[] => image.files.filter((f) => image.ownFiles.has(f.name)).map((f) => f.name);
   const files = [...own(head).map((f) => at.repoPath(f)), ...own(base.image).map((f) => base.repoPath(f))];
-  const tmp = await mkdtemp(path.join(os.tmpdir(), "protoship-release-"));
+  const scratch = await makeTempDir("protoship-release-");
+  const tmp = scratch.dir;
   try {
     const headFile = path.join(tmp, "head.binpb");
     const baseFile = path.join(tmp, "base.binpb");
@@ -38,7 +39,7 @@ export async function breakingFindings(head: SchemaImage, base: RevisionImage, a
       message: f.message ?? "",
     }));
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await scratch.dispose();
   }
 }
 

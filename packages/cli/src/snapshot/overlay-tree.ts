@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { makeTempDir } from "../fs/temp-dir.js";
 
 /**
  * A temporary folder that looks like the repository at another revision without copying it:
@@ -19,7 +19,8 @@ export interface OverlayTree {
  * @param overrides repository-relative path → content at the revision, or null when absent there
  */
 export async function createOverlayTree(source: string, overrides: ReadonlyMap<string, Uint8Array | null>): Promise<OverlayTree> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "protoship-tree-"));
+  const scratch = await makeTempDir("protoship-tree-");
+  const dir = scratch.dir;
   const touchedDirs = new Set<string>([""]);
   for (const file of overrides.keys()) {
     const parts = file.split("/");
@@ -34,7 +35,7 @@ export async function createOverlayTree(source: string, overrides: ReadonlyMap<s
       await writeFile(target, content);
     }),
   );
-  return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+  return scratch;
 }
 
 async function mirror(

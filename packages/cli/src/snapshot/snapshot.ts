@@ -114,27 +114,49 @@ export class Snapshot {
    * by its name). Equal means buf would be given the same bytes under the same names.
    */
   async digest(workspace: BufWorkspace, extraFiles: readonly string[]): Promise<string> {
+    return (await this.scan(workspace, extraFiles)).digest;
+  }
+
+  /**
+   * {@link digest} and, from the same read of each file, what {@link filterFiles} gives for
+   * `workspace`'s .proto files ({@link listProtoFiles}) and `test`: a run that needs both reads
+   * the module once. `test` must not keep the buffer it is given.
+   */
+  digestAndFilter(
+    workspace: BufWorkspace,
+    extraFiles: readonly string[],
+    test: (bytes: Buffer) => boolean,
+  ): Promise<{ digest: string; kept: ProtoFile[] }> {
+    return this.scan(workspace, extraFiles, test);
+  }
+
+  private async scan(
+    workspace: BufWorkspace,
+    extraFiles: readonly string[],
+    test?: (bytes: Buffer) => boolean,
+  ): Promise<{ digest: string; kept: ProtoFile[] }> {
     const files = await this.listProtoFiles(workspace);
     const hash = createHash("sha256");
-    const entries = [...files.map((f) => [f.path, f.source] as const), ...extraFiles.map((f) => [f, undefined] as const)];
+    const entries = [...files.map((f) => [f.path, f] as const), ...extraFiles.map((f) => [f, undefined] as const)];
     entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const tree = await this.tree();
-    for (const [name, source] of entries) {
+    const passed = new Set<ProtoFile>();
+    const onDisk = this.side.kind === "worktree" || this.side.kind === "folder";
+    for (const [name, file] of entries) {
       hash.update(`\0${name}\0`);
       const real =
-        source ??
+        file?.source ??
         (() => {
           const to = tree.resolve(name);
           return to?.kind === "file" ? to.real : undefined;
         })();
       if (real === undefined) continue;
-      if (this.side.kind === "worktree" || this.side.kind === "folder") hashFile(hash, path.join(this.root, ...real.split("/")));
-      else {
-        const bytes = await this.readReal(real);
-        if (bytes) hash.update(bytes);
-      }
+      const bytes = onDisk ? readShared(path.join(this.root, ...real.split("/")), { throwOnRead: true }) : await this.readReal(real);
+      if (!bytes) continue;
+      hash.update(bytes);
+      if (file && test?.(bytes)) passed.add(file);
     }
-    return hash.digest("hex");
+    return { digest: hash.digest("hex"), kept: files.filter((f) => passed.has(f)) };
   }
 
   /**
@@ -289,17 +311,18 @@ export class Snapshot {
   }
 }
 
-const buffer = Buffer.allocUnsafe(256 * 1024);
 /** Blobs read at once by {@link Snapshot.filterFiles} on a git side. */
 const BLOB_BATCH = 512;
 const shared = Buffer.allocUnsafe(1024 * 1024);
 
 /**
- * A file's bytes, read synchronously into one buffer reused by the next call; undefined when it
- * cannot be read. A file larger than that buffer gets one of its own (let go with it), so one
- * large file does not keep megabytes for the rest of the process.
+ * A file's bytes, read synchronously into one buffer reused by the next call (thousands of small
+ * reads are several times faster without the thread pool's round trips); undefined when it cannot
+ * be opened, or read (unless `throwOnRead`: a digest must not take a file it could not read for a
+ * missing one). A file larger than that buffer gets one of its own (let go with it), so one large
+ * file does not keep megabytes for the rest of the process.
  */
-function readShared(file: string): Buffer | undefined {
+function readShared(file: string, options: { throwOnRead?: boolean } = {}): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(file, "r");
@@ -319,26 +342,9 @@ function readShared(file: string): Buffer | undefined {
       if (n === 0) return bytes.subarray(0, length);
       length += n;
     }
-  } catch {
+  } catch (error) {
+    if (options.throwOnRead) throw error;
     return undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Hashes a file's bytes synchronously, into one shared buffer: thousands of small reads are
- * several times faster without the thread pool's round trips. A missing file adds nothing.
- */
-function hashFile(hash: ReturnType<typeof createHash>, file: string): void {
-  let fd: number;
-  try {
-    fd = openSync(file, "r");
-  } catch {
-    return;
-  }
-  try {
-    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
   } finally {
     closeSync(fd);
   }

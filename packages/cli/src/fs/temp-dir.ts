@@ -1,0 +1,42 @@
+import { rmSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { onInterrupt } from "../process/interrupt.js";
+
+/** A temporary folder protoship made, and the one way to remove it. */
+export interface TempDir {
+  dir: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Makes a new folder in the system's temporary folder (`<prefix>XXXXXX`), removed by `dispose` or,
+ * if the run is interrupted first, by the interrupt handler (process/interrupt.ts): an interrupted
+ * run leaves nothing behind.
+ *
+ * @example
+ * const tmp = await makeTempDir("protoship-images-");
+ * try { ... } finally { await tmp.dispose(); }
+ */
+export async function makeTempDir(prefix: string): Promise<TempDir> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  const forget = onInterrupt(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    dir,
+    dispose: async () => {
+      forget();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `work` with a new temporary folder ({@link makeTempDir}) and removes it after, whatever happened. */
+export async function withTempDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const tmp = await makeTempDir(prefix);
+  try {
+    return await work(tmp.dir);
+  } finally {
+    await tmp.dispose();
+  }
+}
