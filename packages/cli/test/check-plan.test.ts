@@ -3,7 +3,9 @@ import { after, before, describe, it } from "node:test";
 import { protoship, suiteTempDirs } from "@protoship/testkit";
 import type { BufWorkspace } from "../src/buf/buf-config.ts";
 import { breakingFolder } from "../src/check/plan-comparison.ts";
-import { SideTree, type SideEntry } from "../src/snapshot/file-set.ts";
+import { selectLinkFreeTargets, selectTargets } from "../src/check/select-targets.ts";
+import type { FileChange } from "../src/git/diff.ts";
+import { protoFilesOf, SideTree, type SideEntry } from "../src/snapshot/file-set.ts";
 import { findingsOf, ORDER_V1, shopRepo } from "./fixtures.ts";
 
 const ORDER = "proto/shop/order/v1/order.proto";
@@ -57,4 +59,62 @@ describe("check: buf breaking in the head module's folder", () => {
       assert.deepEqual(found, [["lint", ORDER, "COMPILE"]], skip);
     }
   });
+});
+
+describe("check's targets without symlinks: from the changed paths alone", () => {
+  const ws = (...roots: string[]): BufWorkspace => ({
+    ...workspace(...roots),
+    modules: roots.map((root) => ({ root, excludes: root === "" ? ["vendor"] : [`${root}/vendor`], breaking: {}, lint: {} })),
+  });
+  const side = (...paths: string[]): SideTree => tree(...paths.map((path) => ({ path })));
+  const cases: { name: string; ws: BufWorkspace; base: SideTree | undefined; head: SideTree; changes: FileChange[] }[] = [
+    {
+      name: "a modified, an added and a deleted file, with changes outside any module",
+      ws: ws("proto"),
+      base: side(ORDER, CUSTOMER, "proto/old.proto", "README.md", "other/x.proto"),
+      head: side(ORDER, CUSTOMER, "proto/new.proto", "README.md", "other/x.proto"),
+      changes: [
+        { status: "M", path: ORDER },
+        { status: "A", path: "proto/new.proto" },
+        { status: "D", path: "proto/old.proto" },
+        { status: "M", path: "README.md" },
+        { status: "M", path: "other/x.proto" },
+        { status: "M", path: "proto/vendor/v.proto" },
+      ],
+    },
+    {
+      name: "a file removed from the index and left untracked (a deletion and an addition of one path), an excluded folder",
+      ws: ws(""),
+      base: side("a.proto", "b.proto", "vendor/v.proto"),
+      head: side("a.proto", "b.proto", "vendor/v.proto"),
+      changes: [
+        { status: "D", path: "a.proto" },
+        { status: "A", path: "a.proto" },
+        { status: "M", path: "vendor/v.proto" },
+      ],
+    },
+    {
+      name: "two modules, the first repository's first commit (no base)",
+      ws: ws("proto", "api"),
+      base: undefined,
+      head: side(ORDER, "api/a/v1/a.proto"),
+      changes: [
+        { status: "A", path: ORDER },
+        { status: "A", path: "api/a/v1/a.proto" },
+      ],
+    },
+    {
+      name: "nothing buf compiles changed",
+      ws: ws("proto"),
+      base: side(ORDER, "docs/x.md"),
+      head: side(ORDER, "docs/x.md"),
+      changes: [{ status: "M", path: "docs/x.md" }],
+    },
+  ];
+  for (const c of cases) {
+    it(`match the targets chosen from both sides' file sets: ${c.name}`, () => {
+      const expected = selectTargets(c.ws, c.changes, c.base ? protoFilesOf(c.base, c.ws) : [], protoFilesOf(c.head, c.ws));
+      assert.deepEqual(selectLinkFreeTargets(c.ws, c.changes, c.base, c.head), expected);
+    });
+  }
 });

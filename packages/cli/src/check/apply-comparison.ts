@@ -32,7 +32,10 @@ export async function applyComparison(
   fix: boolean,
   onFixed: (file: string) => void,
 ): Promise<ComparisonOutcome> {
-  const { comparison, workspace: ws, headSnapshot, baseSnapshot, headProtos, baseProtos } = inputs;
+  const { comparison, workspace: ws, headSnapshot, baseSnapshot } = inputs;
+  // Unlisted (undefined) when neither side holds a symlink: no file is reached through one.
+  const headProtos = inputs.protoFiles?.head ?? [];
+  const baseProtos = inputs.protoFiles?.base ?? [];
   const { targets, steps } = plan;
   // Both sides come from git (a commit, the index) or the working tree less its ignored files:
   // an ignored or untracked file never satisfies an import of a commit.

@@ -30,10 +30,15 @@ export interface ComparisonInputs {
   config: ProtoshipConfig;
   /** The working tree's ignored schema inputs. */
   ignored: string[];
-  /** The .proto files buf compiles on each side (the snapshots' one file set). */
-  headProtos: ProtoFile[];
-  baseProtos: ProtoFile[];
+  /**
+   * The .proto files buf compiles on each side (the snapshots' one file set), listed when a side
+   * holds a symlink or buf's configuration changed; undefined otherwise: every file is at its own
+   * path on both sides, and the targets come from the changed paths alone (selectLinkFreeTargets).
+   */
+  protoFiles: { head: ProtoFile[]; base: ProtoFile[] } | undefined;
   headTree: SideTree;
+  /** Undefined when there is no base. */
+  baseTree: SideTree | undefined;
   worktreeTree: SideTree;
   /** The head commit→working-tree changes its overlay needs (started, not awaited). */
   headFromWorktree: Promise<FileChange[]> | undefined;
@@ -84,12 +89,13 @@ export async function gatherComparison(reads: RepoReads, comparison: Comparison,
     reads.openProject(),
   ]);
   // The working tree's listing (its symlinks are hidden from overlays of other sides) runs beside.
-  const [headProtos, baseProtos, worktreeTree, headTree] = await Promise.all([
-    headSnapshot.listProtoFiles(workspace),
-    baseSnapshot?.listProtoFiles(workspace) ?? [],
-    worktree.tree(),
-    headSnapshot.tree(),
-  ]);
+  const [worktreeTree, headTree, baseTree] = await Promise.all([worktree.tree(), headSnapshot.tree(), baseSnapshot?.tree()]);
+  // Without a symlink on either side nor a change of buf's configuration, no side's whole file set is needed.
+  const full = changes.some((c) => workspace.configFiles.includes(c.path));
+  const everyFile = full || headTree.hasLinks || baseTree?.hasLinks;
+  const [head, base] = everyFile
+    ? await Promise.all([headSnapshot.listProtoFiles(workspace), baseSnapshot?.listProtoFiles(workspace) ?? []])
+    : [];
   return {
     comparison,
     headSnapshot,
@@ -99,9 +105,9 @@ export async function gatherComparison(reads: RepoReads, comparison: Comparison,
     workspace,
     config,
     ignored,
-    headProtos,
-    baseProtos,
+    protoFiles: head && base ? { head, base } : undefined,
     headTree,
+    baseTree,
     worktreeTree,
     headFromWorktree,
     baseFromWorktree,

@@ -4,7 +4,7 @@ import { ProtoshipError } from "../errors.js";
 import type { Step } from "../report/finding.js";
 import type { SideTree } from "../snapshot/file-set.js";
 import type { ComparisonInputs } from "./gather-comparison.js";
-import { selectTargets, type Targets } from "./select-targets.js";
+import { selectLinkFreeTargets, selectTargets, type Targets } from "./select-targets.js";
 
 /** What to check of one comparison: the files and the steps. */
 export interface ComparisonPlan {
@@ -25,7 +25,10 @@ export interface ComparisonPlan {
 export function planComparison(inputs: ComparisonInputs, skip: ReadonlySet<Step> | undefined): ComparisonPlan | undefined {
   const { workspace, changes } = inputs;
   refuseLinksOutside(workspace, changes, inputs.headTree);
-  const targets = selectTargets(workspace, changes, inputs.baseProtos, inputs.headProtos);
+  const { protoFiles } = inputs;
+  const targets = protoFiles
+    ? selectTargets(workspace, changes, protoFiles.base, protoFiles.head)
+    : selectLinkFreeTargets(workspace, changes, inputs.baseTree, inputs.headTree);
   if (!targets) return undefined;
   refuseUnreadableNames(targets);
   const steps = new Set(inputs.config.check.steps.filter((s) => !skip?.has(s)));

@@ -1,6 +1,6 @@
-import type { BufWorkspace } from "../buf/buf-config.js";
+import { moduleOf, type BufWorkspace } from "../buf/buf-config.js";
 import type { FileChange } from "../git/diff.js";
-import type { ProtoFile } from "../snapshot/file-set.js";
+import type { ProtoFile, SideTree } from "../snapshot/file-set.js";
 import { isSchemaPath } from "../snapshot/schema-inputs.js";
 
 /**
@@ -39,6 +39,27 @@ export function selectTargets(
   const baseFiles = base.filter((f) => differs(f, headSources)).map((f) => f.path);
   if (!full && headFiles.length === 0 && baseFiles.length === 0) return undefined;
   return { full, headFiles: headFiles.sort(), baseFiles: baseFiles.sort() };
+}
+
+/**
+ * {@link selectTargets} for two sides that hold no symlink, without listing their .proto files:
+ * every file is at its own path on both sides, so a file is a target exactly when its path
+ * changed (a file only one side has is an added or deleted path) and that side's tree holds it
+ * as a .proto of a module. Only the changed paths are looked at. Undefined when nothing
+ * relevant changed.
+ */
+export function selectLinkFreeTargets(
+  workspace: BufWorkspace,
+  changes: readonly FileChange[],
+  base: SideTree | undefined,
+  head: SideTree,
+): Targets | undefined {
+  const full = changes.some((c) => workspace.configFiles.includes(c.path));
+  const changed = [...new Set(changes.map((c) => c.path))].filter((p) => p.endsWith(".proto") && moduleOf(workspace, p));
+  const headFiles = changed.filter((p) => head.entry(p)).sort();
+  const baseFiles = base ? changed.filter((p) => base.entry(p)).sort() : [];
+  if (!full && headFiles.length === 0 && baseFiles.length === 0) return undefined;
+  return { full, headFiles, baseFiles };
 }
 
 /** Whether a changed path can change what buf compiles: a .proto, a buf configuration file, or a symlink. */

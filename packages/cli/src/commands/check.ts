@@ -48,11 +48,14 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
   const repo = await GitRepo.open(options.cwd);
   const reads = startRepoReads(repo, options);
   // What applies a plan (overlays, buf) loads on first use: when the working tree or the index is
-  // checked (it always has a plan to apply then), while git diffs and lists the base (once git
-  // has started: loading the modules holds the main thread); only once needed for a push.
+  // checked, while git lists the working tree and finds the base (once every first git call has
+  // started: loading the modules holds the main thread, which waits for git then); only once
+  // needed for a push.
   let applying: Promise<typeof import("../check/apply-comparison.js")> | undefined;
   const loadApply = () => (applying ??= import("../check/apply-comparison.js"));
-  const comparisons = await listComparisons(repo, options, reads.openProject);
+  const listing = listComparisons(repo, options, reads.openProject);
+  if (!options.prePush) startEarly(loadApply());
+  const comparisons = await listing;
   if (options.fix && comparisons.some((c) => c.head.kind !== "worktree")) {
     throw new ProtoshipError("--fix rewrites the working tree, so it cannot be combined with --pre-push or --staged");
   }
@@ -62,9 +65,7 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
   const checked = new Set<string>();
   let bufConfigChanged = false;
   for (const comparison of comparisons) {
-    const gathering = gatherComparison(reads, comparison, Boolean(options.prePush));
-    if (!options.prePush) startEarly(loadApply());
-    const inputs = await gathering;
+    const inputs = await gatherComparison(reads, comparison, Boolean(options.prePush));
     if (!inputs) continue;
     const plan = planComparison(inputs, options.skip);
     if (!plan) continue;

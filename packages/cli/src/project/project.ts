@@ -1,9 +1,7 @@
 import path from "node:path";
 import type { BufWorkspace } from "../buf/buf-config.js";
 import { loadConfig } from "../config/load-config.js";
-import { readPackageJsonText } from "../config/package-json.js";
 import type { ProtoshipConfig } from "../config/schema.js";
-import { resolveStubScope } from "../config/stub-scope.js";
 import { EnvironmentError, ProtoshipError } from "../errors.js";
 import { resolveRepoPath } from "../fs/repo-path.js";
 import { GitRepo, type GitReader } from "../git/git.js";
@@ -56,7 +54,7 @@ export class Project {
     this.repo = repo;
     this.config = config;
     this.snapshot = snapshot;
-    this.scopeSource = scope ?? (() => resolveStubScope(config.stubs.scope, () => readPackageJsonText(path.join(root, "package.json"))));
+    this.scopeSource = scope ?? (() => stubScopeOf(config, () => readPackageJsonText(path.join(root, "package.json"))));
   }
 
   /** Opens the repository containing `cwd` (its root comes from git) and reads its protoship.yaml. */
@@ -97,7 +95,7 @@ export class Project {
     const config = await snapshot.config();
     const packageJson = config.stubs.scope ? undefined : await snapshot.readText("package.json");
     const where = `package.json at ${label}`;
-    const scope = () => resolveStubScope(config.stubs.scope, async () => packageJson, where);
+    const scope = () => stubScopeOf(config, async () => packageJson, where);
     return new Project(repo.root, repo, config, snapshot, scope) as RevisionProject;
   }
 
@@ -188,4 +186,22 @@ export class Project {
       throw error;
     }
   }
+}
+
+/**
+ * resolveStubScope, loaded on use: it brings the npm name rules (validate-npm-package-name), which
+ * `check` never needs.
+ */
+async function stubScopeOf(
+  config: ProtoshipConfig,
+  packageJson: () => Promise<string | undefined>,
+  label?: string,
+): Promise<string | undefined> {
+  const { resolveStubScope } = await import("../config/stub-scope.js");
+  return resolveStubScope(config.stubs.scope, packageJson, label);
+}
+
+/** The root package.json's text, undefined when there is none (package-json.ts loaded on use). */
+async function readPackageJsonText(file: string): Promise<string | undefined> {
+  return (await import("../config/package-json.js")).readPackageJsonText(file);
 }

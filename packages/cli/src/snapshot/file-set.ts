@@ -40,11 +40,14 @@ export class SideTree {
   private folders: Map<string, Set<string>> | undefined;
   /** Whether any entry is a symlink: without one, a folder's files are the entries under it. */
   private readonly linked: boolean;
+  /** The untracked paths, in the order of the entries (noted while they are read: thousands of entries are not filtered again). */
+  private readonly untrackedPaths: string[] = [];
 
   constructor(entries: Iterable<SideEntry>) {
     let linked = false;
     for (const entry of entries) {
       if (!isRepoPath(entry.path)) continue;
+      if (entry.untracked && !this.entries.has(entry.path)) this.untrackedPaths.push(entry.path);
       this.entries.set(entry.path, entry);
       linked ||= entry.link !== undefined;
     }
@@ -84,7 +87,12 @@ export class SideTree {
 
   /** Every untracked path of the side (the working tree's files git neither tracks nor ignores). */
   untracked(): string[] {
-    return [...this.entries.values()].filter((e) => e.untracked).map((e) => e.path);
+    return this.untrackedPaths.filter((p) => this.entries.get(p)?.untracked);
+  }
+
+  /** Whether the side holds any symlink. */
+  get hasLinks(): boolean {
+    return this.linked;
   }
 
   /** Every symlink of the side. */
@@ -207,7 +215,8 @@ export function linkTarget(at: string, link: string): string | undefined {
 }
 
 function isRepoPath(p: string): boolean {
-  return p !== "" && !p.startsWith("/") && p !== ".git" && !p.startsWith(".git/") && !/(^|\/)\.\.(\/|$)/.test(p);
+  // The pattern runs only on a path holding "..": a listing's thousands of paths seldom do.
+  return p !== "" && !p.startsWith("/") && p !== ".git" && !p.startsWith(".git/") && !(p.includes("..") && /(^|\/)\.\.(\/|$)/.test(p));
 }
 
 function parentOf(real: string): string | undefined {
