@@ -1,4 +1,4 @@
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { fromBinary } from "@bufbuild/protobuf";
 import { cacheDigest, writeFileReplacing } from "@protoship/fs-safe";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
@@ -6,6 +6,7 @@ import path from "node:path";
 import type { SchemaImage } from "../schema/load-image.js";
 import { CACHE_DIR } from "../fs/cache-dir.js";
 import { resolveRepoPath } from "../fs/repo-path.js";
+import { encodedFileSet } from "./encoded-file.js";
 
 /** Where generate keeps the compiled image of the stub packages' files between runs ({@link CACHE_DIR}). */
 export const IMAGE_CACHE_DIR = CACHE_DIR;
@@ -66,7 +67,7 @@ export async function writeImageCache(root: string, key: string, image: SchemaIm
     await mkdir(dir, { recursive: true });
     const name = `${PREFIX}${key}${SUFFIX}`;
     const ownFiles = [...image.ownFiles].sort();
-    const body = toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: image.files }));
+    const body = encodedFileSet(image.files);
     const fields: Header = { key, digest: entryDigest(key, ownFiles, body), ownFiles };
     const header = Buffer.from(`${MAGIC}${JSON.stringify(fields)}\n`);
     await writeFileReplacing(path.join(dir, name), Buffer.concat([header, body]), path.join(dir, `${name}.tmp-${process.pid}`));

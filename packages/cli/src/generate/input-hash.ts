@@ -1,13 +1,14 @@
-import { toBinary } from "@bufbuild/protobuf";
-import { FileDescriptorProtoSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
+import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import { createHash } from "node:crypto";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
 import { closure } from "../schema/package-graph.js";
+import { encodedFile } from "./encoded-file.js";
 
 /**
  * Hash of everything a package's generated code depends on: the compiled descriptors (source info,
- * so comments, included) of its files and every file they import, transitively, plus `salt`
- * (generator version, options, version of the package). Equal hashes mean byte-identical output.
+ * so comments, included; not unknown fields, which no plugin sees) of its files and every file
+ * they import, transitively, plus `salt` (generator version, options, version of the package).
+ * Equal hashes mean byte-identical output.
  */
 export function unitHash(unit: ProtoPackageUnit, files: ReadonlyMap<string, FileDescriptorProto>, salt: string): string {
   const inputs = closure(
@@ -18,7 +19,7 @@ export function unitHash(unit: ProtoPackageUnit, files: ReadonlyMap<string, File
   for (const name of [...inputs].sort()) {
     const file = files.get(name);
     hash.update(`\0${name}\0`);
-    if (file) hash.update(toBinary(FileDescriptorProtoSchema, file));
+    if (file) hash.update(encodedFile(file));
   }
   return hash.digest("hex");
 }

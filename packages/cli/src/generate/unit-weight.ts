@@ -1,7 +1,7 @@
-import { toBinary } from "@bufbuild/protobuf";
-import { FileDescriptorProtoSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
+import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import { closure } from "../schema/package-graph.js";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
+import { encodedFile } from "./encoded-file.js";
 
 /**
  * The weight of each unit for balancing plugin batches and CI shards: the encoded size of its
@@ -15,7 +15,7 @@ export function unitWeights(units: readonly ProtoPackageUnit[], files: readonly 
     let size = sizes.get(name);
     if (size === undefined) {
       const file = byName.get(name);
-      size = file ? toBinary(FileDescriptorProtoSchema, file, { writeUnknownFields: false }).length : 0;
+      size = file ? encodedFile(file).length : 0;
       sizes.set(name, size);
     }
     return size;

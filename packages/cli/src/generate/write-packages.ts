@@ -1,6 +1,7 @@
 import { ownerOf, swapFolders } from "@protoship/fs-safe";
 import { createHash } from "node:crypto";
-import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { isNotGenerated, MARKER, NOT_GENERATED, STUBS_OWNER } from "./stub-files.js";
 
@@ -40,11 +41,19 @@ export async function stalePackages(outDir: string, trees: Map<string, FileTree>
   return stale;
 }
 
+/**
+ * Writes a package's files into `dir`, a fresh folder of the swap's staging: synchronously (a run's
+ * few hundred small files are written several times faster without the thread pool's round
+ * trips), each folder made once.
+ */
 async function writeTree(dir: string, tree: FileTree): Promise<void> {
+  const made = new Set<string>();
   for (const [file, text] of tree) {
     const full = path.join(dir, file);
-    await mkdir(path.dirname(full), { recursive: true });
-    await writeFile(full, text);
+    const parent = path.dirname(full);
+    if (!made.has(parent)) mkdirSync(parent, { recursive: true });
+    made.add(parent);
+    writeFileSync(full, text);
   }
 }
 
