@@ -5,7 +5,7 @@
  * file: google/cloud/compute/v1beta's 18.5 MB compute.ts took 3 GB on its own.
  *
  * The module is cut only after a `;` or `}` that ends a line outside every bracket, string,
- * template and comment ({@link statementGroups}); the imports stay in the first group (dprint
+ * template and comment, before a line in the first column ({@link statementGroups}); the imports stay in the first group (dprint
  * sorts them together). Groups are joined as dprint separates statements: one blank line where the
  * input had one or more, none otherwise. Whenever that cannot be done safely (the scan does not
  * come out balanced, or a group does not format alone) the whole text is formatted in one call, as
@@ -18,30 +18,29 @@ export function formatInParts(text: string, format: (text: string) => string, gr
   const input = text.trim();
   const groups = statementGroups(input, groupSize);
   if (!groups || groups.length < 2) return format(input);
-  let out = "";
-  for (const [index, group] of groups.entries()) {
-    let formatted: string;
+  const formatted: string[] = [];
+  for (const group of groups) {
     try {
-      formatted = format(group.trim());
+      formatted.push(format(group.trim()));
     } catch {
       return format(input);
     }
-    if (index > 0 && group.startsWith("\n")) out += "\n";
-    out += formatted;
   }
-  return out;
+  return joinFormatted(groups, formatted);
 }
 
 /**
- * What ts-poet makes of a generated file (its `maybePretty`, with {@link formatInParts}): the
- * trimmed text formatted, or the text as it is when the formatter refuses it.
+ * The text `groups` (consecutive pieces of a module, {@link statementGroups}) joined back once each
+ * was formatted alone (`formatted`, each group trimmed, in order): one blank line between two
+ * groups where the input had one or more, none otherwise, as dprint separates statements.
  */
-export function formatAsTsPoet(text: string, format: (text: string) => string): string {
-  try {
-    return formatInParts(text.trim(), format);
-  } catch {
-    return text;
+export function joinFormatted(groups: readonly string[], formatted: readonly string[]): string {
+  let out = "";
+  for (const [index, group] of groups.entries()) {
+    if (index > 0 && group.startsWith("\n")) out += "\n";
+    out += formatted[index]!;
   }
+  return out;
 }
 
 /**
@@ -82,8 +81,11 @@ export function statementGroups(text: string, groupSize = GROUP_SIZE): string[] 
 
 /**
  * Offsets just after each line break that follows a `;` or `}` at the top level (outside
- * brackets, strings, templates, comments). Undefined when brackets do not balance or a string,
- * template or comment does not end: the caller then formats the text whole.
+ * brackets, strings, templates, comments) when the next line that is not empty starts in the first
+ * column: ts-poet writes top-level statements there and indents the rest of a statement (a
+ * conditional type goes on after `T extends {}` with an indented `? …` line). Undefined when
+ * brackets do not balance or a string, template or comment does not end: the caller then formats
+ * the text whole.
  */
 function statementEnds(text: string): number[] | undefined {
   const ends: number[] = [];
@@ -128,7 +130,18 @@ function statementEnds(text: string): number[] | undefined {
     }
     return -1;
   };
+  // Whether the first line from `from` on that is not empty starts with neither a space nor a tab.
+  const startsLine = (from: number): boolean => {
+    let j = from;
+    while (text[j] === "\n") j++;
+    return text[j] !== " " && text[j] !== "\t";
+  };
+  // Characters between these (most of the text) change nothing: the scan jumps over them.
+  const special = /[/"'`{}()[\];]/g;
   while (i < length) {
+    special.lastIndex = i;
+    if (!special.exec(text)) break;
+    i = special.lastIndex - 1;
     const c = text[i]!;
     if (c === "/" && text[i + 1] === "/") {
       const end = text.indexOf("\n", i);
@@ -150,7 +163,7 @@ function statementEnds(text: string): number[] | undefined {
     else if (c === "}" || c === ")" || c === "]") {
       if (--depth < 0) return undefined;
     }
-    if (depth === 0 && (c === ";" || c === "}") && text[i + 1] === "\n") ends.push(i + 2);
+    if (depth === 0 && (c === ";" || c === "}") && text[i + 1] === "\n" && startsLine(i + 2)) ends.push(i + 2);
     i++;
   }
   return depth === 0 ? ends : undefined;

@@ -1,8 +1,8 @@
 /**
  * The formatter process protoship runs for the files ts-proto's plugin processes leave unformatted
- * (deferred-format.ts): reads `{ options, texts }` as JSON on stdin, formats each text as ts-poet
- * would have ({@link formatAsTsPoet}, with the dprint-node ts-poet loads and the options ts-poet
- * passes it) and writes the texts, in order, as a JSON array on stdout.
+ * (deferred-format.ts): reads `{ options, texts }` as JSON on stdin, formats each text with the
+ * dprint-node ts-poet loads and the options ts-poet passes it, and writes the results, in order, as
+ * a JSON array on stdout: a text's formatted code, or null when dprint refuses it.
  *
  * Its own process because dprint-node keeps about 50 bytes of native memory for every byte it
  * formats and never returns them: a process that formats a bounded share and exits gives them back.
@@ -11,7 +11,6 @@
  */
 import { createRequire } from "node:module";
 import { text } from "node:stream/consumers";
-import { formatAsTsPoet } from "./format-in-parts.js";
 
 type Format = (fileName: string, text: string, options?: Record<string, unknown>) => string;
 
@@ -19,5 +18,11 @@ const fromTsProto = createRequire(createRequire(import.meta.url).resolve("ts-pro
 const dprint = createRequire(fromTsProto.resolve("ts-poet"))("dprint-node") as { format: Format };
 
 const input = JSON.parse(await text(process.stdin)) as { options: Record<string, unknown>; texts: string[] };
-const formatted = input.texts.map((t) => formatAsTsPoet(t, (part) => dprint.format("file.ts", part, input.options)));
+const formatted = input.texts.map((t) => {
+  try {
+    return dprint.format("file.ts", t, input.options);
+  } catch {
+    return null;
+  }
+});
 process.stdout.write(JSON.stringify(formatted));

@@ -58,6 +58,8 @@ export function stubGenerator(stubs: ProtoshipConfig["stubs"]): StubGenerator {
     run: runTsProto,
     prestart: prestartTsProto,
     layout: TS_PROTO_LAYOUT,
-    finish: async (trees, limits) => (await import("./deferred-format.js")).formatDeferred(trees, limits),
+    finish: async (trees, limits) => {
+      await (await import("./deferred-format.js")).formatDeferred(trees, limits);
+    },
   };
 }
