@@ -14,7 +14,7 @@ import { stubUnits } from "../src/generate/generate-stubs.js";
 import { runTsProto } from "../src/generate/run-ts-proto.js";
 import { tsProtoPlugin } from "../src/generate/ts-proto-package.js";
 import { tsProtoOptions } from "../src/generate/ts-proto-options.js";
-import { stubGenerator } from "../src/generate/stub-generator.js";
+import { stubGenerator, type PluginRun } from "../src/generate/stub-generator.js";
 import { unitWeights } from "../src/generate/unit-weight.js";
 import { ProtoshipError } from "../src/errors.js";
 import { Project } from "../src/project/project.js";
@@ -110,6 +110,50 @@ describe("protoship generate: parallel batches and --shard", { timeout: 300_000 
     assert.ok(shapes.files.has("fixture/internal/v1/internal.ts") && shapes.files.has("google/protobuf/struct.ts"));
     const canvas = expected.find((s) => s.unit.protoPackage === "fixture.canvas.v1")!;
     assert.deepEqual(canvas.dependencies, ["@mesh/fixture-shapes-v1", "@mesh/probe-v1"]);
+  });
+
+  test("a batch's files are formatted from when it returns, while the other batches still run", async () => {
+    const dir = temps.fresh("pipeline");
+    await writeCorpus(dir);
+    const project = await Project.ofFolder(dir);
+    const { image, units } = await stubUnits(project);
+    const weights = unitWeights(units, image.files);
+    const base = stubGenerator(project.config.stubs);
+    const events: string[] = [];
+    let release: () => void = () => {};
+    const formattingStarted = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = 0;
+    // The second batch to start returns only once the formatting of some batch's files began.
+    const plugin: PluginRun = {
+      ...base,
+      async run(request, options) {
+        const mine = started++;
+        if (mine === 1) await formattingStarted;
+        const tree = await base.run(request, options);
+        events.push(`batch ${mine} returned`);
+        return tree;
+      },
+      async finish(slots, jobs) {
+        const formatter = await base.finish!(slots, jobs);
+        return {
+          add(tree) {
+            events.push("formatting");
+            release();
+            formatter.add(tree);
+          },
+          done: () => formatter.done(),
+        };
+      },
+    };
+    const actual = await generateSources({ files: image.files, units, todo: units, weights, plugin, jobs: 2, batches: 2 });
+    assert.deepEqual(events, ["batch 0 returned", "formatting", "batch 1 returned", "formatting"]);
+    const plain = await generateSources({ files: image.files, units, todo: units, weights, plugin: base, jobs: 1, batches: 1 });
+    assert.deepEqual(
+      actual.map((s) => [...s.files]),
+      plain.map((s) => [...s.files]),
+    );
   });
 
   test("a file's code does not depend on the files one plugin process generated before it", async () => {

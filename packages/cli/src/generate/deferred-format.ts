@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { InternalError } from "../errors.js";
 import { runProcess } from "../process/run-process.js";
-import { schedule } from "../process/schedule.js";
+import { Slots, type ScheduleLimits } from "../process/schedule.js";
 import { DEFERRED_FORMAT, type DeferredFormat } from "./deferred-format-entry.js";
 import { joinFormatted, statementGroups } from "./format-in-parts.js";
 import { partition } from "./partition.js";
@@ -47,118 +47,153 @@ interface Pending {
   indexes: number[];
 }
 
+/** The files left to format with one set of options, and each distinct statement of theirs. */
+interface OptionGroup {
+  options: Record<string, unknown>;
+  files: Pending[];
+  /** Each distinct statement's index in `results`. */
+  distinct: Map<string, number>;
+  /** The formatter's answer for each distinct statement, once its share ran (null: refused, or not yet). */
+  results: (string | null)[];
+}
+
+/** Formats plugin outputs as they come ({@link deferredFormatter}). */
+export interface DeferredFormatter {
+  /** Takes a batch's output: its files left to format go to formatter processes now, in the run's slots. */
+  add(tree: GeneratedTree): void;
+  /** Once the slots are idle (every share added ran): formats each file in place; how many texts the formatter was given. */
+  done(): Promise<{ formatted: number }>;
+}
+
 /**
- * Formats, in place, the files of `trees` (plugin outputs) that ts-proto-worker.ts left
+ * Formats, in place, the files of plugin outputs (trees) that ts-proto-worker.ts left
  * unformatted, as its {@link DEFERRED_FORMAT} entries list them (the entries are removed), with
  * the bytes ts-poet's formatting gives (format-in-parts.ts's): each file is cut into its
  * top-level statements ({@link statementGroups}, the imports together), and each distinct
  * statement is formatted once, however many files hold it (the helper types every file declares,
  * the messages a v1beta1 API repeats from its v1), then every file is joined back
  * ({@link joinFormatted}); a file one of whose statements the formatter refuses alone is
- * formatted whole, and kept as it is when that is refused too. The statements are split into
- * shares of about {@link FORMAT_SHARE} characters (size-balanced, deterministic; at least one per
- * job), each formatted by a formatter process of its own (format-worker.ts), at most `jobs` at a
- * time within `budgetMb`. Formatting a statement does not depend on the others, so the split does
- * not change a byte. The first failure aborts `abort`. Returns how many texts the formatter was given.
+ * formatted whole, and kept as it is when that is refused too.
+ *
+ * Each tree is taken as its batch returns ({@link DeferredFormatter.add}): the statements no
+ * earlier tree had are split into shares of about {@link FORMAT_SHARE} characters
+ * (size-balanced, deterministic; {@link shareCount}), each formatted by a formatter process of its
+ * own (format-worker.ts) in `slots`, beside the batches still running. Formatting a statement does
+ * not depend on the others, so neither the split nor the order changes a byte.
  */
-export async function formatDeferred(
-  trees: readonly GeneratedTree[],
-  limits: { jobs: number; budgetMb: number; abort: AbortController },
-): Promise<{ formatted: number }> {
-  const groups = new Map<string, { options: Record<string, unknown>; files: Pending[]; texts: string[] }>();
-  for (const tree of trees) {
-    const entry = tree.get(DEFERRED_FORMAT);
-    if (entry === undefined) continue;
-    tree.delete(DEFERRED_FORMAT);
-    const { options, files } = JSON.parse(entry) as DeferredFormat;
-    const key = JSON.stringify(options);
-    const group = groups.get(key) ?? { options, files: [], texts: [] };
-    groups.set(key, group);
-    for (const name of files) {
-      const text = tree.get(name);
-      if (text === undefined) throw new InternalError(`ts-proto left ${name} to format but did not write it`);
-      const input = text.trim();
-      const cut = statementGroups(input, 1);
-      group.files.push({ tree, name, text, groups: cut && cut.length > 1 ? cut : [input], indexes: [] });
-    }
-  }
-  let formatted = 0;
-  for (const { options, files } of groups.values()) {
-    const distinct = new Map<string, number>();
-    for (const file of files) {
-      file.indexes = file.groups.map((g) => {
-        const text = g.trim();
-        let index = distinct.get(text);
-        if (index === undefined) distinct.set(text, (index = distinct.size));
-        return index;
+export function deferredFormatter(slots: Slots, jobs: number): DeferredFormatter {
+  const groups = new Map<string, OptionGroup>();
+  /** Queues `texts` in shares, each a formatter process that hands `take` each text's answer by index. */
+  const queue = (
+    options: Record<string, unknown>,
+    texts: readonly string[],
+    take: (index: number, result: string | null) => void,
+  ): void => {
+    for (const share of shares(texts, jobs)) {
+      slots.add(formatterMemoryMb(share.chars), async () => {
+        const formatted = await formatProcess(
+          options,
+          share.indexes.map((i) => texts[i]!),
+          share.chars,
+          slots.signal,
+        );
+        share.indexes.forEach((i, k) => take(i, formatted[k]!));
       });
     }
-    const results = await formatTexts(options, [...distinct.keys()], limits);
-    const refused: Pending[] = [];
-    for (const file of files) {
-      const parts = file.indexes.map((i) => results[i]);
-      if (parts.every((p) => p !== null))
-        file.tree.set(file.name, parts.length === 1 ? parts[0]! : joinFormatted(file.groups, parts as string[]));
-      else if (file.groups.length === 1) file.tree.set(file.name, file.text);
-      else refused.push(file);
-    }
-    // A statement the formatter refuses alone: the whole file, as ts-poet formats it (kept as it is when refused too).
-    const wholes = refused.length
-      ? await formatTexts(
-          options,
-          refused.map((f) => f.text.trim()),
-          limits,
-        )
-      : [];
-    refused.forEach((f, i) => f.tree.set(f.name, wholes[i] ?? f.text));
-    formatted += distinct.size + refused.length;
-  }
-  return { formatted };
+  };
+  return {
+    add(tree) {
+      const entry = tree.get(DEFERRED_FORMAT);
+      if (entry === undefined) return;
+      tree.delete(DEFERRED_FORMAT);
+      const { options, files } = JSON.parse(entry) as DeferredFormat;
+      const key = JSON.stringify(options);
+      const group: OptionGroup = groups.get(key) ?? { options, files: [], distinct: new Map(), results: [] };
+      groups.set(key, group);
+      const fresh: string[] = [];
+      for (const name of files) {
+        const text = tree.get(name);
+        if (text === undefined) throw new InternalError(`ts-proto left ${name} to format but did not write it`);
+        const input = text.trim();
+        const cut = statementGroups(input, 1);
+        const pieces = cut && cut.length > 1 ? cut : [input];
+        const indexes = pieces.map((piece) => {
+          const statement = piece.trim();
+          let index = group.distinct.get(statement);
+          if (index === undefined) {
+            group.distinct.set(statement, (index = group.results.length));
+            group.results.push(null);
+            fresh.push(statement);
+          }
+          return index;
+        });
+        group.files.push({ tree, name, text, groups: pieces, indexes });
+      }
+      const first = group.results.length - fresh.length;
+      queue(group.options, fresh, (i, result) => {
+        group.results[first + i] = result;
+      });
+    },
+    async done() {
+      await slots.idle();
+      let formatted = 0;
+      const refused: { files: Pending[]; wholes: (string | null)[] }[] = [];
+      for (const group of groups.values()) {
+        const mine: Pending[] = [];
+        for (const file of group.files) {
+          const parts = file.indexes.map((i) => group.results[i]);
+          if (parts.every((p) => p !== null))
+            file.tree.set(file.name, parts.length === 1 ? parts[0]! : joinFormatted(file.groups, parts as string[]));
+          else if (file.groups.length === 1) file.tree.set(file.name, file.text);
+          else mine.push(file);
+        }
+        formatted += group.distinct.size + mine.length;
+        if (!mine.length) continue;
+        // A statement the formatter refuses alone: the whole file, as ts-poet formats it (kept as it is when refused too).
+        const wholes: (string | null)[] = mine.map(() => null);
+        queue(
+          group.options,
+          mine.map((f) => f.text.trim()),
+          (i, result) => {
+            wholes[i] = result;
+          },
+        );
+        refused.push({ files: mine, wholes });
+      }
+      await slots.idle();
+      for (const { files, wholes } of refused) files.forEach((f, i) => f.tree.set(f.name, wholes[i] ?? f.text));
+      return { formatted };
+    },
+  };
 }
 
 /**
- * `texts` formatted with `options` by formatter processes (see {@link formatDeferred}), in order;
- * null for a text the formatter refuses.
+ * Formats, in place, the files of `trees` that ts-proto-worker.ts left unformatted (see
+ * {@link deferredFormatter}), at most `jobs` formatter processes at a time within `budgetMb`. The
+ * first failure aborts `abort`. Returns how many texts the formatter was given.
  */
-async function formatTexts(
-  options: Record<string, unknown>,
-  texts: readonly string[],
-  limits: { jobs: number; budgetMb: number; abort: AbortController },
-): Promise<(string | null)[]> {
+export async function formatDeferred(trees: readonly GeneratedTree[], limits: ScheduleLimits): Promise<{ formatted: number }> {
+  const formatter = deferredFormatter(new Slots(limits), limits.jobs);
+  for (const tree of trees) formatter.add(tree);
+  return formatter.done();
+}
+
+/** `texts` split into size-balanced, deterministic shares ({@link shareCount}), heaviest first: each text's index, and their characters. */
+function shares(texts: readonly string[], jobs: number): { indexes: number[]; chars: number }[] {
   const chars = texts.reduce((sum, t) => sum + t.length, 0);
-  const count = shareCount(chars, texts.length, limits.jobs);
-  const indexes = texts.map((_, i) => i);
-  const shares = partition(
-    indexes,
-    count,
+  return partition(
+    texts.map((_, i) => i),
+    shareCount(chars, texts.length, jobs),
     (i) => texts[i]!.length,
     (i) => String(i).padStart(9, "0"),
   )
     .filter((share) => share.length)
-    .map((share) => ({ indexes: share, chars: share.reduce((sum, i) => sum + texts[i]!.length, 0) }));
-  shares.sort((a, b) => b.chars - a.chars);
-  const results: (string | null)[] = new Array(texts.length).fill(null);
-  await schedule(
-    shares.map((s) => formatterMemoryMb(s.chars)),
-    { jobs: limits.jobs, budgetMb: limits.budgetMb, abort: limits.abort },
-    async (index) => {
-      const { indexes, chars } = shares[index]!;
-      const formatted = await runFormatter(
-        options,
-        indexes.map((i) => texts[i]!),
-        chars,
-        limits.abort.signal,
-      );
-      indexes.forEach((i, k) => {
-        results[i] = formatted[k]!;
-      });
-    },
-  );
-  return results;
+    .map((share) => ({ indexes: share, chars: share.reduce((sum, i) => sum + texts[i]!.length, 0) }))
+    .sort((a, b) => b.chars - a.chars);
 }
 
 /** One formatter process on `texts`: each formatted, or null where the formatter refuses it, in order. */
-async function runFormatter(
+async function formatProcess(
   options: Record<string, unknown>,
   texts: readonly string[],
   chars: number,

@@ -7,7 +7,7 @@ import type { GeneratedTree } from "./run-ts-proto.js";
 import type { PluginRun } from "./stub-generator.js";
 import { partition } from "./partition.js";
 import { pluginRequest } from "./plugin-request.js";
-import { schedule } from "../process/schedule.js";
+import { Slots } from "../process/schedule.js";
 import { pluginHeapMb, pluginMemoryMb } from "./run-ts-proto.js";
 
 /** Options of {@link generateSources}. */
@@ -76,8 +76,9 @@ interface Batch {
  * bytes as one `buf generate`). The files that belong to no unit but are copied into the packages
  * that import them (well-known types, googleapis' google/api, …) are generated once, with the
  * lightest batch, whatever the number of packages or batches that use them. At most `jobs` plugins
- * run at a time, heaviest first, within {@link memoryBudgetMb}; then the plugin's `finish` step
- * (ts-proto's formatting) runs on all their outputs. Either plugin's output for a file depends
+ * run at a time, heaviest first, within {@link memoryBudgetMb}; the plugin's `finish` step
+ * (ts-proto's formatting) takes each batch's output as it returns, its processes sharing those
+ * slots with the batches still running. Either plugin's output for a file depends
  * only on the file and its imports, which every request carries, so the split does not change a
  * byte. The first failure kills the running plugins, starts no more and is thrown; nothing is
  * returned (or written) unless every batch did.
@@ -100,20 +101,21 @@ export async function generateSources(options: GenerateSourcesOptions): Promise<
   const batches = bins.map((b, i) => batch(b, [...ownFiles(b), ...(i === lightest ? shared : [])])).sort((a, b) => b.memoryMb - a.memoryMb);
   const controller = new AbortController();
   const trees: GeneratedTree[] = [];
-  const run = async (index: number): Promise<void> => {
-    const { units, request, memoryMb } = batches[index]!;
-    batches[index]!.request = undefined;
-    const what = units.length === 1 ? units[0]!.protoPackage : `${units[0]!.protoPackage} and ${units.length - 1} more`;
-    trees[index] = await options.plugin.run(request!, { heapMb: pluginHeapMb(memoryMb), what, signal: controller.signal });
-    options.progress?.tick(units.length);
-  };
-  const limits = { jobs, budgetMb: memoryBudgetMb(jobs), abort: controller };
-  await schedule(
-    batches.map((b) => b.memoryMb),
-    limits,
-    run,
-  );
-  await options.plugin.finish?.(trees, limits);
+  const slots = new Slots({ jobs, budgetMb: memoryBudgetMb(jobs), abort: controller });
+  // The plugin's last step on a batch's output (ts-proto's formatting) starts as soon as that batch returns.
+  const finish = await options.plugin.finish?.(slots, jobs);
+  for (const [index, b] of batches.entries()) {
+    slots.add(b.memoryMb, async () => {
+      const { units, request, memoryMb } = b;
+      b.request = undefined;
+      const what = units.length === 1 ? units[0]!.protoPackage : `${units[0]!.protoPackage} and ${units.length - 1} more`;
+      trees[index] = await options.plugin.run(request!, { heapMb: pluginHeapMb(memoryMb), what, signal: controller.signal });
+      options.progress?.tick(units.length);
+      finish?.add(trees[index]);
+    });
+  }
+  await slots.idle();
+  await finish?.done();
   // Every file was generated once, by one batch: each package takes its files (and the shared ones) from all.
   const tree: GeneratedTree = new Map(trees.flatMap((t) => [...t]));
   const results = batches.flatMap((b) => (b.units.length ? toStubSources(tree, units, b.units, options.plugin.layout) : []));

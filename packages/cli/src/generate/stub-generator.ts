@@ -1,4 +1,5 @@
 import type { ProtoshipConfig } from "../config/schema.js";
+import type { Slots } from "../process/schedule.js";
 import { TS_PROTO_LAYOUT, type OutputLayout } from "./stub-sources.js";
 import { PROTOBUF_ES_LAYOUT, PROTOBUF_ES_OPTIONS, protocGenEsVersion, runProtocGenEs } from "./protobuf-es.js";
 import type { GeneratedTree } from "./run-ts-proto.js";
@@ -19,8 +20,12 @@ export interface PluginRun {
   fromRuntime?(protoFile: string): boolean;
   /** Starts `count` plugin processes before their requests are ready; returns what kills those never used. */
   prestart?(count: number): () => void;
-  /** What is left to do on the batches' outputs once every batch ran, in place (ts-proto's formatting: deferred-format.ts). */
-  finish?(trees: readonly GeneratedTree[], limits: { jobs: number; budgetMb: number; abort: AbortController }): Promise<void>;
+  /**
+   * What is left to do on each batch's output, in place, from when the batch returns, in the
+   * batches' slots (ts-proto's formatting: deferred-format.ts): `add` takes each output, `done`
+   * ends once all is done.
+   */
+  finish?(slots: Slots, jobs: number): Promise<{ add(tree: GeneratedTree): void; done(): Promise<unknown> }>;
 }
 
 /** A stub generator: its plugin run, and what goes in the stamp's key. */
@@ -58,8 +63,6 @@ export function stubGenerator(stubs: ProtoshipConfig["stubs"]): StubGenerator {
     run: runTsProto,
     prestart: prestartTsProto,
     layout: TS_PROTO_LAYOUT,
-    finish: async (trees, limits) => {
-      await (await import("./deferred-format.js")).formatDeferred(trees, limits);
-    },
+    finish: async (slots, jobs) => (await import("./deferred-format.js")).deferredFormatter(slots, jobs),
   };
 }
