@@ -40,17 +40,29 @@ export class Snapshot {
   private listed: Promise<SideTree> | undefined;
   private readonly bytes = new Map<string, Promise<Buffer | undefined>>();
   private ignoredSchema: Promise<string[]> | undefined;
+  /** The working tree's tracked files gone from the disk, when the caller knows them. */
+  private readonly deleted: Promise<ReadonlySet<string> | undefined> | undefined;
 
-  private constructor(root: string, repo: GitReader | undefined, side: SnapshotSide, label: string) {
+  private constructor(
+    root: string,
+    repo: GitReader | undefined,
+    side: SnapshotSide,
+    label: string,
+    deleted?: Promise<ReadonlySet<string> | undefined>,
+  ) {
     this.root = root;
     this.repo = repo;
     this.side = side;
     this.label = label;
+    this.deleted = deleted;
   }
 
-  /** The working tree of `repo`, less what git ignores. */
-  static worktree(repo: GitReader): Snapshot {
-    return new Snapshot(repo.root, repo, { kind: "worktree" }, "the working tree");
+  /**
+   * The working tree of `repo`, less what git ignores. `deleted`: its tracked files gone from the
+   * disk, when the caller has them (undefined once settled: git is asked, as without it).
+   */
+  static worktree(repo: GitReader, deleted?: Promise<ReadonlySet<string> | undefined>): Snapshot {
+    return new Snapshot(repo.root, repo, { kind: "worktree" }, "the working tree", deleted);
   }
 
   /** What `repo`'s index holds. */
@@ -276,7 +288,7 @@ export class Snapshot {
   private list(): Promise<SideEntry[]> {
     const { repo, side } = this;
     if (side.kind === "folder" || !repo) return listFolder(this.root);
-    if (side.kind === "worktree") return listWorktree(repo);
+    if (side.kind === "worktree") return listWorktree(repo, this.deleted);
     if (side.kind === "index") return listIndex(repo);
     return listCommit(repo, side.sha);
   }
