@@ -8,14 +8,14 @@ import { headAndUpstream } from "../src/git/remote.ts";
 describe("headAndUpstream", () => {
   const { fresh } = suiteTempDirs({ before, after });
 
-  it("gives HEAD's commit and its upstream's, or undefined without a commit, an upstream or a branch", async () => {
+  it("gives HEAD's commit and its upstream's, HEAD's alone without an upstream or a branch, undefined without a commit", async () => {
     const fixture = await GitFixture.init(fresh());
     const repo = await GitRepo.open(fixture.dir);
     assert.equal(await headAndUpstream(repo), undefined, "no commit yet");
     await fixture.write("a.txt", "a\n");
     await fixture.commitAll("first");
     const first = (await fixture.git("rev-parse", "HEAD")).trim();
-    assert.equal(await headAndUpstream(repo), undefined, "no upstream");
+    assert.deepEqual(await headAndUpstream(repo), { head: first }, "no upstream");
     await fixture.git("checkout", "-q", "-b", "feature");
     await fixture.git("branch", "-q", "--set-upstream-to", "main");
     // A file named like the revisions asked is never taken for one.
@@ -25,6 +25,6 @@ describe("headAndUpstream", () => {
     const second = (await fixture.git("rev-parse", "HEAD")).trim();
     assert.deepEqual(await headAndUpstream(repo), { head: second, upstream: first });
     await fixture.git("checkout", "-q", "--detach", "HEAD");
-    assert.equal(await headAndUpstream(repo), undefined, "detached HEAD");
+    assert.deepEqual(await headAndUpstream(repo), { head: second }, "detached HEAD");
   });
 });

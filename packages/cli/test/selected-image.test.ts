@@ -58,6 +58,9 @@ describe("mayDeclare", () => {
     assert.deepEqual(plainPackageStatements('syntax = "proto3";\n'), []);
     assert.deepEqual(plainPackageStatements("// this package\npackage a.b;\n"), ["a.b"]);
     assert.equal(plainPackageStatements("string package = 1;\npackage a.b;\n"), undefined);
+    // Looked for in a short window first, then in the long one (4 KiB).
+    assert.deepEqual(plainPackageStatements(`package\n${" ".repeat(300)}a . b\n${" ".repeat(300)};\n`), ["a.b"]);
+    assert.equal(plainPackageStatements(`package a${" ".repeat(5000)};\n`), undefined);
   });
 
   it("quotedOrCommented: whether the rest of a line is surely in a comment or a string, whatever came before the line", () => {

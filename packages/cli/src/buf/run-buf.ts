@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { EnvironmentError } from "../errors.js";
@@ -50,7 +50,14 @@ export function bufBinary(): string {
 /** The buf binary that runs, as a cache key needs it: its path, size and modification time. */
 export async function bufBinaryStamp(): Promise<string> {
   const bin = bufBinary();
-  const { size, mtimeMs } = await stat(bin).catch(() => ({ size: 0, mtimeMs: 0 }));
+  // One stat, at once (no thread pool round trip on the gate's way to buf).
+  let stamp = { size: 0, mtimeMs: 0 };
+  try {
+    stamp = statSync(bin);
+  } catch {
+    // No binary: the stamp says so, and running buf reports it.
+  }
+  const { size, mtimeMs } = stamp;
   return `${bin}\0${size}\0${mtimeMs}`;
 }
 

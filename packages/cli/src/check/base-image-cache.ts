@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { cacheDigest, writeFileReplacing } from "@protoship/fs-safe";
 import { bufBinaryStamp } from "../buf/run-buf.js";
@@ -53,7 +54,8 @@ export async function baseImageKey(inputs: BaseImageInputs): Promise<string> {
  */
 export async function readBaseImage(root: string, key: string): Promise<Buffer | undefined> {
   try {
-    const bytes = await readFile(path.join(cacheDir(root), `${PREFIX}${key}${SUFFIX}`));
+    // Read at once: the check waits for it before buf breaking starts.
+    const bytes = readFileSync(path.join(cacheDir(root), `${PREFIX}${key}${SUFFIX}`));
     const headerEnd = bytes.indexOf(10, MAGIC.length);
     if (headerEnd < 0 || bytes.subarray(0, MAGIC.length).toString() !== MAGIC) return undefined;
     const header = JSON.parse(bytes.subarray(MAGIC.length, headerEnd).toString("utf8")) as { key?: unknown; digest?: unknown } | null;

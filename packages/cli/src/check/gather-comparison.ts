@@ -1,6 +1,6 @@
 import type { BufWorkspace } from "../buf/buf-config.js";
 import type { ProtoshipConfig } from "../config/schema.js";
-import { diffPaths, diffWithWorktree, type FileChange, type Side } from "../git/diff.js";
+import { diffPaths, diffWithWorktree, diffWorktreeFrom, type FileChange, type Side } from "../git/diff.js";
 import { EMPTY_TREE } from "../git/git.js";
 import type { ProtoFile, SideTree } from "../snapshot/file-set.js";
 import { Snapshot } from "../snapshot/snapshot.js";
@@ -64,7 +64,11 @@ export async function gatherComparison(reads: RepoReads, comparison: Comparison,
   // them costs a directory walk, so a commit-to-commit diff does it only once it has changes.
   // Against the working tree the walks, the diff and reading buf.yaml run side by side.
   // Without pathspecs: a symlink (any name) is a schema input when a module path leads through it.
-  const diff = diffPaths(repo, comparison.base.sha, comparison.head, []);
+  // The working tree's side of it (the index's differences from it) was asked before the base was known.
+  const diff =
+    againstWorktree && reads.worktreeChanges
+      ? diffWorktreeFrom(repo, comparison.base.sha, reads.worktreeChanges)
+      : diffPaths(repo, comparison.base.sha, comparison.head, []);
   if (!prePush && baseSnapshot) startEarly(baseSnapshot.tree());
   const [changes, listed] = await Promise.all([
     diff.then((all) => all.filter(isSchemaChange)),

@@ -1,5 +1,5 @@
 import type { GitRepo } from "../git/git.js";
-import { ignoredPaths } from "../git/diff.js";
+import { deletedOf, ignoredPaths, indexToWorktree, type RawChange } from "../git/diff.js";
 import { Project, type RepoProject } from "../project/project.js";
 import type { BufWorkspace } from "../buf/buf-config.js";
 import { Snapshot } from "../snapshot/snapshot.js";
@@ -23,6 +23,12 @@ export interface RepoReads {
   listUntracked(): Promise<string[]>;
   /** The working tree's ignored schema inputs. */
   listIgnored(): Promise<string[]>;
+  /**
+   * The index's differences from the working tree (every path), when the working tree is what is
+   * checked: asked at once, they give its deleted files and, with the base's differences from the
+   * index, the changes to check (git/diff.ts diffWorktreeFrom).
+   */
+  worktreeChanges: Promise<RawChange[]> | undefined;
 }
 
 /**
@@ -34,7 +40,11 @@ export function startRepoReads(repo: GitRepo, options: { prePush?: boolean; stag
   let opened: Promise<RepoProject> | undefined;
   const openProject = (): Promise<RepoProject> => (opened ??= Project.ofRepo(repo));
   const readWorkspace = (): Promise<BufWorkspace> => openProject().then((project) => project.workspace());
-  const worktree = Snapshot.worktree(repo);
+  const worktreeChanges = options.prePush || options.staged ? undefined : startEarly(indexToWorktree(repo));
+  const worktree = Snapshot.worktree(
+    repo,
+    worktreeChanges?.then(deletedOf, () => undefined),
+  );
   const index = options.staged ? Snapshot.index(repo) : undefined;
   let untracked: Promise<string[]> | undefined;
   const listUntracked = (): Promise<string[]> => (untracked ??= worktree.tree().then((tree) => tree.untracked().filter(isSchemaPath)));
@@ -46,7 +56,7 @@ export function startRepoReads(repo: GitRepo, options: { prePush?: boolean; stag
     // Both sides' overlays hide the ignored entries: git walks the working tree for them beside the listing.
     startEarly(listIgnored());
   }
-  return { repo, openProject, readWorkspace, worktree, index, listUntracked, listIgnored };
+  return { repo, openProject, readWorkspace, worktree, index, listUntracked, listIgnored, worktreeChanges };
 }
 
 /**

@@ -1,5 +1,6 @@
+import { DEFAULTS } from "../config/defaults.js";
 import { EnvironmentError, ProtoshipError } from "../errors.js";
-import { EMPTY_TREE, ZERO_SHA, type GitWriter } from "../git/git.js";
+import { EMPTY_TREE, ZERO_SHA, type GitReader, type GitWriter } from "../git/git.js";
 import { fetchBranch, fetchCommit, headAndUpstream, refCommits, unpublishedCommits, unshallow } from "../git/remote.js";
 import { redact } from "../process/redact.js";
 import type { PushedRef } from "./pre-push-input.js";
@@ -30,11 +31,17 @@ export interface BaseOptions {
 export async function resolveBase(
   repo: GitWriter,
   given: BaseOptions | Promise<BaseOptions>,
-  started?: Promise<{ head: string; upstream: string } | undefined>,
+  started?: Promise<{ head: string; upstream?: string } | undefined>,
 ): Promise<Base> {
   // HEAD at its upstream (nothing committed since): the base needs no option, nor waits for them.
   const early = await started;
-  if (early && early.head === early.upstream) return { sha: early.head, label: "upstream" };
+  if (early?.upstream && early.head === early.upstream) return { sha: early.head, label: "upstream" };
+  // Without an upstream, the default branch's candidates as protoship.yaml's defaults name them,
+  // and the merge-base with the first that exists, are asked at once, while it is read; they are
+  // asked again below only if it names others.
+  const guessed = early && !early.upstream ? defaultBranchCandidates({ remote: DEFAULTS.release.remote }).map((c) => c.ref) : [];
+  const guess = early && guessed.length ? guessBase(repo, guessed, early.head) : undefined;
+  guess?.catch(() => {}); // awaited below when the guess holds
   const options = await given;
   if (options.against) {
     const head = await repo.resolveCommit("HEAD");
@@ -46,19 +53,15 @@ export async function resolveBase(
   // caller before protoship.yaml is read, which they do not depend on); only without an upstream
   // are HEAD and the default-branch candidates (one for-each-ref) asked, side by side.
   const tracked = options.upstream === false ? undefined : await (started ?? headAndUpstream(repo));
-  if (tracked) return { sha: await mergeBaseOrDeepen(repo, tracked.upstream, tracked.head, options.remote), label: "upstream" };
+  if (tracked?.upstream) return { sha: await mergeBaseOrDeepen(repo, tracked.upstream, tracked.head, options.remote), label: "upstream" };
   const candidates = defaultBranchCandidates(options);
-  const [head, known] = await Promise.all([
-    repo.resolveCommit("HEAD"),
-    refCommits(
-      repo,
-      candidates.map((c) => c.ref),
-    ),
-  ]);
+  const refs = candidates.map((c) => c.ref);
+  const held = guess && refs.join("\0") === guessed.join("\0") ? await guess : undefined;
+  const [head, known] = await Promise.all([tracked ? tracked.head : repo.resolveCommit("HEAD"), held?.known ?? refCommits(repo, refs)]);
   if (!head) return { sha: EMPTY_TREE, label: "(no commits yet)" };
   for (const candidate of candidates) {
     const sha = known.get(candidate.ref);
-    if (sha) return { sha: await mergeBaseOrDeepen(repo, sha, head, options.remote), label: candidate.name };
+    if (sha) return { sha: held?.mergeBase ?? (await mergeBaseOrDeepen(repo, sha, head, options.remote)), label: candidate.name };
   }
   throw new ProtoshipError("cannot tell what to compare with: no upstream and no main or master branch", {
     hint: "pass --against <ref>, e.g. protoship check --against origin/main",
@@ -99,6 +102,21 @@ export async function resolveFixBase(repo: GitWriter, options: { defaultBranch?:
   return oldest === EMPTY_TREE
     ? { sha: EMPTY_TREE, label: "everything (not on the remote yet)" }
     : { sha: oldest, label: `${oldest.slice(0, 12)} (unpushed and unmerged work)` };
+}
+
+/**
+ * The commits of `refs` (in order of preference) and the merge-base of `head` with the first that
+ * exists (undefined when none does or git finds none: then the caller deepens a shallow clone).
+ */
+async function guessBase(
+  repo: GitReader,
+  refs: readonly string[],
+  head: string,
+): Promise<{ known: Map<string, string>; mergeBase?: string }> {
+  const known = await refCommits(repo, refs);
+  const first = refs.map((r) => known.get(r)).find(Boolean);
+  const mergeBase = first === undefined ? undefined : first === head ? head : await repo.mergeBase(first, head);
+  return mergeBase ? { known, mergeBase } : { known };
 }
 
 /** The all-zero object id git's pre-push hook gives for a ref the remote does not have. */

@@ -33,7 +33,7 @@ export function generate(options: GenerateOptions): Promise<CommandResult> {
 }
 
 async function runGenerate(options: GenerateOptions, write: Write): Promise<Verdict> {
-  const project = await Project.open(options.cwd);
+  const project = await Project.open(options.cwd, { listFiles: true });
   const { cwd: _cwd, ...rest } = options;
   const progress = (total: number) => startProgress("generate", total, "packages");
   const result = await generateStubsIn(project, { progress, ...rest, ...outDirOption(project, options) });
@@ -63,7 +63,7 @@ export function generateListShards(options: { cwd: string; count: number }): Pro
 
 async function listShards(options: { cwd: string; count: number }, write: Write): Promise<Verdict> {
   // The image it compiles is cached for the `generate --shard` that follows (image-cache.ts).
-  const project = await Project.open(options.cwd);
+  const project = await Project.open(options.cwd, { listFiles: true });
   const { image, units, cacheImage } = await stubUnits(project, { key: (await stubKeys(project)).image });
   await cacheImage();
   const { unitWeights } = await import("../generate/unit-weight.js");
@@ -88,7 +88,7 @@ export function generateCheck(options: Omit<GenerateOptions, "force" | "version"
 }
 
 async function checkGenerated(options: Omit<GenerateOptions, "force" | "version">, write: Write): Promise<Verdict> {
-  const project = await Project.open(options.cwd);
+  const project = await Project.open(options.cwd, { listFiles: true });
   const { cwd: _cwd, ...rest } = options;
   const report = await staleStubs(project, { ...rest, ...outDirOption(project, options) });
   const count = (n: number): string => `${n} stub package${n === 1 ? "" : "s"}`;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { cacheDigest, writeFileReplacing } from "@protoship/fs-safe";
 import { CACHE_DIR } from "../fs/cache-dir.js";
@@ -68,7 +68,8 @@ export function siblingModule(from: string, name: string): URL {
  */
 export async function readParseCache<T>(root: string, cache: ParseCache, text: string): Promise<T | undefined> {
   try {
-    const entry = await readFile(resolveRepoPath(root, `${CACHE_DIR}/${cache.entry}`, { label: "the config cache" }), "utf8");
+    // Read synchronously, as the configuration file itself (yaml/config-yaml.ts readConfigFile).
+    const entry = readFileSync(resolveRepoPath(root, `${CACHE_DIR}/${cache.entry}`, { label: "the config cache" }), "utf8");
     const headerEnd = entry.indexOf("\n", MAGIC.length);
     if (!entry.startsWith(MAGIC) || headerEnd < 0) return undefined;
     const header = JSON.parse(entry.slice(MAGIC.length, headerEnd)) as Partial<Header> | null;

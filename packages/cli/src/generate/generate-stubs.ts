@@ -204,6 +204,8 @@ async function prepareRun(project: Project, options: StubOptions): Promise<StubR
   const selection = moduleSelection(config, options.only, await project.stubScope());
   // The search for the selection's files reads each file in the same pass as the keys' digest.
   const search = selection && searchesFiles(workspace, selection) ? (bytes: Buffer) => mayDeclare(bytes, selection) : undefined;
+  // buf compiles the selection where git's ignored files are hidden: git lists them during the search.
+  if (search) project.snapshot.ignoredSchemaEntries()?.catch(() => undefined);
   const keys = await stubKeys(project, search);
   // Everything besides the inputs that changes the output: the repository URL, the generator
   // (ts-proto or protoc-gen-es), its version and options, the settings (protoship's version and
@@ -344,9 +346,19 @@ function moduleSelection(
   const include = config.stubs.include ?? [];
   if (!include.length && !only) return undefined;
   const included = (protoPackage: string): boolean => !include.length || include.some((p) => matchesPackage(p, protoPackage));
-  if (!only) return { selected: included, alternatives: include.map(patternWords) };
+  if (!only) return { selected: remembered(included), alternatives: include.map(patternWords) };
   const named = (protoPackage: string): boolean => only.includes(protoPackage) || only.includes(npmNameOrNone(protoPackage, config, scope));
-  return { selected: (p) => included(p) && named(p), alternatives: only.flatMap((name) => onlyWords(name, config)) };
+  return { selected: remembered((p) => included(p) && named(p)), alternatives: only.flatMap((name) => onlyWords(name, config)) };
+}
+
+/** `test` answered once per package (the search asks for the same few packages thousands of times). */
+function remembered(test: (protoPackage: string) => boolean): (protoPackage: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return (protoPackage) => {
+    let answer = answers.get(protoPackage);
+    if (answer === undefined) answers.set(protoPackage, (answer = test(protoPackage)));
+    return answer;
+  };
 }
 
 /**

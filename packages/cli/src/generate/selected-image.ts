@@ -31,10 +31,19 @@ export function patternWords(pattern: string): PackageWords {
  */
 export function mayDeclare(bytes: Buffer, selection: ModuleSelection): boolean {
   let lower: Buffer | undefined;
-  const hasWords = selection.alternatives.some(({ words, lowerCase }) => {
-    const text = lowerCase ? (lower ??= Buffer.from(bytes.toString("latin1").toLowerCase(), "latin1")) : bytes;
-    return words.every((w) => text.includes(w));
-  });
+  // Alternatives share words (google, cloud): each word is searched for once per file.
+  const found = new Map<string, boolean>();
+  const has = (word: string, lowerCase: boolean | undefined): boolean => {
+    const key = lowerCase ? `\0${word}` : word;
+    let yes = found.get(key);
+    if (yes === undefined) {
+      const text = lowerCase ? (lower ??= Buffer.from(bytes.toString("latin1").toLowerCase(), "latin1")) : bytes;
+      yes = text.includes(word);
+      found.set(key, yes);
+    }
+    return yes;
+  };
+  const hasWords = selection.alternatives.some(({ words, lowerCase }) => words.every((w) => has(w, lowerCase)));
   if (!hasWords) return false;
   const names = packageStatements(bytes);
   return names === undefined || names.some((name) => selection.selected(name));
@@ -42,6 +51,8 @@ export function mayDeclare(bytes: Buffer, selection: ModuleSelection): boolean {
 
 /** How far after the word `package` a plain statement is looked for: a longer one keeps its file a candidate. */
 const STATEMENT_WINDOW = 4096;
+/** Where a statement is looked for first. */
+const SHORT_WINDOW = 256;
 const PLAIN_STATEMENT = /^package[ \t\r\n]+([A-Za-z_]\w*(?:[ \t\r\n]*\.[ \t\r\n]*[A-Za-z_]\w*)*)[ \t\r\n]*;/;
 const isWordByte = (b: number | undefined): boolean =>
   b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f);
@@ -63,7 +74,10 @@ function packageStatements(bytes: Buffer): string[] | undefined {
   for (let at = bytes.indexOf("package"); at >= 0; at = bytes.indexOf("package", at + 1)) {
     if (isWordByte(bytes[at - 1]) || isWordByte(bytes[at + 7])) continue;
     if (quotedOrCommented(bytes.toString("latin1", bytes.lastIndexOf(0x0a, at) + 1, at))) continue;
-    const statement = PLAIN_STATEMENT.exec(bytes.toString("latin1", at, at + STATEMENT_WINDOW));
+    // Most statements fit in a short window; the same anchored match is found in the long one.
+    const statement =
+      PLAIN_STATEMENT.exec(bytes.toString("latin1", at, at + SHORT_WINDOW)) ??
+      PLAIN_STATEMENT.exec(bytes.toString("latin1", at, at + STATEMENT_WINDOW));
     if (!statement) return undefined;
     names.push(statement[1]!.replace(/[ \t\r\n]/g, ""));
   }

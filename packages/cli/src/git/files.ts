@@ -14,16 +14,21 @@ export interface TreeRow {
 
 /** Every entry of a commit's tree, recursively (`git ls-tree -r --full-tree`). */
 export async function commitRows(repo: GitReader, sha: string): Promise<TreeRow[]> {
-  // `<mode> <type> <id>\t<path>\0`
   const out = await repo.query(["ls-tree", "-r", "-z", "--full-tree", sha]);
-  return out
-    .split("\0")
-    .filter(Boolean)
-    .map((line) => {
-      const tab = line.indexOf("\t");
-      const [mode, , id] = line.slice(0, tab).split(" ");
-      return { mode: mode!, id: id!, path: line.slice(tab + 1) };
-    });
+  // `<mode> <type> <id>\t<path>\0`, read by position: thousands of entries are not split into
+  // lines and arrays first (several times faster before the code is optimised, as on every run).
+  const rows: TreeRow[] = [];
+  for (let at = 0; at < out.length; ) {
+    const nul = out.indexOf("\0", at);
+    const end = nul < 0 ? out.length : nul;
+    const tab = out.indexOf("\t", at);
+    if (tab >= 0 && tab < end) {
+      const space = out.indexOf(" ", at);
+      rows.push({ mode: out.slice(at, space), id: out.slice(out.indexOf(" ", space + 1) + 1, tab), path: out.slice(tab + 1, end) });
+    }
+    at = end + 1;
+  }
+  return rows;
 }
 
 /** The entries of the index (`git ls-files -s`), stage 0 (or the first stage of a conflict). */
@@ -46,6 +51,9 @@ function indexRowsOf(lines: readonly string[]): TreeRow[] {
   return [...rows.values()];
 }
 
+/** The query of {@link worktreeFiles}: every index entry and every untracked file git does not ignore, tagged. */
+export const WORKTREE_LISTING: readonly string[] = ["ls-files", "-z", "-t", "-s", "--cached", "--others", "--exclude-standard"];
+
 /**
  * The working tree as git sees it: the index entries (`tracked`) and the untracked files git does
  * not ignore, in one `git ls-files`, and beside it the tracked files deleted from the disk, in
@@ -53,11 +61,11 @@ function indexRowsOf(lines: readonly string[]): TreeRow[] {
  * file on the disk, one after the other (35 ms on the 7,211-file corpus); apart, the two run side by side
  * (about 20 ms each).
  */
-export async function worktreeFiles(repo: GitReader): Promise<{ tracked: TreeRow[]; untracked: string[]; deleted: Set<string> }> {
-  const [out, gone] = await Promise.all([
-    repo.query(["ls-files", "-z", "-t", "-s", "--cached", "--others", "--exclude-standard"]),
-    repo.query(["ls-files", "-z", "--deleted"]),
-  ]);
+export async function worktreeFiles(
+  repo: GitReader,
+  known?: Promise<ReadonlySet<string> | undefined>,
+): Promise<{ tracked: TreeRow[]; untracked: string[]; deleted: ReadonlySet<string> }> {
+  const [out, deleted] = await Promise.all([repo.query(WORKTREE_LISTING), deletedFiles(repo, known)]);
   const tracked: string[] = [];
   const untracked: string[] = [];
   // Each line tagged (-t): `?` untracked, any other letter a stage-0 (or conflicted) index entry.
@@ -67,7 +75,17 @@ export async function worktreeFiles(repo: GitReader): Promise<{ tracked: TreeRow
     if (line[0] === "?") untracked.push(rest);
     else tracked.push(rest);
   }
-  return { tracked: indexRowsOf(tracked), untracked, deleted: new Set(gone.split("\0").filter(Boolean)) };
+  return { tracked: indexRowsOf(tracked), untracked, deleted };
+}
+
+/**
+ * The tracked files gone from the disk: `known` when the caller has them (from the index's
+ * differences from the working tree, git/diff.ts deletedOf), else `git ls-files --deleted`.
+ */
+async function deletedFiles(repo: GitReader, known: Promise<ReadonlySet<string> | undefined> | undefined): Promise<ReadonlySet<string>> {
+  const given = await known;
+  if (given) return given;
+  return new Set((await repo.query(["ls-files", "-z", "--deleted"])).split("\0").filter(Boolean));
 }
 
 /** Which files `git ls-files` lists: tracked (`cached`), untracked and not ignored (`others`), tracked but gone from disk (`deleted`). */

@@ -1,4 +1,5 @@
 import type { GitReader, GitWriter } from "./git.js";
+import { GitCommandError } from "./run-git.js";
 
 /**
  * What the gate asks of git about a remote and the refs it knows: which local refs exist, which
@@ -17,16 +18,29 @@ export async function refCommits(repo: GitReader, refs: readonly string[]): Prom
   );
 }
 
+/** The query of {@link headAndUpstream}. */
+export const HEAD_AND_UPSTREAM: readonly string[] = ["rev-parse", "HEAD^{commit}", "@{upstream}^{commit}", "--"];
+
 /**
  * HEAD's commit and its upstream's, in one `git rev-parse` (the usual base of a check: a branch
- * that tracks another); undefined when either is missing (no commit yet, no upstream, a detached
- * HEAD) or git answers anything else. Both revisions are constants: nothing from outside reaches git.
+ * that tracks another). Without an upstream (none set, a detached HEAD) git still answers HEAD
+ * before it fails: `upstream` is then absent. Undefined without a commit or when git answers
+ * anything else. Both revisions are constants: nothing from outside reaches git.
  */
-export async function headAndUpstream(repo: GitReader): Promise<{ head: string; upstream: string } | undefined> {
-  const out = await repo.query(["rev-parse", "HEAD^{commit}", "@{upstream}^{commit}", "--"]).catch(() => "");
+export async function headAndUpstream(repo: GitReader): Promise<{ head: string; upstream?: string } | undefined> {
+  let out: string;
+  let failed = false;
+  try {
+    out = await repo.query(HEAD_AND_UPSTREAM);
+  } catch (error) {
+    out = error instanceof GitCommandError ? error.stdout : "";
+    failed = true;
+  }
   const [head, upstream, end, ...rest] = out.split("\n");
   const sha = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-  if (!head || !upstream || end !== "--" || rest.some(Boolean) || !sha.test(head) || !sha.test(upstream)) return undefined;
+  if (!head || !sha.test(head)) return undefined;
+  if (failed) return upstream || end !== undefined || rest.length ? undefined : { head };
+  if (!upstream || end !== "--" || rest.some(Boolean) || !sha.test(upstream)) return undefined;
   return { head, upstream };
 }
 

@@ -10,12 +10,15 @@ import { runProcess } from "../process/run-process.js";
 export class GitCommandError extends InternalError {
   readonly code: number;
   readonly stderr: string;
+  /** What git printed on stdout before it failed (e.g. `rev-parse` answers the revisions before the first it cannot resolve). */
+  readonly stdout: string;
 
-  constructor(message: string, code: number, stderr: string) {
+  constructor(message: string, code: number, stderr: string, stdout = "") {
     super(message);
     this.name = "GitCommandError";
     this.code = code;
     this.stderr = stderr;
+    this.stdout = stdout;
   }
 }
 
@@ -39,5 +42,5 @@ export async function runGit(
   const fallback = `git ${args.join(" ")} exited with ${r.code}`;
   const printed = `${r.stdout.toString("utf8")}${stderr}`;
   const message = options.style === "as-printed" ? (printed.trim() ? printed : fallback) : outputMessage(stderr, fallback);
-  throw new GitCommandError(message, r.code, stderr);
+  throw new GitCommandError(message, r.code, stderr, r.stdout.toString("utf8"));
 }

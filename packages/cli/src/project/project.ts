@@ -57,14 +57,21 @@ export class Project {
     this.scopeSource = scope ?? (() => stubScopeOf(config, () => readPackageJsonText(path.join(root, "package.json"))));
   }
 
-  /** Opens the repository containing `cwd` (its root comes from git) and reads its protoship.yaml. */
-  static async open(cwd: string): Promise<RepoProject> {
-    return Project.ofRepo(await GitRepo.open(cwd));
+  /**
+   * Opens the repository containing `cwd` (its root comes from git) and reads its protoship.yaml.
+   * `listFiles`: a command that reads the schema in any case has git list the working tree while
+   * the configuration is read and validated.
+   */
+  static async open(cwd: string, options: { listFiles?: boolean } = {}): Promise<RepoProject> {
+    return Project.ofRepo(await GitRepo.open(cwd), options);
   }
 
   /** {@link Project.open} for a repository already opened (a command that reads protoship.yaml only when it needs it). */
-  static async ofRepo(repo: GitRepo): Promise<RepoProject> {
-    return new Project(repo.root, repo, await loadConfig(repo.root), Snapshot.worktree(repo)) as RepoProject;
+  static async ofRepo(repo: GitRepo, options: { listFiles?: boolean } = {}): Promise<RepoProject> {
+    const snapshot = Snapshot.worktree(repo);
+    // Its failure is the snapshot's first reader's to report (a failed configuration is reported first).
+    if (options.listFiles) snapshot.tree().catch(() => undefined);
+    return new Project(repo.root, repo, await loadConfig(repo.root), snapshot) as RepoProject;
   }
 
   /**

@@ -21,9 +21,10 @@ export async function listIndex(repo: GitReader): Promise<SideEntry[]> {
  * The entries of the working tree git can see: tracked files (present on disk) and untracked
  * files git does not ignore (.gitignore, .git/info/exclude, core.excludesFile). An ignored file is
  * never part of any side. Symlinks are read from disk; no id is known (contents may differ from git's).
+ * `deleted`: the tracked files gone from the disk, when the caller knows them (see worktreeFiles).
  */
-export async function listWorktree(repo: GitReader): Promise<SideEntry[]> {
-  const { tracked, untracked, deleted: gone } = await worktreeFiles(repo);
+export async function listWorktree(repo: GitReader, deleted?: Promise<ReadonlySet<string> | undefined>): Promise<SideEntry[]> {
+  const { tracked, untracked, deleted: gone } = await worktreeFiles(repo, deleted);
   const entries: SideEntry[] = [];
   // Only a possible symlink is looked at on disk (thousands of plain files are not awaited one by one).
   const onDisk: Promise<void>[] = [];

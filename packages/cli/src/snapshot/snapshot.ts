@@ -7,12 +7,13 @@ import { DEFAULTS } from "../config/defaults.js";
 import type { ProtoshipConfig } from "../config/schema.js";
 import { ConfigError } from "../errors.js";
 import { repoRelativePath } from "../fs/repo-path.js";
-import type { Side } from "../git/diff.js";
+import { ignoredPaths, type Side } from "../git/diff.js";
 import type { GitReader } from "../git/git.js";
 import type { SchemaImage, SourceInfo } from "../schema/load-image.js";
 import { MAX_CONFIG_BYTES } from "../yaml/config-yaml.js";
 import { protoFilesOf, SideTree, type ProtoFile, type SideEntry } from "./file-set.js";
 import type { RevisionTree } from "./revision-tree.js";
+import { SCHEMA_PATHSPECS } from "./schema-inputs.js";
 import { listCommit, listFolder, listIndex, listWorktree } from "./side-listing.js";
 
 /** Where a snapshot's files come from. */
@@ -38,17 +39,30 @@ export class Snapshot {
   private readonly repo: GitReader | undefined;
   private listed: Promise<SideTree> | undefined;
   private readonly bytes = new Map<string, Promise<Buffer | undefined>>();
+  private ignoredSchema: Promise<string[]> | undefined;
+  /** The working tree's tracked files gone from the disk, when the caller knows them. */
+  private readonly deleted: Promise<ReadonlySet<string> | undefined> | undefined;
 
-  private constructor(root: string, repo: GitReader | undefined, side: SnapshotSide, label: string) {
+  private constructor(
+    root: string,
+    repo: GitReader | undefined,
+    side: SnapshotSide,
+    label: string,
+    deleted?: Promise<ReadonlySet<string> | undefined>,
+  ) {
     this.root = root;
     this.repo = repo;
     this.side = side;
     this.label = label;
+    this.deleted = deleted;
   }
 
-  /** The working tree of `repo`, less what git ignores. */
-  static worktree(repo: GitReader): Snapshot {
-    return new Snapshot(repo.root, repo, { kind: "worktree" }, "the working tree");
+  /**
+   * The working tree of `repo`, less what git ignores. `deleted`: its tracked files gone from the
+   * disk, when the caller has them (undefined once settled: git is asked, as without it).
+   */
+  static worktree(repo: GitReader, deleted?: Promise<ReadonlySet<string> | undefined>): Snapshot {
+    return new Snapshot(repo.root, repo, { kind: "worktree" }, "the working tree", deleted);
   }
 
   /** What `repo`'s index holds. */
@@ -240,12 +254,22 @@ export class Snapshot {
   async bufFolder(workspace: BufWorkspace): Promise<RevisionTree | undefined> {
     if (this.side.kind !== "worktree" || !this.repo) return undefined;
     const within = workspace.modules.map(({ root, excludes }) => ({ root, excludes }));
-    const [{ materialize, visibleToBuf }, { SCHEMA_PATHSPECS }] = await Promise.all([
-      import("./revision-tree.js"),
-      import("./schema-inputs.js"),
-    ]);
+    const { materialize, visibleToBuf } = await import("./revision-tree.js");
     if ((await this.tree()).links().some((l) => visibleToBuf(l.path, within))) return undefined;
-    return materialize(this.repo, this.side, SCHEMA_PATHSPECS, [], undefined, { within });
+    const ignored = await this.ignoredSchemaEntries();
+    return materialize(this.repo, this.side, SCHEMA_PATHSPECS, [], undefined, { within, ...(ignored ? { ignored } : {}) });
+  }
+
+  /**
+   * The working tree's ignored schema entries (git's ignored .proto and buf files, and whole ignored
+   * folders), listed once: what {@link bufFolder} hides. A command that will ask for a bufFolder
+   * may ask for these first, so git lists them beside its other work. Undefined on another side.
+   */
+  ignoredSchemaEntries(): Promise<string[]> | undefined {
+    const { repo } = this;
+    if (this.side.kind !== "worktree" || !repo) return undefined;
+    this.ignoredSchema ??= ignoredPaths(repo, SCHEMA_PATHSPECS);
+    return this.ignoredSchema;
   }
 
   /**
@@ -264,7 +288,7 @@ export class Snapshot {
   private list(): Promise<SideEntry[]> {
     const { repo, side } = this;
     if (side.kind === "folder" || !repo) return listFolder(this.root);
-    if (side.kind === "worktree") return listWorktree(repo);
+    if (side.kind === "worktree") return listWorktree(repo, this.deleted);
     if (side.kind === "index") return listIndex(repo);
     return listCommit(repo, side.sha);
   }

@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import type { Document, Node } from "yaml";
 import { ConfigError } from "../errors.js";
 
@@ -13,29 +13,33 @@ const MAX_ALIAS_COUNT = 100;
  * memory. `label` is how messages name the file.
  */
 export async function readConfigFile(file: string, label: string): Promise<string | undefined> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  // Read synchronously: a few small reads are done at once, where each of the thread pool's round
+  // trips would wait for the main thread (busy with git's listings on `check`'s start).
+  let fd: number;
   try {
-    handle = await open(file, "r");
+    // Non-blocking: a FIFO in the file's place is refused below (not a file) instead of waited on.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new ConfigError(`${label}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   try {
-    const stat = await handle.stat();
+    const stat = fstatSync(fd);
     if (!stat.isFile()) throw new ConfigError(`${label}: not a file`);
     if (stat.size > MAX_CONFIG_BYTES) throw tooLarge(label, stat.size);
-    // Read at most one byte over the limit: a file that grew since stat() is refused too.
-    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    // Read at most one byte over the limit: a file that grew since stat() is refused too. Only
+    // the bytes read are ever used.
+    const buffer = Buffer.allocUnsafe(MAX_CONFIG_BYTES + 1);
     let length = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
       if (length > MAX_CONFIG_BYTES) throw tooLarge(label, length);
     }
     return buffer.subarray(0, length).toString("utf8");
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
