@@ -28,20 +28,21 @@ export function registerCheck(program: Command): void {
         throw new ProtoshipError(`check: --remote ${flag} and the hook argument ${arg} disagree`);
       }
       void url;
+      const options = {
+        cwd: commandCwd(command),
+        against: opts.against,
+        prePush: Boolean(opts.prePush),
+        remote: opts.remote ?? remoteArg,
+        staged: Boolean(opts.staged),
+        fix: Boolean(opts.fix),
+        skip: parseSkip(opts.skip),
+        output: opts.format,
+      };
+      // The repository is opened, and git's first queries started, while the command's code loads.
+      const repo = import("../check/early-reads.js").then(({ openForCheck }) => openForCheck(options.cwd, options));
+      repo.catch(() => {}); // check awaits it
       const { check } = await import("../commands/check.js");
-      finish(
-        command,
-        await check({
-          cwd: commandCwd(command),
-          against: opts.against,
-          prePush: Boolean(opts.prePush),
-          remote: opts.remote ?? remoteArg,
-          staged: Boolean(opts.staged),
-          fix: Boolean(opts.fix),
-          skip: parseSkip(opts.skip),
-          output: opts.format,
-        }),
-      );
+      finish(command, await check({ ...options, repo }));
     });
 }
 

@@ -10,7 +10,7 @@ import { GitRepo } from "../git/git.js";
 import { headAndUpstream } from "../git/remote.js";
 import type { RepoProject } from "../project/project.js";
 import type { Finding, Step } from "../report/finding.js";
-import { render, type OutputFormat } from "../report/render.js";
+import type { OutputFormat } from "../report/render.js";
 
 /** Options of `protoship check`. */
 export interface CheckOptions {
@@ -28,6 +28,8 @@ export interface CheckOptions {
   fix?: boolean;
   skip?: ReadonlySet<Step>;
   output?: OutputFormat;
+  /** The repository of `cwd`, when the caller opened it already (check/early-reads.ts). */
+  repo?: Promise<GitRepo>;
 }
 
 /**
@@ -45,7 +47,7 @@ export function check(options: CheckOptions): Promise<CommandResult> {
  * as early as they can (check/repo-reads.ts).
  */
 async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
-  const repo = await GitRepo.open(options.cwd);
+  const repo = await (options.repo ?? GitRepo.open(options.cwd));
   const reads = startRepoReads(repo, options);
   // What applies a plan (overlays, buf) loads on first use: when the working tree or the index is
   // checked, while git lists the working tree and finds the base (once every first git call has
@@ -54,6 +56,8 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
   let applying: Promise<typeof import("../check/apply-comparison.js")> | undefined;
   const loadApply = () => (applying ??= import("../check/apply-comparison.js"));
   const listing = listComparisons(repo, options, reads.openProject);
+  // The report's renderer (and its colours) loads while git works too.
+  const rendering = startEarly(import("../report/render.js"));
   if (!options.prePush) startEarly(loadApply());
   const comparisons = await listing;
   if (options.fix && comparisons.some((c) => c.head.kind !== "worktree")) {
@@ -86,6 +90,7 @@ async function runCheck(options: CheckOptions, write: Write): Promise<Verdict> {
     bufConfigChanged,
     ...(options.fix ? { fixed } : {}),
   };
+  const { render } = await rendering;
   write(render(summary, options.output ?? "text"));
   return findings.length > 0 ? ExitCode.Findings : ExitCode.Ok;
 }

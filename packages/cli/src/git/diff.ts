@@ -55,8 +55,11 @@ export interface RawChange {
  * unchanged by their stat are not read), with both sides' modes: see {@link composeChanges}.
  */
 export async function indexToWorktree(repo: GitReader): Promise<RawChange[]> {
-  return parseRaw(await repo.query([...DIFF, "--"]));
+  return parseRaw(await repo.query(INDEX_TO_WORKTREE));
 }
+
+/** The query of {@link indexToWorktree}. */
+export const INDEX_TO_WORKTREE: readonly string[] = [...DIFF, "--"];
 
 /** A commit's (or the empty tree's) differences from the index (`git diff --raw --cached`), with both sides' modes. */
 export async function commitToIndex(repo: GitReader, base: string): Promise<RawChange[]> {
@@ -158,9 +161,14 @@ export async function unmergedPaths(repo: GitReader): Promise<string[]> {
  * Returned without the trailing slash.
  */
 export async function ignoredPaths(repo: GitReader, pathspecs: readonly string[]): Promise<string[]> {
-  const out = await repo.query(["ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z", "--", ...pathspecs]);
+  const out = await repo.query(ignoredQuery(pathspecs));
   return out
     .split("\0")
     .filter(Boolean)
     .map((p) => p.replace(/\/$/, ""));
+}
+
+/** The query of {@link ignoredPaths}. */
+export function ignoredQuery(pathspecs: readonly string[]): string[] {
+  return ["ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z", "--", ...pathspecs];
 }

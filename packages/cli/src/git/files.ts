@@ -51,6 +51,9 @@ function indexRowsOf(lines: readonly string[]): TreeRow[] {
   return [...rows.values()];
 }
 
+/** The query of {@link worktreeFiles}: every index entry and every untracked file git does not ignore, tagged. */
+export const WORKTREE_LISTING: readonly string[] = ["ls-files", "-z", "-t", "-s", "--cached", "--others", "--exclude-standard"];
+
 /**
  * The working tree as git sees it: the index entries (`tracked`) and the untracked files git does
  * not ignore, in one `git ls-files`, and beside it the tracked files deleted from the disk, in
@@ -62,10 +65,7 @@ export async function worktreeFiles(
   repo: GitReader,
   known?: Promise<ReadonlySet<string> | undefined>,
 ): Promise<{ tracked: TreeRow[]; untracked: string[]; deleted: ReadonlySet<string> }> {
-  const [out, deleted] = await Promise.all([
-    repo.query(["ls-files", "-z", "-t", "-s", "--cached", "--others", "--exclude-standard"]),
-    deletedFiles(repo, known),
-  ]);
+  const [out, deleted] = await Promise.all([repo.query(WORKTREE_LISTING), deletedFiles(repo, known)]);
   const tracked: string[] = [];
   const untracked: string[] = [];
   // Each line tagged (-t): `?` untracked, any other letter a stage-0 (or conflicted) index entry.

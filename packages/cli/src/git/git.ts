@@ -44,6 +44,8 @@ export interface GitWriter extends GitReader {
  */
 export class GitRepo implements GitWriter {
   readonly root: string;
+  /** Queries started ahead of their first use ({@link prefetch}), by their arguments. */
+  private readonly prefetched = new Map<string, Promise<Buffer>>();
 
   private constructor(root: string) {
     this.root = root;
@@ -81,7 +83,29 @@ export class GitRepo implements GitWriter {
 
   /** {@link query}, returning the bytes (file contents at a revision). */
   queryBytes(args: readonly string[]): Promise<Buffer> {
+    const key = args.join("\0");
+    const started = this.prefetched.get(key);
+    if (started) {
+      this.prefetched.delete(key);
+      return started;
+    }
     return runGit(this.root, ["-c", "core.quotePath=false", ...args]);
+  }
+
+  /**
+   * Starts read-only queries before the code that asks them is loaded: the next {@link query}
+   * (or queryBytes) with the same arguments takes the answer (once; a later one asks git again).
+   * A query nobody asks is git's work lost, never a wrong answer: each one is read-only and its
+   * answer is taken as if asked then.
+   */
+  prefetch(queries: readonly (readonly string[])[]): void {
+    for (const args of queries) {
+      const key = args.join("\0");
+      if (this.prefetched.has(key)) continue;
+      const answer = runGit(this.root, ["-c", "core.quotePath=false", ...args]);
+      answer.catch(() => {}); // the asker gets the failure
+      this.prefetched.set(key, answer);
+    }
   }
 
   /** Resolves a revision to a commit id, or undefined when it does not exist. */

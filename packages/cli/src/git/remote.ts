@@ -18,6 +18,9 @@ export async function refCommits(repo: GitReader, refs: readonly string[]): Prom
   );
 }
 
+/** The query of {@link headAndUpstream}. */
+export const HEAD_AND_UPSTREAM: readonly string[] = ["rev-parse", "HEAD^{commit}", "@{upstream}^{commit}", "--"];
+
 /**
  * HEAD's commit and its upstream's, in one `git rev-parse` (the usual base of a check: a branch
  * that tracks another). Without an upstream (none set, a detached HEAD) git still answers HEAD
@@ -28,7 +31,7 @@ export async function headAndUpstream(repo: GitReader): Promise<{ head: string; 
   let out: string;
   let failed = false;
   try {
-    out = await repo.query(["rev-parse", "HEAD^{commit}", "@{upstream}^{commit}", "--"]);
+    out = await repo.query(HEAD_AND_UPSTREAM);
   } catch (error) {
     out = error instanceof GitCommandError ? error.stdout : "";
     failed = true;
