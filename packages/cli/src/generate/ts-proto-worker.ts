@@ -1,7 +1,7 @@
 /**
  * The plugin process protoship runs for each batch (see runTsProto): ts-proto's own
  * protoc-gen-ts_proto, reading a CodeGeneratorRequest on stdin and writing the response on stdout,
- * with two changes to the libraries it generates with, neither changing what a file's code is:
+ * with three changes to the libraries it generates with, none changing what a file's code is:
  *
  * - the formatter ts-poet calls for each generated file (dprint-node's `format`) formats it a group
  *   of statements at a time ({@link formatInParts}): the same bytes, without the formatter's memory
@@ -11,7 +11,9 @@
  *   the import object, and ts-proto shares some import objects between files (the gRPC ones), so
  *   every later file in the process kept the alias. A file's code then depended on which files one
  *   process had generated before it; here it is the file's own, however packages are batched or
- *   sharded.
+ *   sharded;
+ * - ts-proto's SourceInfo.open, which looks up the comments of each message, field and enum, indexes a
+ *   file's locations once ({@link childLocations}) instead of going through all of them on every call.
  *
  * And one change to what it writes: each file (the code ts-proto's plugin renders with its `path`)
  * is left unformatted, and the options ts-poet would have formatted it with go in the response's
@@ -26,6 +28,7 @@ import { CodeGeneratorResponseSchema } from "@bufbuild/protobuf/wkt";
 import { createRequire } from "node:module";
 import { DEFERRED_FORMAT } from "./deferred-format-entry.js";
 import { formatInParts } from "./format-in-parts.js";
+import { childLocations } from "./source-info-index.js";
 
 type Format = (fileName: string, text: string, options?: Record<string, unknown>) => string;
 interface Import {
@@ -43,6 +46,24 @@ const fromTsPoet = createRequire(fromTsProto.resolve("ts-poet"));
 const dprint = fromTsPoet("dprint-node") as { format: Format };
 const format = dprint.format.bind(dprint);
 dprint.format = (fileName, text, options) => formatInParts(text, (part) => format(fileName, part, options));
+
+// ts-proto's SourceInfo.open scanned all of a file's locations on each call: each SourceInfo indexes them once (source-info-index.ts).
+interface SourceInfo {
+  sourceCode: Record<string, unknown>;
+  lookup(type: number, index?: number): unknown;
+  open(type: number, index: number): SourceInfo;
+}
+const SourceInfo = (
+  fromTsProto("./build/src/sourceInfo") as {
+    default: { prototype: SourceInfo } & (new (map: Record<string, unknown>, self: unknown) => SourceInfo);
+  }
+).default;
+const below = new WeakMap<SourceInfo, ReturnType<typeof childLocations>>();
+SourceInfo.prototype.open = function (type, index) {
+  let locations = below.get(this);
+  if (!locations) below.set(this, (locations = childLocations(this.sourceCode)));
+  return new SourceInfo(locations(type, index), this.lookup(type, index));
+};
 
 const code = (fromTsPoet("./Code") as { Code: { prototype: CodePrototype } }).Code.prototype;
 const { toString: render, deepFindAll } = code;
