@@ -42,14 +42,14 @@ export class Snapshot {
   private ignoredSchema: Promise<string[]> | undefined;
   private readonly protoFiles = new WeakMap<BufWorkspace, Promise<ProtoFile[]>>();
   /** The working tree's tracked files gone from the disk, when the caller knows them. */
-  private readonly deleted: Promise<ReadonlySet<string> | undefined> | undefined;
+  private readonly deleted: (() => Promise<ReadonlySet<string> | undefined>) | undefined;
 
   private constructor(
     root: string,
     repo: GitReader | undefined,
     side: SnapshotSide,
     label: string,
-    deleted?: Promise<ReadonlySet<string> | undefined>,
+    deleted?: () => Promise<ReadonlySet<string> | undefined>,
   ) {
     this.root = root;
     this.repo = repo;
@@ -60,9 +60,10 @@ export class Snapshot {
 
   /**
    * The working tree of `repo`, less what git ignores. `deleted`: its tracked files gone from the
-   * disk, when the caller has them (undefined once settled: git is asked, as without it).
+   * disk, asked when the side is listed, when the caller can tell them (undefined once settled:
+   * git is asked, as without it).
    */
-  static worktree(repo: GitReader, deleted?: Promise<ReadonlySet<string> | undefined>): Snapshot {
+  static worktree(repo: GitReader, deleted?: () => Promise<ReadonlySet<string> | undefined>): Snapshot {
     return new Snapshot(repo.root, repo, { kind: "worktree" }, "the working tree", deleted);
   }
 
@@ -298,7 +299,7 @@ export class Snapshot {
   private list(): Promise<SideEntry[]> {
     const { repo, side } = this;
     if (side.kind === "folder" || !repo) return listFolder(this.root);
-    if (side.kind === "worktree") return listWorktree(repo, this.deleted);
+    if (side.kind === "worktree") return listWorktree(repo, this.deleted?.());
     if (side.kind === "index") return listIndex(repo);
     return listCommit(repo, side.sha);
   }
