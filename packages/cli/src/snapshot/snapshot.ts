@@ -40,6 +40,7 @@ export class Snapshot {
   private listed: Promise<SideTree> | undefined;
   private readonly bytes = new Map<string, Promise<Buffer | undefined>>();
   private ignoredSchema: Promise<string[]> | undefined;
+  private readonly protoFiles = new WeakMap<BufWorkspace, Promise<ProtoFile[]>>();
   /** The working tree's tracked files gone from the disk, when the caller knows them. */
   private readonly deleted: (() => Promise<ReadonlySet<string> | undefined>) | undefined;
 
@@ -118,9 +119,18 @@ export class Snapshot {
     return parseBufWorkspace(await this.readConfigText(configFile), configFile);
   }
 
-  /** The .proto files buf compiles in `workspace` on this side: the one file set every command uses. */
-  async listProtoFiles(workspace: BufWorkspace): Promise<ProtoFile[]> {
-    return protoFilesOf(await this.tree(), workspace);
+  /**
+   * The .proto files buf compiles in `workspace` on this side: the one file set every command
+   * uses. Worked out once per workspace (a walk of thousands of entries) and shared by every caller,
+   * which must not change the array.
+   */
+  listProtoFiles(workspace: BufWorkspace): Promise<ProtoFile[]> {
+    let files = this.protoFiles.get(workspace);
+    if (!files) {
+      files = this.tree().then((tree) => protoFilesOf(tree, workspace));
+      this.protoFiles.set(workspace, files);
+    }
+    return files;
   }
 
   /**
