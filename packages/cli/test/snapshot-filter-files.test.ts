@@ -6,20 +6,29 @@ import { after, describe, it } from "node:test";
 import { parseBufWorkspace } from "../src/buf/buf-config.ts";
 import { Snapshot } from "../src/snapshot/snapshot.ts";
 
-describe("Snapshot.filterFiles on the working tree or a folder", () => {
-  const dirs: string[] = [];
-  after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const dirs: string[] = [];
+after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
+/** A folder of `texts` (relative path → text), removed after the tests. */
+async function folderOf(texts: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "protoship-filter-"));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(texts)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+describe("Snapshot.filterFiles on the working tree or a folder", () => {
   it("tests each file's own bytes, a file larger than the reused buffer (3 MiB) between small ones included", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "protoship-filter-"));
-    dirs.push(dir);
     const texts: Record<string, string> = {
       "a.proto": "package small.a;\n",
       "big.proto": `package big.v1;\n${"// filler\n".repeat(300_000)}message End {}\n`,
       "c.proto": "package small.c;\n",
       "d.proto": "package small.d; // missing below\n",
     };
-    for (const [name, text] of Object.entries(texts)) await writeFile(path.join(dir, name), text);
+    const dir = await folderOf(texts);
     const files = Object.keys(texts).map((name) => ({ path: name, source: name }));
     const seen = new Map<string, string>();
     let index = 0;
@@ -37,22 +46,14 @@ describe("Snapshot.filterFiles on the working tree or a folder", () => {
 });
 
 describe("Snapshot.digestAndFilter", () => {
-  const dirs: string[] = [];
-  after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
-
   it("gives digest's digest and filterFiles' files from one read of each .proto file (configuration hashed, never tested)", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "protoship-digest-filter-"));
-    dirs.push(dir);
     const texts: Record<string, string> = {
       "buf.yaml": "version: v2\n",
       "a/a.proto": "package keep.a;\n",
       "b/b.proto": "package drop.b;\n",
       "c.proto": `package keep.c;\n${"// filler\n".repeat(200_000)}`,
     };
-    for (const [name, text] of Object.entries(texts)) {
-      await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-      await writeFile(path.join(dir, name), text);
-    }
+    const dir = await folderOf(texts);
     const workspace = await parseBufWorkspace("version: v2\n", "buf.yaml");
     const snapshot = Snapshot.folder(dir);
     const tested: string[] = [];

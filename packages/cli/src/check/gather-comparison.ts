@@ -1,10 +1,10 @@
 import type { BufWorkspace } from "../buf/buf-config.js";
 import type { ProtoshipConfig } from "../config/schema.js";
-import { diffPaths, diffWithWorktree, diffWorktreeFrom, type FileChange, type Side } from "../git/diff.js";
+import { diffPaths, diffWorktreeFrom, fileChangesOf, type FileChange, type Side } from "../git/diff.js";
 import { EMPTY_TREE } from "../git/git.js";
 import type { ProtoFile, SideTree } from "../snapshot/file-set.js";
 import { Snapshot } from "../snapshot/snapshot.js";
-import { SCHEMA_PATHSPECS } from "../snapshot/schema-inputs.js";
+import { isSchemaPath } from "../snapshot/schema-inputs.js";
 import type { Base } from "./resolve-base.js";
 import { startEarly, type RepoReads } from "./repo-reads.js";
 import { isSchemaChange } from "./select-targets.js";
@@ -65,10 +65,9 @@ export async function gatherComparison(reads: RepoReads, comparison: Comparison,
   // Against the working tree the walks, the diff and reading buf.yaml run side by side.
   // Without pathspecs: a symlink (any name) is a schema input when a module path leads through it.
   // The working tree's side of it (the index's differences from it) was asked before the base was known.
-  const diff =
-    againstWorktree && reads.worktreeChanges
-      ? diffWorktreeFrom(repo, comparison.base.sha, reads.worktreeChanges)
-      : diffPaths(repo, comparison.base.sha, comparison.head, []);
+  const diff = againstWorktree
+    ? diffWorktreeFrom(repo, comparison.base.sha, reads.indexToWorktree())
+    : diffPaths(repo, comparison.base.sha, comparison.head, []);
   if (!prePush && baseSnapshot) startEarly(baseSnapshot.tree());
   const [changes, listed] = await Promise.all([
     diff.then((all) => all.filter(isSchemaChange)),
@@ -81,11 +80,10 @@ export async function gatherComparison(reads: RepoReads, comparison: Comparison,
   // A push's sides and the working tree are listed while buf.yaml is read, and so are the
   // differences from the working tree that each side's overlay needs (awaited when applying).
   for (const side of [headSnapshot, baseSnapshot, worktree]) if (side) startEarly(side.tree());
-  const headFromWorktree = againstWorktree ? undefined : startEarly(diffWithWorktree(repo, shaOf(comparison.head), SCHEMA_PATHSPECS));
+  // Both from the working tree's differences from the index, read once (with the deleted files).
+  const headFromWorktree = againstWorktree ? undefined : startEarly(schemaFromWorktree(reads, shaOf(comparison.head)));
   // Against the working tree, the base→head diff is exactly what the base overlay needs.
-  const baseFromWorktree = againstWorktree
-    ? changes
-    : baseSnapshot && startEarly(diffWithWorktree(repo, comparison.base.sha, SCHEMA_PATHSPECS));
+  const baseFromWorktree = againstWorktree ? changes : baseSnapshot && startEarly(schemaFromWorktree(reads, comparison.base.sha));
   const [newFiles, workspace, ignored, { config }] = await Promise.all([
     listUntracked(),
     readWorkspace(),
@@ -116,6 +114,16 @@ export async function gatherComparison(reads: RepoReads, comparison: Comparison,
     headFromWorktree,
     baseFromWorktree,
   };
+}
+
+/**
+ * The schema inputs where the working tree differs from `rev` (a commit; the index when
+ * undefined), with their blobs there: what `git diff <rev> -- <schema pathspecs>` lists.
+ */
+async function schemaFromWorktree(reads: RepoReads, rev: string | undefined): Promise<FileChange[]> {
+  const all =
+    rev === undefined ? fileChangesOf(await reads.indexToWorktree()) : await diffWorktreeFrom(reads.repo, rev, reads.indexToWorktree());
+  return all.filter((c) => isSchemaPath(c.path));
 }
 
 /** The commit of a side, undefined for the index (the working tree has none to diff with). */

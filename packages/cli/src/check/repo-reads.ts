@@ -24,11 +24,11 @@ export interface RepoReads {
   /** The working tree's ignored schema inputs. */
   listIgnored(): Promise<string[]>;
   /**
-   * The index's differences from the working tree (every path), when the working tree is what is
-   * checked: asked at once, they give its deleted files and, with the base's differences from the
-   * index, the changes to check (git/diff.ts diffWorktreeFrom).
+   * The index's differences from the working tree (every path), read once: they give its deleted
+   * files and, with a commit's differences from the index, that commit's from the working tree
+   * (git/diff.ts diffWorktreeFrom). Asked at once when the working tree is what is checked.
    */
-  worktreeChanges: Promise<RawChange[]> | undefined;
+  indexToWorktree(): Promise<RawChange[]>;
 }
 
 /**
@@ -40,11 +40,10 @@ export function startRepoReads(repo: GitRepo, options: { prePush?: boolean; stag
   let opened: Promise<RepoProject> | undefined;
   const openProject = (): Promise<RepoProject> => (opened ??= Project.ofRepo(repo));
   const readWorkspace = (): Promise<BufWorkspace> => openProject().then((project) => project.workspace());
-  const worktreeChanges = options.prePush || options.staged ? undefined : startEarly(indexToWorktree(repo));
-  const worktree = Snapshot.worktree(
-    repo,
-    worktreeChanges?.then(deletedOf, () => undefined),
-  );
+  let changes: Promise<RawChange[]> | undefined;
+  const toWorktree = (): Promise<RawChange[]> => (changes ??= startEarly(indexToWorktree(repo)));
+  if (!options.prePush && !options.staged) toWorktree();
+  const worktree = Snapshot.worktree(repo, () => toWorktree().then(deletedOf, () => undefined));
   const index = options.staged ? Snapshot.index(repo) : undefined;
   let untracked: Promise<string[]> | undefined;
   const listUntracked = (): Promise<string[]> => (untracked ??= worktree.tree().then((tree) => tree.untracked().filter(isSchemaPath)));
@@ -56,7 +55,7 @@ export function startRepoReads(repo: GitRepo, options: { prePush?: boolean; stag
     // Both sides' overlays hide the ignored entries: git walks the working tree for them beside the listing.
     startEarly(listIgnored());
   }
-  return { repo, openProject, readWorkspace, worktree, index, listUntracked, listIgnored, worktreeChanges };
+  return { repo, openProject, readWorkspace, worktree, index, listUntracked, listIgnored, indexToWorktree: toWorktree };
 }
 
 /**

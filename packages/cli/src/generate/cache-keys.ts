@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bufBinaryStamp } from "../buf/run-buf.js";
@@ -36,7 +36,8 @@ export async function stubKeys(project: Project, select?: (bytes: Buffer) => boo
   const scan = select
     ? project.snapshot.digestAndFilter(workspace, extras, select)
     : project.snapshot.digest(workspace, extras).then((digest) => ({ digest, kept: undefined }));
-  const [{ digest: inputs, kept }, generator, buf] = await Promise.all([scan, generatorHash(), bufBinaryStamp()]);
+  const generator = generatorHash();
+  const [{ digest: inputs, kept }, buf] = await Promise.all([scan, bufBinaryStamp()]);
   const protoship = protoshipVersion();
   return {
     stamp: (settings) => saltedHash(inputs, JSON.stringify({ protoship, generator, ...settings })),
@@ -50,16 +51,18 @@ export async function stubKeys(project: Project, select?: (bytes: Buffer) => boo
  * stub toolchain and the package files come from elsewhere), so any change of protoship
  * regenerates everything, even one that kept the version number (a local build).
  */
-function generatorHash(): Promise<string> {
-  // The code does not change while the process runs: read once.
-  generatorHashOnce ??= (async () => {
+function generatorHash(): string {
+  // The code does not change while the process runs: read once, synchronously (a few hundred
+  // small files are read several times faster without the thread pool's round trips).
+  generatorHashOnce ??= (() => {
     const dir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
     const hash = createHash("sha256");
-    const names = (await readdir(dir, { recursive: true })).filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith(".d.ts")).sort();
-    const contents = await Promise.all(names.map((name) => readFile(path.join(dir, name))));
-    names.forEach((name, i) => hash.update(name.split(path.sep).join("/")).update(contents[i]!));
+    const names = readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith(".d.ts"))
+      .sort();
+    for (const name of names) hash.update(name.split(path.sep).join("/")).update(readFileSync(path.join(dir, name)));
     return hash.digest("hex");
   })();
   return generatorHashOnce;
 }
-let generatorHashOnce: Promise<string> | undefined;
+let generatorHashOnce: string | undefined;

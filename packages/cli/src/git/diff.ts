@@ -137,7 +137,12 @@ function parseRaw(out: string): RawChange[] {
 }
 
 function parseRawDiff(out: string): FileChange[] {
-  return parseRaw(out).map((c) => fileChange(c.srcMode, c.dstMode, c.src, c.status, c.path));
+  return fileChangesOf(parseRaw(out));
+}
+
+/** Raw lines as {@link FileChange}s, as {@link diffPaths} gives them. */
+export function fileChangesOf(raw: readonly RawChange[]): FileChange[] {
+  return raw.map((c) => fileChange(c.srcMode, c.dstMode, c.src, c.status, c.path));
 }
 
 /** A {@link FileChange} from a raw line's parts: any status but an addition or a deletion is a modification. */

@@ -40,15 +40,16 @@ export class Snapshot {
   private listed: Promise<SideTree> | undefined;
   private readonly bytes = new Map<string, Promise<Buffer | undefined>>();
   private ignoredSchema: Promise<string[]> | undefined;
+  private readonly protoFiles = new WeakMap<BufWorkspace, Promise<ProtoFile[]>>();
   /** The working tree's tracked files gone from the disk, when the caller knows them. */
-  private readonly deleted: Promise<ReadonlySet<string> | undefined> | undefined;
+  private readonly deleted: (() => Promise<ReadonlySet<string> | undefined>) | undefined;
 
   private constructor(
     root: string,
     repo: GitReader | undefined,
     side: SnapshotSide,
     label: string,
-    deleted?: Promise<ReadonlySet<string> | undefined>,
+    deleted?: () => Promise<ReadonlySet<string> | undefined>,
   ) {
     this.root = root;
     this.repo = repo;
@@ -59,9 +60,10 @@ export class Snapshot {
 
   /**
    * The working tree of `repo`, less what git ignores. `deleted`: its tracked files gone from the
-   * disk, when the caller has them (undefined once settled: git is asked, as without it).
+   * disk, asked when the side is listed, when the caller can tell them (undefined once settled:
+   * git is asked, as without it).
    */
-  static worktree(repo: GitReader, deleted?: Promise<ReadonlySet<string> | undefined>): Snapshot {
+  static worktree(repo: GitReader, deleted?: () => Promise<ReadonlySet<string> | undefined>): Snapshot {
     return new Snapshot(repo.root, repo, { kind: "worktree" }, "the working tree", deleted);
   }
 
@@ -117,9 +119,18 @@ export class Snapshot {
     return parseBufWorkspace(await this.readConfigText(configFile), configFile);
   }
 
-  /** The .proto files buf compiles in `workspace` on this side: the one file set every command uses. */
-  async listProtoFiles(workspace: BufWorkspace): Promise<ProtoFile[]> {
-    return protoFilesOf(await this.tree(), workspace);
+  /**
+   * The .proto files buf compiles in `workspace` on this side: the one file set every command
+   * uses. Worked out once per workspace (a walk of thousands of entries) and shared by every caller,
+   * which must not change the array.
+   */
+  listProtoFiles(workspace: BufWorkspace): Promise<ProtoFile[]> {
+    let files = this.protoFiles.get(workspace);
+    if (!files) {
+      files = this.tree().then((tree) => protoFilesOf(tree, workspace));
+      this.protoFiles.set(workspace, files);
+    }
+    return files;
   }
 
   /**
@@ -288,7 +299,7 @@ export class Snapshot {
   private list(): Promise<SideEntry[]> {
     const { repo, side } = this;
     if (side.kind === "folder" || !repo) return listFolder(this.root);
-    if (side.kind === "worktree") return listWorktree(repo, this.deleted);
+    if (side.kind === "worktree") return listWorktree(repo, this.deleted?.());
     if (side.kind === "index") return listIndex(repo);
     return listCommit(repo, side.sha);
   }
