@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { describe, test } from "node:test";
 import { DEFERRED_FORMAT } from "../src/generate/deferred-format-entry.js";
-import { formatDeferred, shareCount } from "../src/generate/deferred-format.js";
+import { deferredFormatter, shareCount } from "../src/generate/deferred-format.js";
+import { Slots } from "../src/process/schedule.js";
 import type { GeneratedTree } from "../src/generate/run-ts-proto.js";
 
 // The formatter ts-proto's output goes through (dprint-node, from ts-poet), with ts-poet's options:
@@ -52,7 +53,12 @@ ${HELPERS}`;
 const batch = (files: Record<string, string>): GeneratedTree =>
   new Map([...Object.entries(files), [DEFERRED_FORMAT, JSON.stringify({ options: OPTIONS, files: Object.keys(files) })]]);
 
-const limits = () => ({ jobs: 2, budgetMb: 2048, abort: new AbortController() });
+/** The trees formatted as a run does: each added as its batch returns, two formatter processes at a time. */
+async function formatTrees(trees: readonly GeneratedTree[]): Promise<{ formatted: number }> {
+  const formatter = deferredFormatter(new Slots({ jobs: 2, budgetMb: 2048, abort: new AbortController() }), 2);
+  for (const tree of trees) formatter.add(tree);
+  return formatter.done();
+}
 
 describe("formatting the files ts-proto's plugin processes leave unformatted", () => {
   test("a statement several files hold is formatted once, and each file is what formatting it whole gives", async () => {
@@ -65,7 +71,7 @@ describe("formatting the files ts-proto's plugin processes leave unformatted", (
       batch({ "a/v1/a.ts": sources["a/v1/a.ts"], "b/v1/b.ts": sources["b/v1/b.ts"] }),
       batch({ "c/v1/c.ts": sources["c/v1/c.ts"] }),
     ];
-    const { formatted } = await formatDeferred(trees, limits());
+    const { formatted } = await formatTrees(trees);
     for (const [name, text] of Object.entries(sources)) {
       const tree = trees.find((t) => t.has(name))!;
       assert.equal(tree.get(name), asTsPoet(text), name);
@@ -81,7 +87,7 @@ describe("formatting the files ts-proto's plugin processes leave unformatted", (
     const cut = `export type A<T> = T extends {}\n? { a: T }\n: never;\n\nexport const b    = 1;\n`;
     const broken = "export const a = ;\n\nexport const b = 2;\n";
     const trees = [batch({ "cut.ts": cut, "broken.ts": broken })];
-    await formatDeferred(trees, limits());
+    await formatTrees(trees);
     assert.equal(trees[0]!.get("cut.ts"), asTsPoet(cut));
     assert.match(trees[0]!.get("cut.ts")!, /export const b = 1;/);
     assert.equal(trees[0]!.get("broken.ts"), broken);

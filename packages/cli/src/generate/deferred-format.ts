@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { InternalError } from "../errors.js";
 import { runProcess } from "../process/run-process.js";
-import { Slots, type ScheduleLimits } from "../process/schedule.js";
+import type { Slots } from "../process/schedule.js";
 import { DEFERRED_FORMAT, type DeferredFormat } from "./deferred-format-entry.js";
 import { joinFormatted, statementGroups } from "./format-in-parts.js";
 import { partition } from "./partition.js";
@@ -11,12 +11,11 @@ import { failureCause, type GeneratedTree } from "./run-ts-proto.js";
 const FORMATTER = fileURLToPath(new URL("../../dist/generate/format-worker.js", import.meta.url));
 
 /**
- * Characters of code one formatter process is given, as far as the files allow (a larger file is a
- * share of its own): dprint-node keeps ~75–95 bytes per character formatted (measured on
- * google/cloud: 1.1 MB of ts-proto's code, 150 MB; 5.2 MB, 436 MB), so a process stays near
- * 110 MB, no more than a ts-proto process (on the 6-API bench slice: peak tree RSS 340 MB, against
- * 380–406 MB with 1 MiB shares), and the ~70 ms each start costs is small beside the ~0.35 s a MiB
- * takes to format.
+ * Characters of code one formatter process is given, as far as the statements allow (a larger one
+ * is a share of its own): dprint-node keeps ~75–95 bytes per character formatted (measured on
+ * google/cloud: 1.1 MB of ts-proto's code, 150 MB; 5.2 MB, 436 MB), so a process stays under
+ * 100 MB (on the 6-API bench slice, one statement at a time: 78–92 MB), no more than a ts-proto
+ * process, and the ~70 ms each start costs is small beside the ~0.35 s a MiB takes to format.
  */
 const FORMAT_SHARE = 640 * 2 ** 10;
 
@@ -165,17 +164,6 @@ export function deferredFormatter(slots: Slots, jobs: number): DeferredFormatter
       return { formatted };
     },
   };
-}
-
-/**
- * Formats, in place, the files of `trees` that ts-proto-worker.ts left unformatted (see
- * {@link deferredFormatter}), at most `jobs` formatter processes at a time within `budgetMb`. The
- * first failure aborts `abort`. Returns how many texts the formatter was given.
- */
-export async function formatDeferred(trees: readonly GeneratedTree[], limits: ScheduleLimits): Promise<{ formatted: number }> {
-  const formatter = deferredFormatter(new Slots(limits), limits.jobs);
-  for (const tree of trees) formatter.add(tree);
-  return formatter.done();
 }
 
 /** `texts` split into size-balanced, deterministic shares ({@link shareCount}), heaviest first: each text's index, and their characters. */
