@@ -1,14 +1,16 @@
 import { ignoredQuery, INDEX_TO_WORKTREE } from "../git/diff.js";
 import { WORKTREE_LISTING } from "../git/files.js";
 import { GitRepo } from "../git/git.js";
-import { HEAD_AND_UPSTREAM } from "../git/remote.js";
+import { HEAD_AND_UPSTREAM, refCommitsQuery } from "../git/remote.js";
 import { SCHEMA_PATHSPECS } from "../snapshot/schema-inputs.js";
+import { GUESSED_REFS } from "./resolve-base.js";
 
 /**
  * Opens the repository of `protoship check` and, when the working tree is checked, starts the git
  * queries it asks first (check/repo-reads.ts: the working tree's listing, its differences from
- * the index, its ignored entries; the base's rev-parse) while the rest of check's code loads:
- * only the git modules are needed here. Each is taken by the code that asks it (GitRepo.prefetch).
+ * the index, its ignored entries; the base's rev-parse and the default branch's candidates) while
+ * the rest of check's code loads: only the git modules (and resolve-base's constants) are needed
+ * here. Each is taken by the code that asks it (GitRepo.prefetch).
  */
 export async function openForCheck(
   cwd: string,
@@ -16,8 +18,16 @@ export async function openForCheck(
 ): Promise<GitRepo> {
   const repo = await GitRepo.open(cwd);
   if (!options.prePush && !options.staged) {
-    const base = options.against || options.fix ? [] : [HEAD_AND_UPSTREAM];
-    repo.prefetch([WORKTREE_LISTING, INDEX_TO_WORKTREE, ignoredQuery(SCHEMA_PATHSPECS), ...base]);
+    // HEAD and its upstream first: the base's chain of git calls (then, without an upstream, the
+    // default branch's candidates, asked beside: one call lost when there is one) is the longest.
+    const tracked = !options.against && !options.fix;
+    repo.prefetch([
+      ...(tracked ? [HEAD_AND_UPSTREAM] : []),
+      WORKTREE_LISTING,
+      INDEX_TO_WORKTREE,
+      ignoredQuery(SCHEMA_PATHSPECS),
+      ...(tracked ? [refCommitsQuery(GUESSED_REFS)] : []),
+    ]);
   }
   return repo;
 }

@@ -39,7 +39,7 @@ export async function resolveBase(
   // Without an upstream, the default branch's candidates as protoship.yaml's defaults name them,
   // and the merge-base with the first that exists, are asked at once, while it is read; they are
   // asked again below only if it names others.
-  const guessed = early && !early.upstream ? defaultBranchCandidates({ remote: DEFAULTS.release.remote }).map((c) => c.ref) : [];
+  const guessed = early && !early.upstream ? GUESSED_REFS : [];
   const guess = early && guessed.length ? guessBase(repo, guessed, early.head) : undefined;
   guess?.catch(() => {}); // awaited below when the guess holds
   const options = await given;
@@ -121,6 +121,12 @@ async function guessBase(
 
 /** The all-zero object id git's pre-push hook gives for a ref the remote does not have. */
 const ZERO_SHA_TEXT = "0".repeat(40);
+
+/**
+ * The default branch's candidates as protoship.yaml's defaults name them (no `check.defaultBranch`,
+ * `release.remote` origin): asked before it is read (and prefetched by check/early-reads.ts).
+ */
+export const GUESSED_REFS: readonly string[] = defaultBranchCandidates({ remote: DEFAULTS.release.remote }).map((c) => c.ref);
 
 function defaultBranchCandidates(options: { defaultBranch?: string; remote: string }): { name: string; ref: string }[] {
   const { remote } = options;

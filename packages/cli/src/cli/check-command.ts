@@ -41,6 +41,9 @@ export function registerCheck(program: Command): void {
       // The repository is opened, and git's first queries started, while the command's code loads.
       const repo = import("../check/early-reads.js").then(({ openForCheck }) => openForCheck(options.cwd, options));
       repo.catch(() => {}); // check awaits it
+      // What applies a plan (overlays, buf) loads beside too, when the working tree or the index is
+      // checked (there is always a plan to apply then); a push loads it only once it has one.
+      if (!options.prePush) import("../check/apply-comparison.js").catch(() => {}); // check imports it again
       const { check } = await import("../commands/check.js");
       finish(command, await check({ ...options, repo }));
     });

@@ -9,7 +9,7 @@ import { GitCommandError } from "./run-git.js";
 
 /** The commit of each of `refs` that exists (full ref names), in one `git for-each-ref`. */
 export async function refCommits(repo: GitReader, refs: readonly string[]): Promise<Map<string, string>> {
-  const out = await repo.query(["for-each-ref", "--format=%(refname)%00%(objectname)", ...refs]);
+  const out = await repo.query(refCommitsQuery(refs));
   return new Map(
     out
       .split("\n")
@@ -20,6 +20,11 @@ export async function refCommits(repo: GitReader, refs: readonly string[]): Prom
 
 /** The query of {@link headAndUpstream}. */
 export const HEAD_AND_UPSTREAM: readonly string[] = ["rev-parse", "HEAD^{commit}", "@{upstream}^{commit}", "--"];
+
+/** The query of {@link refCommits}. */
+export function refCommitsQuery(refs: readonly string[]): string[] {
+  return ["for-each-ref", "--format=%(refname)%00%(objectname)", ...refs];
+}
 
 /**
  * HEAD's commit and its upstream's, in one `git rev-parse` (the usual base of a check: a branch
