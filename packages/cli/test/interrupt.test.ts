@@ -6,6 +6,7 @@ import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
+import { discardOwnUncommittedSwap, STAGING } from "@protoship/fs-safe";
 import { GitFixture, PROTOSHIP_BIN, suiteTempDirs } from "@protoship/testkit";
 import { bufBinary } from "../src/buf/run-buf.ts";
 
@@ -116,5 +117,68 @@ describe("temporary folders", () => {
       if (/\bmkdtemp(Sync)?\(/.test(await readFile(file, "utf8"))) makers.push(path.relative(src, file).split(path.sep).join("/"));
     }
     assert.deepEqual(makers, ["fs/temp-dir.ts"]);
+  });
+});
+
+describe("the interrupt handler", () => {
+  const { fresh } = suiteTempDirs({ before, after });
+
+  it("removes a temporary folder that file operations still in flight write into when the signal comes", async () => {
+    const scratch = fresh("tmp");
+    await mkdir(scratch);
+    const dist = path.join(import.meta.dirname, "..", "dist");
+    const script = path.join(path.dirname(scratch), "busy.mjs");
+    // 400 folders queued for libuv's threads, then SIGINT to itself: the handler runs while they are made.
+    await writeFile(
+      script,
+      [
+        `import { mkdir } from "node:fs/promises";`,
+        `import { handleInterrupts } from ${JSON.stringify(path.join(dist, "process/interrupt.js"))};`,
+        `import { makeTempDir } from ${JSON.stringify(path.join(dist, "fs/temp-dir.js"))};`,
+        "handleInterrupts();",
+        `const { dir } = await makeTempDir("protoship-busy-");`,
+        "const made = Array.from({ length: 400 }, (_, i) => mkdir(`${dir}/d${i}/x`, { recursive: true }).catch(() => {}));",
+        `process.kill(process.pid, "SIGINT");`,
+        "await Promise.all(made);",
+        "setInterval(() => {}, 1000);",
+      ].join("\n"),
+    );
+    const child = spawn(process.execPath, [script], { env: { ...process.env, TMPDIR: scratch }, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const [code] = await once(child, "exit");
+    assert.equal(code, 130, stderr);
+    assert.deepEqual(await readdir(scratch), []);
+  });
+});
+
+describe("an interrupted swap of output folders", () => {
+  const { fresh } = suiteTempDirs({ before, after });
+
+  /** A staging folder as swapFolders leaves it while it writes: owner.json, a half-written package, maybe the journal. */
+  async function staging(pid: number, committed: boolean): Promise<string> {
+    const parent = fresh("stubs");
+    const dir = path.join(parent, STAGING);
+    await mkdir(path.join(dir, "new", "pkg"), { recursive: true });
+    await writeFile(path.join(dir, "owner.json"), JSON.stringify({ pid }));
+    await writeFile(path.join(dir, "new", "pkg", "index.ts"), "export const half");
+    if (committed) await writeFile(path.join(dir, "journal.json"), JSON.stringify({ owner: "x", write: ["pkg"], remove: [], keep: [] }));
+    return parent;
+  }
+
+  it("is discarded when it is this process's and not committed; a committed one or another process's is left for recovery", async () => {
+    const mine = await staging(process.pid, false);
+    discardOwnUncommittedSwap(mine);
+    assert.deepEqual(await readdir(mine), []);
+
+    const committed = await staging(process.pid, true);
+    discardOwnUncommittedSwap(committed);
+    assert.deepEqual(await readdir(committed), [STAGING]);
+
+    const theirs = await staging(process.pid + 1, false);
+    discardOwnUncommittedSwap(theirs);
+    assert.deepEqual(await readdir(theirs), [STAGING]);
   });
 });

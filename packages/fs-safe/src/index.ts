@@ -18,6 +18,7 @@
  * renames of one folder the folder is briefly absent; the journal is what makes that recoverable.
  */
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -119,6 +120,23 @@ export async function recoverSwap(parent: string): Promise<void> {
   const staging = path.join(path.resolve(parent), STAGING);
   if (!(await exists(staging))) return;
   await rm(await lock(path.resolve(parent)), { recursive: true, force: true });
+}
+
+/**
+ * Removes, synchronously, the swap this process is staging in `parent` when its journal is not yet
+ * committed (nothing in `parent` has changed then): for an interrupted process, which exits at once
+ * and would otherwise leave the half-written staging folder for the next run to discard. A
+ * committed swap, or another process's, is left alone (the next call rolls it forward). Never throws.
+ */
+export function discardOwnUncommittedSwap(parent: string): void {
+  const staging = path.join(path.resolve(parent), STAGING);
+  try {
+    const pid = (JSON.parse(readFileSync(path.join(staging, OWNER), "utf8")) as { pid?: unknown }).pid;
+    if (pid !== process.pid || existsSync(path.join(staging, JOURNAL))) return;
+    rmSync(staging, { recursive: true, force: true });
+  } catch {
+    // no staging of ours, or already gone
+  }
 }
 
 /**

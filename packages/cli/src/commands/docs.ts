@@ -1,6 +1,6 @@
 import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import { buildSite, DocSiteError } from "@protoship/docs-site";
-import { NotOwnedError, SwapBusyError } from "@protoship/fs-safe";
+import { discardOwnUncommittedSwap, NotOwnedError, SwapBusyError } from "@protoship/fs-safe";
 import path from "node:path";
 import { ExitCode, InternalError, ProtoshipError } from "../errors.js";
 import { docsReleaseVersions } from "../docs/release-versions.js";
@@ -10,6 +10,7 @@ import { protoPackageUnits } from "../schema/proto-packages.js";
 import { startProgress } from "../process/progress.js";
 import { explainOutputError } from "../fs/output-errors.js";
 import { resolveRepoPath } from "../fs/repo-path.js";
+import { onInterrupt } from "../process/interrupt.js";
 
 /** Options of `protoship docs`. */
 export interface DocsOptions {
@@ -59,6 +60,8 @@ async function runDocs(options: DocsOptions, write: Write): Promise<Verdict> {
   const label = options.outDir === undefined ? "docs.outDir" : "-o";
   const outDir = resolveRepoPath(repo.root, options.outDir ?? config.docs.outDir, { label, output: true });
   let result: Awaited<ReturnType<typeof buildSite>>;
+  // Interrupted before the site's swap is committed: its half-written staging folder goes with the process.
+  const forget = onInterrupt(() => discardOwnUncommittedSwap(path.dirname(outDir)));
   try {
     result = await buildSite({
       model,
@@ -76,6 +79,8 @@ async function runDocs(options: DocsOptions, write: Write): Promise<Verdict> {
     if (error instanceof ProtoshipError) throw error;
     if (error instanceof DocSiteError) throw new InternalError(`docs: ${error.message}`, { cause: error });
     throw error;
+  } finally {
+    forget();
   }
   const released = result.versionPages ? `, ${result.versionPages} release pages (${result.reusedVersionPages} reused)` : "";
   const where = path.relative(process.cwd(), result.outDir) || ".";

@@ -1,5 +1,5 @@
-import { rmSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtempSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { onInterrupt } from "../process/interrupt.js";
@@ -20,13 +20,14 @@ export interface TempDir {
  * try { ... } finally { await tmp.dispose(); }
  */
 export async function makeTempDir(prefix: string): Promise<TempDir> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  // Made and registered in one synchronous step: no interrupt can come between the two.
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   const forget = onInterrupt(() => rmSync(dir, { recursive: true, force: true }));
   return {
     dir,
     dispose: async () => {
-      forget();
       await rm(dir, { recursive: true, force: true });
+      forget();
     },
   };
 }

@@ -5,8 +5,8 @@ const cleanups = new Set<() => void>();
 
 /**
  * Registers `cleanup` to run if protoship is interrupted (SIGINT, SIGTERM, SIGHUP) before the
- * returned function unregisters it. Cleanups run synchronously, newest first, and must not throw:
- * removing a temporary folder, killing a child process.
+ * returned function unregisters it. Cleanups run synchronously, newest first, more than once (so they
+ * must be idempotent and should not throw): removing a temporary folder, killing a child process.
  *
  * @example
  * const forget = onInterrupt(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,6 +21,10 @@ export function onInterrupt(cleanup: () => void): () => void {
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
+/** How often the cleanups run on an interrupt, {@link SETTLE_MS} apart: each must be idempotent. */
+const CLEANUP_PASSES = 3;
+const SETTLE_MS = 50;
+
 /**
  * Makes an interruption end the run cleanly: on SIGINT, SIGTERM or SIGHUP every registered
  * cleanup runs (newest first), one line says what happened, and the process exits with 128 + the
@@ -29,14 +33,20 @@ const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
  */
 export function handleInterrupts(): () => void {
   const handler = (signal: (typeof SIGNALS)[number]): void => {
-    for (const cleanup of [...cleanups].reverse()) {
-      try {
-        cleanup();
-      } catch {
-        // one cleanup failing must not keep the others from running
+    // File operations already handed to libuv's threads go on while this runs (a symlink into an
+    // overlay, a temporary file's write): the cleanups run again once they have settled.
+    const registered = [...cleanups].reverse();
+    cleanups.clear();
+    for (let pass = 0; pass < CLEANUP_PASSES; pass++) {
+      if (pass > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLE_MS);
+      for (const cleanup of registered) {
+        try {
+          cleanup();
+        } catch {
+          // one cleanup failing must not keep the others from running
+        }
       }
     }
-    cleanups.clear();
     process.stderr.write(`protoship: interrupted (${signal})\n`);
     process.exit(128 + constants.signals[signal]);
   };
