@@ -6,6 +6,7 @@ import { GitFixture, suiteTempDirs } from "@protoship/testkit";
 import { commitToIndex, composeChanges, deletedOf, diffPaths, diffWorktreeFrom, indexToWorktree, type RawChange } from "../src/git/diff.ts";
 import { listFiles } from "../src/git/files.ts";
 import { GitRepo } from "../src/git/git.ts";
+import { Snapshot } from "../src/snapshot/snapshot.ts";
 
 const Z = "0".repeat(40);
 const raw = (status: string, file: string, srcMode = "100644", dstMode = "100644", src = "a".repeat(40)): RawChange => ({
@@ -91,6 +92,17 @@ describe("the working tree's changes from a base, from the base's changes to the
       assert.deepEqual(composed, expected);
       assert.ok(expected.length >= 10, JSON.stringify(expected));
       assert.deepEqual([...(deletedOf(toWorktree) ?? [])].sort(), (await listFiles(repo, ["deleted"])).sort());
+    });
+
+    it("the working tree's listing holds a tracked file the disk holds as a symlink as that symlink (asked with or without its differences)", async () => {
+      const { repo } = await changedRepo();
+      for (const snapshot of [Snapshot.worktree(repo), Snapshot.worktree(repo, () => indexToWorktree(repo))]) {
+        const tree = await snapshot.tree();
+        assert.equal(tree.entry("t.proto")?.link, "m.proto", "a file replaced by a symlink, not staged");
+        assert.equal(tree.entry("link.proto")?.link, undefined, "a symlink replaced by a file");
+        assert.equal(tree.entry("gone.proto"), undefined, "deleted");
+        assert.equal(tree.entry("d.proto")?.untracked, true, "`git rm --cached`: untracked");
+      }
     });
 
     it("asks git when a staged file was edited again, back to the base's bytes", async () => {

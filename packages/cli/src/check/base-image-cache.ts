@@ -34,7 +34,8 @@ export interface BaseImageInputs {
 /** Entries are `check-base-<key>.binpb` in {@link CACHE_DIR}: generate's image cache (`image-*`) never takes them for its own. */
 const PREFIX = "check-base-";
 const SUFFIX = ".binpb";
-const MAGIC = "protoship-check-base 1\n";
+/** 2: entries written before the base kept its own file at a path the working tree holds untracked are not trusted. */
+const MAGIC = "protoship-check-base 2\n";
 /** How many base images are kept (the most recently written). */
 export const BASE_IMAGES_KEPT = 8;
 

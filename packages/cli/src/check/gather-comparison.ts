@@ -75,7 +75,7 @@ export async function gatherComparison(reads: RepoReads, comparison: Comparison,
     againstWorktree ? readWorkspace() : undefined,
     againstWorktree ? listIgnored() : undefined,
   ]);
-  if (listed) changes.push(...listed.map((path) => ({ status: "A" as const, path })));
+  if (listed) addUntracked(changes, listed);
   if (changes.length === 0) return undefined;
   // A push's sides and the working tree are listed while buf.yaml is read, and so are the
   // differences from the working tree that each side's overlay needs (awaited when applying).
@@ -124,6 +124,23 @@ async function schemaFromWorktree(reads: RepoReads, rev: string | undefined): Pr
   const all =
     rev === undefined ? fileChangesOf(await reads.indexToWorktree()) : await diffWorktreeFrom(reads.repo, rev, reads.indexToWorktree());
   return all.filter((c) => isSchemaPath(c.path));
+}
+
+/**
+ * Adds the working tree's untracked files to the base→working-tree `changes` (git's diff lists
+ * only what the index tracks): an addition, or a modification of a file the base holds and the
+ * index no longer does (`git rm --cached`: git's diff has it as deleted, its blob the base's).
+ */
+function addUntracked(changes: FileChange[], untracked: readonly string[]): void {
+  const deleted = new Map<string, number>();
+  changes.forEach((c, i) => {
+    if (c.status === "D") deleted.set(c.path, i);
+  });
+  for (const path of untracked) {
+    const at = deleted.get(path);
+    if (at === undefined) changes.push({ status: "A", path });
+    else changes[at] = { ...changes[at]!, status: "M" };
+  }
 }
 
 /** The commit of a side, undefined for the index (the working tree has none to diff with). */

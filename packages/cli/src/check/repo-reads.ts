@@ -1,5 +1,5 @@
 import type { GitRepo } from "../git/git.js";
-import { deletedOf, ignoredPaths, indexToWorktree, type RawChange } from "../git/diff.js";
+import { ignoredPaths, indexToWorktree, type RawChange } from "../git/diff.js";
 import { Project, type RepoProject } from "../project/project.js";
 import type { BufWorkspace } from "../buf/buf-config.js";
 import { Snapshot } from "../snapshot/snapshot.js";
@@ -43,7 +43,7 @@ export function startRepoReads(repo: GitRepo, options: { prePush?: boolean; stag
   let changes: Promise<RawChange[]> | undefined;
   const toWorktree = (): Promise<RawChange[]> => (changes ??= startEarly(indexToWorktree(repo)));
   if (!options.prePush && !options.staged) toWorktree();
-  const worktree = Snapshot.worktree(repo, () => toWorktree().then(deletedOf, () => undefined));
+  const worktree = Snapshot.worktree(repo, () => toWorktree().catch(() => undefined));
   const index = options.staged ? Snapshot.index(repo) : undefined;
   let untracked: Promise<string[]> | undefined;
   const listUntracked = (): Promise<string[]> => (untracked ??= worktree.tree().then((tree) => tree.untracked().filter(isSchemaPath)));

@@ -125,6 +125,16 @@ export function deletedOf(toWorktree: readonly RawChange[]): Set<string> | undef
 
 const LINK_MODE = "120000";
 
+/**
+ * The index entries the working tree may hold as symlinks although the index holds another type,
+ * from the index→working-tree differences: git lists a file replaced on the disk by a symlink as
+ * a type change to mode 120000 (an unmerged entry comes without modes: its path is listed too).
+ * The working tree's listing looks only at these, and at the index's own symlinks, on the disk.
+ */
+export function linkCandidatesOf(toWorktree: readonly RawChange[]): Set<string> {
+  return new Set(toWorktree.filter((c) => c.dstMode === LINK_MODE || c.status === "U").map((c) => c.path));
+}
+
 /** Parses `git diff --raw -z --no-renames` output (`:<mode> <mode> <sha> <sha> <status>\0<path>\0`). */
 function parseRaw(out: string): RawChange[] {
   const parts = out.split("\0");

@@ -1,3 +1,4 @@
+import { deletedOf, indexToWorktree, linkCandidatesOf, type RawChange } from "./diff.js";
 import type { GitReader } from "./git.js";
 
 /**
@@ -56,16 +57,18 @@ export const WORKTREE_LISTING: readonly string[] = ["ls-files", "-z", "-t", "-s"
 
 /**
  * The working tree as git sees it: the index entries (`tracked`) and the untracked files git does
- * not ignore, in one `git ls-files`, and beside it the tracked files deleted from the disk, in
- * another. Asked together, git walks the folders for untracked files and then checks every tracked
- * file on the disk, one after the other (35 ms on the 7,211-file corpus); apart, the two run side by side
- * (about 20 ms each).
+ * not ignore, in one `git ls-files`, and beside it the index's differences from the working tree
+ * (`known` when the caller asked for them, else one `git diff`): the tracked files deleted from
+ * the disk and those the disk may hold as symlinks of another type than the index's
+ * (`linkCandidates`). Asked together, git walks the folders for untracked files and then checks
+ * every tracked file on the disk, one after the other (35 ms on the 7,211-file corpus); apart, the
+ * two run side by side (about 20 ms each).
  */
 export async function worktreeFiles(
   repo: GitReader,
-  known?: Promise<ReadonlySet<string> | undefined>,
-): Promise<{ tracked: TreeRow[]; untracked: string[]; deleted: ReadonlySet<string> }> {
-  const [out, deleted] = await Promise.all([repo.query(WORKTREE_LISTING), deletedFiles(repo, known)]);
+  known?: Promise<readonly RawChange[] | undefined>,
+): Promise<{ tracked: TreeRow[]; untracked: string[]; deleted: ReadonlySet<string>; linkCandidates: ReadonlySet<string> }> {
+  const [out, { deleted, linkCandidates }] = await Promise.all([repo.query(WORKTREE_LISTING), changedOnDisk(repo, known)]);
   const tracked: string[] = [];
   const untracked: string[] = [];
   // Each line tagged (-t): `?` untracked, any other letter a stage-0 (or conflicted) index entry.
@@ -75,17 +78,21 @@ export async function worktreeFiles(
     if (line[0] === "?") untracked.push(rest);
     else tracked.push(rest);
   }
-  return { tracked: indexRowsOf(tracked), untracked, deleted };
+  return { tracked: indexRowsOf(tracked), untracked, deleted, linkCandidates };
 }
 
 /**
- * The tracked files gone from the disk: `known` when the caller has them (from the index's
- * differences from the working tree, git/diff.ts deletedOf), else `git ls-files --deleted`.
+ * From the index's differences from the working tree (`known` when the caller has them, else
+ * asked here): the tracked files gone from the disk (git/diff.ts deletedOf; `git ls-files
+ * --deleted` when they cannot tell) and the entries the disk may hold as symlinks (linkCandidatesOf).
  */
-async function deletedFiles(repo: GitReader, known: Promise<ReadonlySet<string> | undefined> | undefined): Promise<ReadonlySet<string>> {
-  const given = await known;
-  if (given) return given;
-  return new Set((await repo.query(["ls-files", "-z", "--deleted"])).split("\0").filter(Boolean));
+async function changedOnDisk(
+  repo: GitReader,
+  known: Promise<readonly RawChange[] | undefined> | undefined,
+): Promise<{ deleted: ReadonlySet<string>; linkCandidates: ReadonlySet<string> }> {
+  const changes = (await known) ?? (await indexToWorktree(repo));
+  const deleted = deletedOf(changes) ?? new Set((await repo.query(["ls-files", "-z", "--deleted"])).split("\0").filter(Boolean));
+  return { deleted, linkCandidates: linkCandidatesOf(changes) };
 }
 
 /** Which files `git ls-files` lists: tracked (`cached`), untracked and not ignored (`others`), tracked but gone from disk (`deleted`). */

@@ -40,9 +40,11 @@ const inPlace = (repo: GitReader): RevisionTree => ({ dir: repo.root, dispose: a
  * Materialises `side` for buf, from git's objects: a commit or the index becomes an overlay of
  * the working tree in which the files (among `pathspecs`) that differ from it are written as git
  * has them, and every untracked or ignored entry is hidden, so nothing that is not in the commit
- * can satisfy an import. The working tree is itself, less its ignored entries (an ignored file is
- * not part of what anyone can check out). When nothing differs (the usual pre-push), nothing is
- * written and the repository is used in place.
+ * can satisfy an import; a path the side holds keeps the side's file whatever the working tree
+ * has there. The working tree is itself, less its ignored entries (an ignored file is not part of
+ * what anyone can check out) and, given its `snapshot`, its symlinks leading nowhere inside the
+ * repository. When nothing differs (the usual pre-push), nothing is written and the repository is
+ * used in place.
  *
  * @param untracked untracked files matching the pathspecs (absent from any commit and the index)
  * @param fromWorktree the commit→working-tree changes, when the caller already has (or asked for) them
@@ -61,24 +63,37 @@ export async function materialize(
     options.ignored ?? ignoredPaths(repo, pathspecs),
   ]);
   const overrides = new Map<string, Uint8Array | null>();
+  // First what the working tree holds and the side does not is hidden, then what the side holds
+  // is written over it: a path can be both (a file `git rm --cached` left untracked on the disk,
+  // a file the disk holds as a symlink), and the side keeps its own.
   for (const entry of ignored) if (visibleToBuf(entry, options.within)) overrides.set(entry, null);
-  if (side.kind !== "worktree") for (const file of untracked) overrides.set(file, null);
+  if (side.kind !== "worktree") {
+    for (const file of untracked) overrides.set(file, null);
+    if (options.snapshot) for (const link of options.worktreeLinks ?? []) if (visibleToBuf(link, options.within)) overrides.set(link, null);
+  } else if (options.snapshot) {
+    // buf follows a symlink wherever it leads, the side only inside the repository: a link of
+    // the working tree leading nowhere there (an untracked link to a folder outside) is hidden.
+    const tree = await options.snapshot.tree();
+    if (tree.hasLinks)
+      for (const { path } of tree.links()) if (visibleToBuf(path, options.within) && !tree.resolve(path)) overrides.set(path, null);
+  }
   // "A" means the file is in the working tree but not in git's side: hidden. The others are read
   // by blob id in one batch.
-  const blobs = await repo.readBlobs(differing.flatMap((c) => (c.status !== "A" && c.baseBlob ? [c.baseBlob] : [])));
+  for (const change of differing) if (change.status === "A") overrides.set(change.path, null);
+  const held = differing.filter((c) => c.status !== "A");
+  const blobs = await repo.readBlobs(held.flatMap((c) => (c.baseBlob ? [c.baseBlob] : [])));
   const sideTree = side.kind === "worktree" ? undefined : await options.snapshot?.tree();
-  for (const change of differing) {
+  for (const change of held) {
     // A symlink of the side is not written as such: what it leads to is (below).
     if (sideTree?.entry(change.path)?.link !== undefined) {
       overrides.set(change.path, null);
       continue;
     }
-    const blob = change.status === "A" || !change.baseBlob ? undefined : blobs.get(change.baseBlob);
-    if (change.status !== "A" && !blob) throw new InternalError(`git diff gave no blob for ${JSON.stringify(change.path)}`);
-    overrides.set(change.path, blob ?? null);
+    const blob = change.baseBlob ? blobs.get(change.baseBlob) : undefined;
+    if (!blob) throw new InternalError(`git diff gave no blob for ${JSON.stringify(change.path)}`);
+    overrides.set(change.path, blob);
   }
   if (side.kind !== "worktree" && options.snapshot) {
-    for (const link of options.worktreeLinks ?? []) if (visibleToBuf(link, options.within)) overrides.set(link, null);
     const linked = (options.files ?? []).filter((f) => f.source !== f.path);
     const bytes = await Promise.all(linked.map((f) => options.snapshot!.readBytes(f.path)));
     linked.forEach((f, i) => overrides.set(f.path, bytes[i] ?? null));

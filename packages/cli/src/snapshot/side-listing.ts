@@ -1,5 +1,6 @@
 import { lstat, readdir, readlink } from "node:fs/promises";
 import path from "node:path";
+import type { RawChange } from "../git/diff.js";
 import { commitRows, indexRows, worktreeFiles, type TreeRow } from "../git/files.js";
 import type { GitReader } from "../git/git.js";
 import type { SideEntry } from "./file-set.js";
@@ -20,11 +21,13 @@ export async function listIndex(repo: GitReader): Promise<SideEntry[]> {
 /**
  * The entries of the working tree git can see: tracked files (present on disk) and untracked
  * files git does not ignore (.gitignore, .git/info/exclude, core.excludesFile). An ignored file is
- * never part of any side. Symlinks are read from disk; no id is known (contents may differ from git's).
- * `deleted`: the tracked files gone from the disk, when the caller knows them (see worktreeFiles).
+ * never part of any side. Symlinks are read from disk, a file the disk holds as a symlink
+ * although the index has a regular file included (git lists it as a type change); no id is known
+ * (contents may differ from git's). `toWorktree`: the index's differences from the working tree,
+ * when the caller asked for them (see worktreeFiles).
  */
-export async function listWorktree(repo: GitReader, deleted?: Promise<ReadonlySet<string> | undefined>): Promise<SideEntry[]> {
-  const { tracked, untracked, deleted: gone } = await worktreeFiles(repo, deleted);
+export async function listWorktree(repo: GitReader, toWorktree?: Promise<readonly RawChange[] | undefined>): Promise<SideEntry[]> {
+  const { tracked, untracked, deleted: gone, linkCandidates } = await worktreeFiles(repo, toWorktree);
   const entries: SideEntry[] = [];
   // Only a possible symlink is looked at on disk (thousands of plain files are not awaited one by one).
   const onDisk: Promise<void>[] = [];
@@ -41,7 +44,7 @@ export async function listWorktree(repo: GitReader, deleted?: Promise<ReadonlySe
   };
   for (const row of tracked) {
     if (gone.has(row.path)) continue;
-    if (row.mode === "120000") fromDisk(row.path, false);
+    if (row.mode === "120000" || linkCandidates.has(row.path)) fromDisk(row.path, false);
     else entries.push({ path: row.path });
   }
   for (const file of untracked) fromDisk(file, true);

@@ -7,7 +7,7 @@ import { DEFAULTS } from "../config/defaults.js";
 import type { ProtoshipConfig } from "../config/schema.js";
 import { ConfigError } from "../errors.js";
 import { repoRelativePath } from "../fs/repo-path.js";
-import { ignoredPaths, type Side } from "../git/diff.js";
+import { ignoredPaths, type RawChange, type Side } from "../git/diff.js";
 import type { GitReader } from "../git/git.js";
 import type { SchemaImage, SourceInfo } from "../schema/load-image.js";
 import { MAX_CONFIG_BYTES } from "../yaml/config-yaml.js";
@@ -41,30 +41,31 @@ export class Snapshot {
   private readonly bytes = new Map<string, Promise<Buffer | undefined>>();
   private ignoredSchema: Promise<string[]> | undefined;
   private readonly protoFiles = new WeakMap<BufWorkspace, Promise<ProtoFile[]>>();
-  /** The working tree's tracked files gone from the disk, when the caller knows them. */
-  private readonly deleted: (() => Promise<ReadonlySet<string> | undefined>) | undefined;
+  /** The index's differences from the working tree, when the caller asks for them (see {@link Snapshot.worktree}). */
+  private readonly toWorktree: (() => Promise<readonly RawChange[] | undefined>) | undefined;
 
   private constructor(
     root: string,
     repo: GitReader | undefined,
     side: SnapshotSide,
     label: string,
-    deleted?: () => Promise<ReadonlySet<string> | undefined>,
+    toWorktree?: () => Promise<readonly RawChange[] | undefined>,
   ) {
     this.root = root;
     this.repo = repo;
     this.side = side;
     this.label = label;
-    this.deleted = deleted;
+    this.toWorktree = toWorktree;
   }
 
   /**
-   * The working tree of `repo`, less what git ignores. `deleted`: its tracked files gone from the
-   * disk, asked when the side is listed, when the caller can tell them (undefined once settled:
+   * The working tree of `repo`, less what git ignores. `toWorktree`: the index's differences from
+   * it (git/diff.ts indexToWorktree, which tell its deleted files and the files it holds as
+   * symlinks), asked when the side is listed, when the caller has them (undefined once settled:
    * git is asked, as without it).
    */
-  static worktree(repo: GitReader, deleted?: () => Promise<ReadonlySet<string> | undefined>): Snapshot {
-    return new Snapshot(repo.root, repo, { kind: "worktree" }, "the working tree", deleted);
+  static worktree(repo: GitReader, toWorktree?: () => Promise<readonly RawChange[] | undefined>): Snapshot {
+    return new Snapshot(repo.root, repo, { kind: "worktree" }, "the working tree", toWorktree);
   }
 
   /** What `repo`'s index holds. */
@@ -299,7 +300,7 @@ export class Snapshot {
   private list(): Promise<SideEntry[]> {
     const { repo, side } = this;
     if (side.kind === "folder" || !repo) return listFolder(this.root);
-    if (side.kind === "worktree") return listWorktree(repo, this.deleted?.());
+    if (side.kind === "worktree") return listWorktree(repo, this.toWorktree?.());
     if (side.kind === "index") return listIndex(repo);
     return listCommit(repo, side.sha);
   }
