@@ -21,10 +21,10 @@ export async function listIndex(repo: GitReader): Promise<SideEntry[]> {
 /**
  * The entries of the working tree git can see: tracked files (present on disk) and untracked
  * files git does not ignore (.gitignore, .git/info/exclude, core.excludesFile). An ignored file is
- * never part of any side. Symlinks are read from disk, a file the disk holds as a symlink
- * although the index has a regular file included (git lists it as a type change); no id is known
- * (contents may differ from git's). `toWorktree`: the index's differences from the working tree,
- * when the caller asked for them (see worktreeFiles).
+ * never part of any side. Symlinks are read from disk; no id is known (contents may differ from
+ * git's). `toWorktree`: the index's differences from the working tree, when the caller asked for
+ * them (`check`): then a file the disk holds as a symlink although the index has a regular file
+ * (git lists it as a type change) is listed as that symlink (see worktreeFiles).
  */
 export async function listWorktree(repo: GitReader, toWorktree?: Promise<readonly RawChange[] | undefined>): Promise<SideEntry[]> {
   const { tracked, untracked, deleted: gone, linkCandidates } = await worktreeFiles(repo, toWorktree);
