@@ -1,24 +1,13 @@
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { describe, test } from "node:test";
+import { dprint, TS_POET_OPTIONS } from "./ts-poet-format.ts";
 import { DEFERRED_FORMAT } from "../src/generate/deferred-format-entry.js";
 import { deferredFormatter, shareCount } from "../src/generate/deferred-format.js";
 import { Slots } from "../src/process/schedule.js";
 import type { GeneratedTree } from "../src/generate/run-ts-proto.js";
 
-// The formatter ts-proto's output goes through (dprint-node, from ts-poet), with ts-poet's options:
-// what ts-poet would have made of each file, formatted whole (its maybePretty).
-const fromTsPoet = createRequire(createRequire(createRequire(import.meta.url).resolve("ts-proto/package.json")).resolve("ts-poet"));
-const dprint = fromTsPoet("dprint-node") as { format(name: string, text: string, options: Record<string, unknown>): string };
-const OPTIONS = {
-  useTabs: false,
-  useBraces: "always",
-  singleBodyPosition: "nextLine",
-  "arrowFunction.useParentheses": "force",
-  "module.sortImportDeclarations": "caseSensitive",
-  lineWidth: 120,
-  preferSingleLine: true,
-};
+// What ts-poet would have made of each file, formatted whole (its maybePretty).
+const OPTIONS = TS_POET_OPTIONS;
 const asTsPoet = (text: string): string => {
   try {
     return dprint.format("file.ts", text.trim(), OPTIONS);

@@ -1,20 +1,9 @@
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { describe, test } from "node:test";
+import { dprint, TS_POET_OPTIONS } from "./ts-poet-format.ts";
 import { formatInParts, statementGroups } from "../src/generate/format-in-parts.js";
 
-// The formatter ts-proto's output goes through (dprint-node, from ts-poet), with ts-poet's options.
-const fromTsPoet = createRequire(createRequire(createRequire(import.meta.url).resolve("ts-proto/package.json")).resolve("ts-poet"));
-const dprint = fromTsPoet("dprint-node") as { format(name: string, text: string, options: Record<string, unknown>): string };
-const OPTIONS = {
-  useTabs: false,
-  useBraces: "always",
-  singleBodyPosition: "nextLine",
-  "arrowFunction.useParentheses": "force",
-  "module.sortImportDeclarations": "caseSensitive",
-  lineWidth: 120,
-  preferSingleLine: true,
-};
+const OPTIONS = TS_POET_OPTIONS;
 const format = (text: string): string => dprint.format("file.ts", text, OPTIONS);
 
 // Unformatted code shaped like ts-poet's: imports, comments, templates with nested `${}`, braces in strings.
