@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, openSync, readSync } from "node:fs";
 import path from "node:path";
 import type { BufWorkspace } from "../buf/buf-config.js";
 import { CONFIG_FILE, parseConfigText } from "../config/load-config.js";
 import { DEFAULTS } from "../config/defaults.js";
 import type { ProtoshipConfig } from "../config/schema.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, ProtoshipError } from "../errors.js";
 import { repoRelativePath } from "../fs/repo-path.js";
 import { ignoredPaths, type RawChange, type Side } from "../git/diff.js";
 import type { GitReader } from "../git/git.js";
@@ -339,12 +339,32 @@ export class Snapshot {
     const { readFile } = await import("node:fs/promises");
     await Promise.all(
       reals.map(async (real) => {
-        const bytes = await readFile(path.join(this.root, ...real.split("/"))).catch(() => undefined);
+        const file = path.join(this.root, ...real.split("/"));
+        const bytes = await readFile(file, { flag: REGULAR_FILE }).catch((error: unknown) => refuseUnlistedLink(error, file));
         if (bytes) out.set(real, bytes);
       }),
     );
     return out;
   }
+}
+
+/**
+ * How a file the side's listing names as a regular file is opened on the disk: never through a
+ * symlink in its place, which git does not know of yet (a tracked file replaced by a link and not
+ * staged) and which could lead anywhere, outside the repository included.
+ */
+const REGULAR_FILE = constants.O_RDONLY | constants.O_NOFOLLOW;
+
+/**
+ * Throws, as the user's to fix (exit 2), the error of opening `file` with {@link REGULAR_FILE}
+ * when it is a symlink (ELOOP); returns undefined for any other error.
+ */
+function refuseUnlistedLink(error: unknown, file: string): undefined {
+  if ((error as NodeJS.ErrnoException).code !== "ELOOP") return undefined;
+  throw new ProtoshipError(
+    `${JSON.stringify(path.relative(process.cwd(), file) || file)} is a symlink on the disk where git has a regular file (a change not staged): protoship reads the working tree as git would store it, and does not follow a link it does not know of`,
+    { hint: "stage it (git add) if the link is meant to be committed, or restore the file (git restore)" },
+  );
 }
 
 /** Blobs read at once by {@link Snapshot.filterFiles} on a git side. */
@@ -361,8 +381,9 @@ const shared = Buffer.allocUnsafe(1024 * 1024);
 function readShared(file: string, options: { throwOnRead?: boolean } = {}): Buffer | undefined {
   let fd: number;
   try {
-    fd = openSync(file, "r");
-  } catch {
+    fd = openSync(file, REGULAR_FILE);
+  } catch (error) {
+    refuseUnlistedLink(error, file);
     return undefined;
   }
   try {
