@@ -54,6 +54,31 @@ const intactFolders = (p: StubPlan): Map<string, FolderState> =>
   new Map(p.packages.map((x) => [x.unit.npmName, { digest: `digest-${x.dir}` }]));
 
 describe("planStubs", () => {
+  it("refuses a .proto name generated code cannot import (line break, quote, backslash), in a selected package or a file it imports; an unselected one is no concern", () => {
+    for (const bad of [
+      "shop/common/v1/a\nexport const x = 1;\n.proto",
+      'shop/common/v1/a".proto',
+      "shop/common/v1/a\\b.proto",
+      "shop/common/v1/a\u2028.proto",
+    ]) {
+      const common = { ...COMMON_FILE, name: bad } as FileDescriptorProto;
+      const order = { ...ORDER_FILE, dependency: [bad] } as FileDescriptorProto;
+      const units = [unit(common), unit(order, ["shop.common.v1"]), PAY];
+      const files = [common, order, PAY_FILE];
+      assert.throws(
+        () => planStubs({ units, files, selection: { only: ["@shop/order-v1"] }, folders: new Map(), salt: "s" }),
+        (e: unknown) => e instanceof ProtoshipError && e.exitCode === ExitCode.Usage && e.message.startsWith(`${JSON.stringify(bad)}: `),
+        JSON.stringify(bad),
+      );
+      assert.deepEqual(
+        planStubs({ units, files, selection: { only: ["@shop/pay-v1"] }, folders: new Map(), salt: "s" }).packages.map(
+          (p) => p.unit.npmName,
+        ),
+        ["@shop/pay-v1"],
+      );
+    }
+  });
+
   it("without a stamp, every package is generated into its folder (the npm name without scope), at 0.0.0; a full run stamps and prunes", () => {
     const p = plan();
     assert.deepEqual(summary(p), [

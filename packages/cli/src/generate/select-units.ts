@@ -1,6 +1,7 @@
 import semver from "semver";
 import { npmNameProblem } from "../config/npm-name.js";
 import { ConfigError, ProtoshipError } from "../errors.js";
+import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import type { ProtoPackageUnit } from "../schema/proto-packages.js";
 import { partition } from "./partition.js";
 import type { Shard } from "./shard.js";
@@ -108,4 +109,32 @@ export function versionOf(
 export function refuseNonSemver(version: unknown, where: string): string {
   if (typeof version === "string" && semver.valid(version) === version) return version;
   throw new ConfigError(`${where} ${JSON.stringify(version)}: expected a semver version, e.g. 1.2.0`);
+}
+
+/**
+ * Characters a .proto file's name cannot hold if its generated module is to be imported: the name
+ * becomes a string literal of generated code (`export * from "./a.js"`, ts-proto's imports), where
+ * a quote, a backslash, a line break or another control character would end or change it.
+ */
+const UNSAFE_NAME = /["'`\\\u0000-\u001f\u007f\u2028\u2029]/;
+
+/**
+ * Refuses (exit 2) a .proto file whose name generated code cannot import ({@link UNSAFE_NAME}),
+ * among the files of `units` and every file they import (`files`, by name): the first one, named
+ * with its characters escaped. Its stubs would otherwise lose the file, or carry its name as code.
+ */
+export function refuseUnsafeFileNames(units: readonly ProtoPackageUnit[], files: ReadonlyMap<string, FileDescriptorProto>): void {
+  const seen = new Set<string>();
+  const queue = units.flatMap((u) => u.files.map((f) => f.name));
+  for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if (UNSAFE_NAME.test(name)) {
+      throw new ProtoshipError(
+        `${JSON.stringify(name)}: a .proto file whose name holds a quote, a backslash or a control character (a line break) cannot become an importable TypeScript module`,
+        { hint: "rename the file" },
+      );
+    }
+    queue.push(...(files.get(name)?.dependency ?? []));
+  }
 }

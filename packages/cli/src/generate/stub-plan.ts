@@ -4,6 +4,7 @@ import { unitHash } from "./input-hash.js";
 import {
   folderNames,
   refuseOnlyWithShard,
+  refuseUnsafeFileNames,
   selectUnits,
   shardUnits,
   versionOf,
@@ -70,7 +71,8 @@ export interface StubPlan {
  * Plans a generate run: which packages are selected (all, `only`'s, or a shard's), their folders
  * and versions, and which of them must be generated because their hash differs from the
  * `previous` stamp's or their folder changed since it was written. Pure: throws the user's
- * mistakes (a shard with `only`, an unknown name, a folder collision, a non-semver version).
+ * mistakes (a shard with `only`, an unknown name, a folder collision, a non-semver version, a
+ * .proto name generated code cannot import).
  */
 export function planStubs(input: StubPlanInput): StubPlan {
   const { units, selection, previous } = input;
@@ -82,6 +84,7 @@ export function planStubs(input: StubPlanInput): StubPlan {
   const folders = folderNames(units);
   const versions = new Map(units.map((u) => [u.npmName, versionOf(u.npmName, input.version, input.folders.get(u.npmName)?.packageJson)]));
   const descriptors = new Map(input.files.map((f) => [f.name, f]));
+  refuseUnsafeFileNames(selected, descriptors);
   const salt = `${input.salt}${JSON.stringify([...versions])}`;
   const packages = selected.map((unit): PlannedPackage => {
     const hash = unitHash(unit, descriptors, salt);

@@ -74,13 +74,14 @@ const runOn = (source: BufInput, args: string[], binary: boolean) =>
 /** Runs buf build and ls-files on one input. */
 async function compile(source: BufInput, sourceInfo: SourceInfo): Promise<SchemaImage> {
   // One compile; `buf ls-files` (no compile) tells the module's own files from its imports.
-  const [files, listed] = await Promise.all([build(source, sourceInfo), runOn(source, ["ls-files", "--format=import"], false)]);
+  // As JSON lines: a file name may hold a line break, which the plain formats print as it is.
+  const [files, listed] = await Promise.all([build(source, sourceInfo), runOn(source, ["ls-files", "--format=json"], false)]);
   if (listed.code !== 0) throw bufFailure("buf ls-files", listed);
   const ownFiles = new Set(
     listed.stdout
       .split("\n")
-      .map((l) => l.trim())
-      .filter(Boolean),
+      .filter((line) => line.trim())
+      .map((line) => (JSON.parse(line) as { import_path: string }).import_path),
   );
   return { files, ownFiles };
 }
