@@ -33,7 +33,8 @@ export async function applyComparison(
   onFixed: (file: string) => void,
 ): Promise<ComparisonOutcome> {
   const { comparison, workspace: ws, headSnapshot, baseSnapshot } = inputs;
-  // Unlisted (undefined) when neither side holds a symlink: no file is reached through one.
+  // Unlisted (undefined) when neither side holds a symlink and buf's configuration did not change:
+  // no file is reached through a link, and only the changed paths are checked.
   const headProtos = inputs.protoFiles?.head ?? [];
   const baseProtos = inputs.protoFiles?.base ?? [];
   const { targets, steps } = plan;
@@ -83,7 +84,7 @@ export async function applyComparison(
               sha: comparison.base.sha,
               cwd: ws.dir,
               args: baseBuildArgs(ws, targets),
-              hidden: { entries: [...hide.ignored, ...worktreeLinks], within: baseHide.within, baseTree: await baseSnapshot.tree() },
+              hidden: { entries: [...hide.ignored, ...worktreeLinks], within: baseHide.within, baseTree: inputs.baseTree! },
               borrowed,
             })
           : undefined;

@@ -20,7 +20,7 @@ export async function openForCheck(
   if (!options.prePush && !options.staged) {
     // HEAD and its upstream first: the base's chain of git calls (then, without an upstream, the
     // default branch's candidates, asked beside: one call lost when there is one) is the longest.
-    const tracked = !options.against && !options.fix;
+    const tracked = asksUpstream(options);
     repo.prefetch([
       ...(tracked ? [HEAD_AND_UPSTREAM] : []),
       WORKTREE_LISTING,
@@ -30,4 +30,9 @@ export async function openForCheck(
     ]);
   }
   return repo;
+}
+
+/** Whether a check's base is HEAD's upstream (or the default branch), asked of git: not with `--against` or `--fix`. */
+export function asksUpstream(options: { against?: string | undefined; fix?: boolean | undefined }): boolean {
+  return !options.against && !options.fix;
 }

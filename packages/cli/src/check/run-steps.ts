@@ -56,8 +56,7 @@ export interface StepInputs {
 export async function runSteps(inputs: StepInputs): Promise<Finding[]> {
   const { targets, workspace } = inputs;
   const cwd = (dir: string): string => path.join(dir, ...workspace.dir.split("/").filter(Boolean));
-  const pathArgs = (files: readonly string[]): string[] =>
-    targets.full ? [] : bufPathArgs(files.map((f) => workspacePathOf(workspace.dir, f)));
+  const pathArgs = (files: readonly string[]): string[] => targetPathArgs(workspace, targets, files);
   const toRepoPath = (p: string): string => repoPathFromWorkspace(workspace.dir, p);
   const hasHead = targets.full || targets.headFiles.length > 0;
   const jobs: Promise<Finding[]>[] = [];
@@ -110,8 +109,12 @@ type PathArgs = (files: readonly string[]) => string[];
  * output. The base needs no source info: findings point into the head.
  */
 export function baseBuildArgs(workspace: BufWorkspace, targets: Targets): string[] {
-  const paths = targets.full ? [] : bufPathArgs(targets.baseFiles.map((f) => workspacePathOf(workspace.dir, f)));
-  return ["build", "--error-format", "json", "--exclude-source-info", "-o", "-", ...paths];
+  return ["build", "--error-format", "json", "--exclude-source-info", "-o", "-", ...targetPathArgs(workspace, targets, targets.baseFiles)];
+}
+
+/** buf's `--path` arguments for `files` (repository paths) of a comparison: none when every file is checked (`full`). */
+function targetPathArgs(workspace: BufWorkspace, targets: Targets, files: readonly string[]): string[] {
+  return targets.full ? [] : bufPathArgs(files.map((f) => workspacePathOf(workspace.dir, f)));
 }
 
 /**

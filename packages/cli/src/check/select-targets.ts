@@ -4,8 +4,9 @@ import type { ProtoFile, SideTree } from "../snapshot/file-set.js";
 import { isSchemaPath } from "../snapshot/schema-inputs.js";
 
 /**
- * What the gate checks for one comparison — the single place that decides which files are
- * checked. `full` means buf's configuration changed, so every file of every module is checked.
+ * What the gate checks for one comparison, decided by {@link selectTargets} (from both sides'
+ * file sets) or {@link selectLinkFreeTargets} (from the changed paths alone, when neither side
+ * holds a symlink). `full` means buf's configuration changed, so every file of every module is checked.
  */
 export interface Targets {
   full: boolean;

@@ -3,6 +3,7 @@ import { gatherComparison, type Comparison } from "../check/gather-comparison.js
 import { planComparison } from "../check/plan-comparison.js";
 import { isDeletion, parsePrePushInput, readStdin } from "../check/pre-push-input.js";
 import { startEarly, startRepoReads } from "../check/repo-reads.js";
+import { asksUpstream } from "../check/early-reads.js";
 import { resolveBase, resolveFixBase, resolvePushBase } from "../check/resolve-base.js";
 import { ExitCode, ProtoshipError } from "../errors.js";
 import { unmergedPaths, type Side } from "../git/diff.js";
@@ -100,7 +101,7 @@ async function listComparisons(repo: GitRepo, options: CheckOptions, openProject
   if (!options.prePush) {
     // The usual base (HEAD's upstream) does not depend on protoship.yaml: git is asked while it is
     // read, and a HEAD at its upstream is the base before the read ends (runCheck still awaits it).
-    const tracked = options.against || options.fix ? undefined : startEarly(headAndUpstream(repo));
+    const tracked = asksUpstream(options) ? startEarly(headAndUpstream(repo)) : undefined;
     const where = openProject().then(({ config, remote }) => {
       const defaultBranch = config.check.defaultBranch;
       return { ...(defaultBranch ? { defaultBranch } : {}), remote: options.remote ?? remote };

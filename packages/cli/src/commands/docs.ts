@@ -1,6 +1,6 @@
 import { collectOutput, type CommandResult, type Verdict, type Write } from "../command-result.js";
 import { buildSite, DocSiteError } from "@protoship/docs-site";
-import { discardOwnUncommittedSwap, NotOwnedError, SwapBusyError } from "@protoship/fs-safe";
+import { NotOwnedError, SwapBusyError } from "@protoship/fs-safe";
 import path from "node:path";
 import { ExitCode, InternalError, ProtoshipError } from "../errors.js";
 import { docsReleaseVersions } from "../docs/release-versions.js";
@@ -10,7 +10,7 @@ import { protoPackageUnits } from "../schema/proto-packages.js";
 import { startProgress } from "../process/progress.js";
 import { explainOutputError } from "../fs/output-errors.js";
 import { resolveRepoPath } from "../fs/repo-path.js";
-import { onInterrupt } from "../process/interrupt.js";
+import { guardSwap } from "../fs/swap-guard.js";
 
 /** Options of `protoship docs`. */
 export interface DocsOptions {
@@ -60,17 +60,17 @@ async function runDocs(options: DocsOptions, write: Write): Promise<Verdict> {
   const label = options.outDir === undefined ? "docs.outDir" : "-o";
   const outDir = resolveRepoPath(repo.root, options.outDir ?? config.docs.outDir, { label, output: true });
   let result: Awaited<ReturnType<typeof buildSite>>;
-  // Interrupted before the site's swap is committed: its half-written staging folder goes with the process.
-  const forget = onInterrupt(() => discardOwnUncommittedSwap(path.dirname(outDir)));
   try {
-    result = await buildSite({
-      model,
-      outDir,
-      title: options.title ?? config.docs.title,
-      ...(versions.length ? { versions } : {}),
-      // "docs 3/12 release pages · 40 s" while release schemas compile, then "docs 120/635 pages", on stderr.
-      progress: (unit, total) => startProgress("docs", total, unit),
-    });
+    result = await guardSwap(path.dirname(outDir), () =>
+      buildSite({
+        model,
+        outDir,
+        title: options.title ?? config.docs.title,
+        ...(versions.length ? { versions } : {}),
+        // "docs 3/12 release pages · 40 s" while release schemas compile, then "docs 120/635 pages", on stderr.
+        progress: (unit, total) => startProgress("docs", total, unit),
+      }),
+    );
   } catch (error) {
     if (error instanceof NotOwnedError || error instanceof SwapBusyError) explainOutputError(error, repo.root);
     // A release's schema that does not compile keeps its own message and exit code. The model and
@@ -79,8 +79,6 @@ async function runDocs(options: DocsOptions, write: Write): Promise<Verdict> {
     if (error instanceof ProtoshipError) throw error;
     if (error instanceof DocSiteError) throw new InternalError(`docs: ${error.message}`, { cause: error });
     throw error;
-  } finally {
-    forget();
   }
   const released = result.versionPages ? `, ${result.versionPages} release pages (${result.reusedVersionPages} reused)` : "";
   const where = path.relative(process.cwd(), result.outDir) || ".";

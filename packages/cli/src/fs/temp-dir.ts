@@ -31,13 +31,3 @@ export async function makeTempDir(prefix: string): Promise<TempDir> {
     },
   };
 }
-
-/** Runs `work` with a new temporary folder ({@link makeTempDir}) and removes it after, whatever happened. */
-export async function withTempDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
-  const tmp = await makeTempDir(prefix);
-  try {
-    return await work(tmp.dir);
-  } finally {
-    await tmp.dispose();
-  }
-}

@@ -1,10 +1,10 @@
-import { discardOwnUncommittedSwap, ownerOf, swapFolders } from "@protoship/fs-safe";
+import { ownerOf, swapFolders } from "@protoship/fs-safe";
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { isNotGenerated, MARKER, NOT_GENERATED, STUBS_OWNER } from "./stub-files.js";
-import { onInterrupt } from "../process/interrupt.js";
+import { guardSwap } from "../fs/swap-guard.js";
 
 /** A package folder's files, by path relative to the folder. */
 export type FileTree = Map<string, string>;
@@ -29,13 +29,7 @@ export async function replacePackages(
   const stale = options.prune ? await stalePackages(outDir, trees, options.prune) : [];
   if (!changed.length && !stale.length) return [];
   const write = new Map(changed.map((name) => [name, (dir: string) => writeTree(dir, trees.get(name)!)] as const));
-  // Interrupted before the swap is committed: its half-written staging folder goes with the process.
-  const forget = onInterrupt(() => discardOwnUncommittedSwap(outDir));
-  try {
-    await swapFolders({ parent: outDir, owner: STUBS_OWNER, write, remove: stale, keep: NOT_GENERATED });
-  } finally {
-    forget();
-  }
+  await guardSwap(outDir, () => swapFolders({ parent: outDir, owner: STUBS_OWNER, write, remove: stale, keep: NOT_GENERATED }));
   return [...changed, ...stale].sort();
 }
 

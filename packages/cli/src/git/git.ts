@@ -68,7 +68,7 @@ export class GitRepo implements GitWriter {
    * GitCommandError holding everything git printed, as printed.
    */
   async change(args: readonly string[]): Promise<string> {
-    return (await runGit(this.root, ["-c", "core.quotePath=false", ...args], { style: "as-printed" })).toString("utf8");
+    return (await runGit(this.root, withPlainPaths(args), { style: "as-printed" })).toString("utf8");
   }
 
   /**
@@ -89,7 +89,7 @@ export class GitRepo implements GitWriter {
       this.prefetched.delete(key);
       return started;
     }
-    return runGit(this.root, ["-c", "core.quotePath=false", ...args]);
+    return runGit(this.root, withPlainPaths(args));
   }
 
   /**
@@ -102,7 +102,7 @@ export class GitRepo implements GitWriter {
     for (const args of queries) {
       const key = args.join("\0");
       if (this.prefetched.has(key)) continue;
-      const answer = runGit(this.root, ["-c", "core.quotePath=false", ...args]);
+      const answer = runGit(this.root, withPlainPaths(args));
       answer.catch(() => {}); // the asker gets the failure
       this.prefetched.set(key, answer);
     }
@@ -245,4 +245,9 @@ export class GitRepo implements GitWriter {
     ]);
     return { hooks: hooks.trim(), commonDir: commonDir.trim() };
   }
+}
+
+/** git's arguments with paths printed as they are (no octal quoting of non-ASCII names), as every GitRepo command runs. */
+function withPlainPaths(args: readonly string[]): string[] {
+  return ["-c", "core.quotePath=false", ...args];
 }

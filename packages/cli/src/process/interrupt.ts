@@ -10,7 +10,7 @@ const cleanups = new Set<() => void>();
  *
  * @example
  * const forget = onInterrupt(() => rmSync(dir, { recursive: true, force: true }));
- * try { await work(dir); } finally { forget(); await rm(dir, { recursive: true, force: true }); }
+ * try { await work(dir); } finally { await rm(dir, { recursive: true, force: true }); forget(); }
  */
 export function onInterrupt(cleanup: () => void): () => void {
   cleanups.add(cleanup);

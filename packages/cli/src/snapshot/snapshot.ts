@@ -265,7 +265,7 @@ export class Snapshot {
    */
   async bufFolder(workspace: BufWorkspace): Promise<RevisionTree | undefined> {
     if (this.side.kind !== "worktree" || !this.repo) return undefined;
-    const within = workspace.modules.map(({ root, excludes }) => ({ root, excludes }));
+    const within = workspace.modules;
     const { materialize, visibleToBuf } = await import("./revision-tree.js");
     if ((await this.tree()).links().some((l) => visibleToBuf(l.path, within))) return undefined;
     const ignored = await this.ignoredSchemaEntries();
